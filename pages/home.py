@@ -1,0 +1,27 @@
+"""Home: a sentence for each page this role may open, and the headline figures where the role sees them."""
+import streamlit as st
+
+from sendboard import ui
+from sendboard.access import ROLE_LABELS
+from sendboard.home import headline
+
+ctx = ui.page_context("home")
+st.title(f"Welcome, {ctx.viewer.display_name}")
+st.caption(f"Signed in as {ROLE_LABELS[ctx.viewer.role].lower()}" + (f" · {ctx.school_name}" if ctx.school_name else ""))
+
+if ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.role != "admin":
+    figures = ui.cached(headline, ctx.viewer, ctx.school_id, ctx.academic_year, ctx.as_at)
+    if figures["on_roll"]:
+        cols = st.columns(3)
+        cols[0].metric("Pupils on roll", f"{figures['on_roll']:,}")
+        cols[1].metric("On SEN support", f"{figures['sen_support']:,}", f"{figures['sen_support_pct']:.1f}% of roll", delta_color="off")
+        cols[2].metric("With an EHC plan", f"{figures['ehc_plans']:,}", f"{figures['ehc_pct']:.1f}% of roll", delta_color="off")
+        st.caption(f"As at {ctx.as_at:%d %B %Y}. Change the term in the sidebar to look back.")
+    else:
+        ui.empty_state("No pupils are on roll for this school and term yet. Import data on the Data import page.")
+
+st.subheader("What each page answers")
+for page in ui.role_pages(ctx.viewer):
+    if page.key == "home":
+        continue
+    st.page_link(page.path, label=f"**{page.title}**: {page.question}", icon=page.icon)

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up (once) and run sendboard on the demo school: creates .venv, installs, builds the demo
+# database on first run, and starts the app on http://localhost:8501.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv >/dev/null 2>&1 || { echo "Needs Python 3.11+ with venv (Debian: apt-get install python3-venv)"; exit 1; }
+if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e .
+  touch .venv/.installed
+fi
+exec .venv/bin/streamlit run streamlit_app.py --server.headless true --browser.gatherUsageStats false "$@"

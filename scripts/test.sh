@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up (once) and run the whole test suite, browser tests included (they use Debian's chromium at
+# /usr/bin/chromium; on Debian: sudo apt-get install chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv >/dev/null 2>&1 || { echo "Needs Python 3.11+ with venv (Debian: apt-get install python3-venv)"; exit 1; }
+if [ ! -f .venv/.installed-test ] || [ pyproject.toml -nt .venv/.installed-test ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".[test]"
+  touch .venv/.installed-test
+fi
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,58 @@
+"""The ``sendboard`` command. Each subcommand lives in its own module with ``add_arguments(parser)`` and
+``run(args) -> int``; this file only wires them up, so the commands can grow without touching each other."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .db import DatabaseError
+
+COMMANDS = {
+    "demo": ("sendboard.commands.demo", "build a demo database (a school, or a trust with --schools)"),
+    "user": ("sendboard.commands.user", "add, list, set-role, reset-password, disable accounts"),
+    "import": ("sendboard.importers.command", "import CSV files or Common Transfer Files"),
+    "export": ("sendboard.transfer", "export tables, or everything held about one pupil"),
+    "backup": ("sendboard.transfer", "copy the whole database to a file"),
+    "restore": ("sendboard.transfer", "replace the database with a backup"),
+    "erase": ("sendboard.transfer", "erase one pupil's records (the audit entry is kept)"),
+    "bench": ("sendboard.bench", "time every page and import at school, trust and local-authority scale"),
+}
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sendboard", description="sendboard: the whole-school SEND dashboard.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command, (module_name, help_text) in COMMANDS.items():
+        module = _module(module_name)
+        if module is None:
+            continue
+        command_parser = sub.add_parser(command, help=help_text, description=help_text)
+        adder = getattr(module, f"add_{command}_arguments", None) or module.add_arguments
+        adder(command_parser)
+        command_parser.set_defaults(_run=getattr(module, f"run_{command}", None) or module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except DatabaseError as exc:
+        print(f"sendboard: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""``sendboard demo``: build a demo school (or trust) database."""
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date
+from pathlib import Path
+
+from ..db import database_path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pupils", type=int, default=1200, help="pupils in all (default 1200)")
+    parser.add_argument("--schools", type=int, default=1, help="schools; more than one makes a trust")
+    parser.add_argument("--seed", type=int, default=42, help="the same seed gives the same data")
+    parser.add_argument("--phase", choices=("primary", "secondary"), default="secondary")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="the demo's 'today' (YYYY-MM-DD)")
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: SENDBOARD_DB or data/sendboard.duckdb)")
+    parser.add_argument("--force", action="store_true", help="replace the file if it exists")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..demo import build_demo
+
+    path = args.db or database_path()
+    if path.exists() and not args.force:
+        print(f"sendboard: {path} already exists. Use --force to replace it, or --db to choose another file.")
+        return 1
+    started = time.perf_counter()
+    summary = build_demo(path, pupils=args.pupils, schools=args.schools, seed=args.seed, phase=args.phase,
+                         as_of=args.as_of, overwrite=args.force)
+    seconds = time.perf_counter() - started
+    print(f"Built {path} in {seconds:.1f} s: " + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "seconds"))
+    print("Demo accounts: head, senco, teacher, governor, admin (and teacher2 onwards); password: sendboard-demo")
+    return 0

@@ -1,0 +1,326 @@
+"""The only module that talks to DuckDB.
+
+One connection per database file per process (the app is the file's one writer); each thread gets its
+own cursor, because a DuckDB connection refuses concurrent use from several threads. Reads are named
+queries from ``sendboard/sql/*.sql`` with ``$parameters`` only. Writes go through :func:`Database.transaction`,
+which retries a write-write conflict a few times, bumps the data version and refuses to touch the
+audit log except by INSERT.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+import pandas as pd
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+SQL_DIR = PACKAGE_DIR / "sql"
+PROJECT_DIR = PACKAGE_DIR.parent
+DEFAULT_DB = PROJECT_DIR / "data" / "sendboard.duckdb"
+
+CONFLICT_RETRIES = 4
+
+
+class DatabaseError(RuntimeError):
+    """A problem with the database file that a person can fix; the message says what to do."""
+
+
+class ConflictError(DatabaseError):
+    """Someone else changed the same record at the same moment, and retrying did not help."""
+
+
+def database_path() -> Path:
+    return Path(os.environ.get("SENDBOARD_DB") or DEFAULT_DB)
+
+
+# --------------------------------------------------------------------------- named queries
+
+_NAME_LINE = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
+_PARAM = re.compile(r"\$(\w+)")
+_AUDIT_TAMPER = re.compile(r"\b(update|delete\s+from|truncate|drop\s+table|alter\s+table)\s+(\w+\.)?audit_log\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def named_queries() -> dict[str, str]:
+    """Every ``-- name: x`` block in sendboard/sql/*.sql, by name. Duplicate names are a bug."""
+    queries: dict[str, str] = {}
+    for path in sorted(SQL_DIR.glob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        marks = list(_NAME_LINE.finditer(text))
+        for i, mark in enumerate(marks):
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+            name = mark.group(1)
+            if name in queries:
+                raise ValueError(f"query {name!r} is defined twice (second time in {path.name})")
+            queries[name] = text[mark.end():end].strip().rstrip(";")
+    return queries
+
+
+def sql_for(name: str) -> str:
+    try:
+        return named_queries()[name]
+    except KeyError:
+        raise KeyError(f"no query named {name!r} in sendboard/sql") from None
+
+
+def _bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Only the parameters the statement names (DuckDB rejects extras), and all of them present."""
+    wanted = set(_PARAM.findall(sql))
+    missing = wanted - params.keys()
+    if missing:
+        raise KeyError(f"missing query parameters: {', '.join(sorted(missing))}")
+    return {k: params[k] for k in wanted}
+
+
+# --------------------------------------------------------------------------- the database
+
+
+@dataclass
+class SchemaStatus:
+    current: int
+    latest: int
+
+
+def migration_files() -> list[tuple[int, str, Path]]:
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        number = int(path.name.split("_", 1)[0])
+        found.append((number, path.stem, path))
+    numbers = [n for n, _, _ in found]
+    if len(numbers) != len(set(numbers)):
+        raise ValueError("two migrations share a number")
+    return found
+
+
+def latest_schema_version() -> int:
+    return max(n for n, _, _ in migration_files())
+
+
+class Database:
+    """One DuckDB file, opened once per process."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self.con = _connect(self.path, read_only=read_only)
+
+    # -- cursors -------------------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's own cursor on the one connection."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            with self._lock:
+                cur = self.con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            _OPEN.pop(str(self.path.resolve()), None)
+
+    # -- schema ------------------------------------------------------------------------------------
+    def schema_status(self) -> SchemaStatus:
+        cur = self.cursor()
+        has_table = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()[0]
+        current = 0
+        if has_table:
+            current = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        return SchemaStatus(current=int(current), latest=latest_schema_version())
+
+    def migrate(self) -> list[str]:
+        """Apply every migration not yet recorded, each in its own transaction. Returns those applied."""
+        status = self.schema_status()
+        if status.current > status.latest:
+            raise DatabaseError(
+                f"{self.path} was made by a newer sendboard (schema version {status.current}; this copy "
+                f"knows up to {status.latest}). Upgrade sendboard, or point SENDBOARD_DB at another file. "
+                "Nothing was changed."
+            )
+        cur = self.cursor()
+        applied = []
+        for number, name, path in migration_files():
+            if number <= status.current:
+                continue
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                cur.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version "
+                    "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+                )
+                cur.execute(path.read_text(encoding="utf-8"))
+                cur.execute(
+                    "INSERT INTO schema_version VALUES ($v, $n, current_timestamp)", {"v": number, "n": name}
+                )
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+            applied.append(name)
+        return applied
+
+    # -- reads ---------------------------------------------------------------------------------------
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run a named read query and return a DataFrame."""
+        sql = sql_for(name)
+        return self.cursor().execute(sql, _bind(sql, params)).df()
+
+    def query_rows(self, name: str, **params: Any) -> list[tuple]:
+        sql = sql_for(name)
+        return self.cursor().execute(sql, _bind(sql, params)).fetchall()
+
+    def scalar(self, name: str, **params: Any) -> Any:
+        rows = self.query_rows(name, **params)
+        return rows[0][0] if rows else None
+
+    def data_version(self) -> int:
+        return int(self.cursor().execute("SELECT max(version) FROM data_version").fetchone()[0])
+
+    # -- writes --------------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator["Writer"]:
+        """One short explicit transaction. The body may run again after a conflict, so keep it pure:
+        use :meth:`write` for retries. Bumps the data version on commit."""
+        cur = self.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        writer = Writer(cur)
+        try:
+            yield writer
+            cur.execute(
+                "INSERT INTO data_version SELECT max(version) + 1, current_timestamp FROM data_version"
+            )
+            cur.execute("COMMIT")
+        except BaseException:
+            try:
+                cur.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise
+
+    def write(self, work, *, retries: int = CONFLICT_RETRIES):
+        """Run ``work(writer)`` in a transaction, retrying a write-write conflict; returns its result."""
+        for attempt in range(retries + 1):
+            try:
+                with self.transaction() as writer:
+                    return work(writer)
+            except duckdb.TransactionException as exc:
+                if "conflict" not in str(exc).lower() or attempt == retries:
+                    if "conflict" in str(exc).lower():
+                        raise ConflictError(
+                            "Someone else saved a change to the same record at the same moment. "
+                            "Your text is kept on the page: please save again."
+                        ) from exc
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+
+class Writer:
+    """The statements allowed inside a transaction: named statements, plus inserts of DataFrames."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection):
+        self.cur = cur
+
+    def run(self, name: str, **params: Any) -> list[tuple]:
+        sql = sql_for(name)
+        _refuse_audit_tampering(sql)
+        result = self.cur.execute(sql, _bind(sql, params))
+        try:
+            return result.fetchall()
+        except duckdb.Error:
+            return []
+
+    def insert_frame(self, table: str, frame: pd.DataFrame) -> int:
+        """Insert a DataFrame's columns (by name) into a table. Table names come from code, never input."""
+        if not re.fullmatch(r"[a-z_]+", table):
+            raise ValueError(f"bad table name {table!r}")
+        if frame.empty:
+            return 0
+        self.cur.register("_frame_to_insert", frame)
+        try:
+            cols = ", ".join(f'"{c}"' for c in frame.columns)
+            self.cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame_to_insert")
+        finally:
+            self.cur.unregister("_frame_to_insert")
+        return len(frame)
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        sql = sql_for(name)
+        return self.cur.execute(sql, _bind(sql, params)).df()
+
+
+def _refuse_audit_tampering(sql: str) -> None:
+    if _AUDIT_TAMPER.search(sql):
+        raise PermissionError("the audit log is append-only: only INSERT may touch it")
+
+
+# --------------------------------------------------------------------------- opening files
+
+_OPEN: dict[str, Database] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if path.exists() and path.is_dir():
+        raise DatabaseError(f"SENDBOARD_DB points at a folder ({path}), not a file. Give a file name such as {path / 'sendboard.duckdb'}.")
+    folder = path.parent
+    if not path.exists():
+        if not folder.exists():
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                raise DatabaseError(f"Cannot create the folder {folder} for the database. Choose a folder you can write to with SENDBOARD_DB.") from None
+        if not os.access(folder, os.W_OK):
+            raise DatabaseError(f"Cannot write to the folder {folder}. Choose a folder you can write to with SENDBOARD_DB.")
+    elif not read_only and not os.access(path, os.W_OK):
+        raise DatabaseError(f"The database {path} is read-only for this user. Fix its permissions or copy it somewhere writable.")
+    if path.exists() and path.stat().st_size > 0:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+        if len(head) < 12 or head[8:12] != b"DUCK":
+            raise DatabaseError(f"{path} is not a sendboard (DuckDB) database. Nothing was changed. Point SENDBOARD_DB at a sendboard database, or at a new file name to start afresh.")
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc)
+        if "lock" in message.lower():
+            raise DatabaseError(f"{path} is open in another sendboard process (the running app holds it). Stop the app first, or work on a copy.") from None
+        raise DatabaseError(f"Cannot open {path}: {message.splitlines()[0]}") from None
+    except duckdb.Error as exc:
+        raise DatabaseError(f"{path} could not be opened as a DuckDB database ({str(exc).splitlines()[0]}). Nothing was changed.") from None
+
+
+def open_database(path: Path | str | None = None, *, migrate: bool = True) -> Database:
+    """The process's one Database for this file, opened (and brought up to date) on first use."""
+    path = Path(path) if path is not None else database_path()
+    key = str(path.resolve())
+    with _OPEN_LOCK:
+        db = _OPEN.get(key)
+        if db is None:
+            db = Database(path)
+            try:
+                if migrate:
+                    db.migrate()
+            except BaseException:
+                db.con.close()
+                raise
+            _OPEN[key] = db
+        return db
+
+
+def close_all() -> None:
+    for db in list(_OPEN.values()):
+        db.close()

@@ -1,0 +1,20 @@
+"""Headline figures for the home page."""
+from __future__ import annotations
+
+from datetime import date
+
+from .access import Viewer
+from .db import Database
+
+
+def headline(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date) -> dict:
+    """Roll, SEN support and EHC plans as at a date, with shares of roll (for the schools a viewer sees)."""
+    row = db.query_rows("home_counts", viewer_id=viewer.user_id, school_id=school_id,
+                        academic_year=academic_year, as_at=as_at)[0]
+    on_roll, support, ehc = (int(v or 0) for v in row)
+
+    def pct(n):
+        return 100.0 * n / on_roll if on_roll else 0.0
+
+    return {"on_roll": on_roll, "sen_support": support, "ehc_plans": ehc,
+            "sen_support_pct": pct(support), "ehc_pct": pct(ehc)}

@@ -1,0 +1,46 @@
+"""Helpers for driving the real app with streamlit.testing.v1.AppTest, from streamlit_app.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from sendboard.auth import viewer_for
+from sendboard.db import open_database
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+def app(timeout: float = 30) -> AppTest:
+    return AppTest.from_file(APP, default_timeout=timeout)
+
+
+def signed_in(username: str, db_path=None, *, page: str | None = None, timeout: float = 30, **state) -> AppTest:
+    """An AppTest already signed in as ``username`` (on SENDBOARD_DB), optionally switched to a page
+    such as "pages/overview.py", and run once."""
+    db = open_database(db_path) if db_path else open_database()
+    user_id = db.cursor().execute("SELECT user_id FROM users WHERE username = $u", {"u": username}).fetchone()[0]
+    at = app(timeout)
+    at.session_state["viewer"] = viewer_for(db, user_id)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def all_text(at: AppTest) -> str:
+    """Every piece of text the script put on the page (markdown, titles, captions, metrics, tables)."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error", "success"):
+        for element in getattr(at, kind):
+            parts.append(str(element.value))
+    for metric in at.metric:
+        parts.append(f"{metric.label} {metric.value}")
+    for frame in at.dataframe:
+        parts.append(frame.value.to_csv(index=False))
+    for table in at.table:
+        parts.append(table.value.to_csv(index=False))
+    return "\n".join(parts)

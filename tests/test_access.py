@@ -1,0 +1,97 @@
+"""Roles and scopes in SQL, sign-in with slow-down and lock-out, accounts, and the audit trail."""
+import pytest
+
+from sendboard import auth
+from sendboard.access import PAGES, ROLES, may_open
+from tests.fixture_school import PASSWORD
+
+
+def visible(db, viewer, today="2026-01-20"):
+    return {r[0] for r in db.cursor().execute(
+        "SELECT pupil_id FROM visible_pupils($v, CAST($t AS DATE))", {"v": viewer.user_id, "t": today}).fetchall()}
+
+
+def test_scopes(fixture_db, viewers):
+    assert visible(fixture_db, viewers["head"]) == set(range(1, 21))
+    assert visible(fixture_db, viewers["senco"]) == set(range(1, 21))
+    assert visible(fixture_db, viewers["teacher"]) == set(range(1, 11))
+    assert visible(fixture_db, viewers["teacher2"]) == set(range(11, 21))
+    assert visible(fixture_db, viewers["trust"]) == set(range(1, 22))
+    assert visible(fixture_db, viewers["governor"]) == set()
+    assert visible(fixture_db, viewers["admin"]) == set()
+
+
+def test_a_teacher_sees_only_groups_taught_today(fixture_db, viewers):
+    fixture_db.cursor().execute("UPDATE group_teachers SET end_date = DATE '2025-12-31' WHERE staff_id = 101")
+    assert visible(fixture_db, viewers["teacher"]) == set()
+    assert visible(fixture_db, viewers["teacher"], today="2025-10-01") == set(range(1, 11))
+
+
+def test_costs_only_for_head_senco_admin(fixture_db, viewers):
+    for name, viewer in viewers.items():
+        allowed = fixture_db.cursor().execute("SELECT can_see_costs($v)", {"v": viewer.user_id}).fetchone()[0]
+        assert allowed == (viewer.role in ("head", "senco", "admin")) == viewer.sees_costs, name
+
+
+def test_every_page_has_roles_and_governors_see_no_pupil_pages():
+    for page in PAGES:
+        assert page.roles and set(page.roles) <= set(ROLES)
+        if page.pupil_level:
+            assert not page.roles & {"governor", "admin"}, page.key
+    assert may_open("admin", "audit") and not may_open("teacher", "audit")
+    assert not may_open("governor", "class_profile")
+
+
+def test_sign_in_succeeds_and_is_audited(fixture_db):
+    viewer = auth.sign_in(fixture_db, "head", PASSWORD)
+    assert viewer.role == "head" and viewer.school_ids == (1,)
+    row = fixture_db.cursor().execute("SELECT username, action FROM audit_log ORDER BY audit_id DESC LIMIT 1").fetchone()
+    assert row == ("head", "sign_in")
+
+
+def test_failures_slow_down_then_lock_without_revealing_the_account(fixture_db):
+    delays = []
+    messages = {}
+    for name in ("senco", "nobody-here"):
+        for _ in range(5):
+            with pytest.raises(auth.SignInError) as err:
+                auth.sign_in(fixture_db, name, "wrong password", sleep=delays.append)
+        with pytest.raises(auth.SignInError) as err:
+            auth.sign_in(fixture_db, name, PASSWORD if name == "senco" else "x", sleep=delays.append)
+        messages[name] = str(err.value)
+        assert "locked" in messages[name]
+    assert messages["senco"] == messages["nobody-here"]
+    assert delays and max(delays) <= 8  # the 4th and 5th failures of each name were slowed
+    failures = fixture_db.cursor().execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed'").fetchone()[0]
+    assert failures == 10
+
+
+def test_a_disabled_account_cannot_sign_in(fixture_db):
+    auth.set_disabled(fixture_db, "admin", "teacher2")
+    with pytest.raises(auth.SignInError):
+        auth.sign_in(fixture_db, "teacher2", PASSWORD)
+    auth.set_disabled(fixture_db, "admin", "teacher2", False)
+    assert auth.sign_in(fixture_db, "teacher2", PASSWORD).role == "teacher"
+
+
+def test_passwords_are_argon2id_hashes(fixture_db):
+    auth.add_user(fixture_db, "admin", username="newhead", display_name="New Head", role="head",
+                  password="a long enough password", school_ids=[1])
+    stored = fixture_db.cursor().execute("SELECT password_hash FROM users WHERE username = 'newhead'").fetchone()[0]
+    assert stored.startswith("$argon2id$") and "a long enough password" not in stored
+    with pytest.raises(auth.AccountError, match="10 characters"):
+        auth.reset_password(fixture_db, "admin", "newhead", "short")
+
+
+def test_account_changes_are_audited_with_old_and_new(fixture_db):
+    auth.set_role(fixture_db, "admin", "teacher2", "senco")
+    row = fixture_db.cursor().execute(
+        "SELECT action, object_id, old_value, new_value FROM audit_log ORDER BY audit_id DESC LIMIT 1").fetchone()
+    assert row == ("user_role_changed", "teacher2", "teacher", "senco")
+
+
+def test_sso_maps_an_email_to_its_account(fixture_db):
+    assert auth.sign_in_sso(fixture_db, "SENCO@oak.sch.uk").username == "senco"
+    with pytest.raises(auth.SignInError, match="not linked"):
+        auth.sign_in_sso(fixture_db, "stranger@example.com")
