@@ -10,7 +10,7 @@ st.title(f"Welcome, {ctx.viewer.display_name}")
 st.caption(f"Signed in as {ROLE_LABELS[ctx.viewer.role].lower()}" + (f" · {ctx.school_name}" if ctx.school_name else ""))
 
 if ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.role != "admin":
-    figures = ui.cached(headline, ctx.viewer, ctx.school_id, ctx.academic_year, ctx.as_at)
+    figures = ui.cached(headline, ctx.viewer, ctx.school_id, ctx.as_at)
     if figures["on_roll"]:
         cols = st.columns(3)
         cols[0].metric("Pupils on roll", f"{figures['on_roll']:,}")

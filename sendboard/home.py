@@ -7,10 +7,9 @@ from .access import Viewer
 from .db import Database
 
 
-def headline(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date) -> dict:
+def headline(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
     """Roll, SEN support and EHC plans as at a date, with shares of roll (for the schools a viewer sees)."""
-    row = db.query_rows("home_counts", viewer_id=viewer.user_id, school_id=school_id,
-                        academic_year=academic_year, as_at=as_at)[0]
+    row = db.query_rows("home_counts", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)[0]
     on_roll, support, ehc = (int(v or 0) for v in row)
 
     def pct(n):

@@ -55,3 +55,28 @@ def viewers(fixture_db):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+DEMO_AS_OF = "2026-11-23"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo school (1,200-pupil secondary, seed 42, as of 2026-11-23), built once per test run."""
+    from sendboard.demo import build_demo
+    from datetime import date
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, pupils=1200, schools=1, seed=42, phase="secondary", as_of=date.fromisoformat(DEMO_AS_OF))
+    dbmod.close_all()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template, tmp_path, monkeypatch) -> Path:
+    """A private copy of the demo school, with SENDBOARD_DB and today pinned to it."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_template, path)
+    monkeypatch.setenv("SENDBOARD_DB", str(path))
+    monkeypatch.setenv("SENDBOARD_TODAY", DEMO_AS_OF)
+    return path

@@ -25,20 +25,11 @@ WHERE g.school_id = $school_id AND g.academic_year = $academic_year
 ORDER BY g.year_group, g.kind, g.name;
 
 -- name: home_counts
--- The headline on the home page: roll and register as at a date, for the schools a viewer sees.
-WITH roll AS (
-    SELECT p.pupil_id
-    FROM pupils p
-    JOIN enrolments e ON e.pupil_id = p.pupil_id AND e.academic_year = $academic_year
-    WHERE p.school_id = $school_id
-      AND p.entry_date <= $as_at AND (p.leaving_date IS NULL OR p.leaving_date > $as_at)
-      AND p.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-), status AS (
-    SELECT sp.pupil_id, sp.code
-    FROM sen_provision sp
-    WHERE sp.start_date <= $as_at AND (sp.end_date IS NULL OR sp.end_date >= $as_at)
-)
+-- The headline on the home page: roll and register as at a date, for a school the viewer sees.
 SELECT CAST(count(*) AS INTEGER) AS on_roll,
-       CAST(count(*) FILTER (WHERE s.code IN ('K', 'A', 'P')) AS INTEGER) AS sen_support,
-       CAST(count(*) FILTER (WHERE s.code IN ('E', 'S')) AS INTEGER) AS ehc_plans
-FROM roll r LEFT JOIN status s USING (pupil_id);
+       CAST(count(*) FILTER (WHERE sen_group(s.code) = 'SEN support') AS INTEGER) AS sen_support,
+       CAST(count(*) FILTER (WHERE sen_group(s.code) = 'EHC plan') AS INTEGER) AS ehc_plans
+FROM roll_at($as_at) r
+LEFT JOIN sen_status_at($as_at) s USING (pupil_id)
+WHERE r.school_id = $school_id
+  AND r.school_id IN (SELECT school_id FROM visible_schools($viewer_id));
