@@ -14,8 +14,8 @@ if ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.ro
     if figures["on_roll"]:
         cols = st.columns(3)
         cols[0].metric("Pupils on roll", f"{figures['on_roll']:,}")
-        cols[1].metric("On SEN support", f"{figures['sen_support']:,}", f"{figures['sen_support_pct']:.1f}% of roll", delta_color="off")
-        cols[2].metric("With an EHC plan", f"{figures['ehc_plans']:,}", f"{figures['ehc_pct']:.1f}% of roll", delta_color="off")
+        cols[1].metric("On SEN support", f"{figures['sen_support']:,}", f"{figures['sen_support_pct']:.1f}% of roll", delta_color="off", delta_arrow="off")
+        cols[2].metric("With an EHC plan", f"{figures['ehc_plans']:,}", f"{figures['ehc_pct']:.1f}% of roll", delta_color="off", delta_arrow="off")
         st.caption(f"As at {ctx.as_at:%d %B %Y}. Change the term in the sidebar to look back.")
     else:
         ui.empty_state("No pupils are on roll for this school and term yet. Import data on the Data import page.")

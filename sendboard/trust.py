@@ -1,0 +1,87 @@
+"""The trust view: a trust's schools side by side on SEND. Aggregates only (no pupil rows)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import charts
+from .access import Viewer
+from .db import Database
+
+
+def _scoped(db: Database, name: str, viewer: Viewer, as_at: date) -> pd.DataFrame:
+    viewer.require_role({"trust", "head", "senco"})
+    return db.query(name, viewer_id=viewer.user_id, as_at=as_at)
+
+
+def national_share(db: Database, measure: str, phase: str, academic_year: int) -> dict | None:
+    rows = db.query_rows("national_latest", measure=measure, phase=phase, academic_year=academic_year)
+    if not rows:
+        return None
+    year, used_phase, value, source = rows[0]
+    return {"academic_year": int(year), "phase": used_phase, "value": float(value), "source": source}
+
+
+def register_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+    """On roll, SEN support and EHC plans per school, with shares of roll and the national share for
+    each school's phase beside them."""
+    frame = _scoped(db, "trust_register", viewer, as_at)
+    if frame.empty:
+        return frame
+    year = as_at.year if as_at.month >= 9 else as_at.year - 1
+    roll = frame["on_roll"].where(frame["on_roll"] > 0)
+    frame["sen_support_pct"] = 100 * frame["sen_support"] / roll
+    frame["ehc_pct"] = 100 * frame["ehc_plans"] / roll
+    for measure, column in (("sen_support_pct", "national_sen_support_pct"), ("ehc_plan_pct", "national_ehc_pct")):
+        frame[column] = [
+            (found or {}).get("value") for found in (national_share(db, measure, phase, year) for phase in frame["phase"])
+        ]
+    return frame
+
+
+def need_mix_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+    return _scoped(db, "trust_need_mix", viewer, as_at)
+
+
+def outcome_gaps_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+    return _scoped(db, "trust_outcome_gaps", viewer, as_at)
+
+
+def review_compliance_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+    return _scoped(db, "trust_review_compliance", viewer, as_at)
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def register_chart(frame: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    fig.add_bar(name="SEN support", x=frame["school"], y=frame["sen_support_pct"], marker_color=charts.GROUP_COLOURS["SEN support"])
+    fig.add_bar(name="EHC plan", x=frame["school"], y=frame["ehc_pct"], marker_color=charts.GROUP_COLOURS["EHC plan"])
+    fig.add_scatter(name="National, SEN support", x=frame["school"], y=frame["national_sen_support_pct"], mode="markers",
+                    marker={"symbol": "line-ew-open", "size": 28, "color": "#000000", "line": {"width": 3}})
+    fig.add_scatter(name="National, EHC plan", x=frame["school"], y=frame["national_ehc_pct"], mode="markers",
+                    marker={"symbol": "line-ew-open", "size": 28, "color": "#E69F00", "line": {"width": 3}})
+    fig.update_layout(barmode="group")
+    return charts.style(fig, "How does each school's SEND register compare with national?", y_title="% of pupils on roll")
+
+
+def need_mix_chart(frame: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    for area, part in frame.groupby("area", sort=True):
+        fig.add_bar(name=area, y=part["school"], x=part["pct_of_send"], orientation="h",
+                    marker_color=charts.AREA_COLOURS.get(area, "#999999"))
+    fig.update_layout(barmode="stack")
+    return charts.style(fig, "What are the main needs in each school?", x_title="% of pupils with SEND (primary need)",
+                        height=max(300, 60 * frame["school"].nunique() + 120))
+
+
+def gap_chart(frame: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    fig.add_bar(name="Attainment gap (score points)", x=frame["school"], y=frame["score_gap"], marker_color=charts.PALETTE[0])
+    fig.add_bar(name="Attendance gap (percentage points)", x=frame["school"], y=frame["attendance_gap"], marker_color=charts.PALETTE[1])
+    fig.update_layout(barmode="group")
+    return charts.style(fig, "How far behind their peers are pupils with SEND in each school?",
+                        y_title="SEND minus no SEN (below zero = behind)")
