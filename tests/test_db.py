@@ -104,7 +104,7 @@ def test_each_thread_gets_its_own_cursor(fixture_db):
     seen = []
 
     def read():
-        seen.append(id(fixture_db.cursor()))
+        seen.append(fixture_db.cursor())  # keep each alive, so no two can share an id
         fixture_db.query("all_schools")
 
     threads = [threading.Thread(target=read) for _ in range(4)]
@@ -112,4 +112,4 @@ def test_each_thread_gets_its_own_cursor(fixture_db):
         t.start()
     for t in threads:
         t.join()
-    assert len(set(seen)) == 4
+    assert len({id(c) for c in seen}) == 4

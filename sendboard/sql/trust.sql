@@ -47,10 +47,10 @@ WITH latest AS (
     FROM grouped g JOIN assessments a ON a.pupil_id = g.pupil_id AND a.term_id = (SELECT term_id FROM latest)
     GROUP BY ALL
 ), attend AS (
-    SELECT g.school_id, g.grp, 100.0 * sum(at.attended_sessions) / nullif(sum(at.possible_sessions), 0) AS attendance_pct
+    SELECT g.school_id, g.grp, 100.0 * sum(att.attended_sessions) / nullif(sum(att.possible_sessions), 0) AS attendance_pct
     FROM grouped g
-    JOIN attendance at ON at.pupil_id = g.pupil_id
-    JOIN terms t ON t.term_id = at.term_id AND t.academic_year = academic_year_of($as_at) AND t.start_date <= $as_at
+    JOIN attendance att ON att.pupil_id = g.pupil_id
+    JOIN terms t ON t.term_id = att.term_id AND t.academic_year = academic_year_of($as_at) AND t.start_date <= $as_at
     GROUP BY ALL
 )
 SELECT s.name AS school,
