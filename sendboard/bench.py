@@ -6,6 +6,11 @@ reruns after a filter change (a different term each time, so every rerun misses 
 and 95th percentile. It times the imports (where the import module offers a benchmark) and runs the
 main aggregations both through sendboard and as plain pandas code over the same data, printing the
 ratio. Results print as a table and are written as JSON.
+
+Each measurement runs in its own child process with a time limit (``--timeout``), so one scale's
+memory cannot inflate another's figure and a slow page cannot hold the bench for ever. The page worker
+reports its own peak resident memory (VmHWM) after rendering: that is the app's memory for that
+scale (the dataset is built in yet another process, so building does not count).
 """
 from __future__ import annotations
 
@@ -44,6 +49,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--concurrency", action="store_true",
                         help="also run the 20-browser class-profile and 10-session review benchmarks (school scale)")
+    parser.add_argument("--markdown", type=Path, nargs="+", metavar="JSON",
+                        help="print the tables of earlier results (JSON files written by this command) as markdown")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed for each child process")
+    parser.add_argument("--all-pages-at-la", action="store_true",
+                        help="time every page at la scale too (default: home, overview, identification)")
+    # internal: run one measurement in this (child) process and write its JSON to --worker-out
+    parser.add_argument("--worker", choices=("pages", "aggregations", "imports"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker-db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--worker-scale", help=argparse.SUPPRESS)
+    parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
 
 
 # --------------------------------------------------------------------------- datasets
@@ -73,13 +88,28 @@ def _role_for(page) -> str:
     raise ValueError(page.key)
 
 
+def _memory() -> dict:
+    """This process's resident memory now and at its peak (VmHWM), in MB (Linux; else getrusage)."""
+    out = {"rss_mb": None, "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                out["rss_mb"] = round(int(line.split()[1]) / 1024)
+            elif line.startswith("VmHWM:"):
+                out["peak_rss_mb"] = round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    return out
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
     return ordered[k]
 
 
-def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: str = "school") -> list[dict]:
+def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: str = "school",
+               all_at_la: bool = False) -> list[dict]:
     from streamlit.testing.v1 import AppTest
 
     from .access import PAGES
@@ -96,7 +126,7 @@ def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: 
     for page in PAGES:
         if not (root / page.path).exists() or (only and page.key not in only):
             continue
-        if scale == "la" and not only and page.key not in LA_PAGES + ("home",):
+        if scale == "la" and not only and not all_at_la and page.key not in LA_PAGES + ("home",):
             continue
         role = "trust" if (scale != "school" and "trust" in page.roles) else _role_for(page)
         user = db.cursor().execute("SELECT user_id FROM users WHERE username = $u", {"u": role}).fetchone()
@@ -105,25 +135,32 @@ def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: 
         at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=600)
         at.session_state["viewer"] = viewer_for(db, user[0])
         at.session_state["term_id"] = terms[0]
-        at.run()
-        at.switch_page(page.path)
-        started = time.perf_counter()
-        at.run()
-        first = time.perf_counter() - started
-        error = [str(e.value) for e in at.exception]
-        reruns = []
-        for i in range(repeat):
-            at.session_state["term_id"] = terms[(i + 1) % len(terms)]
+        first, reruns, error = float("nan"), [], []
+        try:
+            at.run()
+            at.switch_page(page.path)
             started = time.perf_counter()
             at.run()
-            reruns.append(time.perf_counter() - started)
-            error += [str(e.value) for e in at.exception]
+            first = time.perf_counter() - started
+            error = [str(e.value) for e in at.exception]
+            for i in range(repeat):
+                at.session_state["term_id"] = terms[(i + 1) % len(terms)]
+                started = time.perf_counter()
+                at.run()
+                reruns.append(time.perf_counter() - started)
+                error += [str(e.value) for e in at.exception]
+        except Exception as exc:  # a page that fails (or times out) is reported, and the bench goes on
+            error.append(f"{type(exc).__name__}: {exc}")
+        if not reruns:
+            reruns = [float("nan")]
         results.append({
             "page": page.key, "role": role, "first_ms": round(first * 1000, 1),
             "rerun_median_ms": round(statistics.median(reruns) * 1000, 1),
             "rerun_p95_ms": round(_percentile(reruns, 0.95) * 1000, 1),
             "errors": sorted(set(error))[:3],
+            "rss_mb": _memory()["rss_mb"],
         })
+        del at
         gc.collect()
     close_all()
     return results
@@ -138,9 +175,20 @@ def time_aggregations(db_path: Path, repeat: int) -> list[dict]:
     from .db import close_all, open_database
 
     db = open_database(db_path)
+    started = time.perf_counter()
     frames = load_frames(db)
+    load_seconds = time.perf_counter() - started
+    frames_mb = round(sum(f.memory_usage(deep=True).sum() for f in frames.values()
+                          if hasattr(f, "memory_usage")) / 2**20)
     results = []
+    import pandas as pd
+
     for name, ours, theirs in AGGREGATIONS:
+        try:  # both sides must give the same numbers, or the comparison means nothing
+            pd.testing.assert_frame_equal(ours(db), theirs(frames), check_dtype=False, rtol=1e-9)
+            same = True
+        except AssertionError:
+            same = False
         ours_times, theirs_times = [], []
         for _ in range(repeat):
             started = time.perf_counter()
@@ -150,8 +198,9 @@ def time_aggregations(db_path: Path, repeat: int) -> list[dict]:
             theirs(frames)
             theirs_times.append(time.perf_counter() - started)
         o, t = statistics.median(ours_times), statistics.median(theirs_times)
-        results.append({"aggregation": name, "sendboard_ms": round(o * 1000, 1), "pandas_ms": round(t * 1000, 1),
-                        "speedup": round(t / o, 1) if o else None})
+        results.append({"aggregation": name, "pandas_load_s": round(load_seconds, 1), "pandas_frames_mb": frames_mb,
+                        "sendboard_ms": round(o * 1000, 1), "pandas_ms": round(t * 1000, 1),
+                        "speedup": round(t / o, 2) if o else None, "same_result": same})
     close_all()
     return results
 
@@ -160,8 +209,14 @@ def time_aggregations(db_path: Path, repeat: int) -> list[dict]:
 
 
 def _machine() -> dict:
+    import duckdb
+    import pandas
+    import streamlit
+
     return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "duckdb": duckdb.__version__, "streamlit": streamlit.__version__, "pandas": pandas.__version__,
+            "load_average_at_start": [round(x, 1) for x in os.getloadavg()]}
 
 
 def _print_pages(scale: str, rows: list[dict]) -> None:
@@ -174,38 +229,140 @@ def _print_pages(scale: str, rows: list[dict]) -> None:
               + (f"  errors: {r['errors']}" if r["errors"] else ""))
 
 
+def _child(kind: str, args: argparse.Namespace, *, db: Path | None = None, scale: str | None = None) -> dict:
+    """Run one measurement in a child process (bounded by --timeout) and return its JSON."""
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    out = args.out.parent / f".worker-{kind}-{scale or 'all'}-{os.getpid()}.json"
+    cmd = [sys.executable, "-m", "sendboard", "bench", "--worker", kind, "--worker-out", str(out),
+           "--repeat", str(args.repeat), "--pages", args.pages, "--data-dir", str(args.data_dir)]
+    if db is not None:
+        cmd += ["--worker-db", str(db), "--worker-scale", scale]
+    if args.all_pages_at_la:
+        cmd.append("--all-pages-at-la")
+    env = dict(os.environ, SENDBOARD_TODAY=BENCH_AS_OF.isoformat(), PYTHONWARNINGS="ignore")
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, env=env, timeout=args.timeout, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {args.timeout} s"}
+    if proc.returncode != 0 or not out.exists():
+        tail = "\n".join(line for line in proc.stdout.splitlines() if "ScriptRunContext" not in line)[-2000:]
+        return {"error": f"worker exited {proc.returncode}", "output": tail}
+    result = json.loads(out.read_text())
+    out.unlink()
+    result["wall_seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def _worker(args: argparse.Namespace) -> int:
+    """The child side of :func:`_child`."""
+    os.environ["SENDBOARD_TODAY"] = BENCH_AS_OF.isoformat()
+    if args.worker == "pages":
+        only = {p for p in args.pages.split(",") if p} or None
+        started = time.perf_counter()
+        pages = time_pages(args.worker_db, args.repeat, only, args.worker_scale, args.all_pages_at_la)
+        result = {"pages": pages, "memory": _memory(), "seconds": round(time.perf_counter() - started, 1)}
+    elif args.worker == "aggregations":
+        result = {"aggregations": time_aggregations(args.worker_db, max(3, args.repeat // 2))}
+    else:
+        from .importers.bench import bench_imports
+
+        result = {"imports": bench_imports(args.data_dir / "imports")}
+    args.worker_out.write_text(json.dumps(result, default=str))
+    return 0
+
+
+def markdown(reports: list[dict]) -> str:
+    """Markdown tables of one or more bench reports (as written to --out), for docs/performance.md."""
+    lines: list[str] = []
+    for report in reports:
+        for scale, entry in report.get("scales", {}).items():
+            target = TARGET_MS[scale]
+            lines += [f"**{scale}** ({entry['pupils']:,} pupils, {entry['schools']} school(s), database "
+                      f"{entry.get('database_mb', '?')} MB; repeat {report.get('repeat')}; load average at start "
+                      f"{report['machine'].get('load_average_at_start')})", "",
+                      f"| page | role | first render ms | rerun median ms | rerun p95 ms | median < {target} ms |",
+                      "|---|---|---:|---:|---:|---|"]
+            for r in entry.get("pages", []):
+                ok = "yes" if r["rerun_median_ms"] < target and not r["errors"] else "**no**"
+                lines.append(f"| {r['page']} | {r['role']} | {r['first_ms']:.0f} | {r['rerun_median_ms']:.0f} | "
+                             f"{r['rerun_p95_ms']:.0f} | {ok}{' (errors)' if r['errors'] else ''} |")
+            if entry.get("memory"):
+                lines += ["", f"Peak memory of the process that rendered these pages: "
+                              f"{entry['memory']['peak_rss_mb']} MB (VmHWM)."]
+            if entry.get("aggregations"):
+                lines += ["", "| aggregation | sendboard ms | pandas ms | speed-up | same numbers |",
+                          "|---|---:|---:|---:|---|"]
+                for r in entry["aggregations"]:
+                    lines.append(f"| {r['aggregation']} | {r['sendboard_ms']:.0f} | {r['pandas_ms']:.0f} | "
+                                 f"{r['speedup']}x | {'yes' if r['same_result'] else '**no**'} |")
+                first = entry["aggregations"][0]
+                lines.append(f"\npandas side: loading the frames took {first['pandas_load_s']} s "
+                             f"({first.get('pandas_frames_mb', '?')} MB in memory), not counted above.")
+            lines.append("")
+        if isinstance(report.get("imports"), dict):
+            lines += ["| import | seconds |", "|---|---:|"]
+            lines += [f"| {k} | {v} |" for k, v in report["imports"].items() if k.endswith("_s")]
+            lines.append("")
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
-    report = {"machine": _machine(), "as_of": BENCH_AS_OF.isoformat(), "scales": {}}
-    only = {p for p in args.pages.split(",") if p} or None
+    if args.worker:
+        return _worker(args)
+    if args.markdown:
+        print(markdown([json.loads(p.read_text()) for p in args.markdown]))
+        return 0
+    report = {"machine": _machine(), "as_of": BENCH_AS_OF.isoformat(), "repeat": args.repeat, "scales": {}}
     for scale in [s for s in args.scales.split(",") if s]:
         path, build_seconds = dataset(scale, args.data_dir, args.rebuild)
         entry = {"pupils": SCALES[scale]["pupils"], "schools": SCALES[scale]["schools"], "database": str(path),
+                 "database_mb": round(path.stat().st_size / 2**20),
                  "build_seconds": None if build_seconds is None else round(build_seconds, 1)}
-        entry["pages"] = time_pages(path, args.repeat, only, scale)
-        _print_pages(scale, entry["pages"])
-        entry["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0)
-        print(f"  peak memory of this process so far: {entry['peak_rss_mb']:.0f} MB (target at la scale < 1536)")
-        if not args.skip_baseline and scale in ("trust", "la", "school"):
-            entry["aggregations"] = time_aggregations(path, max(3, args.repeat // 2))
-            print(f"  aggregations: sendboard vs plain pandas (target at trust and la: at least 5x)")
-            for r in entry["aggregations"]:
-                print(f"    {r['aggregation']:<28}{r['sendboard_ms']:>9.1f} ms {r['pandas_ms']:>9.1f} ms  x{r['speedup']}")
+        worker = _child("pages", args, db=path, scale=scale)
+        if "error" in worker:
+            print(f"\n{scale}: page timing failed: {worker['error']}\n{worker.get('output', '')}")
+            entry["pages_error"] = worker
+        else:
+            entry["pages"] = worker["pages"]
+            entry["memory"] = worker["memory"]
+            _print_pages(scale, entry["pages"])
+            print(f"  memory of the process that rendered these pages: peak {worker['memory']['peak_rss_mb']} MB, "
+                  f"now {worker['memory']['rss_mb']} MB (target at la scale: peak < 1536 MB)")
+        if not args.skip_baseline:
+            agg = _child("aggregations", args, db=path, scale=scale)
+            if "error" in agg:
+                print(f"  aggregations failed: {agg['error']}\n{agg.get('output', '')}")
+                entry["aggregations_error"] = agg
+            else:
+                entry["aggregations"] = agg["aggregations"]
+                print(f"  aggregations: sendboard vs plain pandas, median ms (target at trust and la: >= 5x)")
+                for r in entry["aggregations"]:
+                    print(f"    {r['aggregation']:<24}{r['sendboard_ms']:>9.1f} ms {r['pandas_ms']:>9.1f} ms  x{r['speedup']}"
+                          + ("" if r["same_result"] else "  DIFFERENT RESULTS"))
         report["scales"][scale] = entry
+        _write(args.out, report)
     if not args.skip_imports:
         try:
-            from .importers.bench import bench_imports
+            from .importers import bench as _import_bench  # noqa: F401
         except ImportError:
             report["imports"] = "the import benchmark is not available in this copy"
         else:
-            report["imports"] = bench_imports(args.data_dir / "imports")
-            print("\nimports:", json.dumps(report["imports"], indent=2))
+            imp = _child("imports", args)
+            report["imports"] = imp.get("imports", imp)
+            print("\nimports (seconds, one run each):", json.dumps(report["imports"], indent=2))
     if args.concurrency:
         from .bench_browser import run_concurrency
 
         path, _ = dataset("school", args.data_dir, False)
         report["concurrency"] = run_concurrency(path)
         print("\nconcurrency:", json.dumps(report["concurrency"], indent=2))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, default=str))
+    _write(args.out, report)
     print(f"\nwritten to {args.out}")
     return 0
+
+
+def _write(out: Path, report: dict) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, default=str))

@@ -314,6 +314,9 @@ def open_database(path: Path | str | None = None, *, migrate: bool = True) -> Da
             try:
                 if migrate:
                     db.migrate()
+                    from .shipped import ensure_shipped_data  # late: shipped data loaders use this module
+
+                    ensure_shipped_data(db)
             except BaseException:
                 db.con.close()
                 raise

@@ -142,7 +142,10 @@ def sign_in_page() -> None:
             st.rerun()
     if _sso_configured():
         st.divider()
-        st.button("Sign in with your school account", on_click=st.login)
+        if _sso_email():  # signed in with the school account, but it is not linked: offer a way out, not a loop
+            st.button("Sign out of your school account", on_click=st.logout)
+        else:
+            st.button("Sign in with your school account", on_click=st.login)
     st.caption("Pupil records here are special category data under UK GDPR. Every view and change is recorded.")
 
 

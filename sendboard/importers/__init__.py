@@ -1,0 +1,222 @@
+"""Bringing data in: MIS CSV files and Common Transfer Files, validated before anything is written and
+committed in one transaction, with a history and an undo of the last import.
+
+    batch = load(db, [SourceFile(name, data), ...], kind=None, school_id=None)
+    batch.problems          # every problem at once (file, where, field, found, expected); empty = fine
+    plan = preview(db, batch)   # what would be added / changed / left alone (run and rolled back)
+    result = commit(db, batch, actor)
+    undo_last(db, actor)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import audit
+from ..settings import get_settings
+from .commit import TARGETS, TargetResult, apply_all, undo
+from .kinds import KINDS, detect_kind, map_headers
+from .problems import FileRejected, Problem, frame_of
+from .readers import SourceFile, read_csv
+from .validate import STAGERS, Context, Rows, Staged, check_batch
+
+__all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "ImportFailed", "KINDS"]
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s); nothing was imported")
+
+
+@dataclass
+class FileInfo:
+    name: str
+    sha256: str
+    kind: str
+    rows: int
+    encoding: str = ""
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Batch:
+    files: list[FileInfo]
+    staged: list[Staged]
+    problems: list[Problem]
+    school_id: int | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def problem_frame(self) -> pd.DataFrame:
+        """Every problem, in file order and then row order."""
+        frame = frame_of(self.problems)
+        order = frame["where"].str.extract(r"(\d+)", expand=False).astype(float)
+        return frame.assign(_o=order).sort_values(["file", "_o"], kind="stable", na_position="first").drop(columns="_o")
+
+    def notices(self) -> list[str]:
+        out = []
+        for f in self.files:
+            if f.ignored_columns:
+                out.append(f"{f.name}: these columns are not used by sendboard and were left out: "
+                           + ", ".join(repr(c) for c in f.ignored_columns))
+        return out
+
+
+def max_upload_bytes(db) -> int:
+    return int(float(get_settings(db)["max_upload_mb"]) * 1024 * 1024)
+
+
+def check_size(db, name: str, size: int) -> None:
+    limit = max_upload_bytes(db)
+    if size > limit:
+        raise FileRejected(name, f"the file is {size / 1024 / 1024:,.0f} MB, over the {limit / 1024 / 1024:,.0f} MB limit",
+                           "a smaller file: split it, or ask the administrator to raise 'max_upload_mb'")
+
+
+def load(db, sources: list[SourceFile], *, kind: str | None = None, school_id: int | None = None) -> Batch:
+    """Read and validate files. Never writes. Problems are collected, not raised."""
+    problems: list[Problem] = []
+    files: list[FileInfo] = []
+    staged: list[Staged] = []
+    try:
+        ctx = Context.load(db, school_id)
+    except ValueError as exc:
+        return Batch([], [], [Problem("(database)", "", "", "", str(exc))], school_id)
+    for source in sources:
+        try:
+            check_size(db, source.name, len(source.data))
+            if source.looks_xml and kind in (None, "ctf"):
+                from .ctf import stage_ctf
+
+                info, parts = stage_ctf(source, ctx, problems)
+            else:
+                info, parts = _stage_csv(source, ctx, kind, problems)
+        except FileRejected as exc:
+            problems.extend(exc.problems)
+            files.append(FileInfo(source.name, source.sha256, kind or "?", 0))
+            continue
+        files.append(info)
+        staged.extend(parts)
+    check_batch(staged, ctx, problems)  # on the files that could be read, so every problem shows at once
+    return Batch(files, staged, problems, ctx.school_id)
+
+
+def _stage_csv(source: SourceFile, ctx: Context, kind: str | None, problems: list[Problem]):
+    table = read_csv(source)
+    if kind is None:
+        kind, why = detect_kind(table.headers)
+        if kind is None:
+            raise FileRejected(source.name, f"the kind of file could not be recognised from its header row: {why}",
+                               "the columns of one of the kinds in docs/importing.md (or choose the kind)", location="row 1")
+    if kind not in KINDS:
+        raise FileRejected(source.name, f"unknown kind {kind!r}", "one of " + ", ".join(KINDS))
+    spec = KINDS[kind]
+    mapping, unknown, duplicates = map_headers(spec, table.headers)
+    for name, a, b in duplicates:
+        problems.append(Problem(source.name, "row 1", b, b, f"one column for {name} (the columns {a!r} and {b!r} mean the same; keep one)"))
+    blank_headers = [i for i, h in enumerate(table.headers) if not h]
+    for i in blank_headers:
+        if (table.frame[i].astype(str).str.strip() != "").any():
+            problems.append(Problem(source.name, "row 1", f"column {i + 1}", "(blank header)", "a header naming the column (it has values)"))
+    missing = [f for f in spec.required if f not in mapping]
+    for f in missing:
+        field_ = next(x for x in spec.fields if x.name == f)
+        problems.append(Problem(source.name, "row 1", f, "(no such column)",
+                                f"a column for {f}, headed e.g. " + " or ".join(repr(a) for a in (field_.aliases[:2] or (f,)))))
+    if missing:
+        return FileInfo(source.name, source.sha256, kind, len(table.frame), table.encoding, [u for u in unknown if u]), []
+    rows = Rows(table, spec, mapping, ctx, problems)
+    parts = STAGERS[kind](rows)
+    for part in parts:
+        part.headers = {f: rows.header(f) for f in mapping}
+    return FileInfo(source.name, source.sha256, kind, len(table.frame), table.encoding, [u for u in unknown if u]), parts
+
+
+@dataclass
+class Outcome:
+    import_id: int | None
+    results: list[TargetResult]
+
+    @property
+    def added(self) -> int:
+        return sum(r.added for r in self.results)
+
+    @property
+    def changed(self) -> int:
+        return sum(r.changed for r in self.results)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(r.unchanged for r in self.results)
+
+    def summary(self) -> pd.DataFrame:
+        return pd.DataFrame([{"what": r.label, "added": r.added, "changed": r.changed, "left alone": r.unchanged}
+                             for r in self.results], columns=["what", "added", "changed", "left alone"])
+
+    def sentence(self) -> str:
+        return f"{self.added:,} rows to add, {self.changed:,} to change, {self.unchanged:,} already up to date"
+
+
+def preview(db, batch: Batch) -> Outcome:
+    """What committing would do: the same writes, in a transaction that is rolled back."""
+    if not batch.ok:
+        raise ImportFailed(batch.problems)
+    cur = db.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        results = apply_all(cur, None, batch.staged)
+    finally:
+        cur.execute("ROLLBACK")
+    return Outcome(None, results)
+
+
+def commit(db, batch: Batch, actor, *, progress=None) -> Outcome:
+    """Write the whole batch in one transaction (all or nothing), with its history and an audit entry."""
+    if not batch.ok:
+        raise ImportFailed(batch.problems)
+
+    def work(w):
+        import_id = int(w.run("import_insert", username=getattr(actor, "username", actor), school_id=batch.school_id,
+                              file_count=len(batch.files), added=0, changed=0, unchanged=0)[0][0])
+        results = apply_all(w.cur, import_id, batch.staged, progress)
+        out = Outcome(import_id, results)
+        w.cur.execute("UPDATE imports SET added = $a, changed = $c, unchanged = $u WHERE import_id = $id",
+                      {"a": out.added, "c": out.changed, "u": out.unchanged, "id": import_id})
+        for i, f in enumerate(batch.files):
+            w.run("import_file_insert", import_id=import_id, position=i, file_name=f.name, sha256=f.sha256, kind=f.kind, rows=f.rows)
+        audit.record_change(w, actor, "import", object_type="import", object_id=import_id,
+                            detail={"files": [{"name": f.name, "sha256": f.sha256, "kind": f.kind, "rows": f.rows} for f in batch.files],
+                                    "added": out.added, "changed": out.changed, "unchanged": out.unchanged})
+        return out
+
+    return db.write(work, retries=0)
+
+
+def last_import(db, school_id: int | None = None):
+    rows = db.query_rows("import_last_open", school_id=school_id)
+    return rows[0] if rows else None
+
+
+def undo_last(db, actor, school_id: int | None = None) -> dict[str, int]:
+    """Undo the most recent import (if it has not been undone): the rows it touched go back exactly."""
+    last = last_import(db, school_id)
+    if last is None:
+        raise ValueError("There is no import to undo (the last one has already been undone, or there are none).")
+    import_id = int(last[0])
+
+    def work(w):
+        done = undo(w.cur, import_id)
+        w.run("import_mark_undone", import_id=import_id, username=getattr(actor, "username", actor))
+        w.run("import_forget_changes", import_id=import_id)
+        audit.record_change(w, actor, "import_undone", object_type="import", object_id=import_id, detail=done)
+        return done
+
+    return db.write(work, retries=0)
+
+
+def history(db, school_id: int | None = None, limit: int = 50) -> pd.DataFrame:
+    return db.query("import_history", school_id=school_id, limit=limit)

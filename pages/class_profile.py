@@ -1,0 +1,111 @@
+"""Class profile: who in this class has SEND, what helps them, and what is coming up."""
+import streamlit as st
+
+from sendboard import audit, ui
+from sendboard.classroom import md_escape, pdf, profile
+from sendboard.classroom.profile import ALERT_ICONS
+
+ctx = ui.page_context("class_profile")
+ui.page_header(ctx, caption="Strengths first. Only pupils on the SEND register or of concern have a card.")
+
+if ctx.school_id is None or ctx.academic_year is None:
+    ui.empty_state("No school or term is set up yet. Import data on the Data import page.")
+    st.stop()
+
+groups = ui.cached(profile.groups_for, ctx.viewer, ctx.school_id, ctx.academic_year, ctx.today)
+if groups.empty:
+    ui.empty_state("You have no teaching groups this year. If that is wrong, ask your SENCO or data manager "
+                   "to check the class lists." if ctx.viewer.role == "teacher"
+                   else "There are no teaching groups for this school and year yet.")
+    st.stop()
+
+labels = dict(zip(groups["group_id"].astype(int), groups["label"]))
+ids = list(labels)
+remembered = st.session_state.get("classroom_group")
+group_id = st.selectbox("Teaching group", ids, format_func=labels.get, key="class_profile_group",
+                        index=ids.index(remembered) if remembered in ids else 0,
+                        help="Teachers see the groups they teach; the head and SENCO see every group.")
+st.session_state["classroom_group"] = group_id
+
+prof = ui.cached(profile.class_profile, ctx.viewer, group_id, ctx.as_at, ctx.today)
+if prof is None:
+    audit.record(ctx.db, ctx.viewer, "access_refused", object_type="class_profile", object_id=group_id, group_id=group_id)
+    st.error("You do not teach this group, so its profile is not available to you.")
+    st.stop()
+ui.audit_view(ctx, group_id=group_id)
+
+summary = prof["summary"]
+cols = st.columns(5)
+cols[0].metric("Pupils", summary["pupils"])
+cols[1].metric("SEN support", summary["sen_support"])
+cols[2].metric("EHC plans", summary["ehc_plans"])
+cols[3].metric("Of concern only", summary["of_concern_only"], help="Monitored by the SENCO but not on the register.")
+cols[4].metric("Reviews overdue", summary["reviews_overdue"])
+
+mix = prof["need_mix"]
+mix_col, pdf_col = st.columns([3, 1], vertical_alignment="center")
+if not mix.empty:
+    mix_col.markdown("**Need mix:** " + " · ".join(f"{md_escape(r.area)} **{r.pupils}**" for r in mix.itertuples()))
+
+
+def _record_pdf_download():
+    audit.record(ctx.db, ctx.viewer, "download", object_type="class_profile", object_id=group_id, group_id=group_id,
+                 detail={"format": "pdf", "pupils": len(prof["cards"])})
+
+
+pdf_col.download_button(
+    "Class profile PDF",
+    # built only when clicked (deferred), from the same scoped profile shown here
+    lambda: pdf.class_profile_pdf(prof, school=ctx.school_name, printed_by=ctx.viewer.display_name, printed_on=ctx.today),
+    f"class_profile_{prof['group']['name']}.pdf".replace(" ", "_"), "application/pdf",
+    on_click=_record_pdf_download, icon=":material/picture_as_pdf:", key="class_profile_pdf",
+)
+
+cards = prof["cards"]
+if not cards:
+    ui.empty_state("No pupil in this class is on the SEND register or of concern at this date.")
+    st.stop()
+
+st.subheader(f"{len(cards)} pupils with SEND or of concern")
+st.caption(f"{ALERT_ICONS['overdue']} review overdue · {ALERT_ICONS['new']} new to the register in the last 6 weeks · "
+           f"{ALERT_ICONS['concern']} of concern. Open a pupil's passport for the full picture and to record a review.")
+
+
+def _line(label: str, *items: str) -> None:
+    """'**Label:** text' on one short line (several items stack under it). The pupil's own words are
+    escaped, so they show as typed and never as markdown."""
+    items = [i for i in items if i]
+    if items:
+        body = "  \n".join(md_escape(i) for i in items)
+        st.markdown(f"**{label}:** {body}" if len(items) == 1 else f"**{label}:**  \n{body}")
+
+
+per_row = 3
+for start in range(0, len(cards), per_row):
+    row = st.columns(per_row)
+    for col, card in zip(row, cards[start:start + per_row]):
+        with col.container(border=True):
+            st.markdown(f"#### {md_escape(card['name'])}")
+            badge = {"EHC plan": ("EHC plan", "orange"), "SEN support": ("SEN support", "blue")}.get(
+                card["sen_group"], ("Not on the register", "gray"))
+            st.badge(badge[0], color=badge[1], icon=":material/badge:")
+            for kind, text in card["alerts"]:
+                st.markdown(f"{ALERT_ICONS[kind]} **{md_escape(text)}**")
+            _line("Strengths", "; ".join(x for x in (card["strengths"], card["interests"] and f"Interests: {card['interests']}") if x))
+            st.caption("Needs: " + ("; ".join(n["name"] for n in card["needs"]) or "not yet identified"))
+            if card["of_concern"]:
+                _line("Concern", card["concern_reasons"])
+            _line("What helps", card["what_helps"])
+            _line("What does not help", card["what_does_not_help"])
+            _line("Targets", *(f"• {t}" for t in card["targets"]))
+            _line("Leaves the lesson for", *(f"• {i}" for i in card["interventions"]))
+            if card["next_review"]:
+                st.caption(f"Next plan review: {profile.fmt_date(card['next_review'])}")
+            if card["ehc_review_due"]:
+                st.caption(f"EHC annual review due: {profile.fmt_date(card['ehc_review_due'])}")
+            st.page_link("pages/passport.py", label="Open passport", icon=":material/badge:",
+                         query_params={"pupil_id": str(card["pupil_id"])})
+
+if not mix.empty:
+    with st.expander("Need mix as a chart and table"):
+        ui.chart(ctx, profile.need_mix_chart(mix), mix[["area", "pupils"]], f"need_mix_{prof['group']['name']}")

@@ -1,0 +1,116 @@
+"""Data import: upload MIS CSV files or Common Transfer Files, see every problem or a preview, commit in one
+go, see the history and undo the last import; download templates; subject access export (SENCO)."""
+import streamlit as st
+
+from sendboard import ui
+from sendboard.importers import SourceFile, commit, history, last_import, load, max_upload_bytes, preview, undo_last
+from sendboard.importers.kinds import KINDS
+from sendboard.importers.templates import template_csv
+from sendboard.transfer import subject_access
+
+ctx = ui.page_context("data")
+ui.page_header(ctx, caption="Nothing is written until you press Import, and then all of it is written or none of it.")
+
+limit_mb = max_upload_bytes(ctx.db) / 1024 / 1024
+upload_tab, history_tab, templates_tab, *more = st.tabs(
+    ["Import files", "History and undo", "Templates"] + (["Subject access"] if ctx.viewer.role == "senco" else []))
+
+with upload_tab:
+    kind_labels = {"": "Recognise from the columns"} | {k: v.title for k, v in KINDS.items()} | {"ctf": "Common Transfer File (XML)"}
+    done = st.session_state.pop("data_import_done", None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+    generation = st.session_state.setdefault("data_upload_generation", 0)
+    uploads = st.file_uploader("CSV files from your MIS, or a Common Transfer File", type=["csv", "xml"],
+                               accept_multiple_files=True, key=f"data_uploads_{generation}",
+                               help=f"Up to {limit_mb:,.0f} MB each. Several files are checked and imported together.")
+    kind = st.selectbox("Kind of data", list(kind_labels), format_func=kind_labels.get, key="data_kind")
+    if uploads:
+        too_big = [u.name for u in uploads if u.size > max_upload_bytes(ctx.db)]
+        if too_big:
+            st.error(f"Over the {limit_mb:,.0f} MB limit: {', '.join(too_big)}. Split the file, or ask the administrator.")
+            st.stop()
+        sources = [SourceFile(u.name, u.getvalue()) for u in uploads]
+        with st.spinner("Checking every row…"):
+            batch = load(ctx.db, sources, kind=kind or None, school_id=ctx.school_id)
+        for f in batch.files:
+            if f.rows:
+                st.caption(f"{f.name}: {KINDS[f.kind].title if f.kind in KINDS else 'Common Transfer File' if f.kind == 'ctf' else f.kind}"
+                           f", {f.rows:,} rows" + (f", {f.encoding}" if f.encoding else ""))
+        for note in batch.notices():
+            st.info(note, icon=":material/info:")
+        if not batch.ok:
+            st.error(f":material/error: Nothing can be imported yet: {len(batch.problems):,} problem(s) found. "
+                     "Fix them in the file (or in the MIS) and upload it again. Each row below says where the problem is, "
+                     "what was found and what sendboard expected.")
+            frame = batch.problem_frame().rename(columns={"file": "File", "where": "Where", "field": "Column",
+                                                          "found": "Found", "expected": "Expected"})
+            if frame["File"].nunique() == 1:
+                frame = frame.drop(columns="File")  # one file: its name is above, so give the columns the room
+            ui.table(ctx, frame, "import_problems", column_config={
+                "Expected": st.column_config.TextColumn(width="large")})
+        else:
+            plan = preview(ctx.db, batch)
+            st.success(f":material/check_circle: All rows are valid: {plan.sentence()}.")
+            st.dataframe(plan.summary().rename(columns={"what": "What", "added": "To add", "changed": "To change",
+                                                        "left alone": "Already up to date (left alone)"}),
+                         hide_index=True, width="stretch")
+            for r in plan.results:
+                if not r.samples.empty:
+                    with st.expander(f"Examples: {r.label} ({r.added} to add, {r.changed} to change)"):
+                        sample = r.samples.rename(columns={"_state": "Action"})
+                        sample["Action"] = sample["Action"].map({"add": "add", "change": "change (new values shown)"})
+                        st.dataframe(sample, hide_index=True, width="stretch")
+            if st.button("Import", type="primary", icon=":material/upload:", key="data_commit"):
+                bar = st.progress(0.0, text="Writing…")
+                outcome = commit(ctx.db, batch, ctx.viewer, progress=lambda f, t: bar.progress(f, text=t))
+                bar.progress(1.0, text="Done")
+                st.session_state["data_import_done"] = (
+                    f"Imported ({', '.join(f.name for f in batch.files)}; import {outcome.import_id}): {outcome.added:,} rows added, "
+                    f"{outcome.changed:,} changed, {outcome.unchanged:,} already up to date. You can undo it on the History and undo tab.")
+                st.session_state["data_upload_generation"] = generation + 1  # an empty uploader, so it is not imported twice
+                st.rerun()
+
+with history_tab:
+    past = ui.cached(history, ctx.school_id)
+    if past.empty:
+        ui.empty_state("No imports yet.")
+    else:
+        shown = past[["import_id", "imported_at", "username", "files", "added", "changed", "unchanged", "undone_at",
+                      "undone_by", "sha256"]].rename(columns={
+            "import_id": "Import", "imported_at": "When", "username": "By", "files": "Files (kind, rows)",
+            "added": "Rows added", "changed": "Rows changed", "unchanged": "Already up to date", "undone_at": "Undone at",
+            "undone_by": "Undone by", "sha256": "File fingerprint (SHA-256, start)"})
+        st.dataframe(shown, hide_index=True, width="stretch")
+    last = last_import(ctx.db, ctx.school_id)
+    if last is not None:
+        st.write(f"The last import ({last[0]}, by {last[2]}, {last[1]:%d %B %Y %H:%M}) added {last[3]:,} rows and changed {last[4]:,}.")
+        confirm = st.checkbox("I understand that undo puts back every row this import added or changed", key="data_undo_ok")
+        if st.button("Undo the last import", disabled=not confirm, icon=":material/undo:", key="data_undo"):
+            try:
+                done = undo_last(ctx.db, ctx.viewer, ctx.school_id)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                st.success("Undone: " + ", ".join(f"{t} {n:,} rows" for t, n in done.items()))
+
+with templates_tab:
+    st.write("A template for each kind of file, with the column headings sendboard expects. MIS spellings such as "
+             "'Legal Surname', 'DOB' or 'NC Year' are recognised too (see docs/importing.md).")
+    for key, spec in KINDS.items():
+        st.download_button(f"{spec.title} template", template_csv(key), f"{key}_template.csv", "text/csv",
+                           key=f"tpl-{key}", icon=":material/download:")
+        st.caption(spec.description)
+
+if more:
+    with more[0]:
+        st.write("Everything sendboard holds about one pupil, as a workbook with a sheet per table. The export is recorded.")
+        upn = st.text_input("Pupil's UPN", key="data_sar_upn").strip()
+        if upn and st.button("Prepare the export", key="data_sar_go", icon=":material/folder_zip:"):
+            visible = ctx.db.query_rows("data_pupil_visible", upn=upn, viewer_id=ctx.viewer.user_id, today=ctx.today)
+            if not visible:
+                st.error(f"No pupil with UPN {upn.upper()} is held at your school.")
+            else:
+                data, pupil_id = subject_access(ctx.db, ctx.viewer, upn, "xlsx")
+                st.download_button("Download subject access workbook", data, f"subject_access_{upn.upper()}.xlsx",
+                                   key="data_sar_dl", icon=":material/download:")

@@ -1,0 +1,100 @@
+"""Governors' pack: the anonymised SEND picture for the governing board, on screen, as a PDF and as a
+workbook. Governors read it; the head previews it and writes the commentary before it is exported."""
+import streamlit as st
+
+from sendboard import audit, ui
+from sendboard.governors import GovernorsError
+from sendboard.governors.commentary import get_commentary, save_commentary
+from sendboard.governors.figures import bars_figure, build_pack, chart_frame, year_label
+from sendboard.governors.pack import OVERALL, excel_bytes, pdf_bytes
+
+ctx = ui.page_context("governors")
+ui.page_header(ctx)
+
+if ctx.school_id is None or ctx.academic_year is None:
+    ui.empty_state("No school or term is set up yet, so there is no pack to show.")
+    st.stop()
+
+pack = ui.cached(build_pack, ctx.viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.school_name or "",
+                 ctx.school_phase)
+commentary = ui.cached(get_commentary, ctx.viewer, ctx.school_id, ctx.academic_year)
+is_head = ctx.viewer.role == "head"
+
+
+def _record(kind: str) -> None:
+    audit.record(ctx.db, ctx.viewer, "download", object_type="governors", object_id="governors_pack",
+                 detail={"format": kind, "academic_year": ctx.academic_year, "as_at": str(ctx.as_at)})
+
+
+def commentary_block(section_key: str, title: str = "Headteacher's commentary") -> None:
+    text = commentary.get(section_key, "")
+    if is_head:
+        with st.form(f"commentary-{section_key}", border=True):
+            new = st.text_area(title, value=text, key=f"commentary-text-{section_key}", max_chars=2000,
+                               help="Shown to governors in the pack. Do not name pupils: the pack is anonymised.")
+            if st.form_submit_button("Save commentary", icon=":material/save:"):
+                try:
+                    save_commentary(ctx.db, ctx.viewer, ctx.school_id, ctx.academic_year, section_key, new)
+                except (GovernorsError, PermissionError) as exc:
+                    st.error(str(exc))
+                else:
+                    st.success("Saved. It will appear in the PDF and workbook.")
+                    st.rerun()
+    else:
+        with st.container(border=True):
+            st.markdown(f"**{title}**")
+            st.text(text or "No commentary has been added to this section.")
+
+
+st.info(f"Anonymised: no pupil is named. **<{pack.threshold}** = fewer than {pack.threshold} pupils, hidden; "
+        f"**x** = hidden so a small number cannot be worked out, or a rate based on one. 0 means none.",
+        icon=":material/shield:")
+
+# Downloads: the files are made when the button is pressed (from the pack on screen); each is audited.
+stem = f"governors_pack_{year_label(ctx.academic_year).replace('/', '-')}"
+left, right, _ = st.columns([1, 1, 2])
+left.download_button("Download PDF pack", lambda: pdf_bytes(pack, commentary), f"{stem}.pdf", "application/pdf", type="primary",
+                     icon=":material/picture_as_pdf:", on_click=_record, args=("pdf",), key="pack-pdf")
+right.download_button("Download Excel", lambda: excel_bytes(pack, commentary), f"{stem}.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      icon=":material/table:", on_click=_record, args=("xlsx",), key="pack-xlsx")
+if is_head:
+    st.caption("You are previewing the pack governors see. Add your commentary in each section, then download.")
+
+# At a glance.
+reg = pack.section("register").facts
+gaps = pack.section("gaps").facts
+cols = st.columns(4)
+cols[0].metric("Pupils on roll", "–" if reg.get("on_roll") is None else f"{reg['on_roll']:,.0f}")
+cols[1].metric("On SEN support", "hidden" if reg.get("sen_support_pct") is None else f"{reg['sen_support_pct']:.1f}%",
+               None if reg.get("national_sen_support_pct") is None else f"national {reg['national_sen_support_pct']:.1f}%",
+               delta_color="off", delta_arrow="off")
+cols[2].metric("With an EHC plan", "hidden" if reg.get("ehc_pct") is None else f"{reg['ehc_pct']:.1f}%",
+               None if reg.get("national_ehc_pct") is None else f"national {reg['national_ehc_pct']:.1f}%",
+               delta_color="off", delta_arrow="off")
+att = [g for g, _ in gaps.get("attendance_gaps", []) if g is not None]
+cols[3].metric("Attendance gap (SEND vs no SEN)", "–" if not att else f"{abs(att[-1]):.1f} pts",
+               "percentage points behind" if att and att[-1] < 0 else None, delta_color="off", delta_arrow="off")
+
+st.subheader("Questions governors could ask")
+for i, q in enumerate(pack.questions, 1):
+    st.markdown(f"{i}. {q.text}")
+commentary_block(OVERALL, "Headteacher's summary")
+
+for section in pack.sections:
+    st.divider()
+    st.subheader(section.title)
+    st.caption(f"{section.question}  \nSEN Information Report: {section.sir_heading}")
+    if section.empty:
+        ui.empty_state(section.empty)
+    for line in section.headline:
+        st.markdown(f"- {line}")
+    if section.chart is not None:
+        ui.chart(ctx, bars_figure(section.chart, pack.threshold), chart_frame(section.chart, pack.threshold),
+                 f"governors_{section.key}_chart", key=f"gov-chart-{section.key}")
+    if section.tables:
+        with st.expander("The figures", expanded=False):
+            for table in section.tables:
+                st.markdown(f"**{table.title}**")
+                ui.table(ctx, table.display, f"governors_{table.name}", key=f"gov-{table.name}")
+    commentary_block(section.key)

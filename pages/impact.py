@@ -1,0 +1,114 @@
+"""Impact and value: what our money and staff hours bought in measured progress, intervention by intervention."""
+import streamlit as st
+
+from sendboard import ui
+from sendboard.provision import allocations as alloc
+from sendboard.provision import charts as pcharts
+from sendboard.provision import display as d
+from sendboard.provision import impact
+
+ctx = ui.page_context("impact")
+ui.page_header(ctx)
+if ctx.school_id is None or ctx.academic_year is None:
+    ui.empty_state("Choose a school and a term in the sidebar.")
+    st.stop()
+
+years = ui.cached(alloc.academic_years)
+years = years[years["academic_year"] <= ctx.academic_year]
+options = years["academic_year"].astype(int).tolist()[::-1][:4] or [ctx.academic_year]
+labels = dict(zip(years["academic_year"].astype(int), years["label"]))
+year = st.segmented_control("Academic year", options, default=options[0], format_func=lambda y: labels.get(y, str(y)),
+                            key="impact_year") or options[0]
+year_label = labels.get(year, str(year))
+if year == ctx.academic_year:
+    as_at = ctx.as_at
+else:
+    as_at = min(alloc.year_bounds(ctx.db, year)[1], ctx.today)
+result = ui.cached(impact.impact_for_year, ctx.viewer, ctx.school_id, year, as_at, ctx.today)
+table, pupils = result["impact"], result["pupils"]
+ui.audit_view(ctx, detail={"academic_year": year, "interventions": len(table)})
+if table.empty:
+    ui.empty_state(f"No interventions ran in {year_label}. Add them on the Provision map page.")
+    st.stop()
+
+ICONS = {"Good value": ":material/thumb_up:", "Review it": ":material/rate_review:",
+         "Not enough data yet": ":material/hourglass_empty:"}
+counts = table["verdict"].value_counts()
+cols = st.columns(3)
+for col, verdict in zip(cols, impact.VERDICTS):
+    col.metric(verdict, int(counts.get(verdict, 0)), help={
+        "Good value": "Gain clearly above zero (95% CI), effect size at least 0.2, and more than similar pupils where compared.",
+        "Review it": "Enough pupils measured, but the gain is uncertain, small, or no better than similar pupils not in it.",
+        "Not enough data yet": f"Fewer than {impact.MIN_PUPILS} pupils have both an entry and an exit score.",
+    }[verdict])
+st.caption(f"Interventions that ran in {year_label}, as at {as_at:%d %B %Y}. Gains are measured on each "
+           "intervention's own entry and exit measure; a missing exit score is never counted as no progress.")
+if not counts.get("Good value", 0) and not counts.get("Review it", 0) and len(options) > 1 and year == options[0]:
+    st.info("No intervention has enough exit scores yet this year. Choose last year above to see finished ones.",
+            icon=":material/info:")
+
+st.subheader("Value for money")
+judged = table[table["verdict"] != "Not enough data yet"]
+plotted = judged.dropna(subset=["cost_per_pupil", "effect_size"])
+value_cols = ["intervention", "verdict", "with_both_scores", "cost_per_pupil", "effect_size", "mean_gain",
+              "cost_per_pupil_per_gain"]
+if plotted.empty:
+    ui.empty_state("No intervention has enough pupils with entry and exit scores to plot yet.")
+else:
+    ui.chart(ctx, pcharts.cost_effectiveness(plotted),
+             d.show(plotted, value_cols, money=("cost_per_pupil", "cost_per_pupil_per_gain")),
+             "impact_cost_effectiveness")
+    st.caption("Up and to the left is best: more progress for less money. Bubble size is the number of pupils with "
+               "both scores. Interventions without enough data yet are not plotted.")
+
+st.subheader("Verdict for each intervention")
+for row in judged.itertuples():
+    with st.container(border=True):
+        st.markdown(f"{ICONS[row.verdict]} **{d.md_escape(row.intervention)}**: {row.verdict}")
+        st.text(row.reason)
+waiting = table[table["verdict"] == "Not enough data yet"]
+if len(waiting):
+    with st.container(border=True):
+        st.markdown(f"{ICONS['Not enough data yet']} **Not enough data yet** ({len(waiting)})")
+        st.markdown("\n".join(f"- **{d.md_escape(r.intervention)}**: {d.md_escape(r.reason)}" for r in waiting.itertuples()))
+
+st.subheader("How big was the effect, and how sure can we be?")
+if judged.dropna(subset=["ci_low"]).empty:
+    ui.empty_state("No intervention has enough pupils with both scores yet.")
+else:
+    ci_rows = judged.dropna(subset=["ci_low"])
+    ui.chart(ctx, pcharts.effect_ci(judged),
+             d.show(ci_rows, ["intervention", "with_both_scores", "mean_gain", "ci_low", "ci_high", "effect_size", "verdict"]),
+             "impact_effect_ci")
+    st.caption("Effect sizes put measures on different scales (months, points, ratings) on one footing. A bar that "
+               "crosses zero means the gain could be nothing.")
+
+st.subheader("All the figures")
+ui.table(ctx, d.show(table, ["intervention", "wave", "areas", "measure", "measure_scale", "places", "with_both_scores",
+                             "missing_exit", "mean_gain", "sd_gain", "t_critical", "ci_low", "ci_high", "sd_entry",
+                             "effect_size", "cost_per_pupil", "cost_per_pupil_per_gain", "compared_on",
+                             "participant_change", "comparison_change", "difference_in_gains", "comparison_pupils",
+                             "verdict", "reason"],
+                     money=("cost_per_pupil", "cost_per_pupil_per_gain")), "impact_by_intervention",
+         column_config=d.money_config())
+
+with st.expander("Each pupil's entry and exit scores", icon=":material/person:"):
+    ui.table(ctx, d.show(pupils, ["intervention", "first_name", "last_name", "year_group", "group_label", "start_date",
+                                  "end_date", "sessions_attended", "entry_score", "exit_score", "gain"]),
+             "impact_pupil_gains")
+    st.caption("Gain = exit − entry, turned round where a lower score is better, so a positive gain is always progress.")
+
+with st.expander("How these figures are worked out", icon=":material/functions:"):
+    st.markdown(
+        "- **Mean gain and 95% confidence interval**: the mean of the gains ± t × SD ÷ √n, with t from the "
+        "t-distribution on n − 1 degrees of freedom (for 3 pupils t = 4.30; for 10, 2.26).\n"
+        "- **Effect size**: the mean gain ÷ the standard deviation of the same pupils' entry scores (a standardised "
+        "mean gain; not Cohen's d against a control group). About 0.2 is small, 0.5 medium, 0.8 large.\n"
+        "- **Difference in gains**: where the measure names an assessment subject, each pupil's change in that "
+        "subject from the term they started to the term they finished, against the change over the same terms "
+        "of pupils in the same year group with the same broad area of primary need who were not in it.\n"
+        "- **Cost per pupil**: staff time (hourly cost × minutes × sessions, shared by the group) and other costs, "
+        "over the whole programme. **£ per point gained** = cost per pupil ÷ mean gain.\n"
+        "- **Verdicts**: fewer than 5 pupils with both scores → *Not enough data yet*; CI above zero and effect "
+        "size ≥ 0.2 (and more than similar pupils, where compared) → *Good value*; otherwise *Review it*."
+    )

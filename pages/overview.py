@@ -1,0 +1,90 @@
+"""Overview: where are we now? The SEN register as at a date, beside national figures and our own past."""
+import streamlit as st
+
+from sendboard import ui
+from sendboard.leaders import ON_REGISTER, year_label
+from sendboard.leaders import charts as lc
+from sendboard.leaders import display as d
+from sendboard.leaders import register
+
+ctx = ui.page_context("overview")
+ui.page_header(ctx)
+if ctx.school_id is None:
+    ui.empty_state("No school is linked to your account yet. Ask the administrator to add one.")
+    st.stop()
+
+picker, _ = st.columns([1, 3])
+as_at = picker.date_input("Register as at", value=ctx.as_at, max_value=ctx.today, format="DD/MM/YYYY",
+                      key=f"overview_as_at_{ctx.term_id}",
+                      help="Defaults to the term chosen in the sidebar (its census date, or today for this term).")
+data = ui.cached(register.overview, ctx.viewer, ctx.school_id, ctx.school_phase, as_at, ctx.today)
+summ = data["summary"]
+if not summ["on_roll"]:
+    ui.empty_state(f"No pupils were on roll at {ctx.school_name} on {as_at:%d %B %Y}. Choose another date or term, "
+                   "or import pupils and SEN records on the Data import page.")
+    st.stop()
+
+nat_k, nat_e = data["national_support"], data["national_ehc"]
+cols = st.columns(4)
+cols[0].metric("Pupils on roll", f"{summ['on_roll']:,}")
+cols[1].metric("On SEN support", f"{summ['sen_support']:,}", f"{summ['sen_support_pct']:.1f}% of roll",
+               delta_color="off", delta_arrow="off")
+cols[2].metric("With an EHC plan", f"{summ['ehc_plan']:,}", f"{summ['ehc_plan_pct']:.1f}% of roll",
+               delta_color="off", delta_arrow="off")
+cols[3].metric("On the register in all", f"{summ['on_register']:,}", f"{summ['on_register_pct']:.1f}% of roll",
+               delta_color="off", delta_arrow="off")
+st.caption(register.national_sentence(nat_k, nat_e))
+
+st.subheader("Against national and our own past")
+comp = data["comparison"]
+ui.chart(ctx, d.figure(lc.comparison, comp), d.show(comp, ["what", "on_roll", "sen_support", "sen_support_pct", "ehc_plan",
+                                                "ehc_plan_pct", "note", "source"]), "overview_comparison")
+st.caption("Earlier years are shown at the same census point (autumn, spring or summer) as the date chosen. "
+           "National figures are for the school's phase where published; the year used is named on each bar.")
+
+st.subheader("Term by term")
+trend = data["trend"]
+if len(trend) < 2:
+    ui.empty_state("The register's history needs at least two census dates; there is not enough history yet.")
+else:
+    ui.chart(ctx, d.figure(lc.trend, trend), d.show(trend, ["label", "census_date", "on_roll", "sen_support", "sen_support_pct",
+                                                  "ehc_plan", "ehc_plan_pct"]), "overview_trend")
+
+st.subheader("By year group")
+by_year = data["by_year"]
+ui.chart(ctx, d.figure(lc.by_year, by_year), d.show(by_year, ["year_group", "on_roll", "sen_support", "sen_support_pct",
+                                                    "ehc_plan", "ehc_plan_pct"]), "overview_by_year")
+
+st.subheader("By area of need")
+left, right = st.columns([2, 3])
+group = left.radio("Pupils", register.NEED_GROUPS, horizontal=True, key="overview_need_group",
+                   help="National need figures are published for EHC plans; few are for SEN support.")
+include_secondary = right.toggle("Include secondary needs", key="overview_secondary",
+                                 help="Count each pupil's secondary need too. National figures cover primary need only.")
+if not data["roster"]["sen_group"].isin(ON_REGISTER if group == "On the register" else (group,)).any():
+    ui.empty_state(f"No pupils in this group ({group}) at this date.")
+else:
+    for level, title in (("area", "Which broad areas of need are most common, here and nationally?"),
+                         ("need", "Which types of need are most common, here and nationally?")):
+        mix = d.memo(register.need_mix, data["roster"], data["codes"], data["national"], data["academic_year"], group, level,
+                                include_secondary=include_secondary)
+        ui.chart(ctx, d.figure(lc.need_mix, mix, title), d.show(mix, ["label", "area", "pupils", "pct", "national_pct",
+                                                            "national_note"] if level == "need" else
+                                                      ["label", "pupils", "pct", "national_pct", "national_note"]),
+                 f"overview_need_{level}")
+    st.caption(("Shares are of pupils in the group" + (" (a pupil with two needs counts twice)" if include_secondary else "")
+                + ". 'not published' means sendboard holds no national figure for that need and group: none is invented. "
+                f"National need mixes are for all schools in England."))
+
+st.subheader("The pupils behind a bar")
+choices = d.memo(register.drill_choices, data["roster"], data["codes"])
+pick = st.selectbox("Show the pupils in", list(choices), index=None, placeholder="Choose a bar…",
+                    key=f"overview_drill_{as_at}")
+if pick:
+    pupils = d.memo(register.pupil_list, data["roster"], data["codes"], include_secondary=include_secondary, **choices[pick])
+    d.audit_list(ctx, {"list": pick, "as_at": as_at.isoformat(), "pupils": pupils["pupil_id"].tolist()})
+    if pupils.empty:
+        ui.empty_state("No pupils in that group at this date.")
+    else:
+        ui.table(ctx, pupils.drop(columns="pupil_id"), "overview_pupils")
+        st.caption(f"{len(pupils)} pupils, as at {as_at:%d %B %Y}. Every pupil's needs are listed, not only the one chosen.")

@@ -1,0 +1,276 @@
+"""Pupil passport: one pupil on one page. Strengths, needs, targets, support, reviews, and the edits."""
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from sendboard import ui
+from sendboard.access import AccessDenied
+from sendboard.classroom import ClassroomError, RATING_LABELS, md_escape, passport, pdf, reviews, strategies
+from sendboard.classroom.profile import ALERT_ICONS, fmt_date
+from sendboard.db import ConflictError
+
+ctx = ui.page_context("passport")
+ui.page_header(ctx)
+db, viewer = ctx.db, ctx.viewer
+
+if ctx.school_id is None:
+    ui.empty_state("No school is set up yet. Import data on the Data import page.")
+    st.stop()
+
+# ---------------------------------------------------------------- which pupil
+asked = st.query_params.get("pupil_id")
+if asked is not None:
+    try:
+        asked_id = int(asked)
+    except ValueError:
+        asked_id = None
+    if asked_id is None or not passport.may_see(db, viewer, asked_id, ctx.today):
+        if st.session_state.get("_passport_refused") != asked:
+            passport.refuse(db, viewer, asked)
+            st.session_state["_passport_refused"] = asked
+        st.error("This pupil's passport is not available to you. Teachers see the pupils in the groups they teach.")
+        if st.button("Choose another pupil"):
+            del st.query_params["pupil_id"]
+            st.rerun()
+        st.stop()
+    st.session_state["passport_pupil"] = asked_id
+
+choices = ui.cached(passport.pupil_choices, viewer, ctx.school_id, ctx.as_at, ctx.today)
+if choices.empty:
+    ui.empty_state("There are no pupils you can see at this date." + (
+        " Teachers see the pupils in the groups they teach." if viewer.role == "teacher" else ""))
+    st.stop()
+only_send = st.toggle("Only pupils with SEND or of concern", value=True, key="passport_only_send")
+shown = choices[(choices["sen_group"] != "No SEN") | choices["of_concern"]] if only_send else choices
+current = st.session_state.get("passport_pupil")
+if current is not None and current not in set(shown["pupil_id"].astype(int)):
+    shown = pd.concat([shown, choices[choices["pupil_id"] == current]])
+if shown.empty:
+    ui.empty_state("No pupil you can see has SEND or an open concern. Switch the toggle off to see everyone.")
+    st.stop()
+labels = dict(zip(shown["pupil_id"].astype(int), shown["label"]))
+if current not in labels:
+    st.session_state["passport_pupil"] = next(iter(labels))
+
+
+def _follow_choice():
+    st.query_params["pupil_id"] = str(st.session_state["passport_pupil"])
+
+
+pupil_id = st.selectbox("Pupil", list(labels), format_func=labels.get, key="passport_pupil", on_change=_follow_choice)
+
+pp = ui.cached(passport.passport, viewer, pupil_id, ctx.as_at, ctx.today)
+if pp is None:
+    passport.refuse(db, viewer, pupil_id)
+    st.error("This pupil's passport is not available to you.")
+    st.stop()
+ui.audit_view(ctx, pupil_id=pupil_id)
+
+
+def show_text(label: str, text: str, empty: str = "Not recorded yet.") -> None:
+    st.markdown(f"**{label}**")
+    if text:
+        st.text(text)
+    else:
+        st.caption(empty)
+
+
+# ---------------------------------------------------------------- header
+st.header(pp["name"])
+meta = [f"Year {pp['year_group']}" if pp["year_group"] else None, pp["status"],
+        ("Groups: " + ", ".join(pp["groups"])) if pp["groups"] else None]
+st.markdown(" · ".join(md_escape(m) for m in meta if m))
+for kind, text in pp["alerts"]:
+    st.markdown(f"{ALERT_ICONS[kind]} **{md_escape(text)}**")
+if pp["concern_reasons"]:
+    st.caption(f"Concern noted by the SENCO: {pp['concern_reasons']}")
+
+tabs = ["Passport", "Targets and reviews", "History"]
+editable = passport.editable_fields(db, viewer)
+if editable:
+    tabs.insert(1, "Edit passport")
+if viewer.role == "senco":
+    tabs.insert(-1, "Plans (SENCO)")
+tab = dict(zip(tabs, st.tabs(tabs)))
+
+# ---------------------------------------------------------------- the one-page view
+with tab["Passport"]:
+    left, right = st.columns(2)
+    with left:
+        st.subheader("About me")
+        for field, label in passport.FIELDS.items():
+            show_text(label, pp[field])
+    with right:
+        st.subheader("My needs and support")
+        show_text("Needs", "\n".join(f"• {n['name']}" + (" (primary)" if n["rank"] == 1 and len(pp["needs"]) > 1 else "")
+                                     for n in pp["needs"]), "No need recorded.")
+        show_text("Current targets", "\n".join(f"• {t}" for t in pp["targets"]), "No open targets.")
+        show_text("Leaves lessons for", "\n".join(f"• {i}" for i in pp["interventions"]), "No current interventions.")
+        show_text("Recommended strategies", "\n".join(f"• {s}" for s in pp["strategies"]), "None attached yet.")
+        show_text("Next plan review", fmt_date(pp["next_review"]), "No open support plan.")
+        if pp["ehc_review_due"]:
+            show_text("EHC annual review due", fmt_date(pp["ehc_review_due"]))
+        if viewer.role in strategies.EDITOR_ROLES:
+            with st.popover("Recommend a strategy", icon=":material/lightbulb:"):
+                options = ui.cached(strategies.all_strategies, include_retired=False)
+                chosen = st.selectbox("Strategy", options["strategy_id"].tolist(),
+                                      format_func=dict(zip(options["strategy_id"], options["name"])).get,
+                                      key="passport_strategy_pick")
+                if st.button("Add to this passport", key="passport_strategy_add"):
+                    try:
+                        strategies.attach_to_pupil(db, viewer, pupil_id, chosen, ctx.today)
+                    except (ClassroomError, AccessDenied, ConflictError) as exc:
+                        st.error(str(exc))
+                    else:
+                        st.rerun()
+    if pp["updated_by"] is not None and not pd.isna(pp["updated_at"]):
+        st.caption(f"Passport last changed by {pp['updated_by']} on {pd.Timestamp(pp['updated_at']):%d %B %Y}.")
+
+    def _record_pdf():
+        from sendboard import audit
+
+        audit.record(db, viewer, "download", object_type="passport", object_id=pupil_id, pupil_id=pupil_id,
+                     detail={"format": "pdf"})
+
+    st.download_button("Download passport (PDF, print-ready)",
+                       lambda: pdf.passport_pdf(pp, school=ctx.school_name, printed_by=viewer.display_name,
+                                                printed_on=ctx.today),
+                       f"passport_{pp['name'].replace(' ', '_')}.pdf", "application/pdf", on_click=_record_pdf,
+                       icon=":material/picture_as_pdf:", key="passport_pdf")
+
+# ---------------------------------------------------------------- editing
+if "Edit passport" in tab:
+    with tab["Edit passport"]:
+        if viewer.role == "teacher":
+            st.caption("As one of this pupil's teachers you can change: "
+                       + ", ".join(passport.FIELDS[f] for f in editable) + ". The SENCO changes the rest.")
+        with st.form(f"passport_edit_{pupil_id}"):
+            new_values = {}
+            for field in editable:
+                new_values[field] = st.text_area(passport.FIELDS[field], value=pp[field], max_chars=passport.MAX_FIELD,
+                                                 key=f"pp_{field}_{pupil_id}", height=90)
+            saved = st.form_submit_button("Save passport", type="primary")
+        if saved:
+            try:
+                changed = passport.save_passport(db, viewer, pupil_id, new_values, ctx.today)
+            except (ClassroomError, AccessDenied, ConflictError) as exc:
+                st.error(str(exc))
+            else:
+                if changed:
+                    st.success("Saved: " + ", ".join(passport.FIELDS[f] for f in changed) + ". The old wording is kept in History.")
+                    st.rerun()
+                else:
+                    st.info("Nothing changed.")
+
+# ---------------------------------------------------------------- targets and reviews
+with tab["Targets and reviews"]:
+    targets = pp["target_rows"]
+    if viewer.role in reviews.REVIEWER_ROLES:
+        st.subheader("Record progress against a target")
+        if targets.empty:
+            ui.empty_state("This pupil has no open targets to review." + (
+                " Open a plan in the Plans tab." if viewer.role == "senco" else " The SENCO sets targets."))
+        else:
+            if st.session_state.pop("_review_saved", None):
+                st.success("Review saved. It is listed below with every earlier review.")
+                st.session_state[f"review_note_{pupil_id}"] = ""
+            target_labels = dict(zip(targets["target_id"].astype(int), targets["description"]))
+            with st.form(f"review_{pupil_id}"):
+                target_id = st.selectbox("Target", list(target_labels), format_func=target_labels.get)
+                rating = st.radio("Progress", reviews.RATINGS, format_func=RATING_LABELS.get, horizontal=True, index=None)
+                note = st.text_area("Note (what you saw, the evidence)", key=f"review_note_{pupil_id}",
+                                    max_chars=reviews.MAX_NOTE + 500, height=100,
+                                    help=f"Up to {reviews.MAX_NOTE:,} characters.")
+                reviewed_on = st.date_input("Date of the review", value=ctx.today, max_value=ctx.today,
+                                            min_value=ctx.today - timedelta(days=400), format="DD/MM/YYYY")
+                submitted = st.form_submit_button("Save review", type="primary")
+            if submitted:
+                try:
+                    reviews.record_review(db, viewer, pupil_id, target_id, rating, note, reviewed_on, ctx.today)
+                except (ClassroomError, AccessDenied, ConflictError) as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state["_review_saved"] = True
+                    st.rerun()
+    st.subheader("Review history")
+    history = pp["reviews"]
+    if history.empty:
+        ui.empty_state("No reviews recorded yet.")
+    else:
+        frame = history.assign(rating=history["rating"].map(RATING_LABELS), target=history["target"].fillna("Whole plan"))[
+            ["reviewed_on", "target", "rating", "note", "recorded_by", "recorded_at"]]
+        ui.table(ctx, frame, f"reviews_{pupil_id}", column_config={
+            "reviewed_on": st.column_config.DateColumn("Reviewed on", format="D MMM YYYY"),
+            "recorded_at": st.column_config.DatetimeColumn("Recorded at", format="D MMM YYYY HH:mm")})
+
+# ---------------------------------------------------------------- the SENCO's plans
+if "Plans (SENCO)" in tab:
+    with tab["Plans (SENCO)"]:
+        plans = pp["plans"]
+        all_targets = pp["all_targets"]
+        open_plans = plans[plans["closed_on"].isna()] if not plans.empty else plans
+        for plan in open_plans.itertuples():
+            with st.container(border=True):
+                st.markdown(f"**Open plan** from {fmt_date(plan.start_date)} · review due {fmt_date(plan.review_due)}")
+                with st.form(f"plan_edit_{plan.plan_id}"):
+                    due = st.date_input("Review due", value=pd.Timestamp(plan.review_due).date(), format="DD/MM/YYYY")
+                    note = st.text_area("Assessment note", value=plan.assess_note if isinstance(plan.assess_note, str) else "")
+                    if st.form_submit_button("Save plan changes"):
+                        try:
+                            reviews.edit_plan(db, viewer, plan.plan_id, review_due=due, assess_note=note, today=ctx.today)
+                            st.rerun()
+                        except (ClassroomError, AccessDenied, ConflictError) as exc:
+                            st.error(str(exc))
+                plan_targets = all_targets[(all_targets["plan_id"] == plan.plan_id) & all_targets["closed_on"].isna()]
+                for t in plan_targets.itertuples():
+                    a, b = st.columns([5, 1])
+                    a.text(f"• {t.description}")
+                    if b.button("Close target", key=f"close_target_{t.target_id}"):
+                        try:
+                            reviews.close_target(db, viewer, pupil_id, t.target_id, closed_on=ctx.today, today=ctx.today)
+                            st.rerun()
+                        except (ClassroomError, AccessDenied, ConflictError) as exc:
+                            st.error(str(exc))
+                with st.form(f"plan_target_{plan.plan_id}", clear_on_submit=True):
+                    text = st.text_input("New target")
+                    if st.form_submit_button("Add target"):
+                        try:
+                            reviews.add_target(db, viewer, plan.plan_id, text, set_on=ctx.today, today=ctx.today)
+                            st.rerun()
+                        except (ClassroomError, AccessDenied, ConflictError) as exc:
+                            st.error(str(exc))
+                if st.button("Close this plan", key=f"close_plan_{plan.plan_id}", icon=":material/lock:"):
+                    try:
+                        reviews.close_plan(db, viewer, plan.plan_id, closed_on=ctx.today, today=ctx.today)
+                        st.rerun()
+                    except (ClassroomError, AccessDenied, ConflictError) as exc:
+                        st.error(str(exc))
+        st.subheader("Open a new support plan")
+        with st.form(f"plan_open_{pupil_id}"):
+            start = st.date_input("Start", value=ctx.today, max_value=ctx.today, format="DD/MM/YYYY")
+            due = st.date_input("Review due", value=ctx.today + timedelta(weeks=10), format="DD/MM/YYYY")
+            note = st.text_area("Assessment note (what we found)")
+            target_text = st.text_area("Targets, one per line")
+            if st.form_submit_button("Open plan", type="primary"):
+                try:
+                    reviews.open_plan(db, viewer, pupil_id, start_date=start, review_due=due, assess_note=note,
+                                      target_texts=target_text.splitlines(), today=ctx.today)
+                    st.rerun()
+                except (ClassroomError, AccessDenied, ConflictError) as exc:
+                    st.error(str(exc))
+        closed = plans[plans["closed_on"].notna()] if not plans.empty else plans
+        if not closed.empty:
+            st.subheader("Closed plans")
+            st.dataframe(closed[["start_date", "review_due", "closed_on", "created_by", "assess_note"]], hide_index=True)
+
+# ---------------------------------------------------------------- history
+with tab["History"]:
+    st.caption("Every change to this passport and its plans, with the wording before and after. Nothing is overwritten.")
+    changes = pp["history"]
+    if changes.empty:
+        ui.empty_state("No changes recorded yet.")
+    else:
+        shown_changes = changes.assign(field=changes["field"].map(lambda f: passport.FIELDS.get(f, f.replace("_", " "))))
+        ui.table(ctx, shown_changes[["changed_at", "changed_by", "object_type", "field", "old_value", "new_value"]],
+                 f"passport_history_{pupil_id}")

@@ -1,0 +1,193 @@
+"""Users (administrators): who has an account and with which role; add, change, reset, disable; settings.
+Every change goes through sendboard.admin (which uses sendboard.auth) and is audited there."""
+import streamlit as st
+
+from sendboard import admin, ui
+from sendboard.access import ROLE_LABELS, ROLES, AccessDenied
+from sendboard.db import ConflictError
+
+ctx = ui.page_context("users")
+ui.page_header(ctx, caption="Every change on this page is recorded in the audit log, with who made it and when.")
+db, viewer = ctx.db, ctx.viewer
+MESSAGE = "_users_message"
+
+
+def _say(kind: str, text: str) -> None:
+    st.session_state[MESSAGE] = (kind, text)
+
+
+def _attempt(action, success: str, *, clear: tuple[str, ...] = ()) -> None:
+    """Run one change from a button's callback; remember a message to show; clear fields on success."""
+    try:
+        action()
+    except (admin.AdminError, AccessDenied, ConflictError) as exc:
+        _say("error", str(exc))
+        return
+    _say("success", success)
+    for key in clear:
+        st.session_state[key] = ""
+
+
+def _show_message() -> None:
+    message = st.session_state.pop(MESSAGE, None)
+    if message:
+        kind, text = message
+        (st.success if kind == "success" else st.error)(admin.md_escape(text),
+                                                         icon=":material/check_circle:" if kind == "success" else ":material/error:")
+
+
+def _role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)
+
+
+# ---------------------------------------------------------------- callbacks (run before the page redraws)
+
+
+def _add() -> None:
+    s = st.session_state
+    role = s["add_role"]
+    username = (s.get("add_username") or "").strip().lower()
+    _attempt(lambda: admin.add_account(
+        db, viewer, username=username, display_name=s.get("add_name", ""), role=role,
+        password=s.get("add_password", ""), confirm=s.get("add_confirm", ""),
+        school_ids=s.get("add_schools", []) if role != "trust" else (), email=s.get("add_email", ""),
+        trust=s.get("add_trust") if role == "trust" else None),
+        f"Added the account {username} ({_role_label(role).lower()}). Tell them their username and the "
+        "initial password in person or by phone, not in the same e-mail.",
+        clear=("add_username", "add_name", "add_email", "add_password", "add_confirm"))
+
+
+def _set_role(username: str) -> None:
+    role = st.session_state[f"edit_role_{username}"]
+    _attempt(lambda: admin.set_role(db, viewer, username, role), f"{username} is now {_role_label(role).lower()}.")
+
+
+def _set_email(username: str) -> None:
+    _attempt(lambda: admin.set_email(db, viewer, username, st.session_state.get(f"edit_email_{username}", "")),
+             f"Saved the e-mail address for {username}.")
+
+
+def _reset(username: str) -> None:
+    s = st.session_state
+    _attempt(lambda: admin.reset_password(db, viewer, username, s.get(f"edit_password_{username}", ""),
+                                          s.get(f"edit_confirm_{username}", "")),
+             f"Set a new password for {username} (the account is enabled if it was disabled).",
+             clear=(f"edit_password_{username}", f"edit_confirm_{username}"))
+
+
+def _toggle_disabled(username: str, disable: bool) -> None:
+    _attempt(lambda: admin.set_disabled(db, viewer, username, disable),
+             f"{username} is {'disabled: they can no longer sign in' if disable else 'enabled again'}.")
+
+
+def _save_settings() -> None:
+    s = st.session_state
+    changes = {spec.key: s[f"setting_{spec.key}"] for spec in admin.INT_SETTINGS}
+    changes[admin.PASSPORT_SETTING] = s.get("setting_passport_fields", [])
+    try:
+        changed = admin.update_settings(db, viewer, changes)
+    except (admin.AdminError, AccessDenied, ConflictError) as exc:
+        _say("error", str(exc))
+        return
+    if not changed:
+        _say("success", "Nothing changed.")
+    else:
+        _say("success", "Saved: " + "; ".join(f"{key.replace('_', ' ')} {old} → {new}" for key, (old, new) in changed.items()))
+
+
+# ---------------------------------------------------------------- the page
+
+_show_message()
+accounts = admin.list_accounts(db, viewer)
+list_tab, add_tab, change_tab, settings_tab = st.tabs(["Accounts", "Add an account", "Change an account", "School settings"])
+
+with list_tab:
+    active = int((accounts["Status"] == "Active").sum())
+    st.caption(f"{len(accounts)} accounts, {active} active. A disabled account cannot sign in; its history stays in "
+               "the audit log. Use the other tabs to add an account or change one.")
+    columns = ["Username", "Name", "Role", "Status", "Schools", "Trust", "E-mail", "Last sign-in", "Created"]
+    if (accounts["Trust"] == "").all():
+        columns.remove("Trust")
+    ui.table(ctx, accounts[columns], "accounts",
+             column_config={"Last sign-in": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+                            "Created": st.column_config.DatetimeColumn(format="D MMM YYYY")})
+
+with add_tab:
+    schools = admin.school_choices(db, viewer)
+    school_names = dict(zip(schools["school_id"].astype(int), schools["name"]))
+    trusts = admin.trust_choices(db, viewer)
+    role = st.selectbox("Role", ROLES, index=ROLES.index("teacher"), format_func=_role_label, key="add_role",
+                        help="Teachers see only the pupils in the groups they teach; governors see anonymised "
+                             "totals only; administrators see no pupil pages.")
+    with st.form("add_account", border=True):
+        left, right = st.columns(2)
+        left.text_input("New username", key="add_username", max_chars=40,
+                        help="2 to 40 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter.")
+        right.text_input("Full name", key="add_name", max_chars=100)
+        left.text_input("E-mail (for single sign-on)", key="add_email", max_chars=254,
+                        help="The address the school's Microsoft or Google account uses. Needed for 'Sign in with your school account'.")
+        if role == "trust":
+            if trusts:
+                right.selectbox("Trust", trusts, key="add_trust", help="A trust SEND lead sees every school in the trust.")
+            else:
+                right.warning("No school in this database belongs to a trust.")
+        else:
+            default = [next(iter(school_names))] if len(school_names) == 1 else []
+            right.multiselect("Schools", list(school_names), default=default, format_func=school_names.get,
+                              key="add_schools")
+        left.text_input("Initial password", type="password", key="add_password", autocomplete="new-password",
+                        help="At least 10 characters. Give it to the person directly; they can sign in straight away.")
+        right.text_input("Initial password again", type="password", key="add_confirm", autocomplete="new-password")
+        st.form_submit_button("Add account", type="primary", on_click=_add, icon=":material/person_add:")
+
+with change_tab:
+    usernames = accounts["Username"].tolist()
+    labels = {r.Username: f"{r.Username} · {r.Name} · {r.Role}" + (" · disabled" if r.Status == "Disabled" else "")
+              for r in accounts.itertuples(index=False)}
+    if not usernames:
+        ui.empty_state("There are no accounts yet.")
+    else:
+        chosen = st.selectbox("Account", usernames, format_func=labels.get, key="edit_user")
+        row = accounts[accounts["Username"] == chosen].iloc[0]
+        raw_role = {v: k for k, v in ROLE_LABELS.items()}.get(row["Role"], row["Role"])
+        disabled = row["Status"] == "Disabled"
+        st.caption(f"Status: {'Disabled' if disabled else 'Active'} · Schools: {admin.md_escape(row['Schools'] or '—')}")
+
+        col_role, col_email = st.columns(2)
+        with col_role.form("change_role", border=True):
+            st.selectbox("Role", ROLES, index=ROLES.index(raw_role) if raw_role in ROLES else 0,
+                         format_func=_role_label, key=f"edit_role_{chosen}")
+            st.form_submit_button("Save role", on_click=_set_role, args=(chosen,))
+        with col_email.form("change_email", border=True):
+            st.text_input("E-mail (for single sign-on)", value=row["E-mail"] or "", key=f"edit_email_{chosen}",
+                          max_chars=254, help="Leave blank to unlink the account from single sign-on.")
+            st.form_submit_button("Save e-mail", on_click=_set_email, args=(chosen,))
+
+        col_pw, col_state = st.columns(2)
+        with col_pw.form("reset_password", border=True):
+            st.text_input("New password", type="password", key=f"edit_password_{chosen}", autocomplete="new-password",
+                          help="At least 10 characters. Resetting also re-enables a disabled account and clears a lock-out.")
+            st.text_input("New password again", type="password", key=f"edit_confirm_{chosen}",
+                          autocomplete="new-password")
+            st.form_submit_button("Reset password", on_click=_reset, args=(chosen,))
+        with col_state.container(border=True):
+            if disabled:
+                st.write("This account is disabled and cannot sign in.")
+                st.button("Enable account", on_click=_toggle_disabled, args=(chosen, False), icon=":material/lock_open:")
+            else:
+                st.write("Disabling stops this person signing in at once; nothing they recorded is lost.")
+                st.button("Disable account", on_click=_toggle_disabled, args=(chosen, True), icon=":material/block:")
+
+with settings_tab:
+    values = admin.current_settings(db, viewer)
+    st.caption("These apply to everyone at once. Each change is recorded with its old and new value.")
+    with st.form("settings", border=True):
+        left, right = st.columns(2)
+        for i, spec in enumerate(admin.INT_SETTINGS):
+            (left if i % 2 == 0 else right).number_input(
+                f"{spec.label} ({spec.low} to {spec.high})", min_value=spec.low, max_value=spec.high, step=1,
+                value=values[spec.key], key=f"setting_{spec.key}", help=spec.help)
+        st.multiselect("Passport fields teachers may edit (the SENCO can always edit every field)",
+                       list(admin.PASSPORT_FIELDS), default=values[admin.PASSPORT_SETTING],
+                       format_func=admin.PASSPORT_FIELDS.get, key="setting_passport_fields")
+        st.form_submit_button("Save settings", type="primary", on_click=_save_settings)

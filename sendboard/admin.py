@@ -1,0 +1,308 @@
+"""Administration: accounts (through sendboard.auth), school-wide settings with validation, and the audit
+log search. Every function takes the acting Viewer and refuses anyone who is not an administrator, so
+the rule does not depend on which page calls it. Every change is audited with its old and new value.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+
+from . import audit, auth
+from .access import ROLES, AccessDenied, Viewer
+from .db import Database
+from .settings import DEFAULTS, get_settings
+
+PASSPORT_FIELDS = {
+    "strengths": "Strengths",
+    "interests": "Interests",
+    "what_helps": "What helps",
+    "what_does_not_help": "What does not help",
+    "pupil_voice": "Pupil voice",
+    "parent_voice": "Parent voice",
+}
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+AUDIT_ROW_LIMIT = 5000
+
+
+class AdminError(ValueError):
+    """An administrative change that cannot be made as asked; the message says why and is safe to show."""
+
+
+@dataclass(frozen=True)
+class IntSetting:
+    key: str
+    label: str
+    low: int
+    high: int
+    help: str
+
+
+INT_SETTINGS: tuple[IntSetting, ...] = (
+    IntSetting("disclosure_threshold", "Smallest group governors may see (pupils)", 1, 20,
+               "Figures about fewer pupils than this are hidden in governor views, so nobody can be "
+               "identified. 5 is usual; 10 is cautious."),
+    IntSetting("idle_timeout_minutes", "Sign out after this many idle minutes", 5, 240,
+               "A session with no activity for this long is signed out."),
+    IntSetting("lockout_failures", "Failed sign-ins before a name is locked", 3, 20,
+               "After this many wrong passwords in a row, sign-in for that name is locked for a while."),
+    IntSetting("lockout_minutes", "Minutes a locked name stays locked", 1, 1440,
+               "How long sign-in stays locked after too many failures."),
+    IntSetting("slowdown_after", "Failed sign-ins before each further attempt is slowed", 1, 19,
+               "From this many failures on, each attempt waits a little longer. Must be fewer than the "
+               "lock-out count."),
+)
+INT_SETTINGS_BY_KEY = {s.key: s for s in INT_SETTINGS}
+PASSPORT_SETTING = "teacher_editable_passport_fields"
+EDITABLE_KEYS = frozenset(INT_SETTINGS_BY_KEY) | {PASSPORT_SETTING}
+
+
+def require_admin(viewer: Viewer | None) -> Viewer:
+    if not isinstance(viewer, Viewer) or viewer.role != "admin":
+        raise AccessDenied("only an administrator may do this")
+    return viewer
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def current_settings(db: Database, viewer: Viewer) -> dict:
+    """The editable settings, typed: ints for the numbers, a list for the passport fields."""
+    require_admin(viewer)
+    raw = get_settings(db)
+    values: dict = {}
+    for spec in INT_SETTINGS:
+        try:
+            values[spec.key] = int(raw[spec.key])
+        except (TypeError, ValueError):
+            values[spec.key] = int(DEFAULTS[spec.key])
+    values[PASSPORT_SETTING] = [f for f in str(raw.get(PASSPORT_SETTING) or "").split("|") if f in PASSPORT_FIELDS]
+    return values
+
+
+def _validate(key: str, value) -> str:
+    """The stored text for a setting's new value, or AdminError saying what is allowed."""
+    if key in INT_SETTINGS_BY_KEY:
+        spec = INT_SETTINGS_BY_KEY[key]
+        if isinstance(value, bool):
+            raise AdminError(f"{spec.label}: give a whole number from {spec.low} to {spec.high}.")
+        try:
+            number = int(str(value).strip()) if not isinstance(value, int) else value
+        except ValueError:
+            raise AdminError(f"{spec.label}: give a whole number from {spec.low} to {spec.high}.") from None
+        if isinstance(value, float) and value != int(value):
+            raise AdminError(f"{spec.label}: give a whole number from {spec.low} to {spec.high}.")
+        if not spec.low <= number <= spec.high:
+            raise AdminError(f"{spec.label}: {number} is outside the allowed range {spec.low} to {spec.high}.")
+        return str(number)
+    if key == PASSPORT_SETTING:
+        fields = value.split("|") if isinstance(value, str) else list(value)
+        fields = [str(f).strip() for f in fields if str(f).strip()]
+        unknown = [f for f in fields if f not in PASSPORT_FIELDS]
+        if unknown:
+            raise AdminError("Teacher-editable passport fields: unknown field(s) " + ", ".join(map(repr, unknown))
+                             + "; choose from " + ", ".join(PASSPORT_FIELDS) + ".")
+        ordered = [f for f in PASSPORT_FIELDS if f in fields]  # a stable order, no duplicates
+        return "|".join(ordered)
+    raise AdminError(f"{key!r} is not a setting that can be changed here.")
+
+
+def update_settings(db: Database, viewer: Viewer, changes: dict) -> dict[str, tuple[str, str]]:
+    """Validate and save settings; returns {key: (old, new)} for those that changed. All or nothing:
+    one bad value saves none of them. Each change is audited as 'setting_changed' with old and new."""
+    require_admin(viewer)
+    before = get_settings(db)
+    new_text = {key: _validate(key, value) for key, value in changes.items()}
+    merged = {k: new_text.get(k, before[k]) for k in INT_SETTINGS_BY_KEY}
+    if int(merged["slowdown_after"]) >= int(merged["lockout_failures"]):
+        raise AdminError("Slowing down must start before the lock-out: set 'failed sign-ins before each "
+                         "further attempt is slowed' lower than 'failed sign-ins before a name is locked'.")
+    changed = {k: (before[k], v) for k, v in new_text.items() if str(before[k]) != v}
+    if not changed:
+        return {}
+
+    def work(w):
+        for key, (old, new) in changed.items():
+            w.run("upsert_setting", key=key, value=new)
+            audit.record_change(w, viewer, "setting_changed", object_type="setting", object_id=key,
+                                old_value=old, new_value=new)
+
+    db.write(work)
+    return changed
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+def school_choices(db: Database, viewer: Viewer) -> pd.DataFrame:
+    require_admin(viewer)
+    return db.query("admin_school_choices")
+
+
+def trust_choices(db: Database, viewer: Viewer) -> list[str]:
+    require_admin(viewer)
+    return [r[0] for r in db.query_rows("admin_trust_choices")]
+
+
+def list_accounts(db: Database, viewer: Viewer) -> pd.DataFrame:
+    require_admin(viewer)
+    frame = auth.list_users(db)
+    frame = frame.rename(columns={
+        "username": "Username", "display_name": "Name", "email": "E-mail", "role": "Role", "disabled": "Disabled",
+        "schools": "Schools", "trust": "Trust", "last_sign_in": "Last sign-in", "created_at": "Created"})
+    from .access import ROLE_LABELS
+
+    frame["Role"] = frame["Role"].map(lambda r: ROLE_LABELS.get(r, r))
+    frame["Status"] = frame.pop("Disabled").map(lambda d: "Disabled" if d else "Active")
+    for column in ("Name", "E-mail", "Schools", "Trust"):
+        frame[column] = frame[column].map(lambda v: v if isinstance(v, str) else "").astype(object)
+    return frame
+
+
+def _clean_email(db: Database, email: str | None, *, username: str | None = None) -> str | None:
+    email = (email or "").strip()
+    if not email:
+        return None
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        raise AdminError(f"{email!r} does not look like an e-mail address.")
+    owners = [r[0] for r in db.query_rows("admin_user_by_email", email=email)]
+    if any(o.lower() != (username or "").lower() for o in owners):
+        raise AdminError(f"The e-mail {email!r} already belongs to the account {owners[0]!r}. "
+                         "Each e-mail links to one account.")
+    return email
+
+
+def add_account(db: Database, viewer: Viewer, *, username: str, display_name: str, role: str, password: str,
+                confirm: str | None = None, school_ids=(), email: str | None = None, trust: str | None = None) -> int:
+    """Add an account (audited as 'user_added' by sendboard.auth)."""
+    require_admin(viewer)
+    username = (username or "").strip().lower()
+    if role not in ROLES:
+        raise AdminError(f"Choose a role: one of {', '.join(ROLES)}.")
+    if confirm is not None and password != confirm:
+        raise AdminError("The two passwords differ.")
+    email = _clean_email(db, email, username=username)
+    trust = (trust or "").strip() or None
+    if role == "trust":
+        school_ids = ()
+        if trust and trust not in trust_choices(db, viewer):
+            raise AdminError(f"No school belongs to a trust called {trust!r}.")
+    else:
+        trust = None
+        if not school_ids:
+            raise AdminError("Choose at least one school for this account.")
+    try:
+        return auth.add_user(db, viewer, username=username, display_name=(display_name or "").strip() or username,
+                             role=role, password=password or "", school_ids=[int(s) for s in school_ids],
+                             email=email, trust=trust)
+    except auth.AccountError as exc:
+        raise AdminError(str(exc)) from None
+
+
+def _guard_last_admin(db: Database, viewer: Viewer, username: str) -> None:
+    if username.lower() == viewer.username.lower():
+        raise AdminError("You cannot remove your own administrator access; ask another administrator.")
+    admins = [r[0].lower() for r in db.query_rows("admin_active_admins")]
+    if admins == [username.lower()]:
+        raise AdminError("This is the only active administrator account; add another administrator first.")
+
+
+def set_role(db: Database, viewer: Viewer, username: str, role: str) -> None:
+    require_admin(viewer)
+    if role != "admin":
+        _guard_last_admin(db, viewer, username)
+    try:
+        auth.set_role(db, viewer, username, role)
+    except auth.AccountError as exc:
+        raise AdminError(str(exc)) from None
+
+
+def reset_password(db: Database, viewer: Viewer, username: str, password: str, confirm: str | None = None) -> None:
+    """Set a new password (this also re-enables a disabled account); audited as 'password_reset'."""
+    require_admin(viewer)
+    if confirm is not None and password != confirm:
+        raise AdminError("The two passwords differ.")
+    try:
+        auth.reset_password(db, viewer, username, password or "")
+    except auth.AccountError as exc:
+        raise AdminError(str(exc)) from None
+
+
+def set_disabled(db: Database, viewer: Viewer, username: str, disabled: bool) -> None:
+    require_admin(viewer)
+    if disabled:
+        _guard_last_admin(db, viewer, username)
+    try:
+        auth.set_disabled(db, viewer, username, disabled)
+    except auth.AccountError as exc:
+        raise AdminError(str(exc)) from None
+
+
+def set_email(db: Database, viewer: Viewer, username: str, email: str | None) -> None:
+    """Set (or clear) the e-mail that links an account to single sign-on; audited with old and new."""
+    require_admin(viewer)
+    rows = db.query_rows("user_by_username", username=username)
+    if not rows:
+        raise AdminError(f"No account is called {username!r}.")
+    old = rows[0][3]
+    new = _clean_email(db, email, username=rows[0][1])
+    if (old or None) == new:
+        return
+
+    def work(w):
+        w.run("admin_set_user_email", username=rows[0][1], email=new)
+        audit.record_change(w, viewer, "user_email_changed", object_type="user", object_id=rows[0][1],
+                            old_value=old, new_value=new)
+
+    db.write(work)
+
+
+# --------------------------------------------------------------------------- the audit log
+
+
+def audit_span(db: Database, viewer: Viewer) -> tuple[date | None, date | None, int]:
+    require_admin(viewer)
+    first, last, count = db.query_rows("admin_audit_span")[0]
+    return (first.date() if first else None, last.date() if last else None, int(count))
+
+
+def audit_actions(db: Database, viewer: Viewer) -> list[str]:
+    require_admin(viewer)
+    return [r[0] for r in db.query_rows("admin_audit_actions")]
+
+
+def parse_pupil_id(text: str | None) -> int | None:
+    """The pupil id filter: blank means any; otherwise a whole number, or AdminError."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise AdminError("A pupil id is a whole number (for example 1042). Leave it blank for every pupil.")
+    return int(text)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_audit(db: Database, viewer: Viewer, *, date_from: date, date_to: date, username: str = "",
+                 action: str = "", pupil_id: int | None = None, limit: int = AUDIT_ROW_LIMIT) -> pd.DataFrame:
+    """Audit rows between two dates (both included), newest first, filtered as asked."""
+    require_admin(viewer)
+    if date_to < date_from:
+        raise AdminError("The 'to' date is before the 'from' date.")
+    return db.query("admin_audit_search", from_ts=datetime.combine(date_from, time.min),
+                    to_ts=datetime.combine(date_to + timedelta(days=1), time.min),
+                    username=_like_escape((username or "").strip()), action=action or "",
+                    pupil_id=pupil_id, limit=int(limit))
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=\"'&")
+
+
+def md_escape(text) -> str:
+    """Text safe inside st.markdown / st.error: every markdown-special character is backslash-escaped, so
+    a name like '[x](javascript:...)' or '<script>' shows as the characters typed."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))

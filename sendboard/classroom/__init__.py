@@ -1,0 +1,59 @@
+"""The classroom area: class SEND profiles, pupil passports, strategies, reviews and take-away PDFs.
+
+Every reader takes the Viewer; scoping is decided in SQL (sendboard/sql/classroom.sql), so a teacher
+asking for a class or pupil they do not teach simply gets nothing back.
+"""
+from __future__ import annotations
+
+AREA_NAMES = {
+    "CI": "Communication and interaction",
+    "CL": "Cognition and learning",
+    "SEMH": "Social, emotional and mental health",
+    "SP": "Sensory and/or physical",
+    "OTH": "Other",
+}
+
+# Plain-English need names and broad areas, used when reference data has not been loaded.
+NEED_NAMES = {
+    "SLCN": ("Speech, language and communication needs", "CI"),
+    "ASD": ("Autism", "CI"),
+    "SPLD": ("Specific learning difficulty (e.g. dyslexia)", "CL"),
+    "MLD": ("Moderate learning difficulty", "CL"),
+    "SLD": ("Severe learning difficulty", "CL"),
+    "PMLD": ("Profound and multiple learning difficulty", "CL"),
+    "SEMH": ("Social, emotional and mental health", "SEMH"),
+    "HI": ("Hearing impairment", "SP"),
+    "VI": ("Visual impairment", "SP"),
+    "MSI": ("Multi-sensory impairment", "SP"),
+    "PD": ("Physical disability", "SP"),
+    "OTH": ("Other difficulty or disability", "OTH"),
+    "NSA": ("SEN support, type of need not yet assessed", "OTH"),
+}
+
+RATING_LABELS = {"not_yet": "Not yet", "emerging": "Emerging", "achieved": "Achieved", "exceeded": "Exceeded"}
+
+
+class ClassroomError(ValueError):
+    """Bad input to a classroom change; the message is safe to show and says what to fix."""
+
+
+def need_name(code: str, description=None) -> str:
+    """The plain-English name of a census need code (the shipped wording wins over reference data's
+    title case, which reads like a label rather than a sentence)."""
+    if code in NEED_NAMES:
+        return NEED_NAMES[code][0]
+    return str(description) if description else str(code)
+
+
+def need_area_code(code: str, area_code=None) -> str:
+    if area_code and str(area_code) in AREA_NAMES:
+        return str(area_code)
+    return NEED_NAMES.get(code, ("", "OTH"))[1]
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def md_escape(text) -> str:
+    """Text safe to put inside st.markdown: every markdown-special character is backslash-escaped."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))

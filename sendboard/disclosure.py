@@ -1,0 +1,308 @@
+"""Disclosure control: the ONE place that decides which figures about pupils a governor may see.
+
+Every table that leaves ``sendboard.governors`` (page, chart, Excel, PDF) is built by :func:`protect`.
+
+The rules (each has a unit test in tests/test_disclosure.py):
+
+1. **Primary suppression.** A count of pupils from 1 up to ``threshold - 1`` (the admin setting
+   ``disclosure_threshold``, default 5) is not shown. It is replaced by the mark ``<5`` (for a
+   threshold of 5), which tells the reader only that the figure is small.
+2. **Zeros are shown.** A zero names no pupil; hiding zeros would hide good news ("no suspensions")
+   and, with zeros shown, the ``<5`` mark honestly means 1 to 4. This follows the DfE's own practice
+   in its published statistics (zeros shown, small counts suppressed). Zeros are never used as the
+   complementary (secondary) cell either, because suppressing a known zero protects nothing.
+3. **Derived figures.** A rate, percentage or mean built from a suppressed count (numerator or
+   denominator) is suppressed too (mark ``x``). So is one whose base count is below the threshold even
+   if that count is not itself in the table.
+4. **Secondary suppression.** Where a table publishes a total (a total column across a row, a total
+   row down the columns), a row or column with exactly one suppressed cell would let the reader work
+   it out by subtraction. So the next smallest non-zero cell in that row or column is suppressed too
+   (mark ``x``), or the total itself when there is no other cell. This repeats until no row or column
+   has a single suppressed cell, because a suppression in a row can leave a column with one.
+5. **Charts never plot a suppressed value.** :attr:`Protected.values` holds NaN wherever a figure is
+   suppressed; chart functions drop those points and say so in a note (:func:`chart_note`).
+
+Marks: ``<5`` = a small count (primary); ``x`` = hidden so that a small count cannot be worked out,
+or a figure built from a small count. :func:`legend` gives the text to print beside every table.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from . import audit
+from .access import AccessDenied, Viewer
+from .db import Database
+
+DEFAULT_THRESHOLD = 5
+MIN_THRESHOLD = 3
+MAX_THRESHOLD = 20
+SECONDARY_MARK = "x"
+SETTING_KEY = "disclosure_threshold"
+
+
+class DisclosureError(ValueError):
+    """A bad threshold; the message says what is allowed."""
+
+
+def primary_mark(threshold: int) -> str:
+    return f"<{int(threshold)}"
+
+
+def legend(threshold: int) -> str:
+    return (f"{primary_mark(threshold)} = fewer than {int(threshold)} pupils (1 to {int(threshold) - 1}), hidden to protect "
+            f"their privacy. {SECONDARY_MARK} = hidden so that a small number cannot be worked out from a total, "
+            f"or a rate or average based on fewer than {int(threshold)} pupils. 0 means none.")
+
+
+def chart_note(n_hidden: int, threshold: int) -> str | None:
+    if not n_hidden:
+        return None
+    return (f"{n_hidden} figure{'s' if n_hidden != 1 else ''} not plotted: based on fewer than {int(threshold)} pupils "
+            "(or would reveal one that is).")
+
+
+# --------------------------------------------------------------------------- threshold setting
+
+
+def get_threshold(db: Database) -> int:
+    from .settings import get_int
+
+    try:
+        value = int(get_int(db, SETTING_KEY))
+    except (TypeError, ValueError):
+        return DEFAULT_THRESHOLD
+    return value if MIN_THRESHOLD <= value <= MAX_THRESHOLD else DEFAULT_THRESHOLD
+
+
+def validate_threshold(n) -> int:
+    try:
+        value = int(str(n).strip())
+        if float(str(n).strip()) != value:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise DisclosureError(f"The disclosure threshold must be a whole number from {MIN_THRESHOLD} to {MAX_THRESHOLD}.") from None
+    if not MIN_THRESHOLD <= value <= MAX_THRESHOLD:
+        raise DisclosureError(
+            f"The disclosure threshold must be from {MIN_THRESHOLD} to {MAX_THRESHOLD} pupils "
+            f"(below {MIN_THRESHOLD}, single pupils could be picked out; above {MAX_THRESHOLD}, most figures would be hidden).")
+    return value
+
+
+def set_threshold(db: Database, viewer: Viewer, n) -> int:
+    """Set the smallest count of pupils shown to governors. Administrators only; validated and audited."""
+    if viewer.role != "admin":
+        audit.record(db, viewer, "access_refused", object_type="setting", object_id=SETTING_KEY)
+        raise AccessDenied("only an administrator may change the disclosure threshold")
+    value = validate_threshold(n)
+    old = get_threshold(db)
+
+    def work(w):
+        w.run("upsert_setting", key=SETTING_KEY, value=str(value))
+        audit.record_change(w, viewer, "setting_changed", object_type="setting", object_id=SETTING_KEY,
+                            old_value=str(old), new_value=str(value))
+        return value
+
+    return db.write(work)
+
+
+# --------------------------------------------------------------------------- protect
+
+
+@dataclass
+class Protected:
+    """A protected table. ``display``: what may be shown (suppressed cells hold a mark, other counts
+    stay numbers); ``mask``: True where a figure is suppressed; ``values``: the numbers with NaN where
+    suppressed (for charts and totals); ``threshold``."""
+
+    display: pd.DataFrame
+    mask: pd.DataFrame
+    values: pd.DataFrame
+    threshold: int
+    primary: pd.DataFrame = field(repr=False, default=None)
+
+    def __iter__(self):  # display, mask = protect(...)
+        yield self.display
+        yield self.mask
+
+    @property
+    def any_suppressed(self) -> bool:
+        return bool(self.mask.to_numpy().any())
+
+    @property
+    def n_suppressed(self) -> int:
+        return int(self.mask.to_numpy().sum())
+
+    def legend(self) -> str:
+        return legend(self.threshold)
+
+
+def _is_small(value, threshold: int) -> bool:
+    return value is not None and not pd.isna(value) and 0 < float(value) < threshold
+
+
+def _secondary(values: dict, mask: dict, lines: list[tuple[list, list]]) -> None:
+    """Rule 4, in place on ``mask``. ``values`` and ``mask`` are keyed by cell (row, column); ``lines``
+    are linear constraints (part cells, total cells). A constraint with exactly one suppressed member
+    gets one more: the smallest non-zero open part, else the total."""
+    changed = True
+    while changed:
+        changed = False
+        for parts, totals in lines:
+            hidden = [c for c in parts + totals if mask[c]]
+            if len(hidden) != 1:
+                continue
+            candidates = [c for c in parts if not mask[c] and not pd.isna(values[c]) and float(values[c]) != 0]
+            if candidates:
+                pick = min(candidates, key=lambda c: (float(values[c]), str(c)))
+            else:
+                open_totals = [c for c in totals if not mask[c]]
+                if not open_totals:
+                    continue
+                pick = open_totals[0]
+            mask[pick] = True
+            changed = True
+
+
+def protect(table: pd.DataFrame, count_cols: Sequence[str], rate_cols: Mapping[str, str | Sequence[str]] | None = None,
+            *, threshold: int = DEFAULT_THRESHOLD, row_total: str | None = None, row_parts: Sequence[str] | None = None,
+            total_row: object | None = None, total_row_col: str | None = None,
+            base_cols: Mapping[str, str] | None = None, decimals: Mapping[str, int] | None = None,
+            additive: Sequence[str] | None = None, money: Sequence[str] = ()) -> Protected:
+    """Apply disclosure control to a table of pupil counts and figures derived from them.
+
+    - ``count_cols``: columns holding counts of pupils (primary suppression applies).
+    - ``rate_cols``: {rate column: count column(s) it is built from}; suppressed when any is.
+    - ``row_total`` / ``row_parts``: a column that is the sum of ``row_parts`` (default: the other count
+      columns) in each row: a row-wise constraint for secondary suppression.
+    - ``total_row`` + ``total_row_col``: the row whose ``total_row_col`` equals ``total_row`` holds the
+      column totals of the other rows: a column-wise constraint for each count column.
+    - ``base_cols``: {rate column: count column not in the table's count_cols} for a rate whose base
+      count is in the frame but not published as a count (the rate is suppressed if the base is small).
+    - ``decimals``: rounding for display of rate columns (default 1; 0 for money).
+    - ``additive``: the columns the total row sums (default: the count columns). A derived column
+      (e.g. spend) listed here is protected by secondary suppression too.
+    - ``money``: rate columns to show as pounds (no pence).
+    """
+    threshold = int(threshold)
+    frame = table.reset_index(drop=True).copy()
+    count_cols = list(count_cols)
+    rate_cols = {k: ([v] if isinstance(v, str) else list(v)) for k, v in (rate_cols or {}).items()}
+    base_cols = dict(base_cols or {})
+    decimals = dict(decimals or {})
+    for col in count_cols + list(rate_cols) + [c for v in rate_cols.values() for c in v] + list(base_cols.values()):
+        if col not in frame.columns:
+            raise KeyError(f"protect: no column {col!r}")
+    figure_cols = count_cols + [c for c in rate_cols if c not in count_cols]
+    values = frame[figure_cols].apply(pd.to_numeric, errors="coerce").astype(float)
+
+    # Rule 1: primary.
+    primary = pd.DataFrame(False, index=frame.index, columns=figure_cols)
+    for col in count_cols:
+        primary[col] = values[col].map(lambda v: _is_small(v, threshold))
+    mask = primary.copy()
+
+    # Rules 3 and 4 together, until nothing changes: a derived figure hidden by a suppressed count can
+    # itself sit in an additive line (e.g. spend by area with a total), and the reverse.
+    additive = list(additive) if additive is not None else list(count_cols)
+    body_rows = list(frame.index)
+    total_idx = None
+    if total_row is not None:
+        if total_row_col is None:
+            raise ValueError("protect: total_row needs total_row_col")
+        hits = frame.index[frame[total_row_col] == total_row].tolist()
+        if hits:
+            total_idx = hits[0]
+            body_rows = [i for i in frame.index if i != total_idx]
+    lines: list[tuple[list, list]] = []
+    if row_total is not None:
+        parts = list(row_parts) if row_parts is not None else [c for c in count_cols if c != row_total]
+        for i in frame.index:
+            lines.append(([(i, c) for c in parts], [(i, row_total)]))
+    if total_idx is not None:
+        for col in additive:
+            lines.append(([(i, col) for i in body_rows], [(total_idx, col)]))
+    line_cols = sorted({c for parts, totals in lines for (_, c) in parts + totals})
+    base_small = {}
+    for rate, sources in rate_cols.items():
+        for src in sources:
+            if src not in mask.columns:
+                base_small[src] = values_of(frame, src).map(lambda v: _is_small(v, threshold)).to_numpy(dtype=bool)
+    for rate, base in base_cols.items():
+        base_small[base] = values_of(frame, base).map(lambda v: _is_small(v, threshold)).to_numpy(dtype=bool)
+    while True:
+        before = mask.to_numpy().copy()
+        for rate, sources in rate_cols.items():
+            hit = mask[rate].to_numpy(dtype=bool).copy()
+            for src in sources:
+                hit |= mask[src].to_numpy(dtype=bool) if src in mask.columns else base_small[src]
+            mask[rate] = hit
+        for rate, base in base_cols.items():
+            if rate in mask.columns:
+                mask[rate] = mask[rate].to_numpy(dtype=bool) | base_small[base]
+        if lines:
+            vals = {(i, c): values.at[i, c] for i in frame.index for c in line_cols}
+            cells = {(i, c): bool(mask.at[i, c]) for i in frame.index for c in line_cols}
+            _secondary(vals, cells, lines)
+            for (i, c), hidden in cells.items():
+                mask.at[i, c] = hidden
+        if (mask.to_numpy() == before).all():
+            break
+
+    # Build the display frame and the NaN-for-suppressed values.
+    shown = values.mask(mask)
+    display = frame.copy()
+    pmark = primary_mark(threshold)
+    for col in figure_cols:
+        out = []
+        for i in frame.index:
+            v = values.at[i, col]
+            if mask.at[i, col]:
+                out.append(pmark if primary.at[i, col] else SECONDARY_MARK)
+            elif pd.isna(v):
+                out.append("")
+            elif col in count_cols:
+                out.append(f"{int(round(v)):,}")
+            else:
+                if col in money:
+                    out.append(f"£{v:,.0f}")
+                else:
+                    d = decimals.get(col, 1)
+                    out.append(f"{v:,.{d}f}")
+        display[col] = pd.Series(out, index=frame.index, dtype=object)
+    # Columns that are neither counts nor rates pass through unchanged, except base counts used only
+    # to judge rates, which are dropped so that a small base is not shown by the back door.
+    hidden_bases = [b for b in base_cols.values() if b not in figure_cols]
+    for src_list in rate_cols.values():
+        hidden_bases += [s for s in src_list if s not in figure_cols]
+    display = display.drop(columns=sorted(set(hidden_bases)), errors="ignore")
+    return Protected(display=display, mask=mask, values=shown, threshold=threshold, primary=primary)
+
+
+def values_of(frame: pd.DataFrame, col: str) -> pd.Series:
+    return pd.to_numeric(frame[col], errors="coerce")
+
+
+def protect_value(count, threshold: int) -> str:
+    """One stand-alone count, as text."""
+    if count is None or pd.isna(count):
+        return ""
+    return primary_mark(threshold) if _is_small(count, threshold) else f"{int(round(float(count))):,}"
+
+
+def safe_count(count, threshold: int):
+    """A stand-alone count as a number, or None if it must not be shown."""
+    if count is None or pd.isna(count):
+        return None
+    return None if _is_small(count, threshold) else int(round(float(count)))
+
+
+def safe_rate(rate, bases: Iterable, threshold: int):
+    """A rate as a number, or None if any count it is built from is suppressed."""
+    if rate is None or pd.isna(rate):
+        return None
+    if any(_is_small(b, threshold) for b in bases):
+        return None
+    return float(rate)

@@ -1,0 +1,559 @@
+"""The governors' pack figures: aggregates from sendboard/sql/governors.sql, each table passed through
+:func:`sendboard.disclosure.protect`, organised in sections that follow the SEN Information Report.
+
+Nothing leaves this module except :class:`Pack` (sections of protected tables, chart data with NaN
+where a figure is suppressed, and ``facts``: headline numbers that are None when suppressed). The
+page, the PDF, the Excel workbook and the questions are all built from the same Pack, so they agree.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+
+from .. import disclosure
+from ..access import Viewer
+from ..db import Database
+from ..reference import AREAS
+from . import PACK_ROLES
+
+AREA_ORDER = ["CI", "CL", "SEMH", "SP", "OTH"]
+RATING_LABELS = {1: "1 – Not yet in place", 2: "2 – Developing", 3: "3 – Established", 4: "4 – Embedded"}
+TREND_TERMS = 6
+
+
+def year_label(year: int) -> str:
+    return f"{int(year)}/{str(int(year) + 1)[2:]}"
+
+
+@dataclass
+class Table:
+    name: str            # sheet and file name
+    title: str
+    protected: disclosure.Protected
+    columns: dict        # internal column -> heading shown
+
+    @property
+    def display(self) -> pd.DataFrame:
+        cols = [c for c in self.columns if c in self.protected.display.columns]
+        return self.protected.display[cols].rename(columns=self.columns)
+
+
+@dataclass
+class Bars:
+    """What a bar chart shows: categories, series of numbers (NaN = suppressed, never plotted)."""
+    title: str
+    categories: list
+    series: dict         # series name -> list of float (NaN where suppressed or missing)
+    unit: str = "%"      # '%', '£' or 'pts'
+    hidden: int = 0      # how many values were suppressed
+
+    def note(self, threshold: int) -> str | None:
+        return disclosure.chart_note(self.hidden, threshold)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    question: str                # what the section answers
+    sir_heading: str             # the SEN Information Report heading it feeds
+    headline: list = field(default_factory=list)   # short sentences, built from protected figures only
+    tables: list = field(default_factory=list)
+    chart: Bars | None = None
+    facts: dict = field(default_factory=dict)      # safe numbers (None where suppressed), for questions
+    empty: str | None = None     # the message when there is no data
+
+
+@dataclass
+class Pack:
+    school_name: str
+    school_id: int
+    academic_year: int
+    as_at: date
+    threshold: int
+    sections: list
+    generated_at: datetime
+    questions: list = field(default_factory=list)
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    @property
+    def legend(self) -> str:
+        return disclosure.legend(self.threshold)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _nan(v) -> float:
+    return float("nan") if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v) else float(v)
+
+
+def _safe(v):
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def _fmt_pct(v) -> str:
+    return "hidden" if v is None else f"{v:.1f}%"
+
+
+def _pounds(v) -> str:
+    return "hidden" if v is None else f"£{v:,.0f}"
+
+
+def _series(protected: disclosure.Protected, col: str) -> list:
+    return [_nan(v) for v in protected.values[col]]
+
+
+def _hidden(protected: disclosure.Protected, cols) -> int:
+    return int(protected.mask[list(cols)].to_numpy().sum())
+
+
+def _year_bounds(db: Database, academic_year: int) -> tuple[date, date]:
+    rows = db.query_rows("academic_year_list")
+    for y, _, start, end in rows:
+        if int(y) == int(academic_year):
+            return pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    return date(academic_year, 9, 1), date(academic_year + 1, 8, 31)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def register_section(db: Database, viewer: Viewer, school_id: int, phase: str, as_at: date, t: int) -> Section:
+    s = Section("register", "The SEND register", "How many pupils have SEND, and how does that compare nationally?",
+                "The kinds of special educational needs provided for")
+    trend = db.query("governors_register_trend", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    trend = trend[trend["on_roll"] > 0].tail(TREND_TERMS).reset_index(drop=True)
+    if trend.empty:
+        s.empty = "No pupils on roll for this school yet."
+        return s
+    national = db.query("governors_national_register", phase=phase or "all")
+    nat = {(int(r.academic_year), r.measure): float(r.value) for r in national.itertuples()}
+
+    def nat_for(year, measure):
+        years = [y for (y, m) in nat if m == measure and y <= year]
+        return nat[(max(years), measure)] if years else None
+
+    roll = trend["on_roll"].where(trend["on_roll"] > 0)
+    trend["sen_support_pct"] = 100 * trend["sen_support"] / roll
+    trend["ehc_pct"] = 100 * trend["ehc_plans"] / roll
+    trend["nat_support"] = [nat_for(int(y), "sen_support_pct") for y in trend["academic_year"]]
+    trend["nat_ehc"] = [nat_for(int(y), "ehc_plan_pct") for y in trend["academic_year"]]
+    p = disclosure.protect(trend, ["on_roll", "sen_support", "ehc_plans"],
+                           {"sen_support_pct": ["sen_support", "on_roll"], "ehc_pct": ["ehc_plans", "on_roll"],
+                            "nat_support": [], "nat_ehc": []}, threshold=t)
+    s.tables.append(Table("register_trend", "Pupils on the SEND register, by term (at each census date)", p, {
+        "label": "Term", "on_roll": "Pupils on roll", "sen_support": "SEN support", "sen_support_pct": "SEN support %",
+        "nat_support": "National SEN support %", "ehc_plans": "EHC plans", "ehc_pct": "EHC plan %",
+        "nat_ehc": "National EHC plan %"}))
+    last = len(trend) - 1
+    v = p.values
+    support_pct, ehc_pct = _safe(v.at[last, "sen_support_pct"]), _safe(v.at[last, "ehc_pct"])
+    nat_s, nat_e = _safe(trend.at[last, "nat_support"]), _safe(trend.at[last, "nat_ehc"])
+    s.facts = {"term": trend.at[last, "label"], "on_roll": _safe(v.at[last, "on_roll"]),
+               "sen_support": _safe(v.at[last, "sen_support"]), "ehc_plans": _safe(v.at[last, "ehc_plans"]),
+               "sen_support_pct": support_pct, "ehc_pct": ehc_pct, "national_sen_support_pct": nat_s,
+               "national_ehc_pct": nat_e, "first_term": trend.at[0, "label"],
+               "first_sen_support_pct": _safe(v.at[0, "sen_support_pct"]), "first_ehc_pct": _safe(v.at[0, "ehc_pct"])}
+    d = p.display
+    s.headline = [
+        f"{d.at[last, 'on_roll']} pupils on roll in {trend.at[last, 'label']}: {d.at[last, 'sen_support']} on SEN support "
+        f"({_fmt_pct(support_pct)}; national {_fmt_pct(nat_s)}) and {d.at[last, 'ehc_plans']} with an EHC plan "
+        f"({_fmt_pct(ehc_pct)}; national {_fmt_pct(nat_e)}).",
+    ]
+    s.chart = Bars("How does our SEND register compare with national? (% of pupils on roll)",
+                   ["SEN support", "EHC plan"],
+                   {"Our school": [_nan(support_pct), _nan(ehc_pct)], "National": [_nan(nat_s), _nan(nat_e)]},
+                   unit="%", hidden=int(support_pct is None) + int(ehc_pct is None))
+    return s
+
+
+def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int) -> Section:
+    s = Section("need_mix", "Areas of need", "What are the main needs of our pupils with SEND, against national?",
+                "The kinds of special educational needs provided for")
+    raw = db.query("governors_need_mix", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    if raw.empty:
+        s.empty = "No pupils on the SEND register at this date."
+        return s
+    wide = raw.pivot_table(index="area_code", columns="sen_group", values="pupils", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(AREA_ORDER, fill_value=0)
+    for col in ("SEN support", "EHC plan"):
+        if col not in wide.columns:
+            wide[col] = 0
+    frame = pd.DataFrame({"area_code": AREA_ORDER, "area": [AREAS[a] for a in AREA_ORDER],
+                          "support": wide["SEN support"].astype(int).to_numpy(),
+                          "ehc": wide["EHC plan"].astype(int).to_numpy()})
+    frame["send"] = frame["support"] + frame["ehc"]
+    total = pd.DataFrame([{"area_code": "ALL", "area": "All areas", "support": int(frame["support"].sum()),
+                           "ehc": int(frame["ehc"].sum()), "send": int(frame["send"].sum())}])
+    frame = pd.concat([frame, total], ignore_index=True)
+    all_send, all_ehc = int(total["send"].iloc[0]), int(total["ehc"].iloc[0])
+    frame["pct_send"] = 100 * frame["send"] / all_send if all_send else float("nan")
+    frame["pct_ehc"] = 100 * frame["ehc"] / all_ehc if all_ehc else float("nan")
+    # National: the primary-need mix of EHC plans, summed to broad areas.
+    year = as_at.year if as_at.month >= 9 else as_at.year - 1
+    nat = db.query("governors_national_need_mix", academic_year=year)
+    area_of = {"SLCN": "CI", "ASD": "CI", "SPLD": "CL", "MLD": "CL", "SLD": "CL", "PMLD": "CL", "SEMH": "SEMH",
+               "HI": "SP", "VI": "SP", "MSI": "SP", "PD": "SP", "OTH": "OTH", "NSA": "OTH"}
+    nat_year = None
+    nat_by_area = {a: None for a in AREA_ORDER}
+    if not nat.empty:
+        nat_year = int(nat["academic_year"].iloc[0])
+        nat["area_code"] = nat["need_code"].map(area_of).fillna("OTH")
+        sums = nat.groupby("area_code")["pct"].sum()
+        nat_by_area = {a: float(sums.get(a, 0.0)) for a in AREA_ORDER}
+    frame["nat_ehc"] = [nat_by_area.get(a) if a != "ALL" else (100.0 if nat_year else None) for a in frame["area_code"]]
+    p = disclosure.protect(frame, ["support", "ehc", "send"],
+                           {"pct_send": ["send"], "pct_ehc": ["ehc"], "nat_ehc": []}, threshold=t,
+                           row_total="send", row_parts=["support", "ehc"], total_row="ALL", total_row_col="area_code")
+    s.tables.append(Table("need_mix", "Pupils with SEND by the broad area of their primary need", p, {
+        "area": "Broad area of need", "support": "SEN support", "ehc": "EHC plan", "send": "All with SEND",
+        "pct_send": "% of pupils with SEND", "pct_ehc": "% of our EHC plans",
+        "nat_ehc": f"National % of EHC plans ({year_label(nat_year)})" if nat_year else "National % of EHC plans"}))
+    body = p.values.iloc[:-1]
+    shares = {a: _safe(body.at[i, "pct_send"]) for i, a in enumerate(AREA_ORDER)}
+    shown = p.display["pct_send"].iloc[:-1].tolist()
+    s.facts = {"pct_send_display": dict(zip(AREA_ORDER, shown)), "pct_send": shares, "pct_ehc": {a: _safe(body.at[i, "pct_ehc"]) for i, a in enumerate(AREA_ORDER)},
+               "national_pct_ehc": nat_by_area, "national_year": nat_year}
+    known = {a: v for a, v in shares.items() if v is not None}
+    if known:
+        top = max(known, key=known.get)
+        s.headline.append(f"The most common primary need is {AREAS[top].lower()} ({known[top]:.0f}% of pupils with SEND).")
+    s.headline.append("National figures are for EHC plans (the only national primary-need mix published in full).")
+    s.chart = Bars("What are our pupils' main needs? (% by broad area of primary need)",
+                   [AREAS[a] for a in AREA_ORDER],
+                   {"Our pupils with SEND": _series(p, "pct_send")[:-1], "Our EHC plans": _series(p, "pct_ehc")[:-1],
+                    "National EHC plans": [_nan(nat_by_area.get(a)) for a in AREA_ORDER]},
+                   unit="%", hidden=int(p.mask[["pct_send", "pct_ehc"]].iloc[:-1].to_numpy().sum()))
+    return s
+
+
+def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int) -> Section:
+    s = Section("gaps", "Attendance, attainment and suspensions",
+                "How do pupils with SEND do compared with their peers?",
+                "How the school evaluates the effectiveness of its provision")
+    params = dict(viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    att = db.query("governors_attendance_by_term", **params)
+    facts = {}
+    if not att.empty:
+        att["pct"] = 100 * att["attended"] / att["possible"].where(att["possible"] > 0)
+        w = att.pivot_table(index=["term_id", "label"], columns="grp", values=["pupils", "pct"], aggfunc="first")
+        w.columns = [f"{a}_{b}" for a, b in w.columns]
+        w = w.reset_index().sort_values("term_id").tail(TREND_TERMS).reset_index(drop=True)
+        for c in ("pupils_SEND", "pupils_No SEN", "pct_SEND", "pct_No SEN"):
+            if c not in w.columns:
+                w[c] = float("nan")
+        w = w.rename(columns={"pupils_SEND": "n_send", "pupils_No SEN": "n_other", "pct_SEND": "att_send",
+                              "pct_No SEN": "att_other"})
+        w["gap"] = w["att_send"] - w["att_other"]
+        p = disclosure.protect(w, ["n_send", "n_other"], {"att_send": "n_send", "att_other": "n_other",
+                                                          "gap": ["n_send", "n_other"]}, threshold=t)
+        s.tables.append(Table("attendance", "Attendance by term: pupils with SEND and pupils with no SEN", p, {
+            "label": "Term", "n_send": "Pupils with SEND", "att_send": "Attendance % (SEND)",
+            "n_other": "Pupils with no SEN", "att_other": "Attendance % (no SEN)", "gap": "Gap (percentage points)"}))
+        gaps = [(_safe(g), lbl) for g, lbl in zip(p.values["gap"], w["label"])]
+        known = [(g, lbl) for g, lbl in gaps if g is not None]
+        facts["attendance_gaps"] = gaps
+        if known:
+            g, lbl = known[-1]
+            s.headline.append(f"Attendance of pupils with SEND in {lbl}: {p.display.iloc[-1]['att_send']}%, "
+                              f"against {p.display.iloc[-1]['att_other']}% for pupils with no SEN "
+                              f"(a gap of {abs(g):.1f} percentage points).")
+        s.chart = Bars("Are pupils with SEND attending as well as their peers? (attendance %)",
+                       list(w["label"]), {"Pupils with SEND": _series(p, "att_send"),
+                                          "Pupils with no SEN": _series(p, "att_other")},
+                       unit="%", hidden=_hidden(p, ["att_send", "att_other"]))
+    sc = db.query("governors_attainment_by_term", **params)
+    if not sc.empty:
+        w = sc.pivot_table(index=["term_id", "label"], columns="grp", values=["pupils", "mean_score"], aggfunc="first")
+        w.columns = [f"{a}_{b}" for a, b in w.columns]
+        w = w.reset_index().sort_values("term_id").tail(TREND_TERMS).reset_index(drop=True)
+        for c in ("pupils_SEND", "pupils_No SEN", "mean_score_SEND", "mean_score_No SEN"):
+            if c not in w.columns:
+                w[c] = float("nan")
+        w = w.rename(columns={"pupils_SEND": "n_send", "pupils_No SEN": "n_other", "mean_score_SEND": "score_send",
+                              "mean_score_No SEN": "score_other"})
+        w["gap"] = w["score_send"] - w["score_other"]
+        p = disclosure.protect(w, ["n_send", "n_other"], {"score_send": "n_send", "score_other": "n_other",
+                                                          "gap": ["n_send", "n_other"]}, threshold=t)
+        s.tables.append(Table("attainment", "Attainment by term: mean assessment score (all subjects)", p, {
+            "label": "Term", "n_send": "Pupils with SEND", "score_send": "Mean score (SEND)",
+            "n_other": "Pupils with no SEN", "score_other": "Mean score (no SEN)", "gap": "Gap (score points)"}))
+        facts["attainment_gaps"] = [(_safe(g), lbl) for g, lbl in zip(p.values["gap"], w["label"])]
+    sus = db.query("governors_suspensions_by_year", **params)
+    if not sus.empty:
+        w = sus.pivot_table(index="academic_year", columns="grp", values=["pupils", "pupils_suspended"], aggfunc="first")
+        w.columns = [f"{a}_{b}" for a, b in w.columns]
+        w = w.reset_index().sort_values("academic_year").reset_index(drop=True)
+        for c in ("pupils_SEND", "pupils_No SEN", "pupils_suspended_SEND", "pupils_suspended_No SEN"):
+            if c not in w.columns:
+                w[c] = 0
+        w = w.rename(columns={"pupils_SEND": "n_send", "pupils_No SEN": "n_other",
+                              "pupils_suspended_SEND": "sus_send", "pupils_suspended_No SEN": "sus_other"})
+        w["year"] = [year_label(y) + (" (so far)" if y == (as_at.year if as_at.month >= 9 else as_at.year - 1) else "")
+                     for y in w["academic_year"]]
+        w["rate_send"] = 100 * w["sus_send"] / w["n_send"].where(w["n_send"] > 0)
+        w["rate_other"] = 100 * w["sus_other"] / w["n_other"].where(w["n_other"] > 0)
+        p = disclosure.protect(w, ["n_send", "sus_send", "n_other", "sus_other"],
+                               {"rate_send": ["sus_send", "n_send"], "rate_other": ["sus_other", "n_other"]}, threshold=t)
+        s.tables.append(Table("suspensions", "Pupils with at least one suspension, by academic year", p, {
+            "year": "Academic year", "n_send": "Pupils with SEND", "sus_send": "Suspended (SEND)",
+            "rate_send": "% suspended (SEND)", "n_other": "Pupils with no SEN", "sus_other": "Suspended (no SEN)",
+            "rate_other": "% suspended (no SEN)"}))
+        facts["suspension_rates"] = [(_safe(a), _safe(b), lbl) for a, b, lbl in
+                                     zip(p.values["rate_send"], p.values["rate_other"], w["year"])]
+    if not s.tables:
+        s.empty = "No attendance, assessment or suspension data yet."
+    s.facts = facts
+    return s
+
+
+def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date, t: int) -> Section:
+    s = Section("spend", "Provision and funding", "What do we spend on SEND provision, against our SEND funding?",
+                "How the school's resources are matched to pupils' needs")
+    start, end = _year_bounds(db, academic_year)
+    params = dict(viewer_id=viewer.user_id, school_id=school_id)
+    raw = db.query("governors_spend_by_area", year_start=start, year_end=end, **params)
+    fund = db.query("governors_funding", academic_year=academic_year, **params)
+    if raw.empty and fund.empty:
+        s.empty = "No provision or funding recorded for this academic year."
+        return s
+    by_area = raw.set_index("area_code") if not raw.empty else pd.DataFrame(columns=["pupils", "spend"])
+    frame = pd.DataFrame({"area_code": AREA_ORDER, "area": [AREAS[a] for a in AREA_ORDER],
+                          "pupils": [int(by_area["pupils"].get(a, 0)) for a in AREA_ORDER],
+                          "spend": [float(by_area["spend"].get(a, 0.0)) for a in AREA_ORDER]})
+    total_pupils = int(db.scalar("governors_provision_pupils", year_start=start, year_end=end, **params) or 0)
+    frame = pd.concat([frame, pd.DataFrame([{"area_code": "ALL", "area": "All areas", "pupils": total_pupils,
+                                             "spend": float(frame["spend"].sum())}])], ignore_index=True)
+    p = disclosure.protect(frame, ["pupils"], {"spend": "pupils"}, threshold=t, total_row="ALL",
+                           total_row_col="area_code", additive=["spend"], money=["spend"])
+    s.tables.append(Table("spend_by_area", f"Planned spend on provision in {year_label(academic_year)}, by broad area of need", p, {
+        "area": "Broad area of need", "pupils": "Pupils with provision", "spend": "Planned spend"}))
+    # Funding: a line paid per pupil (top-up) is hidden when it covers fewer pupils than the threshold.
+    labels = {"notional_sen": "Notional SEN budget (element 2)", "top_up": "High-needs top-up (element 3)",
+              "other": "Other SEND funding"}
+    lines = pd.DataFrame({"line": list(labels), "label": list(labels.values())})
+    lines = lines.merge(fund, on="line", how="left")
+    lines["amount"] = lines["amount"].fillna(0.0)
+    lines["pupils"] = lines["pupils"].fillna(0).astype(int) if "pupils" in lines.columns else 0
+    total_funding = float(lines["amount"].sum())
+    spend_total = float(frame["spend"].iloc[-1])
+    lines = pd.concat([lines, pd.DataFrame([{"line": "total", "label": "Total SEND funding", "amount": total_funding,
+                                             "pupils": 0}])], ignore_index=True)
+    fp = disclosure.protect(lines, [], {"amount": []}, threshold=t, base_cols={"amount": "pupils"},
+                            total_row="total", total_row_col="line", additive=["amount"], money=["amount"])
+    s.tables.append(Table("funding", f"SEND funding in {year_label(academic_year)}", fp,
+                          {"label": "Funding line", "amount": "Amount"}))
+    fv = fp.values["amount"]
+    funding_known = _safe(fv.iloc[-1])
+    spend_known = _safe(p.values["spend"].iloc[-1])
+    s.facts = {"spend": spend_known, "funding": funding_known,
+               "notional": _safe(fv.iloc[0]), "top_up": _safe(fv.iloc[1])}
+    if spend_known is not None and funding_known:
+        s.headline.append(f"Planned spend on provision this year is {_pounds(spend_known)}, "
+                          f"{100 * spend_known / funding_known:.0f}% of SEND funding of {_pounds(funding_known)}.")
+    elif spend_known is not None:
+        s.headline.append(f"Planned spend on provision this year is {_pounds(spend_known)}. No SEND funding is recorded.")
+    s.headline.append("Spend is staff time (at the school's hourly rates) plus materials, shared across each group.")
+    s.chart = Bars("Where does our provision spend go? (planned spend this year, £)",
+                   [AREAS[a] for a in AREA_ORDER], {"Planned spend": _series(p, "spend")[:-1]}, unit="£",
+                   hidden=int(p.mask["spend"].iloc[:-1].sum()))
+    return s
+
+
+def impact_section(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date, t: int) -> Section:
+    s = Section("impact", "Impact of interventions", "Did our interventions make a measured difference?",
+                "How the school evaluates the effectiveness of its provision")
+    start, _ = _year_bounds(db, academic_year)
+    raw = db.query("governors_impact", viewer_id=viewer.user_id, school_id=school_id, year_start=start, as_at=as_at)
+    raw = raw[raw["pupils_finished"] > 0].reset_index(drop=True)
+    if raw.empty:
+        s.empty = "No intervention has finished this academic year yet."
+        return s
+    raw["improved_pct"] = 100 * raw["pupils_improved"] / raw["pupils_measured"].where(raw["pupils_measured"] > 0)
+    raw["judgement"] = [judge(m, imp, g, t) for m, imp, g in zip(raw["pupils_measured"], raw["improved_pct"], raw["mean_gain"])]
+    raw["area_names"] = [", ".join(AREAS.get(a.strip(), a) for a in str(x).split("|")) for x in raw["areas"]]
+    p = disclosure.protect(raw, ["pupils_finished", "pupils_measured"],
+                           {"improved_pct": "pupils_measured", "mean_gain": "pupils_measured"}, threshold=t,
+                           decimals={"improved_pct": 0})
+    s.tables.append(Table("impact_by_intervention", "Interventions finished this academic year", p, {
+        "intervention": "Intervention", "area_names": "Area of need", "pupils_finished": "Pupils finished",
+        "pupils_measured": "Measured on entry and exit", "improved_pct": "% improved",
+        "mean_gain": "Mean gain (own measure)", "judgement": "Judgement"}))
+    counts = raw["judgement"].value_counts()
+    summary = pd.DataFrame({"judgement": JUDGEMENTS, "interventions": [int(counts.get(j, 0)) for j in JUDGEMENTS]})
+    sp = disclosure.protect(summary, [], {"interventions": []}, threshold=t, decimals={"interventions": 0})
+    s.tables.insert(0, Table("impact_summary", "Interventions by judgement (counts of interventions, not pupils)", sp,
+                             {"judgement": "Judgement", "interventions": "Interventions"}))
+    s.facts = {j: int(counts.get(j, 0)) for j in JUDGEMENTS}
+    s.headline.append(f"Of {len(raw)} interventions that finished this year: {s.facts[GOOD]} good value, "
+                      f"{s.facts[REVIEW]} to review, {s.facts[NOT_ENOUGH]} without enough data to judge.")
+    s.chart = Bars("Which interventions worked? (number of interventions)", JUDGEMENTS,
+                   {"Interventions": [float(counts.get(j, 0)) for j in JUDGEMENTS]}, unit="")
+    return s
+
+
+GOOD, REVIEW, NOT_ENOUGH = "Good value", "Review", "Not enough data"
+JUDGEMENTS = [GOOD, REVIEW, NOT_ENOUGH]
+
+
+def judge(measured, improved_pct, mean_gain, threshold: int) -> str:
+    """Good value: at least ``threshold`` pupils measured, a positive mean gain and two in three or more
+    improved. Review: measured, but not that. Not enough data: fewer than ``threshold`` measured."""
+    if measured is None or pd.isna(measured) or int(measured) < threshold:
+        return NOT_ENOUGH
+    if mean_gain is not None and not pd.isna(mean_gain) and mean_gain > 0 and improved_pct >= 200 / 3:
+        return GOOD
+    return REVIEW
+
+
+def compliance_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int) -> Section:
+    s = Section("reviews", "EHC plan annual reviews", "Are EHC plan annual reviews held on time?",
+                "Arrangements for consulting parents and pupils, and for reviewing progress")
+    raw = db.query("governors_review_compliance", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    if raw.empty:
+        s.empty = "No EHC plan annual reviews recorded."
+        return s
+    raw["late"] = raw["reviews_held"] - raw["held_on_time"]
+    raw["year"] = [year_label(y) for y in raw["academic_year"]]
+    raw["pct"] = 100 * raw["held_on_time"] / raw["reviews_held"].where(raw["reviews_held"] > 0)
+    p = disclosure.protect(raw, ["held_on_time", "late", "reviews_held"], {"pct": ["held_on_time", "reviews_held"]},
+                           threshold=t, row_total="reviews_held", row_parts=["held_on_time", "late"],
+                           decimals={"pct": 0})
+    s.tables.append(Table("ehc_reviews", "EHC plan annual reviews held, by the academic year they were due", p, {
+        "year": "Year due", "held_on_time": "Held on time", "late": "Held late", "reviews_held": "Reviews held",
+        "pct": "% on time"}))
+    s.facts = {"years": [(lbl, _safe(v)) for lbl, v in zip(raw["year"], p.values["pct"])]}
+    known = [(lbl, v) for lbl, v in s.facts["years"] if v is not None]
+    if known:
+        s.headline.append(f"{known[-1][1]:.0f}% of annual reviews due in {known[-1][0]} were held on or before the due date.")
+    s.chart = Bars("Are annual reviews held on time? (% on or before the due date)", list(raw["year"]),
+                   {"% on time": _series(p, "pct")}, unit="%", hidden=_hidden(p, ["pct"]))
+    return s
+
+
+def training_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int, need_mix: Section) -> Section:
+    s = Section("training", "Staff training", "Does staff SEND training match our pupils' needs?",
+                "The expertise and training of staff")
+    raw = db.query("governors_training_coverage", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    staff = int(raw["staff"].iloc[0]) if not raw.empty else 0
+    if not staff:
+        s.empty = "No staff recorded."
+        return s
+    raw["area"] = raw["area_code"].map(AREAS)
+    raw["pct_trained"] = 100 * raw["staff_trained"] / staff
+    # The share of pupils with SEND in each area comes from the need-mix table, already protected.
+    shares = need_mix.facts.get("pct_send", {}) if need_mix.facts else {}
+    shown = need_mix.facts.get("pct_send_display", {}) if need_mix.facts else {}
+    raw["pct_send"] = [shown.get(a, "") for a in raw["area_code"]]  # text, with the need-mix table's marks
+    # Staff counts are not counts of pupils: not suppressed (but they go through protect for format).
+    p = disclosure.protect(raw, [], {"staff_trained": [], "staff_enhanced": [], "pct_trained": []},
+                           threshold=t, decimals={"staff_trained": 0, "staff_enhanced": 0, "pct_trained": 0})
+    s.tables.append(Table("training", f"Staff with current SEND training, by area of need ({staff} staff in post)", p, {
+        "area": "Broad area of need", "pct_send": "% of pupils with SEND (main need)",
+        "staff_trained": "Staff trained", "pct_trained": "% of staff trained",
+        "staff_enhanced": "At enhanced or specialist level"}))
+    s.facts = {"pct_trained": dict(zip(raw["area_code"], raw["pct_trained"].astype(float))),
+               "pct_send": {a: shares.get(a) for a in raw["area_code"]}, "staff": staff}
+    s.chart = Bars("Does staff training match pupils' needs? (%)", list(raw["area"]),
+                   {"% of pupils with SEND (main need)": [_nan(shares.get(a)) for a in raw["area_code"]],
+                    "% of staff trained": [float(v) for v in raw["pct_trained"]]}, unit="%",
+                   hidden=sum(1 for a in raw["area_code"] if shares.get(a) is None))
+    return s
+
+
+def self_evaluation_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int) -> Section:
+    s = Section("self_evaluation", "Self-evaluation", "How does the school rate itself on the eight key factors?",
+                "The school's approach to teaching pupils with SEND, and how it is evaluated")
+    raw = db.query("governors_self_evaluation", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    if raw.empty:
+        s.empty = "The school has not recorded a key-factor self-evaluation yet."
+        return s
+    raw["rating_label"] = raw["rating"].map(lambda r: RATING_LABELS.get(int(r), str(r)))
+    raw["rated"] = [pd.Timestamp(d).strftime("%B %Y") for d in raw["rated_on"]]
+    p = disclosure.protect(raw, [], {}, threshold=t)
+    s.tables.append(Table("self_evaluation", "The latest rating of each key factor", p, {
+        "name": "Key factor", "rating_label": "Rating (1 to 4)", "rated": "Rated"}))
+    last = pd.Timestamp(raw["rated_on"].max()).date()
+    s.facts = {"ratings": dict(zip(raw["name"], raw["rating"].astype(int))), "latest": last,
+               "mean": float(raw["rating"].mean())}
+    s.headline.append(f"Latest ratings (most recent {last:%B %Y}): average {raw['rating'].mean():.1f} out of 4.")
+    s.chart = Bars("How do we rate ourselves? (1 = not yet in place, 4 = embedded)", list(raw["name"]),
+                   {"Rating": [float(v) for v in raw["rating"]]}, unit="")
+    return s
+
+
+# --------------------------------------------------------------------------- the pack
+
+
+def build_pack(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date,
+               school_name: str = "", school_phase: str | None = None) -> Pack:
+    """Every section of the governors' pack, protected. The one function the page, PDF and Excel use."""
+    viewer.require_role(PACK_ROLES)
+    if school_id not in viewer.school_ids:
+        from ..access import AccessDenied
+
+        raise AccessDenied("this school is not one of yours")
+    t = disclosure.get_threshold(db)
+    need = need_mix_section(db, viewer, school_id, as_at, t)
+    sections = [
+        register_section(db, viewer, school_id, school_phase or "all", as_at, t),
+        need,
+        gaps_section(db, viewer, school_id, as_at, t),
+        spend_section(db, viewer, school_id, academic_year, as_at, t),
+        impact_section(db, viewer, school_id, academic_year, as_at, t),
+        compliance_section(db, viewer, school_id, as_at, t),
+        training_section(db, viewer, school_id, as_at, t, need),
+        self_evaluation_section(db, viewer, school_id, as_at, t),
+    ]
+    pack = Pack(school_name=school_name, school_id=school_id, academic_year=academic_year, as_at=as_at, threshold=t,
+                sections=sections, generated_at=datetime.now().replace(microsecond=0))
+    from .questions import questions_for
+
+    pack.questions = questions_for(pack)
+    return pack
+
+
+# --------------------------------------------------------------------------- on-screen charts
+
+
+def bars_figure(bars: Bars, threshold: int):
+    """The plotly version of a pack chart (the PDF draws the same Bars itself). Suppressed values are
+    left out (a gap), and the note under the title says how many."""
+    import plotly.graph_objects as go
+
+    from .. import charts
+
+    fig = go.Figure()
+    colours = [charts.PALETTE[i % len(charts.PALETTE)] for i in range(len(bars.series))]
+    for colour, (name, values) in zip(colours, bars.series.items()):
+        ys = [None if (v is None or math.isnan(v)) else v for v in values]
+        text = [None if y is None else (f"£{y:,.0f}" if bars.unit == "£" else f"{y:.1f}%" if bars.unit == "%" else f"{y:g}")
+                for y in ys]
+        fig.add_bar(name=name, x=bars.categories, y=ys, marker_color=colour, text=text, textposition="outside",
+                    cliponaxis=False)
+    fig.update_layout(barmode="group", showlegend=len(bars.series) > 1)
+    title = bars.title
+    note = bars.note(threshold)
+    y_title = {"%": "%", "£": "£", "": None}.get(bars.unit)
+    charts.style(fig, title, height=360, y_title=y_title)
+    if note:
+        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.22, showarrow=False, xanchor="left",
+                           font={"size": 11, "color": "#555555"})
+        fig.update_layout(margin={"b": 60})
+    return fig
+
+
+def chart_frame(bars: Bars, threshold: int) -> pd.DataFrame:
+    """The chart's numbers as a table (its text alternative), with the suppression mark where hidden."""
+    out = {"": bars.categories}
+    for name, values in bars.series.items():
+        out[name] = [disclosure.SECONDARY_MARK if (v is None or math.isnan(v))
+                     else (f"£{v:,.0f}" if bars.unit == "£" else f"{v:,.1f}" if not float(v).is_integer() else f"{v:,.0f}")
+                     for v in values]
+    return pd.DataFrame(out, dtype=object)

@@ -1,0 +1,198 @@
+"""Writing a validated import in one transaction, and undoing it.
+
+Each staged frame is resolved to its table's columns by SQL inside the transaction (UPN -> pupil_id,
+group name -> group_id, ...), classified against what is held (add / change / same), and then the
+changed rows' old values and the added rows' keys are logged in import_changes before the table is
+updated. Undo reads that log back. Table and column names here come from this module's constants only;
+every value is a bound parameter or a registered DataFrame.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .validate import Staged
+
+
+@dataclass(frozen=True)
+class Target:
+    table: str
+    keys: tuple[str, ...]
+    select: str                        # SQL over _stage giving the table's columns
+    insert_cols: tuple[str, ...]       # columns written for a new row (keys included)
+    label: str
+
+
+_P = "JOIN pupils p ON p.upn = s.upn"
+TARGETS: dict[str, Target] = {t.table if t.table not in ("staff",) else t.label: t for t in ()}
+
+
+def _t(name, table, keys, select, insert_cols, label):
+    TARGETS[name] = Target(table, tuple(keys), select, tuple(insert_cols), label)
+
+
+_t("pupils", "pupils", ["upn"],
+   "SELECT upn, school_id, first_name, last_name, date_of_birth, gender, disadvantaged, fsm, eal, entry_date, leaving_date FROM _stage s",
+   ["upn", "school_id", "first_name", "last_name", "date_of_birth", "gender", "disadvantaged", "fsm", "eal", "entry_date", "leaving_date"],
+   "pupils")
+_t("enrolments", "enrolments", ["pupil_id", "academic_year"],
+   f"SELECT p.pupil_id, p.school_id, s.academic_year, s.year_group FROM _stage s {_P}",
+   ["pupil_id", "school_id", "academic_year", "year_group"], "year groups")
+_t("staff_by_email", "staff", ["school_id", "email"],
+   "SELECT * EXCLUDE (_file, _where) FROM _stage s",
+   ["school_id", "first_name", "last_name", "email", "staff_role", "fte", "annual_salary", "start_date", "end_date"], "staff")
+_t("staff_by_name", "staff", ["school_id", "first_name", "last_name"],
+   "SELECT * EXCLUDE (_file, _where) FROM _stage s",
+   ["school_id", "first_name", "last_name", "email", "staff_role", "fte", "annual_salary", "start_date", "end_date"], "staff")
+_t("teaching_groups", "teaching_groups", ["school_id", "academic_year", "name"],
+   "SELECT school_id, academic_year, name, kind, subject, year_group FROM _stage s",
+   ["school_id", "academic_year", "name", "kind", "subject", "year_group"], "teaching groups")
+_t("group_members", "group_members", ["group_id", "pupil_id", "start_date"],
+   f"SELECT g.group_id, p.pupil_id, s.start_date, s.end_date FROM _stage s {_P} "
+   "JOIN teaching_groups g ON g.school_id = s.school_id AND g.academic_year = s.academic_year AND g.name = s.group_name",
+   ["group_id", "pupil_id", "start_date", "end_date"], "group memberships")
+_t("group_teachers", "group_teachers", ["group_id", "staff_id", "start_date"],
+   "SELECT g.group_id, min(st.staff_id) AS staff_id, s.start_date, s.end_date FROM _stage s "
+   "JOIN staff st ON lower(st.email) = s.email AND st.school_id = s.school_id "
+   "JOIN teaching_groups g ON g.school_id = s.school_id AND g.academic_year = s.academic_year AND g.name = s.group_name "
+   "GROUP BY ALL",
+   ["group_id", "staff_id", "start_date", "end_date"], "group teachers")
+_t("interventions", "interventions", ["school_id", "name"],
+   "SELECT * EXCLUDE (_file, _where) FROM _stage s",
+   ["school_id", "name", "areas", "wave", "delivered_by", "group_size", "sessions_per_week", "minutes_per_session",
+    "planned_weeks", "other_costs", "measure", "measure_scale", "higher_is_better"], "interventions")
+_t("sen_provision", "sen_provision", ["pupil_id", "start_date"],
+   f"SELECT p.pupil_id, s.code, s.start_date, s.end_date FROM _stage s {_P}",
+   ["pupil_id", "code", "start_date", "end_date"], "SEN provision")
+_t("sen_needs", "sen_needs", ["pupil_id", "need_code", "start_date"],
+   f"SELECT p.pupil_id, s.need_code, s.need_rank, s.start_date, s.end_date FROM _stage s {_P}",
+   ["pupil_id", "need_code", "need_rank", "start_date", "end_date"], "SEN needs")
+_t("assessments", "assessments", ["pupil_id", "term_id", "subject"],
+   f"SELECT p.pupil_id, s.term_id, s.subject, s.score, s.scale, s.expected_standard FROM _stage s {_P}",
+   ["pupil_id", "term_id", "subject", "score", "scale", "expected_standard"], "assessment results")
+_t("attendance", "attendance", ["pupil_id", "term_id"],
+   f"SELECT p.pupil_id, s.term_id, s.possible_sessions, s.attended_sessions FROM _stage s {_P}",
+   ["pupil_id", "term_id", "possible_sessions", "attended_sessions"], "attendance")
+_t("suspensions", "suspensions", ["pupil_id", "start_date"],
+   f"SELECT p.pupil_id, s.term_id, s.start_date, s.days FROM _stage s {_P}",
+   ["pupil_id", "term_id", "start_date", "days"], "suspensions")
+_t("allocations", "allocations", ["pupil_id", "intervention_id", "start_date"],
+   f"SELECT p.pupil_id, i.intervention_id, s.start_date, s.end_date, s.group_label, s.sessions_attended, "
+   f"s.entry_score, s.exit_score FROM _stage s {_P} JOIN interventions i ON i.school_id = s.school_id AND i.name = s.intervention",
+   ["pupil_id", "intervention_id", "start_date", "end_date", "group_label", "sessions_attended", "entry_score", "exit_score"],
+   "intervention allocations")
+
+ORDER = ("pupils", "enrolments", "staff_by_email", "staff_by_name", "teaching_groups", "group_members", "group_teachers",
+         "interventions", "sen_provision", "sen_needs", "assessments", "attendance", "suspensions", "allocations")
+
+
+def _types(cur, table: str) -> dict[str, str]:
+    rows = cur.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $t AND schema_name = 'main' "
+                       "ORDER BY column_index", {"t": table}).fetchall()
+    return dict(rows)
+
+
+def _match(keys, left="t", right="c") -> str:
+    return " AND ".join(f'{left}."{k}" IS NOT DISTINCT FROM {right}."{k}"' for k in keys)
+
+
+@dataclass
+class TargetResult:
+    target: str
+    label: str
+    added: int
+    changed: int
+    unchanged: int
+    samples: pd.DataFrame      # a few rows of each state
+
+
+def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *, samples: int = 5) -> TargetResult:
+    """Write one target's staged rows. With import_id None, nothing is logged (a preview)."""
+    target = TARGETS[name]
+    frame = pd.concat([s.frame for s in frames], ignore_index=True) if len(frames) > 1 else frames[0].frame
+    update_cols = sorted(set().union(*[s.update_cols for s in frames]))
+    types = _types(cur, target.table)
+    cur.register("_stage", frame)
+    try:
+        cols = [c for c in target.insert_cols]
+        cast = ", ".join(f'CAST(x."{c}" AS {types[c]}) AS "{c}"' for c in cols)
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE _src AS SELECT DISTINCT ON ({', '.join(target.keys)}) {cast} FROM ({target.select}) x")
+    finally:
+        cur.unregister("_stage")
+    values = [c for c in update_cols if c in types and c not in target.keys]
+    differs = " OR ".join(f'c."{v}" IS DISTINCT FROM t."{v}"' for v in values) or "false"
+    key_sel = ", ".join(f't."{k}"' for k in target.keys)
+    cur.execute(
+        f"CREATE OR REPLACE TEMP TABLE _cls AS SELECT c.*, CASE WHEN t._here IS NULL THEN 'add' "
+        f"WHEN {differs} THEN 'change' ELSE 'same' END AS _state "
+        f"FROM _src c LEFT JOIN (SELECT *, true AS _here FROM {target.table}) t ON {_match(target.keys)}")
+    counts = dict(cur.execute("SELECT _state, count(*) FROM _cls GROUP BY 1").fetchall())
+    sample = cur.execute(f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY _state) AS _n FROM _cls) "
+                         f"WHERE _n <= {int(samples)} AND _state <> 'same' ORDER BY _state, _n").df().drop(columns="_n")
+    has_pupil = "pupil_id" in types
+    pk = {k: f't."{k}"' for k in target.keys}
+    key_json = "to_json(struct_pack(" + ", ".join(f'"{k}" := {v}' for k, v in pk.items()) + "))"
+    if counts.get("change"):
+        if import_id is not None:
+            cur.execute(
+                f"INSERT INTO import_changes SELECT $id, $table, 'update', {'t.pupil_id' if has_pupil else 'NULL'}, "
+                f"{key_json}, to_json(t) FROM {target.table} t JOIN _cls c ON {_match(target.keys)} WHERE c._state = 'change'",
+                {"id": import_id, "table": target.table})
+        sets = ", ".join(f'"{v}" = c."{v}"' for v in values)
+        cur.execute(f"UPDATE {target.table} t SET {sets} FROM _cls c WHERE {_match(target.keys)} AND c._state = 'change'")
+    if counts.get("add"):
+        col_list = ", ".join(f'"{c}"' for c in cols)
+        cur.execute(f"INSERT INTO {target.table} ({col_list}) SELECT {col_list} FROM _cls WHERE _state = 'add'")
+        if import_id is not None:
+            pupil = "t.pupil_id" if has_pupil else "NULL"
+            cur.execute(
+                f"INSERT INTO import_changes SELECT $id, $table, 'insert', {pupil}, {key_json}, NULL "
+                f"FROM _cls c JOIN {target.table} t ON {_match(target.keys)} WHERE c._state = 'add'",
+                {"id": import_id, "table": target.table})
+    cur.execute("DROP TABLE IF EXISTS _src")
+    cur.execute("DROP TABLE IF EXISTS _cls")
+    return TargetResult(name, target.label, int(counts.get("add", 0)), int(counts.get("change", 0)),
+                        int(counts.get("same", 0)), sample)
+
+
+def apply_all(cur, import_id: int | None, staged: list[Staged], progress=None) -> list[TargetResult]:
+    results = []
+    names = [n for n in ORDER if any(s.target == n and len(s.frame) for s in staged)]
+    for i, name in enumerate(names):
+        frames = [s for s in staged if s.target == name and len(s.frame)]
+        results.append(apply_target(cur, import_id, name, frames))
+        if progress:
+            progress((i + 1) / len(names), f"Written {TARGETS[name].label}")
+    return results
+
+
+def undo(cur, import_id: int) -> dict[str, int]:
+    """Put back every row the import touched, in reverse order: delete what it added or changed (by key),
+    then insert the old rows."""
+    done: dict[str, int] = {}
+    tables = [r[0] for r in cur.execute(
+        "SELECT table_name FROM import_changes WHERE import_id = $id GROUP BY 1", {"id": import_id}).fetchall()]
+    order = [TARGETS[n].table for n in ORDER]
+    tables.sort(key=lambda t: -order.index(t) if t in order else 0)
+    for table in tables:
+        if table not in order:
+            raise ValueError(f"unknown table {table!r} in the import log")
+        types = _types(cur, table)
+        keysets = cur.execute("SELECT DISTINCT json_keys(row_key) FROM import_changes WHERE import_id = $id AND table_name = $t",
+                              {"id": import_id, "t": table}).fetchall()
+        for (keys,) in keysets:
+            kstruct = json.dumps({k: types[k] for k in keys})
+            cur.execute(
+                "CREATE OR REPLACE TEMP TABLE _undo_keys AS SELECT unnest(json_transform(row_key, $s)) FROM import_changes "
+                "WHERE import_id = $id AND table_name = $t AND json_keys(row_key) = $keys",
+                {"s": kstruct, "id": import_id, "t": table, "keys": keys})
+            cur.execute(f"DELETE FROM {table} t USING _undo_keys c WHERE {_match(keys)}")
+        struct = json.dumps(types)
+        cur.execute(f"INSERT INTO {table} BY NAME SELECT unnest(json_transform(old_row, $s)) FROM import_changes "
+                    "WHERE import_id = $id AND table_name = $t AND op = 'update'", {"s": struct, "id": import_id, "t": table})
+        done[table] = int(cur.execute("SELECT count(*) FROM import_changes WHERE import_id = $id AND table_name = $t",
+                                      {"id": import_id, "t": table}).fetchone()[0])
+    cur.execute("DROP TABLE IF EXISTS _undo_keys")
+    return done

@@ -1,0 +1,237 @@
+"""The kinds of CSV file sendboard imports: their columns, the MIS spellings of each header, and how a
+file's kind is recognised from its header row.
+
+A header is matched after folding case and dropping everything but letters and digits, so "Date of
+Birth", "date_of_birth" and "DATE-OF-BIRTH" are the same. docs/importing.md lists every spelling.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+def fold(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", (header or "").lower())
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+
+    def spellings(self) -> set[str]:
+        return {fold(self.name), *(fold(a) for a in self.aliases)}
+
+
+UPN = Field("upn", True, ("UPN", "Unique Pupil Number", "Pupil UPN", "UPN Number"), "13 characters, check letter first")
+TERM = Field("term", True, ("Term", "Term ID", "Assessment Term", "Period"),
+             "a term such as 'Autumn 2025' (as in sendboard), or its number such as 20251")
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    title: str
+    fields: tuple[Field, ...]
+    description: str
+    example: tuple[dict, ...] = field(default_factory=tuple)
+
+    def by_spelling(self) -> dict[str, str]:
+        out = {}
+        for f in self.fields:
+            for s in f.spellings():
+                out[s] = f.name
+        return out
+
+    @property
+    def required(self) -> list[str]:
+        return [f.name for f in self.fields if f.required]
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def _kind(key, title, description, *fields, example=()):
+    KINDS[key] = Kind(key, title, tuple(fields), description, tuple(example))
+
+
+_kind(
+    "pupils", "Pupils",
+    "One row per pupil: identity and characteristics, matched by UPN. A pupil already held is updated; a new UPN is added.",
+    UPN,
+    Field("last_name", True, ("Surname", "Legal Surname", "Last Name", "Family Name", "Preferred Surname"), "legal surname"),
+    Field("first_name", True, ("Forename", "Legal Forename", "First Name", "Forenames", "Preferred Forename", "Given Name"), "forename"),
+    Field("date_of_birth", True, ("DOB", "Date of Birth", "Birth Date", "Birthdate"), "dd/mm/yyyy or yyyy-mm-dd"),
+    Field("gender", True, ("Gender", "Sex", "Legal Sex"), "F or M (Female/Male also accepted)"),
+    Field("year_group", False, ("NC Year", "Year Group", "Year", "National Curriculum Year", "Curriculum Year", "NC Year Actual"),
+          "1 to 13 (R or Reception = 0)"),
+    Field("fsm", False, ("FSM", "FSM Eligible", "Free School Meals", "FSM Eligibility", "Eligible for FSM"), "Y/N"),
+    Field("eal", False, ("EAL", "English as an Additional Language", "First Language Not English", "EAL Status"), "Y/N"),
+    Field("disadvantaged", False, ("Disadvantaged", "Pupil Premium", "PP", "Pupil Premium Eligible", "PP Eligible"), "Y/N"),
+    Field("entry_date", False, ("Entry Date", "Admission Date", "Date of Admission", "Start Date", "Enrolment Date"), "date"),
+    Field("leaving_date", False, ("Leaving Date", "Leave Date", "Date of Leaving", "End Date"), "date"),
+    Field("reg_group", False, ("Reg Group", "Registration Group", "Form", "Tutor Group", "Class", "Form Group"),
+          "the name of a teaching group that already exists (or is in the same import)"),
+    example=({"UPN": "A123456789012", "Legal Surname": "Smith", "Legal Forename": "Amy", "DOB": "10/02/2014",
+              "Gender": "F", "NC Year": "7", "FSM Eligible": "N", "EAL": "N", "Pupil Premium": "N",
+              "Admission Date": "01/09/2025", "Reg Group": "7A"},),
+)
+
+_kind(
+    "groups", "Teaching groups and membership",
+    "One row per pupil in a group (or one row per group with no UPN). Groups are matched by name and academic year; "
+    "a new group is created. Membership starts on the start date (default: 1 September of the year).",
+    Field("group_name", True, ("Group", "Group Name", "Class Name", "Teaching Group", "Set", "Reg Group", "Class"), "e.g. 7A, 8X/Ma1"),
+    Field("year_group", False, ("NC Year", "Year Group", "Year"), "needed for a new group if its pupils' year is not known"),
+    Field("group_kind", False, ("Group Type", "Kind", "Type"), "class, set or form (default class)"),
+    Field("subject", False, ("Subject", "Subject Name"), "for sets"),
+    Field("academic_year", False, ("Academic Year", "Year Start"), "2025 or 2025/26 (default: the current year)"),
+    Field("upn", False, UPN.aliases, "a pupil to add to the group"),
+    Field("start_date", False, ("Start Date", "Member From", "Date Joined"), "date"),
+    Field("end_date", False, ("End Date", "Member Until", "Date Left"), "date"),
+    Field("teacher_email", False, ("Teacher Email", "Staff Email", "Teacher"), "the email of the group's teacher"),
+    example=({"Group Name": "7A", "Year Group": "7", "Group Type": "form", "Subject": "", "Academic Year": "2025/26",
+              "UPN": "A123456789012", "Start Date": "01/09/2025", "End Date": "", "Teacher Email": "t.teach@school.sch.uk"},),
+)
+
+_kind(
+    "staff", "Staff",
+    "One row per member of staff, matched by email, or by forename and surname when there is no email.",
+    Field("first_name", True, ("Forename", "First Name", "Legal Forename", "Staff Forename"), ""),
+    Field("last_name", True, ("Surname", "Last Name", "Legal Surname", "Staff Surname"), ""),
+    Field("email", False, ("Email", "Email Address", "Work Email", "School Email"), ""),
+    Field("staff_role", True, ("Role", "Staff Role", "Post", "Job Title"), "teacher, teaching_assistant, senco, …"),
+    Field("fte", False, ("FTE", "Full Time Equivalent"), "e.g. 0.8"),
+    Field("annual_salary", False, ("Salary", "Annual Salary"), "pounds a year"),
+    Field("start_date", True, ("Start Date", "Contract Start", "Employment Start"), "date"),
+    Field("end_date", False, ("End Date", "Contract End", "Leaving Date"), "date"),
+    example=({"Forename": "Tess", "Surname": "Teach", "Email": "t.teach@school.sch.uk", "Role": "teacher",
+              "FTE": "1.0", "Salary": "38000", "Start Date": "01/09/2020", "End Date": ""},),
+)
+
+_kind(
+    "sen", "SEN register",
+    "SEN provision history and needs. Each row gives a provision code with its dates, and/or a need with its rank. "
+    "A row with the same pupil and start date as one held updates it.",
+    UPN,
+    Field("sen_provision", False, ("SEN Provision", "SEN Status", "SEN Stage", "SEN Code", "Provision", "SEN"), "N, K, E (or legacy A, P, S)"),
+    Field("start_date", True, ("Start Date", "SEN Start Date", "Provision Start", "From", "Date From"), "date"),
+    Field("end_date", False, ("End Date", "SEN End Date", "Provision End", "To", "Date To"), "date, blank while open"),
+    Field("need_code", False, ("Primary Need", "SEN Need Type", "Need Type", "Need", "SEN Type", "Type of Need", "Need Code"),
+          "SPLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH, NSA"),
+    Field("need_rank", False, ("Need Rank", "Rank", "SEN Type Rank", "Ranking"), "1 (primary) or 2 (secondary)"),
+    Field("secondary_need", False, ("Secondary Need", "Second Need"), "a need code, recorded with rank 2"),
+    example=({"UPN": "A123456789012", "SEN Provision": "K", "Start Date": "01/09/2025", "End Date": "",
+              "Primary Need": "SPLD", "Need Rank": "1", "Secondary Need": ""},),
+)
+
+_kind(
+    "assessments", "Assessments",
+    "One row per pupil, term and subject. A result already held for that pupil, term and subject is updated.",
+    UPN, TERM,
+    Field("subject", True, ("Subject", "Aspect", "Subject Name"), "e.g. Reading, Maths"),
+    Field("score", True, ("Score", "Result", "Mark", "Scaled Score", "Value"), "a number"),
+    Field("scale", False, ("Scale", "Grade Set", "Marksheet", "Result Type"), "e.g. scaled, standardised (default: score)"),
+    Field("expected_standard", False, ("Expected", "Expected Standard", "Target", "Expected Score"), "a number"),
+    example=({"UPN": "A123456789012", "Term": "Autumn 2025", "Subject": "Reading", "Score": "98", "Scale": "standardised",
+              "Expected Standard": "100"},),
+)
+
+_kind(
+    "attendance", "Attendance",
+    "One row per pupil and term: possible and attended sessions (a day is two sessions).",
+    UPN, TERM,
+    Field("possible_sessions", True, ("Possible Sessions", "Sessions Possible", "Possible", "Possible Marks"), "whole number"),
+    Field("attended_sessions", True, ("Attended Sessions", "Sessions Attended", "Attended", "Present", "Present Marks"),
+          "whole number, no more than possible"),
+    example=({"UPN": "A123456789012", "Term": "Autumn 2025", "Possible Sessions": "140", "Attended Sessions": "131"},),
+)
+
+_kind(
+    "suspensions", "Suspensions",
+    "One row per suspension (fixed-period exclusion), matched by pupil and start date.",
+    UPN,
+    Field("start_date", True, ("Start Date", "Suspension Start", "Exclusion Start", "Date"), "date"),
+    Field("days", True, ("Days", "Length", "Duration", "Sessions Excluded Days", "Length (Days)"), "e.g. 1 or 0.5"),
+    Field("suspension_reason", False, ("Reason", "Exclusion Reason", "Category"), "kept out of the database (not stored)"),
+    example=({"UPN": "A123456789012", "Start Date": "12/11/2025", "Days": "1.5"},),
+)
+
+_kind(
+    "interventions", "Interventions",
+    "The provision map's menu: one row per intervention, matched by name within the school.",
+    Field("intervention", True, ("Intervention", "Intervention Name", "Name", "Programme"), ""),
+    Field("areas", True, ("Areas", "Area of Need", "Broad Area", "Areas of Need"), "CI, CL, SEMH, SP, OTH; several joined by |"),
+    Field("wave", True, ("Wave", "Tier"), "universal, targeted or specialist"),
+    Field("delivered_by", True, ("Delivered By", "Staff Role", "Deliverer"), "a staff role, e.g. teaching_assistant"),
+    Field("group_size", True, ("Group Size", "Pupils per Group"), "whole number"),
+    Field("sessions_per_week", True, ("Sessions per Week", "Frequency"), "number"),
+    Field("minutes_per_session", True, ("Minutes per Session", "Session Length", "Minutes"), "whole number"),
+    Field("planned_weeks", True, ("Planned Weeks", "Weeks", "Duration Weeks"), "whole number"),
+    Field("other_costs", False, ("Other Costs", "Resources Cost", "Cost"), "pounds"),
+    Field("measure", True, ("Measure", "Entry/Exit Measure", "Assessment"), "what is measured on entry and exit"),
+    Field("measure_scale", True, ("Measure Scale", "Scale"), "e.g. standardised score"),
+    Field("higher_is_better", False, ("Higher is Better",), "Y/N (default Y)"),
+    example=({"Intervention": "Precision teaching", "Areas": "CL", "Wave": "targeted", "Delivered By": "teaching_assistant",
+              "Group Size": "1", "Sessions per Week": "3", "Minutes per Session": "15", "Planned Weeks": "10",
+              "Other Costs": "0", "Measure": "Words read correctly", "Measure Scale": "words", "Higher is Better": "Y"},),
+)
+
+_kind(
+    "allocations", "Intervention allocations",
+    "Who is in which intervention: one row per pupil and intervention start, matched by pupil, intervention and start date.",
+    UPN,
+    Field("intervention", True, ("Intervention", "Intervention Name", "Programme"), "an intervention that exists (or is in the same import)"),
+    Field("start_date", True, ("Start Date", "From"), "date"),
+    Field("end_date", False, ("End Date", "To"), "date"),
+    Field("group_label", False, ("Group Label", "Group", "Session Group"), "pupils taught together share the cost"),
+    Field("sessions_attended", False, ("Sessions Attended", "Attended"), "whole number"),
+    Field("entry_score", False, ("Entry Score", "Baseline", "Entry"), "number"),
+    Field("exit_score", False, ("Exit Score", "Exit"), "number"),
+    example=({"UPN": "A123456789012", "Intervention": "Precision teaching", "Start Date": "15/09/2025", "End Date": "",
+              "Group Label": "", "Sessions Attended": "", "Entry Score": "12", "Exit Score": ""},),
+)
+
+# The order kinds are written in, so that a file can refer to what another file in the same import adds.
+APPLY_ORDER = ("pupils", "staff", "groups", "interventions", "sen", "assessments", "attendance", "suspensions", "allocations")
+# Which kind wins when a header row fits several equally (e.g. UPN + Start Date + End Date).
+DETECT_PRIORITY = ("assessments", "attendance", "sen", "allocations", "suspensions", "pupils", "groups", "interventions", "staff")
+
+
+def map_headers(kind: Kind, headers: list[str]) -> tuple[dict[str, int], list[str], list[tuple[str, str, str]]]:
+    """(field -> column index, unrecognised headers, [(field, first header, second header)] duplicates)."""
+    spell = kind.by_spelling()
+    mapping: dict[str, int] = {}
+    unknown, duplicates = [], []
+    for i, header in enumerate(headers):
+        name = spell.get(fold(header))
+        if name is None:
+            unknown.append(header)
+        elif name in mapping:
+            duplicates.append((name, headers[mapping[name]], header))
+        else:
+            mapping[name] = i
+    return mapping, unknown, duplicates
+
+
+def detect_kind(headers: list[str]) -> tuple[str | None, str]:
+    """The kind whose required columns are all present and which recognises most columns; or None and a
+    sentence saying what was closest and what it lacks."""
+    best, best_score, closest = None, -1, None
+    for key in DETECT_PRIORITY:
+        kind = KINDS[key]
+        mapping, unknown, _ = map_headers(kind, headers)
+        missing = [f for f in kind.required if f not in mapping]
+        score = len(mapping)
+        if not missing and score > best_score:
+            best, best_score = key, score
+        if closest is None or (len(missing), -score) < (closest[1], -closest[2]):
+            closest = (key, len(missing), score, missing)
+    if best is not None:
+        return best, ""
+    key, _, _, missing = closest
+    kind = KINDS[key]
+    return None, (f"the columns look most like a {kind.title.lower()} file, but it has no column for "
+                  + ", ".join(f"'{m}'" for m in missing))

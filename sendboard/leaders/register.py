@@ -1,0 +1,251 @@
+"""Overview: the SEN register as at a date, beside national figures and the school's own past."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from ..access import Viewer
+from ..db import Database
+from . import GROUPS, ON_REGISTER, national, pct, year_label
+
+NEED_GROUPS = ("EHC plan", "SEN support", "On the register")
+NATIONAL_SUFFIX = {"EHC plan": ":E", "SEN support": ":K", "On the register": ":SEN"}
+NOT_PUBLISHED = "not published"
+
+
+def roster(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+    """Every pupil on roll at a date that the viewer may see: characteristics, SEN group, needs, form."""
+    frame = db.query("leaders_roster_at", viewer_id=viewer.user_id, today=today, school_id=school_id, as_at=as_at)
+    frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"])
+    return frame
+
+
+def need_codes(db: Database) -> pd.DataFrame:
+    return db.query("leaders_need_codes")
+
+
+def term_at(terms: pd.DataFrame, as_at: date) -> pd.Series | None:
+    """The term that holds a date (the latest starting on or before it), or None."""
+    held = terms[pd.to_datetime(terms["start_date"]).dt.date <= as_at]
+    return None if held.empty else held.iloc[-1]
+
+
+def summary(frame: pd.DataFrame) -> dict:
+    """Roll, SEN support and EHC plans, with shares of roll."""
+    on_roll = len(frame)
+    counts = frame["sen_group"].value_counts() if on_roll else pd.Series(dtype=int)
+    support, ehc = int(counts.get("SEN support", 0)), int(counts.get("EHC plan", 0))
+    return {"on_roll": on_roll, "sen_support": support, "ehc_plan": ehc, "on_register": support + ehc,
+            "sen_support_pct": pct(support, on_roll), "ehc_plan_pct": pct(ehc, on_roll),
+            "on_register_pct": pct(support + ehc, on_roll)}
+
+
+def trend(db: Database, viewer: Viewer, school_id: int, today: date) -> pd.DataFrame:
+    """Roll and register at every census date held up to today, with shares of roll."""
+    frame = db.query("leaders_register_trend", viewer_id=viewer.user_id, today=today, school_id=school_id)
+    frame["sen_support_pct"] = 100.0 * frame["sen_support"] / frame["on_roll"]
+    frame["ehc_plan_pct"] = 100.0 * frame["ehc_plan"] / frame["on_roll"]
+    frame["census_date"] = pd.to_datetime(frame["census_date"]).dt.date
+    return frame
+
+
+def by_year_group(frame: pd.DataFrame) -> pd.DataFrame:
+    """Roll, SEN support and EHC plans in each year group, with shares of that year group's roll."""
+    if frame.empty:
+        return pd.DataFrame(columns=["year_group", "on_roll", "sen_support", "ehc_plan", "sen_support_pct", "ehc_plan_pct"])
+    out = (frame.assign(sen_support=frame["sen_group"].eq("SEN support"), ehc_plan=frame["sen_group"].eq("EHC plan"))
+           .groupby("year_group", as_index=False)
+           .agg(on_roll=("pupil_id", "size"), sen_support=("sen_support", "sum"), ehc_plan=("ehc_plan", "sum")))
+    out[["sen_support", "ehc_plan"]] = out[["sen_support", "ehc_plan"]].astype(int)
+    out["sen_support_pct"] = 100.0 * out["sen_support"] / out["on_roll"]
+    out["ehc_plan_pct"] = 100.0 * out["ehc_plan"] / out["on_roll"]
+    return out
+
+
+def _needs_long(frame: pd.DataFrame, include_secondary: bool) -> pd.DataFrame:
+    cols = [("primary_need", "primary_area")] + ([("secondary_need", "secondary_area")] if include_secondary else [])
+    parts = []
+    for need_col, area_col in cols:
+        part = frame[["pupil_id", "sen_group", need_col, area_col]].rename(columns={need_col: "need_code", area_col: "area"})
+        parts.append(part.dropna(subset=["need_code"]))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["pupil_id", "sen_group", "need_code", "area"])
+
+
+def need_mix(frame: pd.DataFrame, codes: pd.DataFrame, nat: pd.DataFrame, academic_year: int, group: str,
+             level: str, *, include_secondary: bool = False) -> pd.DataFrame:
+    """Share of a group's pupils with each need (level 'need') or broad area (level 'area'), beside the
+    national share where it is published. A pupil whose primary need is not recorded counts under
+    'Not recorded'. With secondary needs a pupil can count twice, so shares may add up to more than 100%;
+    national figures are for primary need only and are then not shown."""
+    members = frame[frame["sen_group"].isin(ON_REGISTER if group == "On the register" else (group,))]
+    n = len(members)
+    long = _needs_long(members, include_secondary)
+    missing = members.loc[members["primary_need"].isna(), ["pupil_id", "sen_group"]].assign(need_code="Not recorded", area="Not recorded")
+    long = pd.concat([long, missing], ignore_index=True)
+    if level == "area":
+        known = codes.drop_duplicates("area")[["area", "area_code"]]
+        labels = pd.concat([known.rename(columns={"area": "label", "area_code": "code"}),
+                            pd.DataFrame({"label": ["Not recorded"], "code": ["Not recorded"]})], ignore_index=True)
+        counts = long.drop_duplicates(["pupil_id", "area"]).groupby("area").size()
+        out = labels.assign(pupils=labels["label"].map(counts).fillna(0).astype(int), area=labels["label"])
+    else:
+        labels = codes.rename(columns={"need_code": "code", "description": "label"})[["code", "label", "area"]]
+        extra = sorted(set(long["need_code"]) - set(labels["code"]) - {"Not recorded"})
+        labels = pd.concat([labels, pd.DataFrame({"code": extra, "label": extra, "area": "Other"}),
+                            pd.DataFrame({"code": ["Not recorded"], "label": ["Not recorded"], "area": ["Not recorded"]})],
+                           ignore_index=True)
+        counts = long.drop_duplicates(["pupil_id", "need_code"]).groupby("need_code").size()
+        out = labels.assign(pupils=labels["code"].map(counts).fillna(0).astype(int))
+        if group == "EHC plan":  # "no specialist assessment" is a SEN support code only
+            out = out[out["code"] != "NSA"]
+    out = out[(out["code"] != "Not recorded") | (out["pupils"] > 0)].copy()
+    out["pct"] = 100.0 * out["pupils"] / n if n else float("nan")
+    out["national_pct"], out["national_year"], out["national_note"] = float("nan"), pd.NA, NOT_PUBLISHED
+    suffix = NATIONAL_SUFFIX.get(group)
+    if include_secondary:
+        out["national_note"] = "primary need only: not comparable"
+    elif suffix is not None:
+        year = national.family_year(nat, "need_pct:", suffix, academic_year)
+        if year is not None:
+            held = nat[(nat["academic_year"] == year) & nat["measure"].str.startswith("need_pct:")
+                       & nat["measure"].str.endswith(suffix)]
+            values = {m.split(":")[1]: v for m, v in zip(held["measure"], held["value"])}
+            if level == "need":
+                for idx, code in out["code"].items():
+                    if code in values:
+                        out.loc[idx, ["national_pct", "national_year"]] = [values[code], year]
+                        out.loc[idx, "national_note"] = f"national {year_label(year)}"
+            else:
+                for idx, area in out["area"].items():
+                    area_codes = [c for c in codes.loc[codes["area"] == area, "need_code"]
+                                  if not (group == "EHC plan" and c == "NSA")]
+                    if area_codes and all(c in values for c in area_codes):
+                        out.loc[idx, ["national_pct", "national_year"]] = [sum(values[c] for c in area_codes), year]
+                        out.loc[idx, "national_note"] = f"national {year_label(year)}"
+    out["group"] = group
+    return out.reset_index(drop=True)
+
+
+def _needs_text(row, describe: dict) -> str:
+    parts = []
+    for col, rank in (("primary_need", "primary"), ("secondary_need", "secondary")):
+        code = row[col]
+        if isinstance(code, str) and code:
+            parts.append(f"{describe.get(code, code)} ({code}, {rank})")
+    return "; ".join(parts)
+
+
+def pupil_list(frame: pd.DataFrame, codes: pd.DataFrame, *, sen_group: str | None = None, year_group: int | None = None,
+               area: str | None = None, need_code: str | None = None, include_secondary: bool = False) -> pd.DataFrame:
+    """The pupils behind a bar: name, year, SEN status and every need they have."""
+    rows = frame[frame["sen_group"].isin(ON_REGISTER)]
+    if sen_group in GROUPS:
+        rows = rows[rows["sen_group"] == sen_group]
+    if year_group is not None:
+        rows = rows[rows["year_group"] == year_group]
+    if area is not None:
+        hit = rows["primary_area"].eq(area) | (include_secondary & rows["secondary_area"].eq(area))
+        if area == "Not recorded":
+            hit = rows["primary_need"].isna()
+        rows = rows[hit]
+    if need_code is not None:
+        hit = rows["primary_need"].eq(need_code) | (include_secondary & rows["secondary_need"].eq(need_code))
+        if need_code == "Not recorded":
+            hit = rows["primary_need"].isna()
+        rows = rows[hit]
+    describe = dict(zip(codes["need_code"], codes["description"]))
+    return pd.DataFrame({
+        "pupil_id": rows["pupil_id"].astype(int),
+        "Name": rows["first_name"] + " " + rows["last_name"],
+        "Year": rows["year_group"].astype(int),
+        "Form": rows["form"].fillna(""),
+        "SEN status": rows["sen_group"],
+        "Needs": [_needs_text(r, describe) for _, r in rows.iterrows()],
+    }).reset_index(drop=True)
+
+
+def headline_comparison(summ: dict, trend_frame: pd.DataFrame, nat: pd.DataFrame, phase: str | None,
+                        as_at: date, academic_year: int, term_number: int | None) -> pd.DataFrame:
+    """Shares of roll on SEN support and with an EHC plan: this date, the same census point in each
+    earlier year held, and the national figure for the phase (nearest year held)."""
+    rows = [{"what": f"This school, {as_at:%d %b %Y}", "kind": "School", "academic_year": academic_year,
+             "on_roll": summ["on_roll"], "sen_support": summ["sen_support"], "ehc_plan": summ["ehc_plan"],
+             "sen_support_pct": summ["sen_support_pct"], "ehc_plan_pct": summ["ehc_plan_pct"], "source": "school records"}]
+    if term_number is not None and not trend_frame.empty:
+        past = trend_frame[(trend_frame["term_number"] == term_number) & (trend_frame["academic_year"] < academic_year)]
+        for r in past.sort_values("academic_year", ascending=False).itertuples():
+            rows.append({"what": f"This school, {r.label} census ({r.census_date:%d %b %Y})", "kind": "School, earlier year",
+                         "academic_year": int(r.academic_year), "on_roll": int(r.on_roll), "sen_support": int(r.sen_support),
+                         "ehc_plan": int(r.ehc_plan), "sen_support_pct": r.sen_support_pct, "ehc_plan_pct": r.ehc_plan_pct,
+                         "source": "school records"})
+    support = national.pick(nat, "sen_support_pct", phase, academic_year)
+    ehc = national.pick(nat, "ehc_plan_pct", phase, academic_year)
+    for fig, other in ((support, ehc), (ehc, support)):
+        if fig is None:
+            continue
+        same = other is not None and (other.academic_year, other.phase) == (fig.academic_year, fig.phase)
+        if fig is ehc and same:
+            continue  # already one row holding both
+        rows.append({"what": fig.short, "kind": "National", "note": fig.note, "academic_year": fig.academic_year, "on_roll": None,
+                     "sen_support": None, "ehc_plan": None,
+                     "sen_support_pct": fig.value if fig.measure == "sen_support_pct" else (other.value if same else None),
+                     "ehc_plan_pct": fig.value if fig.measure == "ehc_plan_pct" else (other.value if same else None),
+                     "source": fig.source if not same else f"{fig.source}; {other.source}"})
+    out = pd.DataFrame(rows)
+    for col in ("on_roll", "sen_support", "ehc_plan"):
+        out[col] = out[col].astype("Int64")
+    return out
+
+
+def overview(db: Database, viewer: Viewer, school_id: int, phase: str | None, as_at: date, today: date) -> dict:
+    """Everything the Overview page draws, in one cached call."""
+    frame = roster(db, viewer, school_id, as_at, today)
+    terms = db.query("term_list")
+    term = term_at(terms, as_at)
+    academic_year = as_at.year if as_at.month >= 9 else as_at.year - 1
+    nat = national.national_frame(db, phase)
+    trend_frame = trend(db, viewer, school_id, today)
+    summ = summary(frame)
+    return {
+        "roster": frame, "summary": summ, "trend": trend_frame, "national": nat, "codes": need_codes(db),
+        "academic_year": academic_year, "term_label": None if term is None else str(term["label"]),
+        "by_year": by_year_group(frame),
+        "comparison": headline_comparison(summ, trend_frame, nat, phase, as_at, academic_year,
+                                          None if term is None else int(term["term_number"])),
+        "national_support": national.pick(nat, "sen_support_pct", phase, academic_year),
+        "national_ehc": national.pick(nat, "ehc_plan_pct", phase, academic_year),
+    }
+
+
+def drill_choices(frame: pd.DataFrame, codes: pd.DataFrame) -> dict[str, dict]:
+    """The bars a leader can open to see the pupils behind them, as label -> pupil_list filters."""
+    reg = frame[frame["sen_group"].isin(ON_REGISTER)]
+    out: dict[str, dict] = {"Everyone on the register": {}}
+    for group in ON_REGISTER:
+        if (reg["sen_group"] == group).any():
+            out[group] = {"sen_group": group}
+    for year in sorted(reg["year_group"].unique()):
+        for group in ON_REGISTER:
+            if ((reg["year_group"] == year) & (reg["sen_group"] == group)).any():
+                out[f"Year {int(year)}: {group}"] = {"year_group": int(year), "sen_group": group}
+    for area in sorted(set(reg["primary_area"].dropna()) | set(reg["secondary_area"].dropna())):
+        out[f"Area of need: {area}"] = {"area": area}
+    describe = dict(zip(codes["need_code"], codes["description"]))
+    for code in sorted(set(reg["primary_need"].dropna()) | set(reg["secondary_need"].dropna())):
+        out[f"Type of need: {describe.get(code, code)} ({code})"] = {"need_code": code}
+    if reg["primary_need"].isna().any():
+        out["Type of need: not recorded"] = {"need_code": "Not recorded"}
+    return out
+
+
+def national_sentence(support, ehc) -> str:
+    """One plain sentence naming the national figures used, their year and which schools they cover."""
+    parts = []
+    for label, fig in (("SEN support", support), ("EHC plans", ehc)):
+        parts.append(f"no national figure for {label} is held" if fig is None else f"{label} {fig.value:.1f}%")
+    text = "Nationally: " + ", ".join(parts)
+    figs = [f for f in (support, ehc) if f is not None]
+    if figs and all((f.academic_year, f.phase) == (figs[0].academic_year, figs[0].phase) for f in figs):
+        return text + f" ({figs[0].note})."
+    return text + "".join(f" {f.measure.replace('_pct', '').replace('_', ' ')}: {f.note}." for f in figs)

@@ -1,0 +1,234 @@
+"""Who is in which intervention: the scoped reads (with costs worked out) and the changes.
+
+Reads take the Viewer: SQL keeps the rows to the pupils the viewer may see, and gives NULL costs to
+anyone who may not see costs; :func:`year_allocations` then drops every cost column for them. Changes
+(add, edit, end) are for the SENCO and the head, validated first (dates in order, the pupil exists in
+this school and is visible, scores numeric) and audited with old and new values.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+
+from .. import audit
+from ..access import AccessDenied, Viewer
+from ..db import Database
+from . import EDIT_ROLES, ProvisionError
+from .costs import allocation_costs, strip_costs
+
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+EDIT_FIELDS = ("group_label", "start_date", "end_date", "sessions_attended", "entry_score", "exit_score",
+               "day_of_week", "start_time")
+
+
+def year_bounds(db: Database, academic_year: int) -> tuple[date, date]:
+    rows = db.query_rows("provision_year_bounds", academic_year=int(academic_year))
+    if rows:
+        return pd.Timestamp(rows[0][0]).date(), pd.Timestamp(rows[0][1]).date()
+    return date(academic_year, 9, 1), date(academic_year + 1, 8, 31)
+
+
+def year_allocations(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date,
+                     today: date) -> pd.DataFrame:
+    """Allocations overlapping the academic year that the viewer may see, with the cost columns of
+    sendboard.provision.costs (dropped for anyone who may not see costs)."""
+    viewer.require_pupils()
+    ys, ye = year_bounds(db, academic_year)
+    frame = db.query("provision_allocations", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
+                     from_date=ys, to_date=ye, as_at=as_at)
+    costed = allocation_costs(frame, as_at, ys, ye)
+    return costed if viewer.sees_costs else strip_costs(costed)
+
+
+def aggregate_allocations(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date) -> pd.DataFrame:
+    """Allocations of the year scoped by school, with no names: for totals only (never shown as rows)."""
+    ys, ye = year_bounds(db, academic_year)
+    frame = db.query("provision_allocations_for_aggregates", viewer_id=viewer.user_id, school_id=int(school_id),
+                     from_date=ys, to_date=ye, as_at=as_at)
+    return allocation_costs(frame, as_at, ys, ye)
+
+
+def pupil_choices(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+    return db.query("provision_pupil_choices", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
+                    as_at=as_at)
+
+
+# --------------------------------------------------------------------------- changes
+
+
+def _require_editor(viewer: Viewer) -> None:
+    if viewer.role not in EDIT_ROLES:
+        raise AccessDenied("allocations are added and changed by the SENCO and the head")
+
+
+def _score(value, what: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ProvisionError(f"The {what} must be a number (or left empty).") from None
+    if math.isnan(number) or math.isinf(number):
+        raise ProvisionError(f"The {what} must be a number (or left empty).")
+    return number
+
+
+def _date(value, what: str, *, required: bool) -> date | None:
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        if required:
+            raise ProvisionError(f"Please give the {what}.")
+        return None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ProvisionError(f"The {what} is not a date (use YYYY-MM-DD).") from None
+    return pd.Timestamp(value).date()
+
+
+def validate_allocation(values: dict, *, today: date) -> dict:
+    """Clean an allocation's fields or raise ProvisionError saying what to fix."""
+    start = _date(values.get("start_date"), "start date", required=True)
+    end = _date(values.get("end_date"), "end date", required=False)
+    if end is not None and end < start:
+        raise ProvisionError(f"The end date ({end:%d %B %Y}) is before the start date ({start:%d %B %Y}).")
+    attended = values.get("sessions_attended")
+    if attended is not None and not (isinstance(attended, float) and math.isnan(attended)) and str(attended).strip() != "":
+        try:
+            attended_f = float(attended)
+        except (TypeError, ValueError):
+            raise ProvisionError("Sessions attended must be a whole number.") from None
+        if attended_f < 0 or attended_f != int(attended_f):
+            raise ProvisionError("Sessions attended must be a whole number, 0 or more.")
+        attended = int(attended_f)
+    else:
+        attended = None
+    entry = _score(values.get("entry_score"), "entry score")
+    exit_ = _score(values.get("exit_score"), "exit score")
+    if exit_ is not None and entry is None:
+        raise ProvisionError("An exit score needs an entry score to measure progress from.")
+    label = (values.get("group_label") or "").strip() or None
+    if label and len(label) > 60:
+        raise ProvisionError("Keep the group label to 60 characters.")
+    day = values.get("day_of_week") or None
+    if day is not None and day not in DAYS:
+        raise ProvisionError("Choose a school day for the session.")
+    time_text = (values.get("start_time") or "").strip() or None
+    if time_text and (len(time_text) != 5 or time_text[2] != ":" or not (time_text[:2] + time_text[3:]).isdigit()):
+        raise ProvisionError("Give the start time as HH:MM, e.g. 10:40.")
+    return {"group_label": label, "start_date": start, "end_date": end, "sessions_attended": attended,
+            "entry_score": entry, "exit_score": exit_, "day_of_week": day, "start_time": time_text}
+
+
+def _intervention(db: Database, intervention_id: int) -> dict:
+    rows = db.query("provision_intervention_row", intervention_id=int(intervention_id))
+    if rows.empty:
+        raise ProvisionError("That intervention does not exist.")
+    return rows.iloc[0].to_dict()
+
+
+def _check_pupil(db: Database, viewer: Viewer, pupil_id: int, school_id: int, today: date) -> None:
+    if not db.scalar("provision_pupil_in_school", viewer_id=viewer.user_id, today=today, pupil_id=int(pupil_id),
+                     school_id=int(school_id)):
+        audit.record(db, viewer, "access_refused", object_type="allocation", pupil_id=int(pupil_id))
+        raise ProvisionError("That pupil is not on this school's records (or not one you may see).")
+
+
+def add_allocation(db: Database, viewer: Viewer, pupil_id: int, intervention_id: int, values: dict, *, today: date) -> int:
+    """Put a pupil in an intervention. Returns the allocation id."""
+    _require_editor(viewer)
+    intervention = _intervention(db, intervention_id)
+    if int(intervention["school_id"]) not in set(viewer.school_ids):
+        raise AccessDenied("that intervention is not in one of your schools")
+    if bool(intervention["retired"]):
+        raise ProvisionError("That intervention is retired: reinstate it in the catalogue to add pupils.")
+    _check_pupil(db, viewer, pupil_id, intervention["school_id"], today)
+    clean = validate_allocation(values, today=today)
+
+    def work(w):
+        new_id = int(w.run("provision_allocation_insert", pupil_id=int(pupil_id), intervention_id=int(intervention_id),
+                           **clean)[0][0])
+        audit.record_change(w, viewer, "allocation_changed", object_type="allocation", object_id=new_id,
+                            pupil_id=int(pupil_id), detail="added",
+                            new_value={"intervention_id": int(intervention_id), **clean})
+        return new_id
+
+    return db.write(work)
+
+
+def _allocation(db: Database, allocation_id: int) -> dict:
+    rows = db.query("provision_allocation_row", allocation_id=int(allocation_id))
+    if rows.empty:
+        raise ProvisionError("That allocation no longer exists.")
+    return rows.iloc[0].to_dict()
+
+
+def _plain(value):
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    return value
+
+
+def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: dict, *, today: date) -> dict:
+    """Change an allocation (dates, group, attendance, scores). Returns the fields changed."""
+    _require_editor(viewer)
+    old = _allocation(db, allocation_id)
+    if int(old["school_id"]) not in set(viewer.school_ids):
+        raise AccessDenied("that allocation is not in one of your schools")
+    _check_pupil(db, viewer, old["pupil_id"], old["school_id"], today)
+    merged = {k: _plain(old[k]) for k in EDIT_FIELDS}
+    merged.update(values)
+    clean = validate_allocation(merged, today=today)
+    before = {k: _plain(old[k]) for k in EDIT_FIELDS}
+    changed = {k: v for k, v in clean.items() if before.get(k) != v}
+    if not changed:
+        return {}
+
+    def work(w):
+        w.run("provision_allocation_update", allocation_id=int(allocation_id), **clean)
+        audit.record_change(w, viewer, "allocation_changed", object_type="allocation", object_id=int(allocation_id),
+                            pupil_id=int(old["pupil_id"]), detail="edited",
+                            old_value={k: before[k] for k in changed}, new_value=changed)
+
+    db.write(work)
+    return changed
+
+
+def end_allocation(db: Database, viewer: Viewer, allocation_id: int, end_date: date, *, exit_score=None,
+                   sessions_attended=None, today: date) -> dict:
+    """End an allocation on a date, recording the exit score and attendance if given."""
+    values: dict = {"end_date": end_date}
+    if exit_score is not None and str(exit_score).strip() != "":
+        values["exit_score"] = exit_score
+    if sessions_attended is not None and str(sessions_attended).strip() != "":
+        values["sessions_attended"] = sessions_attended
+    return edit_allocation(db, viewer, allocation_id, values, today=today)
+
+
+def ehc_hours(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+    """EHC plans open at as_at for the viewer's pupils, with the hours a week each plan sets out."""
+    viewer.require_pupils()
+    return db.query("provision_ehc_hours", viewer_id=viewer.user_id, today=today, school_id=int(school_id), as_at=as_at)
+
+
+def funding_lines(db: Database, viewer: Viewer, school_id: int, academic_year: int) -> pd.DataFrame:
+    """Funding lines of the year (empty for anyone who may not see costs)."""
+    return db.query("provision_funding", viewer_id=viewer.user_id, school_id=int(school_id),
+                    academic_year=int(academic_year))
+
+
+def academic_years(db: Database) -> pd.DataFrame:
+    """Every academic year the database knows: academic_year, label, start_date, end_date."""
+    return db.query("academic_year_list")

@@ -1,0 +1,68 @@
+-- Data in and out (issue #9): what the importers read before validating, the import history, and the
+-- pupil-level reads for subject access. Writes of imported rows are bulk SQL in sendboard/importers/commit.py.
+
+-- name: import_default_school
+SELECT min(school_id) FROM schools;
+
+-- name: import_school_by_urn
+SELECT school_id FROM schools WHERE urn = $urn;
+
+-- name: import_pupil_upns
+SELECT upn FROM pupils;
+
+-- name: import_pupil_years
+SELECT p.upn, e.year_group FROM pupils p JOIN enrolments e ON e.pupil_id = p.pupil_id AND e.academic_year = $academic_year;
+
+-- name: import_need_codes
+SELECT need_code FROM ref_need_codes;
+
+-- name: import_group_names
+SELECT academic_year, name FROM teaching_groups WHERE school_id = $school_id;
+
+-- name: import_intervention_names
+SELECT name FROM interventions WHERE school_id = $school_id;
+
+-- name: import_staff_emails
+SELECT lower(email) FROM staff WHERE school_id = $school_id AND email IS NOT NULL;
+
+-- name: import_stored_provision
+SELECT p.upn, sp.code, sp.start_date, sp.end_date
+FROM sen_provision sp JOIN pupils p ON p.pupil_id = sp.pupil_id;
+
+-- name: import_history
+SELECT i.import_id, i.imported_at, i.username, i.file_count, i.added, i.changed, i.unchanged,
+       i.undone_at, i.undone_by,
+       string_agg(f.file_name || ' (' || f.kind || ', ' || f.rows || ' rows)', '; ' ORDER BY f.position) AS files,
+       string_agg(left(f.sha256, 12), ' ' ORDER BY f.position) AS sha256
+FROM imports i LEFT JOIN import_files f ON f.import_id = i.import_id
+WHERE $school_id IS NULL OR i.school_id = $school_id OR i.school_id IS NULL
+GROUP BY ALL
+ORDER BY i.import_id DESC
+LIMIT $limit;
+
+-- name: import_last_open
+SELECT import_id, imported_at, username, added, changed FROM imports
+WHERE undone_at IS NULL AND import_id = (SELECT max(import_id) FROM imports)
+  AND ($school_id IS NULL OR school_id = $school_id);
+
+-- name: import_insert
+INSERT INTO imports (username, school_id, file_count, added, changed, unchanged)
+VALUES ($username, $school_id, $file_count, $added, $changed, $unchanged)
+RETURNING import_id;
+
+-- name: import_file_insert
+INSERT INTO import_files VALUES ($import_id, $position, $file_name, $sha256, $kind, $rows);
+
+-- name: import_mark_undone
+UPDATE imports SET undone_at = current_timestamp, undone_by = $username WHERE import_id = $import_id;
+
+-- name: import_forget_changes
+DELETE FROM import_changes WHERE import_id = $import_id;
+
+-- name: data_pupil_by_upn
+SELECT pupil_id, school_id, upn, first_name, last_name FROM pupils WHERE upn = upper($upn);
+
+-- name: data_pupil_visible
+SELECT pupil_id, upn, first_name, last_name FROM pupils
+WHERE upn = upper($upn)
+  AND pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today));

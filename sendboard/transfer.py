@@ -1,0 +1,295 @@
+"""Data out: table export, subject access export for one pupil, backup and restore of the whole database,
+and erasure of one pupil's records. Every one of these is audited; the erasure's audit entry holds only
+the pupil_id number and counts, never the erased data.
+
+    sendboard export --table pupils --format csv|xlsx [--out FILE]
+    sendboard export --pupil UPN [--out FILE.xlsx|FILE.zip]
+    sendboard backup FILE        sendboard restore FILE [--yes]
+    sendboard erase UPN --yes
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import audit
+from .db import Database, DatabaseError, database_path, open_database
+
+# Tables that hold no pupil and are never exported by --table to protect secrets.
+NEVER_EXPORT = {"users"}
+# Rows about a pupil reached through another table: (table, column, parent table, parent key).
+CHILD_TABLES = (
+    ("plan_targets", "plan_id", "support_plans", "plan_id"),
+    ("plan_reviews", "plan_id", "support_plans", "plan_id"),
+    ("ehc_reviews", "ehcp_id", "ehc_plans", "ehcp_id"),
+)
+SKIP_PUPIL_TABLES = {"audit_log", "import_changes"}
+
+
+def _tables(db: Database) -> list[str]:
+    return [r[0] for r in db.cursor().execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary ORDER BY table_name").fetchall()]
+
+
+def pupil_tables(db: Database) -> list[str]:
+    """Every table with a pupil_id column (found from the schema, so a new area's table is included)."""
+    return [r[0] for r in db.cursor().execute(
+        "SELECT DISTINCT table_name FROM duckdb_columns() WHERE schema_name = 'main' AND column_name = 'pupil_id' "
+        "ORDER BY table_name").fetchall() if r[0] not in SKIP_PUPIL_TABLES]
+
+
+def checksums(db: Database) -> dict[str, tuple]:
+    """(row count, sum of row hashes) for every table: equal checksums mean equal contents."""
+    cur = db.cursor()
+    return {t: tuple(cur.execute(f'SELECT count(*), sum(hash(x)) FROM "{t}" x').fetchone()) for t in _tables(db)}
+
+
+def table_frame(db: Database, table: str) -> pd.DataFrame:
+    if table not in _tables(db) or table in NEVER_EXPORT:
+        raise ValueError(f"no table {table!r} may be exported; choose one of: "
+                         + ", ".join(t for t in _tables(db) if t not in NEVER_EXPORT))
+    return db.cursor().execute(f'SELECT * FROM "{table}"').df()
+
+
+def pupil_frames(db: Database, pupil_id: int) -> dict[str, pd.DataFrame]:
+    """Everything held about one pupil, a frame per table (including what the audit log says about them)."""
+    cur = db.cursor()
+    out = {}
+    for table in pupil_tables(db) + ["audit_log"]:
+        out[table] = cur.execute(f'SELECT * FROM "{table}" WHERE pupil_id = $p', {"p": pupil_id}).df()
+    for table, col, parent, key in CHILD_TABLES:
+        if table in _tables(db):
+            out[table] = cur.execute(f'SELECT * FROM "{table}" WHERE "{col}" IN (SELECT "{key}" FROM "{parent}" WHERE pupil_id = $p)',
+                                     {"p": pupil_id}).df()
+    if "pfa_outcomes" in _tables(db):
+        out["pfa_outcomes"] = cur.execute(
+            "SELECT * FROM pfa_outcomes WHERE ehc_review_id IN (SELECT r.ehc_review_id FROM ehc_reviews r "
+            "JOIN ehc_plans e ON e.ehcp_id = r.ehcp_id WHERE e.pupil_id = $p)", {"p": pupil_id}).df()
+    return {k: v for k, v in sorted(out.items())}
+
+
+def subject_access_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in frames.items():
+            frame = frame.copy()
+            for c in frame.columns:
+                if isinstance(frame[c].dtype, pd.DatetimeTZDtype):
+                    frame[c] = frame[c].dt.tz_localize(None)
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()
+
+
+def subject_access_zip(frames: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, frame in frames.items():
+            z.writestr(f"{name}.csv", frame.to_csv(index=False))
+    return buffer.getvalue()
+
+
+def find_pupil(db: Database, upn: str):
+    rows = db.query_rows("data_pupil_by_upn", upn=upn.strip())
+    return rows[0] if rows else None
+
+
+def subject_access(db: Database, actor, upn: str, fmt: str = "xlsx") -> tuple[bytes, int]:
+    pupil = find_pupil(db, upn)
+    if pupil is None:
+        raise ValueError(f"no pupil with UPN {upn!r} is held")
+    frames = pupil_frames(db, int(pupil[0]))
+    data = subject_access_xlsx(frames) if fmt == "xlsx" else subject_access_zip(frames)
+    audit.record(db, actor, "subject_access_export", object_type="pupil", object_id=int(pupil[0]), pupil_id=int(pupil[0]),
+                 detail={"format": fmt, "rows": {k: len(v) for k, v in frames.items()}})
+    return data, int(pupil[0])
+
+
+def erase_pupil(db: Database, actor, pupil_id: int) -> dict[str, int]:
+    """Delete every row about the pupil in one transaction; keep an audit entry of the pupil_id and counts."""
+    tables = pupil_tables(db)
+
+    def work(w):
+        cur = w.cur
+        counts = {}
+        for table, col, parent, key in CHILD_TABLES:
+            n = cur.execute(f'DELETE FROM "{table}" WHERE "{col}" IN (SELECT "{key}" FROM "{parent}" WHERE pupil_id = $p)',
+                            {"p": pupil_id}).fetchone()[0]
+            counts[table] = int(n)
+        n = cur.execute("DELETE FROM pfa_outcomes WHERE ehc_review_id NOT IN (SELECT ehc_review_id FROM ehc_reviews)").fetchone()[0]
+        counts["pfa_outcomes"] = int(n)
+        for table in tables:
+            counts[table] = int(cur.execute(f'DELETE FROM "{table}" WHERE pupil_id = $p', {"p": pupil_id}).fetchone()[0])
+        counts["import_changes"] = int(cur.execute("DELETE FROM import_changes WHERE pupil_id = $p", {"p": pupil_id}).fetchone()[0])
+        counts = {k: v for k, v in counts.items() if v}
+        audit.record_change(w, actor, "pupil_erased", object_type="pupil", object_id=pupil_id, pupil_id=pupil_id,
+                            detail={"rows_deleted": counts})
+        return counts
+
+    return db.write(work, retries=0)
+
+
+# --------------------------------------------------------------------------- backup and restore
+
+
+def backup(db: Database, actor, target: Path) -> dict[str, tuple]:
+    """Checkpoint, copy the file, and check the copy opens with the same per-table checksums."""
+    import duckdb
+
+    target = Path(target)
+    if target.resolve() == db.path.resolve():
+        raise ValueError("the backup must be a different file from the database")
+    sums = checksums(db)
+    db.cursor().execute("FORCE CHECKPOINT")
+    tmp = target.with_name(target.name + ".part")
+    shutil.copyfile(db.path, tmp)
+    con = duckdb.connect(str(tmp), read_only=True)
+    try:
+        copy_sums = {t: tuple(con.execute(f'SELECT count(*), sum(hash(x)) FROM "{t}" x').fetchone()) for t in sums}
+    finally:
+        con.close()
+    if copy_sums != sums:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError("The backup copy did not match the database (it changed while copying). Try again.")
+    os.replace(tmp, target)
+    audit.record(db, actor, "backup", object_type="database", object_id=str(target.name), detail={"tables": len(sums)})
+    return sums
+
+
+def restore(backup_file: Path, target: Path, actor) -> None:
+    """Replace the database file with a backup. The database must not be open in any process."""
+    import duckdb
+
+    backup_file, target = Path(backup_file), Path(target)
+    try:
+        con = duckdb.connect(str(backup_file), read_only=True)
+        ok = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'").fetchone()[0]
+        con.close()
+    except duckdb.Error as exc:
+        raise DatabaseError(f"{backup_file} is not a sendboard backup ({str(exc).splitlines()[0]}). Nothing was changed.") from None
+    if not ok:
+        raise DatabaseError(f"{backup_file} is a DuckDB file but not a sendboard backup. Nothing was changed.")
+    if target.exists():
+        try:  # refuse while the app (or anyone) holds the file
+            duckdb.connect(str(target)).close()
+        except duckdb.IOException:
+            raise DatabaseError(f"{target} is open in another sendboard process (the running app holds it). "
+                                "Stop the app first.") from None
+    tmp = target.with_name(target.name + ".restoring")
+    shutil.copyfile(backup_file, tmp)
+    wal = Path(str(target) + ".wal")
+    if wal.exists():
+        wal.unlink()
+    os.replace(tmp, target)
+    db = open_database(target)
+    audit.record(db, actor, "restore", object_type="database", object_id=backup_file.name)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _actor(args) -> str:
+    import getpass
+
+    return "cli:" + (getattr(args, "user", None) or os.environ.get("SENDBOARD_USER") or getpass.getuser())
+
+
+def _db_arg(parser):
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: SENDBOARD_DB or data/sendboard.duckdb)")
+    parser.add_argument("--user", default=None, help="who is doing this, for the audit log")
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--table", help="a table to export")
+    which.add_argument("--pupil", metavar="UPN", help="everything held about one pupil (subject access)")
+    parser.add_argument("--format", choices=("csv", "xlsx", "zip"), default=None, help="csv or xlsx for a table; xlsx or zip for a pupil")
+    parser.add_argument("--out", type=Path, default=None, help="output file (default: named after the table or UPN)")
+    _db_arg(parser)
+
+
+def run_export(args) -> int:
+    db = open_database(args.db) if args.db else open_database()
+    actor = _actor(args)
+    if args.pupil:
+        fmt = args.format or "xlsx"
+        if fmt == "csv":
+            fmt = "zip"
+        try:
+            data, pupil_id = subject_access(db, actor, args.pupil, fmt)
+        except ValueError as exc:
+            print(f"sendboard: {exc}", file=sys.stderr)
+            return 1
+        out = args.out or Path(f"subject_access_{args.pupil.upper()}.{fmt}")
+        out.write_bytes(data)
+        print(f"Wrote everything held about pupil {pupil_id} to {out}.")
+        return 0
+    fmt = args.format or "csv"
+    try:
+        frame = table_frame(db, args.table)
+    except ValueError as exc:
+        print(f"sendboard: {exc}", file=sys.stderr)
+        return 1
+    out = args.out or Path(f"{args.table}.{fmt}")
+    if fmt == "xlsx":
+        out.write_bytes(subject_access_xlsx({args.table: frame}))
+    else:
+        frame.to_csv(out, index=False)
+    audit.record(db, actor, "export", object_type="table", object_id=args.table, detail={"format": fmt, "rows": len(frame)})
+    print(f"Wrote {len(frame):,} rows of {args.table} to {out}.")
+    return 0
+
+
+def add_backup_arguments(parser):
+    parser.add_argument("file", type=Path, help="the backup file to write")
+    _db_arg(parser)
+
+
+def run_backup(args) -> int:
+    db = open_database(args.db) if args.db else open_database()
+    sums = backup(db, _actor(args), args.file)
+    print(f"Backed up {len(sums)} tables ({sum(c for c, _ in sums.values()):,} rows) to {args.file}; the copy was checked.")
+    return 0
+
+
+def add_restore_arguments(parser):
+    parser.add_argument("file", type=Path, help="a backup made by `sendboard backup`")
+    parser.add_argument("--yes", action="store_true", help="confirm: the database is replaced by the backup")
+    _db_arg(parser)
+
+
+def run_restore(args) -> int:
+    target = args.db or database_path()
+    if not args.yes:
+        print(f"sendboard: this replaces {target} with {args.file}. Run again with --yes to do it.", file=sys.stderr)
+        return 1
+    restore(args.file, target, _actor(args))
+    print(f"Restored {target} from {args.file}.")
+    return 0
+
+
+def add_erase_arguments(parser):
+    parser.add_argument("upn", help="the UPN of the pupil whose records are erased")
+    parser.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    _db_arg(parser)
+
+
+def run_erase(args) -> int:
+    db = open_database(args.db) if args.db else open_database()
+    pupil = find_pupil(db, args.upn)
+    if pupil is None:
+        print(f"sendboard: no pupil with UPN {args.upn!r} is held.", file=sys.stderr)
+        return 1
+    if not args.yes:
+        print(f"sendboard: this erases every record of pupil {pupil[0]} and cannot be undone. Run again with --yes.",
+              file=sys.stderr)
+        return 1
+    counts = erase_pupil(db, _actor(args), int(pupil[0]))
+    print(f"Erased pupil {pupil[0]}: " + ", ".join(f"{t} {n}" for t, n in counts.items()) + ". The audit log keeps the pupil number and counts only.")
+    return 0

@@ -1,0 +1,144 @@
+"""Helpers for the accessibility and journey browser tests: one app per module on a copy of the demo
+school, one Chromium, one signed-in context per role, in-session navigation by URL, and axe-core scans.
+
+Navigation: `page.goto(url + "/overview")` would open a new Streamlit session (and so sign the person
+out: sign-in lives in the session). `open_page` instead pushes the page's URL onto the history and
+fires `popstate`, which is what the browser's Back/Forward does: Streamlit then runs that page in the
+same session. The URL is the page key (`http://127.0.0.1:<port>/<key>`), as a person would bookmark it.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sendboard.access import PAGES, PAGES_BY_KEY
+
+DEMO_PASSWORD = "sendboard-demo"
+DEMO_TODAY = "2026-11-23"
+# One demo account per role (the single-school demo has no trust account).
+ROLE_ACCOUNTS = {"head": "head", "senco": "senco", "teacher": "teacher", "governor": "governor", "admin": "admin"}
+APP_DIR = Path(__file__).resolve().parent.parent
+DESKTOP = {"width": 1366, "height": 768}
+TABLET = {"width": 1024, "height": 768}
+
+
+def existing_pages(role: str) -> list[str]:
+    """The page keys this role may open that this copy of sendboard has."""
+    return [p.key for p in PAGES if role in p.roles and (APP_DIR / p.path).exists()]
+
+
+def page_role_pairs() -> list[tuple[str, str]]:
+    return [(key, role) for role in ROLE_ACCOUNTS for key in existing_pages(role)]
+
+
+def copy_demo(template: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo.duckdb"
+    shutil.copy(template, path)
+    return path
+
+
+# --------------------------------------------------------------------------- sessions and navigation
+
+_BUSY = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+               && !document.querySelector('[data-testid="stSkeleton"]')
+               && !document.querySelector('[data-stale="true"]')"""
+
+
+def settle(page, timeout: float = 45000) -> None:
+    """Wait until Streamlit has finished the run: no 'Running' widget, no skeletons, nothing stale."""
+    page.wait_for_timeout(250)
+    page.wait_for_function(_BUSY, timeout=timeout)
+    page.wait_for_timeout(150)
+    page.wait_for_function(_BUSY, timeout=timeout)
+
+
+def sign_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(url)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Sign out").wait_for(timeout=45000)
+    settle(page)
+
+
+def open_page(page, url: str, key: str, timeout: float = 60000) -> None:
+    """Go to `<url>/<key>` inside the signed-in session and wait until its title is drawn and the run
+    has finished."""
+    title = PAGES_BY_KEY[key].title
+    page.evaluate("""(path) => { window.history.pushState({}, '', path);
+                                 window.dispatchEvent(new PopStateEvent('popstate', {state: {}})); }""",
+                  f"/{key}" if key != "home" else "/")
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=timeout)
+    settle(page, timeout)
+
+
+@dataclass
+class Session:
+    role: str
+    context: object
+    page: object
+
+
+def role_session(browser, url: str, role: str, viewport: dict = DESKTOP) -> Session:
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(45000)
+    sign_in(page, url, ROLE_ACCOUNTS[role])
+    return Session(role, context, page)
+
+
+# --------------------------------------------------------------------------- axe-core
+
+
+def axe_script() -> str:
+    """axe-core (MPL-2.0), as bundled by the axe-playwright-python test dependency."""
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+_AXE = None
+
+# Findings that come from Streamlit's own framework markup, which a page cannot change. Each is one
+# rule and a CSS selector pattern that must match the whole failing target; nothing else is excused.
+FRAMEWORK_EXCEPTIONS: list[tuple[str, str, str]] = []
+
+
+def _excused(rule: str, target: str) -> str | None:
+    for r, pattern, why in FRAMEWORK_EXCEPTIONS:
+        if r == rule and re.fullmatch(pattern, target):
+            return why
+    return None
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core on the page as it is now; return the serious and critical violations, one entry
+    per rule and failing element, minus the narrow framework exceptions above."""
+    global _AXE
+    if _AXE is None:
+        _AXE = axe_script()
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_AXE)
+    result = page.evaluate("""() => axe.run(document, {resultTypes: ['violations']})
+                                   .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                                                                 summary: n.failureSummary}))})))""")
+    found = []
+    for v in result:
+        if v["impact"] not in impacts:
+            continue
+        for node in v["nodes"]:
+            if _excused(v["id"], node["target"]):
+                continue
+            found.append({"rule": v["id"], "impact": v["impact"], "help": v["help"], "target": node["target"],
+                          "html": node["html"], "summary": node["summary"]})
+    return found
+
+
+def describe(violations: list[dict]) -> str:
+    return json.dumps(violations, indent=1)[:6000]

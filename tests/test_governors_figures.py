@@ -1,0 +1,209 @@
+"""Governors' pack figures on the hand-checkable fixture school, the question rules, the commentary."""
+from datetime import date
+
+import pytest
+
+from sendboard import disclosure
+from sendboard.access import AccessDenied
+from sendboard.governors import GovernorsError
+from sendboard.governors import questions as Q
+from sendboard.governors.commentary import get_commentary, save_commentary
+from sendboard.governors.figures import GOOD, NOT_ENOUGH, REVIEW, build_pack, judge
+
+AS_AT = date(2026, 1, 15)  # spring 2026 census: K = 1, 2, 3, 11; E = 4, 12; roll 20
+
+
+def _pack(db, viewer):
+    return build_pack(db, viewer, 1, 2025, AS_AT, "Oak Lane Academy", "secondary")
+
+
+def _add_attendance(db):
+    """Autumn 2025: SEND (1, 2, 3, 4, 11, 12) 92 of 100 sessions, others 95; spring 2026: 90 and 95."""
+    cur = db.cursor()
+    send = {1, 2, 3, 4, 11, 12}
+    for pid in range(1, 21):
+        for term, s_att in ((20251, 92), (20252, 90)):
+            cur.execute("INSERT INTO attendance VALUES ($p, $t, 100, $a)",
+                        {"p": pid, "t": term, "a": s_att if pid in send else 95})
+
+
+def _add_provision(db, pupils):
+    """A CL intervention by a TA (£18/h), 2 x 60 min a week, 1:1, 10 weeks from 1 Sep 2025: £36 a week,
+    £360 a pupil this year. Funding: notional £10,000; top-up £6,000 each for pupils 4 and 12."""
+    cur = db.cursor()
+    cur.execute("INSERT INTO interventions (intervention_id, school_id, name, areas, wave, delivered_by, group_size, "
+                "sessions_per_week, minutes_per_session, planned_weeks, other_costs, measure, measure_scale) "
+                "VALUES (900, 1, 'Reading catch-up', 'CL', 'targeted', 'teaching_assistant', 1, 2, 60, 10, 0, "
+                "'Reading age', 'months')")
+    for pid in pupils:
+        cur.execute("INSERT INTO allocations (pupil_id, intervention_id, start_date, end_date, entry_score, exit_score) "
+                    "VALUES ($p, 900, DATE '2025-09-01', DATE '2025-11-09', 100, 106)", {"p": pid})
+    cur.execute("INSERT INTO funding (school_id, academic_year, line, pupil_id, amount) VALUES "
+                "(1, 2025, 'notional_sen', NULL, 10000), (1, 2025, 'top_up', 4, 6000), (1, 2025, 'top_up', 12, 6000)")
+
+
+def test_register_counts_below_five_are_hidden_and_their_rates_too(fixture_db, viewers):
+    pack = _pack(fixture_db, viewers["governor"])
+    reg = pack.section("register")
+    last = reg.tables[0].display.iloc[-1]
+    assert last["Term"] == "Spring 2026"
+    assert last["Pupils on roll"] == "20"
+    assert last["SEN support"] == "<5" and last["EHC plans"] == "<5"   # 4 and 2
+    assert last["SEN support %"] == "x" and last["EHC plan %"] == "x"  # built from them
+    assert reg.facts["on_roll"] == 20 and reg.facts["sen_support_pct"] is None
+    assert all(v != v for v in reg.chart.series["Our school"])  # NaN: not plotted
+    assert reg.chart.hidden == 2
+
+
+def test_a_lower_threshold_shows_what_it_may(fixture_db, viewers):
+    disclosure.set_threshold(fixture_db, viewers["admin"], 3)
+    reg = _pack(fixture_db, viewers["governor"]).section("register")
+    last = reg.tables[0].display.iloc[-1]
+    assert last["SEN support"] == "4" and last["SEN support %"] == "20.0"  # 4 of 20
+    assert last["EHC plans"] == "<3"
+
+
+def test_need_mix_by_broad_area_hand_checked(fixture_db, viewers):
+    disclosure.set_threshold(fixture_db, viewers["admin"], 3)
+    table = _pack(fixture_db, viewers["governor"]).section("need_mix").tables[0].display.set_index("Broad area of need")
+    # CI: SLCN (11, K) + ASD (4, 12: E) -> K 1, E 2, all 3; CL: SPLD 1, 2 (K) -> 2; SEMH: 3 (K) -> 1.
+    assert table.loc["Communication and interaction", "All with SEND"] == "3"
+    assert table.loc["All areas", "All with SEND"] == "6"
+    assert table.loc["Cognition and learning", "SEN support"] == "<3"
+    assert table.loc["Social, emotional and mental health", "SEN support"] == "<3"
+    # Column "SEN support": CI 1, CL 2, SEMH 1 hidden, total 4 shown: three hidden cells, none alone.
+    hidden = (table["SEN support"].isin(["<3", "x"])).sum()
+    assert hidden >= 2
+
+
+def test_attendance_gap_and_the_question_it_raises(fixture_db, viewers):
+    _add_attendance(fixture_db)
+    pack = _pack(fixture_db, viewers["governor"])
+    gaps = pack.section("gaps")
+    table = gaps.tables[0].display
+    assert table["Term"].tolist() == ["Autumn 2025", "Spring 2026"]
+    assert table["Pupils with SEND"].tolist() == ["6", "6"]
+    assert table["Attendance % (SEND)"].tolist() == ["92.0", "90.0"]
+    assert table["Gap (percentage points)"].tolist() == ["-3.0", "-5.0"]
+    texts = [q.text for q in pack.questions]
+    assert any("attendance gap" in t and "widened from 3.0 to 5.0 percentage points since Autumn 2025" in t for t in texts)
+
+
+def test_spend_by_area_small_groups_hidden_with_the_total(fixture_db, viewers):
+    _add_provision(fixture_db, [1])
+    spend = _pack(fixture_db, viewers["governor"]).section("spend")
+    table = spend.tables[0].display.set_index("Broad area of need")
+    assert table.loc["Cognition and learning", "Pupils with provision"] == "<5"
+    assert table.loc["Cognition and learning", "Planned spend"] == "x"
+    assert table.loc["All areas", "Planned spend"] == "x"  # else it would give the one pupil's £360 away
+    assert all(v != v or v == 0 for v in spend.chart.series["Planned spend"])
+
+
+def test_spend_and_funding_hand_checked(fixture_db, viewers):
+    _add_provision(fixture_db, [1, 2, 3, 11, 4])
+    pack = _pack(fixture_db, viewers["governor"])
+    spend = pack.section("spend")
+    table = spend.tables[0].display.set_index("Broad area of need")
+    assert table.loc["Cognition and learning", "Pupils with provision"] == "5"
+    assert table.loc["Cognition and learning", "Planned spend"] == "£1,800"  # 5 x £36 x 10 weeks
+    assert table.loc["All areas", "Planned spend"] == "£1,800"
+    funding = spend.tables[1].display.set_index("Funding line")["Amount"]
+    assert funding["High-needs top-up (element 3)"] == "x"  # two pupils' top-up
+    assert funding["Notional SEN budget (element 2)"] == "x"  # else top-up = total - notional
+    assert funding["Total SEND funding"] == "£22,000"
+    assert spend.facts["spend"] == pytest.approx(1800) and spend.facts["funding"] == pytest.approx(22000)
+    assert any("£1,800" in q.text and "£22,000" in q.text for q in pack.questions)
+    impact = pack.section("impact")
+    assert impact.facts[GOOD] == 1  # 5 measured, all +6
+
+
+def test_no_pupil_level_field_in_any_table(fixture_db, viewers):
+    _add_attendance(fixture_db)
+    _add_provision(fixture_db, [1, 2, 3, 11, 4])
+    pack = _pack(fixture_db, viewers["head"])
+    text = " ".join(t.display.to_csv() for s in pack.sections for t in s.tables)
+    for pid in range(1, 22):
+        assert f"Pupil{pid:02d}" not in text and f"Fixture{pid:02d}" not in text
+    assert "3832000250" not in text
+
+
+def test_only_governor_and_head_get_the_pack(fixture_db, viewers):
+    for role in ("teacher", "senco", "admin", "trust"):
+        with pytest.raises(AccessDenied):
+            _pack(fixture_db, viewers[role])
+
+
+# --------------------------------------------------------------------------- question rules
+
+
+def test_question_rules_fire_on_hand_made_facts():
+    assert Q.attendance_rule({"attendance_gaps": [(-3.0, "Autumn 2024"), (None, "x"), (-4.5, "Spring 2026")]})[0].text.startswith(
+        "The attendance gap between pupils with SEND and their peers widened from 3.0 to 4.5 percentage points since Autumn 2024")
+    assert "narrowed" in Q.attendance_rule({"attendance_gaps": [(-6.0, "A"), (-4.0, "B")]})[0].text
+    assert Q.attendance_rule({"attendance_gaps": [(-4.0, "A"), (-4.5, "B")]}) == []  # under a point
+    assert Q.attendance_rule({"attendance_gaps": [(None, "A"), (-4.5, "B")]}) == []  # hidden: no question
+    assert "higher" in Q.register_rule({"sen_support_pct": 19.0, "national_sen_support_pct": 14.2})[0].text
+    assert "missing" in Q.register_rule({"ehc_pct": 1.0, "national_ehc_pct": 5.3})[0].text
+    assert Q.register_rule({"sen_support_pct": None, "national_sen_support_pct": 14.2}) == []
+    assert Q.suspension_rule({"suspension_rates": [(6.0, 2.0, "2025/26")]})
+    assert not Q.suspension_rule({"suspension_rates": [(3.0, 2.0, "2025/26")]})
+    assert "more than" in Q.spend_rule({"spend": 120.0, "funding": 100.0})[0].text
+    assert "rest of the notional" in Q.spend_rule({"spend": 50.0, "funding": 100.0})[0].text
+    assert Q.spend_rule({"spend": 90.0, "funding": 100.0}) == []
+    assert "2 interventions did not show" in Q.impact_rule({GOOD: 1, REVIEW: 2, NOT_ENOUGH: 0})[0].text
+    assert "could not be judged" in Q.impact_rule({GOOD: 1, REVIEW: 0, NOT_ENOUGH: 3})[0].text
+    assert "Only 80%" in Q.review_rule({"years": [("2024/25", 100.0), ("2025/26", 80.0)]})[0].text
+    assert Q.review_rule({"years": [("2025/26", None)]}) == []
+    assert "social, emotional and mental health" in Q.training_rule(
+        {"pct_send": {"SEMH": 30.0, "CI": 10.0}, "pct_trained": {"SEMH": 10.0, "CI": 5.0}})[0].text
+    assert len(Q.training_rule({"pct_send": {"SEMH": 30.0}, "pct_trained": {"SEMH": 10.0}})) == 1
+    assert "not recorded" in Q.self_evaluation_rule({}, date(2026, 1, 1))[0].text
+    old = Q.self_evaluation_rule({"latest": date(2024, 1, 1), "ratings": {"Leadership": 2}}, date(2026, 1, 1))
+    assert len(old) == 2 and "leadership" in old[1].text
+
+
+def test_judgement_rule():
+    assert judge(4, 100.0, 3.0, 5) == NOT_ENOUGH
+    assert judge(6, 100.0, 3.0, 5) == GOOD
+    assert judge(6, 50.0, 3.0, 5) == REVIEW
+    assert judge(6, 100.0, -1.0, 5) == REVIEW
+
+
+# --------------------------------------------------------------------------- commentary
+
+
+def test_the_head_saves_commentary_audited_and_governors_read_it(fixture_db, viewers):
+    head, gov = viewers["head"], viewers["governor"]
+    save_commentary(fixture_db, head, 1, 2025, "register", "Register steady this term.")
+    save_commentary(fixture_db, head, 1, 2025, "register", "Register steady; EHC requests up.")
+    assert get_commentary(fixture_db, gov, 1, 2025) == {"register": "Register steady; EHC requests up."}
+    rows = fixture_db.cursor().execute(
+        "SELECT old_value, new_value FROM audit_log WHERE action = 'governor_commentary_changed' ORDER BY audit_id").fetchall()
+    assert rows == [(None, "Register steady this term."), ("Register steady this term.", "Register steady; EHC requests up.")]
+    with pytest.raises(AccessDenied):
+        save_commentary(fixture_db, gov, 1, 2025, "register", "A governor's note")
+
+
+def test_commentary_naming_a_pupil_or_giving_a_upn_is_refused(fixture_db, viewers):
+    upn = fixture_db.cursor().execute("SELECT upn FROM pupils WHERE pupil_id = 3").fetchone()[0]
+    for text in ("Well done to pupil03 fixture03 this term", f"See {upn.lower()}"):
+        with pytest.raises(GovernorsError):
+            save_commentary(fixture_db, viewers["head"], 1, 2025, "overall", text)
+    assert get_commentary(fixture_db, viewers["head"], 1, 2025) == {}
+
+
+def test_self_evaluation_shows_the_latest_rating_of_each_factor_without_free_text(fixture_db, viewers):
+    cur = fixture_db.cursor()
+    cur.execute("INSERT INTO ref_key_factors VALUES ('LEAD', 1, 'Culture, leadership and management', 'a|b'), "
+                "('TEACH', 2, 'High-quality teaching', 'c')")
+    cur.execute("INSERT INTO key_factor_ratings (school_id, factor_code, rated_on, rating, evidence, next_actions, rated_by) VALUES "
+                "(1, 'LEAD', DATE '2025-03-01', 2, 'Pupil03 Fixture03 case shows gaps', 'Train staff', 'head'), "
+                "(1, 'LEAD', DATE '2025-12-01', 3, 'Better now', NULL, 'head'), "
+                "(1, 'TEACH', DATE '2025-12-01', 2, 'Mixed picture', NULL, 'head')")
+    pack = _pack(fixture_db, viewers["governor"])
+    se = pack.section("self_evaluation")
+    table = se.tables[0].display
+    assert table["Key factor"].tolist() == ["Culture, leadership and management", "High-quality teaching"]
+    assert table["Rating (1 to 4)"].tolist() == ["3 – Established", "2 – Developing"]
+    assert "Fixture03" not in table.to_csv() and "Better now" not in table.to_csv()
+    assert any("high-quality teaching" in q.text for q in pack.questions)
