@@ -300,16 +300,17 @@ def _record_download(ctx: PageContext, name: str, kind: str, rows: int) -> None:
 
 
 def download_buttons(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: str | None = None) -> None:
-    """CSV and Excel downloads of a table; each download is audited."""
+    """CSV and Excel downloads of a table; each download is audited. The files are built only when a
+    button is pressed (building an Excel file on every rerun would slow every page)."""
     key = key or name
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
-                         key=f"csv-{key}", on_click=_record_download, args=(ctx, name, "csv", len(frame)),
-                         icon=":material/download:")
-    right.download_button("Download Excel", excel_bytes({name: frame}), f"{name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"xlsx-{key}", on_click=_record_download, args=(ctx, name, "xlsx", len(frame)),
-                          icon=":material/download:")
+    row = st.container(horizontal=True)
+    row.download_button("Download CSV", lambda: frame.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
+                       key=f"csv-{key}", on_click=_record_download, args=(ctx, name, "csv", len(frame)),
+                       icon=":material/download:", help=f"Download this table ({len(frame):,} rows) as CSV")
+    row.download_button("Download Excel", lambda: excel_bytes({name: frame}), f"{name}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"xlsx-{key}", on_click=_record_download, args=(ctx, name, "xlsx", len(frame)),
+                       icon=":material/download:", help=f"Download this table ({len(frame):,} rows) as an Excel workbook")
 
 
 def table(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: str | None = None, **kwargs) -> None:

@@ -56,7 +56,7 @@ def by_year(frame: pd.DataFrame) -> go.Figure:
 
 
 def _pct_short(v) -> str:
-    return f"{v:.1f}%" if v < 1 else f"{v:.0f}%"
+    return "0%" if v == 0 else (f"{v:.1f}%" if v < 1 else f"{v:.0f}%")
 
 
 def need_mix(frame: pd.DataFrame, title: str) -> go.Figure:
