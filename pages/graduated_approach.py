@@ -15,7 +15,7 @@ if ctx.school_id is None:
 data = ui.cached(ga.graduated, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
 cov = data["coverage"]
 if data["roster"].empty:
-    ui.empty_state(f"No pupils were on roll at {ctx.school_name} on {ctx.as_at:%d %B %Y}. Choose another term, "
+    ui.empty_state(f"No pupils were on roll at {d.md_escape(ctx.school_name)} on {ctx.as_at:%d %B %Y}. Choose another term, "
                    "or import pupils and SEN records on the Data import page.")
     st.stop()
 if not cov["sen_support"]["pupils"] and not cov["ehc_plan"]["pupils"]:

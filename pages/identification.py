@@ -15,7 +15,7 @@ if ctx.school_id is None:
 data = ui.cached(ident.identification, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
 frame = data["roster"]
 if frame.empty:
-    ui.empty_state(f"No pupils were on roll at {ctx.school_name} on {ctx.as_at:%d %B %Y}. Choose another term, "
+    ui.empty_state(f"No pupils were on roll at {d.md_escape(ctx.school_name)} on {ctx.as_at:%d %B %Y}. Choose another term, "
                    "or import pupils and SEN records on the Data import page.")
     st.stop()
 
@@ -87,8 +87,8 @@ if (lowest, below) != (10, 90):
 unidentified, info = data["unidentified"], data["progress_info"]
 if info["terms"]:
     st.caption(f"Progress = each pupil's mean change in score since the term before, over their subjects, ranked "
-               f"among the {info['ranked']} pupils with scores in {info['terms'][1]} and compared with "
-               f"{info['terms'][0]}. Attendance is this school year to date.")
+               f"among the {info['ranked']} pupils with scores in {d.md_escape(info['terms'][1])} and compared with "
+               f"{d.md_escape(info['terms'][0])}. Attendance is this school year to date.")
 else:
     st.caption("Progress can't be compared yet: it needs scores in three consecutive terms. Attendance is this "
                "school year to date.")

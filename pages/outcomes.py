@@ -19,7 +19,7 @@ if ctx.term_id is not None:  # the sidebar term is the last term shown
     gaps = gaps[gaps["term_id"] <= ctx.term_id]
     attendance = attendance[attendance["term_id"] <= ctx.term_id]
 if scores.empty and not attendance["with_attendance"].any():
-    ui.empty_state(f"No assessment scores or attendance are held for {ctx.school_name} up to this term yet. Import "
+    ui.empty_state(f"No assessment scores or attendance are held for {d.md_escape(ctx.school_name)} up to this term yet. Import "
                    "them on the Data import page, or choose a later term.")
     st.stop()
 st.caption("Each pupil counts in the group they were in at each term's census date: EHC plan, SEN support, or no SEN. "
@@ -50,7 +50,7 @@ else:
     if gap_part["gap"].notna().any():
         ui.chart(ctx, d.figure(lc.gap_lines, gaps, measure), d.show(gap_part, ["label", "subject", "send", "no_sen", "gap"]),
                  "outcomes_gap")
-        st.caption(" ".join(out.gap_movement(gap_part)))
+        st.caption(d.md_escape(" ".join(out.gap_movement(gap_part))))
     else:
         ui.empty_state("The gap needs pupils both with SEND and with no SEN who have this measure.")
 

@@ -20,7 +20,7 @@ as_at = picker.date_input("Register as at", value=ctx.as_at, max_value=ctx.today
 data = ui.cached(register.overview, ctx.viewer, ctx.school_id, ctx.school_phase, as_at, ctx.today)
 summ = data["summary"]
 if not summ["on_roll"]:
-    ui.empty_state(f"No pupils were on roll at {ctx.school_name} on {as_at:%d %B %Y}. Choose another date or term, "
+    ui.empty_state(f"No pupils were on roll at {d.md_escape(ctx.school_name)} on {as_at:%d %B %Y}. Choose another date or term, "
                    "or import pupils and SEN records on the Data import page.")
     st.stop()
 

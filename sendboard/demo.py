@@ -164,6 +164,7 @@ def build_demo(path, *, pupils: int = 1200, schools: int = 1, seed: int = 42, ph
         load_reference_data(db)
         gen = _Demo(db, pupils=pupils, schools=schools, seed=seed, phase=phase, as_of=as_of)
         summary = gen.run()
+        _finishing_touches(db, as_of, seed)
         try:
             from .auth import add_demo_accounts
         except ImportError:
@@ -192,6 +193,22 @@ def build_demo(path, *, pupils: int = 1200, schools: int = 1, seed: int = 42, ph
         raise
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _finishing_touches(db, as_of: date, seed: int) -> None:
+    """What the bulk generator leaves out: in-class support for EHC plans (so hours against need and
+    spend against budget look like a real school's), recommended strategies on passports, and three
+    rounds of key-factor self-evaluation."""
+    from .statutory.self_evaluation import seed_demo_self_evaluations
+
+    def work(w):
+        w.run("demo_in_class_support_catalogue")
+        w.run("demo_in_class_support_allocations", as_of=as_of)
+        w.run("demo_attach_strategies", as_of=as_of)
+
+    db.write(work)
+    for (school_id,) in db.query_rows("demo_school_ids"):
+        seed_demo_self_evaluations(db, int(school_id), as_of, seed + int(school_id))
 
 
 class _Demo:

@@ -35,9 +35,8 @@ def register_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFram
     frame["sen_support_pct"] = 100 * frame["sen_support"] / roll
     frame["ehc_pct"] = 100 * frame["ehc_plans"] / roll
     for measure, column in (("sen_support_pct", "national_sen_support_pct"), ("ehc_plan_pct", "national_ehc_pct")):
-        frame[column] = [
-            (found or {}).get("value") for found in (national_share(db, measure, phase, year) for phase in frame["phase"])
-        ]
+        by_phase = {phase: (national_share(db, measure, phase, year) or {}).get("value") for phase in frame["phase"].unique()}
+        frame[column] = frame["phase"].map(by_phase)
     return frame
 
 

@@ -95,3 +95,20 @@ def test_sso_maps_an_email_to_its_account(fixture_db):
     assert auth.sign_in_sso(fixture_db, "SENCO@oak.sch.uk").username == "senco"
     with pytest.raises(auth.SignInError, match="not linked"):
         auth.sign_in_sso(fixture_db, "stranger@example.com")
+
+
+def test_groups_in_scope(fixture_db, viewers):
+    def groups(viewer):
+        return {r[0] for r in fixture_db.cursor().execute(
+            "SELECT group_id FROM visible_groups($v, DATE '2026-01-20')", {"v": viewer.user_id}).fetchall()}
+
+    assert groups(viewers["head"]) == groups(viewers["senco"]) == groups(viewers["trust"]) == {201, 202}
+    assert groups(viewers["teacher"]) == {201} and groups(viewers["teacher2"]) == {202}
+    assert groups(viewers["governor"]) == groups(viewers["admin"]) == set()
+
+
+def test_a_disabled_account_sees_nothing(fixture_db, viewers):
+    from sendboard import auth
+
+    auth.set_disabled(fixture_db, "admin", "head")
+    assert visible(fixture_db, viewers["head"]) == set()

@@ -88,7 +88,11 @@ ORDER BY i.name, a.group_label NULLS LAST, p.last_name, p.first_name, a.start_da
 -- name: provision_allocations_for_aggregates
 -- The same rows without names, scoped by school (not pupil), for whole-school totals that governors
 -- may have. Costs are released to cost roles and to governors of the school; never to teachers.
-WITH viewer AS (SELECT role FROM users WHERE user_id = $viewer_id AND NOT disabled),
+-- The viewer's role and cost flag are worked out once and joined once: repeating them as scalar
+-- subqueries made DuckDB spend far longer planning the query than running it.
+WITH viewer AS (SELECT role, can_see_costs($viewer_id) OR role = 'governor' AS costs
+                FROM users WHERE user_id = $viewer_id AND NOT disabled
+                  AND role IN ('head', 'senco', 'governor', 'admin', 'trust', 'teacher')),
 a AS (
     SELECT a.*, i.school_id,
            coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) AS planned_end
@@ -111,16 +115,16 @@ SELECT a.allocation_id, a.pupil_id, coalesce(e.year_group, e2.year_group) AS yea
        i.higher_is_better, a.group_label, a.start_date, a.end_date, a.planned_end,
        a.entry_score, a.exit_score,
        CASE WHEN a.group_label IS NOT NULL THEN grp.n ELSE greatest(i.group_size, 1) END AS pupils_in_group,
-       CASE WHEN can_see_costs($viewer_id) OR (SELECT role FROM viewer) = 'governor' THEN rc.hourly_cost END AS hourly_cost,
-       CASE WHEN can_see_costs($viewer_id) OR (SELECT role FROM viewer) = 'governor' THEN i.other_costs END AS other_costs
+       CASE WHEN v.costs THEN rc.hourly_cost END AS hourly_cost,
+       CASE WHEN v.costs THEN i.other_costs END AS other_costs
 FROM a
+CROSS JOIN viewer v
 JOIN interventions i ON i.intervention_id = a.intervention_id
 LEFT JOIN grp ON grp.allocation_id = a.allocation_id
 LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
 LEFT JOIN enrolments e ON e.pupil_id = a.pupil_id AND e.academic_year = academic_year_of(greatest(a.start_date, $from_date))
 LEFT JOIN enrolments e2 ON e2.pupil_id = a.pupil_id AND e2.academic_year = academic_year_of($as_at)
-WHERE a.start_date <= $to_date AND a.planned_end >= $from_date
-  AND (SELECT role FROM viewer) IN ('head', 'senco', 'governor', 'admin', 'trust', 'teacher');
+WHERE a.start_date <= $to_date AND a.planned_end >= $from_date;
 
 -- name: provision_funding
 -- Funding lines for a school and year (cost roles and governors only).

@@ -1,0 +1,56 @@
+-- Finishing touches the demo builder adds after the bulk generation.
+
+-- name: demo_in_class_support_catalogue
+-- In-class teaching-assistant support in the bands EHC plans usually specify. Wave 1 (universal):
+-- it happens in lessons, so it costs staff hours but takes no pupil out of class.
+INSERT INTO interventions (school_id, name, areas, wave, delivered_by, group_size, sessions_per_week,
+                           minutes_per_session, planned_weeks, other_costs, measure, measure_scale, higher_is_better)
+SELECT s.school_id, 'In-class support from a teaching assistant, ' || b.hours || ' hours a week',
+       'CI|CL|SEMH|SP', 'universal', 'teaching_assistant', 1, 5, b.hours * 12, 38, 0,
+       'Independence in lessons rating (1-10)', 'rating 1-10', true
+FROM schools s, (VALUES (10), (15), (20), (25)) b(hours);
+
+-- name: demo_in_class_support_allocations
+-- Each current EHC plan gets the band at or below the hours it specifies, for last year and this;
+-- about one pupil in seven gets a band lower (a gap the SENCO should see). Last year's blocks carry
+-- entry and exit ratings; this year's are still running.
+WITH plans AS (
+    SELECT e.pupil_id, p.school_id, e.issued_on, e.hours_per_week,
+           greatest(10, least(25, CAST(floor(e.hours_per_week / 5) * 5 AS INTEGER))
+                        - CASE WHEN e.pupil_id % 7 = 0 THEN 5 ELSE 0 END) AS band
+    FROM ehc_plans e JOIN pupils p ON p.pupil_id = e.pupil_id
+    WHERE e.ceased_on IS NULL
+), years AS (
+    SELECT academic_year, make_date(academic_year, 9, 1) AS starts, make_date(academic_year + 1, 7, 20) AS ends
+    FROM academic_years WHERE academic_year >= academic_year_of($as_of) - 1 AND academic_year <= academic_year_of($as_of)
+)
+INSERT INTO allocations (pupil_id, intervention_id, group_label, start_date, end_date, sessions_attended,
+                         entry_score, exit_score, day_of_week, start_time)
+SELECT pl.pupil_id, i.intervention_id, NULL, greatest(y.starts, pl.issued_on), y.ends, NULL,
+       4 + (pl.pupil_id % 3),
+       CASE WHEN y.ends < $as_of THEN 5 + (pl.pupil_id % 4) END,
+       'In lessons', 'daily'
+FROM plans pl
+JOIN years y ON pl.issued_on <= y.ends
+JOIN interventions i ON i.school_id = pl.school_id
+     AND i.name = 'In-class support from a teaching assistant, ' || (greatest(10, pl.band)) || ' hours a week'
+JOIN pupils p ON p.pupil_id = pl.pupil_id
+WHERE p.leaving_date IS NULL OR p.leaving_date > y.starts;
+
+-- name: demo_attach_strategies
+-- Up to three recommended strategies on most current SEND pupils' passports, chosen to fit their
+-- primary need's broad area.
+INSERT INTO pupil_strategies
+SELECT pupil_id, strategy_id, $as_of - INTERVAL 40 DAY, 'senco'
+FROM (
+    SELECT n.pupil_id, s.strategy_id,
+           row_number() OVER (PARTITION BY n.pupil_id ORDER BY (n.pupil_id * 31 + s.strategy_id * 17) % 101) AS pick
+    FROM needs_at($as_of) n
+    JOIN roll_at($as_of) r ON r.pupil_id = n.pupil_id
+    JOIN strategies s ON NOT s.retired AND position(n.area_code IN s.areas) > 0
+    WHERE n.need_rank = 1 AND n.pupil_id % 5 <> 0
+)
+WHERE pick <= 3;
+
+-- name: demo_school_ids
+SELECT school_id FROM schools ORDER BY school_id;
