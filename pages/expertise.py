@@ -7,7 +7,7 @@ import streamlit as st
 from sendboard import ui
 from sendboard.reference import AREAS
 from sendboard.statutory import StatutoryError, expertise
-from sendboard.statutory.text import plain
+from sendboard.text import md_escape as plain
 
 ctx = ui.page_context("expertise")
 ui.page_header(ctx, caption="Training counts as current if completed by the date above and not expired. "

@@ -48,7 +48,7 @@ st.subheader("Reviews that are overdue")
 if overdue.empty:
     st.success("No open plan is past its review date.", icon=":material/check_circle:")
 else:
-    d.audit_list(ctx, {"list": "overdue reviews", "as_at": ctx.as_at.isoformat(), "pupils": overdue["pupil_id"].tolist()})
+    ui.audit_view(ctx, detail={"list": "overdue reviews", "as_at": ctx.as_at.isoformat(), "pupils": overdue["pupil_id"].tolist()})
     shown = overdue.drop(columns="pupil_id")
     shown.insert(0, "Status", "⚠ Overdue")
     ui.table(ctx, shown, "graduated_overdue")
@@ -56,12 +56,12 @@ else:
 
 st.subheader("Time since the last review")
 bands = data["bands"]
-ui.chart(ctx, d.figure(lc.review_bands, bands), d.show(bands, ["band", "SEN status", "pupils"]), "graduated_review_bands")
+ui.chart(ctx, ui.figure(lc.review_bands, bands), d.show(bands, ["band", "SEN status", "pupils"]), "graduated_review_bands")
 st.caption("Each pupil on the register counts once, by their most recent review meeting on or before this date. "
            "Support plans are usually reviewed every 6 to 13 weeks; EHC plans also have a statutory annual review "
            "(see the EHC plans page).")
 with st.expander("Each pupil's last review", icon=":material/person:"):
-    d.audit_list(ctx, {"list": "last review", "as_at": ctx.as_at.isoformat(), "pupils": missing["pupil_id"].tolist()})
+    ui.audit_view(ctx, detail={"list": "last review", "as_at": ctx.as_at.isoformat(), "pupils": missing["pupil_id"].tolist()})
     ui.table(ctx, missing.drop(columns=["pupil_id", "band"]), "graduated_last_review")
 
 st.subheader("Pupils not yet making progress on their targets")
@@ -69,7 +69,7 @@ stuck = data["stuck"]
 if stuck.empty:
     st.success("No pupil's last two reviews rated every target 'not yet'.", icon=":material/check_circle:")
 else:
-    d.audit_list(ctx, {"list": "not yet twice", "as_at": ctx.as_at.isoformat(), "pupils": stuck["pupil_id"].tolist()})
+    ui.audit_view(ctx, detail={"list": "not yet twice", "as_at": ctx.as_at.isoformat(), "pupils": stuck["pupil_id"].tolist()})
     ui.table(ctx, stuck.drop(columns="pupil_id"), "graduated_not_yet")
     st.caption(f"{len(stuck)} pupils whose last two or more review meetings rated every target 'not yet'. For the "
                "SENCO: is the support right, is more expertise needed, or is it time to consider an EHC needs assessment?")

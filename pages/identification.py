@@ -40,10 +40,10 @@ dimension = st.segmented_control("Compare by", ident.DIMENSIONS, default="Gender
 dimension = dimension or "Gender"
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(d.figure(lc.rate_bars, rates, dimension), width="stretch", key="identification_rate_bars")
+    st.plotly_chart(ui.figure(lc.rate_bars, rates, dimension), width="stretch", key="identification_rate_bars")
 with right:
     if rates.loc[rates["dimension"] == dimension, "relative_likelihood"].notna().any():
-        st.plotly_chart(d.figure(lc.rate_ci, rates, dimension), width="stretch", key="identification_rate_ci")
+        st.plotly_chart(ui.figure(lc.rate_ci, rates, dimension), width="stretch", key="identification_rate_ci")
     else:
         ui.empty_state("Too few pupils on the register in these groups to compare likelihoods.")
 ui.table(ctx, d.show(rates[rates["dimension"] == dimension],
@@ -71,7 +71,7 @@ concerns = data["concerns"]
 if concerns.empty:
     ui.empty_state("No open concerns for pupils off the register at this date.")
 else:
-    d.audit_list(ctx, {"list": "pupils of concern", "as_at": ctx.as_at.isoformat(),
+    ui.audit_view(ctx, detail={"list": "pupils of concern", "as_at": ctx.as_at.isoformat(),
                        "pupils": concerns["pupil_id"].tolist()})
     ui.table(ctx, concerns.drop(columns="pupil_id"), "identification_concerns")
     st.caption(f"{concerns['pupil_id'].nunique()} pupils with a concern open on {ctx.as_at:%d %B %Y}.")
@@ -95,7 +95,7 @@ else:
 if unidentified.empty:
     ui.empty_state("No pupil off the register meets these tests.")
 else:
-    d.audit_list(ctx, {"list": "possibly unidentified", "as_at": ctx.as_at.isoformat(), "lowest_pct": lowest,
+    ui.audit_view(ctx, detail={"list": "possibly unidentified", "as_at": ctx.as_at.isoformat(), "lowest_pct": lowest,
                        "attendance_below": below, "pupils": unidentified["pupil_id"].tolist()})
     ui.table(ctx, unidentified.drop(columns="pupil_id"), "identification_possibly_unidentified")
     st.caption(f"{len(unidentified)} pupils. A flag is a prompt to look, not a judgement: low attendance or a dip in "

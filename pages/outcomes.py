@@ -39,7 +39,7 @@ else:
     subject = left.selectbox("Subject", subjects, key="outcomes_subject")
     measure = right.selectbox("Measure", list(out.MEASURES), format_func=out.MEASURES.get, key="outcomes_measure")
     part = scores[scores["subject"] == subject]
-    ui.chart(ctx, d.figure(lc.group_lines, part, measure, f"{subject}: how do pupils with SEND compare, term by term?",
+    ui.chart(ctx, ui.figure(lc.group_lines, part, measure, f"{subject}: how do pupils with SEND compare, term by term?",
                                  out.MEASURES[measure]),
              d.show(part, ["label", "sen_group", "pupils", "mean_score", "pct_expected", "mean_change_term",
                            "mean_change_year", "with_change_term", "with_change_year"]), "outcomes_by_group")
@@ -48,7 +48,7 @@ else:
                    "same year), averaged over pupils with both scores.")
     gap_part = gaps[gaps["measure"] == measure]
     if gap_part["gap"].notna().any():
-        ui.chart(ctx, d.figure(lc.gap_lines, gaps, measure), d.show(gap_part, ["label", "subject", "send", "no_sen", "gap"]),
+        ui.chart(ctx, ui.figure(lc.gap_lines, gaps, measure), d.show(gap_part, ["label", "subject", "send", "no_sen", "gap"]),
                  "outcomes_gap")
         st.caption(d.md_escape(" ".join(out.gap_movement(gap_part))))
     else:
@@ -63,14 +63,14 @@ else:
                                 "persistent_absence_pct", "suspensions", "suspensions_per_100", "pupils_suspended",
                                 "pct_suspended"])
     with tabs[0]:
-        ui.chart(ctx, d.figure(lc.group_lines, attendance, "attendance_pct", "Do pupils with SEND attend as well as others?",
+        ui.chart(ctx, ui.figure(lc.group_lines, attendance, "attendance_pct", "Do pupils with SEND attend as well as others?",
                                      "Attendance %"), table, "outcomes_attendance")
     with tabs[1]:
-        ui.chart(ctx, d.figure(lc.group_lines, attendance, "persistent_absence_pct",
+        ui.chart(ctx, ui.figure(lc.group_lines, attendance, "persistent_absence_pct",
                                      "How many pupils in each group miss 10% or more of sessions?",
                                      "% persistently absent (below 90%)"), table, "outcomes_persistent_absence")
     with tabs[2]:
-        ui.chart(ctx, d.figure(lc.group_lines, attendance, "suspensions_per_100",
+        ui.chart(ctx, ui.figure(lc.group_lines, attendance, "suspensions_per_100",
                                      "Are pupils with SEND suspended more often than others?",
                                      "Suspensions per 100 pupils in the group"), table, "outcomes_suspensions")
     st.caption("Attendance % = sessions attended ÷ possible sessions in the term. Persistent absence = attending "

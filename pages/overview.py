@@ -37,7 +37,7 @@ st.caption(register.national_sentence(nat_k, nat_e))
 
 st.subheader("Against national and our own past")
 comp = data["comparison"]
-ui.chart(ctx, d.figure(lc.comparison, comp), d.show(comp, ["what", "on_roll", "sen_support", "sen_support_pct", "ehc_plan",
+ui.chart(ctx, ui.figure(lc.comparison, comp), d.show(comp, ["what", "on_roll", "sen_support", "sen_support_pct", "ehc_plan",
                                                 "ehc_plan_pct", "note", "source"]), "overview_comparison")
 st.caption("Earlier years are shown at the same census point (autumn, spring or summer) as the date chosen. "
            "National figures are for the school's phase where published; the year used is named on each bar.")
@@ -47,12 +47,12 @@ trend = data["trend"]
 if len(trend) < 2:
     ui.empty_state("The register's history needs at least two census dates; there is not enough history yet.")
 else:
-    ui.chart(ctx, d.figure(lc.trend, trend), d.show(trend, ["label", "census_date", "on_roll", "sen_support", "sen_support_pct",
+    ui.chart(ctx, ui.figure(lc.trend, trend), d.show(trend, ["label", "census_date", "on_roll", "sen_support", "sen_support_pct",
                                                   "ehc_plan", "ehc_plan_pct"]), "overview_trend")
 
 st.subheader("By year group")
 by_year = data["by_year"]
-ui.chart(ctx, d.figure(lc.by_year, by_year), d.show(by_year, ["year_group", "on_roll", "sen_support", "sen_support_pct",
+ui.chart(ctx, ui.figure(lc.by_year, by_year), d.show(by_year, ["year_group", "on_roll", "sen_support", "sen_support_pct",
                                                     "ehc_plan", "ehc_plan_pct"]), "overview_by_year")
 
 st.subheader("By area of need")
@@ -66,9 +66,9 @@ if not data["roster"]["sen_group"].isin(ON_REGISTER if group == "On the register
 else:
     for level, title in (("area", "Which broad areas of need are most common, here and nationally?"),
                          ("need", "Which types of need are most common, here and nationally?")):
-        mix = d.memo(register.need_mix, data["roster"], data["codes"], data["national"], data["academic_year"], group, level,
+        mix = ui.memo(register.need_mix, data["roster"], data["codes"], data["national"], data["academic_year"], group, level,
                                 include_secondary=include_secondary)
-        ui.chart(ctx, d.figure(lc.need_mix, mix, title), d.show(mix, ["label", "area", "pupils", "pct", "national_pct",
+        ui.chart(ctx, ui.figure(lc.need_mix, mix, title), d.show(mix, ["label", "area", "pupils", "pct", "national_pct",
                                                             "national_note"] if level == "need" else
                                                       ["label", "pupils", "pct", "national_pct", "national_note"]),
                  f"overview_need_{level}")
@@ -77,12 +77,12 @@ else:
                 f"National need mixes are for all schools in England."))
 
 st.subheader("The pupils behind a bar")
-choices = d.memo(register.drill_choices, data["roster"], data["codes"])
+choices = ui.memo(register.drill_choices, data["roster"], data["codes"])
 pick = st.selectbox("Show the pupils in", list(choices), index=None, placeholder="Choose a bar…",
                     key=f"overview_drill_{as_at}")
 if pick:
-    pupils = d.memo(register.pupil_list, data["roster"], data["codes"], include_secondary=include_secondary, **choices[pick])
-    d.audit_list(ctx, {"list": pick, "as_at": as_at.isoformat(), "pupils": pupils["pupil_id"].tolist()})
+    pupils = ui.memo(register.pupil_list, data["roster"], data["codes"], include_secondary=include_secondary, **choices[pick])
+    ui.audit_view(ctx, detail={"list": pick, "as_at": as_at.isoformat(), "pupils": pupils["pupil_id"].tolist()})
     if pupils.empty:
         ui.empty_state("No pupils in that group at this date.")
     else:

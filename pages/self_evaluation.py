@@ -5,7 +5,7 @@ import streamlit as st
 
 from sendboard import ui
 from sendboard.statutory import StatutoryError, self_evaluation as se
-from sendboard.statutory.text import plain
+from sendboard.text import md_escape as plain
 
 ctx = ui.page_context("self_evaluation")
 ui.page_header(ctx, caption="Rate each factor 1 to 4 against its statements. Each rating is dated and kept, "

@@ -299,10 +299,4 @@ def search_audit(db: Database, viewer: Viewer, *, date_from: date, date_to: date
                     pupil_id=pupil_id, limit=int(limit))
 
 
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=\"'&")
-
-
-def md_escape(text) -> str:
-    """Text safe inside st.markdown / st.error: every markdown-special character is backslash-escaped, so
-    a name like '[x](javascript:...)' or '<script>' shows as the characters typed."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+from .text import md_escape  # noqa: F401  (re-exported for the admin pages)

@@ -328,7 +328,7 @@ class _Demo:
         las = [T.LOCAL_AUTHORITIES[i] for i in rng.choice(len(T.LOCAL_AUTHORITIES), size=min(3, n) if n > 1 else 1, replace=False)]
         la_idx = rng.integers(0, len(las), n)
         urns = rng.choice(np.arange(136000, 149999), size=n, replace=False)
-        trust = T.TRUST_NAMES[int(rng.integers(0, len(T.TRUST_NAMES)))] if n > 1 else None
+        trust = T.TRUST_NAMES[int(rng.integers(0, len(T.TRUST_NAMES)))]  # most academies are in a trust
         w = rng.uniform(0.7, 1.3, n) if n > 1 else np.ones(1)
         rolls = np.maximum(50, np.round(self.n_target * w / w.sum())).astype(int)
         rolls[-1] += self.n_target - rolls.sum()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import json
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,8 @@ from .db import Database, DatabaseError, database_path, open_database
 
 SESSION_VIEWER = "viewer"
 SESSION_LAST_ACTIVE = "last_active"
+_VIEWS_THIS_VISIT = "_views_this_visit"
+_PAGE_THIS_VISIT = "_page_this_visit"
 
 
 # --------------------------------------------------------------------------- database
@@ -232,6 +235,9 @@ def page_context(page_key: str) -> PageContext:
         audit.record(db, viewer, "page_refused", object_type="page", object_id=page_key)
         st.error("This page is not available for your role.")
         st.stop()
+    if st.session_state.get(_PAGE_THIS_VISIT) != page_key:  # a new visit: its views are audited afresh
+        st.session_state[_PAGE_THIS_VISIT] = page_key
+        st.session_state[_VIEWS_THIS_VISIT] = set()
     today = clock.today()
     schools = cached(_school_frame, viewer)
     school_id = st.session_state.get("school_id")
@@ -272,15 +278,42 @@ def page_header(ctx: PageContext, *, caption: str | None = None) -> None:
 
 
 def audit_view(ctx: PageContext, *, pupil_id: int | None = None, group_id: int | None = None, detail=None) -> None:
-    """Record that this person looked at a pupil or a class on this page: once per page and object per
-    session visit (a widget rerun on the same record is not a new view)."""
-    key = (ctx.page_key, pupil_id, group_id)
-    if st.session_state.get("_last_view") == key:
+    """Record that this person looked at a pupil, a class or a list of pupils on this page: each distinct
+    one once per visit to the page (a widget rerun showing the same record is not a new view)."""
+    key = (pupil_id, group_id, json.dumps(detail, sort_keys=True, default=str))
+    seen = st.session_state.setdefault(_VIEWS_THIS_VISIT, set())
+    if key in seen:
         return
-    st.session_state["_last_view"] = key
+    seen.add(key)
     audit.record(ctx.db, ctx.viewer, "view", object_type=ctx.page_key,
                  object_id=pupil_id if pupil_id is not None else group_id,
                  pupil_id=pupil_id, group_id=group_id, detail=detail)
+
+
+# --------------------------------------------------------------------------- cached pure work
+
+
+@st.cache_data(max_entries=500, show_spinner=False)
+def _memo_call(module: str, name: str, args: tuple, kwargs: dict):
+    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+
+def memo(fn, *args, **kwargs):
+    """A pure function of frames (no database) through st.cache_data, keyed on its arguments' content,
+    so a rerun that changes nothing it depends on does not redo the work."""
+    return _memo_call(fn.__module__, fn.__name__, args, kwargs)
+
+
+@st.cache_resource(max_entries=300, show_spinner=False)
+def _figure_call(module: str, name: str, args: tuple, kwargs: dict):
+    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+
+def figure(fn, *args, **kwargs):
+    """A chart function's Figure, built once per distinct data. Building a plotly Figure validates every
+    property and costs tens of milliseconds; st.cache_resource hands back the same object without
+    pickling. The key is the data itself, so a figure only ever goes to someone who passed the same rows."""
+    return _figure_call(fn.__module__, fn.__name__, args, kwargs)
 
 
 # --------------------------------------------------------------------------- tables and downloads

@@ -51,9 +51,4 @@ def need_area_code(code: str, area_code=None) -> str:
     return NEED_NAMES.get(code, ("", "OTH"))[1]
 
 
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
-
-
-def md_escape(text) -> str:
-    """Text safe to put inside st.markdown: every markdown-special character is backslash-escaped."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+from ..text import md_escape  # noqa: F401  (re-exported for the classroom pages)

@@ -1,11 +1,8 @@
 """Plain-English column names and rounding for the leaders' tables (the same frame is shown and
-downloaded), and the audit of pupil lists opened on these pages."""
+downloaded)."""
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
-
-from .. import audit
 
 LABELS = {
     "what": "Figure", "note": "Which national figure", "kind": "Kind", "on_roll": "Pupils on roll", "sen_support": "SEN support (pupils)",
@@ -28,12 +25,7 @@ LABELS = {
 DECIMALS = {"relative_likelihood": 2, "ci_low": 2, "ci_high": 2}
 
 
-def md_escape(text) -> str:
-    """Text from the database made safe to put inside st.markdown (no markdown or HTML effects)."""
-    out = str(text)
-    for ch in "\\`*_{}[]()#+-.!|<>~$:":
-        out = out.replace(ch, "\\" + ch)
-    return out
+from ..text import md_escape  # noqa: F401  (re-exported for the leaders pages)
 
 
 def show(frame: pd.DataFrame, columns: list[str], *, decimals: int = 1) -> pd.DataFrame:
@@ -43,41 +35,3 @@ def show(frame: pd.DataFrame, columns: list[str], *, decimals: int = 1) -> pd.Da
         if pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].round(DECIMALS.get(col, decimals))
     return out.rename(columns=LABELS)
-
-
-def audit_list(ctx, detail: dict) -> None:
-    """Record that this person opened a list of pupils on a leaders' page, once per list per session
-    (ui.audit_view records one view per page and object, and a list has no single pupil)."""
-    key = (ctx.page_key, repr(sorted(detail.items())))
-    seen = st.session_state.setdefault("_leaders_lists_seen", set())
-    if key in seen:
-        return
-    seen.add(key)
-    audit.record(ctx.db, ctx.viewer, "view", object_type=ctx.page_key, detail=detail)
-
-
-@st.cache_data(max_entries=500, show_spinner=False)
-def _memo_call(module: str, name: str, args: tuple, kwargs: dict):
-    import importlib
-
-    return getattr(importlib.import_module(module), name)(*args, **kwargs)
-
-
-def memo(fn, *args, **kwargs):
-    """A pure function of frames (no database) through st.cache_data, keyed on its arguments' content, so a
-    rerun that changes nothing else does not redo the work."""
-    return _memo_call(fn.__module__, fn.__name__, args, kwargs)
-
-
-@st.cache_resource(max_entries=300, show_spinner=False)
-def _figure_call(module: str, name: str, args: tuple, kwargs: dict):
-    import importlib
-
-    return getattr(importlib.import_module(module), name)(*args, **kwargs)
-
-
-def figure(fn, *args, **kwargs):
-    """A chart function's Figure, built once per distinct data. Building a plotly Figure validates every
-    property and costs tens of milliseconds; st.cache_resource hands back the same object without pickling.
-    The key is the data itself, so a figure is only ever returned to someone who passed the same rows."""
-    return _figure_call(fn.__module__, fn.__name__, args, kwargs)

@@ -70,12 +70,7 @@ def show(frame: pd.DataFrame, columns: list[str], *, money: tuple[str, ...] = ()
     return out.rename(columns=LABELS)
 
 
-_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
-
-
-def md_escape(text) -> str:
-    """Text typed by a user, made safe to put inside st.markdown (every markdown character escaped)."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+from ..text import md_escape  # noqa: F401  (re-exported for the provision pages)
 
 
 def money_config(_columns=None) -> dict:
