@@ -17,6 +17,6 @@ for page in ui.role_pages(viewer):
     groups.setdefault(page.group, []).append(
         st.Page(page.path, title=page.title, icon=page.icon, url_path=page.key, default=page.key == "home")
     )
-navigation = st.navigation(groups)
+navigation = st.navigation(groups, expanded=True)  # every page in view, never "View 5 more"
 ui.sidebar_filters(viewer)
 navigation.run()

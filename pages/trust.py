@@ -15,7 +15,8 @@ st.subheader("Register against national")
 ui.chart(ctx, trust.register_chart(register), register[
     ["school", "phase", "on_roll", "sen_support", "sen_support_pct", "ehc_plans", "ehc_pct",
      "national_sen_support_pct", "national_ehc_pct"]].round(1), "trust_register")
-st.caption("National lines: DfE 'Special educational needs in England', latest published year for each school's phase.")
+st.caption("National marks: DfE 'Special educational needs in England' for each school's phase, the latest year published "
+           "up to this one (the Overview page says which year).")
 
 left, right = st.columns(2)
 with left:

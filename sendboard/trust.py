@@ -9,19 +9,12 @@ import plotly.graph_objects as go
 from . import charts
 from .access import Viewer
 from .db import Database
+from .leaders import national
 
 
 def _scoped(db: Database, name: str, viewer: Viewer, as_at: date) -> pd.DataFrame:
     viewer.require_role({"trust", "head", "senco"})
     return db.query(name, viewer_id=viewer.user_id, as_at=as_at)
-
-
-def national_share(db: Database, measure: str, phase: str, academic_year: int) -> dict | None:
-    rows = db.query_rows("national_latest", measure=measure, phase=phase, academic_year=academic_year)
-    if not rows:
-        return None
-    year, used_phase, value, source = rows[0]
-    return {"academic_year": int(year), "phase": used_phase, "value": float(value), "source": source}
 
 
 def register_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
@@ -30,12 +23,15 @@ def register_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFram
     frame = _scoped(db, "trust_register", viewer, as_at)
     if frame.empty:
         return frame
-    year = as_at.year if as_at.month >= 9 else as_at.year - 1
     roll = frame["on_roll"].where(frame["on_roll"] > 0)
     frame["sen_support_pct"] = 100 * frame["sen_support"] / roll
     frame["ehc_pct"] = 100 * frame["ehc_plans"] / roll
+    year = as_at.year if as_at.month >= 9 else as_at.year - 1
     for measure, column in (("sen_support_pct", "national_sen_support_pct"), ("ehc_plan_pct", "national_ehc_pct")):
-        by_phase = {phase: (national_share(db, measure, phase, year) or {}).get("value") for phase in frame["phase"].unique()}
+        by_phase = {}
+        for phase in frame["phase"].unique():  # the same rule as the overview: own phase first, nearest year
+            figure = national.pick(national.national_frame(db, phase), measure, phase, year)
+            by_phase[phase] = None if figure is None else figure.value
         frame[column] = frame["phase"].map(by_phase)
     return frame
 

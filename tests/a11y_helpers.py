@@ -165,7 +165,7 @@ def download_table_csv(page, key: str, folder: Path):
     """Press a ui.table's 'Download CSV' button (by its key) and return the file as a DataFrame."""
     import pandas as pd
 
-    button = page.locator(f".st-key-csv-{key} button")
+    button = page.locator(f".st-key-csv-{key} button").first
     button.scroll_into_view_if_needed()
     with page.expect_download() as info:
         button.click()

@@ -49,3 +49,14 @@ def test_trust_page_renders_for_the_trust_lead(fixture_path):
     text = all_text(at)
     assert "Oak Lane Academy" in text and "Elm Road School" in text
     assert "Pupil01" not in text
+
+
+def test_the_national_figure_is_the_schools_own_phase(fixture_db, viewers):
+    cur = fixture_db.cursor()
+    cur.execute("DELETE FROM ref_national WHERE measure IN ('sen_support_pct', 'ehc_plan_pct')")
+    cur.execute("INSERT INTO ref_national VALUES (2022, 'secondary', 'sen_support_pct', 12.4, 'test'),"
+                " (2024, 'all', 'sen_support_pct', 14.2, 'test'), (2022, 'secondary', 'ehc_plan_pct', 2.4, 'test')")
+    frame = trust.register_by_school(fixture_db, viewers["trust"], AS_AT).set_index("school")
+    # The secondary figure, though older, not the newer all-schools one (which counts special schools).
+    assert frame.loc["Oak Lane Academy", "national_sen_support_pct"] == pytest.approx(12.4)
+    assert frame.loc["Oak Lane Academy", "national_ehc_pct"] == pytest.approx(2.4)

@@ -16,6 +16,7 @@ import pandas as pd
 from .. import disclosure
 from ..access import Viewer
 from ..db import Database
+from ..leaders import national
 from ..reference import AREAS
 from . import PACK_ROLES
 
@@ -132,12 +133,11 @@ def register_section(db: Database, viewer: Viewer, school_id: int, phase: str, a
     if trend.empty:
         s.empty = "No pupils on roll for this school yet."
         return s
-    national = db.query("governors_national_register", phase=phase or "all")
-    nat = {(int(r.academic_year), r.measure): float(r.value) for r in national.itertuples()}
+    figures = national.national_frame(db, phase)
 
-    def nat_for(year, measure):
-        years = [y for (y, m) in nat if m == measure and y <= year]
-        return nat[(max(years), measure)] if years else None
+    def nat_for(year, measure):  # the overview's rule: the school's own phase first, nearest earlier year
+        figure = national.pick(figures, measure, phase, year)
+        return None if figure is None else figure.value
 
     roll = trend["on_roll"].where(trend["on_roll"] > 0)
     trend["sen_support_pct"] = 100 * trend["sen_support"] / roll

@@ -49,14 +49,6 @@ SELECT academic_year, split_part(measure, ':', 2) AS need_code, value AS pct, so
 FROM ref_national
 WHERE measure LIKE 'need_pct:%:E' AND academic_year = (SELECT y FROM latest) AND phase = 'all';
 
--- name: governors_national_register
--- National shares (SEN support, EHC plan) by year for a phase, falling back to all schools.
-SELECT academic_year, measure, arg_max(value, CASE WHEN phase = $phase THEN 1 ELSE 0 END) AS value
-FROM ref_national
-WHERE measure IN ('sen_support_pct', 'ehc_plan_pct') AND phase IN ($phase, 'all')
-GROUP BY ALL
-ORDER BY academic_year, measure;
-
 -- name: governors_attendance_by_term
 -- Attendance per term (started by $as_at) for SEND and No SEN groups, grouped by status at the term's
 -- census date (or $as_at).

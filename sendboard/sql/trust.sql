@@ -98,11 +98,3 @@ LEFT JOIN plans ON plans.school_id = s.school_id
 WHERE s.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 ORDER BY school;
 
--- name: national_latest
--- The national figure for a measure and phase in the latest year published up to the given year
--- (falling back to all phases when the phase is not published).
-SELECT academic_year, phase, value, source
-FROM ref_national
-WHERE measure = $measure AND phase IN ($phase, 'all') AND academic_year <= $academic_year
-ORDER BY academic_year DESC, (phase = $phase) DESC
-LIMIT 1;
