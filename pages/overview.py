@@ -2,7 +2,7 @@
 import streamlit as st
 
 from sendboard import ui
-from sendboard.leaders import ON_REGISTER, year_label
+from sendboard.leaders import ON_REGISTER
 from sendboard.leaders import charts as lc
 from sendboard.leaders import display as d
 from sendboard.leaders import register

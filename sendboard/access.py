@@ -5,7 +5,7 @@ decides which pages and which kinds of figure a role may have, and builds the Vi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
 ROLES = ("head", "senco", "teacher", "governor", "admin", "trust")

@@ -337,7 +337,7 @@ def run(args: argparse.Namespace) -> int:
                 entry["aggregations_error"] = agg
             else:
                 entry["aggregations"] = agg["aggregations"]
-                print(f"  aggregations: sendboard vs plain pandas, median ms (target at trust and la: >= 5x)")
+                print("  aggregations: sendboard vs plain pandas, median ms (target at trust and la: >= 5x)")
                 for r in entry["aggregations"]:
                     print(f"    {r['aggregation']:<24}{r['sendboard_ms']:>9.1f} ms {r['pandas_ms']:>9.1f} ms  x{r['speedup']}"
                           + ("" if r["same_result"] else "  DIFFERENT RESULTS"))

@@ -351,7 +351,7 @@ class _Demo:
             per_grade = self.school_roll[s] / nG
             for c in range(self.years[0] - (nG - 1), self.Y + 1):
                 m = int(round(per_grade * rng.uniform(0.94, 1.06)))
-                first_year, last_year = c, c + nG - 1
+                last_year = c + nG - 1
                 # originals, joining at the start of the first grade
                 entry = np.full(m, _day(date(c, 9, 1)) + 2)
                 start_year = np.full(m, c)
@@ -507,7 +507,6 @@ class _Demo:
         newp = np.r_[True, pidx[1:] != pidx[:-1]]
         change = newp | np.r_[True, code[1:] != code[:-1]]
         starts = np.flatnonzero(change)
-        ends = np.r_[starts[1:], len(pidx)] - 1
         rp, rc, rt0 = pidx[starts], code[starts], tidx[starts]
         first_run = newp[starts]
         # start dates

@@ -1,5 +1,4 @@
 """The Users, Audit log and Glossary pages, driven through AppTest as an administrator."""
-import re
 from pathlib import Path
 
 import pytest

@@ -1,5 +1,4 @@
 """The data layer: migrations, bad database files, named queries, transactions and the audit guard."""
-import duckdb
 import pytest
 
 from sendboard import db as dbmod

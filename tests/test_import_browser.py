@@ -1,7 +1,6 @@
 """The Data page in a real browser (Playwright + Debian Chromium, 1366x768): a good and a bad CSV."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 

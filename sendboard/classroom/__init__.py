@@ -5,13 +5,7 @@ asking for a class or pupil they do not teach simply gets nothing back.
 """
 from __future__ import annotations
 
-AREA_NAMES = {
-    "CI": "Communication and interaction",
-    "CL": "Cognition and learning",
-    "SEMH": "Social, emotional and mental health",
-    "SP": "Sensory and/or physical",
-    "OTH": "Other",
-}
+from ..reference import AREAS as AREA_NAMES  # noqa: F401  (one list of broad areas)
 
 # Plain-English need names and broad areas, used when reference data has not been loaded.
 NEED_NAMES = {

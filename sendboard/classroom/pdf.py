@@ -7,16 +7,16 @@ prints); otherwise Helvetica with characters outside latin-1 replaced.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 from fpdf import FPDF
+
+from ..pdf_fonts import use_unicode_font
 
 from . import RATING_LABELS
 from .passport import FIELDS
 from .profile import fmt_date
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 ALERT_WORDS = {"overdue": "OVERDUE:", "new": "NEW:", "concern": "WATCH:"}
 
 
@@ -24,13 +24,7 @@ class _Doc(FPDF):
     def __init__(self, footer_text: str, orientation: str = "P"):
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.footer_text = footer_text
-        regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            self.add_font("DejaVu", "", str(regular))
-            self.add_font("DejaVu", "B", str(bold))
-            self.family_name, self.unicode = "DejaVu", True
-        else:
-            self.family_name, self.unicode = "Helvetica", False
+        self.family_name, self.unicode = use_unicode_font(self)
         self.set_margins(12, 12, 12)
         self.set_auto_page_break(True, margin=14)
 

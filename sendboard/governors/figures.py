@@ -342,7 +342,6 @@ def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: i
     lines["amount"] = lines["amount"].fillna(0.0)
     lines["pupils"] = lines["pupils"].fillna(0).astype(int) if "pupils" in lines.columns else 0
     total_funding = float(lines["amount"].sum())
-    spend_total = float(frame["spend"].iloc[-1])
     lines = pd.concat([lines, pd.DataFrame([{"line": "total", "label": "Total SEND funding", "amount": total_funding,
                                              "pupils": 0}])], ignore_index=True)
     fp = disclosure.protect(lines, [], {"amount": []}, threshold=t, base_cols={"amount": "pupils"},

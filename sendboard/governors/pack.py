@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import math
-from pathlib import Path
 
 from fpdf import FPDF, FontFace
 from openpyxl import Workbook
@@ -19,9 +18,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..charts import PALETTE
+from ..pdf_fonts import use_unicode_font
 from .figures import Bars, Pack, Table, year_label
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 INK = (33, 37, 41)
 MUTED = (90, 96, 104)
 RULE = (200, 204, 208)
@@ -38,13 +37,7 @@ class _Doc(FPDF):
     def __init__(self, pack: Pack):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.pack = pack
-        regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            self.add_font("DejaVu", "", str(regular))
-            self.add_font("DejaVu", "B", str(bold))
-            self.family_name, self.unicode = "DejaVu", True
-        else:  # pragma: no cover - fonts-dejavu-core is a dependency
-            self.family_name, self.unicode = "Helvetica", False
+        self.family_name, self.unicode = use_unicode_font(self)
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=16)
         self.set_title(f"SEND governors' pack: {pack.school_name}")
@@ -227,7 +220,6 @@ def _contents(pdf: _Doc, outline) -> None:
         if entry.level != 0:
             continue
         section = pdf.pack_sections.get(entry.name)
-        y = pdf.get_y()
         pdf.font(10.5, True)
         pdf.set_x(pdf.l_margin)
         pdf.cell(width - 15, 6, pdf.clean(entry.name), link=pdf.add_link(page=entry.page_number))

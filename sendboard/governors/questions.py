@@ -44,7 +44,7 @@ def _gap_question(gaps, what: str, unit: str, threshold: float, section: str) ->
     known = [(g, lbl) for g, lbl in (gaps or []) if g is not None]
     if len(known) < 2:
         return None
-    (first, first_lbl), (last, last_lbl) = known[0], known[-1]
+    (first, first_lbl), (last, _) = known[0], known[-1]
     # Gaps are SEND minus no SEN: below zero means pupils with SEND are behind. Compare the size.
     a, b = abs(first), abs(last)
     if b - a >= threshold:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import audit
 from ..settings import get_settings
-from .commit import TARGETS, TargetResult, apply_all, undo
+from .commit import TargetResult, apply_all, undo
 from .kinds import KINDS, detect_kind, map_headers
 from .problems import FileRejected, Problem, frame_of
 from .readers import SourceFile, read_csv

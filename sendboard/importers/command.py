@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         print(outcome.summary().to_string(index=False))
         print(f"Dry run: {outcome.sentence()}. Nothing was written.")
         return 0
-    print(f"All rows are valid; writing in one transaction…", flush=True)
+    print("All rows are valid; writing in one transaction…", flush=True)
     outcome = commit(db, batch, f"cli:{user}")
     print(outcome.summary().to_string(index=False))
     print(f"Imported (import {outcome.import_id}) in {time.perf_counter() - started:.1f} s: {outcome.added:,} rows added, "

@@ -123,7 +123,6 @@ def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *,
         cur.unregister("_stage")
     values = [c for c in update_cols if c in types and c not in target.keys]
     differs = " OR ".join(f'c."{v}" IS DISTINCT FROM t."{v}"' for v in values) or "false"
-    key_sel = ", ".join(f't."{k}"' for k in target.keys)
     cur.execute(
         f"CREATE OR REPLACE TEMP TABLE _cls AS SELECT c.*, CASE WHEN t._here IS NULL THEN 'add' "
         f"WHEN {differs} THEN 'change' ELSE 'same' END AS _state "

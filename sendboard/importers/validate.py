@@ -11,12 +11,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 
 from .. import clock
-from ..upn import is_valid_upn, upn_check_letter, _UPN
-from .kinds import KINDS, Kind
+from ..upn import upn_check_letter, _UPN
+from .kinds import Kind
 from .problems import Problem
 from .readers import CsvTable
 

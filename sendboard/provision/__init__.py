@@ -8,13 +8,7 @@ decided in SQL (sendboard/sql/provision.sql); bad input raises ProvisionError wi
 """
 from __future__ import annotations
 
-AREA_NAMES = {
-    "CI": "Communication and interaction",
-    "CL": "Cognition and learning",
-    "SEMH": "Social, emotional and mental health",
-    "SP": "Sensory and/or physical",
-    "OTH": "Other",
-}
+from ..reference import AREAS as AREA_NAMES  # noqa: F401  (one list of broad areas)
 WAVES = ("universal", "targeted", "specialist")
 WAVE_LABELS = {"universal": "Universal (wave 1)", "targeted": "Targeted (wave 2)", "specialist": "Specialist (wave 3)"}
 EDIT_ROLES = frozenset({"senco", "head"})          # catalogue and allocations
