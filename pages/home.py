@@ -24,4 +24,7 @@ st.subheader("What each page answers")
 for page in ui.role_pages(ctx.viewer):
     if page.key == "home":
         continue
-    st.page_link(page.path, label=f"**{page.title}**: {page.question}", icon=page.icon)
+    # The question goes under the link, not in it: a page link's label does not wrap, so a long
+    # question was cut off on a tablet (1024 px wide).
+    st.page_link(page.path, label=f"**{page.title}**", icon=page.icon)
+    st.caption(page.question)

@@ -152,7 +152,14 @@ def describe(violations: list[dict]) -> str:
 
 
 def chart_and_table_tabs(page) -> tuple[int, int]:
-    """(plotly charts, 'Table' tabs) on the page as drawn, hidden tabs and closed expanders included."""
+    """(plotly charts, 'Table' tabs) on the page, hidden tabs included; closed expanders are opened first
+    (Streamlit draws an expander's tabs only once it is open)."""
+    opened = page.evaluate("""() => { const closed = [...document.querySelectorAll(
+            '[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) > summary')];
+        closed.forEach(s => s.click());  // in a hidden tab too: a script click needs no visible target
+        return closed.length; }""")
+    if opened:
+        settle(page)
     return tuple(page.evaluate("""() => [document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
         [...document.querySelectorAll('[role="tab"]')].filter(t => t.innerText.trim() === 'Table').length]"""))
 
