@@ -6,6 +6,7 @@ from sendboard import ui
 from sendboard.importers import SourceFile, commit, history, last_import, load, max_upload_bytes, preview, undo_last
 from sendboard.importers.kinds import KINDS
 from sendboard.importers.templates import template_csv
+from sendboard.text import md_escape
 from sendboard.transfer import subject_access
 
 ctx = ui.page_context("data")
@@ -66,12 +67,15 @@ with upload_tab:
                 outcome = commit(ctx.db, batch, ctx.viewer, progress=lambda f, t: bar.progress(f, text=t))
                 bar.progress(1.0, text="Done")
                 st.session_state["data_import_done"] = (
-                    f"Imported ({', '.join(f.name for f in batch.files)}; import {outcome.import_id}): {outcome.added:,} rows added, "
+                    f"Imported ({md_escape(', '.join(f.name for f in batch.files))}; import {outcome.import_id}): {outcome.added:,} rows added, "
                     f"{outcome.changed:,} changed, {outcome.unchanged:,} already up to date. You can undo it on the History and undo tab.")
                 st.session_state["data_upload_generation"] = generation + 1  # an empty uploader, so it is not imported twice
                 st.rerun()
 
 with history_tab:
+    undone = st.session_state.pop("data_undo_done", None)
+    if undone:
+        st.success(undone, icon=":material/undo:")
     past = ui.cached(history, ctx.school_id)
     if past.empty:
         ui.empty_state("No imports yet.")
@@ -91,8 +95,10 @@ with history_tab:
                 done = undo_last(ctx.db, ctx.viewer, ctx.school_id)
             except ValueError as exc:
                 st.error(str(exc))
-            else:
-                st.success("Undone: " + ", ".join(f"{t} {n:,} rows" for t, n in done.items()))
+            else:  # rerun so the history above shows the import as undone
+                st.session_state["data_undo_done"] = "Undone: " + ", ".join(
+                    f"{n:,} {t.replace('_', ' ')} row{'s' if n != 1 else ''} put back" for t, n in done.items() if n)
+                st.rerun()
 
 with templates_tab:
     st.write("A template for each kind of file, with the column headings sendboard expects. MIS spellings such as "

@@ -36,9 +36,9 @@ cols[2].metric(f"Held by the top {conc['top_n']} staff",
                "even spread ≈ 10%", delta_color="off", delta_arrow="off",
                help="Share of all current training records held by the most-trained tenth of staff "
                     "(ceil(10% of staff)). If training were spread evenly this would be about 10%.")
-cols[3].metric("Gini coefficient", "n/a" if conc["gini"] is None else f"{conc['gini']:.2f}",
+cols[3].metric("Unevenness (0 = even)", "n/a" if conc["gini"] is None else f"{conc['gini']:.2f}",
                help="How unevenly current training records are spread across staff: 0 = everyone has the same "
-                    "number, 1 = one person holds them all.")
+                    "number, 1 = one person holds them all (the Gini coefficient).")
 cols[4].metric(":material/warning: To renew", f"{len(watch):,}", f"{len(expired)} expired, {len(expiring)} in 90 days",
                delta_color="off", delta_arrow="off",
                help="Expired training not since renewed, plus training that expires in the next 90 days.")

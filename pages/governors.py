@@ -52,10 +52,10 @@ st.info(f"Anonymised: no pupil is named. **<{pack.threshold}** = fewer than {pac
 
 # Downloads: the files are made when the button is pressed (from the pack on screen); each is audited.
 stem = f"governors_pack_{year_label(ctx.academic_year).replace('/', '-')}"
-left, right, _ = st.columns([1, 1, 2])
-left.download_button("Download PDF pack", lambda: pdf_bytes(pack, commentary), f"{stem}.pdf", "application/pdf", type="primary",
+downloads = st.container(horizontal=True)
+downloads.download_button("Download PDF pack", lambda: pdf_bytes(pack, commentary), f"{stem}.pdf", "application/pdf", type="primary",
                      icon=":material/picture_as_pdf:", on_click=_record, args=("pdf",), key="pack-pdf")
-right.download_button("Download Excel", lambda: excel_bytes(pack, commentary), f"{stem}.xlsx",
+downloads.download_button("Download Excel", lambda: excel_bytes(pack, commentary), f"{stem}.xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       icon=":material/table:", on_click=_record, args=("xlsx",), key="pack-xlsx")
 if is_head:

@@ -202,6 +202,7 @@ with tab["Targets and reviews"]:
             ["reviewed_on", "target", "rating", "note", "recorded_by", "recorded_at"]]
         ui.table(ctx, frame, f"reviews_{pupil_id}", column_config={
             "reviewed_on": st.column_config.DateColumn("Reviewed on", format="D MMM YYYY"),
+            "target": "Target", "rating": "Progress", "note": "Note", "recorded_by": "Recorded by",
             "recorded_at": st.column_config.DatetimeColumn("Recorded at", format="D MMM YYYY HH:mm")})
 
 # ---------------------------------------------------------------- the SENCO's plans
