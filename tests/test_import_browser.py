@@ -21,7 +21,7 @@ def test_data_page_good_and_bad_csv(fixture_path, tmp_path, artifacts):
     bad = tmp_path / "pupils_from_mis.csv"
     bad.write_text("UPN,Legal Surname,Legal Forename,DOB,Gender,Reg Group\n"
                    f"{NEW},Doe,Jo,31/02/2014,F,7A\n{WRONG_LETTER},Smith,Amy,01/02/2014,Q,7Z\n")
-    with running_app(fixture_path, "2026-01-20", port=8651) as url, browser() as b:
+    with running_app(fixture_path, "2026-01-20") as url, browser() as b:
         page = b.new_page(viewport={"width": 1366, "height": 768})
         sign_in(page, url, "senco", PASSWORD)
         page.get_by_role("link", name="Data import").first.click()  # a new URL would start a new session
