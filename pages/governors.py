@@ -90,7 +90,7 @@ for section in pack.sections:
     for line in section.headline:
         st.markdown(f"- {line}")
     if section.chart is not None:
-        ui.chart(ctx, bars_figure(section.chart, pack.threshold), chart_frame(section.chart, pack.threshold),
+        ui.chart(ctx, ui.figure(bars_figure, section.chart, pack.threshold), chart_frame(section.chart, pack.threshold),
                  f"governors_{section.key}_chart", key=f"gov-chart-{section.key}")
     if section.tables:
         with st.expander("The figures", expanded=False):

@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from . import audit
@@ -187,7 +188,7 @@ def protect(table: pd.DataFrame, count_cols: Sequence[str], rate_cols: Mapping[s
     - ``money``: rate columns to show as pounds (no pence).
     """
     threshold = int(threshold)
-    frame = table.reset_index(drop=True).copy()
+    frame = table.reset_index(drop=True)
     count_cols = list(count_cols)
     rate_cols = {k: ([v] if isinstance(v, str) else list(v)) for k, v in (rate_cols or {}).items()}
     base_cols = dict(base_cols or {})
@@ -196,81 +197,90 @@ def protect(table: pd.DataFrame, count_cols: Sequence[str], rate_cols: Mapping[s
         if col not in frame.columns:
             raise KeyError(f"protect: no column {col!r}")
     figure_cols = count_cols + [c for c in rate_cols if c not in count_cols]
-    values = frame[figure_cols].apply(pd.to_numeric, errors="coerce").astype(float)
+    # The tables are small (a few rows by a few columns) and this runs for every table on every rerun,
+    # so the work is on plain numpy arrays, cell by cell, not on DataFrame cells (about 10x faster).
+    n = len(frame)
+    where = {c: j for j, c in enumerate(figure_cols)}
+    values = np.column_stack([_numbers(frame[c]) for c in figure_cols]) if figure_cols else np.empty((n, 0))
+
+    def small(column: np.ndarray) -> np.ndarray:  # 0 < v < threshold (NaN is not small)
+        with np.errstate(invalid="ignore"):
+            return (column > 0) & (column < threshold)
 
     # Rule 1: primary.
-    primary = pd.DataFrame(False, index=frame.index, columns=figure_cols)
+    primary = np.zeros((n, len(figure_cols)), dtype=bool)
     for col in count_cols:
-        primary[col] = values[col].map(lambda v: _is_small(v, threshold))
+        primary[:, where[col]] = small(values[:, where[col]])
     mask = primary.copy()
 
     # Rules 3 and 4 together, until nothing changes: a derived figure hidden by a suppressed count can
     # itself sit in an additive line (e.g. spend by area with a total), and the reverse.
     additive = list(additive) if additive is not None else list(count_cols)
-    body_rows = list(frame.index)
+    body_rows = list(range(n))
     total_idx = None
     if total_row is not None:
         if total_row_col is None:
             raise ValueError("protect: total_row needs total_row_col")
-        hits = frame.index[frame[total_row_col] == total_row].tolist()
-        if hits:
-            total_idx = hits[0]
-            body_rows = [i for i in frame.index if i != total_idx]
+        hits = np.flatnonzero((frame[total_row_col] == total_row).to_numpy(dtype=bool, na_value=False))
+        if len(hits):
+            total_idx = int(hits[0])
+            body_rows = [i for i in range(n) if i != total_idx]
     lines: list[tuple[list, list]] = []
     if row_total is not None:
         parts = list(row_parts) if row_parts is not None else [c for c in count_cols if c != row_total]
-        for i in frame.index:
+        for i in range(n):
             lines.append(([(i, c) for c in parts], [(i, row_total)]))
     if total_idx is not None:
         for col in additive:
             lines.append(([(i, col) for i in body_rows], [(total_idx, col)]))
     line_cols = sorted({c for parts, totals in lines for (_, c) in parts + totals})
+    for col in line_cols:
+        if col not in where:
+            raise KeyError(col)
     base_small = {}
-    for rate, sources in rate_cols.items():
+    for sources in rate_cols.values():
         for src in sources:
-            if src not in mask.columns:
-                base_small[src] = values_of(frame, src).map(lambda v: _is_small(v, threshold)).to_numpy(dtype=bool)
-    for rate, base in base_cols.items():
-        base_small[base] = values_of(frame, base).map(lambda v: _is_small(v, threshold)).to_numpy(dtype=bool)
+            if src not in where:
+                base_small[src] = small(_numbers(frame[src]))
+    for base in base_cols.values():
+        base_small[base] = small(_numbers(frame[base]))
+    vals = {(i, c): values[i, where[c]] for i in range(n) for c in line_cols}
     while True:
-        before = mask.to_numpy().copy()
+        before = mask.copy()
         for rate, sources in rate_cols.items():
-            hit = mask[rate].to_numpy(dtype=bool).copy()
+            hit = mask[:, where[rate]].copy()
             for src in sources:
-                hit |= mask[src].to_numpy(dtype=bool) if src in mask.columns else base_small[src]
-            mask[rate] = hit
+                hit |= mask[:, where[src]] if src in where else base_small[src]
+            mask[:, where[rate]] = hit
         for rate, base in base_cols.items():
-            if rate in mask.columns:
-                mask[rate] = mask[rate].to_numpy(dtype=bool) | base_small[base]
+            if rate in where:
+                mask[:, where[rate]] |= base_small[base]
         if lines:
-            vals = {(i, c): values.at[i, c] for i in frame.index for c in line_cols}
-            cells = {(i, c): bool(mask.at[i, c]) for i in frame.index for c in line_cols}
+            cells = {(i, c): bool(mask[i, where[c]]) for i in range(n) for c in line_cols}
             _secondary(vals, cells, lines)
             for (i, c), hidden in cells.items():
-                mask.at[i, c] = hidden
-        if (mask.to_numpy() == before).all():
+                mask[i, where[c]] = hidden
+        if (mask == before).all():
             break
 
     # Build the display frame and the NaN-for-suppressed values.
-    shown = values.mask(mask)
+    shown = np.where(mask, np.nan, values)
     display = frame.copy()
     pmark = primary_mark(threshold)
-    for col in figure_cols:
+    for j, col in enumerate(figure_cols):
         out = []
-        for i in frame.index:
-            v = values.at[i, col]
-            if mask.at[i, col]:
-                out.append(pmark if primary.at[i, col] else SECONDARY_MARK)
-            elif pd.isna(v):
+        for i in range(n):
+            v = values[i, j]
+            if mask[i, j]:
+                out.append(pmark if primary[i, j] else SECONDARY_MARK)
+            elif np.isnan(v):
                 out.append("")
             elif col in count_cols:
                 out.append(f"{int(round(v)):,}")
+            elif col in money:
+                out.append(f"£{v:,.0f}")
             else:
-                if col in money:
-                    out.append(f"£{v:,.0f}")
-                else:
-                    d = decimals.get(col, 1)
-                    out.append(f"{v:,.{d}f}")
+                out.append(f"{v:,.{decimals.get(col, 1)}f}")
         display[col] = pd.Series(out, index=frame.index, dtype=object)
     # Columns that are neither counts nor rates pass through unchanged, except base counts used only
     # to judge rates, which are dropped so that a small base is not shown by the back door.
@@ -278,7 +288,13 @@ def protect(table: pd.DataFrame, count_cols: Sequence[str], rate_cols: Mapping[s
     for src_list in rate_cols.values():
         hidden_bases += [s for s in src_list if s not in figure_cols]
     display = display.drop(columns=sorted(set(hidden_bases)), errors="ignore")
-    return Protected(display=display, mask=mask, values=shown, threshold=threshold, primary=primary)
+    flags = lambda a: pd.DataFrame(a, index=frame.index, columns=figure_cols).astype(bool)  # noqa: E731
+    shown = pd.DataFrame(shown, index=frame.index, columns=frame[figure_cols].columns)
+    return Protected(display=display, mask=flags(mask), values=shown, threshold=threshold, primary=flags(primary))
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def values_of(frame: pd.DataFrame, col: str) -> pd.Series:

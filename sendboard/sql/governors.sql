@@ -5,10 +5,11 @@
 
 -- name: governors_register_trend
 -- Roll, SEN support and EHC plans at each term's census date (or $as_at, if sooner) for every term
--- that has started by $as_at.
+-- that has started by $as_at (the latest $terms of them).
 WITH t AS (
     SELECT term_id, label, academic_year, term, least(census_date, $as_at) AS d
     FROM terms WHERE start_date <= $as_at
+    ORDER BY term_id DESC LIMIT $terms  -- the pack shows the latest few terms: count no others
 ), roll AS (
     SELECT t.term_id, p.pupil_id, t.d
     FROM t
@@ -54,6 +55,7 @@ WHERE measure LIKE 'need_pct:%:E' AND academic_year = (SELECT y FROM latest) AND
 -- census date (or $as_at).
 WITH t AS (
     SELECT term_id, label, academic_year, least(census_date, $as_at) AS d FROM terms WHERE start_date <= $as_at
+    ORDER BY term_id DESC LIMIT $terms
 ), roll AS (
     SELECT t.term_id, p.pupil_id,
            CASE WHEN sen_group(coalesce(sp.code, 'N')) = 'No SEN' THEN 'No SEN' ELSE 'SEND' END AS grp
@@ -76,6 +78,7 @@ ORDER BY t.term_id, roll.grp;
 -- Mean assessment score per term (all subjects) for SEND and No SEN groups.
 WITH t AS (
     SELECT term_id, label, academic_year, least(census_date, $as_at) AS d FROM terms WHERE start_date <= $as_at
+    ORDER BY term_id DESC LIMIT $terms
 ), roll AS (
     SELECT t.term_id, p.pupil_id,
            CASE WHEN sen_group(coalesce(sp.code, 'N')) = 'No SEN' THEN 'No SEN' ELSE 'SEND' END AS grp
