@@ -107,5 +107,9 @@ for start in range(0, len(cards), per_row):
                          query_params={"pupil_id": str(card["pupil_id"])})
 
 if not mix.empty:
-    with st.expander("Need mix as a chart and table"):
-        ui.chart(ctx, profile.need_mix_chart(mix), mix[["area", "pupils"]], f"need_mix_{prof['group']['name']}")
+    # Drawn only when opened: the need mix is already in words above, and a chart costs the teacher's
+    # browser over a second of work to load the charting code, on every visit, opened or not.
+    need_mix = st.expander("Need mix as a chart and table", key="class_profile_need_mix", on_change="rerun")
+    if need_mix.open:
+        with need_mix:
+            ui.chart(ctx, profile.need_mix_chart(mix), mix[["area", "pupils"]], f"need_mix_{prof['group']['name']}")

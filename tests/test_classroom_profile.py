@@ -102,6 +102,21 @@ def test_pages_render_for_each_role(fixture_path, user):
     assert "Brilliant at drawing" in text and "Pupil05" not in text
 
 
+def test_need_mix_chart_is_drawn_only_when_opened(fixture_path):
+    """The chart sits in an expander that reruns when opened; closed, the page draws no chart (a teacher's
+    browser would otherwise load the charting code on every visit)."""
+    from sendboard.db import open_database
+
+    add_classroom_rows(open_database(fixture_path))
+    at = signed_in("teacher", page="pages/class_profile.py", term_id=20252)
+    assert [e.label for e in at.expander] == ["Need mix as a chart and table"]
+    assert not at.get("plotly_chart")
+    at.session_state["class_profile_need_mix"] = True  # as the browser reports an opened expander
+    at.run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+
+
 def test_class_view_is_audited(fixture_path):
     from sendboard.db import open_database
 
