@@ -19,6 +19,7 @@ from .db import Database, DatabaseError, database_path, open_database
 
 SESSION_VIEWER = "viewer"
 SESSION_LAST_ACTIVE = "last_active"
+SESSION_SSO_REFUSED = "sso_refused"  # (e-mail, message) of a school account with no sendboard account
 _VIEWS_THIS_VISIT = "_views_this_visit"
 _PAGE_THIS_VISIT = "_page_this_visit"
 
@@ -105,10 +106,15 @@ def current_viewer(db: Database) -> Viewer | None:
         return viewer
     email = _sso_email()
     if email and _sso_configured():
+        refused = st.session_state.get(SESSION_SSO_REFUSED)
+        if refused and refused[0] == email:  # refused already: say so again, but audit it once, not every rerun
+            st.session_state["sign_in_error"] = refused[1]
+            return None
         try:
             viewer = auth.sign_in_sso(db, email)
         except auth.SignInError as exc:
             st.session_state["sign_in_error"] = str(exc)
+            st.session_state[SESSION_SSO_REFUSED] = (email, str(exc))
             return None
         _start_session(viewer)
         return viewer

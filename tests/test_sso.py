@@ -96,3 +96,13 @@ def test_an_unlinked_person_is_offered_sign_out_not_a_sign_in_loop(fixture_path)
     at = sso_app("stranger@oak.sch.uk")
     labels = [b.label for b in at.button]
     assert "Sign out of your school account" in labels and "Sign in with your school account" not in labels
+
+
+def test_an_unlinked_person_is_audited_once_not_on_every_rerun(fixture_path):
+    at = sso_app("stranger@oak.sch.uk")
+    at.run()
+    at.run()
+    assert "not linked" in all_text(at)
+    assert open_database().cursor().execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed' AND object_id = 'stranger@oak.sch.uk'"
+    ).fetchone()[0] == 1
