@@ -45,17 +45,13 @@ if frame.empty:
     ui.empty_state("No entries match these filters. Widen the dates or clear a filter.")
     st.stop()
 
-shown = frame.rename(columns={
-    "audit_id": "Entry", "logged_at": "When", "username": "User", "role": "Role", "action": "Action",
-    "object_type": "What", "object_id": "Which", "pupil_id": "Pupil id", "group_id": "Group id", "detail": "Detail",
-    "old_value": "Old value", "new_value": "New value"})
-for column in ("User", "Role", "What", "Which", "Detail", "Old value", "New value"):
-    shown[column] = shown[column].fillna("")  # blank, not "None", where an entry has no such detail
+shown = admin.readable_audit(frame)
 more = " (the newest only: narrow the filters to see older ones)" if len(frame) >= admin.AUDIT_ROW_LIMIT else ""
 st.caption(f"{len(frame):,} entries, newest first{more}. The log holds {entries:,} entries since "
            f"{first:%d %B %Y}.")
 ui.table(ctx, shown, "audit_log",
          column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss"),
                         "Entry": st.column_config.NumberColumn(format="%d"),
-                        "Pupil id": st.column_config.NumberColumn(format="%d"),
-                        "Group id": st.column_config.NumberColumn(format="%d")})
+                        "Details": st.column_config.TextColumn(width="large"),
+                        # in the download, not on screen: the codes and values exactly as recorded
+                        "Action code": None, "Detail (raw)": None, "Old value (raw)": None, "New value (raw)": None})

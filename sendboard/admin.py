@@ -4,6 +4,7 @@ the rule does not depend on which page calls it. Every change is audited with it
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -297,6 +298,74 @@ def search_audit(db: Database, viewer: Viewer, *, date_from: date, date_to: date
                     to_ts=datetime.combine(date_to + timedelta(days=1), time.min),
                     username=_like_escape((username or "").strip()), action=action or "",
                     pupil_id=pupil_id, limit=int(limit))
+
+
+
+# --------------------------------------------------------------------------- the audit log in words
+
+ACTION_WORDS = {
+    "view": "Viewed", "download": "Downloaded", "sign_in": "Signed in", "sign_in_failed": "Sign-in failed",
+    "sign_in_locked": "Sign-in locked (too many failures)", "sign_out": "Signed out",
+    "page_refused": "Page refused (not for this role)",
+    "access_refused": "Access refused (not their pupil or class)", "import": "Imported data",
+    "import_undone": "Import undone", "export": "Exported data", "backup": "Backed up the database",
+    "restore": "Restored the database", "subject_access_export": "Subject access export",
+}
+OBJECT_WORDS = {"sso": "school account", "support_plan": "support plan", "plan_review": "plan review",
+                "plan_target": "plan target", "key_factor_rating": "self-evaluation rating",
+                "governor_commentary": "governors' commentary", "staff_role_cost": "staff hourly cost",
+                "pupil_strategy": "pupil strategy", "class_profile": "class profile", "governors": "governors' pack"}
+
+
+def action_words(action: str) -> str:
+    """'user_role_changed' -> 'User role changed'; the common ones in plainer words."""
+    return ACTION_WORDS.get(action) or str(action).replace("_", " ").capitalize()
+
+
+def _summary_part(raw) -> str:
+    """A JSON detail or value as 'key: value; key: value' (or the text itself)."""
+    if raw is None or (isinstance(raw, float) and pd.isna(raw)) or raw == "":
+        return ""
+    try:
+        value = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return str(raw)
+    if isinstance(value, dict):
+        return "; ".join(f"{k.replace('_', ' ')}: {'' if v is None else v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def audit_summary(detail, old_value, new_value) -> str:
+    """One readable line for an entry's detail and its change, e.g. 'role: teacher -> senco'."""
+    parts = [_summary_part(detail)]
+    old, new = _summary_part(old_value), _summary_part(new_value)
+    if old and new:
+        parts.append(f"{old} \u2192 {new}")
+    elif new:
+        parts.append(new)
+    elif old:
+        parts.append(f"was {old}")
+    return " | ".join(p for p in parts if p)
+
+
+def readable_audit(frame: pd.DataFrame) -> pd.DataFrame:
+    """The audit rows as a person reads them: actions and objects in words, one summary of what changed,
+    blanks rather than 'None'. The raw detail, old and new values stay (for the download)."""
+    out = pd.DataFrame({
+        "Entry": frame["audit_id"].astype("Int64"), "When": frame["logged_at"],
+        "User": frame["username"].fillna(""), "Role": frame["role"].fillna(""),
+        "Action": frame["action"].map(action_words),
+        "What": frame["object_type"].map(lambda t: "" if t is None or pd.isna(t) else OBJECT_WORDS.get(t, str(t).replace("_", " "))),
+        "Which": frame["object_id"].fillna("").astype(str),
+        "Pupil": frame["pupil_id"].map(lambda v: "" if pd.isna(v) else str(int(v))),
+        "Class or group": frame["group_id"].map(lambda v: "" if pd.isna(v) else str(int(v))),
+        "Details": [audit_summary(d, o, n) for d, o, n in zip(frame["detail"], frame["old_value"], frame["new_value"])],
+        "Action code": frame["action"], "Detail (raw)": frame["detail"].fillna(""),
+        "Old value (raw)": frame["old_value"].fillna(""), "New value (raw)": frame["new_value"].fillna(""),
+    })
+    return out
 
 
 from .text import md_escape  # noqa: F401  (re-exported for the admin pages)

@@ -135,6 +135,25 @@ def test_settings_that_contradict_are_refused_on_the_page(fixture_path):
 # ------------------------------------------------------------------ audit
 
 
+def test_audit_entries_read_in_words():
+    import pandas as pd
+
+    from sendboard import admin
+
+    raw = pd.DataFrame({
+        "audit_id": [2, 1], "logged_at": pd.to_datetime(["2026-01-20 10:00", "2026-01-20 09:00"]),
+        "username": ["admin", "teacher"], "role": ["admin", None], "action": ["user_role_changed", "sign_in_failed"],
+        "object_type": ["user", "sso"], "object_id": ["teacher2", "x@y.uk"], "pupil_id": [None, None],
+        "group_id": [None, 7], "detail": [None, "no active account for this e-mail"],
+        "old_value": ['{"role": "teacher"}', None], "new_value": ['{"role": "senco"}', None]})
+    out = admin.readable_audit(raw)
+    assert list(out["Action"]) == ["User role changed", "Sign-in failed"]
+    assert list(out["What"]) == ["user", "school account"]
+    assert list(out["Details"]) == ["role: teacher \u2192 role: senco", "no active account for this e-mail"]
+    assert list(out["Pupil"]) == ["", ""] and list(out["Class or group"]) == ["", "7"] and list(out["Role"]) == ["admin", ""]
+    assert list(out["Action code"]) == ["user_role_changed", "sign_in_failed"]  # the raw codes stay for the download
+
+
 def test_audit_page_filters_and_downloads(fixture_path):
     db = open_database()
     from sendboard import audit
@@ -145,15 +164,16 @@ def test_audit_page_filters_and_downloads(fixture_path):
     at = signed_in("admin", page="pages/audit.py")
     assert not at.exception
     frame = at.dataframe[0].value
-    assert "sign_in" in set(frame["Action"]) or "user_added" in set(frame["Action"])
+    assert "sign_in" in set(frame["Action code"]) or "user_added" in set(frame["Action code"])
     text_input(at, "Pupil id").input("3").run()
     frame = at.dataframe[0].value
-    assert list(frame["User"]) == ["teacher"] and list(frame["Pupil id"]) == [3]
+    assert list(frame["User"]) == ["teacher"] and list(frame["Pupil"]) == ["3"]
+    assert list(frame["Action"]) == ["Viewed"] and list(frame["What"]) == ["passport"]
     text_input(at, "Pupil id").input("three").run()
     assert "whole number" in at.error[0].value
     text_input(at, "Pupil id").input("").run()
     at.selectbox(key="audit_action").set_value("user_added").run()
-    assert set(at.dataframe[0].value["Action"]) == {"user_added"}
+    assert set(at.dataframe[0].value["Action"]) == {"User added"}
     text_input(at, "User (name contains)").input("nobody-at-all").run()
     assert "No entries match" in all_text(at)
     labels = [b.label for b in at.get("download_button")]
