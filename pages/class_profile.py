@@ -35,12 +35,12 @@ if prof is None:
 ui.audit_view(ctx, group_id=group_id)
 
 summary = prof["summary"]
-cols = st.columns(5)
-cols[0].metric("Pupils", summary["pupils"])
-cols[1].metric("SEN support", summary["sen_support"])
-cols[2].metric("EHC plans", summary["ehc_plans"])
-cols[3].metric("Of concern only", summary["of_concern_only"], help="Monitored by the SENCO but not on the register.")
-cols[4].metric("Reviews overdue", summary["reviews_overdue"])
+cols = ui.metric_row()
+cols.metric("Pupils", summary["pupils"])
+cols.metric("SEN support", summary["sen_support"])
+cols.metric("EHC plans", summary["ehc_plans"])
+cols.metric("Of concern only", summary["of_concern_only"], help="Monitored by the SENCO but not on the register.")
+cols.metric("Reviews overdue", summary["reviews_overdue"])
 
 mix = prof["need_mix"]
 mix_col, pdf_col = st.columns([3, 1], vertical_alignment="center")

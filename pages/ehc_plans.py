@@ -22,12 +22,12 @@ ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": int(items["pupil_i
 DATE = st.column_config.DateColumn(format="D MMM YYYY")
 overdue = items[items["status"] == deadlines.OVERDUE]
 soon = items[items["status"] == deadlines.DUE_SOON]
-cols = st.columns(4)
-cols[0].metric("EHC plans open", f"{len(plans):,}")
-cols[1].metric(":material/warning: Overdue now", f"{len(overdue):,}",
-               help="Annual reviews past their due date, and needs-assessment steps past the LA's timescale.")
-cols[2].metric(":material/hourglass_top: Due within 8 weeks", f"{len(soon):,}")
-cols[3].metric("Needs assessments in progress", f"{int((requests['status'] != 'Closed').sum()) if not requests.empty else 0:,}")
+cols = ui.metric_row()
+cols.metric("EHC plans open", f"{len(plans):,}")
+cols.metric(":material/warning: Overdue now", f"{len(overdue):,}",
+            help="Annual reviews past their due date, and needs-assessment steps past the LA's timescale.")
+cols.metric(":material/hourglass_top: Due within 8 weeks", f"{len(soon):,}")
+cols.metric("Needs assessments in progress", f"{int((requests['status'] != 'Closed').sum()) if not requests.empty else 0:,}")
 
 with st.expander("How the dates are worked out", icon=":material/info:"):
     st.markdown(

@@ -27,21 +27,21 @@ watch = ui.cached(expertise.expiry_watch, ctx.viewer, ctx.school_id, ctx.as_at)
 expiring = watch[watch["state"].astype(str).str.contains(expertise.EXPIRING, regex=False)]
 expired = watch[watch["state"].astype(str).str.contains(expertise.EXPIRED, regex=False)]
 
-cols = st.columns(5)
-cols[0].metric("Staff in post", f"{conc['staff']:,}")
-cols[1].metric("With current SEND training", f"{conc['staff_with_any']:,}",
-               f"{100 * conc['staff_with_any'] / conc['staff']:.0f}% of staff", delta_color="off", delta_arrow="off")
-cols[2].metric(f"Held by the top {conc['top_n']} staff",
-               "n/a" if conc["top_share"] is None else f"{100 * conc['top_share']:.0f}%",
-               "even spread ≈ 10%", delta_color="off", delta_arrow="off",
-               help="Share of all current training records held by the most-trained tenth of staff "
-                    "(ceil(10% of staff)). If training were spread evenly this would be about 10%.")
-cols[3].metric("Unevenness (0 = even)", "n/a" if conc["gini"] is None else f"{conc['gini']:.2f}",
-               help="How unevenly current training records are spread across staff: 0 = everyone has the same "
-                    "number, 1 = one person holds them all (the Gini coefficient).")
-cols[4].metric(":material/warning: To renew", f"{len(watch):,}", f"{len(expired)} expired, {len(expiring)} in 90 days",
-               delta_color="off", delta_arrow="off",
-               help="Expired training not since renewed, plus training that expires in the next 90 days.")
+cols = ui.metric_row()
+cols.metric("Staff in post", f"{conc['staff']:,}")
+cols.metric("With current SEND training", f"{conc['staff_with_any']:,}",
+            f"{100 * conc['staff_with_any'] / conc['staff']:.0f}% of staff", delta_color="off", delta_arrow="off")
+cols.metric(f"Held by the top {conc['top_n']} staff",
+            "n/a" if conc["top_share"] is None else f"{100 * conc['top_share']:.0f}%",
+            "even spread ≈ 10%", delta_color="off", delta_arrow="off",
+            help="Share of all current training records held by the most-trained tenth of staff "
+                 "(ceil(10% of staff)). If training were spread evenly this would be about 10%.")
+cols.metric("Unevenness (0 = even)", "n/a" if conc["gini"] is None else f"{conc['gini']:.2f}",
+            help="How unevenly current training records are spread across staff: 0 = everyone has the same "
+                 "number, 1 = one person holds them all (the Gini coefficient).")
+cols.metric(":material/warning: To renew", f"{len(watch):,}", f"{len(expired)} expired, {len(expiring)} in 90 days",
+            delta_color="off", delta_arrow="off",
+            help="Expired training not since renewed, plus training that expires in the next 90 days.")
 
 left, right = st.columns([3, 2])
 with left:

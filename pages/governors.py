@@ -64,17 +64,17 @@ if is_head:
 # At a glance.
 reg = pack.section("register").facts
 gaps = pack.section("gaps").facts
-cols = st.columns(4)
-cols[0].metric("Pupils on roll", "–" if reg.get("on_roll") is None else f"{reg['on_roll']:,.0f}")
-cols[1].metric("On SEN support", "hidden" if reg.get("sen_support_pct") is None else f"{reg['sen_support_pct']:.1f}%",
-               None if reg.get("national_sen_support_pct") is None else f"national {reg['national_sen_support_pct']:.1f}%",
-               delta_color="off", delta_arrow="off")
-cols[2].metric("With an EHC plan", "hidden" if reg.get("ehc_pct") is None else f"{reg['ehc_pct']:.1f}%",
-               None if reg.get("national_ehc_pct") is None else f"national {reg['national_ehc_pct']:.1f}%",
-               delta_color="off", delta_arrow="off")
+cols = ui.metric_row()
+cols.metric("Pupils on roll", "–" if reg.get("on_roll") is None else f"{reg['on_roll']:,.0f}")
+cols.metric("On SEN support", "hidden" if reg.get("sen_support_pct") is None else f"{reg['sen_support_pct']:.1f}%",
+            None if reg.get("national_sen_support_pct") is None else f"national {reg['national_sen_support_pct']:.1f}%",
+            delta_color="off", delta_arrow="off")
+cols.metric("With an EHC plan", "hidden" if reg.get("ehc_pct") is None else f"{reg['ehc_pct']:.1f}%",
+            None if reg.get("national_ehc_pct") is None else f"national {reg['national_ehc_pct']:.1f}%",
+            delta_color="off", delta_arrow="off")
 att = [g for g, _ in gaps.get("attendance_gaps", []) if g is not None]
-cols[3].metric("Attendance gap (SEND vs no SEN)", "–" if not att else f"{abs(att[-1]):.1f} pts",
-               "percentage points behind" if att and att[-1] < 0 else None, delta_color="off", delta_arrow="off")
+cols.metric("Attendance gap (SEND vs no SEN)", "–" if not att else f"{abs(att[-1]):.1f} pts",
+            "percentage points behind" if att and att[-1] < 0 else None, delta_color="off", delta_arrow="off")
 
 st.subheader("Questions governors could ask")
 for i, q in enumerate(pack.questions, 1):

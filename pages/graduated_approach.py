@@ -28,15 +28,15 @@ def share(part: dict) -> str:
 
 
 voice, overdue = data["voice"], data["overdue"]
-cols = st.columns(4)
+cols = ui.metric_row()
 sk = cov["sen_support"]
-cols[0].metric("Current plan (SEN support)", "–" if sk["pct"] is None else f"{sk['pct']:.0f}%",
-               f"{sk['with_plan']} of {sk['pupils']} pupils", delta_color="off", delta_arrow="off",
-               help="Pupils on SEN support with a support plan (one assess-plan-do-review cycle) open on this date.")
-cols[1].metric("Reviews overdue", f"{len(overdue)}", help="Plans still open whose review date has passed.")
-for col, key, label in ((cols[2], "pupil_voice", "Pupil's view recorded"), (cols[3], "parent_voice", "Parents' view recorded")):
+cols.metric("Current plan (SEN support)", "–" if sk["pct"] is None else f"{sk['pct']:.0f}%",
+            f"{sk['with_plan']} of {sk['pupils']} pupils", delta_color="off", delta_arrow="off",
+            help="Pupils on SEN support with a support plan (one assess-plan-do-review cycle) open on this date.")
+cols.metric("Reviews overdue", f"{len(overdue)}", help="Plans still open whose review date has passed.")
+for key, label in (("pupil_voice", "Pupil's view recorded"), ("parent_voice", "Parents' view recorded")):
     value = voice[f"{key}_pct"]
-    col.metric(label, "no reviews" if value is None else f"{value:.0f}%",
+    cols.metric(label, "no reviews" if value is None else f"{value:.0f}%",
                f"{voice[key]} of {voice['reviews']} reviews", delta_color="off", delta_arrow="off",
                help="Review meetings in the 12 months to this date.")
 st.caption(f"As at {ctx.as_at:%d %B %Y}. Reviews counted are the review meetings from {data['year_start']:%d %B %Y}. "

@@ -372,6 +372,21 @@ def empty_state(message: str) -> None:
     st.info(message, icon=":material/info:")
 
 
+class MetricRow:
+    """Headline figures side by side, each as wide as its label, wrapping onto a second line on a narrow
+    screen (fixed columns cut labels short: "With current S..." on a 1024-pixel tablet)."""
+
+    def __init__(self):
+        self._row = st.container(horizontal=True, gap="medium")
+
+    def metric(self, label: str, value, delta=None, **kwargs) -> None:
+        self._row.metric(label, value, delta, width="content", **kwargs)
+
+
+def metric_row() -> MetricRow:
+    return MetricRow()
+
+
 APP_DIR = Path(__file__).resolve().parent.parent
 
 
