@@ -48,15 +48,16 @@ def attempt(fn, *args, **kwargs):
 
 
 # --------------------------------------------------------------------------- headline
-current = frame[frame["current"].astype(bool)] if not frame.empty else frame
+totals = ui.cached(alloc.year_summary, viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.today, "all")
+total = totals.iloc[0] if not totals.empty else {"pupils": 0, "pupils_now": 0, "interventions_now": 0}
 cols = st.columns(5 if sees_costs else 3)
-cols[0].metric(f"Pupils in {year_label}" if viewer.sees_whole_school else f"Your pupils in {year_label}", f"{frame['pupil_id'].nunique():,}" if not frame.empty else "0",
+cols[0].metric(f"Pupils in {year_label}" if viewer.sees_whole_school else f"Your pupils in {year_label}", f"{int(total['pupils']):,}",
                help="Pupils in at least one intervention at some point this academic year.")
-cols[1].metric("In one now", f"{current['pupil_id'].nunique():,}" if not current.empty else "0")
-cols[2].metric("Interventions running", f"{current['intervention_id'].nunique():,}" if not current.empty else "0")
+cols[1].metric("In one now", f"{int(total['pupils_now']):,}")
+cols[2].metric("Interventions running", f"{int(total['interventions_now']):,}")
 if sees_costs:
     funding = ui.cached(alloc.funding_lines, viewer, ctx.school_id, ctx.academic_year)
-    money = costs.budget(frame, funding)
+    money = costs.budget(totals, funding)
     cols[3].metric("Spent so far", f"£{money['spend_to_date'] or 0:,.0f}",
                    f"£{money['projected_spend'] or 0:,.0f} projected", delta_color="off", delta_arrow="off",
                    help="Staff time and other costs of the interventions recorded here, this academic year; "
@@ -90,7 +91,7 @@ with tabs[MAP_TAB]:
         choice = st.segmented_control("Break the map down by", ["Year group", "Area of need", "Wave", "Intervention"],
                                       default="Year group", key="pm_by")
         by = {"Year group": "year_group", "Area of need": "area", "Wave": "wave", "Intervention": "intervention"}[choice or "Year group"]
-        summary = costs.summarise(frame, by, with_costs=sees_costs)
+        summary = ui.cached(alloc.year_summary, viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.today, by)
         money_cols = ("year_cost_to_date", "year_cost")
         if sees_costs:
             fig = pcharts.spend_chart(summary.assign(wave=summary["wave"].map(d.wave_text)) if by == "wave" else summary,

@@ -19,20 +19,14 @@ def _scoped(db: Database, name: str, viewer: Viewer, as_at: date) -> pd.DataFram
 
 def register_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
     """On roll, SEN support and EHC plans per school, with shares of roll and the national share for
-    each school's phase beside them."""
+    each school's phase beside them (chosen by the overview's rule, once per phase)."""
     frame = _scoped(db, "trust_register", viewer, as_at)
-    if frame.empty:
-        return frame
-    roll = frame["on_roll"].where(frame["on_roll"] > 0)
-    frame["sen_support_pct"] = 100 * frame["sen_support"] / roll
-    frame["ehc_pct"] = 100 * frame["ehc_plans"] / roll
     year = as_at.year if as_at.month >= 9 else as_at.year - 1
-    for measure, column in (("sen_support_pct", "national_sen_support_pct"), ("ehc_plan_pct", "national_ehc_pct")):
-        by_phase = {}
-        for phase in frame["phase"].unique():  # the same rule as the overview: own phase first, nearest year
-            figure = national.pick(national.national_frame(db, phase), measure, phase, year)
-            by_phase[phase] = None if figure is None else figure.value
-        frame[column] = frame["phase"].map(by_phase)
+    for phase in frame["phase"].unique():
+        figures = national.national_frame(db, phase)
+        for measure, column in (("sen_support_pct", "national_sen_support_pct"), ("ehc_plan_pct", "national_ehc_pct")):
+            figure = national.pick(figures, measure, phase, year)
+            frame.loc[frame["phase"] == phase, column] = None if figure is None else figure.value
     return frame
 
 

@@ -146,3 +146,30 @@ def test_spend_by_area_for_governors_is_aggregate(seeded, viewers):
     assert out.loc["Cognition and learning", "year_cost"] == pytest.approx(1050)
     assert out.loc["Cognition and learning", "pupils"] == 8
     assert pd.isna(out.loc["Social, emotional and mental health", "pupils"])  # 2 pupils: under the threshold of 5
+
+
+def test_sql_summary_matches_the_frame_totals(seeded, viewers):
+    """The provision map's totals come from SQL (provision_summary): the same figures as summarise over
+    the viewer's allocations, for every breakdown and viewer; costs never reach a teacher."""
+    from sendboard.provision.allocations import year_summary
+
+    for who in ("head", "senco", "teacher", "teacher2"):
+        viewer = viewers[who]
+        frame = year_allocations(seeded, viewer, 1, YEAR, TODAY, TODAY)
+        for by in ("year_group", "area", "wave", "intervention"):
+            want = costs.summarise(frame, by, with_costs=viewer.sees_costs).reset_index(drop=True)
+            got = year_summary(seeded, viewer, 1, YEAR, TODAY, TODAY, by)
+            pd.testing.assert_frame_equal(got[list(want.columns)].reset_index(drop=True), want, check_dtype=False,
+                                          rtol=1e-9, obj=f"{who} by {by}")
+            assert viewer.sees_costs or not {"year_cost", "year_cost_to_date"} & set(got.columns)
+    total = year_summary(seeded, viewers["head"], 1, YEAR, TODAY, TODAY, "all").iloc[0]
+    # current = started and not ended: A (no end date recorded) and C -> 5 pupils in 2 interventions now
+    assert total["pupils"] == 10 and total["pupils_now"] == 5 and total["interventions_now"] == 2
+    assert total["year_cost"] == pytest.approx(1185)
+    assert total["year_cost_to_date"] == pytest.approx(330 + 720 + 2 * 11.25 * 16 / 7)
+    # and in SQL: a teacher's totals carry no costs whatever the Python does
+    raw = seeded.query("provision_summary", viewer_id=viewers["teacher"].user_id, today=TODAY, school_id=1,
+                       academic_year=YEAR, as_at=TODAY, by="all")
+    assert raw["pupils"].tolist() == [8] and raw["year_cost"].isna().all() and raw["year_cost_to_date"].isna().all()
+    assert seeded.query("provision_summary", viewer_id=viewers["governor"].user_id, today=TODAY, school_id=1,
+                        academic_year=YEAR, as_at=TODAY, by="all").empty

@@ -97,3 +97,26 @@ def test_impact_summary_is_aggregate_and_refused_to_teachers(seeded, viewers):
     assert out.set_index("intervention_id").loc[B, "mean_gain"] == pytest.approx(5)
     with pytest.raises(AccessDenied):
         impact.impact_summary(seeded, viewers["teacher"], 1, YEAR, TODAY)
+
+
+def test_sql_figures_match_the_frame(seeded, viewers):
+    """The impact page's per-intervention figures come from SQL (provision_impact): the same as
+    intervention_impact over the allocations frame; teachers get nothing."""
+    for who in ("head", "senco"):
+        frame = year_allocations(seeded, viewers[who], 1, YEAR, TODAY, TODAY)
+        cmp = impact.comparison(seeded, viewers[who], 1, YEAR, TODAY)
+        want = impact.intervention_impact(frame, cmp)
+        got = impact.with_verdicts(impact.intervention_figures(seeded, viewers[who], 1, YEAR), cmp)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-9)
+    b = impact.intervention_figures(seeded, viewers["senco"], 1, YEAR).set_index("intervention_id").loc[B]
+    assert b["cost_per_pupil"] == pytest.approx(144) and b["ci_low"] == pytest.approx(3.037, abs=1e-3)
+    with pytest.raises(AccessDenied):
+        impact.intervention_figures(seeded, viewers["teacher"], 1, YEAR)
+    assert seeded.query("provision_impact", viewer_id=viewers["teacher"].user_id, school_id=1, academic_year=YEAR).empty
+
+
+def test_impact_page_table_is_the_sql_one(seeded, viewers):
+    out = impact.impact_for_year(seeded, viewers["head"], 1, YEAR, TODAY, TODAY)
+    table = out["impact"].set_index("intervention_id")
+    assert table.loc[B, "verdict"] == "Good value" and table.loc[C, "verdict"] == "Not enough data yet"
+    assert len(out["pupils"]) == 10

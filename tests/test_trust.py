@@ -60,3 +60,25 @@ def test_the_national_figure_is_the_schools_own_phase(fixture_db, viewers):
     # The secondary figure, though older, not the newer all-schools one (which counts special schools).
     assert frame.loc["Oak Lane Academy", "national_sen_support_pct"] == pytest.approx(12.4)
     assert frame.loc["Oak Lane Academy", "national_ehc_pct"] == pytest.approx(2.4)
+
+
+@pytest.mark.parametrize("phase", ["primary", "secondary", "all-through"])
+def test_national_marks_follow_the_overview_rule(fixture_db, viewers, phase):
+    """trust_register picks the national figure in SQL: it must agree with leaders.national.pick."""
+    from sendboard.leaders import national
+
+    cur = fixture_db.cursor()
+    cur.execute("UPDATE schools SET phase = $p", {"p": phase})
+    cur.execute("DELETE FROM ref_national WHERE measure IN ('sen_support_pct', 'ehc_plan_pct')")
+    cur.execute("INSERT INTO ref_national VALUES (2021, 'secondary', 'sen_support_pct', 11.0, 't'),"
+                " (2023, 'secondary', 'sen_support_pct', 12.0, 't'), (2027, 'secondary', 'sen_support_pct', 13.0, 't'),"
+                " (2024, 'all', 'sen_support_pct', 14.0, 't'), (2026, 'primary', 'sen_support_pct', 15.0, 't'),"
+                " (2027, 'primary', 'ehc_plan_pct', 2.0, 't'), (2028, 'primary', 'ehc_plan_pct', 2.5, 't'),"
+                " (2020, 'all', 'ehc_plan_pct', 3.0, 't'), (2025, 'all', 'ehc_plan_pct', 3.5, 't')")
+    for as_at in (date(2019, 10, 1), date(2022, 3, 1), date(2024, 9, 2), date(2026, 1, 15), date(2030, 1, 1)):
+        frame = trust.register_by_school(fixture_db, viewers["trust"], as_at)
+        year = as_at.year if as_at.month >= 9 else as_at.year - 1
+        nat = national.national_frame(fixture_db, phase)
+        for measure, column in (("sen_support_pct", "national_sen_support_pct"), ("ehc_plan_pct", "national_ehc_pct")):
+            figure = national.pick(nat, measure, phase, year)
+            assert frame[column].tolist() == [figure.value] * len(frame), (phase, as_at, measure)

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import audit
 from ..access import AccessDenied, Viewer
 from ..db import Database
-from . import EDIT_ROLES, ProvisionError
+from . import AREA_NAMES, EDIT_ROLES, WAVES, ProvisionError
 from .costs import allocation_costs, strip_costs
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
@@ -48,6 +48,40 @@ def aggregate_allocations(db: Database, viewer: Viewer, school_id: int, academic
     frame = db.query("provision_allocations_for_aggregates", viewer_id=viewer.user_id, school_id=int(school_id),
                      from_date=ys, to_date=ye, as_at=as_at)
     return allocation_costs(frame, as_at, ys, ye)
+
+
+SUMMARY_BY = ("year_group", "area", "wave", "intervention", "all")
+
+
+def year_summary(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date, today: date,
+                 by: str) -> pd.DataFrame:
+    """Totals of the year's allocations the viewer may see, worked out in SQL (provision_summary).
+
+    ``by`` is 'year_group', 'area', 'wave' or 'intervention' (one row per value, in the order
+    :func:`sendboard.provision.costs.summarise` gives) or 'all' (one row; none if there are no
+    allocations). Columns: the key (none for 'all'), allocations, interventions, pupils, pupils_now,
+    interventions_now, pupil_hours_week, staff_hours_week, and for those who may see costs
+    year_cost_to_date and year_cost (the same figures as summarise over :func:`year_allocations`).
+    """
+    viewer.require_pupils()
+    if by not in SUMMARY_BY:
+        raise ValueError(f"cannot total allocations by {by!r}")
+    out = db.query("provision_summary", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
+                   academic_year=int(academic_year), as_at=as_at, by=by)
+    if not viewer.sees_costs:
+        out = out.drop(columns=["year_cost_to_date", "year_cost"])
+    if by == "all":
+        return out.drop(columns="key")
+    out = out.rename(columns={"key": by})
+    if by == "area":
+        out["area"] = out["area"].map(AREA_NAMES).fillna(out["area"])
+        out = out.sort_values("area", kind="stable")
+    elif by == "year_group":
+        out["year_group"] = pd.to_numeric(out["year_group"])
+        out = out.sort_values("year_group", kind="stable", na_position="last")
+    elif by == "wave":
+        out = out.sort_values("wave", key=lambda w: w.map({x: i for i, x in enumerate(WAVES)}), kind="stable")
+    return out.reset_index(drop=True) if by != "intervention" else out
 
 
 def pupil_choices(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:

@@ -167,8 +167,10 @@ def pupil_costs(frame: pd.DataFrame) -> pd.DataFrame:
 def budget(frame: pd.DataFrame, funding: pd.DataFrame) -> dict:
     """Spend this academic year against the notional SEN budget and top-up (and other SEND lines).
 
-    Returns notional_sen, top_up, other, total_funding, spend_to_date, projected_spend, left_to_date
-    (funding - spend to date) and left_projected (funding - projected spend); None where unknown.
+    ``frame`` is a costed allocations frame or the one-row totals of
+    ``allocations.year_summary(..., "all")`` (the sums are the same). Returns notional_sen, top_up, other,
+    total_funding, spend_to_date, projected_spend, left_to_date (funding - spend to date) and
+    left_projected (funding - projected spend); None where unknown.
     """
     lines = {} if funding is None or funding.empty else dict(zip(funding["line"], funding["amount"].astype(float)))
     notional, top_up, other = (lines.get(k) for k in ("notional_sen", "top_up", "other"))

@@ -174,6 +174,68 @@ def intervention_impact(frame: pd.DataFrame, comparison: pd.DataFrame | None = N
     return out.sort_values(["_o", "intervention"]).drop(columns="_o").reset_index(drop=True)
 
 
+def intervention_figures(db: Database, viewer: Viewer, school_id: int, academic_year: int) -> pd.DataFrame:
+    """One row per intervention of the year (columns IMPACT_COLUMNS, no comparison or verdict yet), the
+    totals worked out in SQL (provision_impact) and only the t-based interval and effect size here.
+
+    The same figures as :func:`intervention_impact` over :func:`year_allocations` (head and SENCO)."""
+    viewer.require_role({"head", "senco"})
+    raw = db.query("provision_impact", viewer_id=viewer.user_id, school_id=int(school_id),
+                   academic_year=int(academic_year))
+    return _figures(raw)
+
+
+def _figures(raw: pd.DataFrame) -> pd.DataFrame:
+    """Add the t critical value, the 95% interval and the effect size to per-intervention totals."""
+    out = raw.copy()
+    n = out["with_both_scores"].astype(float).to_numpy()
+    sd = out["sd_gain"].astype(float).to_numpy()
+    mean = out["mean_gain"].astype(float).to_numpy()
+    sd_entry = out["sd_entry"].astype(float).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t_crit = np.where(n >= 2, stats.t.ppf(0.975, np.maximum(n - 1, 1)), np.nan)
+        half = t_crit * sd / np.sqrt(n)
+        out["t_critical"] = t_crit
+        out["ci_low"], out["ci_high"] = mean - half, mean + half
+        out["sd_entry"] = np.where(n >= 2, sd_entry, np.nan)
+        out["effect_size"] = np.where((n >= 2) & (sd_entry != 0), mean / sd_entry, np.nan)
+        cost = out["cost_per_pupil"].astype(float).to_numpy()
+        out["cost_per_pupil"] = cost
+        out["cost_per_pupil_per_gain"] = np.where(mean > 0, cost / mean, np.nan)
+    out["sd_gain"] = np.where(n >= 2, sd, np.nan)
+    out["higher_is_better"] = out["higher_is_better"].astype(bool)
+    for col in ("places", "with_both_scores", "missing_exit"):
+        out[col] = out[col].astype(int)
+    out["compared_on"] = None
+    for col in ("participant_change", "comparison_change", "difference_in_gains", "comparison_pupils"):
+        out[col] = np.nan
+    out["verdict"] = None
+    out["reason"] = None
+    return out[IMPACT_COLUMNS]
+
+
+def with_verdicts(figures: pd.DataFrame, comparison: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per-intervention figures with the difference in gains against similar pupils (where compared)
+    and the verdict and its reason, ordered as the impact page lists them."""
+    if figures.empty:
+        return pd.DataFrame(columns=IMPACT_COLUMNS)
+    out = figures.copy()
+    if comparison is not None and not comparison.empty:
+        match = comparison.drop_duplicates("intervention_id").set_index("intervention_id")
+        ids = out["intervention_id"]
+        found = ids.isin(match.index)
+        out["compared_on"] = ids.map(match["compared_on"]).where(found, None)
+        for col in ("participant_change", "comparison_change", "difference_in_gains"):
+            out[col] = ids.map(match[col]).astype(float)
+        out["comparison_pupils"] = ids.map(match["comparison_pupils"]).astype(float)
+    verdicts = [verdict(row) for row in out.to_dict("records")]
+    out["verdict"] = [v for v, _ in verdicts]
+    out["reason"] = [r for _, r in verdicts]
+    order = {v: i for i, v in enumerate(VERDICTS)}
+    out["_o"] = out["verdict"].map(order)
+    return out.sort_values(["_o", "intervention"]).drop(columns="_o").reset_index(drop=True)
+
+
 def pupil_gains(frame: pd.DataFrame) -> pd.DataFrame:
     """Per allocation: pupil, intervention, dates, entry, exit and gain (NaN gain shown as not yet)."""
     cols = ["intervention", "first_name", "last_name", "year_group", "group_label", "start_date", "end_date",
@@ -261,9 +323,12 @@ def year_impact(db: Database, viewer: Viewer, frame: pd.DataFrame, school_id: in
 
 def impact_for_year(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date,
                     today: date) -> dict[str, pd.DataFrame]:
-    """What the impact page shows: {'impact': one row per intervention, 'pupils': gains per allocation}."""
+    """What the impact page shows: {'impact': one row per intervention (totals in SQL, see
+    :func:`intervention_figures`), 'pupils': gains per allocation}."""
     from .allocations import year_allocations
 
     viewer.require_role({"head", "senco"})
+    figures = intervention_figures(db, viewer, school_id, academic_year)
+    table = with_verdicts(figures, comparison(db, viewer, school_id, academic_year, as_at))
     frame = year_allocations(db, viewer, school_id, academic_year, as_at, today)
-    return {"impact": year_impact(db, viewer, frame, school_id, academic_year, as_at), "pupils": pupil_gains(frame)}
+    return {"impact": table, "pupils": pupil_gains(frame)}

@@ -126,6 +126,150 @@ LEFT JOIN enrolments e ON e.pupil_id = a.pupil_id AND e.academic_year = academic
 LEFT JOIN enrolments e2 ON e2.pupil_id = a.pupil_id AND e2.academic_year = academic_year_of($as_at)
 WHERE a.start_date <= $to_date AND a.planned_end >= $from_date;
 
+-- name: provision_summary
+-- The provision map's totals, worked out here rather than from per-allocation rows: the allocations
+-- overlapping academic year $academic_year (academic_years; 1 Sept to 31 Aug if not held) whose pupil the
+-- viewer may see, grouped by $by: 'year_group', 'area' (broad-area code; an intervention for several
+-- areas counts 1/n to each), 'wave', 'intervention', or 'all' (one row). The formula of
+-- sendboard/provision/costs.py (allocation_costs, then summarise): interventions, pupils (distinct),
+-- pupils_now and interventions_now (allocations current at $as_at), pupil_hours_week and
+-- staff_hours_week (current allocations), year_cost_to_date and year_cost (NULL unless can_see_costs).
+-- pupils_in_group (n) counts every allocation in the same labelled group overlapping in time, visible
+-- or not (a divisor, not a list).
+-- Scope: a head's, SENCO's or trust lead's visible pupils are exactly the pupils of their visible
+-- schools, so for them the pupil's school is checked against visible_schools (cheap); anyone else (a
+-- teacher) goes through visible_pupils. The viewer's flags and schools are worked out once: repeated
+-- scalar subqueries and macro calls made DuckDB spend longer planning than running.
+WITH v AS (SELECT u.role IN ('head', 'senco', 'trust') AS by_school, can_see_costs($viewer_id) AS costs,
+                  (SELECT list(school_id) FROM visible_schools($viewer_id)) AS schools,
+                  coalesce(y.start_date, make_date($academic_year, 9, 1)) AS ys,
+                  coalesce(y.end_date, make_date($academic_year + 1, 8, 31)) AS ye
+           FROM users u LEFT JOIN academic_years y ON y.academic_year = $academic_year
+           WHERE u.user_id = $viewer_id AND NOT u.disabled),
+a AS (
+    SELECT a.allocation_id, a.pupil_id, a.intervention_id, a.group_label, a.start_date, a.end_date,
+           coalesce(a.end_date, a.start_date + (7 * i.planned_weeks - 1)) AS planned_end
+    FROM allocations a
+    JOIN interventions i ON i.intervention_id = a.intervention_id
+    WHERE i.school_id = $school_id
+),
+x AS (
+    SELECT a.*, v.ys, v.ye, v.costs
+    FROM a
+    CROSS JOIN v
+    JOIN pupils p ON p.pupil_id = a.pupil_id
+    WHERE a.start_date <= v.ye AND a.planned_end >= v.ys AND list_contains(v.schools, $school_id)
+      AND CASE WHEN v.by_school THEN list_contains(v.schools, p.school_id)
+               ELSE a.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today)) END
+),
+grp AS (
+    SELECT x.allocation_id, count(*) AS n
+    FROM x
+    JOIN a y ON y.intervention_id = x.intervention_id AND y.group_label = x.group_label
+            AND y.start_date <= x.planned_end AND x.start_date <= y.planned_end
+    GROUP BY x.allocation_id
+),
+costed AS (
+    SELECT x.pupil_id, x.intervention_id, i.name AS intervention, i.areas, i.wave,
+           CASE WHEN $by = 'year_group' THEN coalesce(e.year_group, e2.year_group) END AS year_group,
+           x.start_date <= $as_at AND (x.end_date IS NULL OR x.end_date >= $as_at) AS current,
+           i.sessions_per_week * i.minutes_per_session / 60 AS pupil_hours_week,
+           greatest(coalesce(CASE WHEN x.group_label IS NOT NULL THEN grp.n ELSE i.group_size END, 1), 1) AS n,
+           CASE WHEN x.costs THEN i.sessions_per_week * (rc.hourly_cost * i.minutes_per_session / 60) END AS weekly_group_cost,
+           CASE WHEN x.costs THEN i.other_costs END AS other_costs,
+           x.start_date BETWEEN x.ys AND x.ye AS in_year,
+           x.start_date <= $as_at AS started,
+           greatest(least(x.planned_end, x.ye) - greatest(x.start_date, x.ys) + 1, 0) AS year_days,
+           greatest(least(x.planned_end, x.ye, $as_at) - greatest(x.start_date, x.ys) + 1, 0) AS year_days_now
+    FROM x
+    JOIN interventions i ON i.intervention_id = x.intervention_id
+    LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
+    LEFT JOIN grp ON grp.allocation_id = x.allocation_id
+    LEFT JOIN enrolments e ON $by = 'year_group' AND e.pupil_id = x.pupil_id
+                          AND e.academic_year = academic_year_of(greatest(x.start_date, x.ys))
+    LEFT JOIN enrolments e2 ON $by = 'year_group' AND e2.pupil_id = x.pupil_id AND e2.academic_year = academic_year_of($as_at)
+),
+rows AS (
+    SELECT *, unnest(CASE WHEN $by = 'area' THEN string_split(areas, '|') ELSE [NULL] END) AS area_code,
+           1.0 / len(CASE WHEN $by = 'area' THEN string_split(areas, '|') ELSE [NULL] END) AS weight
+    FROM costed
+)
+SELECT CASE $by WHEN 'area' THEN coalesce(nullif(trim(area_code), ''), 'OTH') WHEN 'wave' THEN wave
+                WHEN 'intervention' THEN intervention WHEN 'year_group' THEN CAST(year_group AS VARCHAR) END AS key,
+       count(*) AS allocations,
+       len(list_distinct(list(intervention_id))) AS interventions,
+       len(list_distinct(list(pupil_id))) AS pupils,
+       len(list_distinct(coalesce(list(pupil_id) FILTER (WHERE current), []))) AS pupils_now,
+       len(list_distinct(coalesce(list(intervention_id) FILTER (WHERE current), []))) AS interventions_now,
+       coalesce(sum(pupil_hours_week * weight) FILTER (WHERE current), 0) AS pupil_hours_week,
+       coalesce(sum(pupil_hours_week / n * weight) FILTER (WHERE current), 0) AS staff_hours_week,
+       sum((weekly_group_cost / n * year_days_now / 7 + CASE WHEN in_year AND started THEN other_costs / n ELSE 0 END)
+           * weight) AS year_cost_to_date,
+       sum((weekly_group_cost / n * year_days / 7 + CASE WHEN in_year THEN other_costs / n ELSE 0 END) * weight) AS year_cost
+FROM rows
+GROUP BY key
+ORDER BY key;
+
+-- name: provision_impact
+-- What each intervention achieved in academic year $academic_year, worked out here rather than from
+-- per-allocation rows (the formula of sendboard/provision/impact.py): places (allocations overlapping
+-- the year), with_both_scores, missing_exit, mean_gain and sd_gain (gain = exit - entry, negated when a
+-- lower score is better), sd_entry (entry scores of those with both scores) and cost_per_pupil (mean
+-- projected cost of an allocation, as sendboard/provision/costs.py: NULL unless can_see_costs).
+-- For the head and the SENCO (and the trust lead), whose visible pupils are exactly the pupils of their
+-- visible schools, so the pupil's school is checked (cheap); any other role gets no rows.
+WITH v AS (SELECT can_see_costs($viewer_id) AS costs,
+                  (SELECT list(school_id) FROM visible_schools($viewer_id)) AS schools,
+                  coalesce(y.start_date, make_date($academic_year, 9, 1)) AS ys,
+                  coalesce(y.end_date, make_date($academic_year + 1, 8, 31)) AS ye
+           FROM users u LEFT JOIN academic_years y ON y.academic_year = $academic_year
+           WHERE u.user_id = $viewer_id AND NOT u.disabled AND u.role IN ('head', 'senco', 'trust')),
+a AS (
+    SELECT a.allocation_id, a.pupil_id, a.intervention_id, a.group_label, a.start_date, a.entry_score, a.exit_score,
+           coalesce(a.end_date, a.start_date + (7 * i.planned_weeks - 1)) AS planned_end
+    FROM allocations a
+    JOIN interventions i ON i.intervention_id = a.intervention_id
+    WHERE i.school_id = $school_id
+),
+x AS (
+    SELECT a.*, v.costs
+    FROM a
+    CROSS JOIN v
+    JOIN pupils p ON p.pupil_id = a.pupil_id
+    WHERE a.start_date <= v.ye AND a.planned_end >= v.ys
+      AND list_contains(v.schools, $school_id) AND list_contains(v.schools, p.school_id)
+),
+grp AS (
+    SELECT x.allocation_id, count(*) AS n
+    FROM x
+    JOIN a y ON y.intervention_id = x.intervention_id AND y.group_label = x.group_label
+            AND y.start_date <= x.planned_end AND x.start_date <= y.planned_end
+    GROUP BY x.allocation_id
+),
+g AS (
+    SELECT x.intervention_id, i.name, i.wave, i.areas, i.measure, i.measure_scale, i.higher_is_better,
+           x.entry_score, x.exit_score,
+           (x.exit_score - x.entry_score) * CASE WHEN i.higher_is_better THEN 1 ELSE -1 END AS gain,
+           greatest(coalesce(CASE WHEN x.group_label IS NOT NULL THEN grp.n ELSE i.group_size END, 1), 1) AS n,
+           CASE WHEN x.costs THEN i.sessions_per_week * (rc.hourly_cost * i.minutes_per_session / 60) END AS weekly_group_cost,
+           CASE WHEN x.costs THEN i.other_costs END AS other_costs,
+           greatest(x.planned_end - x.start_date + 1, 0) / 7 AS weeks_planned
+    FROM x
+    JOIN interventions i ON i.intervention_id = x.intervention_id
+    LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
+    LEFT JOIN grp ON grp.allocation_id = x.allocation_id
+)
+SELECT intervention_id, any_value(name) AS intervention, any_value(wave) AS wave, any_value(areas) AS areas,
+       any_value(measure) AS measure, any_value(measure_scale) AS measure_scale,
+       any_value(higher_is_better) AS higher_is_better,
+       count(*) AS places, count(gain) AS with_both_scores,
+       count(*) FILTER (WHERE entry_score IS NOT NULL AND exit_score IS NULL) AS missing_exit,
+       avg(gain) AS mean_gain, stddev_samp(gain) AS sd_gain,
+       stddev_samp(entry_score) FILTER (WHERE gain IS NOT NULL) AS sd_entry,
+       avg(weekly_group_cost / n * weeks_planned + other_costs / n) AS cost_per_pupil
+FROM g
+GROUP BY intervention_id;
+
 -- name: provision_funding
 -- Funding lines for a school and year (cost roles and governors only).
 SELECT f.line, sum(f.amount) AS amount, count(DISTINCT f.pupil_id) AS pupils

@@ -1,32 +1,67 @@
 -- The trust view: the trust's schools side by side. Aggregates only, one row per school.
 
 -- name: trust_register
+-- On roll, SEN support and EHC plans per visible school at $as_at: roll_at and sen_status_at of
+-- 003_common_macros.sql written out, so the roll is read once and the SEN records are only those of
+-- pupils on it (imports refuse overlapping provision periods, so a pupil has at most one open record).
+WITH vs AS (SELECT school_id FROM visible_schools($viewer_id)),
+roll AS (
+    SELECT p.pupil_id, p.school_id
+    FROM pupils p
+    JOIN enrolments e ON e.pupil_id = p.pupil_id AND e.academic_year = academic_year_of($as_at)
+    WHERE p.school_id IN (SELECT school_id FROM vs)
+      AND p.entry_date <= $as_at AND (p.leaving_date IS NULL OR p.leaving_date > $as_at)
+),
+counts AS (
+    SELECT roll.school_id, count(*) AS on_roll,
+           count(*) FILTER (WHERE st.code IN ('K', 'A', 'P')) AS sen_support,
+           count(*) FILTER (WHERE st.code IN ('E', 'S')) AS ehc_plans
+    FROM roll
+    LEFT JOIN sen_provision st ON st.pupil_id = roll.pupil_id
+                              AND st.start_date <= $as_at AND (st.end_date IS NULL OR st.end_date >= $as_at)
+    GROUP BY roll.school_id
+)
 SELECT s.school_id, s.name AS school, s.phase,
-       CAST(count(r.pupil_id) AS INTEGER) AS on_roll,
-       CAST(count(*) FILTER (WHERE sen_group(st.code) = 'SEN support') AS INTEGER) AS sen_support,
-       CAST(count(*) FILTER (WHERE sen_group(st.code) = 'EHC plan') AS INTEGER) AS ehc_plans
+       CAST(coalesce(c.on_roll, 0) AS INTEGER) AS on_roll,
+       CAST(coalesce(c.sen_support, 0) AS INTEGER) AS sen_support,
+       CAST(coalesce(c.ehc_plans, 0) AS INTEGER) AS ehc_plans,
+       100.0 * c.sen_support / nullif(c.on_roll, 0) AS sen_support_pct,
+       100.0 * c.ehc_plans / nullif(c.on_roll, 0) AS ehc_pct
 FROM schools s
-LEFT JOIN roll_at($as_at) r ON r.school_id = s.school_id
-LEFT JOIN sen_status_at($as_at) st ON st.pupil_id = r.pupil_id
-WHERE s.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-GROUP BY ALL
-ORDER BY s.name;
+LEFT JOIN counts c ON c.school_id = s.school_id
+WHERE s.school_id IN (SELECT school_id FROM vs)
+ORDER BY school;
 
 -- name: trust_need_mix
--- Share of each school's pupils with SEND whose primary need is in each broad area.
+-- Share of each school's pupils with SEND whose primary need is in each broad area. Starts from the open
+-- SEN records (far fewer rows than the roll) and keeps those of pupils on roll in visible schools.
 WITH send AS (
-    SELECT r.school_id, r.pupil_id
-    FROM roll_at($as_at) r
-    JOIN sen_status_at($as_at) st ON st.pupil_id = r.pupil_id AND sen_group(st.code) <> 'No SEN'
-    WHERE r.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+    SELECT p.school_id, st.pupil_id
+    FROM sen_provision st
+    JOIN pupils p ON p.pupil_id = st.pupil_id
+    JOIN enrolments e ON e.pupil_id = st.pupil_id AND e.academic_year = academic_year_of($as_at)
+    WHERE st.code IN ('E', 'S', 'K', 'A', 'P')
+      AND st.start_date <= $as_at AND (st.end_date IS NULL OR st.end_date >= $as_at)
+      AND p.entry_date <= $as_at AND (p.leaving_date IS NULL OR p.leaving_date > $as_at)
+      AND p.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+),
+need AS (
+    SELECT n.pupil_id, r.area
+    FROM sen_needs n
+    LEFT JOIN ref_need_codes r ON r.need_code = n.need_code
+    WHERE n.need_rank = 1 AND n.start_date <= $as_at AND (n.end_date IS NULL OR n.end_date >= $as_at)
+),
+counts AS (
+    SELECT send.school_id, coalesce(need.area, 'Not recorded') AS area, count(*) AS pupils
+    FROM send
+    LEFT JOIN need ON need.pupil_id = send.pupil_id
+    GROUP BY ALL
 )
-SELECT s.name AS school, coalesce(n.area, 'Not recorded') AS area,
-       CAST(count(*) AS INTEGER) AS pupils,
-       100.0 * count(*) / sum(count(*)) OVER (PARTITION BY s.name) AS pct_of_send
-FROM send
-JOIN schools s ON s.school_id = send.school_id
-LEFT JOIN needs_at($as_at) n ON n.pupil_id = send.pupil_id AND n.need_rank = 1
-GROUP BY s.name, coalesce(n.area, 'Not recorded')
+SELECT s.name AS school, c.area, CAST(sum(c.pupils) AS INTEGER) AS pupils,
+       100.0 * sum(c.pupils) / sum(sum(c.pupils)) OVER (PARTITION BY s.name) AS pct_of_send
+FROM counts c
+JOIN schools s ON s.school_id = c.school_id
+GROUP BY s.name, c.area
 ORDER BY school, area;
 
 -- name: trust_outcome_gaps
