@@ -245,7 +245,9 @@ def history_chart(table: pd.DataFrame) -> go.Figure:
     text = [[rating_label(v) if pd.notna(v) else "" for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
         z=z, x=rounds, y=table["factor"], text=text, texttemplate="%{text}", zmin=1, zmax=4,
-        colorscale=[[0, "#f7fbff"], [0.33, "#c6dbef"], [0.66, "#6baed6"], [1, "#2171b5"]],
+        # light enough that the dark words stay readable on every cell (7:1 or more on the darkest)
+        textfont={"size": 14, "color": "#0b0c0c"},
+        colorscale=[[0, "#f7fbff"], [0.33, "#deebf7"], [0.66, "#9ecae1"], [1, "#5fa3d3"]],
         showscale=False,
         hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>", xgap=3, ygap=3))
     from .. import charts
