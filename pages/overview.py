@@ -66,8 +66,8 @@ if not data["roster"]["sen_group"].isin(ON_REGISTER if group == "On the register
 else:
     for level, title in (("area", "Which broad areas of need are most common, here and nationally?"),
                          ("need", "Which types of need are most common, here and nationally?")):
-        mix = ui.memo(register.need_mix, data["roster"], data["codes"], data["national"], data["academic_year"], group, level,
-                                include_secondary=include_secondary)
+        mix = ui.memo(register.need_mix, data["need_counts"], data["codes"], data["national"], data["academic_year"], group,
+                      level, include_secondary=include_secondary)
         ui.chart(ctx, ui.figure(lc.need_mix, mix, title), d.show(mix, ["label", "area", "pupils", "pct", "national_pct",
                                                             "national_note"] if level == "need" else
                                                       ["label", "pupils", "pct", "national_pct", "national_note"]),

@@ -96,13 +96,13 @@ def register_by_need_sendboard(db: Database) -> pd.DataFrame:
     from .leaders import national, register
 
     s = subject(db)
-    frame = register.roster(db, s["viewer"], s["school_id"], s["as_at"], s["today"])
+    counts = register.need_counts(db, s["viewer"], s["school_id"], s["as_at"], s["today"])
     codes, nat = register.need_codes(db), national.national_frame(db, s["phase"])
-    parts = [register.need_mix(frame, codes, nat, s["academic_year"], group, "area")
+    parts = [register.need_mix(counts, codes, nat, s["academic_year"], group, "area")
              for group in ("EHC plan", "SEN support")]
-    out = pd.concat(parts, ignore_index=True).drop(columns="area").rename(columns={"label": "area"})
-    out = out[out["pupils"] > 0]
-    return _norm(out, ["group", "area"], ["pupils"])
+    rows = [(g, area, n) for part in parts
+            for g, area, n in zip(part["group"].tolist(), part["label"].tolist(), part["pupils"].tolist()) if n > 0]
+    return _norm(pd.DataFrame.from_records(rows, columns=["group", "area", "pupils"]), ["group", "area"], ["pupils"])
 
 
 def _roster_pandas(f: dict, school_id: int, as_at: date) -> pd.DataFrame:
@@ -146,11 +146,10 @@ def register_by_need_pandas(f: dict) -> pd.DataFrame:
 
 
 def identification_sendboard(db: Database) -> pd.DataFrame:
-    from .leaders import identification, register
+    from .leaders import identification
 
     s = subject(db)
-    frame = register.roster(db, s["viewer"], s["school_id"], s["as_at"], s["today"])
-    out = identification.rates(frame)
+    out = identification.rates(db, s["viewer"], s["school_id"], s["as_at"], s["today"])
     return _norm(out, ["dimension", "value"], ["pupils", "on_register", "relative_likelihood"])
 
 
@@ -237,12 +236,10 @@ def outcome_gaps_pandas(f: dict) -> pd.DataFrame:
 
 
 def provision_costs_sendboard(db: Database) -> pd.DataFrame:
-    from .provision import costs
-    from .provision.allocations import aggregate_allocations
+    from .provision.allocations import year_summary
 
-    s = subject(db)
-    frame = aggregate_allocations(db, s["viewer"], s["school_id"], s["academic_year"], s["as_at"])
-    out = costs.summarise(frame, "intervention", with_costs=True)
+    s = subject(db)  # the provision map's breakdown by intervention, as the page asks for it
+    out = year_summary(db, s["viewer"], s["school_id"], s["academic_year"], s["as_at"], s["today"], "intervention")
     return _norm(out, ["intervention"], ["pupils", "year_cost"])
 
 
@@ -281,12 +278,10 @@ def provision_costs_pandas(f: dict) -> pd.DataFrame:
 
 
 def impact_sendboard(db: Database) -> pd.DataFrame:
-    from .provision.allocations import aggregate_allocations
-    from .provision.impact import intervention_impact
+    from .provision.impact import intervention_figures
 
-    s = subject(db)
-    frame = aggregate_allocations(db, s["viewer"], s["school_id"], s["academic_year"], s["as_at"])
-    out = intervention_impact(frame)
+    s = subject(db)  # the impact page's per-intervention figures (before its comparison and verdicts)
+    out = intervention_figures(db, s["viewer"], s["school_id"], s["academic_year"])
     return _norm(out, ["intervention_id"], ["places", "with_both_scores", "mean_gain", "sd_gain"])
 
 

@@ -55,24 +55,24 @@ def test_by_year_group(data):
 
 
 def test_need_mix_for_ehc_plans_beside_national(data):
-    mix = register.need_mix(data["roster"], data["codes"], data["national"], 2025, "EHC plan", "need").set_index("code")
+    mix = register.need_mix(data["need_counts"], data["codes"], data["national"], 2025, "EHC plan", "need").set_index("code")
     assert mix.loc["ASD", ["pupils", "pct", "national_pct"]].tolist() == [2, 100.0, 30.0]
     assert mix.loc["SLCN", ["pupils", "pct", "national_pct"]].tolist() == [0, 0.0, 20.0]
     # 2016 SPLD figure is from another year than the 2024 mix: never stitched in
     assert mix.loc["SPLD", "national_note"] == "not published"
-    areas = register.need_mix(data["roster"], data["codes"], data["national"], 2025, "EHC plan", "area").set_index("label")
+    areas = register.need_mix(data["need_counts"], data["codes"], data["national"], 2025, "EHC plan", "area").set_index("label")
     # CI = ASD + SLCN, both published for 2024
     assert areas.loc["Communication and interaction", ["pupils", "pct", "national_pct"]].tolist() == [2, 100.0, 50.0]
     assert areas.loc["Cognition and learning", "national_note"] == "not published"
 
 
 def test_need_mix_for_sen_support_and_with_secondary_needs(data):
-    mix = register.need_mix(data["roster"], data["codes"], data["national"], 2025, "SEN support", "need").set_index("code")
+    mix = register.need_mix(data["need_counts"], data["codes"], data["national"], 2025, "SEN support", "need").set_index("code")
     assert mix.loc["SPLD", ["pupils", "pct", "national_pct"]].tolist() == [2, 50.0, 22.0]
     assert mix.loc["SEMH", "pct"] == 25.0 and mix.loc["SLCN", "pct"] == 25.0
-    areas = register.need_mix(data["roster"], data["codes"], data["national"], 2025, "SEN support", "area").set_index("label")
+    areas = register.need_mix(data["need_counts"], data["codes"], data["national"], 2025, "SEN support", "area").set_index("label")
     assert areas.loc["Cognition and learning", "pct"] == 50.0
-    both = register.need_mix(data["roster"], data["codes"], data["national"], 2025, "On the register", "need",
+    both = register.need_mix(data["need_counts"], data["codes"], data["national"], 2025, "On the register", "need",
                              include_secondary=True).set_index("code")
     # SLCN: pupil 11 (primary) and pupil 4 (secondary) of the 6 on the register
     assert both.loc["SLCN", "pupils"] == 2 and round(both.loc["SLCN", "pct"], 1) == 33.3

@@ -44,48 +44,36 @@ def finding(low: float | None, high: float | None) -> str:
     return NO_CLEAR
 
 
-def season_of_birth(month: int) -> str:
-    """Autumn-born Sep-Dec (oldest in the year), spring Jan-Apr, summer May-Aug (youngest)."""
-    return "Autumn-born (Sep-Dec)" if month >= 9 else ("Spring-born (Jan-Apr)" if month <= 4 else "Summer-born (May-Aug)")
+RATE_COLUMNS = ["dimension", "value", "pupils", "on_register", "rate", "rest_pupils", "rest_on_register", "rest_rate",
+                "relative_likelihood", "ci_low", "ci_high", "finding"]
 
 
-def _dimension_values(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    return {
-        "Gender": frame["gender"].map({"F": "Girls", "M": "Boys"}),
-        "Disadvantaged": frame["disadvantaged"].map({True: "Disadvantaged", False: "Not disadvantaged"}),
-        "English as an additional language": frame["eal"].map({True: "EAL", False: "English first language"}),
-        "Season of birth": frame["date_of_birth"].dt.month.map(season_of_birth),
-        "Year group": "Year " + frame["year_group"].astype(int).astype(str),
-        "Form": frame["form"].fillna("No form recorded"),
-    }
+def rates(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+    """For each group in each dimension: pupils on roll at a date, how many are on the register (SEN support
+    or EHC plan), the rate, the rest of the cohort's rate, the relative likelihood with its 95% CI, and a
+    finding. The counts are one SQL query (leaders_identification_counts); the rest is worked out here."""
+    rows = db.query_rows("leaders_identification_counts", viewer_id=viewer.user_id, today=today,
+                         school_id=school_id, as_at=as_at)
+    return rates_from_counts(rows)
 
 
-def rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """For each group in each dimension: pupils, how many are on the register (SEN support or EHC plan),
-    the rate, the rest of the cohort's rate, the relative likelihood with its 95% CI, and a finding."""
-    cols = ["dimension", "value", "pupils", "on_register", "rate", "rest_pupils", "rest_on_register", "rest_rate",
-            "relative_likelihood", "ci_low", "ci_high", "finding"]
-    if frame.empty:
-        return pd.DataFrame(columns=cols)
-    on = frame["sen_group"].isin(ON_REGISTER)
-    total, total_on = len(frame), int(on.sum())
-    rows = []
-    for dim, values in _dimension_values(frame).items():
-        counts = pd.DataFrame({"value": values, "on": on}).groupby("value", sort=True)["on"].agg(["size", "sum"])
-        for value, (n1, a) in counts.iterrows():
-            n1, a = int(n1), int(a)
-            n2, c = total - n1, total_on - a
-            rr, low, high = risk_ratio(a, n1, c, n2)
-            rows.append({"dimension": dim, "value": value, "pupils": n1, "on_register": a, "rate": pct(a, n1),
-                         "rest_pupils": n2, "rest_on_register": c, "rest_rate": pct(c, n2),
-                         "relative_likelihood": rr, "ci_low": low, "ci_high": high,
-                         "finding": finding(low, high) if n2 else TOO_FEW})
-    out = pd.DataFrame(rows, columns=cols)
-    order = {d: i for i, d in enumerate(DIMENSIONS)}
-    season_order = {"Autumn-born (Sep-Dec)": 0, "Spring-born (Jan-Apr)": 1, "Summer-born (May-Aug)": 2}
-    out["_d"] = out["dimension"].map(order)
-    out["_v"] = out["value"].map(season_order).fillna(0)
-    return out.sort_values(["_d", "_v", "value"], kind="stable").drop(columns=["_d", "_v"]).reset_index(drop=True)
+def rates_from_counts(rows: list[tuple]) -> pd.DataFrame:
+    """:func:`rates` from (dimension, value, pupils, on_register) rows in page order, the first row (with no
+    dimension) being the whole roll. A few dozen rows: a plain loop."""
+    if not rows or not rows[0][2]:
+        return pd.DataFrame(columns=RATE_COLUMNS)
+    _, _, total, total_on = rows[0]
+    cols: dict[str, list] = {c: [] for c in RATE_COLUMNS}
+    for dim, value, n1, a in rows[1:]:
+        n2, c = total - n1, total_on - a
+        rr, low, high = risk_ratio(a, n1, c, n2)
+        for col, v in zip(RATE_COLUMNS, (dim, value, n1, a, pct(a, n1), n2, c, pct(c, n2), rr, low, high,
+                                         finding(low, high) if n2 else TOO_FEW)):
+            cols[col].append(v)
+    out = pd.DataFrame(cols)
+    for col in ("rate", "rest_rate", "relative_likelihood", "ci_low", "ci_high"):
+        out[col] = out[col].astype(float)
+    return out
 
 
 BINARY = ("Gender", "Disadvantaged", "English as an additional language")
@@ -197,7 +185,7 @@ def identification(db: Database, viewer: Viewer, school_id: int, as_at: date, to
     unidentified, info = possibly_unidentified(frame, progress, attendance, lowest_pct=lowest_pct,
                                                attendance_below=attendance_below)
     unidentified["Open concern"] = unidentified["pupil_id"].isin(set(concern_list["pupil_id"])).map({True: "Yes", False: ""})
-    return {"roster": frame, "rates": rates(frame), "academic_year": academic_year,
+    return {"roster": frame, "rates": rates(db, viewer, school_id, as_at, today), "academic_year": academic_year,
             "national": national_comparison(frame, national.national_frame(db, "all"), academic_year),
             "concerns": concern_list, "unidentified": unidentified, "progress_info": info,
             "has_progress": not progress.empty, "has_attendance": not attendance.empty}

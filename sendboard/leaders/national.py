@@ -44,9 +44,12 @@ class NationalFigure:
         return text
 
 
+NATIONAL_COLUMNS = ["academic_year", "phase", "measure", "value", "source"]
+
+
 def national_frame(db: Database, phase: str | None) -> pd.DataFrame:
     """Every national figure for the school's phase and for all schools."""
-    return db.query("leaders_national", phase=phase or "all")
+    return pd.DataFrame(db.query_rows("leaders_national", phase=phase or "all"), columns=NATIONAL_COLUMNS)
 
 
 def pick(national: pd.DataFrame, measure: str, phase: str | None, academic_year: int,
@@ -70,12 +73,27 @@ def pick(national: pd.DataFrame, measure: str, phase: str | None, academic_year:
     return None
 
 
+def _family(national: pd.DataFrame, prefix: str, suffix: str) -> list[tuple[str, int, float]]:
+    """(measure, academic year, value) of every figure in a family such as need_pct:*:E, in frame order."""
+    return [(m, int(y), v) for m, y, v in zip(national["measure"].tolist(), national["academic_year"].tolist(),
+                                              national["value"].tolist())
+            if m.startswith(prefix) and m.endswith(suffix)]
+
+
+def _year_of(years: list[int], academic_year: int) -> int | None:
+    earlier = [y for y in years if y <= academic_year]
+    return max(earlier) if earlier else (min(years) if years else None)
+
+
 def family_year(national: pd.DataFrame, prefix: str, suffix: str, academic_year: int) -> int | None:
     """The one year to use for a family of measures such as need_pct:*:E (the latest held up to the year
     wanted, else the earliest held), so a mix is never stitched together from different years."""
-    rows = national[national["measure"].str.startswith(prefix) & national["measure"].str.endswith(suffix)]
-    if rows.empty:
-        return None
-    years = rows["academic_year"].astype(int)
-    earlier = years[years <= academic_year]
-    return int(earlier.max()) if not earlier.empty else int(years.min())
+    return _year_of([y for _, y, _ in _family(national, prefix, suffix)], academic_year)
+
+
+def need_family(national: pd.DataFrame, suffix: str, academic_year: int) -> tuple[int | None, dict[str, float]]:
+    """The year :func:`family_year` picks for the need mix need_pct:<code><suffix>, and each need code's
+    national share that year (where a phase and all schools both have one, the later row, the phase's)."""
+    rows = _family(national, "need_pct:", suffix)
+    year = _year_of([y for _, y, _ in rows], academic_year)
+    return year, {m.split(":")[1]: v for m, y, v in rows if y == year}

@@ -2,13 +2,14 @@
 and with no SEN (each pupil's group as at each term's census date), and the gap to pupils with no SEN."""
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
 
 from ..access import Viewer
 from ..db import Database
-from . import GROUPS, ON_REGISTER
+from . import GROUPS
 
 MEASURES = {
     "mean_score": "Mean score",
@@ -16,34 +17,23 @@ MEASURES = {
     "mean_change_term": "Mean change since the term before (points)",
     "mean_change_year": "Mean change since the autumn term (points)",
 }
-WEIGHTS = {"mean_score": "pupils", "pct_expected": "with_standard", "mean_change_term": "with_change_term",
-           "mean_change_year": "with_change_year"}
 SEND = "All with SEND"
 NATIONAL_PREFIXES = ("attainment", "progress", "attendance", "absence", "persistent_absence", "suspension", "ks2", "ks4")
 
 
+SCORE_COLUMNS = ["term_id", "academic_year", "label", "subject", "sen_group", "pupils", "mean_score", "with_standard",
+                 "at_expected", "with_change_term", "mean_change_term", "with_change_year", "mean_change_year",
+                 "pct_expected"]
+
+
 def scores(db: Database, viewer: Viewer, school_id: int, today: date) -> pd.DataFrame:
-    """Attainment and progress by term, subject and group, plus the pooled 'All with SEND' rows."""
-    frame = db.query("leaders_outcome_scores", viewer_id=viewer.user_id, today=today, school_id=school_id)
-    if frame.empty:
-        return frame.assign(pct_expected=pd.Series(dtype=float))
-    send = frame[frame["sen_group"].isin(ON_REGISTER)].copy()
-    if not send.empty:
-        for col in ("mean_score", "mean_change_term", "mean_change_year"):
-            weight = WEIGHTS[col]
-            send[col] = send[col] * send[weight]
-        pooled = (send.groupby(["term_id", "academic_year", "label", "subject"], as_index=False)
-                  [["pupils", "with_standard", "at_expected", "with_change_term", "with_change_year",
-                    "mean_score", "mean_change_term", "mean_change_year"]].sum(min_count=1))
-        for col in ("mean_score", "mean_change_term", "mean_change_year"):
-            weight = pooled[WEIGHTS[col]].where(pooled[WEIGHTS[col]] > 0)
-            pooled[col] = pooled[col] / weight
-        pooled["sen_group"] = SEND
-        frame = pd.concat([frame, pooled], ignore_index=True)
-    frame["pct_expected"] = 100.0 * frame["at_expected"] / frame["with_standard"].where(frame["with_standard"] > 0)
-    order = {g: i for i, g in enumerate((*GROUPS[:2], SEND, GROUPS[2]))}
-    frame["_o"] = frame["sen_group"].map(order)
-    return frame.sort_values(["term_id", "subject", "_o"]).drop(columns="_o").reset_index(drop=True)
+    """Attainment and progress by term, subject and group, with the pooled 'All with SEND' rows and the
+    share at the expected standard: all counted and averaged in SQL (leaders_outcome_scores)."""
+    rows = db.query_rows("leaders_outcome_scores", viewer_id=viewer.user_id, today=today, school_id=school_id)
+    frame = pd.DataFrame.from_records(rows, columns=SCORE_COLUMNS)
+    for col in ("mean_score", "mean_change_term", "mean_change_year", "pct_expected"):  # NULL -> NaN
+        frame[col] = frame[col].astype(float)
+    return frame
 
 
 def gaps(score_frame: pd.DataFrame) -> pd.DataFrame:
@@ -52,17 +42,19 @@ def gaps(score_frame: pd.DataFrame) -> pd.DataFrame:
     cols = ["term_id", "label", "subject", "measure", "send", "no_sen", "gap"]
     if score_frame.empty:
         return pd.DataFrame(columns=cols)
+    keys = list(zip(score_frame["term_id"], score_frame["subject"]))
+    groups = score_frame["sen_group"].tolist()
+    labels: dict = {}
+    for key, label in zip(keys, score_frame["label"]):
+        labels.setdefault(key, label)
+    send = {m: {k: v for k, g, v in zip(keys, groups, score_frame[m].tolist()) if g == SEND} for m in MEASURES}
+    none = {m: {k: v for k, g, v in zip(keys, groups, score_frame[m].tolist()) if g == "No SEN"} for m in MEASURES}
     rows = []
-    keyed = score_frame.set_index(["term_id", "subject", "sen_group"])
-    for (term_id, subject), part in score_frame.groupby(["term_id", "subject"]):
-        label = part["label"].iloc[0]
+    for key in sorted(labels):  # every term and subject assessed, as groupby would give them
         for measure in MEASURES:
-            send = keyed[measure].get((term_id, subject, SEND))
-            none = keyed[measure].get((term_id, subject, "No SEN"))
-            gap = send - none if pd.notna(send) and pd.notna(none) and send is not None and none is not None else None
-            rows.append({"term_id": term_id, "label": label, "subject": subject, "measure": measure,
-                         "send": send, "no_sen": none, "gap": gap})
-    return pd.DataFrame(rows, columns=cols)
+            s, n = send[measure].get(key, math.nan), none[measure].get(key, math.nan)
+            rows.append((key[0], labels[key], key[1], measure, s, n, s - n))
+    return pd.DataFrame.from_records(rows, columns=cols)
 
 
 def gap_movement(gap_part: pd.DataFrame) -> list[str]:

@@ -1,6 +1,7 @@
 """Overview: the SEN register as at a date, beside national figures and the school's own past."""
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -22,7 +23,7 @@ def roster(db: Database, viewer: Viewer, school_id: int, as_at: date, today: dat
 
 
 def need_codes(db: Database) -> pd.DataFrame:
-    return db.query("leaders_need_codes")
+    return pd.DataFrame(db.query_rows("leaders_need_codes"), columns=["need_code", "description", "area_code", "area"])
 
 
 def term_at(terms: pd.DataFrame, as_at: date) -> pd.Series | None:
@@ -63,68 +64,73 @@ def by_year_group(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _needs_long(frame: pd.DataFrame, include_secondary: bool) -> pd.DataFrame:
-    cols = [("primary_need", "primary_area")] + ([("secondary_need", "secondary_area")] if include_secondary else [])
-    parts = []
-    for need_col, area_col in cols:
-        part = frame[["pupil_id", "sen_group", need_col, area_col]].rename(columns={need_col: "need_code", area_col: "area"})
-        parts.append(part.dropna(subset=["need_code"]))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["pupil_id", "sen_group", "need_code", "area"])
+NEED_COUNT_COLUMNS = ["sen_group", "level", "code", "pupils", "pupils_with_secondary"]
 
 
-def need_mix(frame: pd.DataFrame, codes: pd.DataFrame, nat: pd.DataFrame, academic_year: int, group: str,
+def need_counts(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+    """The register's need mix at a date, counted in SQL (leaders_need_counts): one small row per SEN group,
+    level ('all', 'area' or 'need') and area or need code, with the pupils counted by primary need only and
+    with secondary needs too. :func:`need_mix` turns it into the bars the Overview draws."""
+    rows = db.query_rows("leaders_need_counts", viewer_id=viewer.user_id, today=today, school_id=school_id,
+                         as_at=as_at)
+    return pd.DataFrame(rows, columns=NEED_COUNT_COLUMNS)
+
+
+def need_mix(counts: pd.DataFrame, codes: pd.DataFrame, nat: pd.DataFrame, academic_year: int, group: str,
              level: str, *, include_secondary: bool = False) -> pd.DataFrame:
     """Share of a group's pupils with each need (level 'need') or broad area (level 'area'), beside the
-    national share where it is published. A pupil whose primary need is not recorded counts under
-    'Not recorded'. With secondary needs a pupil can count twice, so shares may add up to more than 100%;
-    national figures are for primary need only and are then not shown."""
-    members = frame[frame["sen_group"].isin(ON_REGISTER if group == "On the register" else (group,))]
-    n = len(members)
-    long = _needs_long(members, include_secondary)
-    missing = members.loc[members["primary_need"].isna(), ["pupil_id", "sen_group"]].assign(need_code="Not recorded", area="Not recorded")
-    long = pd.concat([long, missing], ignore_index=True)
+    national share where it is published, from :func:`need_counts`. A pupil whose primary need is not
+    recorded counts under 'Not recorded'. With secondary needs a pupil can count twice, so shares may add up
+    to more than 100%; national figures are for primary need only and are then not shown.
+    A few dozen rows: plain Python, one DataFrame at the end."""
+    groups = ON_REGISTER if group == "On the register" else (group,)
+    column = "pupils_with_secondary" if include_secondary else "pupils"
+    n, tally = 0, {}
+    for g, lvl, code, value in zip(counts["sen_group"].tolist(), counts["level"].tolist(), counts["code"].tolist(),
+                                   counts[column].tolist()):
+        if g not in groups:
+            continue
+        if lvl == "all":
+            n += value
+        elif lvl == level and value:
+            tally[code] = tally.get(code, 0) + value
+    code_list, areas = codes["need_code"].tolist(), codes["area"].tolist()
     if level == "area":
-        known = codes.drop_duplicates("area")[["area", "area_code"]]
-        labels = pd.concat([known.rename(columns={"area": "label", "area_code": "code"}),
-                            pd.DataFrame({"label": ["Not recorded"], "code": ["Not recorded"]})], ignore_index=True)
-        counts = long.drop_duplicates(["pupil_id", "area"]).groupby("area").size()
-        out = labels.assign(pupils=labels["label"].map(counts).fillna(0).astype(int), area=labels["label"])
+        first_code: dict = {}
+        for area, area_code in zip(areas, codes["area_code"].tolist()):
+            first_code.setdefault(area, area_code)
+        rows = [(a, first_code[a], a, a) for a in first_code] + [("Not recorded",) * 4]  # (key, code, label, area)
     else:
-        labels = codes.rename(columns={"need_code": "code", "description": "label"})[["code", "label", "area"]]
-        extra = sorted(set(long["need_code"]) - set(labels["code"]) - {"Not recorded"})
-        labels = pd.concat([labels, pd.DataFrame({"code": extra, "label": extra, "area": "Other"}),
-                            pd.DataFrame({"code": ["Not recorded"], "label": ["Not recorded"], "area": ["Not recorded"]})],
-                           ignore_index=True)
-        counts = long.drop_duplicates(["pupil_id", "need_code"]).groupby("need_code").size()
-        out = labels.assign(pupils=labels["code"].map(counts).fillna(0).astype(int))
+        extra = sorted(set(tally) - set(code_list) - {"Not recorded"})
+        rows = ([(c, c, d, a) for c, d, a in zip(code_list, codes["description"].tolist(), areas)]
+                + [(c, c, c, "Other") for c in extra] + [("Not recorded",) * 4])
         if group == "EHC plan":  # "no specialist assessment" is a SEN support code only
-            out = out[out["code"] != "NSA"]
-    out = out[(out["code"] != "Not recorded") | (out["pupils"] > 0)].copy()
-    out["pct"] = 100.0 * out["pupils"] / n if n else float("nan")
-    out["national_pct"], out["national_year"], out["national_note"] = float("nan"), pd.NA, NOT_PUBLISHED
+            rows = [r for r in rows if r[1] != "NSA"]
+    rows = [(*r, tally.get(r[0], 0)) for r in rows]
+    rows = [r for r in rows if r[1] != "Not recorded" or r[4] > 0]
+    nat_pct, nat_year, nat_note = [math.nan] * len(rows), [pd.NA] * len(rows), [NOT_PUBLISHED] * len(rows)
     suffix = NATIONAL_SUFFIX.get(group)
     if include_secondary:
-        out["national_note"] = "primary need only: not comparable"
+        nat_note = ["primary need only: not comparable"] * len(rows)
     elif suffix is not None:
-        year = national.family_year(nat, "need_pct:", suffix, academic_year)
+        year, values = national.need_family(nat, suffix, academic_year)
         if year is not None:
-            held = nat[(nat["academic_year"] == year) & nat["measure"].str.startswith("need_pct:")
-                       & nat["measure"].str.endswith(suffix)]
-            values = {m.split(":")[1]: v for m, v in zip(held["measure"], held["value"])}
-            if level == "need":
-                for idx, code in out["code"].items():
-                    if code in values:
-                        out.loc[idx, ["national_pct", "national_year"]] = [values[code], year]
-                        out.loc[idx, "national_note"] = f"national {year_label(year)}"
-            else:
-                for idx, area in out["area"].items():
-                    area_codes = [c for c in codes.loc[codes["area"] == area, "need_code"]
-                                  if not (group == "EHC plan" and c == "NSA")]
-                    if area_codes and all(c in values for c in area_codes):
-                        out.loc[idx, ["national_pct", "national_year"]] = [sum(values[c] for c in area_codes), year]
-                        out.loc[idx, "national_note"] = f"national {year_label(year)}"
-    out["group"] = group
-    return out.reset_index(drop=True)
+            for i, (_, code, _, area, _) in enumerate(rows):
+                if level == "need":
+                    value = values.get(code)
+                else:
+                    area_codes = [c for c, a in zip(code_list, areas)
+                                  if a == area and not (group == "EHC plan" and c == "NSA")]
+                    value = (sum(values[c] for c in area_codes)
+                             if area_codes and all(c in values for c in area_codes) else None)
+                if value is not None:
+                    nat_pct[i], nat_year[i], nat_note[i] = value, year, f"national {year_label(year)}"
+    head = ["label", "code", "pupils", "area"] if level == "area" else ["code", "label", "area", "pupils"]
+    pick = [{"code": 1, "label": 2, "area": 3, "pupils": 4}[c] for c in head]
+    records = [(*(r[i] for i in pick), 100.0 * r[4] / n if n else math.nan, nat_pct[k], nat_year[k], nat_note[k], group)
+               for k, r in enumerate(rows)]
+    return pd.DataFrame.from_records(records, columns=[*head, "pct", "national_pct", "national_year", "national_note",
+                                                       "group"])
 
 
 def _needs_text(row, describe: dict) -> str:
@@ -209,6 +215,7 @@ def overview(db: Database, viewer: Viewer, school_id: int, phase: str | None, as
     summ = summary(frame)
     return {
         "roster": frame, "summary": summ, "trend": trend_frame, "national": nat, "codes": need_codes(db),
+        "need_counts": need_counts(db, viewer, school_id, as_at, today),
         "academic_year": academic_year, "term_label": None if term is None else str(term["label"]),
         "by_year": by_year_group(frame),
         "comparison": headline_comparison(summ, trend_frame, nat, phase, as_at, academic_year,

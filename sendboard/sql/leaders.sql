@@ -46,6 +46,106 @@ LEFT JOIN needs n USING (pupil_id)
 LEFT JOIN form f USING (pupil_id)
 ORDER BY r.year_group, r.last_name, r.first_name, r.pupil_id;
 
+-- name: leaders_need_counts
+-- The register's need mix at a date, counted in SQL: for each SEN group (EHC plan, SEN support), the
+-- pupils in it ('all'), and the pupils with each broad area ('area') and each type of need ('need').
+-- `pupils` counts primary needs only ('Not recorded' where a pupil has none); `pupils_with_secondary`
+-- also counts the secondary need, a pupil once per area or need however many of their needs fall in it.
+-- Primary and secondary need are picked as leaders_roster_at picks them (lowest code of each rank).
+WITH reg AS (
+    SELECT sp.pupil_id, sen_group(arg_max(sp.code, sp.start_date)) AS sen_group
+    FROM sen_provision sp
+    JOIN pupils p ON p.pupil_id = sp.pupil_id
+    JOIN enrolments e ON e.pupil_id = p.pupil_id AND e.academic_year = academic_year_of(CAST($as_at AS DATE))
+    WHERE p.school_id = $school_id
+      AND p.entry_date <= $as_at AND (p.leaving_date IS NULL OR p.leaving_date > $as_at)
+      AND p.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
+      AND sp.start_date <= $as_at AND (sp.end_date IS NULL OR sp.end_date >= $as_at)
+    GROUP BY sp.pupil_id
+), per AS (
+    SELECT r.sen_group,
+           min(n.need_code) FILTER (WHERE n.need_rank = 1) AS p_need,
+           min(coalesce(c.area, 'Other')) FILTER (WHERE n.need_rank = 1) AS p_area,
+           min(n.need_code) FILTER (WHERE n.need_rank = 2) AS s_need,
+           min(coalesce(c.area, 'Other')) FILTER (WHERE n.need_rank = 2) AS s_area
+    FROM reg r
+    LEFT JOIN sen_needs n ON n.pupil_id = r.pupil_id
+                         AND n.start_date <= $as_at AND (n.end_date IS NULL OR n.end_date >= $as_at)
+    LEFT JOIN ref_need_codes c ON c.need_code = n.need_code
+    WHERE r.sen_group <> 'No SEN'
+    GROUP BY r.pupil_id, r.sen_group
+), item AS (
+    -- one row per pupil per bar they count in; `main` marks the primary-need bars
+    SELECT sen_group, unnest([
+        {'level': 'all', 'code': NULL, 'main': true},
+        {'level': 'area', 'code': CASE WHEN p_need IS NULL THEN 'Not recorded' ELSE p_area END, 'main': true},
+        {'level': 'need', 'code': coalesce(p_need, 'Not recorded'), 'main': true},
+        CASE WHEN s_need IS NOT NULL AND (p_need IS NULL OR s_area <> p_area)
+             THEN {'level': 'area', 'code': s_area, 'main': false} END,
+        CASE WHEN s_need IS NOT NULL AND s_need IS DISTINCT FROM p_need
+             THEN {'level': 'need', 'code': s_need, 'main': false} END
+    ], recursive := true)
+    FROM per
+)
+SELECT sen_group, level, code,
+       CAST(count(*) FILTER (WHERE main) AS INTEGER) AS pupils,
+       CAST(count(*) AS INTEGER) AS pupils_with_secondary
+FROM item
+WHERE level IS NOT NULL
+GROUP BY ALL;
+
+-- name: leaders_identification_counts
+-- Identification rates counted in SQL: for each characteristic (dimension) and each of its values, the
+-- pupils on roll at a date and how many are on the register, worded as on the page; the first row (no
+-- dimension) is the whole roll. Rows come in page order (dimension, then season of birth, then value).
+WITH per AS (
+    -- one row per pupil on roll: characteristics, and on the register if the provision open then says so
+    SELECT p.pupil_id, any_value(p.gender) AS gender, any_value(p.disadvantaged) AS disadvantaged,
+           any_value(p.eal) AS eal, any_value(month(p.date_of_birth)) AS birth_month,
+           any_value(e.year_group) AS year_group,
+           sen_group(arg_max(sp.code, sp.start_date)) <> 'No SEN' AS on_register
+    FROM pupils p
+    JOIN enrolments e ON e.pupil_id = p.pupil_id AND e.academic_year = academic_year_of(CAST($as_at AS DATE))
+    LEFT JOIN sen_provision sp ON sp.pupil_id = p.pupil_id
+                              AND sp.start_date <= $as_at AND (sp.end_date IS NULL OR sp.end_date >= $as_at)
+    WHERE p.school_id = $school_id
+      AND p.entry_date <= $as_at AND (p.leaving_date IS NULL OR p.leaving_date > $as_at)
+      AND p.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
+    GROUP BY p.pupil_id
+), form AS (
+    SELECT gm.pupil_id, min(g.name) AS form
+    FROM group_members gm
+    JOIN teaching_groups g ON g.group_id = gm.group_id
+    WHERE g.kind IN ('form', 'class') AND g.school_id = $school_id
+      AND g.academic_year = academic_year_of(CAST($as_at AS DATE))
+      AND gm.start_date <= $as_at AND (gm.end_date IS NULL OR gm.end_date >= $as_at)
+    GROUP BY gm.pupil_id
+), rows AS (
+    -- each pupil once per dimension (d indexes the names below), and once for the whole roll (d NULL)
+    SELECT unnest([
+        {'d': NULL, 'value': NULL},
+        {'d': 0, 'value': CASE r.gender WHEN 'F' THEN 'Girls' WHEN 'M' THEN 'Boys' END},
+        {'d': 1, 'value': CASE WHEN r.disadvantaged THEN 'Disadvantaged' ELSE 'Not disadvantaged' END},
+        {'d': 2, 'value': CASE WHEN r.eal THEN 'EAL' ELSE 'English first language' END},
+        {'d': 3, 'value': CASE WHEN r.birth_month >= 9 THEN 'Autumn-born (Sep-Dec)'
+                               WHEN r.birth_month <= 4 THEN 'Spring-born (Jan-Apr)'
+                               ELSE 'Summer-born (May-Aug)' END},
+        {'d': 4, 'value': 'Year ' || r.year_group},
+        {'d': 5, 'value': coalesce(f.form, 'No form recorded')}
+    ], recursive := true), coalesce(r.on_register, false) AS on_register
+    FROM per r
+    LEFT JOIN form f ON f.pupil_id = r.pupil_id
+)
+SELECT ['Gender', 'Disadvantaged', 'English as an additional language', 'Season of birth', 'Year group',
+        'Form'][d + 1] AS dimension, value,
+       CAST(count(*) AS INTEGER) AS pupils, CAST(count(*) FILTER (WHERE on_register) AS INTEGER) AS on_register
+FROM rows
+GROUP BY d, value
+ORDER BY d NULLS FIRST,
+         CASE value WHEN 'Autumn-born (Sep-Dec)' THEN 0 WHEN 'Spring-born (Jan-Apr)' THEN 1
+                    WHEN 'Summer-born (May-Aug)' THEN 2 ELSE 0 END,
+         value;
+
 -- name: leaders_register_trend
 -- Roll, SEN support and EHC plans at every census date up to today.
 WITH t AS (
@@ -130,7 +230,9 @@ WHERE t.academic_year = academic_year_of(CAST($as_at AS DATE)) AND t.start_date 
 GROUP BY a.pupil_id;
 
 -- name: leaders_outcome_scores
--- Attainment and progress by term, subject and SEN group (the group as at each term's census date).
+-- Attainment and progress by term, subject and SEN group (the group as at each term's census date), and
+-- 'All with SEND' (EHC plan and SEN support pooled), with the share at the expected standard. Only the
+-- school's own assessments are read, and the term-before and autumn-term scores are looked up among them.
 WITH seq AS (
     SELECT term_id, academic_year, term_number, label, census_date, row_number() OVER (ORDER BY term_id) AS k
     FROM terms
@@ -138,11 +240,14 @@ WITH seq AS (
     SELECT p.pupil_id FROM pupils p
     WHERE p.school_id = $school_id
       AND p.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
+), sp AS MATERIALIZED (
+    -- the cohort's provision first: otherwise every school's rows meet every term in the range join
+    SELECT pupil_id, code, start_date, end_date FROM sen_provision WHERE pupil_id IN (SELECT pupil_id FROM cohort)
 ), status AS (
     SELECT s.term_id, sp.pupil_id, arg_max(sp.code, sp.start_date) AS code
-    FROM seq s JOIN sen_provision sp
+    FROM seq s JOIN sp
       ON sp.start_date <= s.census_date AND (sp.end_date IS NULL OR sp.end_date >= s.census_date)
-    WHERE sp.pupil_id IN (SELECT pupil_id FROM cohort)
+    WHERE s.census_date <= $today
     GROUP BY s.term_id, sp.pupil_id
 ), a AS (
     SELECT x.pupil_id, x.term_id, x.subject, x.score, x.expected_standard,
@@ -150,29 +255,42 @@ WITH seq AS (
     FROM assessments x
     JOIN seq s ON s.term_id = x.term_id
     WHERE x.pupil_id IN (SELECT pupil_id FROM cohort) AND s.census_date <= $today
-), rows AS (
-    SELECT a.term_id, a.academic_year, a.label, a.subject, a.pupil_id, a.score, a.expected_standard,
-           sen_group(coalesce(st.code, 'N')) AS sen_group,
-           a.score - prev.score AS change_term,
-           CASE WHEN a.term_number > 1 THEN a.score - first.score END AS change_year
+), g AS (
+    SELECT a.term_id, a.academic_year, a.label, a.subject, sen_group(coalesce(st.code, 'N')) AS sen_group,
+           count(*) AS pupils, sum(a.score) AS sum_score,
+           count(a.expected_standard) AS with_standard,
+           count(*) FILTER (WHERE a.score >= a.expected_standard) AS at_expected,
+           count(prev.score) AS with_change_term, sum(a.score - prev.score) AS sum_change_term,
+           count(first.score) FILTER (WHERE a.term_number > 1) AS with_change_year,
+           sum(a.score - first.score) FILTER (WHERE a.term_number > 1) AS sum_change_year
     FROM a
     LEFT JOIN status st ON st.term_id = a.term_id AND st.pupil_id = a.pupil_id
     LEFT JOIN a prev ON prev.pupil_id = a.pupil_id AND prev.subject = a.subject AND prev.k = a.k - 1
     LEFT JOIN a first ON first.pupil_id = a.pupil_id AND first.subject = a.subject
                      AND first.academic_year = a.academic_year AND first.term_number = 1
+    GROUP BY ALL
+), pooled AS (
+    SELECT * FROM g
+    UNION ALL
+    SELECT term_id, academic_year, label, subject, 'All with SEND', sum(pupils), sum(sum_score), sum(with_standard),
+           sum(at_expected), sum(with_change_term), sum(sum_change_term), sum(with_change_year), sum(sum_change_year)
+    FROM g
+    WHERE sen_group <> 'No SEN'
+    GROUP BY ALL
 )
 SELECT term_id, academic_year, label, subject, sen_group,
-       CAST(count(*) AS INTEGER) AS pupils,
-       avg(score) AS mean_score,
-       CAST(count(expected_standard) AS INTEGER) AS with_standard,
-       CAST(count(*) FILTER (WHERE score >= expected_standard) AS INTEGER) AS at_expected,
-       CAST(count(change_term) AS INTEGER) AS with_change_term,
-       avg(change_term) AS mean_change_term,
-       CAST(count(change_year) AS INTEGER) AS with_change_year,
-       avg(change_year) AS mean_change_year
-FROM rows
-GROUP BY ALL
-ORDER BY term_id, subject, sen_group;
+       CAST(pupils AS INTEGER) AS pupils,
+       sum_score / pupils AS mean_score,
+       CAST(with_standard AS INTEGER) AS with_standard,
+       CAST(at_expected AS INTEGER) AS at_expected,
+       CAST(with_change_term AS INTEGER) AS with_change_term,
+       sum_change_term / nullif(with_change_term, 0) AS mean_change_term,
+       CAST(with_change_year AS INTEGER) AS with_change_year,
+       sum_change_year / nullif(with_change_year, 0) AS mean_change_year,
+       100.0::DOUBLE * at_expected / nullif(with_standard, 0) AS pct_expected
+FROM pooled
+ORDER BY term_id, subject,
+         CASE sen_group WHEN 'EHC plan' THEN 0 WHEN 'SEN support' THEN 1 WHEN 'All with SEND' THEN 2 ELSE 3 END;
 
 -- name: leaders_outcome_attendance
 -- Attendance, persistent absence (<90%) and suspensions by term and SEN group (at each census date),
