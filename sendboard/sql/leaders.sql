@@ -77,13 +77,13 @@ WITH reg AS (
 ), item AS (
     -- one row per pupil per bar they count in; `main` marks the primary-need bars
     SELECT sen_group, unnest([
-        {'level': 'all', 'code': NULL, 'main': true},
-        {'level': 'area', 'code': CASE WHEN p_need IS NULL THEN 'Not recorded' ELSE p_area END, 'main': true},
-        {'level': 'need', 'code': coalesce(p_need, 'Not recorded'), 'main': true},
+        struct_pack(level := 'all', code := CAST(NULL AS VARCHAR), main := true),
+        struct_pack(level := 'area', code := CASE WHEN p_need IS NULL THEN 'Not recorded' ELSE p_area END, main := true),
+        struct_pack(level := 'need', code := coalesce(p_need, 'Not recorded'), main := true),
         CASE WHEN s_need IS NOT NULL AND (p_need IS NULL OR s_area <> p_area)
-             THEN {'level': 'area', 'code': s_area, 'main': false} END,
+             THEN struct_pack(level := 'area', code := s_area, main := false) END,
         CASE WHEN s_need IS NOT NULL AND s_need IS DISTINCT FROM p_need
-             THEN {'level': 'need', 'code': s_need, 'main': false} END
+             THEN struct_pack(level := 'need', code := s_need, main := false) END
     ], recursive := true)
     FROM per
 )
@@ -123,15 +123,15 @@ WITH per AS (
 ), rows AS (
     -- each pupil once per dimension (d indexes the names below), and once for the whole roll (d NULL)
     SELECT unnest([
-        {'d': NULL, 'value': NULL},
-        {'d': 0, 'value': CASE r.gender WHEN 'F' THEN 'Girls' WHEN 'M' THEN 'Boys' END},
-        {'d': 1, 'value': CASE WHEN r.disadvantaged THEN 'Disadvantaged' ELSE 'Not disadvantaged' END},
-        {'d': 2, 'value': CASE WHEN r.eal THEN 'EAL' ELSE 'English first language' END},
-        {'d': 3, 'value': CASE WHEN r.birth_month >= 9 THEN 'Autumn-born (Sep-Dec)'
-                               WHEN r.birth_month <= 4 THEN 'Spring-born (Jan-Apr)'
-                               ELSE 'Summer-born (May-Aug)' END},
-        {'d': 4, 'value': 'Year ' || r.year_group},
-        {'d': 5, 'value': coalesce(f.form, 'No form recorded')}
+        struct_pack(d := CAST(NULL AS INTEGER), value := CAST(NULL AS VARCHAR)),
+        struct_pack(d := 0, value := CASE r.gender WHEN 'F' THEN 'Girls' WHEN 'M' THEN 'Boys' END),
+        struct_pack(d := 1, value := CASE WHEN r.disadvantaged THEN 'Disadvantaged' ELSE 'Not disadvantaged' END),
+        struct_pack(d := 2, value := CASE WHEN r.eal THEN 'EAL' ELSE 'English first language' END),
+        struct_pack(d := 3, value := CASE WHEN r.birth_month >= 9 THEN 'Autumn-born (Sep-Dec)'
+                                          WHEN r.birth_month <= 4 THEN 'Spring-born (Jan-Apr)'
+                                          ELSE 'Summer-born (May-Aug)' END),
+        struct_pack(d := 4, value := 'Year ' || r.year_group),
+        struct_pack(d := 5, value := coalesce(f.form, 'No form recorded'))
     ], recursive := true), coalesce(r.on_register, false) AS on_register
     FROM per r
     LEFT JOIN form f ON f.pupil_id = r.pupil_id
