@@ -34,9 +34,9 @@ if table.empty:
 ICONS = {"Good value": ":material/thumb_up:", "Review it": ":material/rate_review:",
          "Not enough data yet": ":material/hourglass_empty:"}
 counts = table["verdict"].value_counts()
-cols = st.columns(3)
-for col, verdict in zip(cols, impact.VERDICTS):
-    col.metric(verdict, int(counts.get(verdict, 0)), help={
+cols = ui.metric_row()
+for verdict in impact.VERDICTS:
+    cols.metric(verdict, int(counts.get(verdict, 0)), help={
         "Good value": "Gain clearly above zero (95% CI), effect size at least 0.2, and more than similar pupils where compared.",
         "Review it": "Enough pupils measured, but the gain is uncertain, small, or no better than similar pupils not in it.",
         "Not enough data yet": f"Fewer than {impact.MIN_PUPILS} pupils have both an entry and an exit score.",
@@ -55,7 +55,7 @@ value_cols = ["intervention", "verdict", "with_both_scores", "cost_per_pupil", "
 if plotted.empty:
     ui.empty_state("No intervention has enough pupils with entry and exit scores to plot yet.")
 else:
-    ui.chart(ctx, pcharts.cost_effectiveness(plotted),
+    ui.chart(ctx, ui.figure(pcharts.cost_effectiveness, plotted),
              d.show(plotted, value_cols, money=("cost_per_pupil", "cost_per_pupil_per_gain")),
              "impact_cost_effectiveness")
     st.caption("Up and to the left is best: more progress for less money. Bubble size is the number of pupils with "
@@ -77,7 +77,7 @@ if judged.dropna(subset=["ci_low"]).empty:
     ui.empty_state("No intervention has enough pupils with both scores yet.")
 else:
     ci_rows = judged.dropna(subset=["ci_low"])
-    ui.chart(ctx, pcharts.effect_ci(judged),
+    ui.chart(ctx, ui.figure(pcharts.effect_ci, judged),
              d.show(ci_rows, ["intervention", "with_both_scores", "mean_gain", "ci_low", "ci_high", "effect_size", "verdict"]),
              "impact_effect_ci")
     st.caption("Effect sizes put measures on different scales (months, points, ratings) on one footing. A bar that "

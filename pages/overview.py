@@ -25,14 +25,14 @@ if not summ["on_roll"]:
     st.stop()
 
 nat_k, nat_e = data["national_support"], data["national_ehc"]
-cols = st.columns(4)
-cols[0].metric("Pupils on roll", f"{summ['on_roll']:,}")
-cols[1].metric("On SEN support", f"{summ['sen_support']:,}", f"{summ['sen_support_pct']:.1f}% of roll",
-               delta_color="off", delta_arrow="off")
-cols[2].metric("With an EHC plan", f"{summ['ehc_plan']:,}", f"{summ['ehc_plan_pct']:.1f}% of roll",
-               delta_color="off", delta_arrow="off")
-cols[3].metric("On the register in all", f"{summ['on_register']:,}", f"{summ['on_register_pct']:.1f}% of roll",
-               delta_color="off", delta_arrow="off")
+cols = ui.metric_row()
+cols.metric("Pupils on roll", f"{summ['on_roll']:,}")
+cols.metric("On SEN support", f"{summ['sen_support']:,}", f"{summ['sen_support_pct']:.1f}% of roll",
+            delta_color="off", delta_arrow="off")
+cols.metric("With an EHC plan", f"{summ['ehc_plan']:,}", f"{summ['ehc_plan_pct']:.1f}% of roll",
+            delta_color="off", delta_arrow="off")
+cols.metric("On the register in all", f"{summ['on_register']:,}", f"{summ['on_register_pct']:.1f}% of roll",
+            delta_color="off", delta_arrow="off")
 st.caption(register.national_sentence(nat_k, nat_e))
 
 st.subheader("Against national and our own past")

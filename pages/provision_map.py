@@ -50,26 +50,26 @@ def attempt(fn, *args, **kwargs):
 # --------------------------------------------------------------------------- headline
 totals = ui.cached(alloc.year_summary, viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.today, "all")
 total = totals.iloc[0] if not totals.empty else {"pupils": 0, "pupils_now": 0, "interventions_now": 0}
-cols = st.columns(5 if sees_costs else 3)
-cols[0].metric(f"Pupils in {year_label}" if viewer.sees_whole_school else f"Your pupils in {year_label}", f"{int(total['pupils']):,}",
-               help="Pupils in at least one intervention at some point this academic year.")
-cols[1].metric("In one now", f"{int(total['pupils_now']):,}")
-cols[2].metric("Interventions running", f"{int(total['interventions_now']):,}")
+cols = ui.metric_row()
+cols.metric(f"Pupils in {year_label}" if viewer.sees_whole_school else f"Your pupils in {year_label}", f"{int(total['pupils']):,}",
+            help="Pupils in at least one intervention at some point this academic year.")
+cols.metric("In one now", f"{int(total['pupils_now']):,}")
+cols.metric("Interventions running", f"{int(total['interventions_now']):,}")
 if sees_costs:
     funding = ui.cached(alloc.funding_lines, viewer, ctx.school_id, ctx.academic_year)
     money = costs.budget(totals, funding)
-    cols[3].metric("Spent so far", f"£{money['spend_to_date'] or 0:,.0f}",
-                   f"£{money['projected_spend'] or 0:,.0f} projected", delta_color="off", delta_arrow="off",
-                   help="Staff time and other costs of the interventions recorded here, this academic year; "
-                        "'projected' is the cost by each one's planned end (or 31 August).")
+    cols.metric("Spent so far", f"£{money['spend_to_date'] or 0:,.0f}",
+                f"£{money['projected_spend'] or 0:,.0f} projected", delta_color="off", delta_arrow="off",
+                help="Staff time and other costs of the interventions recorded here, this academic year; "
+                     "'projected' is the cost by each one's planned end (or 31 August).")
     if money["total_funding"] is not None:
-        cols[4].metric("Funding left", f"£{money['left_projected']:,.0f}",
-                       f"of £{money['total_funding']:,.0f}", delta_color="off", delta_arrow="off",
-                       help="Notional SEN budget and top-up for the year, minus the projected cost of the interventions "
-                            "recorded here. Other SEN spending (in-class support, equipment) is not recorded here.")
+        cols.metric("Funding left", f"£{money['left_projected']:,.0f}",
+                    f"of £{money['total_funding']:,.0f}", delta_color="off", delta_arrow="off",
+                    help="Notional SEN budget and top-up for the year, minus the projected cost of the interventions "
+                         "recorded here. Other SEN spending (in-class support, equipment) is not recorded here.")
     else:
-        cols[4].metric("Funding left", "Not recorded",
-                       help="No funding lines are recorded for this year, so spend cannot be set against the budget.")
+        cols.metric("Funding left", "Not recorded",
+                    help="No funding lines are recorded for this year, so spend cannot be set against the budget.")
 
 MAP_TAB = "Whole-school map" if viewer.sees_whole_school else "Map of your pupils"
 PUPILS_TAB = "Pupils" if viewer.sees_whole_school else "Your pupils"
@@ -94,11 +94,11 @@ with tabs[MAP_TAB]:
         summary = ui.cached(alloc.year_summary, viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.today, by)
         money_cols = ("year_cost_to_date", "year_cost")
         if sees_costs:
-            fig = pcharts.spend_chart(summary.assign(wave=summary["wave"].map(d.wave_text)) if by == "wave" else summary,
-                                      by, f"Where is this year's provision money going, by {choice.lower()}?")
+            fig = ui.figure(pcharts.spend_chart, summary.assign(wave=summary["wave"].map(d.wave_text)) if by == "wave" else summary,
+                            by, f"Where is this year's provision money going, by {choice.lower()}?")
         else:
-            fig = pcharts.hours_chart(summary.assign(wave=summary["wave"].map(d.wave_text)) if by == "wave" else summary,
-                                      by, f"How many pupil hours a week go on interventions, by {choice.lower()}?")
+            fig = ui.figure(pcharts.hours_chart, summary.assign(wave=summary["wave"].map(d.wave_text)) if by == "wave" else summary,
+                            by, f"How many pupil hours a week go on interventions, by {choice.lower()}?")
         shown = d.show(summary, [by, "interventions", "pupils", "pupils_now", "pupil_hours_week", "staff_hours_week",
                                  *money_cols], money=money_cols)
         ui.chart(ctx, fig, shown, f"provision_map_by_{by}")
@@ -149,7 +149,7 @@ with tabs[PUPILS_TAB]:
         st.caption("Counts interventions running now in waves 2 and 3; wave 1 (universal) support happens in class.")
         if sees_costs:
             st.subheader("Each pupil's provision this year")
-            per_pupil = costs.pupil_costs(frame)
+            per_pupil = ui.memo(costs.pupil_costs, frame)
             ui.table(ctx, d.show(per_pupil, ["first_name", "last_name", "year_group", "sen_group", "interventions",
                                              "minutes_week_now", "year_cost_to_date", "year_cost"],
                                  money=("year_cost_to_date", "year_cost")), "provision_pupil_costs",

@@ -80,23 +80,21 @@ def effect_ci(impact: pd.DataFrame) -> go.Figure:
 def spend_chart(summary: pd.DataFrame, by: str, title: str) -> go.Figure:
     """Projected spend this year by year group, area or wave, with spend to date shown inside it."""
     labels = summary[by].astype(str) if by != "year_group" else "Year " + summary[by].astype("Int64").astype(str)
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=labels, y=summary["year_cost_to_date"], name="Spent to date", marker_color=charts.PALETTE[0]))
-    fig.add_trace(go.Bar(x=labels, y=(summary["year_cost"] - summary["year_cost_to_date"]).clip(lower=0),
-                         name="Still to spend (projected)", marker_color=charts.PALETTE[4]))
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(tickprefix="£", tickformat=",.0f")
-    charts.style(fig, title, y_title="£ this academic year")
-    fig.update_layout(legend_traceorder="normal")
-    return fig
+    layout = charts.layout(title, y_title="£ this academic year")
+    layout["yaxis"].update(tickprefix="£", tickformat=",.0f")
+    layout.update(barmode="stack", legend={**layout["legend"], "traceorder": "normal"})
+    return go.Figure(data=[
+        go.Bar(x=labels, y=summary["year_cost_to_date"], name="Spent to date", marker_color=charts.PALETTE[0]),
+        go.Bar(x=labels, y=(summary["year_cost"] - summary["year_cost_to_date"]).clip(lower=0),
+               name="Still to spend (projected)", marker_color=charts.PALETTE[4])], layout=layout)
 
 
 def hours_chart(summary: pd.DataFrame, by: str, title: str) -> go.Figure:
     """Pupils and weekly pupil hours now, for viewers without costs."""
     labels = summary[by].astype(str) if by != "year_group" else "Year " + summary[by].astype("Int64").astype(str)
-    fig = go.Figure(go.Bar(x=labels, y=summary["pupil_hours_week"], marker_color=charts.PALETTE[0],
-                           name="Pupil hours a week"))
-    return charts.style(fig, title, y_title="Pupil hours a week in interventions (now)")
+    return go.Figure(go.Bar(x=labels, y=summary["pupil_hours_week"], marker_color=charts.PALETTE[0],
+                            name="Pupil hours a week"),
+                     layout=charts.layout(title, y_title="Pupil hours a week in interventions (now)"))
 
 
 def hours_gap_chart(hours: pd.DataFrame) -> go.Figure:
