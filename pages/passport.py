@@ -174,7 +174,8 @@ with tab["Targets and reviews"]:
         else:
             if st.session_state.pop("_review_saved", None):
                 st.success("Review saved. It is listed below with every earlier review.")
-                st.session_state[f"review_note_{pupil_id}"] = ""
+                for field in ("note", "pupil_voice", "parent_voice"):
+                    st.session_state[f"review_{field}_{pupil_id}"] = ""
             target_labels = dict(zip(targets["target_id"].astype(int), targets["description"]))
             with st.form(f"review_{pupil_id}"):
                 target_id = st.selectbox("Target", list(target_labels), format_func=target_labels.get)
@@ -182,12 +183,20 @@ with tab["Targets and reviews"]:
                 note = st.text_area("Note (what you saw, the evidence)", key=f"review_note_{pupil_id}",
                                     max_chars=reviews.MAX_NOTE + 500, height=100,
                                     help=f"Up to {reviews.MAX_NOTE:,} characters.")
+                voice_left, voice_right = st.columns(2)
+                pupil_voice = voice_left.text_area(
+                    "What the pupil said (optional)", key=f"review_pupil_voice_{pupil_id}", height=80,
+                    max_chars=reviews.MAX_NOTE, help="The pupil's own view of how it is going, in their words.")
+                parent_voice = voice_right.text_area(
+                    "What parents or carers said (optional)", key=f"review_parent_voice_{pupil_id}", height=80,
+                    max_chars=reviews.MAX_NOTE, help="Their view at the review, or since the last one.")
                 reviewed_on = st.date_input("Date of the review", value=ctx.today, max_value=ctx.today,
                                             min_value=ctx.today - timedelta(days=400), format="DD/MM/YYYY")
                 submitted = st.form_submit_button("Save review", type="primary")
             if submitted:
                 try:
-                    reviews.record_review(db, viewer, pupil_id, target_id, rating, note, reviewed_on, ctx.today)
+                    reviews.record_review(db, viewer, pupil_id, target_id, rating, note, reviewed_on, ctx.today,
+                                          pupil_voice=pupil_voice, parent_voice=parent_voice)
                 except (ClassroomError, AccessDenied, ConflictError) as exc:
                     st.error(str(exc))
                 else:
@@ -199,10 +208,11 @@ with tab["Targets and reviews"]:
         ui.empty_state("No reviews recorded yet.")
     else:
         frame = history.assign(rating=history["rating"].map(RATING_LABELS), target=history["target"].fillna("Whole plan"))[
-            ["reviewed_on", "target", "rating", "note", "recorded_by", "recorded_at"]]
+            ["reviewed_on", "target", "rating", "note", "pupil_voice", "parent_voice", "recorded_by", "recorded_at"]]
         ui.table(ctx, frame, f"reviews_{pupil_id}", column_config={
             "reviewed_on": st.column_config.DateColumn("Reviewed on", format="D MMM YYYY"),
-            "target": "Target", "rating": "Progress", "note": "Note", "recorded_by": "Recorded by",
+            "target": "Target", "rating": "Progress", "note": "Note", "pupil_voice": "Pupil's view",
+            "parent_voice": "Parents' view", "recorded_by": "Recorded by",
             "recorded_at": st.column_config.DatetimeColumn("Recorded at", format="D MMM YYYY HH:mm")})
 
 # ---------------------------------------------------------------- the SENCO's plans

@@ -140,3 +140,23 @@ def test_the_page_shows_the_message_and_keeps_the_text(fixture_path):
     at.run()
     assert not at.exception and not at.error
     assert _count(db) == 1
+
+
+def test_the_pupil_and_parents_views_are_recorded_with_the_review(fixture_path):
+    from sendboard.db import open_database
+
+    db = open_database(fixture_path)
+    add_classroom_rows(db)
+    at = signed_in("teacher", page="pages/passport.py", term_id=20252, passport_pupil=1)
+    at.radio[0].set_value("achieved")
+    at.text_area(key="review_note_1").set_value("Reads 10 of 10 high-frequency words")
+    at.text_area(key="review_pupil_voice_1").set_value("I like the word games")
+    at.text_area(key="review_parent_voice_1").set_value("   ")  # blank is stored as nothing, not as spaces
+    [b for b in at.get("form_submit_button") if b.label == "Save review"][0].click()
+    at.run()
+    assert not at.exception and not at.error
+    row = db.cursor().execute("SELECT note, pupil_voice, parent_voice FROM plan_reviews ORDER BY review_id DESC LIMIT 1").fetchone()
+    assert row == ("Reads 10 of 10 high-frequency words", "I like the word games", None)
+    assert at.text_area(key="review_pupil_voice_1").value == ""  # the form is cleared for the next review
+    history = at.dataframe[-1].value
+    assert "I like the word games" in set(history["pupil_voice"])
