@@ -95,42 +95,43 @@ def need_mix(counts: pd.DataFrame, codes: pd.DataFrame, nat: pd.DataFrame, acade
         elif lvl == level and value:
             tally[code] = tally.get(code, 0) + value
     code_list, areas = codes["need_code"].tolist(), codes["area"].tolist()
-    if level == "area":
-        first_code: dict = {}
-        for area, area_code in zip(areas, codes["area_code"].tolist()):
-            first_code.setdefault(area, area_code)
-        rows = [(a, first_code[a], a, a) for a in first_code] + [("Not recorded",) * 4]  # (key, code, label, area)
-    else:
+    if level == "area":  # one bar per broad area, counted under its name
+        area_code: dict = {}
+        for area, code in zip(areas, codes["area_code"].tolist()):
+            area_code.setdefault(area, code)
+        bars = [{"key": a, "code": c, "label": a, "area": a} for a, c in area_code.items()]
+    else:  # one bar per need code, with codes found in the data but not in the code list under "Other"
         extra = sorted(set(tally) - set(code_list) - {"Not recorded"})
-        rows = ([(c, c, d, a) for c, d, a in zip(code_list, codes["description"].tolist(), areas)]
-                + [(c, c, c, "Other") for c in extra] + [("Not recorded",) * 4])
+        bars = ([{"key": c, "code": c, "label": d, "area": a}
+                 for c, d, a in zip(code_list, codes["description"].tolist(), areas)]
+                + [{"key": c, "code": c, "label": c, "area": "Other"} for c in extra])
         if group == "EHC plan":  # "no specialist assessment" is a SEN support code only
-            rows = [r for r in rows if r[1] != "NSA"]
-    rows = [(*r, tally.get(r[0], 0)) for r in rows]
-    rows = [r for r in rows if r[1] != "Not recorded" or r[4] > 0]
-    nat_pct, nat_year, nat_note = [math.nan] * len(rows), [pd.NA] * len(rows), [NOT_PUBLISHED] * len(rows)
+            bars = [b for b in bars if b["code"] != "NSA"]
+    bars.append({"key": "Not recorded", "code": "Not recorded", "label": "Not recorded", "area": "Not recorded"})
+    for bar in bars:
+        bar["pupils"] = tally.get(bar["key"], 0)
+        bar["pct"] = 100.0 * bar["pupils"] / n if n else math.nan
+        bar.update(national_pct=math.nan, national_year=pd.NA, national_note=NOT_PUBLISHED, group=group)
+    bars = [b for b in bars if b["code"] != "Not recorded" or b["pupils"] > 0]
     suffix = NATIONAL_SUFFIX.get(group)
     if include_secondary:
-        nat_note = ["primary need only: not comparable"] * len(rows)
+        for bar in bars:
+            bar["national_note"] = "primary need only: not comparable"
     elif suffix is not None:
         year, values = national.need_family(nat, suffix, academic_year)
         if year is not None:
-            for i, (_, code, _, area, _) in enumerate(rows):
+            for bar in bars:
                 if level == "need":
-                    value = values.get(code)
+                    value = values.get(bar["code"])
                 else:
                     area_codes = [c for c, a in zip(code_list, areas)
-                                  if a == area and not (group == "EHC plan" and c == "NSA")]
+                                  if a == bar["area"] and not (group == "EHC plan" and c == "NSA")]
                     value = (sum(values[c] for c in area_codes)
                              if area_codes and all(c in values for c in area_codes) else None)
                 if value is not None:
-                    nat_pct[i], nat_year[i], nat_note[i] = value, year, f"national {year_label(year)}"
+                    bar.update(national_pct=value, national_year=year, national_note=f"national {year_label(year)}")
     head = ["label", "code", "pupils", "area"] if level == "area" else ["code", "label", "area", "pupils"]
-    pick = [{"code": 1, "label": 2, "area": 3, "pupils": 4}[c] for c in head]
-    records = [(*(r[i] for i in pick), 100.0 * r[4] / n if n else math.nan, nat_pct[k], nat_year[k], nat_note[k], group)
-               for k, r in enumerate(rows)]
-    return pd.DataFrame.from_records(records, columns=[*head, "pct", "national_pct", "national_year", "national_note",
-                                                       "group"])
+    return pd.DataFrame(bars, columns=[*head, "pct", "national_pct", "national_year", "national_note", "group"])
 
 
 def _needs_text(row, describe: dict) -> str:
