@@ -43,7 +43,7 @@ cols.metric("Of concern only", summary["of_concern_only"], help="Monitored by th
 cols.metric("Reviews overdue", summary["reviews_overdue"])
 
 mix = prof["need_mix"]
-mix_col, pdf_col = st.columns([3, 1], vertical_alignment="center")
+mix_col, pdf_col = st.columns([2, 1], vertical_alignment="center")
 if not mix.empty:
     mix_col.markdown("**Need mix:** " + " · ".join(f"{md_escape(r.area)} **{r.pupils}**" for r in mix.itertuples()))
 
