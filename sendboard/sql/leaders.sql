@@ -29,13 +29,7 @@ WITH roll AS (
     WHERE pupil_id IN (SELECT pupil_id FROM roll)
     GROUP BY pupil_id
 ), form AS (
-    SELECT gm.pupil_id, min(g.name) AS form
-    FROM group_members gm
-    JOIN teaching_groups g ON g.group_id = gm.group_id
-    WHERE g.kind IN ('form', 'class') AND g.school_id = $school_id
-      AND g.academic_year = academic_year_of(CAST($as_at AS DATE))
-      AND gm.start_date <= $as_at AND (gm.end_date IS NULL OR gm.end_date >= $as_at)
-    GROUP BY gm.pupil_id
+    SELECT pupil_id, form FROM forms_at($school_id, CAST($as_at AS DATE))
 )
 SELECT r.pupil_id, r.first_name, r.last_name, r.year_group, r.gender, r.disadvantaged, r.fsm, r.eal,
        r.date_of_birth, sen_group(coalesce(s.code, 'N')) AS sen_group,
@@ -113,13 +107,7 @@ WITH per AS (
       AND p.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
     GROUP BY p.pupil_id
 ), form AS (
-    SELECT gm.pupil_id, min(g.name) AS form
-    FROM group_members gm
-    JOIN teaching_groups g ON g.group_id = gm.group_id
-    WHERE g.kind IN ('form', 'class') AND g.school_id = $school_id
-      AND g.academic_year = academic_year_of(CAST($as_at AS DATE))
-      AND gm.start_date <= $as_at AND (gm.end_date IS NULL OR gm.end_date >= $as_at)
-    GROUP BY gm.pupil_id
+    SELECT pupil_id, form FROM forms_at($school_id, CAST($as_at AS DATE))
 ), rows AS (
     -- each pupil once per dimension (d indexes the names below), and once for the whole roll (d NULL)
     SELECT unnest([
