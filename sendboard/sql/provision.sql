@@ -38,23 +38,11 @@ ORDER BY staff_role;
 
 -- name: provision_allocations
 -- Every allocation in a school overlapping [$from_date, $to_date] whose pupil the viewer may see, with
--- what the cost formula needs (sendboard/provision/costs.py). pupils_in_group counts every pupil in
--- the same labelled group overlapping in time (visible or not: it is a divisor, not a list).
+-- what the cost formula needs (sendboard/provision/costs.py); pupils_in_group is school_allocations'
+-- (migration 012).
 WITH a AS (
-    SELECT a.*, i.school_id, i.group_size,
-           coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) AS planned_end
-    FROM allocations a
-    JOIN interventions i ON i.intervention_id = a.intervention_id
-    WHERE i.school_id = $school_id
-      AND i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-),
-grp AS (
-    SELECT x.allocation_id, count(*) AS n
-    FROM a x
-    JOIN a y ON y.intervention_id = x.intervention_id AND y.group_label = x.group_label
-            AND y.start_date <= x.planned_end AND x.start_date <= y.planned_end
-    WHERE x.group_label IS NOT NULL
-    GROUP BY x.allocation_id
+    SELECT * FROM school_allocations($school_id)
+    WHERE school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 ),
 prim AS (
     SELECT pupil_id, min(need_code) AS primary_need, min(area_code) AS primary_area_code, min(area) AS primary_area
@@ -69,13 +57,12 @@ SELECT a.allocation_id, a.pupil_id, p.first_name, p.last_name,
        i.higher_is_better, i.retired,
        a.group_label, a.start_date, a.end_date, a.planned_end, a.sessions_attended,
        a.entry_score, a.exit_score, a.day_of_week, a.start_time, a.staff_id,
-       CASE WHEN a.group_label IS NOT NULL THEN grp.n ELSE greatest(i.group_size, 1) END AS pupils_in_group,
+       a.pupils_in_group,
        CASE WHEN can_see_costs($viewer_id) THEN rc.hourly_cost END AS hourly_cost,
        CASE WHEN can_see_costs($viewer_id) THEN i.other_costs END AS other_costs
 FROM a
 JOIN interventions i ON i.intervention_id = a.intervention_id
 JOIN pupils p ON p.pupil_id = a.pupil_id
-LEFT JOIN grp ON grp.allocation_id = a.allocation_id
 LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
 LEFT JOIN enrolments e ON e.pupil_id = a.pupil_id AND e.academic_year = academic_year_of(greatest(a.start_date, $from_date))
 LEFT JOIN enrolments e2 ON e2.pupil_id = a.pupil_id AND e2.academic_year = academic_year_of($as_at)
@@ -94,33 +81,20 @@ WITH viewer AS (SELECT role, can_see_costs($viewer_id) OR role = 'governor' AS c
                 FROM users WHERE user_id = $viewer_id AND NOT disabled
                   AND role IN ('head', 'senco', 'governor', 'admin', 'trust', 'teacher')),
 a AS (
-    SELECT a.*, i.school_id,
-           coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) AS planned_end
-    FROM allocations a
-    JOIN interventions i ON i.intervention_id = a.intervention_id
-    WHERE i.school_id = $school_id
-      AND i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-),
-grp AS (
-    SELECT x.allocation_id, count(*) AS n
-    FROM a x
-    JOIN a y ON y.intervention_id = x.intervention_id AND y.group_label = x.group_label
-            AND y.start_date <= x.planned_end AND x.start_date <= y.planned_end
-    WHERE x.group_label IS NOT NULL
-    GROUP BY x.allocation_id
+    SELECT * FROM school_allocations($school_id)
+    WHERE school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 )
 SELECT a.allocation_id, a.pupil_id, coalesce(e.year_group, e2.year_group) AS year_group,
        a.intervention_id, i.name AS intervention, i.areas, i.wave, i.delivered_by, i.group_size,
        i.sessions_per_week, i.minutes_per_session, i.planned_weeks, i.measure, i.measure_scale,
        i.higher_is_better, a.group_label, a.start_date, a.end_date, a.planned_end,
        a.entry_score, a.exit_score,
-       CASE WHEN a.group_label IS NOT NULL THEN grp.n ELSE greatest(i.group_size, 1) END AS pupils_in_group,
+       a.pupils_in_group,
        CASE WHEN v.costs THEN rc.hourly_cost END AS hourly_cost,
        CASE WHEN v.costs THEN i.other_costs END AS other_costs
 FROM a
 CROSS JOIN viewer v
 JOIN interventions i ON i.intervention_id = a.intervention_id
-LEFT JOIN grp ON grp.allocation_id = a.allocation_id
 LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
 LEFT JOIN enrolments e ON e.pupil_id = a.pupil_id AND e.academic_year = academic_year_of(greatest(a.start_date, $from_date))
 LEFT JOIN enrolments e2 ON e2.pupil_id = a.pupil_id AND e2.academic_year = academic_year_of($as_at)
@@ -134,8 +108,7 @@ WHERE a.start_date <= $to_date AND a.planned_end >= $from_date;
 -- sendboard/provision/costs.py (allocation_costs, then summarise): interventions, pupils (distinct),
 -- pupils_now and interventions_now (allocations current at $as_at), pupil_hours_week and
 -- staff_hours_week (current allocations), year_cost_to_date and year_cost (NULL unless can_see_costs).
--- pupils_in_group (n) counts every allocation in the same labelled group overlapping in time, visible
--- or not (a divisor, not a list).
+-- n is school_allocations' pupils_in_group (migration 012).
 -- Scope: a head's, SENCO's or trust lead's visible pupils are exactly the pupils of their visible
 -- schools, so for them the pupil's school is checked against visible_schools (cheap); anyone else (a
 -- teacher) goes through visible_pupils. The viewer's flags and schools are worked out once: repeated
@@ -147,11 +120,8 @@ WITH v AS (SELECT u.role IN ('head', 'senco', 'trust') AS by_school, can_see_cos
            FROM users u LEFT JOIN academic_years y ON y.academic_year = $academic_year
            WHERE u.user_id = $viewer_id AND NOT u.disabled),
 a AS (
-    SELECT a.allocation_id, a.pupil_id, a.intervention_id, a.group_label, a.start_date, a.end_date,
-           coalesce(a.end_date, a.start_date + (7 * i.planned_weeks - 1)) AS planned_end
-    FROM allocations a
-    JOIN interventions i ON i.intervention_id = a.intervention_id
-    WHERE i.school_id = $school_id
+    SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, end_date, planned_end, pupils_in_group
+    FROM school_allocations($school_id)
 ),
 x AS (
     SELECT a.*, v.ys, v.ye, v.costs
@@ -162,19 +132,12 @@ x AS (
       AND CASE WHEN v.by_school THEN list_contains(v.schools, p.school_id)
                ELSE a.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today)) END
 ),
-grp AS (
-    SELECT x.allocation_id, count(*) AS n
-    FROM x
-    JOIN a y ON y.intervention_id = x.intervention_id AND y.group_label = x.group_label
-            AND y.start_date <= x.planned_end AND x.start_date <= y.planned_end
-    GROUP BY x.allocation_id
-),
 costed AS (
     SELECT x.pupil_id, x.intervention_id, i.name AS intervention, i.areas, i.wave,
            CASE WHEN $by = 'year_group' THEN coalesce(e.year_group, e2.year_group) END AS year_group,
            x.start_date <= $as_at AND (x.end_date IS NULL OR x.end_date >= $as_at) AS current,
            i.sessions_per_week * i.minutes_per_session / 60 AS pupil_hours_week,
-           greatest(coalesce(CASE WHEN x.group_label IS NOT NULL THEN grp.n ELSE i.group_size END, 1), 1) AS n,
+           x.pupils_in_group AS n,
            CASE WHEN x.costs THEN i.sessions_per_week * (rc.hourly_cost * i.minutes_per_session / 60) END AS weekly_group_cost,
            CASE WHEN x.costs THEN i.other_costs END AS other_costs,
            x.start_date BETWEEN x.ys AND x.ye AS in_year,
@@ -184,7 +147,6 @@ costed AS (
     FROM x
     JOIN interventions i ON i.intervention_id = x.intervention_id
     LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
-    LEFT JOIN grp ON grp.allocation_id = x.allocation_id
     LEFT JOIN enrolments e ON $by = 'year_group' AND e.pupil_id = x.pupil_id
                           AND e.academic_year = academic_year_of(greatest(x.start_date, x.ys))
     LEFT JOIN enrolments e2 ON $by = 'year_group' AND e2.pupil_id = x.pupil_id AND e2.academic_year = academic_year_of($as_at)
@@ -225,11 +187,9 @@ WITH v AS (SELECT can_see_costs($viewer_id) AS costs,
            FROM users u LEFT JOIN academic_years y ON y.academic_year = $academic_year
            WHERE u.user_id = $viewer_id AND NOT u.disabled AND u.role IN ('head', 'senco', 'trust')),
 a AS (
-    SELECT a.allocation_id, a.pupil_id, a.intervention_id, a.group_label, a.start_date, a.entry_score, a.exit_score,
-           coalesce(a.end_date, a.start_date + (7 * i.planned_weeks - 1)) AS planned_end
-    FROM allocations a
-    JOIN interventions i ON i.intervention_id = a.intervention_id
-    WHERE i.school_id = $school_id
+    SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, entry_score, exit_score, planned_end,
+           pupils_in_group
+    FROM school_allocations($school_id)
 ),
 x AS (
     SELECT a.*, v.costs
@@ -239,25 +199,17 @@ x AS (
     WHERE a.start_date <= v.ye AND a.planned_end >= v.ys
       AND list_contains(v.schools, $school_id) AND list_contains(v.schools, p.school_id)
 ),
-grp AS (
-    SELECT x.allocation_id, count(*) AS n
-    FROM x
-    JOIN a y ON y.intervention_id = x.intervention_id AND y.group_label = x.group_label
-            AND y.start_date <= x.planned_end AND x.start_date <= y.planned_end
-    GROUP BY x.allocation_id
-),
 g AS (
     SELECT x.intervention_id, i.name, i.wave, i.areas, i.measure, i.measure_scale, i.higher_is_better,
            x.entry_score, x.exit_score,
            (x.exit_score - x.entry_score) * CASE WHEN i.higher_is_better THEN 1 ELSE -1 END AS gain,
-           greatest(coalesce(CASE WHEN x.group_label IS NOT NULL THEN grp.n ELSE i.group_size END, 1), 1) AS n,
+           x.pupils_in_group AS n,
            CASE WHEN x.costs THEN i.sessions_per_week * (rc.hourly_cost * i.minutes_per_session / 60) END AS weekly_group_cost,
            CASE WHEN x.costs THEN i.other_costs END AS other_costs,
            greatest(x.planned_end - x.start_date + 1, 0) / 7 AS weeks_planned
     FROM x
     JOIN interventions i ON i.intervention_id = x.intervention_id
     LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
-    LEFT JOIN grp ON grp.allocation_id = x.allocation_id
 )
 SELECT intervention_id, any_value(name) AS intervention, any_value(wave) AS wave, any_value(areas) AS areas,
        any_value(measure) AS measure, any_value(measure_scale) AS measure_scale,
