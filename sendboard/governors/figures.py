@@ -239,6 +239,24 @@ def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
     return s
 
 
+def _send_against_rest(frame: pd.DataFrame, value: str, name: str, t: int) -> tuple[pd.DataFrame, disclosure.Protected]:
+    """Per term (oldest first, the latest TREND_TERMS), pupils with SEND beside pupils with no SEN: n_send,
+    n_other, <name>_send and <name>_other (from ``value``) and their gap, and the same protected."""
+    w = frame.pivot_table(index=["term_id", "label"], columns="grp", values=["pupils", value], aggfunc="first")
+    w.columns = [f"{a}_{b}" for a, b in w.columns]
+    w = w.reset_index().sort_values("term_id").tail(TREND_TERMS).reset_index(drop=True)
+    names = {"pupils_SEND": "n_send", "pupils_No SEN": "n_other", f"{value}_SEND": f"{name}_send",
+             f"{value}_No SEN": f"{name}_other"}
+    for c in names:
+        if c not in w.columns:
+            w[c] = float("nan")
+    w = w.rename(columns=names)
+    w["gap"] = w[f"{name}_send"] - w[f"{name}_other"]
+    p = disclosure.protect(w, ["n_send", "n_other"], {f"{name}_send": "n_send", f"{name}_other": "n_other",
+                                                      "gap": ["n_send", "n_other"]}, threshold=t)
+    return w, p
+
+
 def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int) -> Section:
     s = Section("gaps", "Attendance, attainment and suspensions",
                 "How do pupils with SEND do compared with their peers?",
@@ -248,17 +266,7 @@ def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: i
     facts = {}
     if not att.empty:
         att["pct"] = 100 * att["attended"] / att["possible"].where(att["possible"] > 0)
-        w = att.pivot_table(index=["term_id", "label"], columns="grp", values=["pupils", "pct"], aggfunc="first")
-        w.columns = [f"{a}_{b}" for a, b in w.columns]
-        w = w.reset_index().sort_values("term_id").tail(TREND_TERMS).reset_index(drop=True)
-        for c in ("pupils_SEND", "pupils_No SEN", "pct_SEND", "pct_No SEN"):
-            if c not in w.columns:
-                w[c] = float("nan")
-        w = w.rename(columns={"pupils_SEND": "n_send", "pupils_No SEN": "n_other", "pct_SEND": "att_send",
-                              "pct_No SEN": "att_other"})
-        w["gap"] = w["att_send"] - w["att_other"]
-        p = disclosure.protect(w, ["n_send", "n_other"], {"att_send": "n_send", "att_other": "n_other",
-                                                          "gap": ["n_send", "n_other"]}, threshold=t)
+        w, p = _send_against_rest(att, "pct", "att", t)
         s.tables.append(Table("attendance", "Attendance by term: pupils with SEND and pupils with no SEN", p, {
             "label": "Term", "n_send": "Pupils with SEND", "att_send": "Attendance % (SEND)",
             "n_other": "Pupils with no SEN", "att_other": "Attendance % (no SEN)", "gap": "Gap (percentage points)"}))
@@ -276,17 +284,7 @@ def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: i
                        unit="%", hidden=_hidden(p, ["att_send", "att_other"]))
     sc = db.query("governors_attainment_by_term", terms=TREND_TERMS, **params)
     if not sc.empty:
-        w = sc.pivot_table(index=["term_id", "label"], columns="grp", values=["pupils", "mean_score"], aggfunc="first")
-        w.columns = [f"{a}_{b}" for a, b in w.columns]
-        w = w.reset_index().sort_values("term_id").tail(TREND_TERMS).reset_index(drop=True)
-        for c in ("pupils_SEND", "pupils_No SEN", "mean_score_SEND", "mean_score_No SEN"):
-            if c not in w.columns:
-                w[c] = float("nan")
-        w = w.rename(columns={"pupils_SEND": "n_send", "pupils_No SEN": "n_other", "mean_score_SEND": "score_send",
-                              "mean_score_No SEN": "score_other"})
-        w["gap"] = w["score_send"] - w["score_other"]
-        p = disclosure.protect(w, ["n_send", "n_other"], {"score_send": "n_send", "score_other": "n_other",
-                                                          "gap": ["n_send", "n_other"]}, threshold=t)
+        w, p = _send_against_rest(sc, "mean_score", "score", t)
         s.tables.append(Table("attainment", "Attainment by term: mean assessment score (all subjects)", p, {
             "label": "Term", "n_send": "Pupils with SEND", "score_send": "Mean score (SEND)",
             "n_other": "Pupils with no SEN", "score_other": "Mean score (no SEN)", "gap": "Gap (score points)"}))

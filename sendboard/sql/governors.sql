@@ -51,50 +51,26 @@ FROM ref_national
 WHERE measure LIKE 'need_pct:%:E' AND academic_year = (SELECT y FROM latest) AND phase = 'all';
 
 -- name: governors_attendance_by_term
--- Attendance per term (started by $as_at) for SEND and No SEN groups, grouped by status at the term's
--- census date (or $as_at).
-WITH t AS (
-    SELECT term_id, label, academic_year, least(census_date, $as_at) AS d FROM terms WHERE start_date <= $as_at
-    ORDER BY term_id DESC LIMIT $terms
-), roll AS (
-    SELECT t.term_id, p.pupil_id,
-           CASE WHEN sen_group(coalesce(sp.code, 'N')) = 'No SEN' THEN 'No SEN' ELSE 'SEND' END AS grp
-    FROM t
-    JOIN enrolments e ON e.academic_year = t.academic_year
-    JOIN pupils p ON p.pupil_id = e.pupil_id AND p.entry_date <= t.d AND (p.leaving_date IS NULL OR p.leaving_date > t.d)
-    LEFT JOIN sen_provision sp ON sp.pupil_id = p.pupil_id AND sp.start_date <= t.d AND (sp.end_date IS NULL OR sp.end_date >= t.d)
-    WHERE p.school_id = $school_id AND p.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-)
-SELECT t.term_id, t.label, roll.grp,
+-- Attendance per term (the latest $terms started by $as_at) for SEND and No SEN groups, grouped by
+-- status at the term's census date (or $as_at).
+SELECT r.term_id, r.label, r.grp,
        CAST(count(DISTINCT a.pupil_id) AS INTEGER) AS pupils,
        sum(a.possible_sessions) AS possible, sum(a.attended_sessions) AS attended
-FROM t
-JOIN roll ON roll.term_id = t.term_id
-JOIN attendance a ON a.pupil_id = roll.pupil_id AND a.term_id = t.term_id
+FROM send_groups_by_term($school_id, CAST($as_at AS DATE), $terms) r
+JOIN attendance a ON a.pupil_id = r.pupil_id AND a.term_id = r.term_id
+WHERE $school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 GROUP BY ALL
-ORDER BY t.term_id, roll.grp;
+ORDER BY r.term_id, r.grp;
 
 -- name: governors_attainment_by_term
 -- Mean assessment score per term (all subjects) for SEND and No SEN groups.
-WITH t AS (
-    SELECT term_id, label, academic_year, least(census_date, $as_at) AS d FROM terms WHERE start_date <= $as_at
-    ORDER BY term_id DESC LIMIT $terms
-), roll AS (
-    SELECT t.term_id, p.pupil_id,
-           CASE WHEN sen_group(coalesce(sp.code, 'N')) = 'No SEN' THEN 'No SEN' ELSE 'SEND' END AS grp
-    FROM t
-    JOIN enrolments e ON e.academic_year = t.academic_year
-    JOIN pupils p ON p.pupil_id = e.pupil_id AND p.entry_date <= t.d AND (p.leaving_date IS NULL OR p.leaving_date > t.d)
-    LEFT JOIN sen_provision sp ON sp.pupil_id = p.pupil_id AND sp.start_date <= t.d AND (sp.end_date IS NULL OR sp.end_date >= t.d)
-    WHERE p.school_id = $school_id AND p.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-)
-SELECT t.term_id, t.label, roll.grp,
+SELECT r.term_id, r.label, r.grp,
        CAST(count(DISTINCT a.pupil_id) AS INTEGER) AS pupils, avg(a.score) AS mean_score
-FROM t
-JOIN roll ON roll.term_id = t.term_id
-JOIN assessments a ON a.pupil_id = roll.pupil_id AND a.term_id = t.term_id
+FROM send_groups_by_term($school_id, CAST($as_at AS DATE), $terms) r
+JOIN assessments a ON a.pupil_id = r.pupil_id AND a.term_id = r.term_id
+WHERE $school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 GROUP BY ALL
-ORDER BY t.term_id, roll.grp;
+ORDER BY r.term_id, r.grp;
 
 -- name: governors_suspensions_by_year
 -- Per academic year (started by $as_at): pupils on roll in each group at the year's autumn census (or
