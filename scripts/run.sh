@@ -9,4 +9,6 @@ if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
   .venv/bin/python -m pip install --quiet -e .
   touch .venv/.installed
 fi
-exec .venv/bin/streamlit run streamlit_app.py --server.headless true --browser.gatherUsageStats false "$@"
+# No file watcher: a school runs the app, it does not edit it (watching .venv floods inotify).
+exec .venv/bin/streamlit run streamlit_app.py --server.headless true --browser.gatherUsageStats false \
+  --server.fileWatcherType none "$@"
