@@ -19,11 +19,13 @@ AUTH = {
 }
 
 
-def sso_app(email: str | None, *, logged_in: bool = True, secrets: bool = True):
+def sso_app(email: str | None, *, logged_in: bool = True, secrets: bool = True, **claims):
+    """The app with an identity the provider proved (a verified e-mail, subject 'sub-<e-mail>')."""
     at = app()
     if secrets:
         at.secrets["auth"] = dict(AUTH)
-    at.user = {"is_logged_in": logged_in, **({"email": email} if email else {}), "name": "Someone"}
+    at.user = {"is_logged_in": logged_in, **({"email": email} if email else {}), "name": "Someone",
+               "iss": "https://idp.example", "sub": f"sub-{email}", "email_verified": True, **claims}
     at.run()
     return at
 
