@@ -173,6 +173,12 @@ async def sign_in_post(request: Request) -> Response:
 
 def routes() -> list[Route]:
     served["routes"] = True
+    # The app routes with st.navigation. Streamlit otherwise treats a `pages/` folder as its older
+    # multipage layout until the first run that calls st.navigation, so a bookmark opened first after a
+    # restart would run that page without the frame (no sign-in check of the frame, no sidebar).
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
     return [Route(SIGN_IN_PATH, sign_in_form, methods=["GET"]),
             Route(SIGN_IN_PATH, sign_in_post, methods=["POST"])]
 
