@@ -17,6 +17,7 @@ failed themselves: the owner, typing the right password from a machine that has 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import threading
 from dataclasses import dataclass
@@ -374,3 +375,39 @@ def bound_accounts(db: Database, actor: Viewer):
 
     require_admin(actor)
     return db.query("signin_identities_list")
+
+
+DOMAIN_PATTERN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+TENANT_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class PolicyError(ValueError):
+    """A domain or tenant that cannot be right; the message names the field and the value."""
+
+
+def set_sso_policy(db: Database, actor: Viewer, *, allowed_domain: str, allowed_tenant: str) -> dict:
+    """Save which Google Workspace domain and Entra tenant single sign-on accepts (blank: any). Checked
+    before anything is written; audited with old and new values. Returns what changed."""
+    from .admin import require_admin
+
+    require_admin(actor)
+    domain = (allowed_domain or "").strip().lower()
+    tenant = (allowed_tenant or "").strip().lower()
+    if domain and not DOMAIN_PATTERN.match(domain):
+        raise PolicyError(f"Google Workspace domain: {domain!r} is not a domain name (for example yourschool.sch.uk).")
+    if tenant and not TENANT_PATTERN.match(tenant):
+        raise PolicyError(f"Entra tenant ID: {tenant!r} is not a directory (tenant) ID, which looks like "
+                          "8-4-4-4-12 hexadecimal digits.")
+    current = get_settings(db)
+    changes = {key: (current.get(key, ""), new) for key, new in
+               (("sso_allowed_domain", domain), ("sso_allowed_tenant", tenant)) if current.get(key, "") != new}
+
+    def work(w):
+        for key, (old, new) in changes.items():
+            w.run("upsert_setting", key=key, value=new)
+            audit.record_change(w, actor, "setting_changed", object_type="setting", object_id=key,
+                                old_value=old, new_value=new)
+
+    if changes:
+        db.write(work)
+    return changes

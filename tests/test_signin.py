@@ -90,13 +90,30 @@ def test_the_next_page_is_only_a_path_on_this_site():
 # --------------------------------------------------------------------------- throttling
 
 
+@pytest.fixture
+def fast_verify(monkeypatch):
+    """The throttle is what these tests check, not argon2: a stand-in that knows the fixture password
+    (each real check costs 64 MiB and about a second on a shared machine)."""
+    from argon2.exceptions import VerifyMismatchError
+
+    from sendboard import auth as auth_module
+
+    class KnowsThePassword:
+        def verify(self, stored, password):
+            if password != PASSWORD:
+                raise VerifyMismatchError()
+            return True
+
+    monkeypatch.setattr(auth_module, "_HASHER", KnowsThePassword())
+
+
 def test_delays_grow_from_one_second_and_double_up_to_the_cap():
     cap = timedelta(minutes=15)
     assert [signin.delay_after(n, 3, cap).total_seconds() for n in range(9)] == [0, 0, 0, 1, 2, 4, 8, 16, 32]
     assert signin.delay_after(13, 3, cap) == cap  # 2**10 s = 1024 s is more than 900 s
 
 
-def test_an_attacker_slows_only_themselves_and_the_owner_still_gets_in(fixture_db):
+def test_an_attacker_slows_only_themselves_and_the_owner_still_gets_in(fixture_db, fast_verify):
     for i in range(6):  # failures at T0 .. T0+5 min: free, free, free, then 1 s, 2 s, 4 s waits are kept
         fail(fixture_db, "head", ATTACKER, T0 + timedelta(minutes=i))
     last = T0 + timedelta(minutes=5)
@@ -115,7 +132,7 @@ def test_an_attacker_slows_only_themselves_and_the_owner_still_gets_in(fixture_d
         signin.password_sign_in(fixture_db, "head", "guess", source=ATTACKER, now=last + timedelta(seconds=8))
 
 
-def test_spraying_many_accounts_from_one_source_is_slowed(fixture_db):
+def test_spraying_many_accounts_from_one_source_is_slowed(fixture_db, fast_verify):
     names = ["head", "senco", "teacher", "teacher2", "governor"]
     for i, name in enumerate(names):  # one guess per account, five accounts, a minute apart
         fail(fixture_db, name, ATTACKER, T0 + timedelta(minutes=i))
@@ -124,7 +141,7 @@ def test_spraying_many_accounts_from_one_source_is_slowed(fixture_db):
         signin.password_sign_in(fixture_db, "admin", "guess", source=ATTACKER, now=T0 + timedelta(minutes=4))
 
 
-def test_an_account_attacked_from_many_sources_slows_every_source_that_has_failed(fixture_db):
+def test_an_account_attacked_from_many_sources_slows_every_source_that_has_failed(fixture_db, fast_verify):
     for i in range(5):  # five sources, one failure each, all on the senco
         fail(fixture_db, "senco", f"192.0.2.{i}", T0 + timedelta(minutes=i))
     # The senco's count is 5: a source that has failed waits 2**(5-3) = 4 s; a clean one does not.
@@ -133,14 +150,14 @@ def test_an_account_attacked_from_many_sources_slows_every_source_that_has_faile
     assert signin.password_sign_in(fixture_db, "senco", PASSWORD, source=OWNER, now=T0 + timedelta(minutes=4))
 
 
-def test_failures_older_than_the_window_no_longer_count(fixture_db):
+def test_failures_older_than_the_window_no_longer_count(fixture_db, fast_verify):
     for i in range(6):
         fail(fixture_db, "head", ATTACKER, T0 + timedelta(seconds=10 * i))
     later = T0 + timedelta(minutes=61)
     assert signin.throttle_for(fixture_db, ATTACKER, user_id(fixture_db, "head"), now=later).wait == timedelta(0)
 
 
-def test_a_name_that_is_not_an_account_is_stored_nowhere(fixture_db):
+def test_a_name_that_is_not_an_account_is_stored_nowhere(fixture_db, fast_verify):
     typed = "Secret-Password-In-The-Wrong-Box"
     fail(fixture_db, typed, ATTACKER, T0)
     assert fixture_db.cursor().execute("SELECT user_id FROM signin_failures").fetchall() == [(None,)]
@@ -293,3 +310,32 @@ def test_a_session_made_in_the_server_process_follows_the_account_too(fixture_pa
     auth.set_disabled(open_database(), "admin", "teacher2")
     at.run()
     assert "disabled" in all_text(at) and "viewer" not in at.session_state
+
+
+def test_the_users_page_lists_bound_accounts_unbinds_and_refuses_a_bad_tenant(fixture_path):
+    from sendboard.db import open_database
+
+    db = open_database()
+    signin.sso_sign_in(db, claims("s-senco", "senco@oak.sch.uk"), SsoPolicy())
+    at = signed_in("admin", page="pages/users.py")
+    frames = [f.value for f in at.dataframe if "Provider" in f.value.columns]
+    assert len(frames) == 1 and list(frames[0]["Username"]) == ["senco"] and list(frames[0]["Provider"]) == [ISSUER]
+
+    at.text_input(key="sso_tenant").input("not-a-tenant")
+    at.button(key="FormSubmitter:sso_policy-Save restrictions").click()
+    at.run()
+    assert [e for e in at.error if "not\\-a\\-tenant" in e.value and "Entra tenant ID" in e.value]
+    assert signin.sso_policy(db).allowed_tenant == ""
+
+    at.text_input(key="sso_tenant").input("11111111-2222-3333-4444-555555555555")
+    at.text_input(key="sso_domain").input("Oak.sch.uk")
+    at.button(key="FormSubmitter:sso_policy-Save restrictions").click()
+    at.run()
+    assert signin.sso_policy(db) == SsoPolicy("oak.sch.uk", "11111111-2222-3333-4444-555555555555")
+
+    at.button(key="FormSubmitter:sso_unbind-Unlink from school account").click()
+    at.run()
+    assert "senco is unlinked" in all_text(at)
+    assert not db.cursor().execute("SELECT * FROM signin_identities").fetchall()
+    assert db.cursor().execute("SELECT count(*) FROM audit_log WHERE action IN ('sso_unbound', 'setting_changed') "
+                               "AND username = 'admin'").fetchone()[0] == 3
