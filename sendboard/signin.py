@@ -9,8 +9,8 @@ looks the session up again and rebuilds the Viewer from the account as it is now
 account, or changing its role or password, takes effect at the person's next click.
 
 Throttling: failures are counted per source address and per account over an hour. After a few free
-failures, each further attempt must wait a delay that doubles with every failure (1 s, 2 s, 4 s ...,
-capped). An attempt made during the wait is refused without trying the password and without counting,
+failures, each further attempt must wait a delay that doubles with every failure (1 s, 2 s, 4 s ...),
+up to the longest wait (reached at a set count). An attempt made during the wait is refused without trying the password and without counting,
 so hammering does not lengthen anyone's wait. The account's delay applies only to sources that have
 failed themselves: the owner, typing the right password from a machine that has not failed, gets in.
 """
@@ -168,12 +168,15 @@ def open_session_count(db: Database, user_id: int) -> int:
 # --------------------------------------------------------------------------- throttling
 
 
-def delay_after(failures: int, free: int, cap: timedelta) -> timedelta:
+def delay_after(failures: int, free: int, longest_from: int, longest: timedelta) -> timedelta:
     """The wait before the next attempt after `failures` recent failures: none for the first `free`,
-    then 1 s, doubling with each further failure, never more than `cap`."""
+    then 1 s, doubling with each further failure, and `longest` once there have been `longest_from`
+    (never more than `longest`)."""
     if failures < free:
         return timedelta(0)
-    return min(timedelta(seconds=2 ** min(failures - free, 30)), cap)
+    if failures >= longest_from:
+        return longest
+    return min(timedelta(seconds=2 ** min(failures - free, 30)), longest)
 
 
 @dataclass(frozen=True)
@@ -186,15 +189,16 @@ class Throttle:
 def throttle_for(db: Database, source: str, user_id: int | None, *, now: datetime) -> Throttle:
     settings = get_settings(db)
     free = int(settings["slowdown_after"])
+    longest_from = int(settings["lockout_failures"])
     cap = timedelta(minutes=int(settings["lockout_minutes"]))
     source_failures, source_last, account_failures, account_last = _unversioned(
         db, "signin_failures_recent", source=source, user_id=user_id, since=now - THROTTLE_WINDOW)[0]
     waits = [timedelta(0)]
     if source_failures:
-        waits.append(source_last + delay_after(int(source_failures), free, cap) - now)
+        waits.append(source_last + delay_after(int(source_failures), free, longest_from, cap) - now)
         # the account's own delay binds only sources that have failed: its owner elsewhere is not held up
         if account_failures:
-            waits.append(account_last + delay_after(int(account_failures), free, cap) - now)
+            waits.append(account_last + delay_after(int(account_failures), free, longest_from, cap) - now)
     return Throttle(max(waits), int(source_failures), int(account_failures or 0))
 
 

@@ -107,45 +107,54 @@ def fast_verify(monkeypatch):
     monkeypatch.setattr(auth_module, "_HASHER", KnowsThePassword())
 
 
-def test_delays_grow_from_one_second_and_double_up_to_the_cap():
-    cap = timedelta(minutes=15)
-    assert [signin.delay_after(n, 3, cap).total_seconds() for n in range(9)] == [0, 0, 0, 1, 2, 4, 8, 16, 32]
-    assert signin.delay_after(13, 3, cap) == cap  # 2**10 s = 1024 s is more than 900 s
+def test_delays_grow_from_one_second_and_double_up_to_the_longest_wait():
+    longest = timedelta(minutes=15)
+    # The defaults: 3 free failures, the longest wait (15 minutes) from the 5th.
+    assert [signin.delay_after(n, 3, 5, longest).total_seconds() for n in range(7)] == [0, 0, 0, 1, 2, 900, 900]
+    # With the longest wait set to start later, the doubling shows, and never passes the longest wait.
+    assert [signin.delay_after(n, 3, 20, longest).total_seconds() for n in range(3, 9)] == [1, 2, 4, 8, 16, 32]
+    assert signin.delay_after(13, 3, 20, longest) == longest  # 2**10 s = 1024 s is more than 900 s
 
 
 def test_an_attacker_slows_only_themselves_and_the_owner_still_gets_in(fixture_db, fast_verify):
-    for i in range(6):  # failures at T0 .. T0+5 min: free, free, free, then 1 s, 2 s, 4 s waits are kept
+    for i in range(3):  # three free failures, a minute apart
         fail(fixture_db, "head", ATTACKER, T0 + timedelta(minutes=i))
-    last = T0 + timedelta(minutes=5)
-    # After 6 failures the attacker must wait 2**(6-3) = 8 s from the last one, even with the right password.
-    with pytest.raises(signin.SignInRefused, match="Wait 8 seconds"):
+    with pytest.raises(signin.SignInRefused, match="Wait 1 second\\."):
+        signin.password_sign_in(fixture_db, "head", PASSWORD, source=ATTACKER, now=T0 + timedelta(minutes=2))
+    fail(fixture_db, "head", ATTACKER, T0 + timedelta(minutes=3))
+    with pytest.raises(signin.SignInRefused, match="Wait 2 seconds"):
+        signin.password_sign_in(fixture_db, "head", PASSWORD, source=ATTACKER, now=T0 + timedelta(minutes=3))
+    last = T0 + timedelta(minutes=4)
+    fail(fixture_db, "head", ATTACKER, last)
+    # Five failures: the longest wait, 15 minutes from the last, even with the right password.
+    with pytest.raises(signin.SignInRefused, match="Wait 15 minutes"):
         signin.password_sign_in(fixture_db, "head", PASSWORD, source=ATTACKER, now=last)
-    with pytest.raises(signin.SignInRefused, match="Wait 3 seconds"):
-        signin.password_sign_in(fixture_db, "head", PASSWORD, source=ATTACKER, now=last + timedelta(seconds=5))
+    with pytest.raises(signin.SignInRefused, match="Wait 10 minutes"):
+        signin.password_sign_in(fixture_db, "head", PASSWORD, source=ATTACKER, now=last + timedelta(minutes=5))
     # Refused attempts inside the wait are not counted: the wait does not grow by hammering.
-    assert fixture_db.cursor().execute("SELECT count(*) FROM signin_failures").fetchone()[0] == 6
+    assert fixture_db.cursor().execute("SELECT count(*) FROM signin_failures").fetchone()[0] == 5
     # The owner, from a machine that has not failed, signs straight in.
     assert signin.password_sign_in(fixture_db, "head", PASSWORD, source=OWNER, now=last).username == "head"
-    # After the wait the attacker's next guess is tried again (and fails, growing the wait to 16 s).
-    fail(fixture_db, "head", ATTACKER, last + timedelta(seconds=8))
-    with pytest.raises(signin.SignInRefused, match="Wait 16 seconds"):
-        signin.password_sign_in(fixture_db, "head", "guess", source=ATTACKER, now=last + timedelta(seconds=8))
+    # After the wait the attacker's next guess is tried (and fails: another 15 minutes).
+    fail(fixture_db, "head", ATTACKER, last + timedelta(minutes=15))
+    with pytest.raises(signin.SignInRefused, match="Wait 15 minutes"):
+        signin.password_sign_in(fixture_db, "head", "guess", source=ATTACKER, now=last + timedelta(minutes=15))
 
 
 def test_spraying_many_accounts_from_one_source_is_slowed(fixture_db, fast_verify):
     names = ["head", "senco", "teacher", "teacher2", "governor"]
     for i, name in enumerate(names):  # one guess per account, five accounts, a minute apart
         fail(fixture_db, name, ATTACKER, T0 + timedelta(minutes=i))
-    # Five failures from the source: 2**(5-3) = 4 s before any further guess at any account.
-    with pytest.raises(signin.SignInRefused, match="Wait 4 seconds"):
+    # Five failures from the source: the longest wait before any further guess at any account.
+    with pytest.raises(signin.SignInRefused, match="Wait 15 minutes"):
         signin.password_sign_in(fixture_db, "admin", "guess", source=ATTACKER, now=T0 + timedelta(minutes=4))
 
 
 def test_an_account_attacked_from_many_sources_slows_every_source_that_has_failed(fixture_db, fast_verify):
     for i in range(5):  # five sources, one failure each, all on the senco
         fail(fixture_db, "senco", f"192.0.2.{i}", T0 + timedelta(minutes=i))
-    # The senco's count is 5: a source that has failed waits 2**(5-3) = 4 s; a clean one does not.
-    with pytest.raises(signin.SignInRefused, match="Wait 4 seconds"):
+    # The senco's count is 5: a source that has failed waits the longest wait; a clean one does not.
+    with pytest.raises(signin.SignInRefused, match="Wait 15 minutes"):
         signin.password_sign_in(fixture_db, "senco", "guess", source="192.0.2.0", now=T0 + timedelta(minutes=4))
     assert signin.password_sign_in(fixture_db, "senco", PASSWORD, source=OWNER, now=T0 + timedelta(minutes=4))
 
