@@ -47,6 +47,8 @@ INT_SETTINGS: tuple[IntSetting, ...] = (
                "identified. 5 is usual; 10 is cautious."),
     IntSetting("idle_timeout_minutes", "Sign out after this many idle minutes", 5, 240,
                "A session with no activity for this long is signed out."),
+    IntSetting("session_max_hours", "Longest a sign-in lasts (hours)", 1, 24,
+               "However active, a session ends this long after signing in, and the person signs in again."),
     IntSetting("lockout_failures", "Failed sign-ins before the longest wait", 3, 20,
                "From this many recent failures (from one address, or on one account) each further attempt "
                "waits the longest wait. Nobody is locked out: the owner signing in from a machine that has "
