@@ -216,6 +216,7 @@ def password_sign_in(db: Database, username: str, password: str, *, source: str,
     from .auth import _DUMMY_HASH, _HASHER, GENERIC_FAILURE, viewer_for
 
     now = now or utcnow()
+    forget_old(db, now=now)
     username = (username or "").strip()
     rows = db.query_rows("user_by_username", username=username) if username else []
     user_id = rows[0][0] if rows else None

@@ -21,6 +21,7 @@ SESSION_VIEWER = "viewer"
 SESSION_LAST_ACTIVE = "last_active"
 SESSION_SSO_REFUSED = "sso_refused"  # ((issuer, subject), message, e-mail) of a refused school account
 SESSION_SSO_QUIET = "sso_quiet"  # the school account is not used again in this tab until asked
+SESSION_WATCH_SECONDS = 20  # how often an open page checks that its session is still alive
 SESSION_TOKEN_HASH = "session_token_hash"  # the hash of this browser's session token (never the token)
 _VIEWS_THIS_VISIT = "_views_this_visit"
 _PAGE_THIS_VISIT = "_page_this_visit"
@@ -262,7 +263,7 @@ def sign_out() -> None:
         st.logout()  # ends Streamlit's identity cookie and, where the provider offers it, its own session
 
 
-@st.fragment(run_every=30)
+@st.fragment(run_every=SESSION_WATCH_SECONDS)
 def _session_watch() -> None:
     """Clears the screen once the session has ended (idle, too old, revoked), without waiting for a click."""
     db = database()
