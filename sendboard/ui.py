@@ -173,6 +173,13 @@ def _sso_viewer(db: Database) -> Viewer | None:
     if refused and refused[0] == (claims.get("iss"), claims.get("sub")):  # said once, audited once
         st.session_state["sign_in_error"] = refused[1]
         return None
+    issued = claims.get("iat")
+    if isinstance(issued, (int, float)) and time.time() - issued > signin.max_age(db).total_seconds():
+        # Streamlit keeps the provider's identity for 30 days; a sendboard session is shorter
+        st.session_state["sign_in_error"] = ("Your sign-in with your school account is older than the longest a "
+                                             "session may last. Please sign in with your school account again.")
+        st.session_state[SESSION_SSO_QUIET] = True
+        return None
     try:
         policy = signin.sso_policy(db, st.secrets.get("sendboard_sso"))
         viewer = auth.sign_in_sso(db, claims, policy)
@@ -236,17 +243,12 @@ def sign_in_page() -> None:
     if _sso_configured():
         st.divider()
         if claims:  # signed in with the school account, but not (or no longer) into sendboard: a way out, not a loop
-            if st.session_state.get(SESSION_SSO_QUIET):
-                st.button("Sign in with your school account", on_click=_sso_again)
+            if st.session_state.get(SESSION_SSO_QUIET):  # a fresh round trip through the provider
+                st.button("Sign in with your school account", on_click=st.login)
             st.button("Sign out of your school account", on_click=st.logout)
         else:
             st.button("Sign in with your school account", on_click=st.login)
     st.caption("Pupil records here are special category data under UK GDPR. Every view and change is recorded.")
-
-
-def _sso_again() -> None:
-    st.session_state.pop(SESSION_SSO_QUIET, None)
-    st.session_state.pop(SESSION_SSO_REFUSED, None)
 
 
 def sign_out() -> None:

@@ -108,3 +108,13 @@ def test_an_unlinked_person_is_audited_once_not_on_every_rerun(fixture_path):
     assert open_database().cursor().execute(
         "SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed' AND object_id = 'stranger@oak.sch.uk'"
     ).fetchone()[0] == 1
+
+
+def test_a_school_sign_in_older_than_the_longest_session_must_be_made_again(fixture_path):
+    import time
+
+    at = sso_app("head@oak.sch.uk", iat=int(time.time()) - 13 * 3600)  # the default longest session: 12 hours
+    assert "viewer" not in at.session_state and "sign in with your school account again" in all_text(at)
+    assert any(b.label == "Sign in with your school account" for b in at.button)
+    fresh = sso_app("head@oak.sch.uk", iat=int(time.time()) - 60)
+    assert fresh.session_state["viewer"].username == "head"

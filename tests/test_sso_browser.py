@@ -107,6 +107,9 @@ def test_single_sign_on_through_a_real_provider(fixture_path, tmp_path, artifact
             senco.get_by_text("role was changed").wait_for(timeout=TIMEOUT)
             senco.screenshot(path=str(artifacts / "sso_role_changed.png"))
             senco.get_by_role("button", name="Sign in with your school account").click()
+            senco.locator('input[name="sub"]').first.wait_for(timeout=TIMEOUT)  # a fresh trip to the provider
+            senco.locator('input[name="sub"]').first.fill("senco-sub")
+            senco.get_by_role("button", name="Authorize").click()
             senco.get_by_text("Signed in as teacher").wait_for(timeout=TIMEOUT)
 
             # Sign-out ends the sendboard session and goes on to the provider's own sign-out; coming
