@@ -105,7 +105,10 @@ def _page(next_path: str, *, username: str = "", error: str = "", note: str = ""
 
 
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Served over HTTPS, directly or by a reverse proxy that says so. Trusting the proxy's header can only
+    ever add the Secure flag (a client faking it just loses its own cookie over plain HTTP)."""
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return request.url.scheme == "https" or forwarded == "https"
 
 
 def _clear_cookie(response: Response, request: Request) -> None:
@@ -138,7 +141,8 @@ def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin") or request.headers.get("referer")
     if not origin:
         return True  # browsers send Origin on every form POST; a missing one is not a browser
-    return urlsplit(origin).netloc == request.headers.get("host", request.url.netloc)
+    hosts = {request.headers.get("host", request.url.netloc), request.headers.get("x-forwarded-host", "")}
+    return urlsplit(origin).netloc in hosts - {""}
 
 
 async def sign_in_post(request: Request) -> Response:

@@ -44,6 +44,12 @@ def test_over_https_the_cookie_is_secure(client_for):
     assert "Secure" in response.headers["set-cookie"]
 
 
+def test_behind_a_reverse_proxy_serving_https_the_cookie_is_secure(client_for):
+    response = client_for().post("/signin", data={"username": "head", "password": PASSWORD, "next": "/"},
+                                 headers={"Origin": "http://testserver", "X-Forwarded-Proto": "https"})
+    assert "Secure" in response.headers["set-cookie"]
+
+
 def test_a_sign_in_posted_from_another_site_is_refused(client_for):
     response = post(client_for(), "https://evil.example", username="head", password=PASSWORD, next="/")
     assert response.status_code == 403 and "set-cookie" not in response.headers
