@@ -119,7 +119,7 @@ def check_session(db: Database, hashed: str, *, now: datetime | None = None, tou
     rows = _unversioned(db, "signin_session_with_account", token_hash=hashed)
     if not rows:
         return SessionState(None, ended=None)
-    user_id, method, _created, last_seen, expires_at, revoked_at, revoked_why, exists, disabled = rows[0]
+    user_id, method, _created, last_seen, expires_at, revoked_at, revoked_why, exists, disabled, username = rows[0]
     if revoked_at is not None:
         return SessionState(None, method, ended=ended_message(revoked_why))
     why = None
@@ -133,6 +133,7 @@ def check_session(db: Database, hashed: str, *, now: datetime | None = None, tou
         why = "idle"
     if why:
         end_session(db, hashed, why=why, now=now)
+        audit.record(db, username, "sign_out", object_type="user", object_id=username, detail={"reason": why})
         return SessionState(None, method, ended=ended_message(why))
     viewer = viewer_for(db, user_id)
     if viewer is None:  # disabled between the two reads

@@ -45,6 +45,8 @@ def test_a_session_ends_when_idle_at_its_maximum_age_and_when_signed_out(fixture
     assert signin.check_session(fixture_db, idle, now=T0 + timedelta(minutes=58)).viewer is not None
     ended = signin.check_session(fixture_db, idle, now=T0 + timedelta(minutes=89))
     assert ended.viewer is None and "idle" in ended.ended
+    assert fixture_db.cursor().execute("SELECT username, detail FROM audit_log WHERE action = 'sign_out'").fetchall() \
+        == [("head", '{"reason": "idle"}')]
 
     busy = signin.token_hash(signin.start_session(fixture_db, head, "password", now=T0))
     for minutes in range(20, 12 * 60, 20):  # active every 20 minutes, all day

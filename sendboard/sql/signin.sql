@@ -8,7 +8,7 @@ VALUES ($token_hash, $user_id, $method, $now, $now, $expires_at);
 -- name: signin_session_with_account
 -- A session and its account as they are now: the Viewer is rebuilt from this on every run.
 SELECT s.user_id, s.method, s.created_at, s.last_seen, s.expires_at, s.revoked_at, s.revoked_why,
-       u.user_id IS NOT NULL AS account_exists, coalesce(u.disabled, true) AS disabled
+       u.user_id IS NOT NULL AS account_exists, coalesce(u.disabled, true) AS disabled, u.username
 FROM signin_sessions s
 LEFT JOIN users u ON u.user_id = s.user_id
 WHERE s.token_hash = $token_hash;
