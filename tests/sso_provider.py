@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RUNNING = {}  # the process id of the app last started here (to read its memory)
 
 
 def free_port() -> int:
@@ -78,6 +79,7 @@ def running_app_with_secrets(db_path: Path, today: str, secrets_path: Path, port
          "--server.fileWatcherType", "none", "--secrets.files", str(secrets_path)],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    RUNNING["pid"] = proc.pid
     try:
         def healthy():
             if proc.poll() is not None:
