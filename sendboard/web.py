@@ -101,6 +101,11 @@ def _page(next_path: str, *, username: str = "", error: str = "", note: str = ""
 </main></body></html>"""
     response = HTMLResponse(body, status_code=status)
     response.headers["Cache-Control"] = "no-store"
+    # Nothing but this page's own style and a form posting back here; never inside another site's frame.
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
+                                                   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -87,3 +87,9 @@ def test_the_gate_sends_a_browser_without_a_session_to_the_form_and_lets_a_live_
     form = client.get("/signin?next=/overview")
     assert "You have signed out." in form.text
     assert f'{signin.COOKIE_NAME}=""' in form.headers["set-cookie"]  # the dead cookie is dropped
+
+
+def test_the_form_cannot_be_framed_or_load_anything_else(client_for):
+    headers = client_for().get("/signin").headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"] and headers["x-frame-options"] == "DENY"
+    assert "default-src 'none'" in headers["content-security-policy"] and headers["cache-control"] == "no-store"

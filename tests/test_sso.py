@@ -118,3 +118,14 @@ def test_a_school_sign_in_older_than_the_longest_session_must_be_made_again(fixt
     assert any(b.label == "Sign in with your school account" for b in at.button)
     fresh = sso_app("head@oak.sch.uk", iat=int(time.time()) - 60)
     assert fresh.session_state["viewer"].username == "head"
+
+
+def test_the_sso_extra_installs_what_streamlits_sign_in_route_imports():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    names = {r.split(">")[0].split("=")[0].strip().lower() for r in extras["sso"]}
+    assert "streamlit[auth]" in names or {"authlib", "httpx"} <= names
+    assert any(r.lower().startswith("streamlit[auth]") for r in extras["test"])  # CI runs the sign-in route
+    import authlib  # noqa: F401  (Streamlit's /auth/login needs both)
+    import httpx  # noqa: F401
