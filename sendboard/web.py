@@ -22,6 +22,7 @@ from .db import database_path, open_database
 
 SIGN_IN_PATH = "/signin"
 STREAMLIT_AUTH_COOKIE = "_streamlit_user"   # set by Streamlit's own single sign-on (st.login)
+NEXT_COOKIE = "sendboard_next"               # the page asked for, kept across a single sign-on round trip
 # Paths the gate never holds back: Streamlit's machinery, its single sign-on routes, and the form itself.
 _OPEN_PREFIXES = ("/_stcore", "/static", "/auth", "/oauth2callback", "/media", "/component", "/app/static",
                   SIGN_IN_PATH, "/favicon", "/manifest")
@@ -207,6 +208,18 @@ class SignInGate:
         request = Request(scope)
         path = request.url.path
         wants_page = "text/html" in request.headers.get("accept", "")
+        if wants_page and path == "/" and request.query_params.get("sso") == "start":
+            # Remember the page asked for across the trip to the identity provider (a path, nothing secret).
+            return await self.app(scope, receive, _with_cookie(send, NEXT_COOKIE, safe_next(request.query_params.get("next"))))
+        landing = safe_next(request.cookies.get(NEXT_COOKIE))
+        if wants_page and path == "/" and NEXT_COOKIE in request.cookies and STREAMLIT_AUTH_COOKIE in request.cookies:
+            # Back from the provider (Streamlit lands on "/"): go on to the page that was asked for.
+            response = RedirectResponse(landing, status_code=303)
+            response.delete_cookie(NEXT_COOKIE, path="/")
+            if landing != "/":
+                await response(scope, receive, send)
+                return
+            return await self.app(scope, receive, _with_cookie(send, NEXT_COOKIE, None))
         if (not wants_page or path.startswith(_OPEN_PREFIXES) or "." in path.rsplit("/", 1)[-1]
                 or request.query_params.get("sso") == "start" or not database_path().exists()):
             return await self.app(scope, receive, send)
@@ -218,3 +231,18 @@ class SignInGate:
         response = RedirectResponse(target, status_code=303)
         response.headers["Cache-Control"] = "no-store"
         await response(scope, receive, send)
+
+
+def _with_cookie(send, name: str, value: str | None):
+    """Wrap an ASGI `send` so the response sets (or, with None, deletes) one short-lived cookie."""
+    if value is None:
+        header = f"{name}=; Max-Age=0; Path=/; SameSite=Lax; HttpOnly"
+    else:
+        header = f"{name}={value}; Max-Age=600; Path=/; SameSite=Lax; HttpOnly"
+
+    async def wrapped(message):
+        if message["type"] == "http.response.start":
+            message = dict(message, headers=list(message.get("headers", [])) + [(b"set-cookie", header.encode("latin-1"))])
+        await send(message)
+
+    return wrapped

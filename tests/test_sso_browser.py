@@ -20,9 +20,9 @@ TIMEOUT = 45000
 DOMAIN = "oak.sch.uk"
 
 
-def sso_sign_in(page, url: str, subject: str) -> None:
+def sso_sign_in(page, url: str, subject: str, path: str = "") -> None:
     """From the sign-in form, through the provider's own page, back to sendboard."""
-    page.goto(url)
+    page.goto(url + path)
     page.wait_for_url("**/signin**")
     page.get_by_role("link", name="Sign in with your school account").click()
     page.locator('input[name="sub"]').first.wait_for(timeout=TIMEOUT)
@@ -55,13 +55,18 @@ def test_single_sign_on_through_a_real_provider(fixture_path, tmp_path, artifact
         secrets = write_secrets(tmp_path / "secrets.toml", app_url, idp, allowed_domain=DOMAIN)
         with running_app_with_secrets(fixture_path, TODAY.isoformat(), secrets, port,
                                       log=artifacts / "sso_browser_app.log") as url, browser() as b:
-            # A linked e-mail (letter case ignored) signs in with its account's role, and a reload keeps it.
+            # A linked e-mail (letter case ignored) signs in with its account's role, on the page that was
+            # asked for, and a reload keeps it.
             head = b.new_context(viewport={"width": 1300, "height": 800}).new_page()
-            sso_sign_in(head, url, "head-sub")
-            head.get_by_role("heading", name="Welcome, Head").wait_for(timeout=TIMEOUT)
+            sso_sign_in(head, url, "head-sub", "/overview")
+            head.wait_for_url(f"{url}/overview", timeout=TIMEOUT)
+            head.get_by_role("heading", name="Overview").wait_for(timeout=TIMEOUT)
+            head.get_by_text("Pupils on roll").wait_for(timeout=TIMEOUT)
             head.screenshot(path=str(artifacts / "sso_signed_in_head.png"))
             head.reload()
-            head.get_by_role("heading", name="Welcome, Head").wait_for(timeout=TIMEOUT)
+            head.get_by_role("heading", name="Overview").wait_for(timeout=TIMEOUT)
+            head.goto(url)
+            head.get_by_role("heading", name="Welcome, Head").wait_for(timeout=TIMEOUT)  # not sent to /overview again
 
             # Refusals: each with its own message, no pupil data, a way out rather than a loop.
             for subject, message in (("stranger-sub", "not linked to a sendboard account"),
