@@ -61,7 +61,7 @@ def test_single_sign_on_through_a_real_provider(fixture_path, tmp_path, artifact
             sso_sign_in(head, url, "head-sub", "/overview")
             head.wait_for_url(f"{url}/overview", timeout=TIMEOUT)
             head.get_by_role("heading", name="Overview").wait_for(timeout=TIMEOUT)
-            head.get_by_text("Pupils on roll").wait_for(timeout=TIMEOUT)
+            head.get_by_text("Pupils on roll", exact=True).wait_for(timeout=TIMEOUT)
             head.screenshot(path=str(artifacts / "sso_signed_in_head.png"))
             head.reload()
             head.get_by_role("heading", name="Overview").wait_for(timeout=TIMEOUT)
@@ -101,6 +101,9 @@ def test_single_sign_on_through_a_real_provider(fixture_path, tmp_path, artifact
             admin.keyboard.press("Enter")
             admin.wait_for_function("""() => (document.querySelector('input[aria-label="Account"]') || {}).value
                                            ?.startsWith('senco ')""", timeout=TIMEOUT)
+            # the chosen account's own fields are drawn (not the first account's, still on screen)
+            admin.wait_for_function("() => [...document.querySelectorAll('input')]"
+                                    ".some(i => i.value === 'senco@oak.sch.uk')", timeout=TIMEOUT)
             wait_idle(admin, TIMEOUT)
             form = admin.locator('[data-testid="stForm"]').filter(has_text="Save role")
             form.get_by_role("combobox").click()
