@@ -23,6 +23,7 @@ SESSION_SSO_REFUSED = "sso_refused"  # ((issuer, subject), message, e-mail) of a
 SESSION_SSO_QUIET = "sso_quiet"  # the school account is not used again in this tab until asked
 SESSION_WATCH_SECONDS = 20  # how often an open page checks that its session is still alive
 SESSION_TOKEN_HASH = "session_token_hash"  # the hash of this browser's session token (never the token)
+SESSION_DEAD_COOKIE = "dead_cookie_hash"  # a cookie whose session has ended: told once, then ignored
 _VIEWS_THIS_VISIT = "_views_this_visit"
 _PAGE_THIS_VISIT = "_page_this_visit"
 
@@ -132,19 +133,24 @@ def current_viewer(db: Database) -> Viewer | None:
     message. The session is found in this tab's state, else in the HttpOnly cookie the sign-in form
     set (a reload, a second tab, a bookmark), else made from a single sign-on identity."""
     hashed = st.session_state.get(SESSION_TOKEN_HASH)
-    if hashed is None:
+    from_cookie = hashed is None
+    if from_cookie:
         token = _session_cookie()
-        if token:
-            hashed = signin.token_hash(token)
+        hashed = signin.token_hash(token) if token else None
+        if hashed is not None and hashed == st.session_state.get(SESSION_DEAD_COOKIE):
+            hashed = None  # said once already that this cookie's session ended
     if hashed is not None:
         state = signin.check_session(db, hashed)
         if state.viewer is not None:
             _start_session(state.viewer, hashed)
             return state.viewer
-        if state.ended or SESSION_TOKEN_HASH in st.session_state:
+        if not from_cookie:
             _end_browser_session(state.ended or signin.ended_message(None))
             return None
-        # a cookie naming no session at all (e.g. from another copy of sendboard): ignore it
+        st.session_state[SESSION_DEAD_COOKIE] = hashed
+        if state.ended and _sso_claims() is None:  # with a school account signed in, try that instead
+            st.session_state["signed_out_reason"] = state.ended
+            return None
 
     viewer = st.session_state.get(SESSION_VIEWER)
     if viewer is not None:  # a session made inside the server process itself (tests, the bench)
