@@ -156,9 +156,14 @@ async def sign_in_post(request: Request) -> Response:
         return Response("This sign-in did not come from sendboard's own page.", status_code=403)
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
         return Response("Expected a sign-in form.", status_code=415)
-    raw = await request.body()
-    if len(raw) > MAX_FORM_BYTES:
+    declared = request.headers.get("content-length", "")
+    if not declared.isdigit() or int(declared) > MAX_FORM_BYTES:  # refuse before reading, not after
         return Response("That sign-in form is too large.", status_code=413)
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_FORM_BYTES:
+            return Response("That sign-in form is too large.", status_code=413)
     fields = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()}
     username = fields.get("username", "")[:100]
     password = fields.get("password", "")[:1024]

@@ -93,3 +93,10 @@ def test_the_form_cannot_be_framed_or_load_anything_else(client_for):
     headers = client_for().get("/signin").headers
     assert "frame-ancestors 'none'" in headers["content-security-policy"] and headers["x-frame-options"] == "DENY"
     assert "default-src 'none'" in headers["content-security-policy"] and headers["cache-control"] == "no-store"
+
+
+def test_an_oversized_form_is_refused_unread(client_for):
+    response = client_for().post("/signin", content=b"username=head&password=" + b"x" * 10000,
+                                 headers={"Origin": "http://testserver",
+                                          "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413 and "set-cookie" not in response.headers
