@@ -228,6 +228,16 @@ with sso_tab:
             st.form_submit_button("Unlink from school account", on_click=lambda: _unbind(st.session_state["sso_unbind_user"]),
                                   icon=":material/link_off:")
     policy = signin.sso_policy(db)
+    try:
+        from_secrets = dict(st.secrets.get("sendboard_sso") or {})
+    except Exception:  # no secrets file at all
+        from_secrets = {}
+    if from_secrets:
+        effective = signin.sso_policy(db, from_secrets)
+        st.info(f"secrets.toml sets the restriction in force: Google Workspace domain "
+                f"{admin.md_escape(effective.allowed_domain or 'any')}, Entra tenant "
+                f"{admin.md_escape(effective.allowed_tenant or 'any')}. The fields below apply only where it sets none.",
+                icon=":material/lock:")
     with st.form("sso_policy", border=True):
         st.markdown("**Accept school accounts only from**")
         left, right = st.columns(2)

@@ -350,3 +350,15 @@ def test_the_users_page_lists_bound_accounts_unbinds_and_refuses_a_bad_tenant(fi
     assert not db.cursor().execute("SELECT * FROM signin_identities").fetchall()
     assert db.cursor().execute("SELECT count(*) FROM audit_log WHERE action IN ('sso_unbound', 'setting_changed') "
                                "AND username = 'admin'").fetchone()[0] == 3
+
+
+def test_the_users_page_says_when_secrets_set_the_restriction(fixture_path, viewers):
+    at = app()
+    at.secrets["sendboard_sso"] = {"allowed_tenant": "11111111-2222-3333-4444-555555555555"}
+    at.session_state["viewer"] = viewers["admin"]
+    at.run()
+    at.switch_page("pages/users.py")
+    at.run()
+    shown = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "secrets.toml sets the restriction in force" in shown
+    assert "11111111-2222-3333-4444-555555555555" in shown and "domain any" in shown
