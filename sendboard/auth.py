@@ -1,12 +1,10 @@
-"""Accounts and sign-in: argon2id hashes, slow-down and lock-out, single sign-on mapping, demo accounts."""
+"""Accounts and sign-in: argon2id hashes, throttled sign-in and single sign-on (through sendboard.signin), demo accounts."""
 from __future__ import annotations
 
 import re
-import time
-from datetime import date, timedelta
+from datetime import date
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from . import audit, clock, signin
 from .access import ROLES, Viewer
