@@ -4,6 +4,7 @@ import streamlit as st
 from sendboard import audit, ui
 from sendboard.classroom import md_escape, pdf, profile
 from sendboard.classroom.profile import ALERT_ICONS
+from sendboard.records import views as records_views
 
 ctx = ui.page_context("class_profile")
 ui.page_header(ctx, caption="Strengths first. Only pupils on the SEND register or of concern have a card.")
@@ -113,3 +114,10 @@ if not mix.empty:
     if need_mix.open:
         with need_mix:
             ui.chart(ctx, profile.need_mix_chart(mix), mix[["area", "pupils"]], f"need_mix_{prof['group']['name']}")
+
+# Any teacher can raise a concern about a pupil they teach (records area); drawn only when opened.
+concern_box = st.expander("Raise a concern about a pupil in this class", key="class_profile_concern",
+                          on_change="rerun", icon=":material/report:")
+if concern_box.open:
+    with concern_box:
+        records_views.class_concerns(ctx, group_id)

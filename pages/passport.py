@@ -9,6 +9,8 @@ from sendboard.access import AccessDenied
 from sendboard.classroom import ClassroomError, RATING_LABELS, md_escape, passport, pdf, reviews, strategies
 from sendboard.classroom.profile import ALERT_ICONS, fmt_date
 from sendboard.db import ConflictError
+from sendboard.records import specialists as records_specialists
+from sendboard.records import views as records_views
 
 ctx = ui.page_context("passport")
 ui.page_header(ctx)
@@ -92,6 +94,9 @@ if editable:
     tabs.insert(1, "Edit passport")
 if viewer.role == "senco":
     tabs.insert(-1, "Plans (SENCO)")
+tabs.insert(-1, "Concerns")
+if viewer.role in records_specialists.SEE_ROLES:
+    tabs.insert(-1, "Outside services")
 tab = dict(zip(tabs, st.tabs(tabs)))
 
 # ---------------------------------------------------------------- the one-page view
@@ -274,6 +279,13 @@ if "Plans (SENCO)" in tab:
         if not closed.empty:
             st.subheader("Closed plans")
             st.dataframe(closed[["start_date", "review_due", "closed_on", "created_by", "assess_note"]], hide_index=True)
+
+# ---------------------------------------------------------------- concerns and outside services (records area)
+with tab["Concerns"]:
+    records_views.passport_concerns(ctx, pupil_id, pp["name"])
+if "Outside services" in tab:
+    with tab["Outside services"]:
+        records_views.passport_specialists(ctx, pupil_id)
 
 # ---------------------------------------------------------------- history
 with tab["History"]:

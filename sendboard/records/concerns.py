@@ -138,3 +138,8 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     frame["area_name"] = frame["area"].map(AREAS).fillna("Not sure")
     frame["status"] = frame["decision"].map(decision_label)
     return frame
+
+
+def group_pupils(db: Database, viewer: Viewer, group_id: int, as_at: date, today: date) -> pd.DataFrame:
+    """The pupils of a group the viewer may see, to choose whom a concern is about."""
+    return db.query("records_group_pupils", viewer_id=viewer.user_id, group_id=int(group_id), as_at=as_at, today=today)

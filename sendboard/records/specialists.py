@@ -182,3 +182,8 @@ def governors_waiting(db: Database, viewer: Viewer, school_id: int, as_at: date)
                               total_row="All services" if not table.empty else None,
                               total_row_col="service_name" if not table.empty else None,
                               decimals={"median_wait_days": 0})
+
+
+def pupil_choices(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+    viewer.require_role(EDIT_ROLES)
+    return db.query("records_pupil_choices", viewer_id=viewer.user_id, school_id=int(school_id), as_at=as_at, today=today)

@@ -191,3 +191,19 @@ FROM r
 WHERE referred_on > $as_at - INTERVAL 365 DAY OR (NOT seen AND NOT withdrawn)
 GROUP BY service
 ORDER BY service;
+
+-- name: records_group_pupils
+-- The pupils in a teaching group at a date whom the viewer may see (for raising a concern from the class profile).
+SELECT p.pupil_id, p.first_name || ' ' || p.last_name AS name
+FROM group_members gm JOIN pupils p ON p.pupil_id = gm.pupil_id
+WHERE gm.group_id = $group_id AND gm.start_date <= $as_at AND (gm.end_date IS NULL OR gm.end_date >= $as_at)
+  AND p.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
+ORDER BY p.last_name, p.first_name;
+
+-- name: records_pupil_choices
+-- Pupils on roll at a date the viewer may see, to choose whom a referral is for.
+SELECT r.pupil_id, p.last_name || ', ' || p.first_name || ' (Year ' || r.year_group || ')' AS label
+FROM roll_at($as_at) r JOIN pupils p ON p.pupil_id = r.pupil_id
+WHERE r.school_id = $school_id
+  AND r.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
+ORDER BY p.last_name, p.first_name;
