@@ -22,7 +22,7 @@ class RecordsError(ValueError):
 
 
 def as_date(value) -> date | None:
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
+    if value is None or value is pd.NaT or (not isinstance(value, date) and pd.isna(value)):
         return None
     return pd.Timestamp(value).date()
 
