@@ -43,6 +43,13 @@ cols.metric("EHC plans", summary["ehc_plans"])
 cols.metric("Of concern only", summary["of_concern_only"], help="Monitored by the SENCO but not on the register.")
 cols.metric("Reviews overdue", summary["reviews_overdue"])
 
+# Any teacher can raise a concern about a pupil they teach (records area); drawn only when opened.
+concern_box = st.popover("Raise a concern about a pupil", key="class_profile_concern", on_change="rerun",
+                         icon=":material/report:", width="stretch")
+if concern_box.open:
+    with concern_box:
+        records_views.class_concerns(ctx, group_id)
+
 mix = prof["need_mix"]
 mix_col, pdf_col = st.columns([2, 1], vertical_alignment="center")
 if not mix.empty:
@@ -114,10 +121,3 @@ if not mix.empty:
     if need_mix.open:
         with need_mix:
             ui.chart(ctx, profile.need_mix_chart(mix), mix[["area", "pupils"]], f"need_mix_{prof['group']['name']}")
-
-# Any teacher can raise a concern about a pupil they teach (records area); drawn only when opened.
-concern_box = st.expander("Raise a concern about a pupil in this class", key="class_profile_concern",
-                          on_change="rerun", icon=":material/report:")
-if concern_box.open:
-    with concern_box:
-        records_views.class_concerns(ctx, group_id)

@@ -39,6 +39,21 @@ def test_a_teacher_raises_a_concern_from_the_passport_and_a_refusal_keeps_the_te
     assert "Concern about Pupil01 Fixture01 sent to the SENCO." in text and "Awaiting the SENCO" in text
 
 
+def test_a_teacher_raises_a_concern_from_the_class_profile(fixture_db):
+    at = signed_in("teacher", page="pages/class_profile.py")
+    assert not at.exception and not at.text_area  # the form is drawn only when the popover is opened
+    at.session_state["class_profile_concern"] = True
+    at.run()
+    at.selectbox(key="class_concern_pupil").set_value(9)
+    at.run()
+    at.text_area(key="class_concern_9_noticed").input("Falls asleep in lessons")
+    _button(at, "Send to the SENCO").click()
+    at.run()
+    assert not at.exception and not _errors(at)
+    assert fixture_db.cursor().execute("SELECT pupil_id, raised_by FROM concerns").fetchall() == [(9, "teacher")]
+    assert "Falls asleep in lessons" in all_text(at)   # under "Concerns you raised"
+
+
 def test_the_senco_decides_from_the_queue_on_the_identification_page(fixture_db, viewers):
     from sendboard.records import concerns
 
