@@ -86,7 +86,7 @@ st.markdown(" · ".join(md_escape(m) for m in meta if m))
 for kind, text in pp["alerts"]:
     st.markdown(f"{ALERT_ICONS[kind]} **{md_escape(text)}**")
 if pp["concern_reasons"]:
-    st.caption(f"Concern noted by the SENCO: {pp['concern_reasons']}")
+    st.caption(f"Open concern: {md_escape(pp['concern_reasons'])} (see the Concerns tab)")
 
 tabs = ["Passport", "Targets and reviews", "History"]
 editable = passport.editable_fields(db, viewer)
