@@ -20,6 +20,7 @@ if frame.empty:
                    "or import pupils and SEN records on the Data import page.")
     st.stop()
 
+records_views.concern_notice(ctx)
 rates = data["rates"]
 st.subheader("Who is on the register, group by group?")
 st.caption("Each group's rate is set against the rest of the cohort. 'Times as likely' above 1 means the group is more "

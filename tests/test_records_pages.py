@@ -63,6 +63,7 @@ def test_the_senco_decides_from_the_queue_on_the_identification_page(fixture_db,
     assert not at.exception
     assert "Reads slowly aloud" in all_text(at)
     assert any(m.label == "Awaiting your decision" and m.value == "1" for m in at.metric)
+    assert any("1 concern raised by staff awaits a decision" in i.value for i in at.info)
     _button(at, "Save decision").click()
     at.run()
     assert any("Choose a decision" in e for e in _errors(at))

@@ -136,7 +136,9 @@ def queue(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame["area_name"] = frame["area"].map(AREAS).fillna("Not sure")
-    frame["status"] = frame["decision"].map(decision_label)
+    # concerns closed before decisions were recorded (older data) read "Closed", not "Awaiting"
+    frame["status"] = [("Closed" if pd.notna(c) else decision_label(d)) if not isinstance(d, str) else decision_label(d)
+                       for d, c in zip(frame["decision"], frame["closed_on"])]
     return frame
 
 

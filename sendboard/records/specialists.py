@@ -26,7 +26,7 @@ SERVICES = {
     "speech_language_therapy": "Speech and language therapy",
     "occupational_therapy": "Occupational therapy",
     "physiotherapy": "Physiotherapy",
-    "camhs": "CAMHS (children and young people's mental health services)",
+    "camhs": "CAMHS (mental health services)",
     "hearing_impairment": "Specialist teacher: hearing impairment",
     "vision_impairment": "Specialist teacher: vision impairment",
     "multi_sensory_impairment": "Specialist teacher: multi-sensory impairment",
@@ -163,7 +163,7 @@ def waiting_by_service(db: Database, viewer: Viewer, school_id: int, as_at: date
     viewer.require_role(SUMMARY_ROLES)
     frame = db.query("records_waiting_by_service", viewer_id=viewer.user_id, school_id=int(school_id), as_at=as_at)
     frame.insert(1, "service_name", frame["service"].map(SERVICES).fillna(frame["service"]))
-    return frame
+    return frame.sort_values("service_name", ignore_index=True)
 
 
 def governors_waiting(db: Database, viewer: Viewer, school_id: int, as_at: date) -> disclosure.Protected:

@@ -137,7 +137,7 @@ def class_concerns(ctx, group_id: int) -> None:
 def concern_queue(ctx) -> None:
     """The SENCO's queue (identification page): awaiting a decision first; decide each."""
     frame = ui.cached(concerns.queue, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
-    waiting = frame[frame["decision"].isna()]
+    waiting = frame[frame["awaiting"].astype(bool)] if not frame.empty else frame
     st.subheader("Concerns raised by staff")
     st.caption("Every concern raised on or before the date: awaiting a decision first (oldest first), then those being "
                "monitored or assessed, and those decided in the last 90 days. Monitor and assess keep a concern open; "
@@ -150,7 +150,7 @@ def concern_queue(ctx) -> None:
     m.metric("Awaiting your decision", f"{len(waiting)}")
     m.metric("Oldest waiting", f"{int(waiting['days_since_raised'].max())} days" if not waiting.empty else "None")
     m.metric("Open (monitor or assess)", f"{int((frame['decision'].isin(['monitor', 'assess']) & frame['closed_on'].isna()).sum())}")
-    shown = frame.assign(status=[(":material/pending: " if pd.isna(d) else "") + s for d, s in zip(frame["decision"], frame["status"])])
+    shown = frame.assign(status=[("⏳ " if a else "") + s for a, s in zip(frame["awaiting"], frame["status"])])
     ui.table(ctx, shown[["pupil", "year_group", "sen_group", "raised_on", "raised_by", "area_name", "reason", "evidence",
                          "status", "decided_on", "outcome"]], "concern_queue", column_config={
         "pupil": "Pupil", "year_group": "Year", "sen_group": "On the register",
@@ -310,17 +310,17 @@ def funding_section(ctx) -> None:
                f"academic year {year}/{str(year + 1)[2:]}: it takes 7/12 of financial year {funding.financial_year_label(year)} "
                f"(September to March) and 5/12 of {funding.financial_year_label(year + 1)} (April to August).")
     if not ay.empty:
-        view = ay.assign(line=ay["line"].map(funding.LINES).fillna(ay["line"]))
+        view = ay.assign(line=ay["line"].map(funding.LINES).fillna(ay["line"]), amount=ay["amount"].round(0))
         ui.table(ctx, view, f"funding_academic_{year}", column_config={
-            "line": "Funding line", "amount": st.column_config.NumberColumn(f"In {year}/{str(year + 1)[2:]} (£)", format="£%.0f"),
+            "line": "Funding line", "amount": st.column_config.NumberColumn(f"In {year}/{str(year + 1)[2:]} (£)", format="localized"),
             "pupils": "Pupils (top-up)"})
     if lines.empty:
         ui.empty_state("No funding lines recorded yet.")
     else:
         ui.audit_view(ctx, detail={"list": "funding lines", "pupils": lines["pupil_id"].dropna().astype(int).tolist()})
         ui.table(ctx, lines[["year", "line_name", "pupil", "amount", "note"]], "funding_lines", column_config={
-            "year": "Financial year", "line_name": "Line", "pupil": "Pupil (top-up)",
-            "amount": st.column_config.NumberColumn("Amount (£)", format="£%.0f"), "note": "Description"})
+            "year": "Year", "line_name": "Line", "pupil": "Pupil (top-up)",
+            "amount": st.column_config.NumberColumn("Amount (£)", format="localized"), "note": "Description"})
     if ctx.viewer.role not in funding.EDIT_ROLES:
         return
     form = "funding_add"
@@ -360,3 +360,14 @@ def funding_section(ctx) -> None:
             if st.button("Remove this line", key="funding_remove"):
                 _attempt("funding_add", lambda: funding.remove_line(ctx.db, ctx.viewer, ctx.school_id, chosen),
                          done="Funding line removed (the audit log keeps what it was).")
+
+
+def concern_notice(ctx) -> None:
+    """At the top of Identification, for the SENCO and head: how many concerns await a decision."""
+    if ctx.viewer.role not in concerns.DECIDE_ROLES:
+        return
+    frame = ui.cached(concerns.queue, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    waiting = int(frame["awaiting"].sum()) if not frame.empty else 0
+    if waiting:
+        st.info(f"{waiting} concern{'s' if waiting != 1 else ''} raised by staff await{'s' if waiting == 1 else ''} "
+                "a decision: see **Concerns raised by staff** below.", icon=":material/inbox:")

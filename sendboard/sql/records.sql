@@ -32,22 +32,23 @@ WHERE c.raised_by = $username AND p.school_id = $school_id
 ORDER BY c.raised_on DESC, c.concern_id DESC;
 
 -- name: records_concern_queue
--- The SENCO's queue: every concern at the school raised on or before $as_at that is awaiting a decision,
--- still open (monitor, assess), or decided in the 90 days before $as_at; with the pupil's year and
--- SEN status at $as_at.
+-- The SENCO's queue: concerns at the school raised on or before $as_at that are open then (awaiting a
+-- decision, or being monitored or assessed) about pupils on roll, and those decided or closed in the 90
+-- days before $as_at; with the pupil's year and SEN status at $as_at. Awaiting first, oldest first.
 SELECT c.concern_id, c.pupil_id, p.first_name || ' ' || p.last_name AS pupil, r.year_group,
        sen_group(coalesce(st.code, 'N')) AS sen_group, c.raised_on, c.raised_by, c.area, c.reason, c.evidence,
        c.decision, c.decided_on, c.decided_by, c.outcome, c.closed_on,
+       c.decision IS NULL AND (c.closed_on IS NULL OR c.closed_on > $as_at) AS awaiting,
        CAST(date_diff('day', c.raised_on, $as_at) AS INTEGER) AS days_since_raised
 FROM concerns c
 JOIN pupils p ON p.pupil_id = c.pupil_id
 LEFT JOIN roll_at($as_at) r ON r.pupil_id = c.pupil_id
 LEFT JOIN sen_status_at($as_at) st ON st.pupil_id = c.pupil_id
 WHERE p.school_id = $school_id AND c.raised_on <= $as_at
-  AND (c.decision IS NULL OR c.closed_on IS NULL OR c.closed_on > $as_at
-       OR c.decided_on >= $as_at - INTERVAL 90 DAY)
+  AND ((r.pupil_id IS NOT NULL AND (c.closed_on IS NULL OR c.closed_on > $as_at))
+       OR coalesce(c.decided_on, c.closed_on) BETWEEN $as_at - INTERVAL 90 DAY AND $as_at)
   AND c.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
-ORDER BY (c.decision IS NULL) DESC, c.raised_on, c.concern_id;
+ORDER BY awaiting DESC, c.raised_on, c.concern_id;
 
 -- name: records_concern_row
 SELECT c.concern_id, c.pupil_id, c.raised_on, c.decision, c.decided_on, c.decided_by, c.outcome, c.closed_on
