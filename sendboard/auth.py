@@ -155,6 +155,9 @@ def add_user(db: Database, actor: Viewer | str, *, username: str, display_name: 
         password_hash = hash_password(password)
     if db.query_rows("user_by_username", username=username):
         raise AccountError(f"The username {username!r} is already taken.")
+    if staff_id is None and email and school_ids:  # link to the staff record with the same school e-mail
+        found = db.query_rows("setup_staff_by_email", email=email.strip(), school_ids=[int(s) for s in school_ids])
+        staff_id = int(found[0][0]) if len(found) == 1 else None
 
     def work(w):
         user_id = w.run("insert_user", username=username, display_name=display_name.strip() or username,
@@ -162,7 +165,7 @@ def add_user(db: Database, actor: Viewer | str, *, username: str, display_name: 
         for school_id in school_ids:
             w.run("insert_user_school", user_id=user_id, school_id=int(school_id))
         audit.record_change(w, actor, "user_added", object_type="user", object_id=username,
-                            new_value={"role": role, "schools": list(school_ids), "email": email})
+                            new_value={"role": role, "schools": list(school_ids), "email": email, "staff_id": staff_id})
         return user_id
 
     return db.write(work)

@@ -122,8 +122,8 @@ def add_schools(db: Database, actor, schools: list[NewSchool]) -> list[int]:
         ids = []
         for s in schools:
             school_id = int(w.run("setup_insert_school", urn=s.urn, school_name=s.name.strip(), phase=s.phase,
-                                  local_authority=_la_name(s), trust=(s.trust or "").strip() or None,
-                                  la_code=s.la_code)[0][0])
+                                  local_authority=_la_name(s), trust=(s.trust or "").strip() or None)[0][0])
+            w.run("setup_insert_la_code", school_id=school_id, la_code=s.la_code)
             audit.record_change(w, actor, "school_added", object_type="school", object_id=s.urn,
                                 new_value={"name": s.name.strip(), "phase": s.phase, "la_code": s.la_code,
                                            "trust": s.trust})
@@ -314,3 +314,14 @@ def database_missing_message(path: Path) -> str:
 def require_existing(path: Path) -> None:
     if not Path(path).exists():
         raise DatabaseError(database_missing_message(Path(path)))
+
+
+def builds_demo_when_missing() -> bool:
+    """Only the README's first command (no SENDBOARD_DB, the default file) may build the demo by itself."""
+    return not os.environ.get("SENDBOARD_DB") and database_path_is_default()
+
+
+def database_path_is_default() -> bool:
+    from .db import DEFAULT_DB, database_path
+
+    return database_path().resolve() == DEFAULT_DB.resolve()

@@ -12,15 +12,19 @@ SELECT count(*) > 0 FROM imports;
 SELECT name FROM schools ORDER BY school_id;
 
 -- name: setup_school_by_urn
-SELECT school_id, urn, name, phase, local_authority, trust, la_code FROM schools WHERE urn = $urn;
+SELECT s.school_id, s.urn, s.name, s.phase, s.local_authority, s.trust, c.la_code
+FROM schools s LEFT JOIN school_la_codes c USING (school_id) WHERE s.urn = $urn;
 
 -- name: setup_school_count
 SELECT count(*) FROM schools;
 
 -- name: setup_insert_school
-INSERT INTO schools (school_id, urn, name, phase, local_authority, trust, la_code)
-SELECT coalesce(max(school_id), 0) + 1, $urn, $school_name, $phase, $local_authority, $trust, $la_code FROM schools
+INSERT INTO schools (school_id, urn, name, phase, local_authority, trust)
+SELECT coalesce(max(school_id), 0) + 1, $urn, $school_name, $phase, $local_authority, $trust FROM schools
 RETURNING school_id;
+
+-- name: setup_insert_la_code
+INSERT INTO school_la_codes (school_id, la_code) VALUES ($school_id, $la_code);
 
 -- name: setup_academic_years_held
 SELECT academic_year FROM academic_years ORDER BY academic_year;
@@ -38,3 +42,11 @@ INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPD
 
 -- name: setup_user_count
 SELECT count(*) FROM users;
+
+-- name: setup_staff_by_email
+-- The current staff record with this e-mail in one of the account's schools: a teacher's account
+-- added with the e-mail the MIS staff export gives is linked to the groups that teacher teaches.
+SELECT staff_id FROM staff
+WHERE email IS NOT NULL AND lower(email) = lower($email) AND list_contains($school_ids, school_id)
+  AND end_date IS NULL
+ORDER BY staff_id;
