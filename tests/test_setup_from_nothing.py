@@ -310,3 +310,123 @@ def test_a_school_from_an_empty_file_with_the_documented_commands_and_template_f
     for (username, page_key), text in texts.items():
         if username == "governor1":
             assert not [p for p in PUPILS if p.upn in text or p.name in text], page_key
+
+
+# =====================================================================================================
+# THE SAME SCHOOL THROUGH THE FORMS. What the MIS owns (staff, pupils, groups, the SEN register) has no
+# form in sendboard by design: it comes from the MIS files. Everything a person enters is entered here
+# through the page a person would use, as the role that would use it.
+# A new form = one more FormStep in FORM_STEPS (what to fill in, and what the pages then show).
+# =====================================================================================================
+
+MIS_OWNED = ("staff", "pupils", "groups", "sen")
+TARGET = "Reads a short paragraph aloud with no more than two errors"
+REVIEW_NOTE = "Read the paragraph on the bus timetable with one error"
+COURSE = "Dyslexia-friendly classrooms"
+FORM_INTERVENTION = "Lego-based therapy"
+
+
+def widget(at, kind: str, label: str):
+    found = [w for w in getattr(at, kind) if w.label == label]
+    assert found, f"no {kind} labelled {label!r} on the page"
+    return found[0]
+
+
+def submit(at, label: str):
+    widget(at, "button", label).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def pupil_id_of(db_path: Path, pupil: Pupil) -> int:
+    return int(dbmod.open_database(db_path).cursor().execute(
+        "SELECT pupil_id FROM pupils WHERE upn = $u", {"u": pupil.upn}).fetchone()[0])
+
+
+def add_accounts_on_users_page(db_path: Path) -> None:
+    at = open_page(db_path, "admin", "users")
+    for username, role, email in ACCOUNTS:
+        at.selectbox(key="add_role").set_value(role).run()
+        widget(at, "text_input", "New username").input(username)
+        widget(at, "text_input", "Full name").input(username.title())
+        if email:
+            widget(at, "text_input", "E-mail (for single sign-on)").input(email)
+        widget(at, "text_input", "Initial password").input(PASSWORD)
+        widget(at, "text_input", "Initial password again").input(PASSWORD)
+        submit(at, "Add account")
+        assert f"Added the account {username}" in at.success[0].value
+
+
+def add_intervention_and_pupil_on_provision_map(db_path: Path) -> None:
+    at = open_page(db_path, "srao", "provision_map")
+    widget(at, "text_input", "Name").input(FORM_INTERVENTION)
+    widget(at, "multiselect", "Broad areas of need").set_value(["CI"])
+    widget(at, "text_input", "Measure (entry and exit)").input("Social communication checklist")
+    widget(at, "text_input", "Scale").input("points")
+    submit(at, "Save intervention")
+    at = open_page(db_path, "srao", "provision_map")
+    widget(at, "selectbox", "Pupil").set_value(pupil_id_of(db_path, PUPILS[16]))
+    submit(at, "Add to the intervention")
+
+
+def open_plan_on_passport(db_path: Path) -> None:
+    at = open_page(db_path, "srao", "passport", (("passport_pupil_upn", PUPILS[0].upn),))
+    widget(at, "text_area", "Assessment note (what we found)").input("Decoding well below peers; phonics gaps")
+    widget(at, "text_area", "Targets, one per line").input(TARGET)
+    submit(at, "Open plan")
+
+
+def review_target_on_passport(db_path: Path) -> None:
+    at = open_page(db_path, "tokafor", "passport", (("passport_pupil_upn", PUPILS[0].upn),))
+    widget(at, "radio", "Progress").set_value("achieved")
+    widget(at, "text_area", "Note (what you saw, the evidence)").input(REVIEW_NOTE)
+    submit(at, "Save review")
+
+
+def add_training_on_expertise(db_path: Path) -> None:
+    at = open_page(db_path, "srao", "expertise")
+    staff = widget(at, "selectbox", "Staff member")
+    staff.set_value(next(o for o in staff.options_values() if True) if hasattr(staff, "options_values") else staff.value)
+    widget(at, "text_input", "Course").input(COURSE)
+    submit(at, "Add course")
+
+
+@dataclass
+class FormStep:
+    name: str
+    fill: object                     # fill(db_path): drives the page's form(s) with AppTest
+    shows: list[Shows] = field(default_factory=list)
+
+
+FORM_STEPS: list[FormStep] = [
+    FormStep("accounts on the Users page", add_accounts_on_users_page,
+             [Shows("admin", "users", "tokafor"), Shows("admin", "users", "governor1")]),
+    FormStep("an intervention and a pupil in it on the provision map", add_intervention_and_pupil_on_provision_map,
+             [Shows("srao", "provision_map", FORM_INTERVENTION), Shows("hashworth", "provision_map", PUPILS[16].last)]),
+    FormStep("a support plan with a target on the passport", open_plan_on_passport,
+             [Shows("tokafor", "class_profile", TARGET),
+              Shows("srao", "passport", TARGET, (("passport_pupil_upn", PUPILS[0].upn),))]),
+    FormStep("a teacher's review of the target on the passport", review_target_on_passport,
+             [Shows("srao", "passport", REVIEW_NOTE, (("passport_pupil_upn", PUPILS[0].upn),))]),
+    FormStep("a training course on Staff expertise", add_training_on_expertise,
+             [Shows("hashworth", "expertise", COURSE)]),
+    # ---- new forms go here (one FormStep each) -----------------------------------------------------
+]
+
+
+def test_the_same_school_through_the_forms(new_school, tmp_path, monkeypatch):
+    db_path = new_school
+    init_school(db_path, monkeypatch)
+    mis_files = [write_record_file(tmp_path, r) for r in RECORDS if r.template in MIS_OWNED]
+    assert sendboard("import", "--db", db_path, "--user", "office", *mis_files) == 0
+    # the administrator signs in with the password chosen at init: a new database has no other way in
+    from sendboard import auth
+
+    assert auth.sign_in(dbmod.open_database(db_path), "office", PASSWORD, sleep=lambda s: None).role == "admin"
+    for step in FORM_STEPS:
+        step.fill(db_path)
+    assert_no_demo(db_path)
+
+    texts = every_page_renders_for_every_role(db_path)
+    assert_pages_show(db_path, [s for step in FORM_STEPS for s in step.shows], texts)
