@@ -325,3 +325,24 @@ def database_path_is_default() -> bool:
     from .db import DEFAULT_DB, database_path
 
     return database_path().resolve() == DEFAULT_DB.resolve()
+
+
+def show_missing_database(path: Path) -> None:
+    """The app's whole screen when SENDBOARD_DB names no file: what happened and the two commands, with no
+    page list beside it (a hidden navigation stops Streamlit listing the pages folder). Stops the run."""
+    import streamlit as st
+
+    def no_database():
+        st.title("sendboard")
+        st.error("**sendboard has no database to open.** Nothing was created.", icon=":material/database_off:")
+        st.markdown("The file it was given (`SENDBOARD_DB`) does not exist:")
+        st.code(str(path), language=None)
+        st.markdown("**To start a school's database**, on the server (you are asked for the administrator's password):")
+        st.code(f"sendboard init --db {path} --urn URN --name NAME --phase PHASE --la LA_CODE --admin USERNAME",
+                language="bash", wrap_lines=True)
+        st.markdown("**For a demonstration** with made-up pupils and published passwords:")
+        st.code(f"sendboard demo --db {path}", language="bash", wrap_lines=True)
+        st.caption("If the file should exist, check SENDBOARD_DB for a typing mistake, then restart sendboard.")
+
+    st.navigation([st.Page(no_database, title="sendboard", default=True)], position="hidden").run()
+    st.stop()

@@ -41,8 +41,9 @@ def database() -> Database:
             from .schools import builds_demo_when_missing, database_missing_message
 
             if not builds_demo_when_missing():  # a mistyped SENDBOARD_DB must never come up as a demo
-                st.error(f"**sendboard has no database to open.** {database_missing_message(path)}")
-                st.stop()
+                from .schools import show_missing_database
+
+                show_missing_database(path)  # stops the run
             from .demo import build_demo
 
             with st.spinner("First run: building the demo school. This takes a few seconds…"):

@@ -213,8 +213,8 @@ def test_the_app_pointed_at_a_missing_file_says_how_to_make_it_and_builds_nothin
     at = app()
     at.run()
     assert not at.exception
-    text = all_text(at)
-    assert "no database to open" in text and "sendboard init" in text and "sendboard demo" in text
+    text = all_text(at) + "\n".join(c.value for c in at.code)
+    assert "no database to open" in text and "sendboard init" in text and "sendboard demo" in text and str(typo) in text
     assert not typo.exists() and not at.text_input  # no sign-in form either
 
 
