@@ -96,6 +96,15 @@ def ensure_calendar(w, today: date) -> list[int]:
     return added
 
 
+def extend_calendar(w) -> list[int]:
+    """Inside a write: on a database made by `sendboard init`, add the academic years now due (a school
+    keeps importing year after year). Other databases (the demo, test fixtures) keep the calendar they
+    were built with."""
+    if not w.run("setup_made_by_init")[0][0]:
+        return []
+    return ensure_calendar(w, clock.today())
+
+
 # --------------------------------------------------------------------------- schools
 
 

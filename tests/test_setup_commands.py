@@ -57,6 +57,15 @@ def test_init_makes_one_school_its_calendar_and_one_administrator_and_nothing_el
     assert auth.sign_in(made(new_db), "office", GOOD, sleep=lambda s: None).role == "admin"
 
 
+def test_an_import_a_year_later_adds_the_new_academic_year(initialised, tmp_path, monkeypatch):
+    monkeypatch.setenv("SENDBOARD_TODAY", "2027-09-10")  # 2027/28 has begun: 2028/29 is now the year ahead
+    staff = tmp_path / "staff.csv"
+    staff.write_text("Forename,Surname,Email,Role,Start Date\nTom,Okafor,t.okafor@northgate.sch.uk,teacher,01/09/2020\n")
+    assert run(monkeypatch, "import", staff, "--db", initialised) == 0
+    years = [r[0] for r in made(initialised).cursor().execute("SELECT academic_year FROM academic_years ORDER BY 1").fetchall()]
+    assert years == [2023, 2024, 2025, 2026, 2027, 2028]
+
+
 def test_census_days_are_the_dfe_school_census_thursdays():
     autumn, spring, summer = academic_year_terms(2026)
     # first Thursday of October 2026, third Thursday of January 2027, third Thursday of May 2027

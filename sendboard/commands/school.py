@@ -12,15 +12,6 @@ from .init import add_school_fields
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=None, help="database file (default: SENDBOARD_DB)")
     sub = parser.add_subparsers(dest="action", required=True)
-    # --db may also come after the action ("sendboard user add x --db FILE"); SUPPRESS keeps the one given first
-    sub_parser = sub.add_parser
-
-    def add_parser(*a, **k):
-        made = sub_parser(*a, **k)
-        made.add_argument("--db", default=argparse.SUPPRESS, help="database file (default: SENDBOARD_DB)")
-        return made
-
-    sub.add_parser = add_parser
     add = sub.add_parser("add", help="add one school")
     add_school_fields(add)
     add.add_argument("--trust", default=None, help="the trust the school belongs to")
@@ -28,6 +19,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     imp.add_argument("file", type=Path)
     imp.add_argument("--trust", default=None, help="the trust for every school in the file (default: its 'Trusts (name)' column)")
     sub.add_parser("list", help="list the schools")
+    _db_after_action(sub)
+
+
+def _db_after_action(sub) -> None:
+    """--db may also come after the action ("sendboard user add x --db FILE"): each action's parser takes it
+    too, with no default of its own, so a --db given before the action is kept."""
+    for action in sub.choices.values():
+        action.add_argument("--db", default=argparse.SUPPRESS, help="database file (default: SENDBOARD_DB)")
 
 
 def run(args: argparse.Namespace) -> int:

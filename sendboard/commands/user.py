@@ -12,15 +12,6 @@ from .passwords import PasswordInputError, add_password_stdin, read_new_password
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=None, help="database file (default: SENDBOARD_DB)")
     sub = parser.add_subparsers(dest="action", required=True)
-    # --db may also come after the action ("sendboard user add x --db FILE"); SUPPRESS keeps the one given first
-    sub_parser = sub.add_parser
-
-    def add_parser(*a, **k):
-        made = sub_parser(*a, **k)
-        made.add_argument("--db", default=argparse.SUPPRESS, help="database file (default: SENDBOARD_DB)")
-        return made
-
-    sub.add_parser = add_parser
     add = sub.add_parser("add", help="add an account")
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=ROLES)
@@ -41,6 +32,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     disable.add_argument("username")
     enable = sub.add_parser("enable", help="let a disabled account sign in again")
     enable.add_argument("username")
+    _db_after_action(sub)
+
+
+def _db_after_action(sub) -> None:
+    """--db may also come after the action ("sendboard user add x --db FILE"): each action's parser takes it
+    too, with no default of its own, so a --db given before the action is kept."""
+    for action in sub.choices.values():
+        action.add_argument("--db", default=argparse.SUPPRESS, help="database file (default: SENDBOARD_DB)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -50,3 +50,6 @@ SELECT staff_id FROM staff
 WHERE email IS NOT NULL AND lower(email) = lower($email) AND list_contains($school_ids, school_id)
   AND end_date IS NULL
 ORDER BY staff_id;
+
+-- name: setup_made_by_init
+SELECT count(*) > 0 FROM settings WHERE key = 'created_by' AND value = 'sendboard init';
