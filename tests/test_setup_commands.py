@@ -249,6 +249,9 @@ def test_the_demo_password_works_only_on_a_demo_with_no_imported_data(fixture_db
     with pytest.raises(auth.AccountError, match="demo's published password"):
         auth.add_user(fixture_db, "admin", username="newone", display_name="New", role="teacher",
                       password=passwords.DEMO_PASSWORD, school_ids=[1])
+    import_id = fixture_db.cursor().execute("SELECT max(import_id) FROM imports").fetchone()[0]
+    fixture_db.write(lambda w: w.run("import_mark_undone", import_id=import_id, username="senco"))
+    assert auth.sign_in(fixture_db, "teacher", passwords.DEMO_PASSWORD, sleep=lambda s: None)  # undone: a demo again
     refused = fixture_db.cursor().execute(
         "SELECT count(*) FROM audit_log WHERE action = 'sign_in_refused' AND object_id = 'teacher'").fetchone()[0]
     assert refused == 2
@@ -273,3 +276,21 @@ def test_a_demo_database_says_so_on_its_home_page(fixture_path):
     at = signed_in("head")
     text = all_text(at)
     assert "This is a demonstration" in text and "sendboard-demo" in text and "sendboard init" in text
+
+
+def test_commands_that_write_refuse_politely_while_the_app_holds_the_database(initialised, monkeypatch, capsys):
+    import subprocess
+
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(30)", str(initialised)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert run(monkeypatch, "school", "add", "--db", initialised, "--urn", "146900", "--name", "Hill Top Academy",
+                   "--phase", "primary", "--la", "383") == 2
+        assert "open in another sendboard process" in capsys.readouterr().err
+        assert run(monkeypatch, "user", "add", "x1", "--db", initialised, "--role", "teacher", "--school", "146802",
+                   "--password-stdin", stdin=GOOD + "\n") == 2
+        assert "open in another sendboard process" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()

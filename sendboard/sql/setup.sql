@@ -5,8 +5,8 @@
 SELECT count(*) > 0 FROM settings WHERE key = 'demo_as_of';
 
 -- name: setup_has_imports
--- Any import, even one undone: a school's own data has been in this file.
-SELECT count(*) > 0 FROM imports;
+-- An import not undone: the file holds data someone brought in (a school's own, as far as we can tell).
+SELECT count(*) > 0 FROM imports WHERE undone_at IS NULL;
 
 -- name: setup_school_names
 SELECT name FROM schools ORDER BY school_id;
