@@ -38,11 +38,9 @@ def database() -> Database:
     path = database_path()
     try:
         if not path.exists():
-            from .schools import builds_demo_when_missing, database_missing_message
+            from .schools import builds_demo_when_missing, show_missing_database
 
             if not builds_demo_when_missing():  # a mistyped SENDBOARD_DB must never come up as a demo
-                from .schools import show_missing_database
-
                 show_missing_database(path)  # stops the run
             from .demo import build_demo
 
