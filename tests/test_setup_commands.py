@@ -294,3 +294,16 @@ def test_commands_that_write_refuse_politely_while_the_app_holds_the_database(in
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("password,rule", [
+    ("password1234", "common passwords"), ("qwertyuiop123", "common passwords"),
+    ("office-manager", "username"), ("northgate rules ok", "school's name"), ("river otter lantern", None),
+])
+def test_the_worked_example_in_docs_methods(password, rule):
+    """docs/methods.md, Password rules: the user `office` at Northgate High School."""
+    if rule is None:
+        passwords.check(password, username="office", school_names=["Northgate High School"])
+    else:
+        with pytest.raises(passwords.PasswordRefused, match=rule):
+            passwords.check(password, username="office", school_names=["Northgate High School"])
