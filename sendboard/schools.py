@@ -179,25 +179,21 @@ def init_database(path: Path | str, *, school: NewSchool, admin_username: str, a
         passwords.check(admin_password, username=admin_username, school_names=[school.name])
     except passwords.PasswordRefused as exc:
         raise SetupError(f"{exc} Nothing was created.") from None
-    made = False
     try:
-        made = True
         db = open_database(path)
         try:
             os.chmod(path, 0o600)  # pupil data: readable by the account that runs sendboard only
         except OSError:
             pass
-        db.write(lambda w: (w.run("setup_set_setting", key="created_by", value="sendboard init"),
-                            w.run("setup_set_setting", key="school_phase", value=school.phase)))
-        add_schools(db, "init", [school])
+        db.write(lambda w: w.run("setup_set_setting", key="created_by", value="sendboard init"))
+        add_schools(db, "cli", [school])
         school_id = school_id_for(db, school.urn)
-        user_id = auth.add_user(db, "init", username=admin_username, display_name=admin_name or admin_username,
+        user_id = auth.add_user(db, "cli", username=admin_username, display_name=admin_name or admin_username,
                                 role="admin", password=admin_password, school_ids=[school_id])
         db.cursor().execute("CHECKPOINT")
         return user_id
-    except BaseException:
-        if made:
-            _remove_half_made(path)
+    except BaseException:  # all or nothing: no half-made database is left to be mistaken for a school's
+        _remove_half_made(path)
         raise
 
 
