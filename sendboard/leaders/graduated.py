@@ -31,9 +31,12 @@ def _name(frame: pd.DataFrame) -> pd.Series:
 
 def current_plans(plans: pd.DataFrame, as_at: date) -> pd.DataFrame:
     """Plans open at a date: started on or before it and not closed by then."""
-    start = pd.to_datetime(plans["start_date"]).dt.date
-    closed = pd.to_datetime(plans["closed_on"]).dt.date
-    return plans[(start <= as_at) & (closed.isna() | (closed > as_at))]
+    # Compared as timestamps: when no plan is closed, closed_on is all NaT and .dt.date keeps it datetime64,
+    # which cannot be compared with a date (a new school's first plans crashed the page).
+    start = pd.to_datetime(plans["start_date"])
+    closed = pd.to_datetime(plans["closed_on"])
+    at = pd.Timestamp(as_at)
+    return plans[(start <= at) & (closed.isna() | (closed > at))]
 
 
 def plan_coverage(frame: pd.DataFrame, plans: pd.DataFrame, as_at: date) -> dict:
