@@ -251,3 +251,9 @@ SELECT CAST(count(*) AS INTEGER) AS plans,
        CAST(count(*) FILTER (WHERE pl.hours_per_week IS NOT NULL) AS INTEGER) AS with_hours,
        CAST(count(*) FILTER (WHERE pl.hours_per_week - coalesce(g.hours, 0) > 0.01) AS INTEGER) AS short
 FROM plans pl LEFT JOIN got g ON g.pupil_id = pl.pupil_id;
+
+-- name: ehc_import_plans
+-- EHC plans held for the school's pupils, for checking that an imported annual review has a plan.
+SELECT p.upn, e.issued_on, e.ceased_on
+FROM ehc_plans e JOIN pupils p ON p.pupil_id = e.pupil_id
+WHERE p.school_id = $school_id;

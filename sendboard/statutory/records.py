@@ -440,7 +440,7 @@ def record_careers_guidance(db: Database, viewer: Viewer, pupil_id: int, *, scho
 
 def pfa_pupils(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
     """Every pupil with SEND in Year 9 or above: the latest outcome in each area (blank = none), what is
-    missing, their age, and whether independent careers guidance has been recorded once they were 13."""
+    missing, their age, and whether independent careers guidance has been recorded (flagged from age 13)."""
     viewer.require_pupils()
     frame = db.query("ehc_pfa_pupils", viewer_id=viewer.user_id, today=today, school_id=int(school_id), as_at=as_at)
     if frame.empty:
@@ -448,14 +448,13 @@ def pfa_pupils(db: Database, viewer: Viewer, school_id: int, as_at: date, today:
     frame["age"] = [deadlines.age_on(as_date(d), as_at) for d in frame["date_of_birth"]]
     frame["missing"] = [", ".join(label for area, label in PFA_AREAS.items() if pd.isna(r[area]) or not r[area]) or "None"
                         for r in frame.to_dict("records")]
-    thirteen = [deadlines.add_months(as_date(d), 13 * 12) for d in frame["date_of_birth"]]
     careers = []
-    for last, turned, age in zip(frame["last_guidance_on"], thirteen, frame["age"]):
+    for last, age in zip(frame["last_guidance_on"], frame["age"]):
         last = as_date(last)
-        if last is not None and last >= turned:
+        if last is not None:
             careers.append(f"✓ Given ({last.day} {last:%b %Y})")
         elif age >= 13:
-            careers.append("⚠ None recorded since age 13")
+            careers.append(f"⚠ None recorded (aged {age})")
         else:
             careers.append("Not yet 13")
     frame["careers"] = careers

@@ -1,0 +1,232 @@
+"""EHC plans, needs-assessment requests, annual reviews, Preparing for Adulthood and careers guidance:
+the forms' write functions, the import kinds, compliance that counts what fell due, and the counts every
+page shows, on the fixture school with every figure worked out by hand.
+
+Rows added by add_ehc_rows (tests/test_statutory_ehc.py), as at 2026-01-20:
+  plan 501 pupil 4 issued 2024-03-01, review held 2025-02-10 (due 2025-03-01): on time, due in 2024/25;
+      next due 2026-02-10 (not yet due).
+  plan 502 pupil 12 issued 2023-11-01, reviews held 2024-10-20 (due 2024-11-01, on time, 2024/25) and
+      2025-11-25 (due 2025-10-20, late, 2025/26); next due 2026-11-25.
+  plan 503 pupil 3 issued 2024-12-15, never reviewed: due 2025-12-15, overdue and not held (2025/26).
+So 2024/25: 2 due, 2 on time = 100%; 2025/26: 2 due (1 late, 1 overdue), 0 on time = 0%.
+The old figure left the overdue review out (0 of 1); the denominator is now every review that fell due.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sendboard.access import AccessDenied
+from sendboard.importers import SourceFile, commit, load, undo_last
+from sendboard.statutory import ehc, records
+from sendboard.statutory.records import FieldError
+from sendboard.transfer import checksums, erase_pupil, pupil_frames
+from tests.test_import_bad_files import upn
+from tests.test_statutory_ehc import add_ehc_rows
+
+AS_AT = date(2026, 1, 20)
+
+
+def count(db, sql, **params):
+    return db.cursor().execute(sql, params).fetchone()[0]
+
+
+def run_import(db, files, actor="senco"):
+    batch = load(db, [SourceFile(n, d) for n, d in files])
+    assert batch.ok, [str(p) for p in batch.problems]
+    return commit(db, batch, actor)
+
+
+# --------------------------------------------------------------------------- compliance
+
+
+def test_compliance_counts_overdue_reviews_in_the_denominator(fixture_db, viewers):
+    add_ehc_rows(fixture_db)
+    for who in ("senco", "head", "governor"):
+        frame = ehc.review_compliance_by_year(fixture_db, viewers[who], 1, AS_AT).set_index("academic_year")
+        assert frame.loc[2024, ["reviews_due", "held_on_time", "held_late", "overdue"]].tolist() == [2, 2, 0, 0]
+        assert frame.loc[2024, "pct_on_time"] == pytest.approx(100.0)
+        assert frame.loc[2025, ["reviews_due", "held_on_time", "held_late", "overdue"]].tolist() == [2, 0, 1, 1]
+        assert frame.loc[2025, "pct_on_time"] == pytest.approx(0.0)
+    with pytest.raises(AccessDenied):
+        ehc.review_compliance_by_year(fixture_db, viewers["teacher"], 1, AS_AT)
+
+
+def test_a_review_held_early_next_year_and_one_overdue_on_a_second_plan(fixture_db, viewers):
+    """Pupil 4's review (due 2026-02-10) held early on 2026-01-12: on time, 2025/26. A fourth plan for
+    pupil 11 issued 2024-06-01 with no review: due 2025-06-01 (2024/25), overdue.
+    2024/25: due 3 = 2 on time + 1 overdue -> 66.7%; 2025/26: due 3 = 1 on time + 1 late + 1 overdue -> 33.3%."""
+    add_ehc_rows(fixture_db)
+    fixture_db.cursor().execute(
+        "INSERT INTO ehc_plans (ehcp_id, pupil_id, local_authority, issued_on) VALUES (504, 11, 'Leeds', DATE '2024-06-01');"
+        "INSERT INTO ehc_reviews (ehcp_id, due_on, held_on) VALUES (501, DATE '2026-02-10', DATE '2026-01-12')")
+    frame = ehc.review_compliance_by_year(fixture_db, viewers["governor"], 1, AS_AT).set_index("academic_year")
+    assert frame.loc[2024, ["reviews_due", "held_on_time", "overdue"]].tolist() == [3, 2, 1]
+    assert frame.loc[2024, "pct_on_time"] == pytest.approx(66.7)
+    assert frame.loc[2025, ["reviews_due", "held_on_time", "held_late", "overdue"]].tolist() == [3, 1, 1, 1]
+    assert frame.loc[2025, "pct_on_time"] == pytest.approx(33.3)
+    assert ehc.compliance_now(fixture_db, viewers["governor"], 1, AS_AT)["overdue_now"] == 2
+    # Looking back to 2025-05-01: pupil 11's review (due 2025-06-01) was not yet due; pupil 3's (due
+    # 2025-12-15) neither, and pupil 12's second review had not been held: nothing overdue then.
+    assert ehc.compliance_now(fixture_db, viewers["governor"], 1, date(2025, 5, 1))["overdue_now"] == 0
+
+
+def test_hours_short_counts_plans_whose_interventions_give_fewer_hours(fixture_db, viewers):
+    """Plans: 501 (pupil 4) 10 h a week; 502 (pupil 12) 2 h; 503 (pupil 3) no hours recorded.
+    Pupil 4 is in an intervention of 3 sessions x 60 min = 3 h (short by 7 h); pupil 12 in 2 x 60 = 2 h
+    (matches). So 1 of the 2 plans that set out hours is short."""
+    add_ehc_rows(fixture_db)
+    cur = fixture_db.cursor()
+    cur.execute("UPDATE ehc_plans SET hours_per_week = 10 WHERE ehcp_id = 501;"
+                "UPDATE ehc_plans SET hours_per_week = 2 WHERE ehcp_id = 502;"
+                "INSERT INTO interventions (intervention_id, school_id, name, areas, wave, delivered_by, group_size, "
+                "sessions_per_week, minutes_per_session, planned_weeks, measure, measure_scale) VALUES "
+                "(801, 1, 'Three a week', 'CL', 'targeted', 'teaching_assistant', 1, 3, 60, 20, 'x', 'x'),"
+                "(802, 1, 'Two a week', 'CL', 'targeted', 'teaching_assistant', 1, 2, 60, 20, 'x', 'x');"
+                "INSERT INTO allocations (pupil_id, intervention_id, start_date) VALUES "
+                "(4, 801, DATE '2025-09-08'), (12, 802, DATE '2025-09-08')")
+    now = ehc.compliance_now(fixture_db, viewers["governor"], 1, AS_AT)
+    assert (now["plans"], now["plans_with_hours"], now["hours_short"], now["overdue_now"]) == (3, 2, 1, 1)
+    assert "1 of 2 EHC plans" in ehc.compliance_sentence(now)
+    assert "1 annual review is overdue" in ehc.compliance_sentence(now)
+
+
+# --------------------------------------------------------------------------- the forms' write functions
+
+
+def test_recording_a_plan_makes_its_outcomes_long_term_targets_with_steps(fixture_db, viewers):
+    senco = viewers["senco"]
+    ehcp_id = records.record_plan(fixture_db, senco, 2, school_id=1, local_authority="Leeds", issued_on=date(2025, 12, 1),
+                                  hours_per_week="12.5", outcomes=[("CL", "Reads a Year 6 text aloud"), (None, "  "),
+                                                                   ("SEMH", "Asks an adult for help when stuck")],
+                                  today=AS_AT)
+    assert count(fixture_db, "SELECT count(*) FROM ehc_outcomes WHERE ehcp_id = $e", e=ehcp_id) == 2
+    assert count(fixture_db, "SELECT hours_per_week FROM ehc_plans WHERE ehcp_id = $e", e=ehcp_id) == 12.5
+    outcomes = records.outcomes_with_steps(fixture_db, senco, 2, AS_AT, AS_AT)
+    assert outcomes["step"].isna().all()  # not yet broken into steps
+    first = int(outcomes.iloc[0]["ehc_outcome_id"])
+    target_id = records.add_step(fixture_db, senco, first, "Reads 20 high-frequency words", school_id=1,
+                                 set_on=AS_AT, today=AS_AT)
+    # No support plan was open for pupil 2: one is opened, reviewed one term later (spring starts
+    # 2026-01-01, the step was set 19 days in, so summer start 2026-04-15 + 19 days = 2026-05-04).
+    plan = fixture_db.cursor().execute("SELECT sp.review_due, t.ehc_outcome_id FROM plan_targets t JOIN support_plans sp "
+                                       "USING (plan_id) WHERE t.target_id = $t", {"t": target_id}).fetchone()
+    assert plan == (date(2026, 5, 4), first)
+    steps = records.outcomes_with_steps(fixture_db, senco, 2, AS_AT, AS_AT)
+    assert steps.loc[steps["ehc_outcome_id"] == first, "step"].tolist() == ["Reads 20 high-frequency words"]
+    actions = [r[0] for r in fixture_db.cursor().execute(
+        "SELECT action FROM audit_log WHERE pupil_id = 2 ORDER BY audit_id").fetchall()]
+    assert actions[-2:] == ["ehc_plan_added", "target_added"]
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"local_authority": " "}, "local_authority"),
+    ({"issued_on": date(2026, 2, 1)}, "issued_on"),            # in the future
+    ({"issued_on": date(2010, 1, 1)}, "issued_on"),            # before the pupil was born
+    ({"hours_per_week": "lots"}, "hours_per_week"),
+    ({"hours_per_week": "45"}, "hours_per_week"),
+    ({"outcomes": [("CL", "")]}, "outcomes"),
+])
+def test_a_bad_plan_is_refused_beside_its_field_and_nothing_is_written(fixture_db, viewers, change, field):
+    values = {"local_authority": "Leeds", "issued_on": date(2025, 12, 1), "hours_per_week": "10",
+              "outcomes": [("CL", "Reads aloud")]} | change
+    before = checksums(fixture_db)
+    with pytest.raises(FieldError) as err:
+        records.record_plan(fixture_db, viewers["senco"], 2, school_id=1, today=AS_AT, **values)
+    assert err.value.field == field and str(err.value)
+    assert checksums(fixture_db) == before
+
+
+def test_only_the_senco_and_head_record_and_only_their_school_pupils(fixture_db, viewers):
+    for who in ("teacher", "governor", "admin"):
+        with pytest.raises(AccessDenied):
+            records.record_request(fixture_db, viewers[who], 1, school_id=1, local_authority="Leeds",
+                                   requested_on=date(2025, 12, 1), requested_by="school", today=AS_AT)
+    with pytest.raises(AccessDenied):  # pupil 21 is in the other school
+        records.record_request(fixture_db, viewers["head"], 21, school_id=1, local_authority="Leeds",
+                               requested_on=date(2025, 12, 1), requested_by="school", today=AS_AT)
+    assert count(fixture_db, "SELECT count(*) FROM audit_log WHERE action = 'access_refused' AND pupil_id = 21") == 1
+
+
+def test_a_request_and_its_steps(fixture_db, viewers):
+    head = viewers["head"]
+    request_id = records.record_request(fixture_db, head, 1, school_id=1, local_authority="Leeds",
+                                        requested_on=date(2025, 11, 1), requested_by="parent", today=AS_AT)
+    with pytest.raises(FieldError) as err:  # a final plan with no decision to assess
+        records.update_request(fixture_db, head, request_id, school_id=1, final_plan_on=date(2026, 1, 5), today=AS_AT)
+    assert err.value.field == "final_plan_on"
+    with pytest.raises(FieldError) as err:  # decided before it was asked
+        records.update_request(fixture_db, head, request_id, school_id=1, decision_on=date(2025, 10, 1),
+                               decision="agreed", today=AS_AT)
+    assert err.value.field == "decision_on"
+    # Decided on 2025-12-20: the 6-week date was 2025-12-13, so late by 7 days.
+    records.update_request(fixture_db, head, request_id, school_id=1, decision_on=date(2025, 12, 20),
+                           decision="agreed", today=AS_AT)
+    req = ehc.request_deadlines(fixture_db, viewers["senco"], 1, AS_AT, AS_AT).set_index("request_id")
+    assert req.loc[request_id, "stage"] == "Assessing: awaiting final plan"
+    assert req.loc[request_id, "final_plan_due"] == date(2026, 3, 21)
+    assert "Decision made late" in req.loc[request_id, "flags"]
+    assert records.step_status(date(2025, 12, 20), date(2025, 12, 13), AS_AT).startswith("⚠ Done late")
+    assert records.step_status(None, date(2026, 3, 21), AS_AT) == "◔ Due by 21 Mar 2026"
+    assert count(fixture_db, "SELECT requested_by FROM ehc_requests WHERE request_id = $r", r=request_id) == "parent"
+
+
+def test_recording_an_annual_review_completes_it_and_the_overdue_count_falls(fixture_db, viewers):
+    """Pupil 3's plan 503 (issued 2024-12-15) was due 2025-12-15; held 2026-01-08 it is late, the school's
+    report (due 2026-01-22) went 2026-01-14, on time, and the LA decision (due 2026-02-05) is due."""
+    add_ehc_rows(fixture_db)
+    senco = viewers["senco"]
+    assert ehc.compliance_now(fixture_db, senco, 1, AS_AT)["overdue_now"] == 1
+    review_id = records.record_annual_review(fixture_db, senco, 503, school_id=1, held_on=date(2026, 1, 8),
+                                             report_sent_on=date(2026, 1, 14), today=AS_AT)
+    assert fixture_db.cursor().execute("SELECT due_on FROM ehc_reviews WHERE ehc_review_id = $r",
+                                       {"r": review_id}).fetchone() == (date(2025, 12, 15),)
+    assert ehc.compliance_now(fixture_db, senco, 1, AS_AT)["overdue_now"] == 0
+    frame = ehc.review_compliance_by_year(fixture_db, senco, 1, AS_AT).set_index("academic_year")
+    assert frame.loc[2025, ["reviews_due", "held_on_time", "held_late", "overdue"]].tolist() == [2, 0, 2, 0]
+    steps = records.review_steps(fixture_db, senco, 1, AS_AT, AS_AT).set_index("ehc_review_id")
+    assert steps.loc[review_id, "meeting"].startswith("⚠ Done late")
+    assert steps.loc[review_id, "report"] == "✓ Done on time (14 Jan 2026)"
+    assert steps.loc[review_id, "decision"] == "◔ Due by 5 Feb 2026"
+    with pytest.raises(FieldError) as err:
+        records.record_annual_review(fixture_db, senco, 503, school_id=1, held_on=date(2026, 1, 8), today=AS_AT)
+    assert err.value.field == "held_on"
+    with pytest.raises(FieldError) as err:  # a decision with no decision date
+        records.update_annual_review(fixture_db, senco, review_id, school_id=1, la_decision="amend", today=AS_AT)
+    assert err.value.field == "la_decision_on"
+    records.update_annual_review(fixture_db, senco, review_id, school_id=1, report_sent_on=date(2026, 1, 14),
+                                 la_decision_on=date(2026, 1, 19), la_decision="amend", today=AS_AT)
+    steps = records.review_steps(fixture_db, senco, 1, AS_AT, AS_AT).set_index("ehc_review_id")
+    assert steps.loc[review_id, "decision"] == "✓ Done on time (19 Jan 2026): amend"
+
+
+def _year_nine(db):
+    """Pupil 12 (EHC plan) and pupil 11 (SEN support) in Year 9 this year; pupil 13 (no SEN) too."""
+    db.cursor().execute("UPDATE enrolments SET year_group = 9 WHERE academic_year = 2025 AND pupil_id IN (11, 12, 13)")
+
+
+def test_preparing_for_adulthood_for_every_pupil_with_send_from_year_nine(fixture_db, viewers):
+    _year_nine(fixture_db)
+    senco = viewers["senco"]
+    records.record_pfa(fixture_db, senco, 11, school_id=1, recorded_on=date(2026, 1, 10),
+                       outcomes={"employment": "Work experience in a garage", "health": "", "community": "Joins a club"},
+                       today=AS_AT)
+    records.record_careers_guidance(fixture_db, senco, 11, school_id=1, given_on=date(2026, 1, 12),
+                                    given_by="Careers adviser", today=AS_AT)
+    with pytest.raises(FieldError) as err:
+        records.record_pfa(fixture_db, senco, 12, school_id=1, recorded_on=AS_AT, outcomes={"employment": " "}, today=AS_AT)
+    assert err.value.field == "employment"
+    with pytest.raises(FieldError) as err:
+        records.record_careers_guidance(fixture_db, senco, 12, school_id=1, given_on=AS_AT, given_by="", today=AS_AT)
+    assert err.value.field == "given_by"
+    frame = records.pfa_pupils(fixture_db, senco, 1, AS_AT, AS_AT).set_index("pupil_id")
+    assert sorted(frame.index) == [11, 12]  # pupil 13 has no SEN; Year 7 and 8 pupils are not yet due
+    assert frame.loc[11, "employment"] == "Work experience in a garage"
+    assert frame.loc[11, "missing"] == "Independent living, Health"
+    assert frame.loc[11, "careers"] == "✓ Given (12 Jan 2026)"
+    assert frame.loc[12, "missing"] == "Employment, Independent living, Health, Community participation"
+    # Pupil 12 was born 2013-01-10, so is 13 at 2026-01-20 with no guidance recorded; pupil 11 (born
+    # 2013-12-10) is 12 and has had guidance.
+    assert frame.loc[12, "age"] == 13 and frame.loc[12, "careers"] == "⚠ None recorded (aged 13)"
+    assert frame.loc[11, "age"] == 12
