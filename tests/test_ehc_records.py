@@ -230,3 +230,92 @@ def test_preparing_for_adulthood_for_every_pupil_with_send_from_year_nine(fixtur
     # 2013-12-10) is 12 and has had guidance.
     assert frame.loc[12, "age"] == 13 and frame.loc[12, "careers"] == "⚠ None recorded (aged 13)"
     assert frame.loc[11, "age"] == 12
+
+
+# --------------------------------------------------------------------------- import kinds
+
+
+def _ehc_files():
+    u3, u11, u12 = upn(3), upn(11), upn(12)
+    return [
+        ("plans.csv", ("UPN,Local Authority,Date Issued,Hours per Week,Outcome,Outcome Area\n"
+                       f"{u3},Leeds,15/12/2024,15,Reads a Year 5 text,CL\n"
+                       f"{u3},Leeds,15/12/2024,15,Stays calm when plans change,SEMH\n").encode()),
+        ("requests.csv", ("UPN,Local Authority,Request Date,Requested By,Decision Date,Decision,Final Plan Date\n"
+                          f"{u11},Leeds,01/09/2025,parent,20/10/2025,agreed,\n").encode()),
+        # The first review of the plan in the same import: due 12 months after issue (2025-12-15), held late.
+        ("reviews.csv", ("UPN,Meeting Date,Report Sent,LA Decision Date,LA Decision\n"
+                         f"{u3},08/01/2026,14/01/2026,,\n").encode()),
+        ("pfa.csv", ("UPN,Date Agreed,Employment,Independent Living,Health,Community Participation\n"
+                     f"{u12},10/01/2026,Work experience,Cooks a simple meal,,\n").encode()),
+        ("careers.csv", f"UPN,Guidance Date,Given By\n{u12},12/01/2026,Careers adviser\n".encode()),
+    ]
+
+
+def test_every_ehc_kind_in_one_import_then_undo_restores_exactly(fixture_db, viewers):
+    _year_nine(fixture_db)
+    before = checksums(fixture_db)
+    batch = load(fixture_db, [SourceFile(n, d) for n, d in _ehc_files()])
+    assert batch.ok, [str(p) for p in batch.problems]
+    assert [f.kind for f in batch.files] == ["ehc_plans", "ehc_requests", "ehc_reviews", "pfa", "careers"]
+    out = commit(fixture_db, batch, viewers["senco"])
+    assert out.added == 1 + 2 + 1 + 1 + 2 + 1  # plan, outcomes, request, review, PfA areas, guidance
+    row = fixture_db.cursor().execute("SELECT due_on, held_on, report_sent_on FROM ehc_reviews").fetchone()
+    assert row == (date(2025, 12, 15), date(2026, 1, 8), date(2026, 1, 14))
+    assert count(fixture_db, "SELECT requested_by FROM ehc_requests") == "parent"
+    assert ehc.compliance_now(fixture_db, viewers["governor"], 1, AS_AT)["overdue_now"] == 0
+    undo_last(fixture_db, "senco")
+    after = checksums(fixture_db)
+    changed = {t for t in before if before[t] != after[t]}
+    assert changed <= {"audit_log", "imports", "import_files", "data_version"}, changed
+    # Imported again, twice: the second time changes nothing.
+    assert run_import(fixture_db, _ehc_files()).added == 8
+    again = run_import(fixture_db, _ehc_files())
+    assert again.added == 0 and again.changed == 0
+
+
+@pytest.mark.parametrize("name, data, where, column, expected", [
+    ("plans.csv", "UPN,Local Authority,Date Issued,Hours per Week\n{u3},Leeds,31/02/2025,10\n",
+     "row 2", "Date Issued", "real date"),
+    ("plans.csv", "UPN,Local Authority,Date Issued,Hours per Week\n{u3},Leeds,01/02/2025,80\n",
+     "row 2", "Hours per Week", "from 0 to 40"),
+    ("plans.csv", "UPN,Local Authority,Date Issued,Hours per Week,Outcome\n{u3},Leeds,01/02/2025,10,A\n{u3},Leeds,01/02/2025,12,B\n",
+     "row 2", "Hours per Week", "same value on every row"),
+    ("requests.csv", "UPN,Local Authority,Request Date,Decision Date,Decision\n{u3},Leeds,01/09/2025,01/08/2025,agreed\n",
+     "row 2", "Decision Date", "on or after the request date"),
+    ("requests.csv", "UPN,Local Authority,Request Date,Decision,Final Plan Date\n{u3},Leeds,01/09/2025,maybe,\n",
+     "row 2", "Decision", "agreed or refused"),
+    ("reviews.csv", "UPN,Meeting Date,LA Decision Date,LA Decision\n{u3},08/01/2026,20/01/2026,keep\n",
+     "row 2", "LA Decision", "maintain, amend or cease"),
+    ("reviews.csv", "UPN,Meeting Date\n{u2},08/01/2026\n",
+     "row 2", "Meeting Date", "EHC plan open on that date"),
+    ("pfa.csv", "UPN,Date Agreed,Employment\n{u2},10/01/2026,Work experience\n",
+     "row 2", "UPN", "Year 9 or above"),
+    ("careers.csv", "UPN,Guidance Date,Given By\n{u3},12/01/2027,Adviser\n",
+     "row 2", "Guidance Date", "no later than tomorrow"),
+])
+def test_bad_ehc_files_are_refused_with_located_messages_and_nothing_written(fixture_db, name, data, where, column,
+                                                                              expected):
+    add_ehc_rows(fixture_db)
+    fixture_db.cursor().execute("DELETE FROM ehc_plans WHERE pupil_id = 3")  # pupil 3 has no plan here
+    before = checksums(fixture_db)
+    batch = load(fixture_db, [SourceFile(name, data.format(u2=upn(2), u3=upn(3)).encode())])
+    problems = [(p.file, p.where, p.field, p.expected) for p in batch.problems]
+    assert any(f == name and w == where and c == column and expected in e for f, w, c, e in problems), problems
+    assert checksums(fixture_db) == before
+
+
+# --------------------------------------------------------------------------- subject access and erasure
+
+
+def test_subject_access_and_erasure_cover_the_new_records(fixture_db, viewers):
+    _year_nine(fixture_db)
+    run_import(fixture_db, _ehc_files())
+    frames = pupil_frames(fixture_db, 3)
+    assert len(frames["ehc_outcomes"]) == 2 and len(frames["ehc_reviews"]) == 1
+    frames12 = pupil_frames(fixture_db, 12)
+    assert len(frames12["pfa_records"]) == 2 and len(frames12["careers_guidance"]) == 1
+    erase_pupil(fixture_db, "admin", 3)
+    erase_pupil(fixture_db, "admin", 12)
+    for table in ("ehc_outcomes", "ehc_plans", "ehc_reviews", "pfa_records", "careers_guidance"):
+        assert count(fixture_db, f"SELECT count(*) FROM {table}") == 0, table
