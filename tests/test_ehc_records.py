@@ -110,8 +110,9 @@ def test_recording_a_plan_makes_its_outcomes_long_term_targets_with_steps(fixtur
                                  set_on=AS_AT, today=AS_AT)
     # No support plan was open for pupil 2: one is opened, reviewed one term later (spring starts
     # 2026-01-01, the step was set 19 days in, so summer start 2026-04-15 + 19 days = 2026-05-04).
-    plan = fixture_db.cursor().execute("SELECT sp.review_due, t.ehc_outcome_id FROM plan_targets t JOIN support_plans sp "
-                                       "USING (plan_id) WHERE t.target_id = $t", {"t": target_id}).fetchone()
+    plan = fixture_db.cursor().execute("SELECT sp.review_due, s.ehc_outcome_id FROM plan_targets t JOIN support_plans sp "
+                                       "USING (plan_id) JOIN ehc_outcome_steps s USING (target_id) WHERE t.target_id = $t",
+                                       {"t": target_id}).fetchone()
     assert plan == (date(2026, 5, 4), first)
     steps = records.outcomes_with_steps(fixture_db, senco, 2, AS_AT, AS_AT)
     assert steps.loc[steps["ehc_outcome_id"] == first, "step"].tolist() == ["Reads 20 high-frequency words"]
@@ -319,3 +320,47 @@ def test_subject_access_and_erasure_cover_the_new_records(fixture_db, viewers):
     erase_pupil(fixture_db, "admin", 12)
     for table in ("ehc_outcomes", "ehc_plans", "ehc_reviews", "pfa_records", "careers_guidance"):
         assert count(fixture_db, f"SELECT count(*) FROM {table}") == 0, table
+
+
+# --------------------------------------------------------------------------- assess, plan, do, review
+
+
+def test_recording_a_review_completes_it_and_the_overdue_count_falls_at_once(fixture_db, viewers):
+    """Pupil 3's support plan was due for review on 2026-01-10 (overdue at 2026-01-20). A review recorded
+    on 2026-01-20 moves it to one term later: spring began 2026-01-01, so 19 days into summer (from
+    2026-04-15) = 2026-05-04. A date the SENCO gives instead is kept."""
+    from sendboard.classroom import reviews
+    from sendboard.leaders import graduated
+    from tests.classroom_helpers import add_classroom_rows
+
+    add_classroom_rows(fixture_db)
+    head = viewers["head"]
+    before = graduated.graduated(fixture_db, head, 1, AS_AT, AS_AT)["overdue"]
+    assert before["pupil_id"].tolist() == [3]
+    reviews.record_review(fixture_db, viewers["senco"], 3, 9001, "emerging", "Used the card twice", AS_AT, AS_AT)
+    due = fixture_db.cursor().execute("SELECT review_due FROM support_plans WHERE plan_id = 8001").fetchone()[0]
+    assert due == date(2026, 5, 4)
+    assert graduated.graduated(fixture_db, head, 1, AS_AT, AS_AT)["overdue"].empty
+    reviews.record_review(fixture_db, viewers["senco"], 3, 9001, "achieved", "Uses it unprompted", AS_AT, AS_AT,
+                          next_review_due=date(2026, 3, 2))
+    due = fixture_db.cursor().execute("SELECT review_due FROM support_plans WHERE plan_id = 8001").fetchone()[0]
+    assert due == date(2026, 3, 2)
+    changes = fixture_db.cursor().execute("SELECT old_value, new_value FROM classroom_history WHERE object_id = 8001 "
+                                          "AND field = 'review_due' ORDER BY changed_at").fetchall()
+    assert changes == [("2026-01-10", "2026-05-04"), ("2026-05-04", "2026-03-02")]
+
+
+def test_a_held_ehc_annual_review_counts_as_a_review_on_the_graduated_approach_page(fixture_db, viewers):
+    """Pupil 4 (EHC plan) has no support-plan review; the annual review held 2025-02-10 is 344 days before
+    2026-01-20, band '6 to 12 months'. Pupil 12's latest annual review, 2025-11-25, is 56 days before:
+    '6 to 13 weeks'. Voices count support-plan reviews only (none here)."""
+    from sendboard.leaders import graduated
+
+    add_ehc_rows(fixture_db)
+    data = graduated.graduated(fixture_db, viewers["head"], 1, AS_AT, AS_AT)
+    days = data["days"].set_index("pupil_id")
+    assert days.loc[4, "Last review"] == date(2025, 2, 10) and days.loc[4, "Days since"] == 344
+    assert days.loc[4, "band"] == "6 to 12 months"
+    assert days.loc[12, "Days since"] == 56 and days.loc[12, "band"] == "6 to 13 weeks"
+    assert days.loc[1, "band"] == graduated.NEVER
+    assert data["voice"]["reviews"] == 0

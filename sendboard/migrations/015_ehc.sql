@@ -13,9 +13,9 @@ ALTER TABLE ehc_reviews ADD COLUMN la_decision_on DATE;
 ALTER TABLE ehc_reviews ADD COLUMN la_decision VARCHAR;
 ALTER TABLE ehc_reviews ADD COLUMN recorded_by VARCHAR;
 
--- The outcomes an EHC plan sets out (section E). Each is a long-term target; the short-term steps
--- toward it are plan_targets that name it (plan_targets.ehc_outcome_id), reviewed like any target.
--- pupil_id is held here too so that subject access and erasure find these rows by pupil.
+-- The outcomes an EHC plan sets out (its section E). Each is a long-term target; the short-term steps toward it are plan_targets linked to
+-- it in ehc_outcome_steps, so they are reviewed like any target. pupil_id is held on both so that
+-- subject access and erasure find these rows by pupil.
 CREATE TABLE ehc_outcomes (
     ehc_outcome_id  INTEGER PRIMARY KEY DEFAULT nextval('id_seq'),
     ehcp_id         INTEGER NOT NULL,
@@ -23,7 +23,11 @@ CREATE TABLE ehc_outcomes (
     area            VARCHAR,                      -- broad-area code, optional
     outcome         VARCHAR NOT NULL
 );
-ALTER TABLE plan_targets ADD COLUMN ehc_outcome_id INTEGER;
+CREATE TABLE ehc_outcome_steps (
+    target_id       INTEGER PRIMARY KEY,          -- a plan_targets row
+    ehc_outcome_id  INTEGER NOT NULL,
+    pupil_id        INTEGER NOT NULL
+);
 
 -- Preparing for Adulthood outcomes for any pupil with SEND from Year 9 (not only those with a plan);
 -- pfa_outcomes (001) stays for outcomes recorded at an EHC annual review.

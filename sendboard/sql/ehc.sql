@@ -64,7 +64,8 @@ SELECT o.ehc_outcome_id, o.outcome, o.area, e.issued_on, t.target_id, t.descript
        lr.rating AS last_rating, lr.reviewed_on AS last_reviewed_on
 FROM ehc_outcomes o
 JOIN ehc_plans e ON e.ehcp_id = o.ehcp_id
-LEFT JOIN plan_targets t ON t.ehc_outcome_id = o.ehc_outcome_id
+LEFT JOIN ehc_outcome_steps st ON st.ehc_outcome_id = o.ehc_outcome_id
+LEFT JOIN plan_targets t ON t.target_id = st.target_id
 LEFT JOIN last_rating lr ON lr.target_id = t.target_id
 WHERE o.pupil_id = $pupil_id
   AND e.issued_on <= $as_at AND (e.ceased_on IS NULL OR e.ceased_on > $as_at)
@@ -83,9 +84,12 @@ VALUES ($pupil_id, $start_date, $review_due, $created_by, $assess_note)
 RETURNING plan_id;
 
 -- name: ehc_step_insert
-INSERT INTO plan_targets (plan_id, description, area, set_on, ehc_outcome_id)
-VALUES ($plan_id, $description, $area, $set_on, $ehc_outcome_id)
+INSERT INTO plan_targets (plan_id, description, area, set_on)
+VALUES ($plan_id, $description, $area, $set_on)
 RETURNING target_id;
+
+-- name: ehc_step_link
+INSERT INTO ehc_outcome_steps (target_id, ehc_outcome_id, pupil_id) VALUES ($target_id, $ehc_outcome_id, $pupil_id);
 
 -- name: ehc_request_insert
 INSERT INTO ehc_requests (pupil_id, local_authority, requested_on, requested_by, decision_on, decision, final_plan_on)
@@ -257,3 +261,7 @@ FROM plans pl LEFT JOIN got g ON g.pupil_id = pl.pupil_id;
 SELECT p.upn, e.issued_on, e.ceased_on
 FROM ehc_plans e JOIN pupils p ON p.pupil_id = e.pupil_id
 WHERE p.school_id = $school_id;
+
+-- name: ehc_support_plan_review_due
+-- A recorded review completes the plan's review: the next review date moves on.
+UPDATE support_plans SET review_due = $review_due WHERE plan_id = $plan_id;

@@ -206,7 +206,8 @@ def add_step(db: Database, viewer: Viewer, ehc_outcome_id: int, description: str
         else:
             plan_id = int(found.iloc[0]["plan_id"])
         target_id = int(w.run("ehc_step_insert", plan_id=plan_id, description=text, area=outcome["area"],
-                              set_on=when, ehc_outcome_id=int(ehc_outcome_id))[0][0])
+                              set_on=when)[0][0])
+        w.run("ehc_step_link", target_id=target_id, ehc_outcome_id=int(ehc_outcome_id), pupil_id=pupil_id)
         audit.record_change(w, viewer, "target_added", object_type="plan_target", object_id=target_id, pupil_id=pupil_id,
                             new_value={"plan_id": plan_id, "description": text, "ehc_outcome_id": int(ehc_outcome_id)})
         return target_id
