@@ -364,3 +364,19 @@ def test_a_held_ehc_annual_review_counts_as_a_review_on_the_graduated_approach_p
     assert days.loc[12, "Days since"] == 56 and days.loc[12, "band"] == "6 to 13 weeks"
     assert days.loc[1, "band"] == graduated.NEVER
     assert data["voice"]["reviews"] == 0
+
+
+def test_the_governors_pack_says_how_many_reviews_are_overdue_now_and_plans_short_of_hours(fixture_db, viewers):
+    """1 review overdue (pupil 3); plan 501 sets out 10 hours and gets none: 1 of 1 short. With a threshold of
+    1 nothing is withheld; with 5 the small counts are shown as the pack's mark, never as the number."""
+    from sendboard.governors import figures
+
+    add_ehc_rows(fixture_db)
+    fixture_db.cursor().execute("UPDATE ehc_plans SET hours_per_week = 10 WHERE ehcp_id = 501")
+    section = figures.compliance_section(fixture_db, viewers["governor"], 1, AS_AT, 1)
+    assert "Annual reviews overdue and not yet held on 20 January 2026: 1." in section.headline
+    assert any("fewer hours a week" in line and ": 1 of 1 plans" in line for line in section.headline)
+    assert section.facts["overdue_now"] == 1 and section.facts["hours_short"] == 1
+    hidden = figures.compliance_section(fixture_db, viewers["governor"], 1, AS_AT, 5)
+    assert hidden.facts["overdue_now"] is None
+    assert not any(": 1." in line for line in hidden.headline if "overdue" in line)

@@ -276,6 +276,29 @@ def compliance_sentence(now: dict) -> str:
     return f"{reviews}; {hours}."
 
 
+def pack_facts(now: dict, threshold: int) -> dict:
+    """The two counts for the governors' pack, each None where disclosure control withholds it."""
+    from .. import disclosure
+
+    return {"overdue_now": disclosure.safe_count(now["overdue_now"], threshold),
+            "plans_with_hours": disclosure.safe_count(now["plans_with_hours"], threshold),
+            "hours_short": disclosure.safe_count(now["hours_short"], threshold)}
+
+
+def pack_lines(now: dict, threshold: int, as_at: date) -> list[str]:
+    """The two counts in sentences for the governors' pack, small counts shown as the pack's mark."""
+    from .. import disclosure
+
+    def shown(n) -> str:
+        return disclosure.protect_value(n, threshold) if n else "0"
+
+    lines = [f"Annual reviews overdue and not yet held on {as_at.day} {as_at:%B %Y}: {shown(now['overdue_now'])}."]
+    if now["plans_with_hours"]:
+        lines.append(f"EHC plans getting fewer hours a week in recorded interventions than the plan sets out: "
+                     f"{shown(now['hours_short'])} of {shown(now['plans_with_hours'])} plans that record their hours.")
+    return lines
+
+
 # --------------------------------------------------------------------------- charts
 
 
