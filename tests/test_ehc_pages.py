@@ -65,3 +65,32 @@ def test_the_forms_refuse_a_bad_value_beside_its_field_then_save_and_the_count_f
     assert not at.exception and not at.error
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[":material/event_busy: Annual reviews overdue, not held"] == "0"
+
+
+def test_the_passport_shows_ehc_outcomes_and_takes_steps_pfa_and_careers(fixture_path):
+    """Pupil 12 (EHC plan, put in Year 9 here) gets a plan with one outcome; the SENCO adds a step on the
+    passport, which becomes a target; a PfA form with no outcome is refused beside its first field."""
+    from datetime import date
+
+    from sendboard.auth import viewer_for
+    from sendboard.statutory import records
+
+    db = open_database(fixture_path)
+    db.cursor().execute("UPDATE enrolments SET year_group = 9 WHERE academic_year = 2025 AND pupil_id = 12")
+    senco = viewer_for(db, db.cursor().execute("SELECT user_id FROM users WHERE username = 'senco'").fetchone()[0])
+    records.record_plan(db, senco, 12, school_id=1, local_authority="Leeds", issued_on=date(2025, 10, 1),
+                        hours_per_week=5, outcomes=[("CI", "Talks with a partner in lessons")], today=date(2026, 1, 20))
+    at = signed_in("senco", fixture_path, page="pages/passport.py", timeout=60, passport_pupil=12)
+    assert not at.exception and not at.error
+    assert "Talks with a partner in lessons" in all_text(at)
+    [t for t in at.text_input if t.label.startswith("A short-term step")][0].set_value("Answers one question a lesson")
+    [b for b in at.button if b.label == "Add step"][0].click()
+    at.run()
+    assert not at.exception and not at.error
+    assert db.cursor().execute("SELECT t.description FROM plan_targets t JOIN ehc_outcome_steps USING (target_id)").fetchall() \
+        == [("Answers one question a lesson",)]
+    assert "Answers one question a lesson" in all_text(at)
+    [b for b in at.button if b.label == "Save outcomes"][0].click()
+    at.run()
+    assert any("at least one of the four areas" in e.value for e in at.error)
+    assert db.cursor().execute("SELECT count(*) FROM pfa_records").fetchone()[0] == 0
