@@ -265,3 +265,14 @@ WHERE p.school_id = $school_id;
 -- name: ehc_support_plan_review_due
 -- A recorded review completes the plan's review: the next review date moves on.
 UPDATE support_plans SET review_due = $review_due WHERE plan_id = $plan_id;
+
+-- name: ehc_demo_open_plans
+-- Demo set-up: EHC plans open at a date with the broad area of the pupil's primary need and the pupil's
+-- open support plan (if any).
+SELECT e.ehcp_id, e.pupil_id, coalesce(n.area_code, 'OTH') AS area_code,
+       (SELECT max(sp.plan_id) FROM support_plans sp WHERE sp.pupil_id = e.pupil_id AND sp.closed_on IS NULL) AS plan_id
+FROM ehc_plans e
+LEFT JOIN needs_at($as_at) n ON n.pupil_id = e.pupil_id AND n.need_rank = 1
+WHERE e.issued_on <= $as_at AND (e.ceased_on IS NULL OR e.ceased_on > $as_at)
+  AND NOT EXISTS (SELECT 1 FROM ehc_outcomes o WHERE o.ehcp_id = e.ehcp_id)
+ORDER BY e.ehcp_id;

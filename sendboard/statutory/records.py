@@ -460,3 +460,62 @@ def pfa_pupils(db: Database, viewer: Viewer, school_id: int, as_at: date, today:
             careers.append("Not yet 13")
     frame["careers"] = careers
     return frame
+
+
+# --------------------------------------------------------------------------- demo
+
+# Outcomes of the kind section E of a plan sets out (long-term, for the end of a key stage), and a first
+# short-term step toward each, by the broad area of the pupil's primary need.
+DEMO_OUTCOMES = {
+    "CL": [("Reads and understands texts written for the year group by the end of the key stage",
+            "Reads a short passage aloud with the TA twice a week and answers two questions about it"),
+           ("Writes a paragraph independently, using a planning frame",
+            "Uses the planning frame to write three sentences on a topic in each English lesson")],
+    "CI": [("Takes part in group work and discussion in lessons",
+            "Shares one idea with a partner in each lesson, using the sentence starters on the desk"),
+           ("Understands and follows instructions given to the whole class",
+            "Repeats the first step of an instruction back to the adult before starting")],
+    "SEMH": [("Manages strong feelings in school and returns to learning within ten minutes",
+              "Uses the calm card to leave and come back within ten minutes, three times out of four"),
+             ("Keeps up positive friendships with peers at break and lunch",
+              "Joins the lunchtime club twice a week")],
+    "SP": [("Gets around the school and uses equipment in lessons independently",
+            "Sets up the adapted equipment at the start of each lesson without being reminded"),
+           ("Records work at the same length as peers, using the agreed aids",
+            "Uses the laptop for extended writing in two subjects")],
+    "OTH": [("Organises equipment and homework independently",
+             "Checks the visual timetable at the start of each day with the form tutor"),
+            ("Takes part fully in the life of the school",
+             "Chooses and attends one club or activity each half term")],
+}
+
+
+def seed_demo_outcomes(db: Database, as_of: date) -> int:
+    """Demo only: give every open EHC plan its outcomes, each with a first short-term step on the pupil's
+    open support plan (one is opened at the start of this term when there is none), so pupils with EHC plans
+    have targets on their passports and class cards. Returns the number of outcomes written."""
+    plans = db.query("ehc_demo_open_plans", as_at=as_of)
+    if plans.empty:
+        return 0
+    terms = db.query("term_list")
+    started = [as_date(s) for s, e in zip(terms["start_date"], terms["end_date"]) if as_date(s) <= as_of <= as_date(e)]
+    start = started[0] if started else as_of - timedelta(days=21)
+    review_due = max(next_term_review(db, start), as_of + timedelta(days=7))
+
+    def work(w):
+        written = 0
+        for r in plans.to_dict("records"):
+            pupil_id, plan_id = int(r["pupil_id"]), r["plan_id"]
+            if plan_id is None or pd.isna(plan_id):
+                plan_id = w.run("ehc_support_plan_insert", pupil_id=pupil_id, start_date=start, review_due=review_due,
+                                created_by="senco", assess_note="Steps toward the outcomes of the EHC plan")[0][0]
+            area = r["area_code"] if r["area_code"] in DEMO_OUTCOMES else "OTH"
+            for outcome, step in DEMO_OUTCOMES[area]:
+                outcome_id = w.run("ehc_outcome_insert", ehcp_id=int(r["ehcp_id"]), pupil_id=pupil_id, area=area,
+                                   outcome=outcome)[0][0]
+                target_id = w.run("ehc_step_insert", plan_id=int(plan_id), description=step, area=area, set_on=start)[0][0]
+                w.run("ehc_step_link", target_id=int(target_id), ehc_outcome_id=int(outcome_id), pupil_id=pupil_id)
+                written += 1
+        return written
+
+    return db.write(work)
