@@ -380,3 +380,15 @@ def test_the_governors_pack_says_how_many_reviews_are_overdue_now_and_plans_shor
     hidden = figures.compliance_section(fixture_db, viewers["governor"], 1, AS_AT, 5)
     assert hidden.facts["overdue_now"] is None
     assert not any(": 1." in line for line in hidden.headline if "overdue" in line)
+
+
+def test_the_trust_page_counts_last_years_overdue_reviews_too(fixture_db, viewers):
+    """Last academic year (2024/25) at 2026-01-20: pupil 4's and pupil 12's reviews held on time, and a plan
+    for pupil 11 issued 2024-06-01 never reviewed (due 2025-06-01): 2 on time of 3 due = 66.7%."""
+    from sendboard import trust
+
+    add_ehc_rows(fixture_db)
+    fixture_db.cursor().execute("INSERT INTO ehc_plans (pupil_id, local_authority, issued_on) VALUES (11, 'Leeds', DATE '2024-06-01')")
+    frame = trust.review_compliance_by_school(fixture_db, viewers["trust"], AS_AT).set_index("school")
+    assert frame.loc["Oak Lane Academy", "ehc_reviews_last_year"] == 3
+    assert frame.loc["Oak Lane Academy", "ehc_on_time_pct"] == pytest.approx(200 / 3)

@@ -169,8 +169,7 @@ commit._t("ehc_requests", "ehc_requests", ["pupil_id", "requested_on"],
 # The date a review was due: 12 months (6 for a child under 5 on that date) after the plan's last review
 # before the meeting, held or earlier in the same file, else after the issue date (as the EHC page does).
 commit._t("ehc_reviews", "ehc_reviews", ["ehcp_id", "held_on"],
-          "SELECT x.ehcp_id, CAST(x.base_on + CASE WHEN date_part('year', age(x.base_on, x.date_of_birth)) < 5 "
-          "THEN INTERVAL 6 MONTH ELSE INTERVAL 12 MONTH END AS DATE) AS due_on, x.held_on, x.report_sent_on, "
+          "SELECT x.ehcp_id, ehc_review_due_after(x.base_on, x.date_of_birth) AS due_on, x.held_on, x.report_sent_on, "
           "x.la_decision_on, x.la_decision, x.note FROM ("
           "SELECT e.ehcp_id, p.date_of_birth, s.held_on, s.report_sent_on, s.la_decision_on, s.la_decision, s.note, "
           "greatest(e.issued_on, "

@@ -49,3 +49,10 @@ CREATE TABLE careers_guidance (
     note         VARCHAR,
     recorded_by  VARCHAR
 );
+
+-- The date an EHC annual review falls due after a base date (the last review held, else the issue date):
+-- 12 months later, or 6 for a child under 5 on the base date (sendboard/statutory/deadlines.py has the
+-- same rule for the pages; docs/methods.md gives the sources).
+CREATE OR REPLACE MACRO ehc_review_due_after(base_on, date_of_birth) AS
+    CAST(base_on + CASE WHEN date_part('year', age(base_on, date_of_birth)) < 5 THEN INTERVAL 6 MONTH
+                        ELSE INTERVAL 12 MONTH END AS DATE);

@@ -212,9 +212,7 @@ WITH plans AS (
       AND e.issued_on <= $as_at AND (e.ceased_on IS NULL OR e.ceased_on > $as_at)
       AND p.entry_date <= $as_at AND (p.leaving_date IS NULL OR p.leaving_date > $as_at)
 ), next_due AS (
-    SELECT ehcp_id,
-           CAST(base_on + CASE WHEN date_part('year', age(base_on, date_of_birth)) < 5 THEN INTERVAL 6 MONTH
-                                ELSE INTERVAL 12 MONTH END AS DATE) AS due_on
+    SELECT ehcp_id, ehc_review_due_after(base_on, date_of_birth) AS due_on
     FROM plans
 ), held AS (
     SELECT rv.due_on, rv.held_on
