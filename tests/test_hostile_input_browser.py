@@ -55,9 +55,7 @@ def test_hostile_text_never_runs_in_the_browser(fixture_path, artifacts):
         box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Account").first
         box.click()
         page.get_by_role("option", name=f"hostile · {IMG} {LINK} · Teacher").click()
-        page.wait_for_timeout(1000)
         wait_idle(page)
-        page.wait_for_timeout(1000)
         page.screenshot(path=str(artifacts / "admin_hostile_users.png"))
         shown = box.inner_text() + " ".join(i.input_value() for i in box.locator("input").all())
         assert f"hostile · {IMG} {LINK} · Teacher" in shown  # shown as the characters typed

@@ -128,7 +128,7 @@ def test_b_teacher_records_a_review_and_sees_it_in_the_history(session, app, sho
         page.get_by_role("heading", name="Pupil passport", exact=True).wait_for()
         h.settle(page)
         page.get_by_role("tab", name="Targets and reviews").click()
-        page.wait_for_timeout(300)
+        page.get_by_role("tabpanel", name="Targets and reviews").wait_for()
         if page.get_by_role("button", name="Save review").count():
             break
     else:
