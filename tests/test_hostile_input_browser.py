@@ -6,11 +6,10 @@ import pytest
 from sendboard import admin
 from sendboard.auth import viewer_for
 from sendboard.db import close_all, open_database
-from tests.browser import browser, chromium_available, running_app, sign_in, wait_idle
+from tests.browser import browser, running_app, sign_in, wait_idle
 from tests.fixture_school import PASSWORD, TODAY
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")]
+pytestmark = pytest.mark.browser
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

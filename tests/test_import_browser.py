@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import browser, chromium_available, running_app, sign_in, wait_idle
+from tests.browser import browser, running_app, sign_in, wait_idle
 from tests.fixture_school import PASSWORD
 from tests.test_import_bad_files import NEW, U1, U2, WRONG_LETTER
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium")]
+pytestmark = pytest.mark.browser
 
 
 def test_data_page_good_and_bad_csv(fixture_path, tmp_path, artifacts):
