@@ -214,7 +214,7 @@ def password_sign_in(db: Database, username: str, password: str, *, source: str,
                      now: datetime | None = None) -> Viewer:
     """Check a name and password, throttled per source and per account. Every attempt is audited; a name
     that is not an account's is not stored anywhere (it may be a password typed in the wrong box)."""
-    from .auth import _DUMMY_HASH, _HASHER, GENERIC_FAILURE, viewer_for
+    from .auth import _DUMMY_HASH, _HASHER, DEMO_PASSWORD, GENERIC_FAILURE, demo_password_allowed, viewer_for
 
     now = now or utcnow()
     forget_old(db, now=now)
@@ -247,6 +247,13 @@ def password_sign_in(db: Database, username: str, password: str, *, source: str,
         left = throttle_for(db, source, user_id, now=now).wait
         hint = f" Wait {_wait_text(left)} before trying again." if left > timedelta(0) else ""
         raise SignInRefused(GENERIC_FAILURE + hint)
+
+    if password == DEMO_PASSWORD and not demo_password_allowed(db):
+        audit.record(db, named, "sign_in_refused", object_type="user", object_id=named,
+                     detail="the demo password on a database holding a school's own data")
+        raise SignInRefused("This account still has the demo's published password, which is refused once a "
+                            "school's own data is in sendboard. Ask your administrator to set a new password "
+                            "(Users page, or: sendboard user reset-password).")
 
     viewer = viewer_for(db, user_id)
     db.write(lambda w: w.run("mark_signed_in", user_id=viewer.user_id))

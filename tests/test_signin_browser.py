@@ -9,11 +9,10 @@ from sendboard import db as dbmod
 from sendboard import signin, ui
 from sendboard.access import PAGES_BY_KEY
 from sendboard.db import open_database
-from tests.browser import browser, chromium_available, running_app, wait_idle
+from tests.browser import browser, running_app, wait_idle
 from tests.fixture_school import PASSWORD, TODAY
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")]
+pytestmark = [pytest.mark.browser]
 
 TIMEOUT = 45000
 
