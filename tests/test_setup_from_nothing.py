@@ -151,6 +151,7 @@ RECORDS: list[Record] = [
         {"UPN": p.upn, "Term": "Autumn 2026", "Possible Sessions": "100", "Attended Sessions": str(100 - i % 9)}
         for i, p in enumerate(PUPILS)
     ]),
+    Record("suspensions", [{"UPN": PUPILS[5].upn, "Start Date": "12/11/2026", "Days": "1.5"}]),
     Record("interventions", [
         {"Intervention": "Precision teaching", "Areas": "CL", "Wave": "targeted", "Delivered By": "teaching_assistant",
          "Group Size": "1", "Sessions per Week": "3", "Minutes per Session": "15", "Planned Weeks": "10",
