@@ -307,3 +307,13 @@ def test_the_worked_example_in_docs_methods(password, rule):
     else:
         with pytest.raises(passwords.PasswordRefused, match=rule):
             passwords.check(password, username="office", school_names=["Northgate High School"])
+
+
+def test_importing_into_a_database_with_no_school_says_how_to_add_one(tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "empty.duckdb"
+    dbmod.open_database(empty)  # a sendboard file with the schema and no school (as an older set-up left it)
+    dbmod.close_all()
+    staff = tmp_path / "staff.csv"
+    staff.write_text("Forename,Surname,Email,Role,Start Date\nTom,Okafor,t.okafor@northgate.sch.uk,teacher,01/09/2020\n")
+    assert run(monkeypatch, "import", staff, "--db", empty) == 1
+    assert "sendboard school add" in capsys.readouterr().err

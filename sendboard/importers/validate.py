@@ -61,7 +61,8 @@ class Context:
         if school_id is None:
             school_id = db.scalar("import_default_school")
         if school_id is None:
-            raise ValueError("there is no school in this database yet")
+            raise ValueError("there is no school in this database yet: add one with `sendboard school add` "
+                             "(or start a new database with `sendboard init`), then import")
         terms = db.query("term_list")
         pupils = db.query_rows("import_pupil_upns")
         years = db.query("import_pupil_years", academic_year=ay)
