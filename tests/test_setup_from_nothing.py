@@ -124,7 +124,8 @@ RECORDS: list[Record] = [
          "NC Year": str(p.year), "FSM Eligible": "Y" if i % 4 == 0 else "N", "EAL": "Y" if i % 6 == 0 else "N",
          "Pupil Premium": "Y" if i % 4 == 0 else "N", "Admission Date": "01/09/2025", "Reg Group": p.form}
         for i, p in enumerate(PUPILS)
-    ], [Shows("hashworth", "home", "Pupils on roll 30")]),
+    ], [Shows("hashworth", "home", "Pupils on roll 30"),
+        Shows("governor1", "governors", "30 pupils on roll in Autumn 2026")]),
     Record("groups", [
         {"Group Name": p.form, "Year Group": str(p.year), "Group Type": "form", "Subject": "", "Academic Year": YEAR,
          "UPN": p.upn, "Start Date": "01/09/2026", "End Date": "",
@@ -138,6 +139,12 @@ RECORDS: list[Record] = [
         {"UPN": PUPILS[i].upn, "SEN Provision": "E", "Start Date": "15/01/2025", "End Date": "",
          "Primary Need": need, "Need Rank": "1", "Secondary Need": "SLCN"} for i, need in EHC_PLAN.items()
     ], [Shows("hashworth", "home", "On SEN support 6"), Shows("hashworth", "home", "With an EHC plan 1"),
+        # overview table: roll 30, SEN support 6 = 20.0%, EHC plans 1 = 3.3%; Year 7: 3 of 15 = 20.0% and 1 of 15 = 6.7%
+        Shows("hashworth", "overview", "30,6,20.0,1,3.3"), Shows("hashworth", "overview", "7,15,3,20.0,1,6.7"),
+        Shows("hashworth", "overview", "8,15,3,20.0,0,0.0"),
+        # governors: the same figures, with the single EHC plan hidden by disclosure control (fewer than 5)
+        Shows("governor1", "governors", "6 on SEN support (20.0%"),
+        Shows("governor1", "governors", "<5 with an EHC plan (hidden"),
         Shows("tokafor", "class_profile", PUPILS[0].name), Shows("tokafor", "class_profile", PUPILS[2].name),
         Shows("wprice", "class_profile", PUPILS[16].name),
         Shows("srao", "passport", "Specific learning difficulty", (("passport_pupil_upn", PUPILS[0].upn),))]),
@@ -161,7 +168,7 @@ RECORDS: list[Record] = [
         {"UPN": PUPILS[i].upn, "Intervention": "Precision teaching", "Start Date": "14/09/2026", "End Date": "",
          "Group Label": "", "Sessions Attended": "", "Entry Score": str(20 + i), "Exit Score": ""}
         for i in IN_PRECISION_TEACHING
-    ], [Shows("srao", "provision_map", PUPILS[20].last)]),
+    ], [Shows("srao", "provision_map", PUPILS[20].last), Shows("srao", "provision_map", "Pupils in 2026/27 3")]),
     # ---- new kinds go here (one Record each) -------------------------------------------------------
 ]
 
