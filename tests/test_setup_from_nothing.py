@@ -430,7 +430,7 @@ def test_the_same_school_through_the_forms(new_school, tmp_path, monkeypatch):
     # the administrator signs in with the password chosen at init: a new database has no other way in
     from sendboard import auth
 
-    assert auth.sign_in(dbmod.open_database(db_path), "office", PASSWORD, sleep=lambda s: None).role == "admin"
+    assert auth.sign_in(dbmod.open_database(db_path), "office", PASSWORD).role == "admin"
     for step in FORM_STEPS:
         step.fill(db_path)
     assert_no_demo(db_path)
