@@ -317,3 +317,9 @@ def test_importing_into_a_database_with_no_school_says_how_to_add_one(tmp_path, 
     staff.write_text("Forename,Surname,Email,Role,Start Date\nTom,Okafor,t.okafor@northgate.sch.uk,teacher,01/09/2020\n")
     assert run(monkeypatch, "import", staff, "--db", empty) == 1
     assert "sendboard school add" in capsys.readouterr().err
+
+
+def test_a_teacher_with_no_matching_staff_record_is_told_they_will_see_no_class(initialised, monkeypatch, capsys):
+    assert run(monkeypatch, "user", "add", "newteacher", "--db", initialised, "--role", "teacher", "--school", "146802",
+               "--email", "nobody@northgate.sch.uk", "--password-stdin", stdin="tall ships sailing\n") == 0
+    assert "sees no class yet" in capsys.readouterr().out
