@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from sendboard import db as dbmod
-from tests.browser import browser, chromium_available, running_app, sign_in, wait_idle
+from tests.browser import browser, running_app, sign_in, wait_idle
 from tests.test_setup_from_nothing import (PASSWORD, RECORDS, TODAY, add_accounts_by_command, init_school, sendboard,
                                            write_record_file)
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not chromium_available(), reason="needs Debian's Chromium")]
+pytestmark = pytest.mark.browser
 
 
 def test_a_new_school_signs_in_and_a_missing_file_is_never_built(tmp_path, monkeypatch, artifacts):

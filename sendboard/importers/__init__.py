@@ -20,6 +20,7 @@ from .kinds import KINDS, detect_kind, map_headers
 from .problems import FileRejected, Problem, frame_of
 from .readers import SourceFile, read_csv
 from .validate import STAGERS, Context, Rows, Staged, check_batch
+from . import ehc as _ehc_kinds  # noqa: F401  registers the EHC record kinds (stagers and commit targets)
 
 __all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "ImportFailed", "KINDS"]
 
