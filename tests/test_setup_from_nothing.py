@@ -85,6 +85,8 @@ PUPILS = make_pupils()
 SEN_SUPPORT = {0: "SPLD", 3: "SLCN", 5: "SEMH", 16: "ASD", 20: "MLD", 24: "SPLD"}  # pupil index -> primary need
 EHC_PLAN = {2: "ASD"}
 IN_PRECISION_TEACHING = (0, 20, 24)
+EHC_OUTCOME = "By the end of Year 8, Cara will join in group work in three subjects each week"
+CONCERN = "Copies very slowly from the board and often leaves work unfinished"
 
 
 # =====================================================================================================
@@ -169,6 +171,42 @@ RECORDS: list[Record] = [
          "Group Label": "", "Sessions Attended": "", "Entry Score": str(20 + i), "Exit Score": ""}
         for i in IN_PRECISION_TEACHING
     ], [Shows("srao", "provision_map", PUPILS[20].last), Shows("srao", "provision_map", "Pupils in 2026/27 3")]),
+    Record("ehc_plans", [
+        {"UPN": PUPILS[2].upn, "Local Authority": "Leeds", "Date Issued": "15/01/2025", "Hours per Week": "12",
+         "Date Ceased": "", "Outcome": EHC_OUTCOME, "Outcome Area": "CI"},
+    ], [Shows("srao", "ehc_plans", "EHC plans open 1"),
+        # the plan sets out 12 hours a week and no intervention records any: short of hours
+        Shows("srao", "ehc_plans", "Plans short of hours 1 of 1")]),
+    Record("ehc_reviews", [
+        {"UPN": PUPILS[2].upn, "Meeting Date": "06/11/2026", "Report Sent": "13/11/2026", "LA Decision Date": "",
+         "LA Decision": "", "Notes": ""},
+    ], [Shows("srao", "ehc_plans", "Annual reviews overdue, not held 0"),
+        # the review held on 6 November 2026 sets the next one 12 months on
+        Shows("tokafor", "class_profile", "EHC annual review due: 6 Nov 2027")]),
+    Record("ehc_requests", [
+        {"UPN": PUPILS[5].upn, "Local Authority": "Leeds", "Request Date": "05/10/2026", "Requested By": "school",
+         "Decision Date": "", "Decision": "", "Final Plan Date": ""},
+    ], [Shows("srao", "ehc_plans", "Needs assessments in progress 1")]),
+    Record("concerns", [
+        {"UPN": PUPILS[9].upn, "Date Raised": "02/11/2026", "What Was Noticed": CONCERN, "Area of Need": "CL",
+         "Evidence": "Three pieces of written work", "Raised By": "Tom Okafor", "Decision": "monitor",
+         "Decision Date": "09/11/2026", "Decision Note": "Review at half term"},
+    ], [Shows("tokafor", "class_profile", PUPILS[9].name), Shows("tokafor", "class_profile", CONCERN),
+        Shows("tokafor", "class_profile", "Of concern only 1")]),
+    Record("funding", [
+        {"Financial Year": "2026-27", "Funding Line": "notional SEN budget", "Amount": "84500", "UPN": "", "Description": ""},
+        {"Financial Year": "2026-27", "Funding Line": "top-up", "Amount": "6200", "UPN": PUPILS[2].upn, "Description": "Band C"},
+    ], [Shows("srao", "provision_map", "Funding left Not known")]),  # funding held; no hourly costs set, so no spend
+    Record("training", [
+        {"Staff Email": STAFF[2][2], "Course": "Autism awareness (Tier 1)", "Area of Need": "CI",
+         "Date Completed": "14/10/2026", "Expiry Date": "14/10/2029", "Level": "awareness"},
+    ], [Shows("hashworth", "expertise", "Autism awareness (Tier 1)")]),
+    Record("specialists", [
+        {"UPN": PUPILS[3].upn, "Service": "Speech and language therapy", "Date Referred": "15/09/2026",
+         "Date Seen": "", "Advice": "", "Next Contact": "", "Date Closed": ""},
+    ], [Shows("srao", "specialists", "Pupils still waiting 1"),
+        # 15 September to 23 November 2026: 15 + 31 + 23 = 69 days
+        Shows("srao", "specialists", "Longest wait so far 69 days")]),
     # ---- new kinds go here (one Record each) -------------------------------------------------------
 ]
 
