@@ -115,9 +115,10 @@ with tab_requests:
                                          "requested_on": "Requested", "decision_due": "Decision due (6 weeks)",
                                          "decision_on": "Decided", "decision": "Decision",
                                          "final_plan_due": "Final plan due (20 weeks)", "final_plan_on": "Plan issued",
-                                         "stage": "Stage", "status_label": "Status", "flags": "Flags"})[
-            ["Status", "Pupil", "Year", "LA", "Requested", "Decision due (6 weeks)", "Decided", "Decision",
-             "Final plan due (20 weeks)", "Plan issued", "Stage", "Flags"]]
+                                         "stage": "Stage", "status_label": "Status", "flags": "Flags",
+                                         "decision_step": "Decision (6 weeks)", "final_step": "Final plan (20 weeks)"})[
+            ["Status", "Pupil", "Year", "LA", "Requested", "Decision (6 weeks)", "Final plan (20 weeks)", "Decision",
+             "Stage", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"]]
         ui.table(ctx, frame, "ehc_requests", column_config={c: DATE for c in (
             "Requested", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued")})
 

@@ -168,8 +168,8 @@ def test_a_request_and_its_steps(fixture_db, viewers):
     assert req.loc[request_id, "stage"] == "Assessing: awaiting final plan"
     assert req.loc[request_id, "final_plan_due"] == date(2026, 3, 21)
     assert "Decision made late" in req.loc[request_id, "flags"]
-    assert records.step_status(date(2025, 12, 20), date(2025, 12, 13), AS_AT).startswith("⚠ Done late")
-    assert records.step_status(None, date(2026, 3, 21), AS_AT) == "◔ Due by 21 Mar 2026"
+    assert req.loc[request_id, "decision_step"] == "⚠ Done late (20 Dec 2025, 7 days after the due date)"
+    assert req.loc[request_id, "final_step"] == "◔ Due by 21 Mar 2026"
     assert count(fixture_db, "SELECT requested_by FROM ehc_requests WHERE request_id = $r", r=request_id) == "parent"
 
 

@@ -35,6 +35,17 @@ def _fmt(d: date | None) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
 
 
+def step_status(done_on: date | None, due_on: date, as_at: date) -> str:
+    """One statutory step: done on time, done late, overdue (not done and the date has passed) or due by
+    a date. Plain words and a symbol, never colour alone."""
+    if done_on is not None:
+        return (f"✓ Done on time ({_fmt(done_on)})" if done_on <= due_on
+                else f"⚠ Done late ({_fmt(done_on)}, {(done_on - due_on).days} days after the due date)")
+    if due_on < as_at:
+        return f"⚠ Overdue: was due {_fmt(due_on)}"
+    return f"◔ Due by {_fmt(due_on)}"
+
+
 def _hold_note(due: date) -> str:
     held = deadlines.hold_by(due)
     return "" if held == due else f"falls on a {due:%A}: hold by {held:%a} {_fmt(held)}"
@@ -126,11 +137,14 @@ def request_deadlines(db: Database, viewer: Viewer, school_id: int, as_at: date,
             "local_authority": r["local_authority"], "requested_on": requested,
             "decision_due": d_due, "decision_on": decided, "decision": decision or "",
             "final_plan_due": f_due, "final_plan_on": final, "stage": stage,
+            "decision_step": step_status(decided, d_due, as_at),
+            "final_step": "Not needed (refused)" if refused else step_status(final, f_due, as_at),
             "status": state, "status_label": deadlines.status_label(state) if state != "Closed" else "Closed",
             "flags": "; ".join(flags) or "",
         })
     cols = ["request_id", "pupil_id", "pupil", "year_group", "local_authority", "requested_on", "decision_due",
-            "decision_on", "decision", "final_plan_due", "final_plan_on", "stage", "status", "status_label", "flags"]
+            "decision_on", "decision", "final_plan_due", "final_plan_on", "stage", "status", "status_label", "flags",
+            "decision_step", "final_step"]
     out = pd.DataFrame(rows, columns=cols)
     if out.empty:
         return out
