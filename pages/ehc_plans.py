@@ -99,6 +99,7 @@ with tab_plans:
     if steps.empty:
         ui.empty_state("No annual review has been recorded yet.")
     else:
+        ui.audit_view(ctx, detail={"list": "ehc_review_steps", "pupils": sorted(set(steps["pupil_id"].astype(int)))})
         ui.table(ctx, steps.rename(columns={"pupil": "Pupil", "local_authority": "LA", "held_on": "Meeting held",
                                             "meeting": "Meeting", "report": "Report to LA (2 weeks)",
                                             "decision": "LA decision (4 weeks)"})[
@@ -151,6 +152,7 @@ with tab_pfa:
     if cohort.empty:
         ui.empty_state("No pupil with SEND is in Year 9 or above at this date.")
     else:
+        ui.audit_view(ctx, detail={"list": "preparing_for_adulthood", "pupils": cohort["pupil_id"].astype(int).tolist()})
         complete = int((cohort["missing"] == "None").sum())
         no_guidance = int(cohort["careers"].str.startswith("⚠").sum())
         st.markdown(f"From Year 9, plans for every pupil with SEND (not only those with EHC plans) look ahead to "
