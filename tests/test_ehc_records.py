@@ -170,6 +170,7 @@ def test_a_request_and_its_steps(fixture_db, viewers):
     assert "Decision made late" in req.loc[request_id, "flags"]
     assert req.loc[request_id, "decision_step"] == "⚠ Done late (20 Dec 2025, 7 days after the due date)"
     assert req.loc[request_id, "final_step"] == "◔ Due by 21 Mar 2026"
+    assert req.loc[request_id, "requested_by"] == "A parent"
     assert count(fixture_db, "SELECT requested_by FROM ehc_requests WHERE request_id = $r", r=request_id) == "parent"
 
 

@@ -24,6 +24,9 @@ KIND_TRANSFER = "Phase transfer"
 KIND_SYMBOLS = {KIND_REVIEW: "circle", KIND_DECISION: "square", KIND_FINAL: "diamond", KIND_TRANSFER: "star"}
 STATUS_COLOURS = {deadlines.OVERDUE: "#D55E00", deadlines.DUE_SOON: "#E69F00", deadlines.ON_TRACK: "#0072B2"}
 
+REQUESTED_BY_LABELS = {"school": "The school", "parent": "A parent", "young_person": "The young person",
+                       "other": "Someone else"}
+
 DEADLINE_COLUMNS = ["pupil_id", "pupil", "year_group", "deadline", "due_on", "hold_by", "status", "status_label",
                     "days_left", "detail", "local_authority"]
 
@@ -135,6 +138,8 @@ def request_deadlines(db: Database, viewer: Viewer, school_id: int, as_at: date,
             "pupil": pupil_name(r["first_name"], r["last_name"]),
             "year_group": None if pd.isna(r["year_group"]) else int(r["year_group"]),
             "local_authority": r["local_authority"], "requested_on": requested,
+            "requested_by": REQUESTED_BY_LABELS.get(r["requested_by"], "Not recorded") if isinstance(r["requested_by"], str)
+            else "Not recorded",
             "decision_due": d_due, "decision_on": decided, "decision": decision or "",
             "final_plan_due": f_due, "final_plan_on": final, "stage": stage,
             "decision_step": step_status(decided, d_due, as_at),
@@ -142,7 +147,7 @@ def request_deadlines(db: Database, viewer: Viewer, school_id: int, as_at: date,
             "status": state, "status_label": deadlines.status_label(state) if state != "Closed" else "Closed",
             "flags": "; ".join(flags) or "",
         })
-    cols = ["request_id", "pupil_id", "pupil", "year_group", "local_authority", "requested_on", "decision_due",
+    cols = ["request_id", "pupil_id", "pupil", "year_group", "local_authority", "requested_on", "requested_by", "decision_due",
             "decision_on", "decision", "final_plan_due", "final_plan_on", "stage", "status", "status_label", "flags",
             "decision_step", "final_step"]
     out = pd.DataFrame(rows, columns=cols)
