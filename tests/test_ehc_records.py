@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from sendboard.access import AccessDenied
@@ -372,6 +373,12 @@ def test_a_held_ehc_annual_review_counts_as_a_review_on_the_graduated_approach_p
     assert days.loc[12, "Days since"] == 56 and days.loc[12, "band"] == "6 to 13 weeks"
     assert days.loc[1, "band"] == graduated.NEVER
     assert data["voice"]["reviews"] == 0
+    # The pupil's review history on the passport lists the annual review meetings too.
+    from sendboard.classroom import reviews
+
+    history = reviews.reviews(fixture_db, viewers["senco"], 12, AS_AT)
+    assert [pd.Timestamp(d).date() for d in history["reviewed_on"]] == [date(2025, 11, 25), date(2024, 10, 20)]
+    assert set(history["target"]) == {"EHC plan: annual review meeting"}
 
 
 def test_the_governors_pack_says_how_many_reviews_are_overdue_now_and_plans_short_of_hours(fixture_db, viewers):
