@@ -3,13 +3,17 @@ import streamlit as st
 
 from sendboard import ui
 from sendboard.access import ROLE_LABELS
-from sendboard.home import headline
+from sendboard.home import headline, is_demo_database
 from sendboard.statutory import ehc
 from sendboard.text import md_escape
 
 ctx = ui.page_context("home")
 st.title(f"Welcome, {ctx.viewer.display_name}")
 st.caption(f"Signed in as {ROLE_LABELS[ctx.viewer.role].lower()}" + (f" · {ctx.school_name}" if ctx.school_name else ""))
+if ui.cached(is_demo_database):
+    st.warning("**This is a demonstration.** The pupils are made up, and every account's password "
+               "(`sendboard-demo`) is published in the README. Never put a school's own data here: "
+               "start a school's database with `sendboard init`.", icon=":material/science:")
 
 if ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.role != "admin":
     figures = ui.cached(headline, ctx.viewer, ctx.school_id, ctx.as_at)

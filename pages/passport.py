@@ -9,6 +9,8 @@ from sendboard.access import AccessDenied
 from sendboard.classroom import ClassroomError, RATING_LABELS, md_escape, passport, pdf, reviews, strategies
 from sendboard.classroom.profile import ALERT_ICONS, fmt_date
 from sendboard.db import ConflictError
+from sendboard.records import specialists as records_specialists
+from sendboard.records import views as records_views
 from sendboard.statutory import records as ehc_records
 from sendboard.statutory.form_ui import FieldSlots
 
@@ -86,7 +88,7 @@ st.markdown(" · ".join(md_escape(m) for m in meta if m))
 for kind, text in pp["alerts"]:
     st.markdown(f"{ALERT_ICONS[kind]} **{md_escape(text)}**")
 if pp["concern_reasons"]:
-    st.caption(f"Concern noted by the SENCO: {pp['concern_reasons']}")
+    st.caption(f"Open concern: {md_escape(pp['concern_reasons'])} (see the Concerns tab)")
 
 tabs = ["Passport", "Targets and reviews", "EHC plan and adulthood", "History"]
 editable = passport.editable_fields(db, viewer)
@@ -94,6 +96,9 @@ if editable:
     tabs.insert(1, "Edit passport")
 if viewer.role == "senco":
     tabs.insert(-1, "Plans (SENCO)")
+tabs.insert(-1, "Concerns")
+if viewer.role in records_specialists.SEE_ROLES:
+    tabs.insert(-1, "Outside services")
 tab = dict(zip(tabs, st.tabs(tabs)))
 
 # ---------------------------------------------------------------- the one-page view
@@ -287,6 +292,12 @@ if "Plans (SENCO)" in tab:
             st.subheader("Closed plans")
             st.dataframe(closed[["start_date", "review_due", "closed_on", "created_by", "assess_note"]], hide_index=True)
 
+# ---------------------------------------------------------------- concerns and outside services (records area)
+with tab["Concerns"]:
+    records_views.passport_concerns(ctx, pupil_id, pp["name"])
+if "Outside services" in tab:
+    with tab["Outside services"]:
+        records_views.passport_specialists(ctx, pupil_id)
 # ---------------------------------------------------------------- EHC plan outcomes and Preparing for Adulthood
 with tab["EHC plan and adulthood"]:
     may_edit = viewer.role in ehc_records.EDITOR_ROLES

@@ -180,7 +180,10 @@ def commit(db, batch: Batch, actor, *, progress=None) -> Outcome:
     if not batch.ok:
         raise ImportFailed(batch.problems)
 
+    from ..schools import extend_calendar  # late: sendboard.schools reads files with this package
+
     def work(w):
+        extend_calendar(w)  # a school set up with `sendboard init` gets each new academic year as it comes
         import_id = int(w.run("import_insert", username=getattr(actor, "username", actor), school_id=batch.school_id,
                               file_count=len(batch.files), added=0, changed=0, unchanged=0)[0][0])
         results = apply_all(w.cur, import_id, batch.staged, progress)

@@ -237,6 +237,77 @@ def detect_kind(headers: list[str]) -> tuple[str | None, str]:
                   + ", ".join(f"'{m}'" for m in missing))
 
 
+# --------------------------------------------------------------------------- records area: funding, concerns,
+# staff training and external specialists (validated in sendboard/records/importing.py)
+
+_kind(
+    "funding", "SEND funding",
+    "One row per funding line and financial year (April to March): the notional SEN budget, a top-up for one pupil "
+    "with an EHC plan, or another SEND grant. Matched by financial year, line, pupil and description; a matching "
+    "line's amount is updated.",
+    Field("financial_year", True, ("Financial Year", "FY", "Budget Year", "Funding Year"), "2025-26 (or 2025, the year it starts)"),
+    Field("funding_line", True, ("Funding Line", "Line", "Funding Type", "Funding Stream"),
+          "notional SEN budget, top-up or other (notional_sen, top_up, other also accepted)"),
+    Field("amount", True, ("Amount", "Amount (£)", "Value", "Allocation"), "pounds, e.g. 84,500"),
+    Field("upn", False, UPN.aliases, "for a top-up: the pupil it is paid for"),
+    Field("description", False, ("Description", "Note", "Grant", "Grant Name", "Notes"), "needed for an other grant: its name"),
+    example=({"Financial Year": "2025-26", "Funding Line": "notional SEN budget", "Amount": "84500", "UPN": "",
+              "Description": ""},
+             {"Financial Year": "2025-26", "Funding Line": "top-up", "Amount": "6200", "UPN": "A123456789012",
+              "Description": "Band C"}),
+)
+
+_kind(
+    "concerns", "Concerns about pupils",
+    "One row per concern raised about a pupil: what was noticed, the area of need it suggests, the evidence, and the "
+    "SENCO's decision if one has been made. Matched by pupil, date raised and what was noticed.",
+    UPN,
+    Field("raised_on", True, ("Date Raised", "Raised On", "Date Noticed", "Concern Date"), "date"),
+    Field("noticed", True, ("What Was Noticed", "Concern", "Concern Details", "Reason for Concern", "Noticed"), "the concern in words"),
+    Field("area_of_need", False, ("Area of Need", "Broad Area", "Suggested Area"), "CI, CL, SEMH, SP or OTH (blank: not sure)"),
+    Field("evidence", False, ("Evidence", "Evidence Seen"), ""),
+    Field("raised_by", False, ("Raised By", "Staff Member", "Member of Staff"), "who raised it"),
+    Field("decision", False, ("Decision", "SENCO Decision"), "monitor, assess, SEN support or close (blank: awaiting)"),
+    Field("decided_on", False, ("Decision Date", "Decided On", "Date Decided"), "date, needed with a decision"),
+    Field("decision_note", False, ("Decision Note", "Outcome", "Outcome Note"), ""),
+    example=({"UPN": "A123456789012", "Date Raised": "03/11/2025", "What Was Noticed": "Rarely starts written tasks without an adult",
+              "Area of Need": "CL", "Evidence": "Work samples from three lessons", "Raised By": "T Teach",
+              "Decision": "assess", "Decision Date": "10/11/2025", "Decision Note": "Reading and spelling screen booked"},),
+)
+
+_kind(
+    "training", "Staff SEND training",
+    "One row per course a member of staff completed, matched by the member of staff (email), course and date completed.",
+    Field("staff_email", True, ("Staff Email", "Email", "Email Address", "Work Email"), "the email of a member of staff held in sendboard"),
+    Field("course", True, ("Course", "Course Name", "Training Course", "Training"), ""),
+    Field("training_area", True, ("Area of Need", "Broad Area", "Training Area"), "CI, CL, SEMH, SP or OTH"),
+    Field("completed_on", True, ("Date Completed", "Completed On", "Course Date", "Date Attended"), "date"),
+    Field("expires_on", False, ("Expiry Date", "Expires On", "Valid Until", "Renewal Date"), "date (blank: does not expire)"),
+    Field("training_level", False, ("Level", "Training Level"), "awareness, enhanced or specialist (default awareness)"),
+    example=({"Staff Email": "t.teach@school.sch.uk", "Course": "Autism awareness (Tier 1)", "Area of Need": "CI",
+              "Date Completed": "14/10/2025", "Expiry Date": "14/10/2028", "Level": "awareness"},),
+)
+
+_kind(
+    "specialists", "External specialists",
+    "One row per referral of a pupil to an outside service: educational psychology, speech and language therapy, "
+    "occupational therapy, CAMHS, specialist teachers for hearing, vision or multi-sensory impairment, the school nurse, "
+    "counselling and others. Matched by pupil, service and referral date.",
+    UPN,
+    Field("service", True, ("Service", "Agency", "Specialist Service", "External Agency", "Professional"),
+          "e.g. educational psychology (EP), speech and language therapy (SALT), OT, CAMHS, QTVI"),
+    Field("referred_on", True, ("Date Referred", "Referral Date", "Referred On"), "date"),
+    Field("seen_on", False, ("Date Seen", "Seen On", "First Seen", "First Appointment"), "date, blank while waiting"),
+    Field("advice", False, ("Advice", "Advice Received", "Recommendations"), ""),
+    Field("next_contact", False, ("Next Contact", "Next Visit", "Next Appointment", "Review Date"), "date (may be in the future)"),
+    Field("closed_on", False, ("Date Closed", "Closed On", "Discharged", "Discharge Date"), "date the involvement ended"),
+    example=({"UPN": "A123456789012", "Service": "Speech and language therapy", "Date Referred": "15/09/2025",
+              "Date Seen": "20/11/2025", "Advice": "Visual timetable; pre-teach topic words", "Next Contact": "20/03/2026",
+              "Date Closed": ""},),
+)
+
+APPLY_ORDER = APPLY_ORDER + ("funding", "concerns", "training", "specialists")
+DETECT_PRIORITY = DETECT_PRIORITY + ("specialists", "concerns", "training", "funding")
 # --------------------------------------------------------------------------- EHC plans, requests, annual reviews, PfA
 # (area: EHC records). Their stagers and commit targets are in sendboard/importers/ehc.py.
 

@@ -623,3 +623,9 @@ def check_batch(staged: list[Staged], ctx: Context, problems: list[Problem]) -> 
         for _, row in allp[overlap].head(MAX_PER_CHECK).iterrows():
             problems.append(Problem(row["_file"], row["_where"], "Start Date", f"{row['start_date']:%d/%m/%Y}",
                                     "a start date after the end of the pupil's previous SEN provision (the periods overlap)"))
+
+
+# records area: funding, concerns, staff training and external specialists
+from ..records.importing import STAGERS as _RECORDS_STAGERS  # noqa: E402  (after Rows and Staged exist)
+
+STAGERS.update(_RECORDS_STAGERS)
