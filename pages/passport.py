@@ -223,7 +223,8 @@ with tab["Targets and reviews"]:
     if history.empty:
         ui.empty_state("No reviews recorded yet.")
     else:
-        frame = history.assign(rating=history["rating"].map(RATING_LABELS), target=history["target"].fillna("Whole plan"))[
+        frame = history.assign(rating=history["rating"].map(lambda r: RATING_LABELS.get(r, "Whole plan reviewed")),
+                               target=history["target"].fillna("Whole plan"))[
             ["reviewed_on", "target", "rating", "note", "pupil_voice", "parent_voice", "recorded_by", "recorded_at"]]
         ui.table(ctx, frame, f"reviews_{pupil_id}", column_config={
             "reviewed_on": st.column_config.DateColumn("Reviewed on", format="D MMM YYYY"),

@@ -323,9 +323,11 @@ _kind(
     Field("ceased_on", False, ("Date Ceased", "Ceased On", "Plan End Date", "EHCP End Date"), "date, blank while the plan is maintained"),
     Field("outcome", False, ("Outcome", "Plan Outcome", "EHCP Outcome", "Long Term Outcome", "Section E Outcome"), "one outcome from section E"),
     Field("outcome_area", False, ("Outcome Area", "Area of Need", "Broad Area", "Area"), "CI, CL, SEMH, SP or OTH (optional)"),
+    Field("step", False, ("Short Term Step", "Step", "Short Term Target", "First Step", "Next Step"),
+          "a short-term step toward the outcome: a target on the pupil's open support plan (one is opened if none)"),
     example=({"UPN": "A123456789012", "Local Authority": "Leeds", "Date Issued": "14/03/2025", "Hours per Week": "15",
               "Date Ceased": "", "Outcome": "By the end of Year 9, Amy will read aloud to her class with confidence",
-              "Outcome Area": "CL"},),
+              "Outcome Area": "CL", "Short Term Step": "Reads a short passage aloud to the TA twice a week"},),
 )
 
 _kind(

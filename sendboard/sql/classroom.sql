@@ -156,6 +156,8 @@ WHERE sp.pupil_id = $pupil_id
 ORDER BY t.plan_id DESC, t.set_on, t.target_id;
 
 -- name: classroom_reviews
+-- The pupil's reviews, newest first: each target review, and each EHC annual review meeting held (it
+-- reviews the whole plan, so it is in the history too; it rates no single target).
 SELECT r.review_id, r.plan_id, r.target_id, t.description AS target, r.reviewed_on, r.rating, r.note,
        r.pupil_voice, r.parent_voice, r.recorded_by, r.recorded_at
 FROM plan_reviews r
@@ -163,7 +165,14 @@ JOIN support_plans sp ON sp.plan_id = r.plan_id
 LEFT JOIN plan_targets t ON t.target_id = r.target_id
 WHERE sp.pupil_id = $pupil_id
   AND sp.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
-ORDER BY r.reviewed_on DESC, r.recorded_at DESC, r.review_id DESC;
+UNION ALL
+SELECT NULL, NULL, NULL, 'EHC plan: annual review meeting', rv.held_on, 'annual review', rv.note,
+       NULL, NULL, coalesce(rv.recorded_by, 'imported'), CAST(rv.held_on AS TIMESTAMP)
+FROM ehc_reviews rv
+JOIN ehc_plans e ON e.ehcp_id = rv.ehcp_id
+WHERE e.pupil_id = $pupil_id
+  AND e.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
+ORDER BY 5 DESC, 11 DESC, 1 DESC NULLS LAST;
 
 -- name: classroom_history_for_pupil
 SELECT h.changed_at, h.changed_by, h.object_type, h.object_id, h.field, h.old_value, h.new_value
