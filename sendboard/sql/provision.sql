@@ -173,11 +173,14 @@ GROUP BY key
 ORDER BY key;
 
 -- name: provision_impact
--- What each intervention achieved in academic year $academic_year, worked out here rather than from
--- per-allocation rows (the formula of sendboard/provision/impact.py): places (allocations overlapping
--- the year), with_both_scores, missing_exit, mean_gain and sd_gain (gain = exit - entry, negated when a
--- lower score is better), sd_entry (entry scores of those with both scores) and cost_per_pupil (mean
--- projected cost of an allocation, as sendboard/provision/costs.py: NULL unless can_see_costs).
+-- What each intervention achieved in academic year $academic_year as known at $as_at, worked out here
+-- rather than from per-allocation rows (the formula of sendboard/provision/impact.py): places
+-- (allocations overlapping the year that had started by $as_at), with_both_scores, missing_exit,
+-- mean_gain and sd_gain (gain = exit - entry, negated when a lower score is better, less the months
+-- between start and end on an age-equivalent 'months' scale), sd_entry (entry scores of those with both
+-- scores) and cost_per_pupil (mean projected cost of an allocation, as sendboard/provision/costs.py:
+-- NULL unless can_see_costs). An exit score is known once the allocation has ended (end date, else its
+-- planned last day) on or before $as_at: it is taken then.
 -- For the head and the SENCO (and the trust lead), whose visible pupils are exactly the pupils of their
 -- visible schools, so the pupil's school is checked (cheap); any other role gets no rows.
 WITH v AS (SELECT can_see_costs($viewer_id) AS costs,
@@ -187,9 +190,11 @@ WITH v AS (SELECT can_see_costs($viewer_id) AS costs,
            FROM users u LEFT JOIN academic_years y ON y.academic_year = $academic_year
            WHERE u.user_id = $viewer_id AND NOT u.disabled AND u.role IN ('head', 'senco', 'trust')),
 a AS (
-    SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, entry_score, exit_score, planned_end,
-           pupils_in_group
+    SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, entry_score,
+           CASE WHEN coalesce(end_date, planned_end) <= $as_at THEN exit_score END AS exit_score,
+           coalesce(end_date, planned_end) AS exit_day, planned_end, pupils_in_group
     FROM school_allocations($school_id)
+    WHERE start_date <= $as_at
 ),
 x AS (
     SELECT a.*, v.costs
@@ -202,7 +207,9 @@ x AS (
 g AS (
     SELECT x.intervention_id, i.name, i.wave, i.areas, i.measure, i.measure_scale, i.higher_is_better,
            x.entry_score, x.exit_score,
-           (x.exit_score - x.entry_score) * CASE WHEN i.higher_is_better THEN 1 ELSE -1 END AS gain,
+           (x.exit_score - x.entry_score) * CASE WHEN i.higher_is_better THEN 1 ELSE -1 END
+             - CASE WHEN lower(trim(i.measure_scale)) = 'months' THEN (x.exit_day - x.start_date) / (365.25 / 12) ELSE 0 END
+             AS gain,
            x.pupils_in_group AS n,
            CASE WHEN x.costs THEN i.sessions_per_week * (rc.hourly_cost * i.minutes_per_session / 60) END AS weekly_group_cost,
            CASE WHEN x.costs THEN i.other_costs END AS other_costs,
@@ -221,6 +228,20 @@ SELECT intervention_id, any_value(name) AS intervention, any_value(wave) AS wave
        avg(weekly_group_cost / n * weeks_planned + other_costs / n) AS cost_per_pupil
 FROM g
 GROUP BY intervention_id;
+
+-- name: provision_measure_spread
+-- The school's spread of entry scores on each measure (lower-cased, trimmed): every allocation of any
+-- of its interventions measured on it, any year, that had started by $as_at. The population spread used
+-- for an effect size when no published figure exists (sendboard/provision/impact.py). Aggregates only,
+-- for the roles that see whole-school impact.
+SELECT lower(trim(i.measure)) AS measure_key, stddev_samp(a.entry_score) AS cohort_sd,
+       CAST(count(a.entry_score) AS INTEGER) AS cohort_n
+FROM allocations a
+JOIN interventions i ON i.intervention_id = a.intervention_id
+WHERE i.school_id = $school_id AND a.start_date <= $as_at
+  AND i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+  AND (SELECT role FROM users WHERE user_id = $viewer_id AND NOT disabled) IN ('head', 'senco', 'governor', 'trust')
+GROUP BY ALL;
 
 -- name: provision_funding
 -- Funding lines for a school and year (cost roles and governors only).
@@ -310,6 +331,7 @@ part AS (
     FROM tt
     JOIN assessments a0 ON a0.pupil_id = tt.pupil_id AND a0.term_id = tt.t0 AND a0.subject = tt.subject
     JOIN assessments a1 ON a1.pupil_id = tt.pupil_id AND a1.term_id = tt.t1 AND a1.subject = tt.subject
+    JOIN terms t1 ON t1.term_id = tt.t1 AND t1.census_date <= $as_at  -- assessed by the as-at date
     WHERE tt.t1 > tt.t0 AND tt.year_group IS NOT NULL AND tt.area_code IS NOT NULL
 ),
 cells AS (SELECT DISTINCT intervention_id, subject, ay, t0, t1, year_group, area_code FROM part),
@@ -331,6 +353,15 @@ comp AS (
     SELECT intervention_id, subject, ay, t0, t1, year_group, area_code, avg(change) AS comp_change
     FROM comp_pupils GROUP BY ALL
 ),
+-- the whole school's spread on the assessment in the terms compared from: the population SD where the
+-- assessment's scale has no published one
+spread AS (
+    SELECT c.intervention_id, stddev_samp(s.score) AS cohort_sd, any_value(s.scale) AS compared_scale
+    FROM (SELECT DISTINCT intervention_id, subject, t0 FROM cells) c
+    JOIN assessments s ON s.subject = c.subject AND s.term_id = c.t0
+    JOIN pupils p ON p.pupil_id = s.pupil_id AND p.school_id = $school_id
+    GROUP BY c.intervention_id
+),
 matched AS (
     SELECT part.intervention_id, part.subject, part.change, comp.comp_change
     FROM part
@@ -341,8 +372,12 @@ SELECT m.intervention_id, any_value(m.subject) AS compared_on,
        avg(m.change) AS participant_change,
        avg(m.comp_change) AS comparison_change,
        avg(m.change) - avg(m.comp_change) AS difference_in_gains,
-       (SELECT count(DISTINCT cp.pupil_id) FROM comp_pupils cp WHERE cp.intervention_id = m.intervention_id) AS comparison_pupils
+       (SELECT count(DISTINCT cp.pupil_id) FROM comp_pupils cp WHERE cp.intervention_id = m.intervention_id) AS comparison_pupils,
+       stddev_samp(m.change) AS sd_participant_change,
+       (SELECT stddev_samp(cp.change) FROM comp_pupils cp WHERE cp.intervention_id = m.intervention_id) AS sd_comparison_change,
+       any_value(sp.compared_scale) AS compared_scale, any_value(sp.cohort_sd) AS cohort_sd
 FROM matched m
+LEFT JOIN spread sp ON sp.intervention_id = m.intervention_id
 GROUP BY m.intervention_id;
 
 -- name: provision_intervention_row
