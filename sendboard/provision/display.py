@@ -31,8 +31,15 @@ LABELS = {
     "compared_on": "Compared on (assessment)", "participant_change": "Their change on it",
     "comparison_change": "Similar pupils' change", "difference_in_gains": "Difference in gains",
     "comparison_pupils": "Similar pupils compared", "verdict": "Verdict", "reason": "Why",
-    "sd_gain": "SD of gains", "t_critical": "t critical value", "sd_entry": "SD of entry scores",
+    "sd_gain": "SD of gains", "t_critical": "t critical value", "sd_entry": "SD of these pupils' entry scores",
+    "population_sd": "Population SD of the measure", "sd_source": "Where that SD comes from",
+    "hedges_j": "Hedges' correction", "pre_post_effect": "Effect from entry to exit", "es_ci_low": "Effect 95% CI from",
+    "es_ci_high": "Effect 95% CI to", "months_progress": "Months' additional progress (EEF)",
+    "effect_basis": "Effect measured",
 }
+
+
+EFFECT_COLUMNS = ("effect_size", "es_ci_low", "es_ci_high", "pre_post_effect", "hedges_j")
 
 
 def areas_text(codes) -> str:
@@ -66,7 +73,7 @@ def show(frame: pd.DataFrame, columns: list[str], *, money: tuple[str, ...] = ()
         elif col in ("start_date", "end_date", "planned_end"):
             out[col] = pd.to_datetime(out[col]).dt.date
         elif pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(decimals if col not in ("effect_size",) else 2)
+            out[col] = out[col].round(2 if col in EFFECT_COLUMNS else decimals)
     return out.rename(columns=LABELS)
 
 

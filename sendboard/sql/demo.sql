@@ -13,7 +13,8 @@ FROM schools s, (VALUES (10), (15), (20), (25)) b(hours);
 -- name: demo_in_class_support_allocations
 -- Each current EHC plan gets the band at or below the hours it specifies, for last year and this;
 -- about one pupil in seven gets a band lower (a gap the SENCO should see). Last year's blocks carry
--- entry and exit ratings; this year's are still running.
+-- entry and exit ratings (rating 1-10: a modest gain, uneven from pupil to pupil); this year's are
+-- still running.
 WITH plans AS (
     SELECT e.pupil_id, p.school_id, e.issued_on, e.hours_per_week,
            greatest(10, least(25, CAST(floor(e.hours_per_week / 5) * 5 AS INTEGER))
@@ -27,8 +28,9 @@ WITH plans AS (
 INSERT INTO allocations (pupil_id, intervention_id, group_label, start_date, end_date, sessions_attended,
                          entry_score, exit_score, day_of_week, start_time)
 SELECT pl.pupil_id, i.intervention_id, NULL, greatest(y.starts, pl.issued_on), y.ends, NULL,
-       4 + (pl.pupil_id % 3),
-       CASE WHEN y.ends < $as_of THEN 5 + (pl.pupil_id % 4) END,
+       2 + (pl.pupil_id % 6),
+       -- a small, uneven effect: some pupils a point more independent, most no change, one in seven a point less
+       CASE WHEN y.ends < $as_of THEN 2 + (pl.pupil_id % 6) + [-1, 0, 0, 0, 1, 1, 1][1 + (pl.pupil_id // 6) % 7] END,
        'In lessons', 'daily'
 FROM plans pl
 JOIN years y ON pl.issued_on <= y.ends
