@@ -328,9 +328,12 @@ def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: i
         s.empty = "No provision or funding recorded for this academic year."
         return s
     by_area = raw.set_index("area_code") if not raw.empty else pd.DataFrame(columns=["pupils", "spend"])
-    frame = pd.DataFrame({"area_code": AREA_ORDER, "area": [AREAS[a] for a in AREA_ORDER],
-                          "pupils": [int(by_area["pupils"].get(a, 0)) for a in AREA_ORDER],
-                          "spend": [float(by_area["spend"].get(a, 0.0)) for a in AREA_ORDER]})
+    # each pupil's share of a cost counts to the pupil's own primary need; NONE: none recorded
+    spend_areas = AREA_ORDER + (["NONE"] if "NONE" in by_area.index else [])
+    spend_names = {**AREAS, "NONE": "No primary need recorded"}
+    frame = pd.DataFrame({"area_code": spend_areas, "area": [spend_names[a] for a in spend_areas],
+                          "pupils": [int(by_area["pupils"].get(a, 0)) for a in spend_areas],
+                          "spend": [float(by_area["spend"].get(a, 0.0)) for a in spend_areas]})
     total_pupils = int(db.scalar("governors_provision_pupils", year_start=start, year_end=end, **params) or 0)
     frame = pd.concat([frame, pd.DataFrame([{"area_code": "ALL", "area": "All areas", "pupils": total_pupils,
                                              "spend": float(frame["spend"].sum())}])], ignore_index=True)
@@ -363,8 +366,8 @@ def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: i
     elif spend_known is not None:
         s.headline.append(f"Planned spend on provision this year is {_pounds(spend_known)}. No SEND funding is recorded.")
     s.headline.append("Spend is staff time (at the school's hourly rates) plus materials, shared across each group.")
-    s.chart = Bars("Where does our provision spend go? (planned spend this year, £)",
-                   [AREAS[a] for a in AREA_ORDER], {"Planned spend": _series(p, "spend")[:-1]}, unit="£",
+    s.chart = Bars("Where does our provision spend go? (planned spend this year by pupils' primary need, £)",
+                   [spend_names[a] for a in spend_areas], {"Planned spend": _series(p, "spend")[:-1]}, unit="£",
                    hidden=int(p.mask["spend"].iloc[:-1].sum()))
     return s
 

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import audit
 from ..access import AccessDenied, Viewer
 from ..db import Database
-from . import AREA_NAMES, EDIT_ROLES, WAVES, ProvisionError
+from . import AREA_NAMES, EDIT_ROLES, NEED_AREA_NAMES, WAVES, ProvisionError
 from .costs import allocation_costs, strip_costs
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
@@ -74,7 +74,7 @@ def year_summary(db: Database, viewer: Viewer, school_id: int, academic_year: in
         return out.drop(columns="key")
     out = out.rename(columns={"key": by})
     if by == "area":
-        out["area"] = out["area"].map(AREA_NAMES).fillna(out["area"])
+        out["area"] = out["area"].map(NEED_AREA_NAMES).fillna(out["area"])
         out = out.sort_values("area", kind="stable")
     elif by == "year_group":
         out["year_group"] = pd.to_numeric(out["year_group"])

@@ -114,8 +114,9 @@ GROUP BY f.line;
 -- Planned spend on provision this academic year by broad area of need, with the same formula as the
 -- provision area (sendboard/provision/costs.py): weekly cost per pupil = hourly cost x minutes / 60 x
 -- sessions a week / pupils in the group; year cost = weekly cost x days inside the year / 7, plus the
--- other-costs share when the allocation starts in the year. An intervention for two areas counts half
--- to each. pupils = distinct pupils with provision in the area this year (not additive across areas).
+-- other-costs share when the allocation starts in the year. Each pupil's share counts to that pupil's
+-- own primary need (NONE: no primary need recorded). pupils = distinct pupils with provision in the area
+-- this year.
 WITH a AS (
     SELECT a.allocation_id, a.pupil_id, a.intervention_id, a.group_label, a.start_date,
            coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) AS planned_end
@@ -141,15 +142,16 @@ WITH a AS (
     LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
     WHERE a.start_date <= $year_end AND a.planned_end >= $year_start
 ), per AS (
-    SELECT allocation_id, pupil_id,
-           weekly_group_cost / n * days_in_year / 7.0 + CASE WHEN starts_in_year THEN other_costs / n ELSE 0 END AS year_cost,
-           unnest(string_split(areas, '|')) AS area_code,
-           len(string_split(areas, '|')) AS n_areas
-    FROM costed
+    -- each pupil's share goes, whole, to the pupil's own primary need when it started (migration 018)
+    SELECT c.allocation_id, c.pupil_id,
+           c.weekly_group_cost / c.n * c.days_in_year / 7.0 + CASE WHEN c.starts_in_year THEN c.other_costs / c.n ELSE 0 END AS year_cost,
+           pa.area_code
+    FROM costed c
+    LEFT JOIN allocation_primary_area($school_id) pa ON pa.allocation_id = c.allocation_id
 )
-SELECT trim(area_code) AS area_code,
+SELECT coalesce(area_code, 'NONE') AS area_code,
        CAST(count(DISTINCT pupil_id) AS INTEGER) AS pupils,
-       sum(year_cost / n_areas) AS spend
+       sum(year_cost) AS spend
 FROM per
 GROUP BY ALL
 ORDER BY area_code;

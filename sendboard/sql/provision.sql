@@ -57,12 +57,15 @@ SELECT a.allocation_id, a.pupil_id, p.first_name, p.last_name,
        i.higher_is_better, i.retired,
        a.group_label, a.start_date, a.end_date, a.planned_end, a.sessions_attended,
        a.entry_score, a.exit_score, a.day_of_week, a.start_time, a.staff_id,
-       a.pupils_in_group,
+       a.pupils_in_group, coalesce(a.delivery, 'withdrawn') AS delivery, pa.area_code AS need_area_code,
+       coalesce(sc.sessions_recorded, 0) AS sessions_recorded, sc.session_times,
        CASE WHEN can_see_costs($viewer_id) THEN rc.hourly_cost END AS hourly_cost,
        CASE WHEN can_see_costs($viewer_id) THEN i.other_costs END AS other_costs
 FROM a
 JOIN interventions i ON i.intervention_id = a.intervention_id
 JOIN pupils p ON p.pupil_id = a.pupil_id
+LEFT JOIN allocation_primary_area($school_id) pa ON pa.allocation_id = a.allocation_id
+LEFT JOIN allocation_session_counts($school_id) sc ON sc.allocation_id = a.allocation_id
 LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
 LEFT JOIN enrolments e ON e.pupil_id = a.pupil_id AND e.academic_year = academic_year_of(greatest(a.start_date, $from_date))
 LEFT JOIN enrolments e2 ON e2.pupil_id = a.pupil_id AND e2.academic_year = academic_year_of($as_at)
@@ -89,12 +92,15 @@ SELECT a.allocation_id, a.pupil_id, coalesce(e.year_group, e2.year_group) AS yea
        i.sessions_per_week, i.minutes_per_session, i.planned_weeks, i.measure, i.measure_scale,
        i.higher_is_better, a.group_label, a.start_date, a.end_date, a.planned_end,
        a.entry_score, a.exit_score,
-       a.pupils_in_group,
+       a.pupils_in_group, coalesce(a.delivery, 'withdrawn') AS delivery, pa.area_code AS need_area_code,
+       coalesce(sc.sessions_recorded, 0) AS sessions_recorded,
        CASE WHEN v.costs THEN rc.hourly_cost END AS hourly_cost,
        CASE WHEN v.costs THEN i.other_costs END AS other_costs
 FROM a
 CROSS JOIN viewer v
 JOIN interventions i ON i.intervention_id = a.intervention_id
+LEFT JOIN allocation_primary_area($school_id) pa ON pa.allocation_id = a.allocation_id
+LEFT JOIN allocation_session_counts($school_id) sc ON sc.allocation_id = a.allocation_id
 LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
 LEFT JOIN enrolments e ON e.pupil_id = a.pupil_id AND e.academic_year = academic_year_of(greatest(a.start_date, $from_date))
 LEFT JOIN enrolments e2 ON e2.pupil_id = a.pupil_id AND e2.academic_year = academic_year_of($as_at)
@@ -103,8 +109,8 @@ WHERE a.start_date <= $to_date AND a.planned_end >= $from_date;
 -- name: provision_summary
 -- The provision map's totals, worked out here rather than from per-allocation rows: the allocations
 -- overlapping academic year $academic_year (academic_years; 1 Sept to 31 Aug if not held) whose pupil the
--- viewer may see, grouped by $by: 'year_group', 'area' (broad-area code; an intervention for several
--- areas counts 1/n to each), 'wave', 'intervention', or 'all' (one row). The formula of
+-- viewer may see, grouped by $by: 'year_group', 'area' (the broad area of the pupil's own primary need
+-- when the allocation started, 'NONE' if none was recorded), 'wave', 'intervention', or 'all' (one row). The formula of
 -- sendboard/provision/costs.py (allocation_costs, then summarise): interventions, pupils (distinct),
 -- pupils_now and interventions_now (allocations current at $as_at), pupil_hours_week and
 -- staff_hours_week (current allocations), year_cost_to_date and year_cost (NULL unless can_see_costs).
@@ -133,7 +139,7 @@ x AS (
                ELSE a.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today)) END
 ),
 costed AS (
-    SELECT x.pupil_id, x.intervention_id, i.name AS intervention, i.areas, i.wave,
+    SELECT x.allocation_id, x.pupil_id, x.intervention_id, i.name AS intervention, i.areas, i.wave,
            CASE WHEN $by = 'year_group' THEN coalesce(e.year_group, e2.year_group) END AS year_group,
            x.start_date <= $as_at AND (x.end_date IS NULL OR x.end_date >= $as_at) AS current,
            i.sessions_per_week * i.minutes_per_session / 60 AS pupil_hours_week,
@@ -152,11 +158,12 @@ costed AS (
     LEFT JOIN enrolments e2 ON $by = 'year_group' AND e2.pupil_id = x.pupil_id AND e2.academic_year = academic_year_of($as_at)
 ),
 rows AS (
-    SELECT *, unnest(CASE WHEN $by = 'area' THEN string_split(areas, '|') ELSE [NULL] END) AS area_code,
-           1.0 / len(CASE WHEN $by = 'area' THEN string_split(areas, '|') ELSE [NULL] END) AS weight
+    -- by area: the pupil's own primary need when the allocation started (migration 018), whole
+    SELECT costed.*, CASE WHEN $by = 'area' THEN pa.area_code END AS area_code, 1.0 AS weight
     FROM costed
+    LEFT JOIN allocation_primary_area($school_id) pa ON $by = 'area' AND pa.allocation_id = costed.allocation_id
 )
-SELECT CASE $by WHEN 'area' THEN coalesce(nullif(trim(area_code), ''), 'OTH') WHEN 'wave' THEN wave
+SELECT CASE $by WHEN 'area' THEN coalesce(area_code, 'NONE') WHEN 'wave' THEN wave
                 WHEN 'intervention' THEN intervention WHEN 'year_group' THEN CAST(year_group AS VARCHAR) END AS key,
        count(*) AS allocations,
        len(list_distinct(list(intervention_id))) AS interventions,
