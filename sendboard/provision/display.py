@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import AREA_NAMES, WAVE_LABELS
+from . import AREA_NAMES, DELIVERY_LABELS, WAVE_LABELS
 
 LABELS = {
     "year_group": "Year", "area": "Area of need", "wave": "Wave", "intervention": "Intervention",
@@ -35,7 +35,7 @@ LABELS = {
     "population_sd": "Population SD of the measure", "sd_source": "Where that SD comes from",
     "hedges_j": "Hedges' correction", "pre_post_effect": "Effect from entry to exit", "es_ci_low": "Effect 95% CI from",
     "es_ci_high": "Effect 95% CI to", "months_progress": "Months' additional progress (EEF)",
-    "effect_basis": "Effect measured",
+    "effect_basis": "Effect measured", "delivery": "Delivered", "session_times": "Sessions each week",
 }
 
 
@@ -66,6 +66,8 @@ def show(frame: pd.DataFrame, columns: list[str], *, money: tuple[str, ...] = ()
             out[col] = out[col].map(areas_text)
         elif col == "wave":
             out[col] = out[col].map(wave_text)
+        elif col == "delivery":
+            out[col] = out[col].map(DELIVERY_LABELS).fillna(out[col])
         elif col == "delivered_by":
             out[col] = out[col].map(role_text)
         elif col == "year_group":

@@ -426,14 +426,24 @@ WHERE a.allocation_id = $allocation_id;
 
 -- name: provision_allocation_insert
 INSERT INTO allocations (pupil_id, intervention_id, group_label, start_date, end_date, sessions_attended,
-                         entry_score, exit_score, day_of_week, start_time, staff_id)
+                         entry_score, exit_score, day_of_week, start_time, staff_id, delivery)
 VALUES ($pupil_id, $intervention_id, $group_label, $start_date, $end_date, $sessions_attended,
-        $entry_score, $exit_score, $day_of_week, $start_time, NULL)
+        $entry_score, $exit_score, $day_of_week, $start_time, NULL, $delivery)
 RETURNING allocation_id;
 
 -- name: provision_allocation_update
 UPDATE allocations
 SET group_label = $group_label, start_date = $start_date, end_date = $end_date,
     sessions_attended = $sessions_attended, entry_score = $entry_score, exit_score = $exit_score,
-    day_of_week = $day_of_week, start_time = $start_time
+    day_of_week = $day_of_week, start_time = $start_time, delivery = $delivery
 WHERE allocation_id = $allocation_id;
+
+-- name: provision_allocation_sessions
+SELECT day_of_week, start_time FROM allocation_sessions WHERE allocation_id = $allocation_id
+ORDER BY list_position(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'], day_of_week), start_time;
+
+-- name: provision_allocation_sessions_clear
+DELETE FROM allocation_sessions WHERE allocation_id = $allocation_id;
+
+-- name: provision_allocation_session_insert
+INSERT INTO allocation_sessions (allocation_id, day_of_week, start_time) VALUES ($allocation_id, $day_of_week, $start_time);
