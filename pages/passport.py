@@ -106,7 +106,8 @@ with tab["Passport"]:
         show_text("Needs", "\n".join(f"• {n['name']}" + (" (primary)" if n["rank"] == 1 and len(pp["needs"]) > 1 else "")
                                      for n in pp["needs"]), "No need recorded.")
         show_text("Current targets", "\n".join(f"• {t}" for t in pp["targets"]), "No open targets.")
-        show_text("Leaves lessons for", "\n".join(f"• {i}" for i in pp["interventions"]), "No current interventions.")
+        show_text("Out of class for", "\n".join(f"• {i}" for i in pp["interventions"]), "No current interventions.")
+        show_text("Support in class", "\n".join(f"• {i}" for i in pp.get("in_class_support", [])), "None.")
         show_text("Recommended strategies", "\n".join(f"• {s}" for s in pp["strategies"]), "None attached yet.")
         show_text("Next plan review", fmt_date(pp["next_review"]), "No open support plan.")
         if pp["ehc_review_due"]:
