@@ -207,6 +207,7 @@ def _finishing_touches(db, as_of: date, seed: int) -> None:
     def work(w):
         w.run("demo_in_class_support_catalogue")
         w.run("demo_in_class_support_allocations", as_of=as_of)
+        w.run("demo_in_class_support_sessions")
         w.run("demo_attach_strategies", as_of=as_of)
 
     db.write(work)
@@ -251,7 +252,7 @@ class _Demo:
                   ["teaching_groups", "group_teachers", "group_members"],
                   ["sen_provision", "sen_needs", "concerns", "passports", "ehc_plans", "ehc_reviews",
                    "pfa_outcomes", "ehc_requests"],
-                  ["support_plans", "plan_targets", "plan_reviews", "interventions", "allocations"],
+                  ["support_plans", "plan_targets", "plan_reviews", "interventions", "allocations", "allocation_sessions"],
                   ["assessments"], ["attendance", "suspensions"]]
         for names in groups:
             def work(w, names=names):
@@ -971,7 +972,23 @@ class _Demo:
             "sessions_attended": attended.astype(int), "entry_score": entry, "exit_score": exit_out,
             "day_of_week": days[ghash % 5].astype(str), "start_time": times[(ghash // 5) % 7].astype(str),
             "staff_id": staff})
-        return {"interventions": cat, "allocations": alloc}
+        # every session of the week, at the group's time: one a week on the group's day; two on Tuesday and
+        # Thursday; three Monday, Wednesday, Friday; four Monday to Thursday; five every day
+        patterns = {2: [1, 3], 3: [0, 2, 4], 4: [0, 1, 2, 3], 5: [0, 1, 2, 3, 4]}
+        per = np.clip(np.round(spw).astype(int), 1, 5)
+        sess_alloc, sess_day, sess_time = [], [], []
+        for k in range(1, 6):
+            sel = np.flatnonzero(per == k)
+            if not len(sel):
+                continue
+            for day_i in (patterns.get(k) or [None]):
+                sess_alloc.append(alloc["allocation_id"].to_numpy()[sel])
+                sess_day.append(days[ghash[sel] % 5] if day_i is None else np.full(len(sel), days[day_i], dtype=object))
+                sess_time.append(times[(ghash[sel] // 5) % 7])
+        sessions = pd.DataFrame({"allocation_id": np.concatenate(sess_alloc),
+                                 "day_of_week": np.concatenate(sess_day).astype(str),
+                                 "start_time": np.concatenate(sess_time).astype(str)})
+        return {"interventions": cat, "allocations": alloc, "allocation_sessions": sessions}
 
     # ------------------------------------------------------------------ APDR support plans
     def plan_frames(self):

@@ -94,3 +94,57 @@ def test_changing_sessions_is_audited_with_old_and_new(with_sessions, viewers):
                            "AND object_id = $a ORDER BY audit_id DESC LIMIT 1", {"a": reading}).fetchone()
     assert json.loads(old)["sessions"] == "Tue 10:40, Thu 13:15" and json.loads(new)["sessions"] == "Wed 09:15"
     assert edit_allocation(db, viewers["senco"], reading, {"sessions": "wednesday 9:15"}, today=TODAY) == {}
+
+
+# --------------------------------------------------------------------------- the allocations import kind
+
+def _import(db, text: str):
+    from sendboard.importers import SourceFile, load
+
+    return load(db, [SourceFile("allocations.csv", text.encode())], kind="allocations")
+
+
+def _sessions(db):
+    return db.cursor().execute(
+        "SELECT p.pupil_id, a.delivery, s.day_of_week, s.start_time FROM allocation_sessions s "
+        "JOIN allocations a USING (allocation_id) JOIN pupils p USING (pupil_id) ORDER BY 1, 3, 4").fetchall()
+
+
+def test_import_carries_delivery_and_sessions_and_undo_puts_them_back(fixture_db):
+    from sendboard.importers import commit, undo_last
+    from tests.test_import_bad_files import upn
+
+    add_classroom_rows(fixture_db)
+    fixture_db.cursor().execute("DELETE FROM allocations")
+    head = "UPN,Intervention,Start Date,Delivery,Sessions\n"
+    first = head + (f"{upn(2)},Reading catch-up,05/01/2026,Withdrawn,Tue 10:40; Thu 13:15\n"
+                    f"{upn(3)},Reading catch-up,05/01/2026,in class,Mon 9:00\n")
+    batch = _import(fixture_db, first)
+    assert batch.ok, [str(p) for p in batch.problems]
+    commit(fixture_db, batch, "tester")
+    assert _sessions(fixture_db) == [(2, "withdrawn", "Thursday", "13:15"), (2, "withdrawn", "Tuesday", "10:40"),
+                                     (3, "in_class", "Monday", "09:00")]
+    # a second file replaces pupil 2's sessions (Thursday dropped, Friday added); pupil 3's are untouched
+    batch = _import(fixture_db, "UPN,Intervention,Start Date,Sessions\n"
+                                f"{upn(2)},Reading catch-up,05/01/2026,Tue 10:40; Fri 11:00\n")
+    commit(fixture_db, batch, "tester")
+    assert _sessions(fixture_db) == [(2, "withdrawn", "Friday", "11:00"), (2, "withdrawn", "Tuesday", "10:40"),
+                                     (3, "in_class", "Monday", "09:00")]
+    undo_last(fixture_db, "tester")
+    assert _sessions(fixture_db) == [(2, "withdrawn", "Thursday", "13:15"), (2, "withdrawn", "Tuesday", "10:40"),
+                                     (3, "in_class", "Monday", "09:00")]
+
+
+def test_import_refuses_unreadable_sessions_naming_file_row_field_and_value(fixture_db):
+    from tests.test_import_bad_files import upn
+
+    add_classroom_rows(fixture_db)
+    before = _sessions(fixture_db)
+    batch = _import(fixture_db, "UPN,Intervention,Start Date,Delivery,Sessions\n"
+                                f"{upn(2)},Reading catch-up,05/01/2026,withdrawn,Mon 10:40; Caturday 9:00\n"
+                                f"{upn(3)},Reading catch-up,05/01/2026,sideways,Mon 10:40\n")
+    assert not batch.ok
+    texts = [str(p) for p in batch.problems]
+    assert any("allocations.csv" in t and "Sessions" in t and "Caturday 9:00" in t and "row" in t.lower() for t in texts), texts
+    assert any("Delivery" in t and "'sideways'" in t and "in class or withdrawn" in t for t in texts), texts
+    assert _sessions(fixture_db) == before

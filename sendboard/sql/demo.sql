@@ -1,12 +1,14 @@
 -- Finishing touches the demo builder adds after the bulk generation.
 
 -- name: demo_in_class_support_catalogue
--- In-class teaching-assistant support in the bands EHC plans usually specify. Wave 1 (universal):
--- it happens in lessons, so it costs staff hours but takes no pupil out of class.
+-- In-class teaching-assistant support in the bands EHC plans usually specify. Ten to twenty-five hours
+-- a week of one-to-one support is individual provision (wave 3, specialist), whatever the room it is
+-- given in; each allocation records it as delivered in class, so it costs staff hours but takes no
+-- pupil out of lessons. Five sessions a week of hours x 12 minutes: 10 hours = 5 x 2 h.
 INSERT INTO interventions (school_id, name, areas, wave, delivered_by, group_size, sessions_per_week,
                            minutes_per_session, planned_weeks, other_costs, measure, measure_scale, higher_is_better)
 SELECT s.school_id, 'In-class support from a teaching assistant, ' || b.hours || ' hours a week',
-       'CI|CL|SEMH|SP', 'universal', 'teaching_assistant', 1, 5, b.hours * 12, 38, 0,
+       'CI|CL|SEMH|SP', 'specialist', 'teaching_assistant', 1, 5, b.hours * 12, 38, 0,
        'Independence in lessons rating (1-10)', 'rating 1-10', true
 FROM schools s, (VALUES (10), (15), (20), (25)) b(hours);
 
@@ -26,12 +28,12 @@ WITH plans AS (
     FROM academic_years WHERE academic_year >= academic_year_of($as_of) - 1 AND academic_year <= academic_year_of($as_of)
 )
 INSERT INTO allocations (pupil_id, intervention_id, group_label, start_date, end_date, sessions_attended,
-                         entry_score, exit_score, day_of_week, start_time)
+                         entry_score, exit_score, day_of_week, start_time, delivery)
 SELECT pl.pupil_id, i.intervention_id, NULL, greatest(y.starts, pl.issued_on), y.ends, NULL,
        2 + (pl.pupil_id % 6),
        -- a small, uneven effect: some pupils a point more independent, most no change, one in seven a point less
        CASE WHEN y.ends < $as_of THEN 2 + (pl.pupil_id % 6) + [-1, 0, 0, 0, 1, 1, 1][1 + (pl.pupil_id // 6) % 7] END,
-       'In lessons', 'daily'
+       'Monday', '08:50', 'in_class'
 FROM plans pl
 JOIN years y ON pl.issued_on <= y.ends
 JOIN interventions i ON i.school_id = pl.school_id
@@ -56,3 +58,13 @@ WHERE pick <= 3;
 
 -- name: demo_school_ids
 SELECT school_id FROM schools ORDER BY school_id;
+
+
+-- name: demo_in_class_support_sessions
+-- In-class support is with the pupil from the start of each school day.
+INSERT INTO allocation_sessions (allocation_id, day_of_week, start_time)
+SELECT a.allocation_id, d.day, '08:50'
+FROM allocations a
+CROSS JOIN (VALUES ('Monday'), ('Tuesday'), ('Wednesday'), ('Thursday'), ('Friday')) d(day)
+WHERE a.delivery = 'in_class'
+  AND NOT EXISTS (SELECT 1 FROM allocation_sessions s WHERE s.allocation_id = a.allocation_id);
