@@ -49,3 +49,37 @@ CREATE OR REPLACE MACRO allocation_session_counts(school) AS TABLE
     JOIN interventions i ON i.intervention_id = a.intervention_id AND i.school_id = school
     LEFT JOIN allocation_sessions s ON s.allocation_id = a.allocation_id
     GROUP BY a.allocation_id;
+
+-- A school's allocations as they were known at a date: only those started by then; an end date, exit
+-- score or attendance count dated after it is not known yet (the allocation was still open, running to
+-- its planned weeks). Otherwise as school_allocations (migration 012), the cost divisor included.
+-- Every as-at figure of the provision area reads this, so looking back never counts later records.
+CREATE OR REPLACE MACRO school_allocations_at(school, as_at) AS TABLE
+    WITH k AS (
+        SELECT a.allocation_id, a.pupil_id, a.intervention_id, a.group_label, a.start_date,
+               CASE WHEN a.end_date <= as_at THEN a.end_date END AS end_date,
+               CASE WHEN a.end_date <= as_at OR (a.end_date IS NULL AND
+                         CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE) <= as_at)
+                    THEN a.sessions_attended END AS sessions_attended,
+               a.entry_score,
+               CASE WHEN coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) <= as_at
+                    THEN a.exit_score END AS exit_score,
+               a.day_of_week, a.start_time, a.staff_id, a.delivery,
+               i.school_id, i.group_size
+        FROM allocations a
+        JOIN interventions i ON i.intervention_id = a.intervention_id
+        WHERE i.school_id = school AND a.start_date <= as_at
+    ), a AS (
+        SELECT k.*, coalesce(k.end_date, CAST(k.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) AS planned_end
+        FROM k JOIN interventions i ON i.intervention_id = k.intervention_id
+    ), grp AS (
+        SELECT x.allocation_id, count(*) AS n
+        FROM a x
+        JOIN a y ON y.intervention_id = x.intervention_id AND y.group_label = x.group_label
+                AND y.start_date <= x.planned_end AND x.start_date <= y.planned_end
+        WHERE x.group_label IS NOT NULL
+        GROUP BY x.allocation_id
+    )
+    SELECT a.*, CASE WHEN a.group_label IS NOT NULL THEN grp.n ELSE greatest(a.group_size, 1) END AS pupils_in_group
+    FROM a
+    LEFT JOIN grp ON grp.allocation_id = a.allocation_id;

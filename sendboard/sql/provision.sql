@@ -41,7 +41,7 @@ ORDER BY staff_role;
 -- what the cost formula needs (sendboard/provision/costs.py); pupils_in_group is school_allocations'
 -- (migration 012).
 WITH a AS (
-    SELECT * FROM school_allocations($school_id)
+    SELECT * FROM school_allocations_at($school_id, $as_at)
     WHERE school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 ),
 prim AS (
@@ -84,7 +84,7 @@ WITH viewer AS (SELECT role, can_see_costs($viewer_id) OR role = 'governor' AS c
                 FROM users WHERE user_id = $viewer_id AND NOT disabled
                   AND role IN ('head', 'senco', 'governor', 'admin', 'trust', 'teacher')),
 a AS (
-    SELECT * FROM school_allocations($school_id)
+    SELECT * FROM school_allocations_at($school_id, $as_at)
     WHERE school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 )
 SELECT a.allocation_id, a.pupil_id, coalesce(e.year_group, e2.year_group) AS year_group,
@@ -127,7 +127,7 @@ WITH v AS (SELECT u.role IN ('head', 'senco', 'trust') AS by_school, can_see_cos
            WHERE u.user_id = $viewer_id AND NOT u.disabled),
 a AS (
     SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, end_date, planned_end, pupils_in_group
-    FROM school_allocations($school_id)
+    FROM school_allocations_at($school_id, $as_at)
 ),
 x AS (
     SELECT a.*, v.ys, v.ye, v.costs
@@ -197,11 +197,9 @@ WITH v AS (SELECT can_see_costs($viewer_id) AS costs,
            FROM users u LEFT JOIN academic_years y ON y.academic_year = $academic_year
            WHERE u.user_id = $viewer_id AND NOT u.disabled AND u.role IN ('head', 'senco', 'trust')),
 a AS (
-    SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, entry_score,
-           CASE WHEN coalesce(end_date, planned_end) <= $as_at THEN exit_score END AS exit_score,
-           coalesce(end_date, planned_end) AS exit_day, planned_end, pupils_in_group
-    FROM school_allocations($school_id)
-    WHERE start_date <= $as_at
+    SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, entry_score, exit_score,
+           planned_end AS exit_day, planned_end, pupils_in_group
+    FROM school_allocations_at($school_id, $as_at)
 ),
 x AS (
     SELECT a.*, v.costs
@@ -314,10 +312,8 @@ pick AS (
     GROUP BY i.intervention_id
 ),
 alloc AS (
-    SELECT a.allocation_id, a.pupil_id, a.intervention_id, pick.subject, a.start_date,
-           coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) AS end_d
-    FROM allocations a
-    JOIN interventions i ON i.intervention_id = a.intervention_id AND i.school_id = $school_id
+    SELECT a.allocation_id, a.pupil_id, a.intervention_id, pick.subject, a.start_date, a.planned_end AS end_d
+    FROM school_allocations_at($school_id, $as_at) a
     JOIN pick ON pick.intervention_id = a.intervention_id
 ),
 tt AS (
@@ -353,8 +349,8 @@ comp_pupils AS (
     JOIN ref_need_codes r ON r.need_code = n.need_code AND r.area_code = c.area_code
     JOIN assessments b0 ON b0.pupil_id = e.pupil_id AND b0.term_id = c.t0 AND b0.subject = c.subject
     JOIN assessments b1 ON b1.pupil_id = e.pupil_id AND b1.term_id = c.t1 AND b1.subject = c.subject
-    WHERE NOT EXISTS (SELECT 1 FROM allocations x
-                      WHERE x.pupil_id = e.pupil_id AND x.intervention_id = c.intervention_id)
+    WHERE NOT EXISTS (SELECT 1 FROM allocations x  -- in it by the as-at date
+                      WHERE x.pupil_id = e.pupil_id AND x.intervention_id = c.intervention_id AND x.start_date <= $as_at)
 ),
 comp AS (
     SELECT intervention_id, subject, ay, t0, t1, year_group, area_code, avg(change) AS comp_change
