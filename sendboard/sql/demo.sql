@@ -29,7 +29,7 @@ WITH plans AS (
 )
 INSERT INTO allocations (pupil_id, intervention_id, group_label, start_date, end_date, sessions_attended,
                          entry_score, exit_score, day_of_week, start_time, delivery)
-SELECT pl.pupil_id, i.intervention_id, NULL, greatest(y.starts, pl.issued_on), y.ends, NULL,
+SELECT pl.pupil_id, i.intervention_id, NULL, greatest(y.starts, pl.issued_on, p.entry_date), y.ends, NULL,
        2 + (pl.pupil_id % 6),
        -- a small, uneven effect: some pupils a point more independent, most no change, one in seven a point less
        CASE WHEN y.ends < $as_of THEN 2 + (pl.pupil_id % 6) + [-1, 0, 0, 0, 1, 1, 1][1 + (pl.pupil_id // 6) % 7] END,
@@ -39,7 +39,7 @@ JOIN years y ON pl.issued_on <= y.ends
 JOIN interventions i ON i.school_id = pl.school_id
      AND i.name = 'In-class support from a teaching assistant, ' || (greatest(10, pl.band)) || ' hours a week'
 JOIN pupils p ON p.pupil_id = pl.pupil_id
-WHERE p.leaving_date IS NULL OR p.leaving_date > y.starts;
+WHERE (p.leaving_date IS NULL OR p.leaving_date > y.starts) AND p.entry_date <= y.ends;  -- while on roll
 
 -- name: demo_attach_strategies
 -- Up to three recommended strategies on most current SEND pupils' passports, chosen to fit their
