@@ -101,7 +101,9 @@ if unidentified.empty:
 else:
     ui.audit_view(ctx, detail={"list": "possibly unidentified", "as_at": ctx.as_at.isoformat(), "lowest_pct": lowest,
                        "attendance_below": below, "pupils": unidentified["pupil_id"].tolist()})
-    ui.table(ctx, unidentified.drop(columns="pupil_id"), "identification_possibly_unidentified")
+    ui.table(ctx, unidentified.drop(columns="pupil_id"), "identification_possibly_unidentified",
+             column_config={"Why": st.column_config.TextColumn(width="large"),
+                            "Points": st.column_config.NumberColumn(width="small")})
     strong = int((unidentified["Evidence"] == "Strong").sum())
     st.caption(f"{len(unidentified)} pupils to look at first ({strong} with strong evidence). A flag is a prompt to "
                "look, not a judgement: low attendance or a dip in scores has many causes.")

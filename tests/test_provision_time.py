@@ -6,7 +6,7 @@ as at 2026-01-20; the rows are added here.
 - Reading catch-up (7001, targeted, 3 planned sessions a week of 30 min): pupil 2 withdrawn on Tue 10:40
   and Thu 13:15 only -> 2 x 30 = 60 minutes a week out of class (not the planned 90).
 - In-class support (7002, specialist: individual provision, 5 x 120 min): pupil 4 in class every day at
-  08:50 -> 0 minutes out of class; the card says "in lessons every day 08:50 (2 h each)".
+  08:50 -> 0 minutes out of class; the card lists it under support in class: "every day 08:50 (2 h each)".
 """
 from __future__ import annotations
 
@@ -77,10 +77,10 @@ def test_withdrawal_minutes_count_withdrawn_sessions_only(with_sessions, viewers
 def test_class_card_says_when_out_of_class_and_when_supported_in_it(with_sessions, viewers):
     db, _, _ = with_sessions
     cards = {c["pupil_id"]: c for c in profile.class_profile(db, viewers["teacher"], 201, TODAY, TODAY)["cards"]}
-    assert cards[2]["interventions"] == ["Reading catch-up: out of class Tue 10:40, Thu 13:15 (30 min each)"]
+    assert cards[2]["interventions"] == ["Reading catch-up: Tue 10:40, Thu 13:15 (30 min each)"]
     assert cards[2]["in_class_support"] == []
     assert cards[4]["interventions"] == []
-    assert cards[4]["in_class_support"] == ["In-class support: in lessons every day 08:50 (2 h each)"]
+    assert cards[4]["in_class_support"] == ["In-class support: every day 08:50 (2 h each)"]
 
 
 def test_changing_sessions_is_audited_with_old_and_new(with_sessions, viewers):

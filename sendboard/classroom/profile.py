@@ -94,8 +94,8 @@ def _times(row) -> str:
 
 
 def intervention_line(row) -> str:
-    """What a teacher needs to know about the lesson: 'Reading catch-up: out of class Mon, Wed 10:40 (30 min)'
-    for withdrawal; 'In-class support ...: with them in lessons every day 08:50 (2 h)' for in-class support."""
+    """When, for a teacher: 'Reading catch-up: Mon, Wed 10:40 (30 min each)'; the card lists withdrawal under
+    "Out of class for" and in-class support under "Support in class"."""
     when = _times(row)
     if not when:  # an allocation from before sessions were recorded: its one day and time, if any
         when = " ".join(x for x in (_day(row["day_of_week"]), _text(row["start_time"])) if x and x.lower() != "daily")
@@ -103,9 +103,8 @@ def intervention_line(row) -> str:
             when = ""
     length = _length(row["minutes_per_session"])
     length = f" ({length} each)" if length else ""
-    if row.get("delivery") == "in_class":
-        return f"{row['intervention']}: " + (f"in lessons {when}{length}" if when else f"in lessons, times not set{length}")
-    return f"{row['intervention']}: " + (f"out of class {when}{length}" if when else f"out of class, times not set{length}")
+    # the card's heading says whether it is out of class or in class
+    return f"{row['intervention']}: " + (f"{when}{length}" if when else f"times not set{length}")
 
 
 def target_line(row) -> str:
