@@ -34,7 +34,7 @@ def _add_provision(db, pupils):
     cur.execute("INSERT INTO interventions (intervention_id, school_id, name, areas, wave, delivered_by, group_size, "
                 "sessions_per_week, minutes_per_session, planned_weeks, other_costs, measure, measure_scale) "
                 "VALUES (900, 1, 'Reading catch-up', 'CL', 'targeted', 'teaching_assistant', 1, 2, 60, 10, 0, "
-                "'Reading age', 'months')")
+                "'Reading test', 'standardised score')")
     for pid in pupils:
         cur.execute("INSERT INTO allocations (pupil_id, intervention_id, start_date, end_date, entry_score, exit_score) "
                     "VALUES ($p, 900, DATE '2025-09-01', DATE '2025-11-09', 100, 106)", {"p": pid})
@@ -116,7 +116,10 @@ def test_spend_and_funding_hand_checked(fixture_db, viewers):
     assert spend.facts["spend"] == pytest.approx(1800) and spend.facts["funding"] == pytest.approx(22000)
     assert any("£1,800" in q.text and "£22,000" in q.text for q in pack.questions)
     impact = pack.section("impact")
-    assert impact.facts[GOOD] == 1  # 5 measured, all +6
+    # 5 measured, all +6 on a standardised test: effect 0.8 x 6/15 = 0.32 (Hedges' J on 4 df = 0.8), every
+    # gain the same so its 95% interval is 0.32 to 0.32: above zero, good value
+    assert impact.facts[GOOD] == 1
+    assert impact.tables[1].display.iloc[0]["Effect size (Hedges' g)"] == "0.32"
 
 
 def test_no_pupil_level_field_in_any_table(fixture_db, viewers):

@@ -17,6 +17,7 @@ import pandas as pd
 from .. import disclosure
 from ..access import Viewer
 from ..db import Database
+from ..provision.impact import impact_summary
 from ..leaders import national
 from ..reference import AREAS
 from . import PACK_ROLES
@@ -382,15 +383,23 @@ def impact_section(db: Database, viewer: Viewer, school_id: int, academic_year: 
         s.empty = "No intervention has finished this academic year yet."
         return s
     raw["improved_pct"] = 100 * raw["pupils_improved"] / raw["pupils_measured"].where(raw["pupils_measured"] > 0)
-    raw["judgement"] = [judge(m, imp, g, t) for m, imp, g in zip(raw["pupils_measured"], raw["improved_pct"], raw["mean_gain"])]
+    # the judgement and effect size are the impact page's (sendboard/provision/impact.py, docs/methods.md):
+    # effect on the measure's population spread with its 95% interval; never judged on fewer than t pupils
+    measured = impact_summary(db, viewer, school_id, academic_year, as_at)
+    by_id = measured.set_index("intervention_id") if not measured.empty else pd.DataFrame(columns=["verdict", "effect_size"])
+    raw["effect_size"] = raw["intervention_id"].map(by_id["effect_size"]).astype(float)
+    raw["judgement"] = [NOT_ENOUGH if m is None or pd.isna(m) or int(m) < t else
+                        {"Good value": GOOD, "Review it": REVIEW}.get(by_id["verdict"].get(iid), NOT_ENOUGH)
+                        for iid, m in zip(raw["intervention_id"], raw["pupils_measured"])]
     raw["area_names"] = [", ".join(AREAS.get(a.strip(), a) for a in str(x).split("|")) for x in raw["areas"]]
     p = disclosure.protect(raw, ["pupils_finished", "pupils_measured"],
-                           {"improved_pct": "pupils_measured", "mean_gain": "pupils_measured"}, threshold=t,
-                           decimals={"improved_pct": 0})
+                           {"improved_pct": "pupils_measured", "mean_gain": "pupils_measured",
+                            "effect_size": "pupils_measured"}, threshold=t,
+                           decimals={"improved_pct": 0, "effect_size": 2})
     s.tables.append(Table("impact_by_intervention", "Interventions finished this academic year", p, {
         "intervention": "Intervention", "area_names": "Area of need", "pupils_finished": "Pupils finished",
         "pupils_measured": "Measured on entry and exit", "improved_pct": "% improved",
-        "mean_gain": "Mean gain (own measure)", "judgement": "Judgement"}))
+        "mean_gain": "Mean gain (own measure)", "effect_size": "Effect size (Hedges' g)", "judgement": "Judgement"}))
     counts = raw["judgement"].value_counts()
     summary = pd.DataFrame({"judgement": JUDGEMENTS, "interventions": [int(counts.get(j, 0)) for j in JUDGEMENTS]})
     sp = disclosure.protect(summary, [], {"interventions": []}, threshold=t, decimals={"interventions": 0})
