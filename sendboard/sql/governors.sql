@@ -116,29 +116,20 @@ GROUP BY f.line;
 -- sessions a week / pupils in the group; year cost = weekly cost x days inside the year / 7, plus the
 -- other-costs share when the allocation starts in the year. Each pupil's share counts to that pupil's
 -- own primary need (NONE: no primary need recorded). pupils = distinct pupils with provision in the area
--- this year.
+-- this year. As known at $as_at: allocations as school_allocations_at gives them (migration 018).
 WITH a AS (
-    SELECT a.allocation_id, a.pupil_id, a.intervention_id, a.group_label, a.start_date,
-           coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) AS planned_end
-    FROM allocations a
-    JOIN interventions i ON i.intervention_id = a.intervention_id
-    WHERE i.school_id = $school_id AND i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-), grp AS (
-    SELECT x.allocation_id, count(*) AS n
-    FROM a x JOIN a y ON y.intervention_id = x.intervention_id AND y.group_label = x.group_label
-                     AND y.start_date <= x.planned_end AND x.start_date <= y.planned_end
-    WHERE x.group_label IS NOT NULL
-    GROUP BY x.allocation_id
+    SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, planned_end, pupils_in_group
+    FROM school_allocations_at($school_id, $as_at)
+    WHERE school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 ), costed AS (
     SELECT a.allocation_id, a.pupil_id, i.areas,
-           CAST(CASE WHEN a.group_label IS NOT NULL THEN coalesce(grp.n, 1) ELSE greatest(i.group_size, 1) END AS DOUBLE) AS n,
+           CAST(a.pupils_in_group AS DOUBLE) AS n,
            coalesce(rc.hourly_cost, 0) * i.minutes_per_session / 60.0 * i.sessions_per_week AS weekly_group_cost,
            i.other_costs,
            greatest(0, date_diff('day', greatest(a.start_date, $year_start), least(a.planned_end, $year_end)) + 1) AS days_in_year,
            (a.start_date BETWEEN $year_start AND $year_end) AS starts_in_year
     FROM a
     JOIN interventions i ON i.intervention_id = a.intervention_id
-    LEFT JOIN grp ON grp.allocation_id = a.allocation_id
     LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
     WHERE a.start_date <= $year_end AND a.planned_end >= $year_start
 ), per AS (
@@ -159,11 +150,9 @@ ORDER BY area_code;
 -- name: governors_provision_pupils
 -- Distinct pupils with any provision this academic year (for the total row; not a sum of areas).
 SELECT CAST(count(DISTINCT a.pupil_id) AS INTEGER)
-FROM allocations a
-JOIN interventions i ON i.intervention_id = a.intervention_id
-WHERE i.school_id = $school_id AND i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-  AND a.start_date <= $year_end
-  AND coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) >= $year_start;
+FROM school_allocations_at($school_id, $as_at) a
+WHERE a.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+  AND a.start_date <= $year_end AND a.planned_end >= $year_start;
 
 -- name: governors_impact
 -- Per intervention: allocations that finished in the year (end date, or planned end, on or before
