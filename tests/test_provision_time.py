@@ -148,3 +148,15 @@ def test_import_refuses_unreadable_sessions_naming_file_row_field_and_value(fixt
     assert any("allocations.csv" in t and "Sessions" in t and "Caturday 9:00" in t and "row" in t.lower() for t in texts), texts
     assert any("Delivery" in t and "'sideways'" in t and "in class or withdrawn" in t for t in texts), texts
     assert _sessions(fixture_db) == before
+
+
+def test_sessions_go_with_the_pupil_in_subject_access_and_erasure(with_sessions, viewers):
+    from sendboard.transfer import erase_pupil, pupil_frames
+
+    db, reading, _ = with_sessions
+    frames = pupil_frames(db, 2)
+    assert sorted(frames["allocation_sessions"]["day_of_week"]) == ["Thursday", "Tuesday"]
+    counts = erase_pupil(db, viewers["admin"], 2)
+    assert counts["allocation_sessions"] == 2
+    assert db.cursor().execute("SELECT count(*) FROM allocation_sessions WHERE allocation_id = $a",
+                               {"a": reading}).fetchone()[0] == 0
