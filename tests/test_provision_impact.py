@@ -206,3 +206,11 @@ def test_as_at_counts_only_scores_taken_by_then(seeded, viewers):
     frame = year_allocations(seeded, viewers["senco"], 1, YEAR, date(2026, 1, 4), TODAY)
     pupils = impact.pupil_gains(frame, date(2026, 1, 4))
     assert pupils["exit_score"].notna().sum() == 3 and len(pupils) == 8
+
+
+def test_t_quantiles_without_a_statistics_library():
+    """Published two-sided 95% values of Student's t (any statistics table)."""
+    table = {1: 12.706, 2: 4.303, 4: 2.776, 6: 2.447, 10: 2.228, 30: 2.042, 120: 1.980}
+    for df, t in table.items():
+        assert impact.t_quantile(0.975, df) == pytest.approx(t, abs=5e-4), df
+    assert pd.isna(impact.t_critical([0.5])[0])
