@@ -102,7 +102,9 @@ with st.expander("Each pupil's entry and exit scores", icon=":material/person:")
     ui.table(ctx, d.show(pupils, ["intervention", "first_name", "last_name", "year_group", "group_label", "start_date",
                                   "end_date", "sessions_attended", "entry_score", "exit_score", "gain"]),
              "impact_pupil_gains")
-    st.caption("Gain = exit − entry, turned round where a lower score is better, so a positive gain is always progress.")
+    st.caption("Gain = exit − entry, turned round where a lower score is better, so a positive gain is always progress; "
+               "on a reading or maths age, less the months that passed. An exit score counts once the allocation has "
+               "ended by the date shown.")
 
 with st.expander("How these figures are worked out", icon=":material/functions:"):
     st.markdown(
