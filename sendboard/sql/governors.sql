@@ -159,12 +159,15 @@ WHERE a.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 -- $as_at) with both an entry and an exit score; the mean gain (signed so that up is better) and how
 -- many pupils improved. Counts and means only.
 WITH fin AS (
+    -- as the impact page counts a gain (sendboard/provision/impact.py): on an age scale less the months that passed
     SELECT a.intervention_id, a.pupil_id,
-           CASE WHEN i.higher_is_better THEN a.exit_score - a.entry_score ELSE a.entry_score - a.exit_score END AS gain
-    FROM allocations a
+           CASE WHEN i.higher_is_better THEN a.exit_score - a.entry_score ELSE a.entry_score - a.exit_score END
+             - CASE WHEN lower(trim(i.measure_scale)) = 'months' THEN (a.planned_end - a.start_date) / (365.25 / 12) ELSE 0 END
+             AS gain
+    FROM school_allocations_at($school_id, $as_at) a
     JOIN interventions i ON i.intervention_id = a.intervention_id
-    WHERE i.school_id = $school_id AND i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-      AND coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) BETWEEN $year_start AND $as_at
+    WHERE i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+      AND a.planned_end BETWEEN $year_start AND $as_at
 )
 SELECT i.intervention_id, i.name AS intervention, i.areas, i.wave, i.measure,
        CAST(count(DISTINCT fin.pupil_id) AS INTEGER) AS pupils_finished,
