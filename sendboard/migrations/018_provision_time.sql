@@ -22,6 +22,11 @@ INSERT INTO allocation_sessions
 SELECT allocation_id, day_of_week, start_time FROM allocations
 WHERE day_of_week IN ('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday')
   AND regexp_full_match(coalesce(start_time, ''), '([01][0-9]|2[0-3]):[0-5][0-9]');
+-- One-to-one support given only in lessons was filed as wave 1 (universal); it is individual provision.
+UPDATE interventions SET wave = 'specialist'
+WHERE wave = 'universal' AND group_size = 1
+  AND intervention_id IN (SELECT intervention_id FROM allocations GROUP BY intervention_id
+                          HAVING bool_and(coalesce(day_of_week, '') = 'In lessons'));
 INSERT INTO allocation_sessions
 SELECT a.allocation_id, d.day, '08:50' FROM allocations a
 CROSS JOIN (VALUES ('Monday'), ('Tuesday'), ('Wednesday'), ('Thursday'), ('Friday')) d(day)
