@@ -51,22 +51,25 @@ ROLE_COSTS = {"teacher": 40.0, "teaching_assistant": 18.0, "specialist_teacher":
               "external_specialist": 60.0, "headteacher": 65.0}
 
 # name, short, areas, wave, delivered_by, group_size, sessions/wk, minutes, weeks, other_costs, measure, scale,
-# higher_is_better, base mean, base sd, natural gain, effect: 'works' | 'none' | 'missing' (exit not recorded)
+# higher_is_better, mean entry score, the measure's population SD, the true effect (in population SDs, for a
+# pupil who attends every session), whether recent exit scores go unrecorded. The effects are the size
+# school-delivered interventions reach in trials (most 0 to 0.6): two do nothing, and Numicon, taught by
+# withdrawing pupils from maths lessons, does harm. Reading and maths ages grow a month a month anyway.
 INTERVENTIONS = [
-    ("Precision teaching", "PT", "CL", "targeted", "teaching_assistant", 1, 5, 10, 10, 0, "Words read correctly per minute", "count", True, 40, 12, 3, "works"),
-    ("Lexia reading", "LEX", "CL", "targeted", "teaching_assistant", 6, 3, 30, 12, 1200, "Reading age (months)", "months", True, 110, 14, 3, "works"),
-    ("Socially Speaking", "SOC", "CI", "targeted", "teaching_assistant", 6, 1, 45, 10, 150, "Social skills rating (0-40)", "points 0-40", True, 18, 5, 0.5, "none"),
-    ("ELSA", "ELSA", "SEMH", "targeted", "teaching_assistant", 1, 1, 45, 8, 0, "SDQ total difficulties", "SDQ 0-40", False, 21, 5, -0.5, "works"),
-    ("Fine motor skills group", "FMS", "SP", "targeted", "teaching_assistant", 6, 3, 20, 8, 80, "Fine motor checklist (0-30)", "points 0-30", True, 14, 4, 1, "works"),
-    ("Zones of Regulation", "ZOR", "SEMH", "targeted", "teaching_assistant", 8, 1, 40, 10, 100, "Boxall profile (developmental strand)", "points 0-136", True, 70, 15, 1, "none"),
-    ("Talk Boost", "TB", "CI", "targeted", "teaching_assistant", 4, 3, 30, 10, 250, "Language score (standardised)", "standardised", True, 82, 8, 0.5, "works"),
-    ("Numicon", "NUM", "CL", "targeted", "teaching_assistant", 4, 3, 30, 12, 300, "Maths age (months)", "months", True, 105, 14, 3, "none"),
-    ("Lego-based therapy", "LEGO", "CI|SEMH", "targeted", "teaching_assistant", 3, 1, 45, 12, 200, "Social skills rating (0-40)", "points 0-40", True, 17, 5, 0.5, "missing"),
-    ("Toe by Toe", "TBT", "CL", "targeted", "teaching_assistant", 1, 5, 20, 12, 25, "Reading age (months)", "months", True, 105, 14, 3, "works"),
-    ("Speech and language therapy 1:1", "SALT", "CI", "specialist", "external_specialist", 1, 1, 40, 10, 0, "Expressive language (standardised)", "standardised", True, 78, 8, 0.5, "works"),
-    ("Sensory circuits", "SEN", "SP|SEMH", "targeted", "teaching_assistant", 8, 5, 15, 10, 150, "Readiness to learn rating (1-10)", "rating 1-10", True, 4.5, 1.5, 0.1, "none"),
-    ("Study skills mentoring", "SSM", "CL|SEMH", "targeted", "specialist_teacher", 4, 1, 50, 10, 0, "Homework completion (%)", "percent", True, 55, 15, 2, "missing"),
-    ("Nurture group", "NUR", "SEMH", "specialist", "specialist_teacher", 8, 4, 60, 12, 400, "Boxall profile (developmental strand)", "points 0-136", True, 65, 15, 1, "works"),
+    ("Precision teaching", "PT", "CL", "targeted", "teaching_assistant", 1, 5, 10, 10, 0, "Words read correctly per minute", "count", True, 40, 14, 0.45, False),
+    ("Lexia reading", "LEX", "CL", "targeted", "teaching_assistant", 6, 3, 30, 12, 1200, "Reading age (months)", "months", True, 110, 16, 0.15, False),
+    ("Socially Speaking", "SOC", "CI", "targeted", "teaching_assistant", 6, 1, 45, 10, 150, "Social skills rating (0-40)", "points 0-40", True, 18, 6, 0.0, False),
+    ("ELSA", "ELSA", "SEMH", "targeted", "teaching_assistant", 1, 1, 45, 8, 0, "SDQ total difficulties", "SDQ 0-40", False, 17, 6, 0.35, False),
+    ("Fine motor skills group", "FMS", "SP", "targeted", "teaching_assistant", 6, 3, 20, 8, 80, "Fine motor checklist (0-30)", "points 0-30", True, 14, 5, 0.4, False),
+    ("Zones of Regulation", "ZOR", "SEMH", "targeted", "teaching_assistant", 8, 1, 40, 10, 100, "Boxall profile (developmental strand)", "points 0-136", True, 70, 18, 0.0, False),
+    ("Talk Boost", "TB", "CI", "targeted", "teaching_assistant", 4, 3, 30, 10, 250, "Language score (standardised)", "standardised", True, 82, 15, 0.35, False),
+    ("Numicon", "NUM", "CL", "targeted", "teaching_assistant", 4, 3, 30, 12, 300, "Maths age (months)", "months", True, 105, 16, -0.4, False),
+    ("Lego-based therapy", "LEGO", "CI|SEMH", "targeted", "teaching_assistant", 3, 1, 45, 12, 200, "Social skills rating (0-40)", "points 0-40", True, 17, 6, 0.25, True),
+    ("Toe by Toe", "TBT", "CL", "targeted", "teaching_assistant", 1, 5, 20, 12, 25, "Reading age (months)", "months", True, 105, 16, 0.3, False),
+    ("Speech and language therapy 1:1", "SALT", "CI", "specialist", "external_specialist", 1, 1, 40, 10, 0, "Expressive language (standardised)", "standardised", True, 78, 15, 0.5, False),
+    ("Sensory circuits", "SEN", "SP|SEMH", "targeted", "teaching_assistant", 8, 5, 15, 10, 150, "Readiness to learn rating (1-10)", "rating 1-10", True, 4.5, 2, 0.05, False),
+    ("Study skills mentoring", "SSM", "CL|SEMH", "targeted", "specialist_teacher", 4, 1, 50, 10, 0, "Homework completion (%)", "percent", True, 55, 20, 0.2, True),
+    ("Nurture group", "NUR", "SEMH", "specialist", "specialist_teacher", 8, 4, 60, 12, 400, "Boxall profile (developmental strand)", "points 0-136", True, 65, 18, 0.3, False),
 ]
 
 
@@ -204,6 +207,7 @@ def _finishing_touches(db, as_of: date, seed: int) -> None:
     def work(w):
         w.run("demo_in_class_support_catalogue")
         w.run("demo_in_class_support_allocations", as_of=as_of)
+        w.run("demo_in_class_support_sessions")
         w.run("demo_attach_strategies", as_of=as_of)
 
     db.write(work)
@@ -251,7 +255,7 @@ class _Demo:
                   ["teaching_groups", "group_teachers", "group_members"],
                   ["sen_provision", "sen_needs", "concerns", "passports", "ehc_plans", "ehc_reviews",
                    "pfa_outcomes", "ehc_requests"],
-                  ["support_plans", "plan_targets", "plan_reviews", "interventions", "allocations"],
+                  ["support_plans", "plan_targets", "plan_reviews", "interventions", "allocations", "allocation_sessions"],
                   ["assessments"], ["attendance", "suspensions"]]
         for names in groups:
             def work(w, names=names):
@@ -923,17 +927,20 @@ class _Demo:
         frac = np.clip((self.today - start) / np.maximum(1, end - start), 0, 1)
         attended = np.where(finished, rng.binomial(planned, 0.88), rng.binomial(np.round(planned * frac).astype(int), 0.9))
         attended = np.maximum(attended, 0)
-        # scores
+        # scores: entry spread like the pupils these groups draw on (a little narrower than everyone's);
+        # gain = the true effect scaled by attendance, plus each pupil's own variation, plus a month a
+        # month on an age scale
         base_m = np.array([x[13] for x in INTERVENTIONS], dtype=float)[iv]
         base_sd = np.array([x[14] for x in INTERVENTIONS], dtype=float)[iv]
-        nat = np.array([x[15] for x in INTERVENTIONS], dtype=float)[iv]
-        eff = np.array([x[16] for x in INTERVENTIONS], dtype=object)[iv]
+        true_effect = np.array([x[15] for x in INTERVENTIONS], dtype=float)[iv]
+        unrecorded = np.array([x[16] for x in INTERVENTIONS], dtype=bool)[iv]
         hib = np.array([x[12] for x in INTERVENTIONS])[iv]
-        entry = base_m + base_sd * (0.35 * rng.standard_normal(m) - 0.4 * (self.S[ap, at] / 2))
-        works = eff == "works"
-        gain = np.where(works, nat + base_sd * 0.75 * (attended / np.maximum(planned, 1)), nat) + base_sd * 0.25 * rng.standard_normal(m)
-        gain = np.where(hib, gain, -np.abs(gain) * np.where(works, 1, 0.1))
-        exit_ = entry + gain
+        scale = np.array([x[11] for x in INTERVENTIONS], dtype=object)[iv]
+        entry = base_m + base_sd * (0.8 * rng.standard_normal(m) - 0.25 * (self.S[ap, at] / 2))
+        dose = np.clip(attended / np.maximum(planned, 1) / 0.88, 0, 1.1)
+        growth = np.where(scale == "months", (end - start) / (365.25 / 12), 0.0)
+        gain = true_effect * base_sd * dose + base_sd * 0.45 * rng.standard_normal(m)
+        exit_ = entry + np.where(hib, gain + growth, -gain)
         dec = np.array([1 if x[11] in ("months", "count", "percent", "points 0-136") else 10 for x in INTERVENTIONS])[iv]
         entry = np.round(entry * dec) / dec
         exit_ = np.round(exit_ * dec) / dec
@@ -946,9 +953,12 @@ class _Demo:
                 entry[sel] = np.clip(entry[sel], lo, hi)
                 exit_[sel] = np.clip(exit_[sel], lo, hi)
         recent = at >= self.T - 2
-        missing = (eff == "missing") & recent
+        missing = unrecorded & recent
         exit_out = np.where(finished & ~missing, exit_, np.nan)
-        self.alloc_works = (ap[works & finished], at[works & finished])
+        # what a finished block does to the pupil's termly assessments: a reading or maths intervention has
+        # the same effect on them; the others (social, emotional, motor) do not move an English or maths score
+        academic = np.isin(scale, ["months", "count"])[finished]
+        self.alloc_effects = (ap[finished], at[finished], np.where(academic, true_effect[finished] * dose[finished], 0.0))
         # staff, day and time per group
         days = np.array(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"], dtype=object)
         times = np.array(["08:45", "09:15", "10:20", "11:30", "13:15", "14:10", "15:20"], dtype=object)
@@ -965,7 +975,23 @@ class _Demo:
             "sessions_attended": attended.astype(int), "entry_score": entry, "exit_score": exit_out,
             "day_of_week": days[ghash % 5].astype(str), "start_time": times[(ghash // 5) % 7].astype(str),
             "staff_id": staff})
-        return {"interventions": cat, "allocations": alloc}
+        # every session of the week, at the group's time: one a week on the group's day; two on Tuesday and
+        # Thursday; three Monday, Wednesday, Friday; four Monday to Thursday; five every day
+        patterns = {2: [1, 3], 3: [0, 2, 4], 4: [0, 1, 2, 3], 5: [0, 1, 2, 3, 4]}
+        per = np.clip(np.round(spw).astype(int), 1, 5)
+        sess_alloc, sess_day, sess_time = [], [], []
+        for k in range(1, 6):
+            sel = np.flatnonzero(per == k)
+            if not len(sel):
+                continue
+            for day_i in (patterns.get(k) or [None]):
+                sess_alloc.append(alloc["allocation_id"].to_numpy()[sel])
+                sess_day.append(days[ghash[sel] % 5] if day_i is None else np.full(len(sel), days[day_i], dtype=object))
+                sess_time.append(times[(ghash[sel] // 5) % 7])
+        sessions = pd.DataFrame({"allocation_id": np.concatenate(sess_alloc),
+                                 "day_of_week": np.concatenate(sess_day).astype(str),
+                                 "start_time": np.concatenate(sess_time).astype(str)})
+        return {"interventions": cat, "allocations": alloc, "allocation_sessions": sessions}
 
     # ------------------------------------------------------------------ APDR support plans
     def plan_frames(self):
@@ -1028,10 +1054,10 @@ class _Demo:
     def outcome_frames(self):
         rng, P = self.rng, self.P
         n, Tn = self.n, self.T
-        # boost from effective interventions, from the term after the block
+        # what interventions did (in SDs; harm too), from the term after the block
         boost = np.zeros((n, Tn + 1))
-        wp, wt = self.alloc_works
-        np.add.at(boost, (wp, wt + 1), 0.12)
+        wp, wt, weff = self.alloc_effects
+        np.add.at(boost, (wp, wt + 1), weff)
         boost = np.cumsum(boost, axis=1)[:, :Tn]
         pen = np.where(self.S == 2, -0.55, np.where(self.S == 1, -0.32, 0.0))
         # slower progress once identified

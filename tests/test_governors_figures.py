@@ -34,7 +34,7 @@ def _add_provision(db, pupils):
     cur.execute("INSERT INTO interventions (intervention_id, school_id, name, areas, wave, delivered_by, group_size, "
                 "sessions_per_week, minutes_per_session, planned_weeks, other_costs, measure, measure_scale) "
                 "VALUES (900, 1, 'Reading catch-up', 'CL', 'targeted', 'teaching_assistant', 1, 2, 60, 10, 0, "
-                "'Reading age', 'months')")
+                "'Reading test', 'standardised score')")
     for pid in pupils:
         cur.execute("INSERT INTO allocations (pupil_id, intervention_id, start_date, end_date, entry_score, exit_score) "
                     "VALUES ($p, 900, DATE '2025-09-01', DATE '2025-11-09', 100, 106)", {"p": pid})
@@ -104,9 +104,11 @@ def test_spend_and_funding_hand_checked(fixture_db, viewers):
     pack = _pack(fixture_db, viewers["governor"])
     spend = pack.section("spend")
     table = spend.tables[0].display.set_index("Broad area of need")
-    assert table.loc["Cognition and learning", "Pupils with provision"] == "5"
-    assert table.loc["Cognition and learning", "Planned spend"] == "£1,800"  # 5 x £36 x 10 weeks
-    assert table.loc["All areas", "Planned spend"] == "£1,800"
+    # spend goes to each pupil's own primary need: 1, 2 cognition and learning, 3 SEMH, 4 and 11
+    # communication and interaction; every area has under 5 pupils, so only the total is shown
+    assert table.loc["Cognition and learning", "Pupils with provision"] == "<5"
+    assert table.loc["All areas", "Pupils with provision"] == "5"
+    assert table.loc["All areas", "Planned spend"] == "£1,800"  # 5 x £36 x 10 weeks
     funding = spend.tables[1].display.set_index("Funding line")["Amount"]
     assert funding["High-needs top-up (element 3)"] == "x"  # two pupils' top-up
     assert funding["Notional SEN budget (element 2)"] == "x"  # else top-up = total - notional
@@ -114,7 +116,10 @@ def test_spend_and_funding_hand_checked(fixture_db, viewers):
     assert spend.facts["spend"] == pytest.approx(1800) and spend.facts["funding"] == pytest.approx(22000)
     assert any("£1,800" in q.text and "£22,000" in q.text for q in pack.questions)
     impact = pack.section("impact")
-    assert impact.facts[GOOD] == 1  # 5 measured, all +6
+    # 5 measured, all +6 on a standardised test: effect 0.8 x 6/15 = 0.32 (Hedges' J on 4 df = 0.8), every
+    # gain the same so its 95% interval is 0.32 to 0.32: above zero, good value
+    assert impact.facts[GOOD] == 1
+    assert impact.tables[1].display.iloc[0]["Effect size (Hedges' g)"] == "0.32"
 
 
 def test_no_pupil_level_field_in_any_table(fixture_db, viewers):

@@ -17,6 +17,7 @@ import pandas as pd
 from .. import disclosure
 from ..access import Viewer
 from ..db import Database
+from ..provision.impact import impact_summary
 from ..leaders import national
 from ..reference import AREAS
 from ..statutory.ehc import compliance_now as ehc_compliance_now, pack_facts as ehc_pack_facts, pack_lines as ehc_pack_lines
@@ -323,16 +324,19 @@ def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: i
                 "How the school's resources are matched to pupils' needs")
     start, end = _year_bounds(db, academic_year)
     params = dict(viewer_id=viewer.user_id, school_id=school_id)
-    raw = db.query("governors_spend_by_area", year_start=start, year_end=end, **params)
+    raw = db.query("governors_spend_by_area", year_start=start, year_end=end, as_at=as_at, **params)
     fund = db.query("governors_funding", academic_year=academic_year, **params)
     if raw.empty and fund.empty:
         s.empty = "No provision or funding recorded for this academic year."
         return s
     by_area = raw.set_index("area_code") if not raw.empty else pd.DataFrame(columns=["pupils", "spend"])
-    frame = pd.DataFrame({"area_code": AREA_ORDER, "area": [AREAS[a] for a in AREA_ORDER],
-                          "pupils": [int(by_area["pupils"].get(a, 0)) for a in AREA_ORDER],
-                          "spend": [float(by_area["spend"].get(a, 0.0)) for a in AREA_ORDER]})
-    total_pupils = int(db.scalar("governors_provision_pupils", year_start=start, year_end=end, **params) or 0)
+    # each pupil's share of a cost counts to the pupil's own primary need; NONE: none recorded
+    spend_areas = AREA_ORDER + (["NONE"] if "NONE" in by_area.index else [])
+    spend_names = {**AREAS, "NONE": "No primary need recorded"}
+    frame = pd.DataFrame({"area_code": spend_areas, "area": [spend_names[a] for a in spend_areas],
+                          "pupils": [int(by_area["pupils"].get(a, 0)) for a in spend_areas],
+                          "spend": [float(by_area["spend"].get(a, 0.0)) for a in spend_areas]})
+    total_pupils = int(db.scalar("governors_provision_pupils", year_start=start, year_end=end, as_at=as_at, **params) or 0)
     frame = pd.concat([frame, pd.DataFrame([{"area_code": "ALL", "area": "All areas", "pupils": total_pupils,
                                              "spend": float(frame["spend"].sum())}])], ignore_index=True)
     p = disclosure.protect(frame, ["pupils"], {"spend": "pupils"}, threshold=t, total_row="ALL",
@@ -364,8 +368,8 @@ def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: i
     elif spend_known is not None:
         s.headline.append(f"Planned spend on provision this year is {_pounds(spend_known)}. No SEND funding is recorded.")
     s.headline.append("Spend is staff time (at the school's hourly rates) plus materials, shared across each group.")
-    s.chart = Bars("Where does our provision spend go? (planned spend this year, £)",
-                   [AREAS[a] for a in AREA_ORDER], {"Planned spend": _series(p, "spend")[:-1]}, unit="£",
+    s.chart = Bars("Where does our provision spend go? (planned spend this year by pupils' primary need, £)",
+                   [spend_names[a] for a in spend_areas], {"Planned spend": _series(p, "spend")[:-1]}, unit="£",
                    hidden=int(p.mask["spend"].iloc[:-1].sum()))
     return s
 
@@ -380,15 +384,23 @@ def impact_section(db: Database, viewer: Viewer, school_id: int, academic_year: 
         s.empty = "No intervention has finished this academic year yet."
         return s
     raw["improved_pct"] = 100 * raw["pupils_improved"] / raw["pupils_measured"].where(raw["pupils_measured"] > 0)
-    raw["judgement"] = [judge(m, imp, g, t) for m, imp, g in zip(raw["pupils_measured"], raw["improved_pct"], raw["mean_gain"])]
+    # the judgement and effect size are the impact page's (sendboard/provision/impact.py, docs/methods.md):
+    # effect on the measure's population spread with its 95% interval; never judged on fewer than t pupils
+    measured = impact_summary(db, viewer, school_id, academic_year, as_at)
+    by_id = measured.set_index("intervention_id") if not measured.empty else pd.DataFrame(columns=["verdict", "effect_size"])
+    raw["effect_size"] = raw["intervention_id"].map(by_id["effect_size"]).astype(float)
+    raw["judgement"] = [NOT_ENOUGH if m is None or pd.isna(m) or int(m) < t else
+                        {"Good value": GOOD, "Review it": REVIEW}.get(by_id["verdict"].get(iid), NOT_ENOUGH)
+                        for iid, m in zip(raw["intervention_id"], raw["pupils_measured"])]
     raw["area_names"] = [", ".join(AREAS.get(a.strip(), a) for a in str(x).split("|")) for x in raw["areas"]]
     p = disclosure.protect(raw, ["pupils_finished", "pupils_measured"],
-                           {"improved_pct": "pupils_measured", "mean_gain": "pupils_measured"}, threshold=t,
-                           decimals={"improved_pct": 0})
+                           {"improved_pct": "pupils_measured", "mean_gain": "pupils_measured",
+                            "effect_size": "pupils_measured"}, threshold=t,
+                           decimals={"improved_pct": 0, "effect_size": 2})
     s.tables.append(Table("impact_by_intervention", "Interventions finished this academic year", p, {
         "intervention": "Intervention", "area_names": "Area of need", "pupils_finished": "Pupils finished",
         "pupils_measured": "Measured on entry and exit", "improved_pct": "% improved",
-        "mean_gain": "Mean gain (own measure)", "judgement": "Judgement"}))
+        "mean_gain": "Mean gain (own measure)", "effect_size": "Effect size (Hedges' g)", "judgement": "Judgement"}))
     counts = raw["judgement"].value_counts()
     summary = pd.DataFrame({"judgement": JUDGEMENTS, "interventions": [int(counts.get(j, 0)) for j in JUDGEMENTS]})
     sp = disclosure.protect(summary, [], {"interventions": []}, threshold=t, decimals={"interventions": 0})

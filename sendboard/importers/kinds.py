@@ -190,8 +190,12 @@ _kind(
     Field("sessions_attended", False, ("Sessions Attended", "Attended"), "whole number"),
     Field("entry_score", False, ("Entry Score", "Baseline", "Entry"), "number"),
     Field("exit_score", False, ("Exit Score", "Exit"), "number"),
+    Field("delivery", False, ("Delivery", "Delivered", "How Delivered"), "in class or withdrawn (default withdrawn)"),
+    Field("sessions", False, ("Sessions", "Session Times", "Days and Times", "Timetable"),
+          "day and time of each weekly session, e.g. Mon 10:40; Wed 10:40 (replaces the sessions held)"),
     example=({"UPN": "A123456789012", "Intervention": "Precision teaching", "Start Date": "15/09/2025", "End Date": "",
-              "Group Label": "", "Sessions Attended": "", "Entry Score": "12", "Exit Score": ""},),
+              "Group Label": "", "Sessions Attended": "", "Entry Score": "12", "Exit Score": "",
+              "Delivery": "withdrawn", "Sessions": "Mon 10:40; Wed 10:40; Fri 10:40"},),
 )
 
 # The order kinds are written in, so that a file can refer to what another file in the same import adds.

@@ -115,8 +115,15 @@ WHERE list_contains($pupil_ids, sp.pupil_id)
 ORDER BY sp.pupil_id, t.set_on, t.target_id;
 
 -- name: classroom_current_interventions
+-- Each current allocation with how it is delivered (withdrawn from lessons or in class) and its weekly
+-- sessions as 'Mon 10:40, Wed 10:40' (migration 018), for the class card and the passport.
 SELECT a.pupil_id, a.allocation_id, i.name AS intervention, i.areas, a.day_of_week, a.start_time,
-       i.sessions_per_week, i.minutes_per_session, a.start_date, a.end_date
+       i.sessions_per_week, i.minutes_per_session, a.start_date, a.end_date,
+       coalesce(a.delivery, 'withdrawn') AS delivery,
+       (SELECT string_agg(left(s.day_of_week, 3) || ' ' || s.start_time, ', '
+                          ORDER BY list_position(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'], s.day_of_week),
+                                   s.start_time)
+        FROM allocation_sessions s WHERE s.allocation_id = a.allocation_id) AS session_times
 FROM allocations a
 JOIN interventions i ON i.intervention_id = a.intervention_id
 WHERE list_contains($pupil_ids, a.pupil_id)
