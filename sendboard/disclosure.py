@@ -337,7 +337,7 @@ def protect(table: pd.DataFrame, count_cols: Sequence[str], rate_cols: Mapping[s
 def _numerator_range(i: int, num: str, den: str, lines, values, where, mask, primary, threshold) -> tuple[int, int]:
     """The values a hidden numerator can take, given only what is published: 1 to threshold - 1 if it is
     a small count, 1 to the denominator if hidden as a complement; narrowed by a row whose parts add up
-    to the denominator (numerator = denominator minus the other parts, each known or itself a range)."""
+    to a published total (numerator = total minus the other parts, each known or itself a range)."""
     def cell_range(col: str, cap: float) -> tuple[float, float]:
         j = where[col]
         if not mask[i, j]:
@@ -346,12 +346,13 @@ def _numerator_range(i: int, num: str, den: str, lines, values, where, mask, pri
 
     d = values[i, where[den]]
     lo, hi = cell_range(num, d)
-    for parts, totals in lines:
-        if totals != [(i, den)] or (i, num) not in parts:
+    for parts, totals in lines:  # a published total of parts that include the numerator narrows it
+        if len(totals) != 1 or (i, num) not in parts or totals[0][0] != i or mask[i, where[totals[0][1]]]:
             continue
-        others = [cell_range(c, d) for (_, c) in parts if c != num]
-        lo = max(lo, d - sum(h for _, h in others))
-        hi = min(hi, d - sum(low for low, _ in others))
+        total = values[i, where[totals[0][1]]]
+        others = [cell_range(c, total) for (_, c) in parts if c != num]
+        lo = max(lo, total - sum(h for _, h in others))
+        hi = min(hi, total - sum(low for low, _ in others))
     lo, hi = max(lo, 0), min(hi, d)
     return int(lo), int(hi)
 

@@ -42,16 +42,20 @@ def _add_provision(db, pupils):
                 "(1, 2025, 'notional_sen', NULL, 10000), (1, 2025, 'top_up', 4, 6000), (1, 2025, 'top_up', 12, 6000)")
 
 
-def test_register_counts_below_five_are_hidden_and_their_rates_too(fixture_db, viewers):
+def test_register_counts_below_five_are_hidden_and_their_rates_banded_not_dropped(fixture_db, viewers):
     pack = _pack(fixture_db, viewers["governor"])
     reg = pack.section("register")
     last = reg.tables[0].display.iloc[-1]
     assert last["Term"] == "Spring 2026"
     assert last["Pupils on roll"] == "20"
     assert last["SEN support"] == "<5" and last["EHC plans"] == "<5"   # 4 and 2
-    assert last["SEN support %"] == "x" and last["EHC plan %"] == "x"  # built from them
-    assert reg.facts["on_roll"] == 20 and reg.facts["sen_support_pct"] is None
-    assert all(v != v for v in reg.chart.series["Our school"])  # NaN: not plotted
+    # 6 of 20 have SEN (both parts hidden, so the total names nobody): 30.0%. Each part is 1-4 and they
+    # add up to 6, so each is 2-4 of 20: shown as the range 10.0-20.0, not hidden.
+    assert last["All with SEN"] == "6" and last["All with SEN %"] == "30.0"
+    assert last["SEN support %"] == "10.0–20.0" and last["EHC plan %"] == "10.0–20.0"
+    assert reg.facts["on_roll"] == 20 and reg.facts["sen_support_pct"] is None and reg.facts["send_pct"] == 30.0
+    assert reg.chart.series["Our school"][0] == 30.0
+    assert all(v != v for v in reg.chart.series["Our school"][1:])  # ranges are not plotted as points
     assert reg.chart.hidden == 2
 
 
@@ -59,7 +63,10 @@ def test_a_lower_threshold_shows_what_it_may(fixture_db, viewers):
     disclosure.set_threshold(fixture_db, viewers["admin"], 3)
     reg = _pack(fixture_db, viewers["governor"]).section("register")
     last = reg.tables[0].display.iloc[-1]
-    assert last["SEN support"] == "4" and last["SEN support %"] == "20.0"  # 4 of 20
+    # 4 of 20 on SEN support would now reveal the 2 EHC plans from the total of 6, so it is hidden (x);
+    # with EHC plans 1-2 of those 6, SEN support is 4-5 of 20: 20.0-25.0.
+    assert last["SEN support"] == "x" and last["SEN support %"] == "20.0–25.0"
+    assert last["All with SEN"] == "6" and last["All with SEN %"] == "30.0"
     assert last["EHC plans"] == "<3"
 
 

@@ -103,6 +103,13 @@ def _fmt_pct(v) -> str:
     return "hidden" if v is None else f"{v:.1f}%"
 
 
+def _fmt_band(shown, value) -> str:
+    """A share as the pack shows it: the number, or its range where the count behind it is hidden."""
+    if value is not None:
+        return f"{value:.1f}%"
+    return f"{shown}%" if "–" in str(shown) else "hidden"
+
+
 def _pounds(v) -> str:
     return "hidden" if v is None else f"£{v:,.0f}"
 
@@ -136,43 +143,84 @@ def register_section(db: Database, viewer: Viewer, school_id: int, phase: str, a
         s.empty = "No pupils on roll for this school yet."
         return s
     figures = national.national_frame(db, phase)
+    bases = {int(y): national.basis(figures, phase, int(y)) for y in trend["academic_year"].unique()}
 
-    chosen: dict = {}
+    def value(fig):
+        return None if fig is None else fig.value
 
-    def nat_for(year, measure):  # the overview's rule: the school's own phase first, nearest earlier year
-        if (year, measure) not in chosen:  # the trend repeats each year three times: choose once a year
-            figure = national.pick(figures, measure, phase, year)
-            chosen[year, measure] = None if figure is None else figure.value
-        return chosen[year, measure]
+    def years_text(b: national.Basis) -> str:  # which national year each figure on the row is from
+        out = []
+        if b.total is not None:
+            out.append(f"all with SEN {year_label(b.total.academic_year)}")
+        if b.split_year is not None:
+            out.append(f"split {year_label(b.split_year)}")
+        return "; ".join(out) or "none held"
 
     roll = trend["on_roll"].where(trend["on_roll"] > 0)
+    trend["send"] = trend["sen_support"] + trend["ehc_plans"]
     trend["sen_support_pct"] = 100 * trend["sen_support"] / roll
     trend["ehc_pct"] = 100 * trend["ehc_plans"] / roll
-    trend["nat_support"] = [nat_for(int(y), "sen_support_pct") for y in trend["academic_year"]]
-    trend["nat_ehc"] = [nat_for(int(y), "ehc_plan_pct") for y in trend["academic_year"]]
-    p = disclosure.protect(trend, ["on_roll", "sen_support", "ehc_plans"],
-                           {"sen_support_pct": ["sen_support", "on_roll"], "ehc_pct": ["ehc_plans", "on_roll"],
-                            "nat_support": [], "nat_ehc": []}, threshold=t)
+    trend["send_pct"] = 100 * trend["send"] / roll
+    trend["nat_support"] = [value(bases[int(y)].support) for y in trend["academic_year"]]
+    trend["nat_ehc"] = [value(bases[int(y)].ehc) for y in trend["academic_year"]]
+    trend["nat_send"] = [value(bases[int(y)].total) for y in trend["academic_year"]]
+    trend["nat_years"] = [years_text(bases[int(y)]) for y in trend["academic_year"]]
+    trend["census"] = [f"{pd.Timestamp(d):%d %b %Y}" for d in trend["as_at"]]
+    p = disclosure.protect(trend, ["on_roll", "sen_support", "ehc_plans", "send"],
+                           {"nat_support": [], "nat_ehc": [], "nat_send": []}, threshold=t,
+                           row_total="send", row_parts=["sen_support", "ehc_plans"],  # so no part is found by subtraction
+                           shares={"sen_support_pct": ("sen_support", "on_roll"), "ehc_pct": ("ehc_plans", "on_roll"),
+                                   "send_pct": ("send", "on_roll")})
     s.tables.append(Table("register_trend", "Pupils on the SEND register, by term (at each census date)", p, {
-        "label": "Term", "on_roll": "Pupils on roll", "sen_support": "SEN support", "sen_support_pct": "SEN support %",
-        "nat_support": "National SEN support %", "ehc_plans": "EHC plans", "ehc_pct": "EHC plan %",
-        "nat_ehc": "National EHC plan %"}))
+        "label": "Term", "census": "Roll counted on", "on_roll": "Pupils on roll", "sen_support": "SEN support",
+        "sen_support_pct": "SEN support %", "nat_support": "National SEN support %", "ehc_plans": "EHC plans",
+        "ehc_pct": "EHC plan %", "nat_ehc": "National EHC plan %", "send": "All with SEN", "send_pct": "All with SEN %",
+        "nat_send": "National all with SEN %", "nat_years": "National figures from"}))
     last = len(trend) - 1
     v = p.values
-    support_pct, ehc_pct = _safe(v.at[last, "sen_support_pct"]), _safe(v.at[last, "ehc_pct"])
-    nat_s, nat_e = _safe(trend.at[last, "nat_support"]), _safe(trend.at[last, "nat_ehc"])
-    s.facts = {"term": trend.at[last, "label"], "on_roll": _safe(v.at[last, "on_roll"]),
+    b = bases[int(trend.at[last, "academic_year"])]
+    support_pct, ehc_pct, send_pct = (_safe(v.at[last, c]) for c in ("sen_support_pct", "ehc_pct", "send_pct"))
+    nat_s, nat_e, nat_t = value(b.support), value(b.ehc), value(b.total)
+    roll_date = pd.Timestamp(trend.at[last, "as_at"]).date()
+    s.facts = {"term": trend.at[last, "label"], "roll_date": roll_date, "on_roll": _safe(v.at[last, "on_roll"]),
                "sen_support": _safe(v.at[last, "sen_support"]), "ehc_plans": _safe(v.at[last, "ehc_plans"]),
-               "sen_support_pct": support_pct, "ehc_pct": ehc_pct, "national_sen_support_pct": nat_s,
-               "national_ehc_pct": nat_e, "first_term": trend.at[0, "label"],
+               "sen_support_pct": support_pct, "ehc_pct": ehc_pct, "send_pct": send_pct,
+               "national_sen_support_pct": nat_s, "national_ehc_pct": nat_e, "national_send_pct": nat_t,
+               "compare_totals": b.compare_totals,
+               "national_send_year": None if b.total is None else year_label(b.total.academic_year),
+               "national_split_year": None if b.split_year is None else year_label(b.split_year),
+               "first_term": trend.at[0, "label"],
                "first_sen_support_pct": _safe(v.at[0, "sen_support_pct"]), "first_ehc_pct": _safe(v.at[0, "ehc_pct"])}
     d = p.display
-    s.headline = [
-        f"{d.at[last, 'on_roll']} pupils on roll in {trend.at[last, 'label']}: {d.at[last, 'sen_support']} on SEN support "
-        f"({_fmt_pct(support_pct)}; national {_fmt_pct(nat_s)}) and {d.at[last, 'ehc_plans']} with an EHC plan "
-        f"({_fmt_pct(ehc_pct)}; national {_fmt_pct(nat_e)}).",
-    ]
-    s.chart = Bars("How does our SEND register compare with national? (% of pupils on roll)",
+    split_year = f" in {year_label(b.split_year)}" if b.split_year is not None else ""
+    if b.compare_totals:
+        s.headline = [
+            f"{d.at[last, 'on_roll']} pupils on roll on {roll_date:%d %B %Y} ({trend.at[last, 'label']} census date): "
+            f"{d.at[last, 'send']} with SEN ({_fmt_band(d.at[last, 'send_pct'], send_pct)}), against "
+            f"{_fmt_pct(nat_t)} nationally in {year_label(b.total.academic_year)}.",
+            f"Of them, {d.at[last, 'sen_support']} on SEN support ({_fmt_band(d.at[last, 'sen_support_pct'], support_pct)}) "
+            f"and {d.at[last, 'ehc_plans']} with an EHC plan ({_fmt_band(d.at[last, 'ehc_pct'], ehc_pct)}); the latest "
+            f"national split{split_year} is SEN support {_fmt_pct(nat_s)} and EHC plans {_fmt_pct(nat_e)}.",
+        ]
+    else:
+        s.headline = [
+            f"{d.at[last, 'on_roll']} pupils on roll on {roll_date:%d %B %Y} ({trend.at[last, 'label']} census date): "
+            f"{d.at[last, 'sen_support']} on SEN support ({_fmt_band(d.at[last, 'sen_support_pct'], support_pct)}; national "
+            f"{_fmt_pct(nat_s)}{split_year}) and {d.at[last, 'ehc_plans']} with an EHC plan "
+            f"({_fmt_band(d.at[last, 'ehc_pct'], ehc_pct)}; national {_fmt_pct(nat_e)}{split_year}).",
+        ]
+    s.headline.append(f"{b.sentence()} The roll is counted at each term's census date, so it can differ from "
+                      "today's roll on the home page.")
+    if b.compare_totals:
+        s.chart = Bars(f"How does our SEND register compare with national? (% of pupils on roll; national "
+                       f"{year_label(b.total.academic_year)}, split {year_label(b.split_year) if b.split_year else 'not held'})",
+                       ["All with SEN", "SEN support", "EHC plan"],
+                       {"Our school": [_nan(send_pct), _nan(support_pct), _nan(ehc_pct)],
+                        "National": [_nan(nat_t), _nan(nat_s), _nan(nat_e)]},
+                       unit="%", hidden=int(send_pct is None) + int(support_pct is None) + int(ehc_pct is None))
+        return s
+    s.chart = Bars("How does our SEND register compare with national? (% of pupils on roll"
+                   + (f"; national {year_label(b.split_year)})" if b.split_year is not None else ")"),
                    ["SEN support", "EHC plan"],
                    {"Our school": [_nan(support_pct), _nan(ehc_pct)], "National": [_nan(nat_s), _nan(nat_e)]},
                    unit="%", hidden=int(support_pct is None) + int(ehc_pct is None))
@@ -303,8 +351,8 @@ def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: i
                      for y in w["academic_year"]]
         w["rate_send"] = 100 * w["sus_send"] / w["n_send"].where(w["n_send"] > 0)
         w["rate_other"] = 100 * w["sus_other"] / w["n_other"].where(w["n_other"] > 0)
-        p = disclosure.protect(w, ["n_send", "sus_send", "n_other", "sus_other"],
-                               {"rate_send": ["sus_send", "n_send"], "rate_other": ["sus_other", "n_other"]}, threshold=t)
+        p = disclosure.protect(w, ["n_send", "sus_send", "n_other", "sus_other"], threshold=t,
+                               shares={"rate_send": ("sus_send", "n_send"), "rate_other": ("sus_other", "n_other")})
         s.tables.append(Table("suspensions", "Pupils with at least one suspension, by academic year", p, {
             "year": "Academic year", "n_send": "Pupils with SEND", "sus_send": "Suspended (SEND)",
             "rate_send": "% suspended (SEND)", "n_other": "Pupils with no SEN", "sus_other": "Suspended (no SEN)",
@@ -425,13 +473,14 @@ def compliance_section(db: Database, viewer: Viewer, school_id: int, as_at: date
     raw["late"] = raw["reviews_held"] - raw["held_on_time"]
     raw["year"] = [year_label(y) for y in raw["academic_year"]]
     raw["pct"] = 100 * raw["held_on_time"] / raw["reviews_held"].where(raw["reviews_held"] > 0)
-    p = disclosure.protect(raw, ["held_on_time", "late", "reviews_held"], {"pct": ["held_on_time", "reviews_held"]},
-                           threshold=t, row_total="reviews_held", row_parts=["held_on_time", "late"],
-                           decimals={"pct": 0})
+    p = disclosure.protect(raw, ["held_on_time", "late", "reviews_held"], threshold=t, row_total="reviews_held",
+                           row_parts=["held_on_time", "late"], decimals={"pct": 0},
+                           shares={"pct": ("held_on_time", "reviews_held")})
     s.tables.append(Table("ehc_reviews", "EHC plan annual reviews held, by the academic year they were due", p, {
         "year": "Year due", "held_on_time": "Held on time", "late": "Held late", "reviews_held": "Reviews held",
         "pct": "% on time"}))
-    s.facts = {"years": [(lbl, _safe(v)) for lbl, v in zip(raw["year"], p.values["pct"])]}
+    s.facts = {"years": [(lbl, _safe(v)) for lbl, v in zip(raw["year"], p.values["pct"])],
+               "year_bands": [(lbl, p.bands.get((i, "pct"))) for i, lbl in enumerate(raw["year"])]}
     known = [(lbl, v) for lbl, v in s.facts["years"] if v is not None]
     if known:
         s.headline.append(f"{known[-1][1]:.0f}% of annual reviews due in {known[-1][0]} were held on or before the due date.")
