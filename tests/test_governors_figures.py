@@ -214,3 +214,44 @@ def test_self_evaluation_shows_the_latest_rating_of_each_factor_without_free_tex
     assert table["Rating (1 to 4)"].tolist() == ["3 – Established", "2 – Developing"]
     assert "Fixture03" not in table.to_csv() and "Better now" not in table.to_csv()
     assert any("high-quality teaching" in q.text for q in pack.questions)
+
+
+def test_every_weak_key_factor_is_named_in_the_question():
+    ratings = {"Culture, leadership and management": 2, "High-quality teaching": 1, "Use of expertise": 2,
+               "Individually tailored support": 3, "Progress tracking": 2, "Communication and collaboration": 1,
+               "Preparing for adulthood": 2, "Flexible use of evidence-based strategies": 4}
+    text = Q.self_evaluation_rule({"latest": date(2025, 12, 1), "ratings": ratings}, date(2026, 1, 15))[0].text
+    for name, rating in ratings.items():
+        assert (name.lower() in text) == (rating <= 2), name  # all six weak ones, and no other
+    assert "communication and collaboration and preparing for adulthood" in text
+
+
+def test_the_register_question_compares_totals_when_the_national_split_is_older():
+    facts = {"compare_totals": True, "send_pct": 22.0, "national_send_pct": 17.6, "national_send_year": "2025/26",
+             "sen_support_pct": 18.0, "national_sen_support_pct": 12.4, "national_split_year": "2022/23",
+             "roll_date": date(2026, 1, 15)}
+    (q,) = Q.register_rule(facts)
+    assert q.text.startswith("22.0% of our pupils have SEN (roll on 15 January 2026), against 17.6% nationally in 2025/26")
+    facts["send_pct"] = 18.5  # in line with the newer total: no question, though SEN support is 5.6 points above 2022/23
+    assert Q.register_rule(facts) == []
+
+
+def test_a_banded_review_rate_still_raises_the_question():
+    facts = {"years": [("2024/25", 100.0), ("2025/26", None)], "year_bands": [("2024/25", None), ("2025/26", (33.3, 66.7))]}
+    assert Q.review_rule(facts)[0].text.startswith("At most 67% of EHC plan annual reviews due in 2025/26")
+
+
+def test_the_pack_names_the_national_years_and_the_roll_date(fixture_db, viewers):
+    reg = _pack(fixture_db, viewers["governor"]).section("register")
+    # Fixture school is secondary; the shipped reference holds secondary any-SEN to 2025/26 (17.6%) but the
+    # SEN support / EHC split only to 2022/23 (12.4% and 2.4%).
+    assert reg.facts["compare_totals"] and reg.facts["national_send_pct"] == 17.6
+    assert reg.facts["national_send_year"] == "2025/26" and reg.facts["national_split_year"] == "2022/23"
+    assert reg.facts["roll_date"] == date(2026, 1, 15)
+    text = " ".join(reg.headline)
+    assert "on 15 January 2026 (Spring 2026 census date)" in text
+    assert "against 17.6% nationally in 2025/26" in text and "national split in 2022/23 is SEN support 12.4%" in text
+    last = reg.tables[0].display.iloc[-1]
+    assert last["National figures from"] == "all with SEN 2025/26; split 2022/23"
+    assert last["National all with SEN %"] == "17.6" and last["National SEN support %"] == "12.4"
+    assert "2025/26" in reg.chart.title and "2022/23" in reg.chart.title

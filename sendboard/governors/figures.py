@@ -22,6 +22,9 @@ from ..reference import AREAS
 from . import PACK_ROLES
 
 AREA_ORDER = ["CI", "CL", "SEMH", "SP", "OTH"]
+NEED_WORDS = {"SLCN": "speech, language and communication needs", "ASD": "autistic spectrum disorder",
+              "SEMH": "social, emotional and mental health", "MLD": "moderate learning difficulty",
+              "SPLD": "specific learning difficulty"}
 RATING_LABELS = {1: "1 – Not yet in place", 2: "2 – Developing", 3: "3 – Established", 4: "4 – Embedded"}
 TREND_TERMS = 6
 
@@ -278,7 +281,15 @@ def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
     if known:
         top = max(known, key=known.get)
         s.headline.append(f"The most common primary need is {AREAS[top].lower()} ({known[top]:.0f}% of pupils with SEND).")
-    s.headline.append("National figures are for EHC plans (the only national primary-need mix published in full).")
+    if nat_year:
+        s.headline.append(f"The national column is the primary-need mix of all EHC plans in England in {year_label(nat_year)} "
+                          "(the full national mix held by sendboard).")
+    k_year, k_mix = national.need_family(national.national_frame(db, "all"), ":K", year)
+    if k_mix:  # the SEN support mix: only what the reference holds, each figure with its year
+        top_k = max(k_mix, key=k_mix.get)
+        s.headline.append(f"Nationally the most common primary need on SEN support is {NEED_WORDS.get(top_k, top_k)} "
+                          f"({k_mix[top_k]:.1f}% in {year_label(k_year)}); the rest of the national SEN support mix "
+                          "is not held, so it is not compared here.")
     s.chart = Bars("What are our pupils' main needs? (% by broad area of primary need)",
                    [AREAS[a] for a in AREA_ORDER],
                    {"Our pupils with SEND": _series(p, "pct_send")[:-1], "Our EHC plans": _series(p, "pct_ehc")[:-1],

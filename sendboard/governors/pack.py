@@ -328,13 +328,21 @@ def about_lines(pack: Pack) -> list[str]:
     return [
         f"Hidden figures. {pack.legend}",
         f"A count of 1 to {t - 1} pupils is shown as <{t}. Where a table has a total, a second figure is hidden as x so "
-        "the small one cannot be worked out by subtraction. Rates and averages based on a hidden count are hidden too. "
-        "Charts leave hidden figures out.",
+        "the small one cannot be worked out by subtraction.",
+        f"A percentage of a group is shown whenever the group has at least {t} pupils, even where the count behind it "
+        f"is hidden: it is then given as the range the table's other figures allow (for example 1 to 4 of 40 pupils is "
+        f"2.5–10.0%), so a series is never lost and nothing hidden can be worked out. A percentage of fewer than {t} "
+        "pupils, and an average of fewer than that, is hidden (x). Charts leave hidden figures and ranges out.",
         "Zeros are shown: a zero names nobody, and hiding it would also hide good news.",
         "Pupils with SEND are those on SEN support or with an EHC plan at the date; 'no SEN' is the rest of the roll. "
         "Each term's figures are at that term's census date.",
         "National figures are the Department for Education's (Special educational needs in England; Education, "
-        "health and care plans), for the latest year published.",
+        "health and care plans): for each measure and phase, the latest year held up to the pack's year, named beside "
+        "the figure. The DfE publishes the share of pupils with any SEN by phase for more recent years than its split "
+        "into SEN support and EHC plans; where the total is newer, the school's total is compared with it for that "
+        "year and the split is given from the latest year that has it, each year named.",
+        "The roll is counted at each term's census date (or the pack's date, if sooner), so it can differ from the "
+        "roll shown on the home page, which is counted today.",
         "Planned spend is staff time at the school's hourly rates for each intervention, plus materials, shared "
         "across each group, for the days of the academic year; an intervention for two areas counts half to each.",
         "Intervention judgements: 'good value' = at least "
