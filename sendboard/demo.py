@@ -978,7 +978,7 @@ class _Demo:
         end_at = np.where(lv == NA, self.today, np.minimum(lv, self.today))
         for _ in range(20):
             due = prev + 365
-            late = rng.random(m) < np.where(behind, 0.5, 0.12)
+            late = rng.random(m) < np.where(behind, 0.6, 0.12)
             held = _school_day(np.where(late, due + rng.integers(5, 60, m), due - rng.integers(0, 22, m)), self.today)
             ok = alive & (held <= end_at) & ~(skip & (due > self.today - 100) & (due <= self.today))
             if not ok.any():
@@ -1118,10 +1118,10 @@ class _Demo:
         order = np.lexsort((tidx, pidx))
         pidx, tidx = pidx[order], tidx[order]
         last = self.T - 1
-        # ~10% of current K pupils: no new plan this term, last term's plan never reviewed (overdue)
+        # ~10-12% of current K pupils: no new plan this term, last term's plan never reviewed (overdue)
         cur_k = np.unique(pidx[tidx == last])
         had_prev = np.isin(cur_k, pidx[tidx == last - 1])
-        over = cur_k[had_prev][rng.random(had_prev.sum()) < 0.11]
+        over = cur_k[had_prev][rng.random(had_prev.sum()) < 0.12]
         is_over = np.isin(pidx, over)
         drop = is_over & (tidx == last)
         pidx, tidx = pidx[~drop], tidx[~drop]
