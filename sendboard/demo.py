@@ -376,7 +376,8 @@ class _Demo:
         frames["settings"] = pd.DataFrame({"key": ["demo_as_of", "school_phase"],
                                            "value": [self.as_of.isoformat(), self.phase]})
         shared = ["academic_years", "terms", "settings"] if self.n_pass == 0 else []  # written once per database
-        groups = [["schools", *shared, "pupils", "enrolments", "staff", "staff_role_costs", "training", "funding"],
+        frames["school_resourced_provision"] = self.resourced_frame
+        groups = [["schools", "school_resourced_provision", *shared, "pupils", "enrolments", "staff", "staff_role_costs", "training", "funding"],
                   ["teaching_groups", "group_teachers", "group_members"],
                   ["sen_provision", "sen_needs", "concerns", "passports", "ehc_plans", "ehc_reviews",
                    "pfa_outcomes", "ehc_requests"],
@@ -470,8 +471,10 @@ class _Demo:
         self.school_domain = [names[i].lower().replace("'", "").replace(" ", "")[:18] + ".sch.uk" for i in range(n)]
         self.schools_frame = pd.DataFrame({
             "school_id": self.school_ids.astype("int32"), "urn": [str(u) for u in urns], "name": names,
-            "phase": self.phase, "local_authority": self.school_la, "trust": [trust] * n,
-            "resourced_provision": [p["resourced_provision"] for p in self.profiles]})
+            "phase": self.phase, "local_authority": self.school_la, "trust": [trust] * n})
+        self.resourced_frame = pd.DataFrame(
+            [(int(sid), p["resourced_provision"]) for sid, p in zip(self.school_ids, self.profiles) if p["resourced_provision"]],
+            columns=["school_id", "need_code"])
 
     # ------------------------------------------------------------------ pupils
     def make_pupils(self):

@@ -71,7 +71,7 @@ def test_each_trust_school_has_its_own_register_shares(trust):
         assert abs(k - profile["k_pct"]) < 0.6 and abs(e - profile["e_pct"]) < 0.4, school_id
         assert 150 <= roll <= 1650  # the roll at the census, near the profile's
     assert trust.execute("SELECT count(DISTINCT trust) FROM schools").fetchone()[0] == 1
-    assert trust.execute("SELECT count(*) FROM schools WHERE resourced_provision = 'ASD'").fetchone()[0] == 1
+    assert trust.execute("SELECT count(*) FROM school_resourced_provision WHERE need_code = 'ASD'").fetchone()[0] == 1
 
 
 def test_the_school_behind_on_reviews_is_clearly_behind(trust):
@@ -89,7 +89,7 @@ def test_the_resourced_provision_has_the_most_autism_plans(trust):
         SELECT r.school_id, avg((n.need_code = 'ASD')::INT) FROM roll_at({JAN}) r
         JOIN sen_status_at({JAN}) st USING (pupil_id) JOIN needs_at({JAN}) n USING (pupil_id)
         WHERE st.code = 'E' AND n.need_rank = 1 GROUP BY 1""").fetchall())
-    resourced = trust.execute("SELECT school_id FROM schools WHERE resourced_provision IS NOT NULL").fetchone()[0]
+    resourced = trust.execute("SELECT school_id FROM school_resourced_provision").fetchone()[0]
     assert share[resourced] == max(share.values()) and share[resourced] > 0.5
 
 

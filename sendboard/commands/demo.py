@@ -13,7 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pupils", type=int, default=1200, help="pupils in all (default 1200)")
     parser.add_argument("--schools", type=int, default=1, help="schools; more than one makes a trust")
     parser.add_argument("--seed", type=int, default=42, help="the same seed gives the same data")
-    parser.add_argument("--phase", choices=("primary", "secondary"), default="secondary")
+    parser.add_argument("--phase", choices=("primary", "secondary"), default="secondary",
+                        help="phase of a single school (a trust of several mixes primary and secondary)")
     parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="the demo's 'today' (YYYY-MM-DD)")
     parser.add_argument("--db", type=Path, default=None, help="database file (default: SENDBOARD_DB or data/sendboard.duckdb)")
     parser.add_argument("--force", action="store_true", help="replace the file if it exists")
