@@ -223,7 +223,7 @@ def test_every_weak_key_factor_is_named_in_the_question():
     text = Q.self_evaluation_rule({"latest": date(2025, 12, 1), "ratings": ratings}, date(2026, 1, 15))[0].text
     for name, rating in ratings.items():
         assert (name.lower() in text) == (rating <= 2), name  # all six weak ones, and no other
-    assert "communication and collaboration and preparing for adulthood" in text
+    assert "progress tracking; communication and collaboration; and preparing for adulthood" in text
 
 
 def test_the_register_question_compares_totals_when_the_national_split_is_older():
@@ -249,7 +249,7 @@ def test_the_pack_names_the_national_years_and_the_roll_date(fixture_db, viewers
     assert reg.facts["national_send_year"] == "2025/26" and reg.facts["national_split_year"] == "2022/23"
     assert reg.facts["roll_date"] == date(2026, 1, 15)
     text = " ".join(reg.headline)
-    assert "on 15 January 2026 (Spring 2026 census date)" in text
+    assert "on 15 January 2026 (Spring 2026 census date)" in text and "state-funded secondary schools" in text
     assert "against 17.6% nationally in 2025/26" in text and "national split in 2022/23 is SEN support 12.4%" in text
     last = reg.tables[0].display.iloc[-1]
     assert last["National figures from"] == "all with SEN 2025/26; split 2022/23"

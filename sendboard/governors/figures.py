@@ -192,13 +192,14 @@ def register_section(db: Database, viewer: Viewer, school_id: int, phase: str, a
                "compare_totals": b.compare_totals,
                "national_send_year": None if b.total is None else year_label(b.total.academic_year),
                "national_split_year": None if b.split_year is None else year_label(b.split_year),
+               "shown": {c: str(p.display.at[last, c]) for c in ("sen_support_pct", "ehc_pct", "send_pct")},
                "first_term": trend.at[0, "label"],
                "first_sen_support_pct": _safe(v.at[0, "sen_support_pct"]), "first_ehc_pct": _safe(v.at[0, "ehc_pct"])}
     d = p.display
     split_year = f" in {year_label(b.split_year)}" if b.split_year is not None else ""
     if b.compare_totals:
         s.headline = [
-            f"{d.at[last, 'on_roll']} pupils on roll on {roll_date:%d %B %Y} ({trend.at[last, 'label']} census date): "
+            f"{d.at[last, 'on_roll']} pupils on roll on {roll_date.day} {roll_date:%B %Y} ({trend.at[last, 'label']} census date): "
             f"{d.at[last, 'send']} with SEN ({_fmt_band(d.at[last, 'send_pct'], send_pct)}), against "
             f"{_fmt_pct(nat_t)} nationally in {year_label(b.total.academic_year)}.",
             f"Of them, {d.at[last, 'sen_support']} on SEN support ({_fmt_band(d.at[last, 'sen_support_pct'], support_pct)}) "
@@ -207,13 +208,15 @@ def register_section(db: Database, viewer: Viewer, school_id: int, phase: str, a
         ]
     else:
         s.headline = [
-            f"{d.at[last, 'on_roll']} pupils on roll on {roll_date:%d %B %Y} ({trend.at[last, 'label']} census date): "
+            f"{d.at[last, 'on_roll']} pupils on roll on {roll_date.day} {roll_date:%B %Y} ({trend.at[last, 'label']} census date): "
             f"{d.at[last, 'sen_support']} on SEN support ({_fmt_band(d.at[last, 'sen_support_pct'], support_pct)}; national "
             f"{_fmt_pct(nat_s)}{split_year}) and {d.at[last, 'ehc_plans']} with an EHC plan "
             f"({_fmt_band(d.at[last, 'ehc_pct'], ehc_pct)}; national {_fmt_pct(nat_e)}{split_year}).",
         ]
-    s.headline.append(f"{b.sentence()} The roll is counted at each term's census date, so it can differ from "
-                      "today's roll on the home page.")
+    used = b.total or b.support or b.ehc
+    where = national.PHASE_WORDS.get(used.phase, used.phase) if used is not None else "no national figure held"
+    s.headline.append(f"National figures: {where}, the latest year held for each. The roll is counted at each "
+                      "term's census date, so it can differ from today's roll on the home page.")
     if b.compare_totals:
         s.chart = Bars(f"How does our SEND register compare with national? (% of pupils on roll; national "
                        f"{year_label(b.total.academic_year)}, split {year_label(b.split_year) if b.split_year else 'not held'})",

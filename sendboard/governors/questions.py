@@ -167,7 +167,8 @@ def self_evaluation_rule(facts: dict, as_at) -> list[Question]:
     low = [name for name, r in (facts.get("ratings") or {}).items() if r <= 2]
     if low:
         # Every weak factor is named: leaving some out would soften the news governors most need.
-        names = ", ".join(low[:-1]) + (" and " if len(low) > 1 else "") + low[-1]
+        # Semicolons: several factor names hold commas and "and" themselves.
+        names = "; ".join(low[:-1]) + ("; and " if len(low) > 1 else "") + low[-1]
         names = names.lower()
         out.append(Question("self_evaluation", f"The school rates itself as not yet established in: {names}. "
                                                "What is the plan, and how will governors know it is working?"))
