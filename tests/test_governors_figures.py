@@ -55,8 +55,14 @@ def test_register_counts_below_five_are_hidden_and_their_rates_banded_not_droppe
     assert last["SEN support %"] == "10.0–20.0" and last["EHC plan %"] == "10.0–20.0"
     assert reg.facts["on_roll"] == 20 and reg.facts["sen_support_pct"] is None and reg.facts["send_pct"] == 30.0
     assert reg.chart.series["Our school"][0] == 30.0
-    assert all(v != v for v in reg.chart.series["Our school"][1:])  # ranges are not plotted as points
-    assert reg.chart.hidden == 2
+    assert all(v != v for v in reg.chart.series["Our school"][1:])  # ranges are not plotted as points...
+    assert reg.chart.hidden == 0  # ...but drawn as pale bars spanning 10-20%, and said so under the chart
+    assert reg.chart.ranges["Our school"][1:] == [(10.0, 20.0), (10.0, 20.0)]
+    assert "pale bar is a range" in reg.chart.note(5)
+    from sendboard.governors.figures import bars_figure, chart_frame
+    bar = bars_figure(reg.chart, 5).data[0]
+    assert list(bar.base)[1:] == [10.0, 10.0] and list(bar.y)[1:] == [10.0, 10.0] and list(bar.text)[1:] == ["10–20%"] * 2
+    assert chart_frame(reg.chart, 5)["Our school"].tolist() == ["30", "10.0–20.0", "10.0–20.0"]
 
 
 def test_a_lower_threshold_shows_what_it_may(fixture_db, viewers):

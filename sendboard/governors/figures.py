@@ -53,10 +53,20 @@ class Bars:
     categories: list
     series: dict         # series name -> list of float (NaN where suppressed or missing)
     unit: str = "%"      # '%', '£' or 'pts'
-    hidden: int = 0      # how many values were suppressed
+    hidden: int = 0      # how many values were suppressed (ranges not counted)
+    ranges: dict = field(default_factory=dict)  # series name -> [(low, high) or None]: a banded share, drawn pale
+
+    def range_at(self, name: str, i: int):
+        values = self.ranges.get(name) or []
+        return values[i] if i < len(values) else None
 
     def note(self, threshold: int) -> str | None:
-        return disclosure.chart_note(self.hidden, threshold)
+        parts = [disclosure.chart_note(self.hidden, threshold)]
+        if any(r is not None for values in self.ranges.values() for r in values):
+            parts.append("A pale bar is a range: the count behind it is hidden, and the bar spans what the published "
+                         "figures allow.")
+        parts = [p for p in parts if p]
+        return " ".join(parts) if parts else None
 
 
 @dataclass
@@ -122,7 +132,13 @@ def _series(protected: disclosure.Protected, col: str) -> list:
 
 
 def _hidden(protected: disclosure.Protected, cols) -> int:
-    return int(protected.mask[list(cols)].to_numpy().sum())
+    """Hidden figures in these columns, not counting shares shown as a range."""
+    return int(protected.mask[list(cols)].to_numpy().sum()) - sum(1 for (_, c) in protected.bands if c in cols)
+
+
+def _ranges(protected: disclosure.Protected, col: str, rows=None) -> list:
+    rows = range(len(protected.display)) if rows is None else rows
+    return [protected.bands.get((i, col)) for i in rows]
 
 
 def _year_bounds(db: Database, academic_year: int) -> tuple[date, date]:
@@ -223,13 +239,16 @@ def register_section(db: Database, viewer: Viewer, school_id: int, phase: str, a
                        ["All with SEN", "SEN support", "EHC plan"],
                        {"Our school": [_nan(send_pct), _nan(support_pct), _nan(ehc_pct)],
                         "National": [_nan(nat_t), _nan(nat_s), _nan(nat_e)]},
-                       unit="%", hidden=int(send_pct is None) + int(support_pct is None) + int(ehc_pct is None))
+                       unit="%", hidden=sum(1 for c in ("send_pct", "sen_support_pct", "ehc_pct")
+                                            if p.mask.at[last, c] and (last, c) not in p.bands),
+                       ranges={"Our school": [p.bands.get((last, c)) for c in ("send_pct", "sen_support_pct", "ehc_pct")]})
         return s
     s.chart = Bars("How does our SEND register compare with national? (% of pupils on roll"
                    + (f"; national {year_label(b.split_year)})" if b.split_year is not None else ")"),
                    ["SEN support", "EHC plan"],
                    {"Our school": [_nan(support_pct), _nan(ehc_pct)], "National": [_nan(nat_s), _nan(nat_e)]},
-                   unit="%", hidden=int(support_pct is None) + int(ehc_pct is None))
+                   unit="%", hidden=sum(1 for c in ("sen_support_pct", "ehc_pct") if p.mask.at[last, c] and (last, c) not in p.bands),
+                   ranges={"Our school": [p.bands.get((last, c)) for c in ("sen_support_pct", "ehc_pct")]})
     return s
 
 
@@ -499,7 +518,8 @@ def compliance_section(db: Database, viewer: Viewer, school_id: int, as_at: date
     if known:
         s.headline.append(f"{known[-1][1]:.0f}% of annual reviews due in {known[-1][0]} were held on or before the due date.")
     s.chart = Bars("Are annual reviews held on time? (% on or before the due date)", list(raw["year"]),
-                   {"% on time": _series(p, "pct")}, unit="%", hidden=_hidden(p, ["pct"]))
+                   {"% on time": _series(p, "pct")}, unit="%", hidden=_hidden(p, ["pct"]),
+                   ranges={"% on time": _ranges(p, "pct")})
     return s
 
 
@@ -605,7 +625,17 @@ def bars_figure(bars: Bars, threshold: int):
         ys = [None if (v is None or math.isnan(v)) else v for v in values]
         text = [None if y is None else (f"£{y:,.0f}" if bars.unit == "£" else f"{y:.1f}%" if bars.unit == "%" else f"{y:g}")
                 for y in ys]
-        bars_data.append(go.Bar(name=name, x=bars.categories, y=ys, marker_color=charts.PALETTE[i % len(charts.PALETTE)],
+        # A banded share is drawn as a pale bar spanning its range (base = low end), labelled with the range.
+        base = [None] * len(ys)
+        opacity = [1.0] * len(ys)
+        for j in range(len(ys)):
+            band = bars.range_at(name, j)
+            if ys[j] is None and band is not None:
+                low, high = band
+                ys[j], base[j], opacity[j] = high - low, low, 0.35
+                text[j] = f"{math.floor(low):.0f}–{math.ceil(high):.0f}%"
+        bars_data.append(go.Bar(name=name, x=bars.categories, y=ys, base=base if any(b is not None for b in base) else None,
+                                marker={"color": charts.PALETTE[i % len(charts.PALETTE)], "opacity": opacity},
                                 text=text, textposition="outside", cliponaxis=False))
     look = charts.layout(bars.title, height=360, y_title={"%": "%", "£": "£", "": None}.get(bars.unit))
     look.update(barmode="group", showlegend=len(bars.series) > 1)
@@ -621,7 +651,14 @@ def chart_frame(bars: Bars, threshold: int) -> pd.DataFrame:
     """The chart's numbers as a table (its text alternative), with the suppression mark where hidden."""
     out = {"": bars.categories}
     for name, values in bars.series.items():
-        out[name] = [disclosure.SECONDARY_MARK if (v is None or math.isnan(v))
-                     else (f"£{v:,.0f}" if bars.unit == "£" else f"{v:,.1f}" if not float(v).is_integer() else f"{v:,.0f}")
-                     for v in values]
+        cells = []
+        for j, v in enumerate(values):
+            band = bars.range_at(name, j)
+            if (v is None or math.isnan(v)) and band is not None:
+                cells.append(f"{math.floor(band[0] * 10) / 10:.1f}–{math.ceil(band[1] * 10) / 10:.1f}")
+            elif v is None or math.isnan(v):
+                cells.append(disclosure.SECONDARY_MARK)
+            else:
+                cells.append(f"£{v:,.0f}" if bars.unit == "£" else f"{v:,.1f}" if not float(v).is_integer() else f"{v:,.0f}")
+        out[name] = cells
     return pd.DataFrame(out, dtype=object)

@@ -103,6 +103,7 @@ def draw_bars(pdf: _Doc, bars: Bars, threshold: int, *, height: float = 52) -> N
         x += pdf.get_string_width(label) + 10
     top = y + 7
     values = [v for s in bars.series.values() for v in s if v is not None and not math.isnan(v)]
+    values += [band[1] for rs in bars.ranges.values() for band in rs if band is not None]
     vmax = max(values) if values else 1.0
     vmax = vmax * 1.15 if vmax > 0 else 1.0
     left = pdf.l_margin + 4
@@ -121,6 +122,18 @@ def draw_bars(pdf: _Doc, bars: Bars, threshold: int, *, height: float = 52) -> N
         for si, name in enumerate(names):
             v = bars.series[name][ci] if ci < len(bars.series[name]) else float("nan")
             bx = gx + si * bar_w
+            band = bars.range_at(name, ci)
+            if (v is None or math.isnan(v)) and band is not None:
+                # A share whose count is hidden: a pale bar over the range the published figures allow.
+                low, high = (max(0.0, plot_h * b / vmax) for b in band)
+                r, g, b_ = _rgb(SERIES_COLOURS[si % len(SERIES_COLOURS)])
+                pdf.set_fill_color(*(int(c + (255 - c) * 0.65) for c in (r, g, b_)))
+                pdf.rect(bx + 0.3, base - high, bar_w - 0.6, max(high - low, 0.4), style="F")
+                pdf.font(6.5)
+                pdf.set_xy(bx - 3, base - high - 3.6)
+                pdf.cell(bar_w + 6, 3.4, pdf.clean(f"{math.floor(band[0]):.0f}–{math.ceil(band[1]):.0f}"
+                                                   + ("%" if bars.unit == "%" else "")), align="C")
+                continue
             if v is None or math.isnan(v):
                 pdf.font(6.5)
                 pdf.set_text_color(*MUTED)
@@ -141,7 +154,7 @@ def draw_bars(pdf: _Doc, bars: Bars, threshold: int, *, height: float = 52) -> N
     pdf.set_xy(pdf.l_margin, top + height - 2)
     note = bars.note(threshold)
     if note:
-        pdf.para(f"x = not plotted. {note}", size=7.5, colour=MUTED, h=3.6)
+        pdf.para(f"x = not plotted. {note}" if bars.hidden else note, size=7.5, colour=MUTED, h=3.6)
     pdf.ln(2)
 
 
