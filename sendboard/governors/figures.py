@@ -287,9 +287,13 @@ def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
         sums = nat.groupby("area_code")["pct"].sum()
         nat_by_area = {a: float(sums.get(a, 0.0)) for a in AREA_ORDER}
     frame["nat_ehc"] = [nat_by_area.get(a) if a != "ALL" else (100.0 if nat_year else None) for a in frame["area_code"]]
-    p = disclosure.protect(frame, ["support", "ehc", "send"],
-                           {"pct_send": ["send"], "pct_ehc": ["ehc"], "nat_ehc": []}, threshold=t,
-                           row_total="send", row_parts=["support", "ehc"], total_row="ALL", total_row_col="area_code")
+    # Each share's denominator (the school's pupils with SEND, its EHC plans) sits on every row so that a
+    # share with a hidden count is shown as a range rather than hidden (disclosure rule 5).
+    frame["all_send"], frame["all_ehc"] = all_send, all_ehc
+    p = disclosure.protect(frame, ["support", "ehc", "send", "all_send", "all_ehc"], {"nat_ehc": []}, threshold=t,
+                           row_total="send", row_parts=["support", "ehc"], total_row="ALL", total_row_col="area_code",
+                           additive=["support", "ehc", "send"],
+                           shares={"pct_send": ("send", "all_send"), "pct_ehc": ("ehc", "all_ehc")})
     s.tables.append(Table("need_mix", "Pupils with SEND by the broad area of their primary need", p, {
         "area": "Broad area of need", "support": "SEN support", "ehc": "EHC plan", "send": "All with SEND",
         "pct_send": "% of pupils with SEND", "pct_ehc": "% of our EHC plans",
@@ -316,7 +320,10 @@ def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
                    [AREAS[a] for a in AREA_ORDER],
                    {"Our pupils with SEND": _series(p, "pct_send")[:-1], "Our EHC plans": _series(p, "pct_ehc")[:-1],
                     "National EHC plans": [_nan(nat_by_area.get(a)) for a in AREA_ORDER]},
-                   unit="%", hidden=int(p.mask[["pct_send", "pct_ehc"]].iloc[:-1].to_numpy().sum()))
+                   unit="%", hidden=_hidden(p, ["pct_send", "pct_ehc"]) - int(p.mask.at[len(frame) - 1, "pct_send"])
+                   - int(p.mask.at[len(frame) - 1, "pct_ehc"]),
+                   ranges={"Our pupils with SEND": _ranges(p, "pct_send", range(len(AREA_ORDER))),
+                           "Our EHC plans": _ranges(p, "pct_ehc", range(len(AREA_ORDER)))})
     return s
 
 
