@@ -83,9 +83,10 @@ SECONDARY_ROLLS = (850, 1050, 1250, 1500)
 K_RANGE, E_RANGE, DISADV_RANGE, ROLL_RANGE = (9.0, 20.0), (1.5, 6.0), (0.10, 0.50), (200, 1600)
 
 
-def school_profiles(n: int, pupils: int, phase: str, seed: int) -> list[dict]:
+def school_profiles(n: int, pupils: int | None, phase: str, seed: int) -> list[dict]:
     """One dict per school: phase, roll, k_pct / e_pct (None = the national figure for the phase),
-    disadvantaged share, behind_on_reviews, resourced_provision (a need code or None).
+    disadvantaged share, behind_on_reviews, resourced_provision (a need code or None). ``pupils`` None:
+    each school at its typical size (a trust built without a total).
 
     One school keeps the national calibration. A trust (n > 1) mixes phases (about a third secondary), sizes
     (in proportion to typical rolls for the phase, kept within 200 to 1,600 when the total allows), and
@@ -99,6 +100,8 @@ def school_profiles(n: int, pupils: int, phase: str, seed: int) -> list[dict]:
     n_sec = max(1, round(n / 3))
     phases = ["secondary" if i % 3 == 0 and i // 3 < n_sec else "primary" for i in range(n)]
     weights = np.array([float(rng.choice(SECONDARY_ROLLS if ph == "secondary" else PRIMARY_ROLLS)) for ph in phases])
+    weights = np.round(weights * rng.uniform(0.92, 1.08, n))  # real rolls are not exact multiples of a form
+    pupils = int(weights.sum()) if pupils is None else pupils
     rolls = weights * pupils / weights.sum()
     if ROLL_RANGE[0] <= pupils / n <= ROLL_RANGE[1]:
         for _ in range(50):  # clip, then share what clipping moved among the schools still inside the range
@@ -248,12 +251,14 @@ class _Ids:
 
 # --------------------------------------------------------------------------- entry point
 
-def build_demo(path, *, pupils: int = 1200, schools: int = 1, seed: int = 42, phase: str = "secondary",
+def build_demo(path, *, pupils: int | None = 1200, schools: int = 1, seed: int = 42, phase: str = "secondary",
                as_of: date | None = None, overwrite: bool = False) -> dict:
     """Build a new demo database at ``path``. Refuses an existing file unless ``overwrite``."""
     started = time.perf_counter()
     if phase not in GRADES:
         raise ValueError("phase must be 'primary' or 'secondary'")
+    if pupils is None:  # a single school of 1,200; a trust's schools at their typical sizes
+        pupils = 1200 if schools == 1 else sum(p["roll"] for p in school_profiles(schools, None, phase, seed))
     if pupils < 50 * schools:
         raise ValueError("give at least 50 pupils a school")
     as_of = as_of or date.today()

@@ -10,7 +10,8 @@ from ..db import database_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pupils", type=int, default=1200, help="pupils in all (default 1200)")
+    parser.add_argument("--pupils", type=int, default=None,
+                        help="pupils in all (default 1200 for one school; a trust's schools at typical sizes)")
     parser.add_argument("--schools", type=int, default=1, help="schools; more than one makes a trust")
     parser.add_argument("--seed", type=int, default=42, help="the same seed gives the same data")
     parser.add_argument("--phase", choices=("primary", "secondary"), default="secondary",
