@@ -49,6 +49,10 @@ K_MIX = {
 }
 # The national EHC need mix covers special schools too; weights for a mainstream school's plans.
 MAINSTREAM_E_FACTOR = {"SLD": 0.2, "PMLD": 0.1}
+# The national EHC mix covers all ages; in the school census speech, language and communication needs are
+# far more common in primary schools and specific learning difficulties in secondary schools (a demo
+# weighting in that direction, not a national figure by phase).
+PHASE_E_FACTOR = {"primary": {"SLCN": 1.3, "SPLD": 0.5}, "secondary": {"SLCN": 0.75, "SPLD": 1.5, "SEMH": 1.15}}
 RESOURCED_FACTOR = 3.0  # a resourced provision for a need: about three times the usual share of plans for it
 SECOND_NEEDS = ["SEMH", "SLCN", "SPLD", "MLD", "ASD", "OTH"]
 
@@ -691,7 +695,8 @@ class _Demo:
         e_codes = [m[0] for m in mix] or ["ASD", "SLCN", "SEMH", "MLD"]
         # The national mix counts every plan, special schools included; in a mainstream school severe and
         # profound learning difficulties are rare (most such pupils attend special schools).
-        e_w = [w * MAINSTREAM_E_FACTOR.get(c, 1.0) for c, w in zip(e_codes, [m[1] for m in mix] or [32, 21, 21, 11])]
+        e_w = [w * MAINSTREAM_E_FACTOR.get(c, 1.0) * PHASE_E_FACTOR[self.phase].get(c, 1.0)
+               for c, w in zip(e_codes, [m[1] for m in mix] or [32, 21, 21, 11])]
         need = np.full(self.n, None, dtype=object)
         # quotas for the pupils with plans at the latest January census first, then the rest; a school with a
         # resourced provision has more plans for the need it is resourced for
