@@ -256,15 +256,3 @@ def drill_choices(frame: pd.DataFrame, codes: pd.DataFrame) -> dict[str, dict]:
     if reg["primary_need"].isna().any():
         out["Type of need: not recorded"] = {"need_code": "Not recorded"}
     return out
-
-
-def national_sentence(support, ehc) -> str:
-    """One plain sentence naming the national figures used, their year and which schools they cover."""
-    parts = []
-    for label, fig in (("SEN support", support), ("EHC plans", ehc)):
-        parts.append(f"no national figure for {label} is held" if fig is None else f"{label} {fig.value:.1f}%")
-    text = "Nationally: " + ", ".join(parts)
-    figs = [f for f in (support, ehc) if f is not None]
-    if figs and all((f.academic_year, f.phase) == (figs[0].academic_year, figs[0].phase) for f in figs):
-        return text + f" ({figs[0].note})."
-    return text + "".join(f" {f.measure.replace('_pct', '').replace('_', ' ')}: {f.note}." for f in figs)
