@@ -45,7 +45,9 @@ def copy_demo(template: Path, folder: Path) -> Path:
 
 _BUSY = """() => !document.querySelector('[data-testid="stStatusWidget"]')
                && !document.querySelector('[data-testid="stSkeleton"]')
-               && !document.querySelector('[data-stale="true"]')"""
+               && !document.querySelector('[data-stale="true"]')
+               && document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') !== 'running'"""
+# (the status widget shows only after a run has lasted a while; the app's script state says "running" at once)
 
 
 def settle(page, timeout: float = 45000) -> None:
