@@ -163,13 +163,13 @@ def school_holidays(year: int) -> list[tuple[date, date]]:
     """A typical English school's holidays in a calendar year (first and last day): Christmas, the February
     half-term (the week from the Monday on or after 12 February),
     Easter (1 to 14 April, matching the demo's spring term end), the May half-term (the week of the last
-    Monday in May), the summer (22 July to 2 September) and the October half-term (the week of the last
+    Monday in May), the summer (22 July to 31 August: the demo's terms start on 1 September) and the October half-term (the week of the last
     Monday in October). Dates vary by local authority; these are typical, not any one authority's."""
     feb = date(year, 2, 12) + timedelta(days=(7 - date(year, 2, 12).weekday()) % 7)
     may, october = _last_monday(year, 5), _last_monday(year, 10)
     return [(date(year, 1, 1), date(year, 1, 3)), (feb, feb + timedelta(days=4)),
             (date(year, 4, 1), date(year, 4, 14)), (may, may + timedelta(days=4)),
-            (date(year, 7, 22), date(year, 9, 2)), (october, october + timedelta(days=4)),
+            (date(year, 7, 22), date(year, 8, 31)), (october, october + timedelta(days=4)),
             (date(year, 12, 20), date(year, 12, 31))]
 
 

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ..demo import build_demo
 
     path = args.db or database_path()
-    if args.schools < 1 or args.pupils < 50 * args.schools:
+    if args.schools < 1 or (args.pupils is not None and args.pupils < 50 * args.schools):
         print(f"sendboard: a demo needs at least 50 pupils a school (asked for {args.pupils} pupils in "
               f"{args.schools} school{'s' if args.schools != 1 else ''}); try --pupils {50 * max(args.schools, 1)} or more.",
               file=sys.stderr)
