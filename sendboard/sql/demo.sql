@@ -43,15 +43,20 @@ WHERE (p.leaving_date IS NULL OR p.leaving_date > y.starts) AND p.entry_date <= 
 
 -- name: demo_attach_strategies
 -- Up to three recommended strategies on most current SEND pupils' passports, chosen to fit their
--- primary need's broad area.
+-- primary need: strategies listed for that need code first; a strategy for any need (no codes listed)
+-- only where its broad area matches. Never one written for another need in the same area (a hearing
+-- impairment strategy for a pupil with a physical disability).
 INSERT INTO pupil_strategies
 SELECT pupil_id, strategy_id, $as_of - INTERVAL 40 DAY, 'senco'
 FROM (
     SELECT n.pupil_id, s.strategy_id,
-           row_number() OVER (PARTITION BY n.pupil_id ORDER BY (n.pupil_id * 31 + s.strategy_id * 17) % 101) AS pick
+           row_number() OVER (PARTITION BY n.pupil_id
+                              ORDER BY s.needs IS NULL, (n.pupil_id * 31 + s.strategy_id * 17) % 101) AS pick
     FROM needs_at($as_of) n
     JOIN roll_at($as_of) r ON r.pupil_id = n.pupil_id
-    JOIN strategies s ON NOT s.retired AND position(n.area_code IN s.areas) > 0
+    JOIN strategies s ON NOT s.retired
+     AND (list_contains(string_split(s.needs, '|'), n.need_code)
+          OR (coalesce(s.needs, '') = '' AND list_contains(string_split(s.areas, '|'), n.area_code)))
     WHERE n.need_rank = 1 AND n.pupil_id % 5 <> 0
 )
 WHERE pick <= 3;
