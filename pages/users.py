@@ -115,8 +115,10 @@ def _save_sso_policy() -> None:
 
 _show_message()
 accounts = admin.list_accounts(db, viewer)
+# Keyed, so a refused form stays on its own tab with what was typed (not back on the first tab).
 list_tab, add_tab, change_tab, settings_tab, sso_tab = st.tabs(
-    ["Accounts", "Add an account", "Change an account", "School settings", "Single sign-on"])
+    ["Accounts", "Add an account", "Change an account", "School settings", "Single sign-on"],
+    key="users_tab", on_change="rerun")
 
 with list_tab:
     active = int((accounts["Status"] == "Active").sum())
