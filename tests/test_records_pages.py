@@ -141,3 +141,15 @@ def test_the_training_form_keeps_what_was_typed_when_a_course_is_refused(fixture
     assert any("expiry date is before" in e for e in _errors(at))
     assert at.text_input(key="add_training_course").value == "Makaton level 1"
     assert fixture_db.cursor().execute("SELECT count(*) FROM training WHERE course = 'Makaton level 1'").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("user", ["senco", "head", "governor"])
+def test_the_demo_school_shows_referrals_for_each_role(demo_path, user):
+    at = signed_in(user, page="pages/specialists.py", timeout=60)
+    assert not at.exception, [e.value for e in at.exception]
+    text = all_text(at)
+    assert "Educational psychology" in text and "Median wait" in text.replace("median_wait_days", "Median wait")
+    if user == "governor":
+        assert "Pupils waiting to be seen" not in text
+    else:
+        assert "Pupils waiting to be seen" in text
