@@ -63,7 +63,11 @@ if sees_costs:
                 f"£{money['projected_spend'] or 0:,.0f} projected", delta_color="off", delta_arrow="off",
                 help="Staff time and other costs of the interventions recorded here, this academic year; "
                      "'projected' is the cost by each one's planned end (or 31 August).")
-    if money["total_funding"] is not None:
+    if money["total_funding"] is not None and money["left_projected"] is None:  # funding known, spend not costed
+        cols.metric("Funding left", "Not known", f"of £{money['total_funding']:,.0f}", delta_color="off",
+                    delta_arrow="off", help="Some interventions have no cost yet (set the staff hourly costs), so "
+                                            "spend cannot be set against the funding.")
+    elif money["total_funding"] is not None:
         cols.metric("Funding left", f"£{money['left_projected']:,.0f}",
                     f"of £{money['total_funding']:,.0f}", delta_color="off", delta_arrow="off",
                     help="Notional SEN budget and top-up for the year, minus the projected cost of the interventions "

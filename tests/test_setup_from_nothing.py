@@ -162,6 +162,27 @@ RECORDS: list[Record] = [
         for i in IN_PRECISION_TEACHING
     ], [Shows("srao", "provision_map", PUPILS[20].last)]),
     # ---- new kinds go here (one Record each) -------------------------------------------------------
+    # records area: staff training, funding, a teacher's concern, a referral to an outside service
+    Record("training", [
+        {"Staff Email": STAFF[2][2], "Course": "Autism awareness (Tier 1)", "Area of Need": "CI",
+         "Date Completed": "14/10/2025", "Expiry Date": "14/10/2028", "Level": "awareness"},
+    ], [Shows("hashworth", "expertise", "Autism awareness (Tier 1)")]),
+    Record("funding", [
+        {"Financial Year": "2026-27", "Funding Line": "notional SEN budget", "Amount": "96000", "UPN": "",
+         "Description": ""},
+        {"Financial Year": "2026-27", "Funding Line": "top-up", "Amount": "6200", "UPN": PUPILS[2].upn,
+         "Description": "Band C"},
+    ], [Shows("srao", "provision_map", "Band C")]),
+    Record("concerns", [
+        {"UPN": PUPILS[7].upn, "Date Raised": "02/11/2026", "What Was Noticed": "Asks for instructions to be repeated",
+         "Area of Need": "CI", "Evidence": "Three lessons this half term", "Raised By": "tokafor",
+         "Decision": "", "Decision Date": "", "Decision Note": ""},
+    ], [Shows("srao", "identification", "Asks for instructions to be repeated"),
+        Shows("tokafor", "passport", "Awaiting the SENCO", (("passport_pupil_upn", PUPILS[7].upn),))]),
+    Record("specialists", [
+        {"UPN": PUPILS[3].upn, "Service": "SALT", "Date Referred": "15/09/2026", "Date Seen": "",
+         "Advice": "", "Next Contact": "", "Date Closed": ""},
+    ], [Shows("srao", "specialists", PUPILS[3].name), Shows("governor1", "specialists", "Speech and language therapy")]),
 ]
 
 
@@ -391,6 +412,33 @@ def add_training_on_expertise(db_path: Path) -> None:
     submit(at, "Add course")
 
 
+CONCERN = "Cannot hear instructions from the back of the room"
+
+
+def raise_and_decide_a_concern(db_path: Path) -> None:
+    """A teacher raises a concern from the passport; the SENCO decides it on Identification."""
+    at = open_page(db_path, "tokafor", "passport", (("passport_pupil_upn", PUPILS[7].upn),))
+    widget(at, "text_area", "What you noticed").input(CONCERN)
+    submit(at, "Send to the SENCO")
+    at = open_page(db_path, "srao", "identification")
+    widget(at, "radio", "Decision").set_value("monitor")
+    submit(at, "Save decision")
+
+
+def record_funding_on_provision_map(db_path: Path) -> None:
+    at = open_page(db_path, "srao", "provision_map")
+    widget(at, "selectbox", "Financial year").set_value(2026)
+    widget(at, "text_input", "Amount (£)").input("96,000")
+    submit(at, "Save funding line")
+
+
+def refer_a_pupil_on_outside_specialists(db_path: Path) -> None:
+    at = open_page(db_path, "srao", "specialists")
+    widget(at, "selectbox", "Pupil").set_value(pupil_id_of(db_path, PUPILS[3]))
+    widget(at, "selectbox", "Service").set_value("speech_language_therapy")
+    submit(at, "Save referral")
+
+
 @dataclass
 class FormStep:
     name: str
@@ -411,6 +459,14 @@ FORM_STEPS: list[FormStep] = [
     FormStep("a training course on Staff expertise", add_training_on_expertise,
              [Shows("hashworth", "expertise", COURSE)]),
     # ---- new forms go here (one FormStep each) -----------------------------------------------------
+    FormStep("a teacher's concern, decided by the SENCO", raise_and_decide_a_concern,
+             [Shows("tokafor", "passport", "Monitor", (("passport_pupil_upn", PUPILS[7].upn),)),
+              Shows("srao", "identification", CONCERN)]),
+    FormStep("funding on the provision map", record_funding_on_provision_map,
+             [Shows("hashworth", "provision_map", "2026-27")]),
+    FormStep("a referral on Outside specialists", refer_a_pupil_on_outside_specialists,
+             [Shows("srao", "specialists", PUPILS[3].name),
+              Shows("governor1", "specialists", "Speech and language therapy")]),
 ]
 
 
