@@ -437,6 +437,24 @@ def add_training_on_expertise(db_path: Path) -> None:
     submit(at, "Add course")
 
 
+FORM_CONCERN = "Holds the book very close and squints at the board"
+FORM_DECISION_NOTE = "Vision check booked with the school nurse"
+
+
+def teacher_raises_a_concern_on_the_passport(db_path: Path) -> None:
+    at = open_page(db_path, "tokafor", "passport", (("passport_pupil_upn", PUPILS[12].upn),))
+    widget(at, "text_area", "What you noticed").input(FORM_CONCERN)
+    widget(at, "text_area", "Evidence (what you saw, when, in which lessons)").input("Reading lessons, 3 and 10 November")
+    submit(at, "Send to the SENCO")
+
+
+def senco_decides_the_concern_on_identification(db_path: Path) -> None:
+    at = open_page(db_path, "srao", "identification")
+    widget(at, "radio", "Decision").set_value("monitor")
+    widget(at, "text_area", "Note for the member of staff who raised it (optional)").input(FORM_DECISION_NOTE)
+    submit(at, "Save decision")
+
+
 @dataclass
 class FormStep:
     name: str
@@ -456,6 +474,11 @@ FORM_STEPS: list[FormStep] = [
              [Shows("srao", "passport", REVIEW_NOTE, (("passport_pupil_upn", PUPILS[0].upn),))]),
     FormStep("a training course on Staff expertise", add_training_on_expertise,
              [Shows("hashworth", "expertise", COURSE)]),
+    FormStep("a teacher's concern about a pupil they teach, on the passport", teacher_raises_a_concern_on_the_passport,
+             [Shows("srao", "identification", FORM_CONCERN)]),
+    FormStep("the SENCO's decision on it, on Identification", senco_decides_the_concern_on_identification,
+             [Shows("tokafor", "passport", FORM_DECISION_NOTE, (("passport_pupil_upn", PUPILS[12].upn),)),
+              Shows("tokafor", "class_profile", "Of concern only 1")]),
     # ---- new forms go here (one FormStep each) -----------------------------------------------------
 ]
 
