@@ -127,7 +127,7 @@ RECORDS: list[Record] = [
          "Pupil Premium": "Y" if i % 4 == 0 else "N", "Admission Date": "01/09/2025", "Reg Group": p.form}
         for i, p in enumerate(PUPILS)
     ], [Shows("hashworth", "home", "Pupils on roll 30"),
-        Shows("governor1", "governors", "30 pupils on roll in Autumn 2026")]),
+        Shows("governor1", "governors", "30 pupils on roll on 1 October 2026")]),
     Record("groups", [
         {"Group Name": p.form, "Year Group": str(p.year), "Group Type": "form", "Subject": "", "Academic Year": YEAR,
          "UPN": p.upn, "Start Date": "01/09/2026", "End Date": "",
@@ -144,9 +144,9 @@ RECORDS: list[Record] = [
         # overview table: roll 30, SEN support 6 = 20.0%, EHC plans 1 = 3.3%; Year 7: 3 of 15 = 20.0% and 1 of 15 = 6.7%
         Shows("hashworth", "overview", "30,6,20.0,1,3.3"), Shows("hashworth", "overview", "7,15,3,20.0,1,6.7"),
         Shows("hashworth", "overview", "8,15,3,20.0,0,0.0"),
-        # governors: the same figures, with the single EHC plan hidden by disclosure control (fewer than 5)
-        Shows("governor1", "governors", "6 on SEN support (20.0%"),
-        Shows("governor1", "governors", "<5 with an EHC plan (hidden"),
+        # governors: 7 of 30 with SEN = 23.3%, with the single EHC plan hidden by disclosure control (fewer than 5)
+        Shows("governor1", "governors", "7 with SEN (23.3%)"),
+        Shows("governor1", "governors", "<5 with an EHC plan"),
         Shows("tokafor", "class_profile", PUPILS[0].name), Shows("tokafor", "class_profile", PUPILS[2].name),
         Shows("wprice", "class_profile", PUPILS[16].name),
         Shows("srao", "passport", "Specific learning difficulty", (("passport_pupil_upn", PUPILS[0].upn),))]),
