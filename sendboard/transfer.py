@@ -10,16 +10,14 @@ the pupil_id number and counts, never the erased data.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import shutil
 import sys
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-from . import audit
+from . import audit, exports
 from .db import Database, DatabaseError, database_path, open_database
 
 # Tables that hold no pupil and are never exported by --table to protect secrets.
@@ -76,23 +74,11 @@ def pupil_frames(db: Database, pupil_id: int) -> dict[str, pd.DataFrame]:
 
 
 def subject_access_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in frames.items():
-            frame = frame.copy()
-            for c in frame.columns:
-                if isinstance(frame[c].dtype, pd.DatetimeTZDtype):
-                    frame[c] = frame[c].dt.tz_localize(None)
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
+    return exports.excel_bytes(frames)
 
 
 def subject_access_zip(frames: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, frame in frames.items():
-            z.writestr(f"{name}.csv", frame.to_csv(index=False))
-    return buffer.getvalue()
+    return exports.zip_of_csvs(frames)
 
 
 def find_pupil(db: Database, upn: str):
@@ -240,7 +226,7 @@ def run_export(args) -> int:
     if fmt == "xlsx":
         out.write_bytes(subject_access_xlsx({args.table: frame}))
     else:
-        frame.to_csv(out, index=False)
+        out.write_bytes(exports.csv_bytes(frame))
     audit.record(db, actor, "export", object_type="table", object_id=args.table, detail={"format": fmt, "rows": len(frame)})
     print(f"Wrote {len(frame):,} rows of {args.table} to {out}.")
     return 0

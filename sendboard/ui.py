@@ -3,7 +3,6 @@ tables with downloads, and audit of what a person looked at. Pages stay thin by 
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import time
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import audit, auth, clock
+from . import audit, auth, clock, exports
 from .access import PAGES_BY_KEY, ROLE_LABELS, AccessDenied, Viewer, may_open, pages_for
 from .db import Database, DatabaseError, database_path, open_database
 
@@ -326,11 +325,7 @@ def figure(fn, *args, **kwargs):
 
 
 def excel_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, frame in frames.items():
-            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
+    return exports.excel_bytes(frames)  # the one export cleaner: no formula from data
 
 
 def _record_download(ctx: PageContext, name: str, kind: str, rows: int) -> None:
@@ -343,7 +338,7 @@ def download_buttons(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: s
     button is pressed (building an Excel file on every rerun would slow every page)."""
     key = key or name
     row = st.container(horizontal=True)
-    row.download_button("Download CSV", lambda: frame.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
+    row.download_button("Download CSV", lambda: exports.csv_bytes(frame), f"{name}.csv", "text/csv",
                        key=f"csv-{key}", on_click=_record_download, args=(ctx, name, "csv", len(frame)),
                        icon=":material/download:", help=f"Download this table ({len(frame):,} rows) as CSV")
     row.download_button("Download Excel", lambda: excel_bytes({name: frame}), f"{name}.xlsx",
