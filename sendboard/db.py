@@ -46,7 +46,18 @@ def database_path() -> Path:
 
 _NAME_LINE = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
 _PARAM = re.compile(r"\$(\w+)")
-_AUDIT_TAMPER = re.compile(r"\b(update|delete\s+from|truncate|drop\s+table|alter\s+table)\s+(\w+\.)?audit_log\b", re.I)
+# The audit tables may only be appended to. Statements are normalised first (comments, quotes and
+# brackets around names removed, whitespace collapsed), so a quoted or schema-qualified table name, a
+# TRUNCATE with or without TABLE, or a comment between DELETE and FROM are all caught.
+_AUDIT_TABLES = r"(?:\w+\.)*(?:audit_log|audit_links|audit_pupils_seen|audit_chain)\b"
+_AUDIT_TAMPER = re.compile(
+    r"\b(?:update(?:\s+only)?|delete\s+from|delete|truncate(?:\s+table)?|drop\s+(?:table|view|sequence)(?:\s+if\s+exists)?"
+    r"|alter\s+(?:table|sequence)(?:\s+if\s+exists)?|insert\s+or\s+replace\s+into|insert\s+or\s+ignore\s+into|"
+    r"create\s+or\s+replace\s+table|copy)\s+" + _AUDIT_TABLES, re.I)
+_AUDIT_UPSERT = re.compile(r"\binsert\s+into\s+" + _AUDIT_TABLES + r".*\bon\s+conflict\b", re.I | re.S)
+_SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+# The chain's one row is advanced only by the audit module's own named statement.
+_AUDIT_OWN_STATEMENTS = {"audit_chain_advance"}
 
 
 @lru_cache(maxsize=1)
@@ -236,7 +247,7 @@ class Writer:
 
     def run(self, name: str, **params: Any) -> list[tuple]:
         sql = sql_for(name)
-        _refuse_audit_tampering(sql)
+        _refuse_audit_tampering(sql, name)
         result = self.cur.execute(sql, _bind(sql, params))
         try:
             return result.fetchall()
@@ -247,6 +258,8 @@ class Writer:
         """Insert a DataFrame's columns (by name) into a table. Table names come from code, never input."""
         if not re.fullmatch(r"[a-z_]+", table):
             raise ValueError(f"bad table name {table!r}")
+        if table.startswith("audit_"):  # entries are appended one by one, each linked into the chain
+            raise PermissionError("the audit log is append-only through sendboard.audit: no bulk inserts")
         if frame.empty:
             return 0
         self.cur.register("_frame_to_insert", frame)
@@ -262,8 +275,18 @@ class Writer:
         return self.cur.execute(sql, _bind(sql, params)).df()
 
 
-def _refuse_audit_tampering(sql: str) -> None:
-    if _AUDIT_TAMPER.search(sql):
+def _normalise(sql: str) -> str:
+    text = _SQL_COMMENT.sub(" ", sql)
+    text = re.sub(r'["`\[\]]', "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def _refuse_audit_tampering(sql: str, name: str | None = None) -> None:
+    """Refuse any statement that could change or remove audit entries (every form of update or delete)."""
+    if name in _AUDIT_OWN_STATEMENTS:
+        return
+    text = _normalise(sql)
+    if _AUDIT_TAMPER.search(text) or _AUDIT_UPSERT.search(text):
         raise PermissionError("the audit log is append-only: only INSERT may touch it")
 
 

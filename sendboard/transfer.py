@@ -4,21 +4,20 @@ the pupil_id number and counts, never the erased data.
 
     sendboard export --table pupils --format csv|xlsx [--out FILE]
     sendboard export --pupil UPN [--out FILE.xlsx|FILE.zip]
-    sendboard backup FILE        sendboard restore FILE [--yes]
+    sendboard backup FILE        sendboard restore FILE [--yes]   (see sendboard/backup.py)
     sendboard erase UPN --yes
 """
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from . import audit, exports
-from .db import Database, DatabaseError, database_path, open_database
+from .db import Database, database_path, open_database
 
 # Tables that hold no pupil and are never exported by --table to protect secrets.
 NEVER_EXPORT = {"users"}
@@ -124,57 +123,18 @@ def erase_pupil(db: Database, actor, pupil_id: int) -> dict[str, int]:
 # --------------------------------------------------------------------------- backup and restore
 
 
-def backup(db: Database, actor, target: Path) -> dict[str, tuple]:
-    """Checkpoint, copy the file, and check the copy opens with the same per-table checksums."""
-    import duckdb
+def backup(db: Database, actor, target: Path):
+    """A checked backup with its manifest (sendboard/backup.py)."""
+    from .backup import backup as take_backup
 
-    target = Path(target)
-    if target.resolve() == db.path.resolve():
-        raise ValueError("the backup must be a different file from the database")
-    sums = checksums(db)
-    db.cursor().execute("FORCE CHECKPOINT")
-    tmp = target.with_name(target.name + ".part")
-    shutil.copyfile(db.path, tmp)
-    con = duckdb.connect(str(tmp), read_only=True)
-    try:
-        copy_sums = {t: tuple(con.execute(f'SELECT count(*), sum(hash(x)) FROM "{t}" x').fetchone()) for t in sums}
-    finally:
-        con.close()
-    if copy_sums != sums:
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError("The backup copy did not match the database (it changed while copying). Try again.")
-    os.replace(tmp, target)
-    audit.record(db, actor, "backup", object_type="database", object_id=str(target.name), detail={"tables": len(sums)})
-    return sums
+    return take_backup(db, actor, target)
 
 
-def restore(backup_file: Path, target: Path, actor) -> None:
-    """Replace the database file with a backup. The database must not be open in any process."""
-    import duckdb
+def restore(backup_file: Path, target: Path, actor):
+    """Verify a backup against its manifest, then replace the database with it (sendboard/backup.py)."""
+    from .backup import restore as restore_backup
 
-    backup_file, target = Path(backup_file), Path(target)
-    try:
-        con = duckdb.connect(str(backup_file), read_only=True)
-        ok = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'").fetchone()[0]
-        con.close()
-    except duckdb.Error as exc:
-        raise DatabaseError(f"{backup_file} is not a sendboard backup ({str(exc).splitlines()[0]}). Nothing was changed.") from None
-    if not ok:
-        raise DatabaseError(f"{backup_file} is a DuckDB file but not a sendboard backup. Nothing was changed.")
-    if target.exists():
-        try:  # refuse while the app (or anyone) holds the file
-            duckdb.connect(str(target)).close()
-        except duckdb.IOException:
-            raise DatabaseError(f"{target} is open in another sendboard process (the running app holds it). "
-                                "Stop the app first.") from None
-    tmp = target.with_name(target.name + ".restoring")
-    shutil.copyfile(backup_file, tmp)
-    wal = Path(str(target) + ".wal")
-    if wal.exists():
-        wal.unlink()
-    os.replace(tmp, target)
-    db = open_database(target)
-    audit.record(db, actor, "restore", object_type="database", object_id=backup_file.name)
+    return restore_backup(backup_file, target, actor)
 
 
 # --------------------------------------------------------------------------- command line
@@ -238,9 +198,10 @@ def add_backup_arguments(parser):
 
 
 def run_backup(args) -> int:
-    db = open_database(args.db) if args.db else open_database()
-    sums = backup(db, _actor(args), args.file)
-    print(f"Backed up {len(sums)} tables ({sum(c for c, _ in sums.values()):,} rows) to {args.file}; the copy was checked.")
+    from .backup import backup_any
+
+    result = backup_any(args.db or database_path(), _actor(args), args.file)
+    print(result.message())
     return 0
 
 
@@ -255,8 +216,8 @@ def run_restore(args) -> int:
     if not args.yes:
         print(f"sendboard: this replaces {target} with {args.file}. Run again with --yes to do it.", file=sys.stderr)
         return 1
-    restore(args.file, target, _actor(args))
-    print(f"Restored {target} from {args.file}.")
+    result = restore(args.file, target, _actor(args))
+    print(result.message(args.file))
     return 0
 
 

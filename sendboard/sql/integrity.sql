@@ -1,0 +1,23 @@
+-- Integrity: backups and restores (sendboard/backup.py) and edit versions (sendboard/versions.py).
+-- The audit chain's own statements are in audit.sql.
+
+-- name: backup_table_names
+SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary ORDER BY table_name;
+
+-- name: backup_schema_version
+SELECT coalesce(max(version), 0) FROM schema_version;
+
+-- name: backup_has_chain
+SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'audit_links';
+
+-- name: backup_audit_max_id
+SELECT coalesce(max(audit_id), 0) FROM audit_log;
+
+-- name: backup_audit_entries_after
+SELECT audit_id, logged_at, username, role, action, object_type, object_id, pupil_id, group_id, detail,
+       old_value, new_value
+FROM audit_log WHERE audit_id > $after ORDER BY audit_id;
+
+-- Move audit_seq past the ids a restore carried over ($n = how far, at most), so no id is reused.
+-- name: backup_audit_seq_past
+SELECT max(nextval('audit_seq')) FROM range($n);
