@@ -302,7 +302,7 @@ def restore(backup_file: Path, target: Path, actor) -> RestoreResult:
     if target.exists():
         try:  # refuse while the app (or anyone) holds the file
             duckdb.connect(str(target), read_only=True).close()
-        except duckdb.IOException:
+        except (duckdb.IOException, duckdb.ConnectionException):
             raise BackupError(f"{target} is open in another sendboard process (the running app holds it). "
                               "Stop the app first. Nothing was changed.") from None
     work = target.with_name(target.name + ".restoring")

@@ -27,7 +27,7 @@ CHILD_TABLES = (
     ("plan_reviews", "plan_id", "support_plans", "plan_id"),
     ("ehc_reviews", "ehcp_id", "ehc_plans", "ehcp_id"),
 )
-SKIP_PUPIL_TABLES = {"audit_log", "import_changes"}
+SKIP_PUPIL_TABLES = {"audit_log", "audit_pupils_seen", "import_changes"}
 
 
 def _tables(db: Database) -> list[str]:
@@ -59,8 +59,10 @@ def pupil_frames(db: Database, pupil_id: int) -> dict[str, pd.DataFrame]:
     """Everything held about one pupil, a frame per table (including what the audit log says about them)."""
     cur = db.cursor()
     out = {}
-    for table in pupil_tables(db) + ["audit_log"]:
+    for table in pupil_tables(db):
         out[table] = cur.execute(f'SELECT * FROM "{table}" WHERE pupil_id = $p', {"p": pupil_id}).df()
+    # every audited view, download or change that showed the pupil, including lists of many pupils
+    out["audit_log"] = db.query("integrity_audit_entries_for_pupil", pupil_id=pupil_id)
     for table, col, parent, key in CHILD_TABLES:
         if table in _tables(db):
             out[table] = cur.execute(f'SELECT * FROM "{table}" WHERE "{col}" IN (SELECT "{key}" FROM "{parent}" WHERE pupil_id = $p)',

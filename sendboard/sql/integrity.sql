@@ -21,3 +21,10 @@ FROM audit_log WHERE audit_id > $after ORDER BY audit_id;
 -- Move audit_seq past the ids a restore carried over ($n = how far, at most), so no id is reused.
 -- name: backup_audit_seq_past
 SELECT max(nextval('audit_seq')) FROM range($n);
+
+-- Subject access: every audit entry about the pupil or showing the pupil (audit_pupils_seen).
+-- name: integrity_audit_entries_for_pupil
+SELECT * FROM audit_log
+WHERE pupil_id = $pupil_id
+   OR audit_id IN (SELECT audit_id FROM audit_pupils_seen WHERE pupil_id = $pupil_id)
+ORDER BY audit_id;
