@@ -2,7 +2,7 @@
 Adulthood, for the SENCO and senior leaders."""
 import streamlit as st
 
-from sendboard import ui
+from sendboard import audit, ui
 from sendboard.statutory import deadlines, ehc, pfa
 
 ctx = ui.page_context("ehc_plans")
@@ -17,7 +17,7 @@ plans, requests, transfers, items = data["plans"], data["requests"], data["trans
 if plans.empty and requests.empty:
     ui.empty_state("No EHC plans or needs-assessment requests are recorded for this school at this date.")
     st.stop()
-ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": int(items["pupil_id"].nunique())})
+ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": audit.pupil_ids(plans, requests, transfers, items)})
 
 DATE = st.column_config.DateColumn(format="D MMM YYYY")
 overdue = items[items["status"] == deadlines.OVERDUE]

@@ -6,7 +6,7 @@ whole school with costs, the budget, hours against EHC plans, and manage the cat
 import pandas as pd
 import streamlit as st
 
-from sendboard import ui
+from sendboard import audit, ui
 from sendboard.access import AccessDenied
 from sendboard.db import ConflictError
 from sendboard.provision import AREA_NAMES, EDIT_ROLES, RATE_ROLES, WAVE_LABELS, WAVES, ProvisionError
@@ -30,7 +30,7 @@ if ctx.school_id is None or ctx.academic_year is None:
 
 year_label = f"{ctx.academic_year}/{str(ctx.academic_year + 1)[2:]}"
 frame = ui.cached(alloc.year_allocations, viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.today)
-ui.audit_view(ctx, detail={"academic_year": ctx.academic_year, "allocations": len(frame)})
+ui.audit_view(ctx, detail={"academic_year": ctx.academic_year, "allocations": len(frame), "pupils": audit.pupil_ids(frame)})
 
 
 def saved(message: str) -> None:

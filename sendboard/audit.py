@@ -83,6 +83,15 @@ def _pupils_seen(row: dict, detail: Any, pupils: Iterable | None) -> list[int]:
     return sorted(found)
 
 
+def pupil_ids(*frames) -> list[int]:
+    """The distinct pupil ids in the frames that have a pupil_id column: what a list view or download showed."""
+    found = set()
+    for frame in frames:
+        if frame is not None and "pupil_id" in getattr(frame, "columns", ()):
+            found.update(int(v) for v in frame["pupil_id"].dropna().unique())
+    return sorted(found)
+
+
 _FIELDS = ("username", "role", "action", "object_type", "object_id", "pupil_id", "group_id", "detail",
            "old_value", "new_value")
 

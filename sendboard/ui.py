@@ -328,9 +328,14 @@ def excel_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
     return exports.excel_bytes(frames)  # the one export cleaner: no formula from data
 
 
-def _record_download(ctx: PageContext, name: str, kind: str, rows: int) -> None:
-    audit.record(ctx.db, ctx.viewer, "download", object_type=ctx.page_key, object_id=name,
-                 detail={"format": kind, "rows": rows})
+def _record_download(ctx: PageContext, name: str, kind: str, rows: int, frame: pd.DataFrame | None = None) -> None:
+    """What the file contained: its columns, row count and (as rows the audit index finds) its pupils."""
+    detail = {"format": kind, "rows": rows}
+    pupils = audit.pupil_ids(frame)
+    if frame is not None:
+        detail["columns"] = [str(c) for c in frame.columns]
+        detail["pupil_count"] = len(pupils)
+    audit.record(ctx.db, ctx.viewer, "download", object_type=ctx.page_key, object_id=name, detail=detail, pupils=pupils)
 
 
 def download_buttons(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: str | None = None) -> None:
@@ -339,11 +344,11 @@ def download_buttons(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: s
     key = key or name
     row = st.container(horizontal=True)
     row.download_button("Download CSV", lambda: exports.csv_bytes(frame), f"{name}.csv", "text/csv",
-                       key=f"csv-{key}", on_click=_record_download, args=(ctx, name, "csv", len(frame)),
+                       key=f"csv-{key}", on_click=_record_download, args=(ctx, name, "csv", len(frame), frame),
                        icon=":material/download:", help=f"Download this table ({len(frame):,} rows) as CSV")
     row.download_button("Download Excel", lambda: excel_bytes({name: frame}), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"xlsx-{key}", on_click=_record_download, args=(ctx, name, "xlsx", len(frame)),
+                       key=f"xlsx-{key}", on_click=_record_download, args=(ctx, name, "xlsx", len(frame), frame),
                        icon=":material/download:", help=f"Download this table ({len(frame):,} rows) as an Excel workbook")
 
 

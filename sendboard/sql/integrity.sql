@@ -28,3 +28,8 @@ SELECT * FROM audit_log
 WHERE pupil_id = $pupil_id
    OR audit_id IN (SELECT audit_id FROM audit_pupils_seen WHERE pupil_id = $pupil_id)
 ORDER BY audit_id;
+
+-- The governors' commentary name check (sendboard/names.py): every name and UPN held for the school,
+-- on and off roll, so a past pupil is caught too. Only the head calls it, for one of their schools.
+-- name: integrity_school_pupil_names
+SELECT first_name, last_name, upn FROM pupils WHERE school_id = $school_id;
