@@ -4,10 +4,11 @@ import streamlit as st
 from sendboard import ui
 from sendboard.access import ROLE_LABELS
 from sendboard.home import headline
+from sendboard.text import md_escape
 
 ctx = ui.page_context("home")
-st.title(f"Welcome, {ctx.viewer.display_name}")
-st.caption(f"Signed in as {ROLE_LABELS[ctx.viewer.role].lower()}" + (f" · {ctx.school_name}" if ctx.school_name else ""))
+st.title(f"Welcome, {md_escape(ctx.viewer.display_name)}")
+st.caption(f"Signed in as {ROLE_LABELS[ctx.viewer.role].lower()}" + (f" · {md_escape(ctx.school_name)}" if ctx.school_name else ""))
 
 if ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.role != "admin":
     figures = ui.cached(headline, ctx.viewer, ctx.school_id, ctx.as_at)

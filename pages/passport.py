@@ -77,14 +77,14 @@ def show_text(label: str, text: str, empty: str = "Not recorded yet.") -> None:
 
 
 # ---------------------------------------------------------------- header
-st.header(pp["name"])
+st.header(md_escape(pp["name"]))
 meta = [f"Year {pp['year_group']}" if pp["year_group"] else None, pp["status"],
         ("Groups: " + ", ".join(pp["groups"])) if pp["groups"] else None]
 st.markdown(" · ".join(md_escape(m) for m in meta if m))
 for kind, text in pp["alerts"]:
     st.markdown(f"{ALERT_ICONS[kind]} **{md_escape(text)}**")
 if pp["concern_reasons"]:
-    st.caption(f"Concern noted by the SENCO: {pp['concern_reasons']}")
+    st.caption(f"Concern noted by the SENCO: {md_escape(pp['concern_reasons'])}")
 
 tabs = ["Passport", "Targets and reviews", "History"]
 editable = passport.editable_fields(db, viewer)
@@ -125,7 +125,7 @@ with tab["Passport"]:
                     else:
                         st.rerun()
     if pp["updated_by"] is not None and not pd.isna(pp["updated_at"]):
-        st.caption(f"Passport last changed by {pp['updated_by']} on {pd.Timestamp(pp['updated_at']):%d %B %Y}.")
+        st.caption(f"Passport last changed by {md_escape(pp['updated_by'])} on {pd.Timestamp(pp['updated_at']):%d %B %Y}.")
 
     def _record_pdf():
         from sendboard import audit

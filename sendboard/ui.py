@@ -15,6 +15,7 @@ import streamlit as st
 from . import audit, auth, clock, exports
 from .access import PAGES_BY_KEY, ROLE_LABELS, AccessDenied, Viewer, may_open, pages_for
 from .db import Database, DatabaseError, database_path, open_database
+from .text import md_escape
 
 SESSION_VIEWER = "viewer"
 SESSION_LAST_ACTIVE = "last_active"
@@ -207,14 +208,14 @@ def sidebar_filters(viewer: Viewer) -> None:
     terms = _terms(db)
     today = clock.today()
     with st.sidebar:
-        st.markdown(f"**{viewer.display_name}**  \n{ROLE_LABELS[viewer.role]}")
+        st.markdown(f"**{md_escape(viewer.display_name)}**  \n{ROLE_LABELS[viewer.role]}")
         if len(schools) > 1:
             ids = schools["school_id"].astype(int).tolist()
             names = dict(zip(ids, schools["name"]))
             st.selectbox("School", ids, format_func=names.get, key="school_id")
         elif len(schools) == 1:
             st.session_state["school_id"] = int(schools["school_id"].iloc[0])
-            st.caption(str(schools["name"].iloc[0]))
+            st.caption(md_escape(str(schools["name"].iloc[0])))
         if not terms.empty:
             held = terms[terms["start_date"].dt.date <= today] if hasattr(terms["start_date"], "dt") else terms
             if held.empty:
@@ -278,7 +279,7 @@ def page_context(page_key: str) -> PageContext:
 def page_header(ctx: PageContext, *, caption: str | None = None) -> None:
     page = PAGES_BY_KEY[ctx.page_key]
     st.title(page.title)
-    where = " · ".join(x for x in (ctx.school_name, ctx.term_label and f"as at {ctx.as_at:%d %B %Y}") if x)
+    where = " · ".join(md_escape(x) for x in (ctx.school_name, ctx.term_label and f"as at {ctx.as_at:%d %B %Y}") if x)
     st.caption(f"{page.question}  \n{where}" + (f"  \n{caption}" if caption else ""))
 
 
