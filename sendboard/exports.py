@@ -13,6 +13,7 @@ Numbers, dates and booleans are left as they are: they are not text and cannot h
 """
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 
@@ -44,7 +45,9 @@ def clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    return clean_frame(frame).to_csv(index=False)
+    # Every text field quoted: a carriage return inside a field must not end the row (pandas leaves a
+    # lone one unquoted), and a quoted field is read as text by spreadsheet programs' CSV import.
+    return clean_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
