@@ -4,7 +4,8 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from sendboard import ui
+from sendboard import ui, versions
+from sendboard.versions import StaleEdit
 from sendboard.access import AccessDenied
 from sendboard.classroom import ClassroomError, RATING_LABELS, md_escape, passport, pdf, reviews, strategies
 from sendboard.classroom.profile import ALERT_ICONS, fmt_date
@@ -153,10 +154,14 @@ if "Edit passport" in tab:
             saved = st.form_submit_button("Save passport", type="primary")
         if saved:
             try:
-                changed = passport.save_passport(db, viewer, pupil_id, new_values, ctx.today)
+                changed = passport.save_passport(db, viewer, pupil_id, new_values, ctx.today,
+                                                 expected_version=versions.held(db, st.session_state, "passport", pupil_id))
+            except StaleEdit as exc:  # someone saved first: their version is shown, this person's typing kept
+                ui.stale_edit(exc, passport.FIELDS)
             except (ClassroomError, AccessDenied, ConflictError) as exc:
                 st.error(str(exc))
             else:
+                versions.forget(st.session_state, "passport", pupil_id)
                 if changed:
                     st.success("Saved: " + ", ".join(passport.FIELDS[f] for f in changed) + ". The old wording is kept in History.")
                     st.rerun()
@@ -225,12 +230,18 @@ if "Plans (SENCO)" in tab:
             with st.container(border=True):
                 st.markdown(f"**Open plan** from {fmt_date(plan.start_date)} · review due {fmt_date(plan.review_due)}")
                 with st.form(f"plan_edit_{plan.plan_id}"):
-                    due = st.date_input("Review due", value=pd.Timestamp(plan.review_due).date(), format="DD/MM/YYYY")
-                    note = st.text_area("Assessment note", value=plan.assess_note if isinstance(plan.assess_note, str) else "")
+                    due = st.date_input("Review due", value=pd.Timestamp(plan.review_due).date(), format="DD/MM/YYYY",
+                                        key=f"plan_due_{plan.plan_id}")
+                    note = st.text_area("Assessment note", value=plan.assess_note if isinstance(plan.assess_note, str) else "",
+                                        key=f"plan_note_{plan.plan_id}")
                     if st.form_submit_button("Save plan changes"):
                         try:
-                            reviews.edit_plan(db, viewer, plan.plan_id, review_due=due, assess_note=note, today=ctx.today)
+                            reviews.edit_plan(db, viewer, plan.plan_id, review_due=due, assess_note=note, today=ctx.today,
+                                              expected_version=versions.held(db, st.session_state, "support_plan", plan.plan_id))
+                            versions.forget(st.session_state, "support_plan", plan.plan_id)
                             st.rerun()
+                        except StaleEdit as exc:
+                            ui.stale_edit(exc, {"review_due": "Review due", "assess_note": "Assessment note"})
                         except (ClassroomError, AccessDenied, ConflictError) as exc:
                             st.error(str(exc))
                 plan_targets = all_targets[(all_targets["plan_id"] == plan.plan_id) & all_targets["closed_on"].isna()]
@@ -239,8 +250,12 @@ if "Plans (SENCO)" in tab:
                     a.text(f"• {t.description}")
                     if b.button("Close target", key=f"close_target_{t.target_id}"):
                         try:
-                            reviews.close_target(db, viewer, pupil_id, t.target_id, closed_on=ctx.today, today=ctx.today)
+                            reviews.close_target(db, viewer, pupil_id, t.target_id, closed_on=ctx.today, today=ctx.today,
+                                                 expected_version=versions.held(db, st.session_state, "plan_target", t.target_id))
+                            versions.forget(st.session_state, "plan_target", t.target_id)
                             st.rerun()
+                        except StaleEdit as exc:
+                            ui.stale_edit(exc)
                         except (ClassroomError, AccessDenied, ConflictError) as exc:
                             st.error(str(exc))
                 with st.form(f"plan_target_{plan.plan_id}", clear_on_submit=True):
@@ -253,8 +268,12 @@ if "Plans (SENCO)" in tab:
                             st.error(str(exc))
                 if st.button("Close this plan", key=f"close_plan_{plan.plan_id}", icon=":material/lock:"):
                     try:
-                        reviews.close_plan(db, viewer, plan.plan_id, closed_on=ctx.today, today=ctx.today)
+                        reviews.close_plan(db, viewer, plan.plan_id, closed_on=ctx.today, today=ctx.today,
+                                           expected_version=versions.held(db, st.session_state, "support_plan", plan.plan_id))
+                        versions.forget(st.session_state, "support_plan", plan.plan_id)
                         st.rerun()
+                    except StaleEdit as exc:
+                        ui.stale_edit(exc)
                     except (ClassroomError, AccessDenied, ConflictError) as exc:
                         st.error(str(exc))
         st.subheader("Open a new support plan")

@@ -6,7 +6,8 @@ whole school with costs, the budget, hours against EHC plans, and manage the cat
 import pandas as pd
 import streamlit as st
 
-from sendboard import audit, ui
+from sendboard import audit, ui, versions
+from sendboard.versions import StaleEdit
 from sendboard.access import AccessDenied
 from sendboard.db import ConflictError
 from sendboard.provision import AREA_NAMES, EDIT_ROLES, RATE_ROLES, WAVE_LABELS, WAVES, ProvisionError
@@ -42,6 +43,9 @@ def attempt(fn, *args, **kwargs):
     """Run a change; show what is wrong instead of failing. Returns (ok, result)."""
     try:
         return True, fn(*args, **kwargs)
+    except StaleEdit as exc:  # someone saved first: show their version; the form keeps this person's
+        ui.stale_edit(exc)
+        return False, None
     except (ProvisionError, AccessDenied, ConflictError) as exc:
         st.error(d.md_escape(str(exc)), icon=":material/error:")
         return False, None
@@ -231,8 +235,10 @@ with tabs["Catalogue"]:
                 row = catalogue[catalogue["intervention_id"] == chosen].iloc[0].to_dict()
                 ok_submit, values = intervention_form(f"pm_edit_{chosen}", row)
                 if ok_submit:
-                    ok, _ = attempt(cat.edit_intervention, ctx.db, viewer, chosen, values)
+                    ok, _ = attempt(cat.edit_intervention, ctx.db, viewer, chosen, values,
+                                    expected_version=versions.held(ctx.db, st.session_state, "intervention", chosen))
                     if ok:
+                        versions.forget(st.session_state, "intervention", chosen)
                         saved(f"Saved changes to {values['name']}.")
                 retired = bool(row["retired"])
                 if st.button("Reinstate it" if retired else "Retire it (keeps its history; takes no new pupils)",
@@ -303,8 +309,10 @@ if "Add or change allocations" in tabs:
                 ok, changed = attempt(alloc.edit_allocation, ctx.db, viewer, chosen,
                                       dict(start_date=start, end_date=end if ended else None, group_label=label,
                                            sessions_attended=attended, entry_score=entry, exit_score=exit_),
-                                      today=ctx.today)
+                                      today=ctx.today,
+                                      expected_version=versions.held(ctx.db, st.session_state, "allocation", chosen))
                 if ok:
+                    versions.forget(st.session_state, "allocation", chosen)
                     saved("Saved." if changed else "Nothing had changed.")
             st.caption(f"Planned end if not ended: {r['planned_end']:%d %B %Y} ({int(r['planned_weeks'])} planned weeks). "
                        "Every change is recorded with the old and new values.")

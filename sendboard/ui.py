@@ -244,6 +244,7 @@ def page_context(page_key: str) -> PageContext:
     if st.session_state.get(_PAGE_THIS_VISIT) != page_key:  # a new visit: its views are audited afresh
         st.session_state[_PAGE_THIS_VISIT] = page_key
         st.session_state[_VIEWS_THIS_VISIT] = set()
+        st.session_state.pop("_edit_versions", None)  # and its forms start from the stored versions
     today = clock.today()
     schools = cached(_school_frame, viewer)
     school_id = st.session_state.get("school_id")
@@ -367,6 +368,21 @@ def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | N
         st.plotly_chart(fig, width="stretch", key=f"chart-{key}")
     with table_tab:
         table(ctx, frame, name, key=key)
+
+
+def stale_edit(exc, labels: dict[str, str] | None = None) -> None:
+    """Show a save refused because someone else saved first: what happened, and their version of each
+    field (as plain text). The person's own typing stays in the form; their next save replaces theirs."""
+    from .versions import accept_theirs_seen
+
+    st.error(exc.args[0] if exc.args else str(exc), icon=":material/sync_problem:")
+    if exc.theirs:
+        with st.container(border=True):
+            st.markdown("**Their version, as saved now**")
+            for field, value in exc.theirs.items():
+                st.caption(md_escape((labels or {}).get(field, field.replace("_", " ").capitalize())))
+                st.text("(empty)" if value is None or value == "" else str(value))
+    accept_theirs_seen(st.session_state, exc)
 
 
 def empty_state(message: str) -> None:

@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from .. import audit
+from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
 from . import ClassroomError
@@ -158,7 +158,7 @@ def _plan(db: Database, plan_id: int) -> dict:
 
 
 def edit_plan(db: Database, viewer: Viewer, plan_id: int, *, review_due: date, assess_note: str | None,
-              today: date) -> None:
+              today: date, expected_version: int | None = None) -> None:
     """Change a plan's review date and assessment note; the old values are kept in the history."""
     plan = _plan(db, plan_id)
     pupil_id = int(plan["pupil_id"])
@@ -176,6 +176,8 @@ def edit_plan(db: Database, viewer: Viewer, plan_id: int, *, review_due: date, a
         old_note = None if pd.isna(old["assess_note"]) else old["assess_note"]
         if old_due == review_due and old_note == note:
             return
+        versions.check_and_bump(w, viewer, "support_plan", int(plan_id), expected_version,
+                                theirs={"review_due": old_due, "assess_note": old_note})
         w.run("classroom_plan_update", plan_id=int(plan_id), review_due=review_due, assess_note=note)
         if old_due != review_due:
             _history(w, viewer, "plan", plan_id, pupil_id, "review_due", old_due, review_due)
@@ -188,7 +190,8 @@ def edit_plan(db: Database, viewer: Viewer, plan_id: int, *, review_due: date, a
     db.write(work)
 
 
-def close_plan(db: Database, viewer: Viewer, plan_id: int, *, closed_on: date, today: date) -> None:
+def close_plan(db: Database, viewer: Viewer, plan_id: int, *, closed_on: date, today: date,
+               expected_version: int | None = None) -> None:
     """Close a plan and its open targets (its reviews stay as they are)."""
     plan = _plan(db, plan_id)
     pupil_id = int(plan["pupil_id"])
@@ -200,6 +203,7 @@ def close_plan(db: Database, viewer: Viewer, plan_id: int, *, closed_on: date, t
         raise ReviewError("A plan cannot close before it started.")
 
     def work(w):
+        versions.check_and_bump(w, viewer, "support_plan", int(plan_id), expected_version)
         w.run("classroom_plan_close_targets", plan_id=int(plan_id), closed_on=closed_on)
         w.run("classroom_plan_close", plan_id=int(plan_id), closed_on=closed_on)
         _history(w, viewer, "plan", plan_id, pupil_id, "closed_on", None, closed_on)
@@ -228,7 +232,8 @@ def add_target(db: Database, viewer: Viewer, plan_id: int, description: str, *, 
     return db.write(work)
 
 
-def close_target(db: Database, viewer: Viewer, pupil_id: int, target_id: int, *, closed_on: date, today: date) -> None:
+def close_target(db: Database, viewer: Viewer, pupil_id: int, target_id: int, *, closed_on: date, today: date,
+                 expected_version: int | None = None) -> None:
     _require_plan_role(db, viewer, pupil_id, today)
     owner = db.query_rows("classroom_target_owner", target_id=int(target_id))
     if not owner or int(owner[0][0]) != int(pupil_id):
@@ -238,6 +243,7 @@ def close_target(db: Database, viewer: Viewer, pupil_id: int, target_id: int, *,
     _check_date(closed_on, "the closing date", today)
 
     def work(w):
+        versions.check_and_bump(w, viewer, "plan_target", int(target_id), expected_version)
         w.run("classroom_target_close", target_id=int(target_id), closed_on=closed_on)
         _history(w, viewer, "target", target_id, pupil_id, "closed_on", None, closed_on)
         audit.record_change(w, viewer, "target_closed", object_type="plan_target", object_id=target_id,

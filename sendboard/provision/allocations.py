@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from .. import audit
+from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
 from . import AREA_NAMES, EDIT_ROLES, WAVES, ProvisionError
@@ -215,7 +215,8 @@ def _plain(value):
     return value
 
 
-def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: dict, *, today: date) -> dict:
+def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: dict, *, today: date,
+                    expected_version: int | None = None) -> dict:
     """Change an allocation (dates, group, attendance, scores). Returns the fields changed."""
     _require_editor(viewer)
     old = _allocation(db, allocation_id)
@@ -231,6 +232,8 @@ def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: di
         return {}
 
     def work(w):
+        versions.check_and_bump(w, viewer, "allocation", int(allocation_id), expected_version,
+                                theirs={k: before[k] for k in changed})
         w.run("provision_allocation_update", allocation_id=int(allocation_id), **clean)
         audit.record_change(w, viewer, "allocation_changed", object_type="allocation", object_id=int(allocation_id),
                             pupil_id=int(old["pupil_id"]), detail="edited",
@@ -241,14 +244,14 @@ def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: di
 
 
 def end_allocation(db: Database, viewer: Viewer, allocation_id: int, end_date: date, *, exit_score=None,
-                   sessions_attended=None, today: date) -> dict:
+                   sessions_attended=None, today: date, expected_version: int | None = None) -> dict:
     """End an allocation on a date, recording the exit score and attendance if given."""
     values: dict = {"end_date": end_date}
     if exit_score is not None and str(exit_score).strip() != "":
         values["exit_score"] = exit_score
     if sessions_attended is not None and str(sessions_attended).strip() != "":
         values["sessions_attended"] = sessions_attended
-    return edit_allocation(db, viewer, allocation_id, values, today=today)
+    return edit_allocation(db, viewer, allocation_id, values, today=today, expected_version=expected_version)
 
 
 def ehc_hours(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:

@@ -33,3 +33,13 @@ ORDER BY audit_id;
 -- on and off roll, so a past pupil is caught too. Only the head calls it, for one of their schools.
 -- name: integrity_school_pupil_names
 SELECT first_name, last_name, upn FROM pupils WHERE school_id = $school_id;
+
+-- Edit versions (sendboard/versions.py).
+-- name: integrity_version_get
+SELECT version, changed_by, changed_at FROM edit_versions WHERE kind = $kind AND record_id = $record_id;
+
+-- name: integrity_version_bump
+INSERT INTO edit_versions (kind, record_id, version, changed_by, changed_at)
+VALUES ($kind, $record_id, $version, $changed_by, current_timestamp::TIMESTAMP)
+ON CONFLICT (kind, record_id) DO UPDATE SET version = excluded.version, changed_by = excluded.changed_by,
+    changed_at = excluded.changed_at;
