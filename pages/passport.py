@@ -146,6 +146,7 @@ if "Edit passport" in tab:
         if viewer.role == "teacher":
             st.caption("As one of this pupil's teachers you can change: "
                        + ", ".join(passport.FIELDS[f] for f in editable) + ". The SENCO changes the rest.")
+        opened_at = versions.held(db, st.session_state, "passport", pupil_id)  # the version this form shows
         with st.form(f"passport_edit_{pupil_id}"):
             new_values = {}
             for field in editable:
@@ -155,7 +156,7 @@ if "Edit passport" in tab:
         if saved:
             try:
                 changed = passport.save_passport(db, viewer, pupil_id, new_values, ctx.today,
-                                                 expected_version=versions.held(db, st.session_state, "passport", pupil_id))
+                                                 expected_version=opened_at)
             except StaleEdit as exc:  # someone saved first: their version is shown, this person's typing kept
                 ui.stale_edit(exc, passport.FIELDS)
             except (ClassroomError, AccessDenied, ConflictError) as exc:
@@ -229,6 +230,7 @@ if "Plans (SENCO)" in tab:
         for plan in open_plans.itertuples():
             with st.container(border=True):
                 st.markdown(f"**Open plan** from {fmt_date(plan.start_date)} · review due {fmt_date(plan.review_due)}")
+                plan_opened_at = versions.held(db, st.session_state, "support_plan", plan.plan_id)
                 with st.form(f"plan_edit_{plan.plan_id}"):
                     due = st.date_input("Review due", value=pd.Timestamp(plan.review_due).date(), format="DD/MM/YYYY",
                                         key=f"plan_due_{plan.plan_id}")
@@ -237,7 +239,7 @@ if "Plans (SENCO)" in tab:
                     if st.form_submit_button("Save plan changes"):
                         try:
                             reviews.edit_plan(db, viewer, plan.plan_id, review_due=due, assess_note=note, today=ctx.today,
-                                              expected_version=versions.held(db, st.session_state, "support_plan", plan.plan_id))
+                                              expected_version=plan_opened_at)
                             versions.forget(st.session_state, "support_plan", plan.plan_id)
                             st.rerun()
                         except StaleEdit as exc:
@@ -246,12 +248,13 @@ if "Plans (SENCO)" in tab:
                             st.error(str(exc))
                 plan_targets = all_targets[(all_targets["plan_id"] == plan.plan_id) & all_targets["closed_on"].isna()]
                 for t in plan_targets.itertuples():
+                    target_opened_at = versions.held(db, st.session_state, "plan_target", t.target_id)
                     a, b = st.columns([5, 1])
                     a.text(f"• {t.description}")
                     if b.button("Close target", key=f"close_target_{t.target_id}"):
                         try:
                             reviews.close_target(db, viewer, pupil_id, t.target_id, closed_on=ctx.today, today=ctx.today,
-                                                 expected_version=versions.held(db, st.session_state, "plan_target", t.target_id))
+                                                 expected_version=target_opened_at)
                             versions.forget(st.session_state, "plan_target", t.target_id)
                             st.rerun()
                         except StaleEdit as exc:
@@ -269,7 +272,7 @@ if "Plans (SENCO)" in tab:
                 if st.button("Close this plan", key=f"close_plan_{plan.plan_id}", icon=":material/lock:"):
                     try:
                         reviews.close_plan(db, viewer, plan.plan_id, closed_on=ctx.today, today=ctx.today,
-                                           expected_version=versions.held(db, st.session_state, "support_plan", plan.plan_id))
+                                           expected_version=plan_opened_at)
                         versions.forget(st.session_state, "support_plan", plan.plan_id)
                         st.rerun()
                     except StaleEdit as exc:

@@ -233,10 +233,11 @@ with tabs["Catalogue"]:
                 names = dict(zip(ids, catalogue["name"] + catalogue["retired"].map({True: " (retired)", False: ""})))
                 chosen = st.selectbox("Intervention", ids, format_func=names.get, key="pm_edit_choice")
                 row = catalogue[catalogue["intervention_id"] == chosen].iloc[0].to_dict()
+                opened_at = versions.held(ctx.db, st.session_state, "intervention", chosen)  # the version shown
                 ok_submit, values = intervention_form(f"pm_edit_{chosen}", row)
                 if ok_submit:
                     ok, _ = attempt(cat.edit_intervention, ctx.db, viewer, chosen, values,
-                                    expected_version=versions.held(ctx.db, st.session_state, "intervention", chosen))
+                                    expected_version=opened_at)
                     if ok:
                         versions.forget(st.session_state, "intervention", chosen)
                         saved(f"Saved changes to {values['name']}.")
@@ -293,6 +294,7 @@ if "Add or change allocations" in tabs:
             chosen = st.selectbox("Allocation", ids, format_func=labels.get, key="pm_alloc_choice")
             r = rows[rows["allocation_id"] == chosen].iloc[0]
             has_end = str(r["end_date"]) not in ("NaT", "None")
+            alloc_opened_at = versions.held(ctx.db, st.session_state, "allocation", chosen)  # the version shown
             with st.form(f"pm_edit_alloc_{chosen}", border=True):
                 left, right = st.columns(2)
                 start = left.date_input("Start", value=r["start_date"], format="DD/MM/YYYY")
@@ -310,7 +312,7 @@ if "Add or change allocations" in tabs:
                                       dict(start_date=start, end_date=end if ended else None, group_label=label,
                                            sessions_attended=attended, entry_score=entry, exit_score=exit_),
                                       today=ctx.today,
-                                      expected_version=versions.held(ctx.db, st.session_state, "allocation", chosen))
+                                      expected_version=alloc_opened_at)
                 if ok:
                     versions.forget(st.session_state, "allocation", chosen)
                     saved("Saved." if changed else "Nothing had changed.")

@@ -16,7 +16,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, MutableMapping
 
-from .db import ConflictError, Database, Writer
+import duckdb
+
+from .db import ConflictError, Database, Writer, sql_for
 
 KINDS = {"passport": "passport", "support_plan": "plan", "plan_target": "target", "allocation": "allocation",
          "intervention": "catalogue entry", "plan_review": "review", "ehc_review": "review"}
@@ -58,6 +60,16 @@ def check_and_bump(writer: Writer, viewer, kind: str, record_id, expected: int |
     writer.run("integrity_version_bump", kind=kind, record_id=str(record_id), version=version + 1,
                changed_by=getattr(viewer, "username", None) or str(viewer))
     return version + 1
+
+
+def ensure(db: Database, kind: str, record_id) -> None:
+    """Make the record's version row exist (at 0) before a save's transaction, outside it. Two first saves
+    at once then both update one existing row, which DuckDB reports as a write conflict (retried, then
+    refused as stale) rather than as a duplicate key that would end the save with an error."""
+    try:
+        db.cursor().execute(sql_for("integrity_version_ensure"), {"kind": kind, "record_id": str(record_id)})
+    except duckdb.ConstraintException:  # someone else made it at this very moment: it exists
+        pass
 
 
 def held(db: Database, session: MutableMapping, kind: str, record_id) -> int:

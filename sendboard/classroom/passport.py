@@ -113,6 +113,7 @@ def save_passport(db: Database, viewer: Viewer, pupil_id: int, changes: dict[str
         if len(text) > MAX_FIELD:
             raise PassportError(f"'{FIELDS[field]}' is {len(text):,} characters long; please keep it to {MAX_FIELD:,}.")
         clean[field] = text or None
+    versions.ensure(db, "passport", int(pupil_id))
 
     def work(w):
         rows = w.query("classroom_passport_row", pupil_id=int(pupil_id))

@@ -169,6 +169,7 @@ def edit_plan(db: Database, viewer: Viewer, plan_id: int, *, review_due: date, a
     if not isinstance(review_due, date) or review_due <= start:
         raise ReviewError("The review date must come after the plan's start date.")
     note = _clean_text(assess_note, "the assessment note", required=False)
+    versions.ensure(db, "support_plan", int(plan_id))
 
     def work(w):
         old = w.query("classroom_plan_row", plan_id=int(plan_id)).iloc[0]
@@ -201,6 +202,7 @@ def close_plan(db: Database, viewer: Viewer, plan_id: int, *, closed_on: date, t
     _check_date(closed_on, "the closing date", today)
     if closed_on < pd.Timestamp(plan["start_date"]).date():
         raise ReviewError("A plan cannot close before it started.")
+    versions.ensure(db, "support_plan", int(plan_id))
 
     def work(w):
         versions.check_and_bump(w, viewer, "support_plan", int(plan_id), expected_version)
@@ -241,6 +243,7 @@ def close_target(db: Database, viewer: Viewer, pupil_id: int, target_id: int, *,
     if owner[0][3] is not None:
         raise ReviewError("That target is already closed.")
     _check_date(closed_on, "the closing date", today)
+    versions.ensure(db, "plan_target", int(target_id))
 
     def work(w):
         versions.check_and_bump(w, viewer, "plan_target", int(target_id), expected_version)

@@ -230,6 +230,7 @@ def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: di
     changed = {k: v for k, v in clean.items() if before.get(k) != v}
     if not changed:
         return {}
+    versions.ensure(db, "allocation", int(allocation_id))
 
     def work(w):
         versions.check_and_bump(w, viewer, "allocation", int(allocation_id), expected_version,

@@ -155,6 +155,7 @@ def edit_intervention(db: Database, viewer: Viewer, intervention_id: int, values
     changed = {k: v for k, v in clean.items() if before.get(k) != v}
     if not changed:
         return
+    versions.ensure(db, "intervention", int(intervention_id))
 
     def work(w):
         versions.check_and_bump(w, viewer, "intervention", int(intervention_id), expected_version,

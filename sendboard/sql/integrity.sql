@@ -43,3 +43,6 @@ INSERT INTO edit_versions (kind, record_id, version, changed_by, changed_at)
 VALUES ($kind, $record_id, $version, $changed_by, current_timestamp::TIMESTAMP)
 ON CONFLICT (kind, record_id) DO UPDATE SET version = excluded.version, changed_by = excluded.changed_by,
     changed_at = excluded.changed_at;
+
+-- name: integrity_version_ensure
+INSERT INTO edit_versions (kind, record_id, version) VALUES ($kind, $record_id, 0) ON CONFLICT DO NOTHING;
