@@ -398,3 +398,50 @@ def backup_any(db_path: Path, actor, target: Path) -> BackupResult:
             raise
         return backup_file_in_use(db_path, actor, target)
     return backup(db, actor, target)
+
+
+# --------------------------------------------------------------------------- the administrator's page
+
+BACKUP_DIR_ENV = "SENDBOARD_BACKUP_DIR"
+BACKUP_ROLES = frozenset({"admin"})
+
+
+def backup_folder(db_path: Path) -> Path:
+    """Where the administrator's page writes backups: SENDBOARD_BACKUP_DIR, else 'backups' beside the database."""
+    return Path(os.environ.get(BACKUP_DIR_ENV) or Path(db_path).parent / "backups")
+
+
+def backup_now(db: Database, viewer) -> BackupResult:
+    """A backup from the administrator's page, named by the time it was taken, while people keep working."""
+    if getattr(viewer, "role", None) not in BACKUP_ROLES:
+        audit.record(db, viewer, "access_refused", object_type="backup")
+        raise PermissionError("Only an administrator can take a backup.")
+    folder = backup_folder(db.path)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        os.chmod(folder, 0o700)
+    except OSError:
+        pass
+    stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
+    return backup(db, viewer, folder / f"sendboard-{stamp}.duckdb")
+
+
+def recent_backups(db_path: Path, limit: int = 10) -> list[dict]:
+    """The newest backups in the page's folder, each with whether it still matches its manifest's size."""
+    folder = backup_folder(db_path)
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)[:limit]:
+        mpath = manifest_path(path)
+        manifest = {}
+        if mpath.is_file():
+            try:
+                manifest = json.loads(mpath.read_text(encoding="utf-8"))
+            except (ValueError, OSError):
+                manifest = {}
+        out.append({"File": path.name, "Taken": datetime.fromtimestamp(path.stat().st_mtime),
+                    "Size (MB)": round(path.stat().st_size / 1e6, 1),
+                    "Rows": sum(t.get("rows", 0) for t in manifest.get("tables", {}).values()) if manifest else None,
+                    "Manifest": "yes" if manifest else "missing"})
+    return out

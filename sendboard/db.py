@@ -29,6 +29,12 @@ DEFAULT_DB = PROJECT_DIR / "data" / "sendboard.duckdb"
 
 CONFLICT_RETRIES = 4
 
+# Files private by default: the database, its write-ahead log, backups, exports and subject access files
+# hold special category data about children, so everything this process creates is readable and
+# writable by its owner only (permissions 600, folders 700). Every entry point imports this module.
+PRIVATE_UMASK = 0o077
+os.umask(PRIVATE_UMASK)
+
 
 class DatabaseError(RuntimeError):
     """A problem with the database file that a person can fix; the message says what to do."""

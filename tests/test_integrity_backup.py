@@ -176,3 +176,59 @@ def test_command_line_backup_while_another_process_holds_the_database(fixture_pa
     close_all()
     counts = table_counts(fixture_path)
     assert counts["pupils"] == 21 and counts["holder_ticks"] >= 1 and result.aside.exists()
+
+
+def test_the_administrator_backs_up_and_checks_the_log_from_the_audit_page(fixture_path, tmp_path, monkeypatch, viewers):
+    from sendboard.backup import BACKUP_DIR_ENV, backup_now
+    from tests.apptest_helpers import signed_in
+
+    monkeypatch.setenv(BACKUP_DIR_ENV, str(tmp_path / "nightly"))
+    at = signed_in("admin", page="pages/audit.py")
+    next(b for b in at.button if b.label == "Back up now").click()
+    at.run()
+    assert not at.exception
+    assert any("Backed up" in s.value for s in at.success), [e.value for e in at.error]
+    made = list((tmp_path / "nightly").glob("*.duckdb"))
+    assert len(made) == 1 and verify_backup(made[0])["tables"]["pupils"]["rows"] == 21
+    next(b for b in at.button if b.label == "Check the audit log").click()
+    at.run()
+    assert any("chain holds" in s.value for s in at.success)
+    with pytest.raises(PermissionError):
+        backup_now(open_database(fixture_path), viewers["head"], )
+
+
+PRIVATE_FILES = """
+import json, os, stat, sys
+from pathlib import Path
+from sendboard.db import open_database
+path = Path(sys.argv[1])
+db = open_database(path)
+db.cursor().execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+db.cursor().execute("INSERT INTO t VALUES (1)")
+wal = Path(str(path) + ".wal")
+modes = {"db": stat.S_IMODE(path.stat().st_mode), "folder": stat.S_IMODE(path.parent.stat().st_mode),
+         "wal": stat.S_IMODE(wal.stat().st_mode) if wal.exists() else None}
+print(json.dumps(modes))
+"""
+
+
+def _as_a_shell_would(cmd, **kwargs):
+    """Run with the umask a login shell usually leaves (022): sendboard must not rely on a stricter one."""
+    return subprocess.run(cmd, preexec_fn=lambda: os.umask(0o022), capture_output=True, text=True, **kwargs)
+
+
+def test_files_are_created_readable_by_the_owner_only(tmp_path, fixture_path):
+    fresh = tmp_path / "new" / "school.duckdb"
+    done = _as_a_shell_would([sys.executable, "-c", PRIVATE_FILES, str(fresh)])
+    assert done.returncode == 0, done.stderr
+    modes = json.loads(done.stdout.strip().splitlines()[-1])
+    assert modes["db"] == 0o600 and modes["folder"] == 0o700 and modes["wal"] in (None, 0o600), modes
+    upn = open_database(fixture_path).cursor().execute("SELECT upn FROM pupils WHERE pupil_id = 1").fetchone()[0]
+    close_all()
+    out, sar, bak = tmp_path / "pupils.csv", tmp_path / "sar.zip", tmp_path / "b.duckdb"
+    for args in (["export", "--table", "pupils", "--out", str(out)], ["export", "--pupil", upn, "--format", "zip", "--out", str(sar)],
+                 ["backup", str(bak)]):
+        done = _as_a_shell_would([sys.executable, "-m", "sendboard", *args, "--db", str(fixture_path)])
+        assert done.returncode == 0, done.stderr
+    for path in (out, sar, bak, manifest_path(bak)):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
