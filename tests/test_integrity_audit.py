@@ -136,3 +136,45 @@ def test_concurrent_appends_never_fork_the_chain(fixture_db, viewers):
     report = audit.verify(fixture_db)
     assert report.ok, report.message()
     assert fixture_db.cursor().execute("SELECT count(*) FROM audit_log WHERE object_type LIKE 't_'").fetchone()[0] == 60
+
+
+def _seen_by_last_view(db, page):
+    cur = db.cursor()
+    audit_id = cur.execute("SELECT max(audit_id) FROM audit_log WHERE action = 'view' AND object_type = $p",
+                           {"p": page}).fetchone()[0]
+    assert audit_id is not None, page
+    return {r[0] for r in cur.execute("SELECT pupil_id FROM audit_pupils_seen WHERE audit_id = $a", {"a": audit_id}).fetchall()}
+
+
+def test_list_pages_record_each_pupil_they_show(fixture_path):
+    from tests.apptest_helpers import signed_in
+    from tests.classroom_helpers import add_classroom_rows
+
+    db = open_database(fixture_path)
+    add_classroom_rows(db)
+    at = signed_in("teacher", page="pages/class_profile.py")
+    assert not at.exception
+    seen = _seen_by_last_view(db, "class_profile")
+    # 7A (pupils 1-10): SEN support 1, 2, 3; EHC plan 4; pupil 6 of concern (tests/classroom_helpers.py)
+    assert {1, 2, 3, 4, 6} <= seen <= set(range(1, 11))
+    at = signed_in("senco", page="pages/provision_map.py", term_id=20252)
+    assert not at.exception
+    assert 2 in _seen_by_last_view(db, "provision_map")  # pupil 2 is in Reading catch-up
+    who = db.query("audit_who_saw_pupil", pupil_id=2)
+    assert {"teacher", "senco"} <= set(who["username"])
+
+
+def test_a_download_records_its_columns_and_each_pupil_in_it(fixture_db, viewers):
+    import pandas as pd
+
+    from sendboard import ui
+
+    class Ctx:  # what ui._record_download reads from the page context
+        db, viewer, page_key = fixture_db, viewers["senco"], "overview"
+
+    frame = pd.DataFrame({"pupil_id": [3, 1, 3], "Name": ["a", "b", "c"]})
+    ui._record_download(Ctx, "overview_pupils", "csv", len(frame), frame)
+    row = fixture_db.cursor().execute("SELECT audit_id, detail FROM audit_log ORDER BY audit_id DESC LIMIT 1").fetchone()
+    assert json.loads(row[1]) == {"format": "csv", "rows": 3, "columns": ["pupil_id", "Name"], "pupil_count": 2}
+    assert fixture_db.cursor().execute("SELECT list(pupil_id ORDER BY pupil_id) FROM audit_pupils_seen WHERE audit_id = $a",
+                                       {"a": row[0]}).fetchone()[0] == [1, 3]
