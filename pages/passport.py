@@ -78,7 +78,7 @@ def show_text(label: str, text: str, empty: str = "Not recorded yet.") -> None:
 
 
 # ---------------------------------------------------------------- header
-st.header(md_escape(pp["name"]))
+st.header(md_escape(pp["name"]), anchor=False)  # no #anchor link made from a name
 meta = [f"Year {pp['year_group']}" if pp["year_group"] else None, pp["status"],
         ("Groups: " + ", ".join(pp["groups"])) if pp["groups"] else None]
 st.markdown(" · ".join(md_escape(m) for m in meta if m))
