@@ -178,3 +178,30 @@ def test_a_download_records_its_columns_and_each_pupil_in_it(fixture_db, viewers
     assert json.loads(row[1]) == {"format": "csv", "rows": 3, "columns": ["pupil_id", "Name"], "pupil_count": 2}
     assert fixture_db.cursor().execute("SELECT list(pupil_id ORDER BY pupil_id) FROM audit_pupils_seen WHERE audit_id = $a",
                                        {"a": row[0]}).fetchone()[0] == [1, 3]
+
+
+@pytest.mark.parametrize("given", ["99999999999", "1 OR 1=1", "21"])
+def test_a_crafted_pupil_id_in_the_address_is_refused_and_recorded(fixture_path, given):
+    from streamlit.testing.v1 import AppTest
+
+    from sendboard.auth import viewer_for
+    from tests.apptest_helpers import APP
+
+    db = open_database(fixture_path)
+    uid = db.cursor().execute("SELECT user_id FROM users WHERE username = 'teacher'").fetchone()[0]
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["viewer"] = viewer_for(db, uid)
+    at.run()
+    at.query_params["pupil_id"] = given
+    at.switch_page("pages/passport.py")
+    at.run()
+    assert not at.exception
+    assert any("not available to you" in e.value for e in at.error)
+    row = db.cursor().execute("SELECT username, pupil_id, object_id, detail FROM audit_log WHERE action = 'access_refused' "
+                              "ORDER BY audit_id DESC LIMIT 1").fetchone()
+    assert row[0] == "teacher" and row[2] == given  # what was asked for, exactly
+    if given == "21":  # a real pupil at another school: recorded by id, so "who tried to see pupil 21" finds it
+        assert row[1] == 21 and "teacher" in set(db.query("audit_who_saw_pupil", pupil_id=21)["username"])
+    else:
+        assert row[1] is None
+    assert audit.verify(db).ok
