@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "evil.example"
 PAYLOAD = (f" ![px](https://{HOST}/px.png) [site](https://{HOST}/l) https://{HOST}/bare www.{HOST}/w ed@{HOST}")
 # Free-text columns: names, notes, reasons, evidence, titles, file names and who changed a record.
-FREE_TEXT = re.compile(r"^(name|first_name|last_name|display_name|strengths|interests|what_helps|what_does_not_help|"
+FREE_TEXT = re.compile(r"^(name|first_name|last_name|display_name|username|strengths|interests|what_helps|what_does_not_help|"
                        r"pupil_voice|parent_voice|\w*notes?|\w*reasons?|evidence|what_to_do|description|title|target|"
                        r"\w*_text|text|file_name|filename|\w*_by|outcome|summary|provider|course|comment\w*)$")
 SKIP_TABLES = re.compile(r"^(audit_\w+|ref_\w+|settings|schema_version|data_version|edit_versions|import_changes)$")
@@ -33,13 +33,16 @@ UNSAFE = [re.compile(r"(?<!\\)!(?<!\\)\["), re.compile(r"(?<!\\)\]\\?\("), re.co
 def poison(db) -> list[tuple[str, str]]:
     """Append the payload to every free-text column of every data table; returns the columns poisoned."""
     cur = db.cursor()
+    # an import whose file name and importing account are hostile (the Data page lists past imports)
+    cur.execute("INSERT INTO imports (import_id, username, school_id, file_count, added) VALUES (900, 'senco', 1, 1, 3)")
+    cur.execute("INSERT INTO import_files VALUES (900, 1, 'sen_register.csv', 'abc', 'sen_register', 3)")
     columns = cur.execute("SELECT c.table_name, c.column_name FROM duckdb_columns() c JOIN duckdb_tables() t "
                           "ON t.table_name = c.table_name AND t.schema_name = c.schema_name WHERE c.schema_name = 'main' "
                           "AND c.data_type = 'VARCHAR' ORDER BY 1, 2").fetchall()
     done = []
     for table, column in columns:
-        if SKIP_TABLES.match(table) or not FREE_TEXT.match(column):
-            continue
+        if SKIP_TABLES.match(table) or not FREE_TEXT.match(column) or (table, column) == ("users", "username"):
+            continue  # (accounts keep their sign-in names: the display name is what pages show)
         cur.execute(f'UPDATE "{table}" SET "{column}" = "{column}" || $p WHERE "{column}" IS NOT NULL', {"p": PAYLOAD})
         done.append((table, column))
     cur.execute("INSERT INTO data_version SELECT max(version) + 1, current_timestamp FROM data_version")
@@ -91,7 +94,8 @@ def poisoned(fixture_path):
     db = open_database(fixture_path)
     columns = poison(db)
     assert {("pupils", "first_name"), ("pupils", "last_name"), ("schools", "name"), ("users", "display_name"),
-            ("passports", "strengths"), ("strategies", "name")} <= set(columns), columns
+            ("passports", "strengths"), ("strategies", "name"), ("import_files", "file_name"),
+            ("imports", "username")} <= set(columns), columns
     return db
 
 
