@@ -131,11 +131,10 @@ def record(db: Database, actor: Viewer | str | None, action: str, *, pupils: Ite
     row = _row(actor, action, **fields)
     seen = _pupils_seen(row, fields.get("detail"), pupils)
     cur = db.cursor()
+    if db.in_write():  # called inside this thread's open write: the entry commits (or not) with it
+        return append_entry(cur, row, seen)
     for attempt in range(_APPEND_RETRIES):
-        try:
-            cur.execute("BEGIN TRANSACTION")
-        except duckdb.TransactionException:  # called inside this thread's open write: append within it
-            return append_entry(cur, row, seen)
+        cur.execute("BEGIN TRANSACTION")
         try:
             audit_id = append_entry(cur, row, seen)
             cur.execute("COMMIT")

@@ -215,6 +215,7 @@ class Database:
         cur = self.cursor()
         cur.execute("BEGIN TRANSACTION")
         writer = Writer(cur)
+        self._local.writing = True
         try:
             yield writer
             cur.execute(
@@ -227,6 +228,12 @@ class Database:
             except duckdb.Error:
                 pass
             raise
+        finally:
+            self._local.writing = False
+
+    def in_write(self) -> bool:
+        """Whether this thread is inside a write transaction (an audit entry then joins it)."""
+        return bool(getattr(self._local, "writing", False))
 
     def write(self, work, *, retries: int = CONFLICT_RETRIES):
         """Run ``work(writer)`` in a transaction, retrying a write-write conflict; returns its result."""

@@ -205,3 +205,21 @@ def test_a_crafted_pupil_id_in_the_address_is_refused_and_recorded(fixture_path,
     else:
         assert row[1] is None
     assert audit.verify(db).ok
+
+
+def test_an_entry_recorded_during_a_write_joins_that_write(fixture_db, viewers):
+    def work(w):
+        audit.record(fixture_db, viewers["head"], "view", object_type="inside", pupil_id=1)
+        return 1
+
+    fixture_db.write(work)
+    assert fixture_db.cursor().execute("SELECT count(*) FROM audit_log WHERE object_type = 'inside'").fetchone()[0] == 1
+
+    def failing(w):
+        audit.record(fixture_db, viewers["head"], "view", object_type="rolled_back", pupil_id=1)
+        raise RuntimeError("the change fails")
+
+    with pytest.raises(RuntimeError):
+        fixture_db.write(failing)
+    assert fixture_db.cursor().execute("SELECT count(*) FROM audit_log WHERE object_type = 'rolled_back'").fetchone()[0] == 0
+    assert audit.verify(fixture_db).ok
