@@ -183,6 +183,7 @@ with tab["Targets and reviews"]:
                 for field in ("note", "pupil_voice", "parent_voice"):
                     st.session_state[f"review_{field}_{pupil_id}"] = ""
             target_labels = dict(zip(targets["target_id"].astype(int), targets["description"]))
+            targets_opened_at = {tid: versions.held(db, st.session_state, "plan_target", tid) for tid in target_labels}
             with st.form(f"review_{pupil_id}"):
                 target_id = st.selectbox("Target", list(target_labels), format_func=target_labels.get)
                 rating = st.radio("Progress", reviews.RATINGS, format_func=RATING_LABELS.get, horizontal=True, index=None)
@@ -202,10 +203,15 @@ with tab["Targets and reviews"]:
             if submitted:
                 try:
                     reviews.record_review(db, viewer, pupil_id, target_id, rating, note, reviewed_on, ctx.today,
-                                          pupil_voice=pupil_voice, parent_voice=parent_voice)
+                                          pupil_voice=pupil_voice, parent_voice=parent_voice,
+                                          expected_version=targets_opened_at.get(target_id))
+                except StaleEdit as exc:  # someone reviewed this target since: theirs shown, this one kept
+                    ui.stale_edit(exc, {"reviewed_on": "Date of the review", "rating": "Progress", "note": "Note",
+                                        "recorded_by": "Recorded by"})
                 except (ClassroomError, AccessDenied, ConflictError) as exc:
                     st.error(str(exc))
                 else:
+                    versions.forget(st.session_state, "plan_target", target_id)
                     st.session_state["_review_saved"] = True
                     st.rerun()
     st.subheader("Review history")

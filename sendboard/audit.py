@@ -126,33 +126,30 @@ def append_entry(cur: duckdb.DuckDBPyConnection, row: dict, pupils_seen: list[in
 
 
 def record(db: Database, actor: Viewer | str | None, action: str, *, pupils: Iterable | None = None, **fields) -> int:
-    """Append one audit entry now, in its own short transaction (retried if another append races it).
-    ``pupils``: the ids of every pupil the view or download showed."""
+    """Append one audit entry now, in its own short transaction. ``pupils``: the ids of every pupil the
+    view or download showed. Takes the process's write lock, so it never races a write in this process;
+    a conflict with another connection is retried."""
     row = _row(actor, action, **fields)
     seen = _pupils_seen(row, fields.get("detail"), pupils)
     cur = db.cursor()
     if db.in_write():  # called inside this thread's open write: the entry commits (or not) with it
         return append_entry(cur, row, seen)
     for attempt in range(_APPEND_RETRIES):
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            audit_id = append_entry(cur, row, seen)
-            cur.execute("COMMIT")
-            return audit_id
-        except duckdb.TransactionException as exc:
+        with db.write_lock():
+            cur.execute("BEGIN TRANSACTION")
             try:
-                cur.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
-            if "conflict" not in str(exc).lower() or attempt == _APPEND_RETRIES - 1:
-                raise
-            time.sleep(0.01 * (attempt + 1))
-        except BaseException:
-            try:
-                cur.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
-            raise
+                audit_id = append_entry(cur, row, seen)
+                cur.execute("COMMIT")
+                return audit_id
+            except BaseException as exc:
+                try:
+                    cur.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass
+                conflict = isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
+                if not conflict or attempt == _APPEND_RETRIES - 1:
+                    raise
+        time.sleep(0.01 * (attempt + 1))
     raise RuntimeError("unreachable")
 
 

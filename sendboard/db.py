@@ -130,6 +130,10 @@ class Database:
         self.read_only = read_only
         self._local = threading.local()
         self._lock = threading.Lock()
+        # One write at a time in this process (and DuckDB lets only one process open the file): every
+        # write appends to the audit log's hash chain, so concurrent writes would all conflict on its
+        # last link; waiting a moment here is better than failing after retries.
+        self._write_lock = threading.RLock()
         self.con = _connect(self.path, read_only=read_only)
 
     # -- cursors -------------------------------------------------------------------------------
@@ -213,7 +217,12 @@ class Database:
         """One short explicit transaction. The body may run again after a conflict, so keep it pure:
         use :meth:`write` for retries. Bumps the data version on commit."""
         cur = self.cursor()
-        cur.execute("BEGIN TRANSACTION")
+        self._write_lock.acquire()
+        try:
+            cur.execute("BEGIN TRANSACTION")
+        except BaseException:
+            self._write_lock.release()
+            raise
         writer = Writer(cur)
         self._local.writing = True
         try:
@@ -230,6 +239,11 @@ class Database:
             raise
         finally:
             self._local.writing = False
+            self._write_lock.release()
+
+    def write_lock(self) -> threading.RLock:
+        """Held by every write transaction; the audit log takes it for an entry recorded on its own."""
+        return self._write_lock
 
     def in_write(self) -> bool:
         """Whether this thread is inside a write transaction (an audit entry then joins it)."""

@@ -54,11 +54,13 @@ def check_and_bump(writer: Writer, viewer, kind: str, record_id, expected: int |
     """Inside the save's transaction: refuse a save made from an older version, else move the record on
     one version. ``expected`` None means the caller has no form version (the command line, an import):
     the version still moves on, so open forms learn of the change. Returns the new version."""
-    version, by, at = current(writer, kind, record_id)
+    rows = writer.run("integrity_version_get", kind=kind, record_id=str(record_id))
+    version, by, at = (int(rows[0][0]), rows[0][1], rows[0][2]) if rows else (0, None, None)
     if expected is not None and int(expected) != version:
         raise StaleEdit(kind, record_id, version, int(expected), by, at, theirs)
-    writer.run("integrity_version_bump", kind=kind, record_id=str(record_id), version=version + 1,
-               changed_by=getattr(viewer, "username", None) or str(viewer))
+    # an UPDATE of the existing row (made by ensure): two saves at once conflict on it and one is retried
+    writer.run("integrity_version_bump" if rows else "integrity_version_first", kind=kind, record_id=str(record_id),
+               version=version + 1, changed_by=getattr(viewer, "username", None) or str(viewer))
     return version + 1
 
 
@@ -68,7 +70,7 @@ def ensure(db: Database, kind: str, record_id) -> None:
     refused as stale) rather than as a duplicate key that would end the save with an error."""
     try:
         db.cursor().execute(sql_for("integrity_version_ensure"), {"kind": kind, "record_id": str(record_id)})
-    except duckdb.ConstraintException:  # someone else made it at this very moment: it exists
+    except (duckdb.ConstraintException, duckdb.TransactionException):  # made by someone else this moment
         pass
 
 

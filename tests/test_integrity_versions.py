@@ -112,3 +112,15 @@ def test_in_the_app_the_second_person_sees_the_refusal_and_keeps_their_text(scho
     mine.run()
     assert not mine.exception and not mine.error
     assert db.cursor().execute("SELECT strengths FROM passports WHERE pupil_id = 4").fetchone() == ("The SENCO's wording",)
+
+
+def test_a_review_recorded_after_anothers_is_refused_with_theirs_shown(school, viewers):
+    teacher, senco = viewers["teacher"], viewers["senco"]
+    # both open pupil 1's review form; target 9002 is at version 0
+    reviews.record_review(school, teacher, 1, 9002, "emerging", "Reads 6 of 10 words", TODAY, TODAY, expected_version=0)
+    with pytest.raises(StaleEdit) as err:
+        reviews.record_review(school, senco, 1, 9002, "achieved", "Reads all 10", TODAY, TODAY, expected_version=0)
+    assert err.value.theirs["note"] == "Reads 6 of 10 words" and err.value.theirs["recorded_by"] == "teacher"
+    assert school.cursor().execute("SELECT count(*) FROM plan_reviews WHERE target_id = 9002").fetchone()[0] == 1
+    reviews.record_review(school, senco, 1, 9002, "achieved", "Reads all 10", TODAY, TODAY, expected_version=1)
+    assert school.cursor().execute("SELECT count(*) FROM plan_reviews WHERE target_id = 9002").fetchone()[0] == 2

@@ -74,13 +74,19 @@ def _check_text_note(note: str | None) -> str:
 
 def record_review(db: Database, viewer: Viewer, pupil_id: int, target_id: int, rating: str, note: str,
                   reviewed_on: date, today: date, *, pupil_voice: str | None = None,
-                  parent_voice: str | None = None) -> int:
-    """Record progress against one target. Returns the new review id. Never overwrites a review."""
+                  parent_voice: str | None = None, expected_version: int | None = None) -> int:
+    """Record progress against one target. Returns the new review id. Never overwrites a review.
+    ``expected_version``: the target's version when the form opened; if someone reviewed or closed the
+    target since, the review is refused with theirs shown (versions.StaleEdit), so neither goes unseen."""
     clean = validate_review(db, viewer, pupil_id, target_id, rating, note, reviewed_on, today)
     voice = _clean_text(pupil_voice, "the pupil's view", required=False)
     parent = _clean_text(parent_voice, "the parent's view", required=False)
+    versions.ensure(db, "plan_target", int(target_id))
 
     def work(w):
+        latest = w.run("integrity_latest_review", target_id=int(target_id))
+        theirs = dict(zip(("reviewed_on", "rating", "note", "recorded_by"), latest[0])) if latest else {}
+        versions.check_and_bump(w, viewer, "plan_target", int(target_id), expected_version, theirs=theirs)
         review_id = w.run("classroom_review_insert", plan_id=clean["plan_id"], target_id=clean["target_id"],
                           reviewed_on=clean["reviewed_on"], rating=clean["rating"], note=clean["note"],
                           pupil_voice=voice, parent_voice=parent, recorded_by=viewer.username)[0][0]

@@ -39,10 +39,18 @@ SELECT first_name, last_name, upn FROM pupils WHERE school_id = $school_id;
 SELECT version, changed_by, changed_at FROM edit_versions WHERE kind = $kind AND record_id = $record_id;
 
 -- name: integrity_version_bump
+UPDATE edit_versions SET version = $version, changed_by = $changed_by, changed_at = current_timestamp::TIMESTAMP
+WHERE kind = $kind AND record_id = $record_id;
+
+-- name: integrity_version_first
 INSERT INTO edit_versions (kind, record_id, version, changed_by, changed_at)
-VALUES ($kind, $record_id, $version, $changed_by, current_timestamp::TIMESTAMP)
-ON CONFLICT (kind, record_id) DO UPDATE SET version = excluded.version, changed_by = excluded.changed_by,
-    changed_at = excluded.changed_at;
+VALUES ($kind, $record_id, $version, $changed_by, current_timestamp::TIMESTAMP);
 
 -- name: integrity_version_ensure
 INSERT INTO edit_versions (kind, record_id, version) VALUES ($kind, $record_id, 0) ON CONFLICT DO NOTHING;
+
+-- The newest review of a target: shown to someone whose review form was opened before it was recorded.
+-- Reached only from reviews.record_review, after validate_review has checked the viewer may see the pupil.
+-- name: integrity_latest_review
+SELECT reviewed_on, rating, note, recorded_by FROM plan_reviews WHERE target_id = $target_id
+ORDER BY review_id DESC LIMIT 1;
