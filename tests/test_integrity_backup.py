@@ -232,3 +232,23 @@ def test_files_are_created_readable_by_the_owner_only(tmp_path, fixture_path):
         assert done.returncode == 0, done.stderr
     for path in (out, sar, bak, manifest_path(bak)):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_audit_verify_works_while_another_process_holds_the_database(fixture_path, tmp_path, capsys):
+    ready = tmp_path / "ready"
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(fixture_path), str(ready)])
+    try:
+        wait_for(ready.exists)
+        assert cli.main(["audit", "verify", "--db", str(fixture_path)]) == 0
+        assert "chain holds" in capsys.readouterr().out
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_error_details_are_not_shown_to_users():
+    """An unexpected error shows a plain message in the browser; the traceback goes to the server log."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
