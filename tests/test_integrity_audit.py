@@ -223,3 +223,14 @@ def test_an_entry_recorded_during_a_write_joins_that_write(fixture_db, viewers):
         fixture_db.write(failing)
     assert fixture_db.cursor().execute("SELECT count(*) FROM audit_log WHERE object_type = 'rolled_back'").fetchone()[0] == 0
     assert audit.verify(fixture_db).ok
+
+
+def test_the_audit_page_pupil_filter_finds_list_views_of_the_pupil(fixture_db, viewers):
+    from datetime import date
+
+    from sendboard import admin
+
+    audit.record(fixture_db, viewers["head"], "view", object_type="overview", detail={"list": "EHC", "pupils": [4, 12]})
+    found = admin.search_audit(fixture_db, viewers["admin"], date_from=date(2000, 1, 1), date_to=date(2100, 1, 1),
+                               username="", action="view", pupil_id=12)
+    assert list(found["object_type"]) == ["overview"]
