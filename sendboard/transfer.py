@@ -189,7 +189,10 @@ def run_export(args) -> int:
         out.write_bytes(subject_access_xlsx({args.table: frame}))
     else:
         out.write_bytes(exports.csv_bytes(frame))
-    audit.record(db, actor, "export", object_type="table", object_id=args.table, detail={"format": fmt, "rows": len(frame)})
+    pupils = audit.pupil_ids(frame)  # what the file held: its columns, row count and each pupil in it
+    audit.record(db, actor, "export", object_type="table", object_id=args.table, pupils=pupils,
+                 detail={"format": fmt, "rows": len(frame), "columns": [str(c) for c in frame.columns],
+                         "pupil_count": len(pupils)})
     print(f"Wrote {len(frame):,} rows of {args.table} to {out}.")
     return 0
 
