@@ -196,25 +196,25 @@ with tabs["Catalogue"]:
         def intervention_form(key: str, start: dict | None):
             s = start or {}
             with st.form(key, border=True):
-                name = st.text_input("Name", value=s.get("name", ""))
+                name = st.text_input("Name", value=s.get("name", ""), key=f"{key}-name")
                 left, right = st.columns(2)
                 areas = left.multiselect("Broad areas of need", area_codes, format_func=AREA_NAMES.get,
-                                         default=[a for a in str(s.get("areas", "")).split("|") if a in AREA_NAMES])
+                                         default=[a for a in str(s.get("areas", "")).split("|") if a in AREA_NAMES], key=f"{key}-areas")
                 wave = right.selectbox("Wave", WAVES, format_func=WAVE_LABELS.get,
-                                       index=WAVES.index(s["wave"]) if s.get("wave") in WAVES else 1)
+                                       index=WAVES.index(s["wave"]) if s.get("wave") in WAVES else 1, key=f"{key}-wave")
                 role_list = roles if s.get("delivered_by") in roles or not s else [s["delivered_by"], *roles]
                 delivered_by = left.selectbox("Delivered by (staff role)", role_list, format_func=d.role_text,
-                                              index=role_list.index(s["delivered_by"]) if s.get("delivered_by") in role_list else 0)
-                group_size = right.number_input("Pupils in a group", 1, 40, int(s.get("group_size", 4)))
-                sessions = left.number_input("Sessions a week", 0.5, 30.0, float(s.get("sessions_per_week", 3)), step=0.5)
-                minutes = right.number_input("Minutes a session", 5, 480, int(s.get("minutes_per_session", 30)), step=5)
-                weeks = left.number_input("Planned weeks", 1, 52, int(s.get("planned_weeks", 10)))
+                                              index=role_list.index(s["delivered_by"]) if s.get("delivered_by") in role_list else 0, key=f"{key}-delivered_by")
+                group_size = right.number_input("Pupils in a group", 1, 40, int(s.get("group_size", 4)), key=f"{key}-group_size")
+                sessions = left.number_input("Sessions a week", 0.5, 30.0, float(s.get("sessions_per_week", 3)), step=0.5, key=f"{key}-sessions")
+                minutes = right.number_input("Minutes a session", 5, 480, int(s.get("minutes_per_session", 30)), step=5, key=f"{key}-minutes")
+                weeks = left.number_input("Planned weeks", 1, 52, int(s.get("planned_weeks", 10)), key=f"{key}-weeks")
                 other = right.number_input("Other costs for one group's programme (£)", 0.0, 100000.0,
-                                           float(s.get("other_costs", 0) or 0), step=10.0)
+                                           float(s.get("other_costs", 0) or 0), step=10.0, key=f"{key}-other")
                 measure = left.text_input("Measure (entry and exit)", value=s.get("measure", ""),
-                                          help="Name an assessment subject (e.g. 'Reading') to compare with similar pupils.")
-                scale = right.text_input("Scale", value=s.get("measure_scale", ""), placeholder="e.g. standardised score")
-                higher = st.checkbox("A higher score is better", value=bool(s.get("higher_is_better", True)))
+                                          help="Name an assessment subject (e.g. 'Reading') to compare with similar pupils.", key=f"{key}-measure")
+                scale = right.text_input("Scale", value=s.get("measure_scale", ""), placeholder="e.g. standardised score", key=f"{key}-scale")
+                higher = st.checkbox("A higher score is better", value=bool(s.get("higher_is_better", True)), key=f"{key}-higher")
                 submitted = st.form_submit_button("Save intervention", type="primary")
             values = dict(name=name, areas=areas, wave=wave, delivered_by=delivered_by, group_size=group_size,
                           sessions_per_week=sessions, minutes_per_session=minutes, planned_weeks=weeks,
@@ -297,15 +297,15 @@ if "Add or change allocations" in tabs:
             alloc_opened_at = versions.held(ctx.db, st.session_state, "allocation", chosen)  # the version shown
             with st.form(f"pm_edit_alloc_{chosen}", border=True):
                 left, right = st.columns(2)
-                start = left.date_input("Start", value=r["start_date"], format="DD/MM/YYYY")
+                start = left.date_input("Start", value=r["start_date"], format="DD/MM/YYYY", key=f"pm_alloc_{chosen}_start")
                 ended = right.checkbox("Has an end date", value=has_end,
-                                       help="Untick for an open allocation: it then runs for the planned weeks.")
+                                       help="Untick for an open allocation: it then runs for the planned weeks.", key=f"pm_alloc_{chosen}_ended")
                 end = right.date_input("End date (last session)", value=r["end_date"] if has_end else min(ctx.today, r["planned_end"].date()),
-                                       format="DD/MM/YYYY")
-                label = left.text_input("Group label", value=r["group_label"] or "")
-                attended = right.number_input("Sessions attended", min_value=0, value=None if str(r["sessions_attended"]) in ("nan", "<NA>", "None") else int(r["sessions_attended"]), placeholder="Not recorded")
-                entry = left.number_input("Entry score", value=None if str(r["entry_score"]) in ("nan", "None") else float(r["entry_score"]), placeholder="Not yet")
-                exit_ = right.number_input("Exit score", value=None if str(r["exit_score"]) in ("nan", "None") else float(r["exit_score"]), placeholder="Not yet")
+                                       format="DD/MM/YYYY", key=f"pm_alloc_{chosen}_end")
+                label = left.text_input("Group label", value=r["group_label"] or "", key=f"pm_alloc_{chosen}_label")
+                attended = right.number_input("Sessions attended", min_value=0, value=None if str(r["sessions_attended"]) in ("nan", "<NA>", "None") else int(r["sessions_attended"]), placeholder="Not recorded", key=f"pm_alloc_{chosen}_attended")
+                entry = left.number_input("Entry score", value=None if str(r["entry_score"]) in ("nan", "None") else float(r["entry_score"]), placeholder="Not yet", key=f"pm_alloc_{chosen}_entry")
+                exit_ = right.number_input("Exit score", value=None if str(r["exit_score"]) in ("nan", "None") else float(r["exit_score"]), placeholder="Not yet", key=f"pm_alloc_{chosen}_exit")
                 submitted = st.form_submit_button("Save changes", type="primary")
             if submitted:
                 ok, changed = attempt(alloc.edit_allocation, ctx.db, viewer, chosen,

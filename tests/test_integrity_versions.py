@@ -124,3 +124,25 @@ def test_a_review_recorded_after_anothers_is_refused_with_theirs_shown(school, v
     assert school.cursor().execute("SELECT count(*) FROM plan_reviews WHERE target_id = 9002").fetchone()[0] == 1
     reviews.record_review(school, senco, 1, 9002, "achieved", "Reads all 10", TODAY, TODAY, expected_version=1)
     assert school.cursor().execute("SELECT count(*) FROM plan_reviews WHERE target_id = 9002").fetchone()[0] == 2
+
+
+def test_in_the_app_a_stale_allocation_save_is_refused_and_the_form_keeps_the_typing(school, fixture_path):
+    alloc_id = int(school.cursor().execute("SELECT allocation_id FROM allocations WHERE pupil_id = 2").fetchone()[0])
+    page = dict(page="pages/provision_map.py", term_id=20252)
+    mine, theirs = signed_in("senco", **page), signed_in("senco", **page)
+    for at in (mine, theirs):
+        at.selectbox(key="pm_alloc_choice").set_value(alloc_id)
+        at.run()
+    theirs.text_input(key=f"pm_alloc_{alloc_id}_label").input("Group T")
+    next(b for b in theirs.button if b.label == "Save changes").click()
+    theirs.run()
+    assert not theirs.exception
+    mine.text_input(key=f"pm_alloc_{alloc_id}_label").input("Group M")
+    next(b for b in mine.button if b.label == "Save changes").click()
+    mine.run()
+    assert not mine.exception
+    assert any("after you opened it" in e.value for e in mine.error), [e.value for e in mine.error]
+    assert mine.text_input(key=f"pm_alloc_{alloc_id}_label").value == "Group M"
+    assert "Group T" in [t.value for t in mine.text]
+    db = open_database(fixture_path)
+    assert db.cursor().execute("SELECT group_label FROM allocations WHERE allocation_id = $a", {"a": alloc_id}).fetchone() == ("Group T",)
