@@ -236,8 +236,10 @@ def verify_backup(backup_file: Path) -> dict:
         raise BackupError(f"There is no backup file {backup_file}. Nothing was changed.")
     mpath = manifest_path(backup_file)
     if not mpath.is_file():
-        raise BackupError(f"{backup_file.name} has no manifest ({mpath.name} is missing), so it cannot be checked. "
-                          "Restore only a backup made by `sendboard backup` or the Data page. Nothing was changed.")
+        raise BackupError(f"{backup_file.name} has no manifest ({mpath.name} is missing), so it cannot be checked "
+                          "against one. Nothing was changed. If it is an older backup made before manifests, restore "
+                          "it with --without-manifest: it is then checked as far as possible (it opens, is a "
+                          "sendboard database, and every table reads to the end).")
     try:
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
         if manifest.get("format") != MANIFEST_FORMAT or not isinstance(manifest.get("tables"), dict):
@@ -295,10 +297,38 @@ class RestoreResult:
         return text
 
 
-def restore(backup_file: Path, target: Path, actor) -> RestoreResult:
-    """Replace the database with a verified backup, keeping later audit entries and the live file."""
+def check_unlisted_backup(backup_file: Path) -> dict:
+    """For a copy made before backups had manifests (an older sendboard, or a file copied by hand): it must
+    be a DuckDB file that opens, holds a sendboard schema no newer than this copy knows, and whose every
+    table reads to the end. Returns a manifest-like record of what was checked (no file hash to compare)."""
+    backup_file = Path(backup_file)
+    if not backup_file.is_file():
+        raise BackupError(f"There is no backup file {backup_file}. Nothing was changed.")
+    try:
+        con = duckdb.connect(str(backup_file), read_only=True)
+        try:
+            if not con.execute(sql_for("backup_is_sendboard")).fetchone()[0]:
+                raise BackupError(f"{backup_file.name} is a DuckDB file but not a sendboard database. Nothing was changed.")
+            tables, version = _table_sums(con), _schema_version(con)
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        raise BackupError(f"{backup_file.name} will not open or read to the end as a database "
+                          f"({str(exc).splitlines()[0]}). Nothing was changed.") from None
+    if version > latest_schema_version():
+        raise BackupError(f"{backup_file.name} was made by a newer sendboard (schema version {version}). Nothing was changed.")
+    return {"format": "unlisted", "schema_version": version, "sha256": file_sha256(backup_file), "tables": tables,
+            "created_at": None}
+
+
+def restore(backup_file: Path, target: Path, actor, *, without_manifest: bool = False) -> RestoreResult:
+    """Replace the database with a verified backup, keeping later audit entries and the live file.
+    ``without_manifest``: for an older backup with no manifest, check it as far as possible instead."""
     backup_file, target = Path(backup_file), Path(target)
-    manifest = verify_backup(backup_file)
+    if without_manifest and not manifest_path(backup_file).is_file():
+        manifest = check_unlisted_backup(backup_file)
+    else:
+        manifest = verify_backup(backup_file)
     if target.exists():
         try:  # refuse while the app (or anyone) holds the file
             duckdb.connect(str(target), read_only=True).close()
@@ -337,7 +367,7 @@ def restore(backup_file: Path, target: Path, actor) -> RestoreResult:
     audit.record(db, actor, "restore", object_type="database", object_id=backup_file.name,
                  detail={"sha256": manifest["sha256"], "backup_created_at": manifest.get("created_at"),
                          "audit_entries_kept": carried, "replaced_file_kept_as": aside.name if aside else None,
-                         "replaced_chain_ok": chain_ok})
+                         "replaced_chain_ok": chain_ok, "checked_against_manifest": manifest["format"] != "unlisted"})
     return RestoreResult(target, aside, carried, chain_ok)
 
 

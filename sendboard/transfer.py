@@ -213,6 +213,8 @@ def run_backup(args) -> int:
 def add_restore_arguments(parser):
     parser.add_argument("file", type=Path, help="a backup made by `sendboard backup`")
     parser.add_argument("--yes", action="store_true", help="confirm: the database is replaced by the backup")
+    parser.add_argument("--without-manifest", action="store_true",
+                        help="an older backup with no manifest: check that it opens and reads, then restore it")
     _db_arg(parser)
 
 
@@ -221,7 +223,9 @@ def run_restore(args) -> int:
     if not args.yes:
         print(f"sendboard: this replaces {target} with {args.file}. Run again with --yes to do it.", file=sys.stderr)
         return 1
-    result = restore(args.file, target, _actor(args))
+    from .backup import restore as restore_backup
+
+    result = restore_backup(args.file, target, _actor(args), without_manifest=args.without_manifest)
     print(result.message(args.file))
     return 0
 

@@ -252,3 +252,23 @@ def test_error_details_are_not_shown_to_users():
 
     config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_an_older_backup_without_a_manifest_needs_saying_so_and_is_still_checked(fixture_path, tmp_path):
+    import shutil as sh
+
+    db = open_database(fixture_path)
+    good = tmp_path / "good.duckdb"
+    backup(db, "tester", good)
+    close_all()
+    old = tmp_path / "old.duckdb"
+    sh.copyfile(good, old)  # as an older sendboard made it: no manifest
+    assert cli.main(["restore", str(old), "--db", str(fixture_path), "--yes"]) == 2
+    junk = tmp_path / "junk.duckdb"
+    junk.write_bytes(old.read_bytes()[:4096])
+    assert cli.main(["restore", str(junk), "--db", str(fixture_path), "--yes", "--without-manifest"]) == 2
+    assert cli.main(["restore", str(old), "--db", str(fixture_path), "--yes", "--without-manifest"]) == 0
+    db = open_database(fixture_path)
+    detail = json.loads(db.cursor().execute("SELECT detail FROM audit_log WHERE action = 'restore'").fetchone()[0])
+    assert detail["checked_against_manifest"] is False
+    assert audit.verify(db).ok

@@ -7,6 +7,9 @@ SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT tempor
 -- name: backup_schema_version
 SELECT coalesce(max(version), 0) FROM schema_version;
 
+-- name: backup_is_sendboard
+SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'schema_version';
+
 -- name: backup_has_chain
 SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'audit_links';
 
