@@ -234,3 +234,11 @@ def test_the_audit_page_pupil_filter_finds_list_views_of_the_pupil(fixture_db, v
     found = admin.search_audit(fixture_db, viewers["admin"], date_from=date(2000, 1, 1), date_to=date(2100, 1, 1),
                                username="", action="view", pupil_id=12)
     assert list(found["object_type"]) == ["overview"]
+
+
+@pytest.mark.parametrize("statement", ['UPDATE "audit_log" SET detail = NULL', "TRUNCATE TABLE audit_log",
+                                       "DELETE FROM main.audit_links", "update audit_chain set last_hash = ''"])
+def test_raw_sql_inside_a_write_is_guarded_too(fixture_db, statement):
+    with pytest.raises(PermissionError):
+        fixture_db.write(lambda w: w.cur.execute(statement))
+    assert audit.verify(fixture_db).ok
