@@ -421,6 +421,8 @@ def remove_aside_copies(db_path: Path) -> list[Path]:
 def backup_any(db_path: Path, actor, target: Path) -> BackupResult:
     """The command line's backup: through the database if this process can open it, else a copy of the
     file in use (the app is running)."""
+    if not Path(db_path).is_file():
+        raise BackupError(f"There is no database at {db_path} to back up. Give it with --db or SENDBOARD_DB.")
     try:
         db = open_database(db_path)
     except DatabaseError as exc:
