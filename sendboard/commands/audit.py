@@ -40,6 +40,9 @@ def _verify_file_in_use(path: Path) -> audit.ChainReport:
 def run(args: argparse.Namespace) -> int:
     if args.action == "verify":
         path = Path(args.db) if args.db else database_path()
+        if not path.is_file():
+            print(f"sendboard: there is no database at {path}.", file=sys.stderr)
+            return 1
         try:
             report = audit.verify(open_database(path))
         except DatabaseError as exc:
