@@ -53,6 +53,7 @@ class Context:
     staff_emails: set[str]
     provision: pd.DataFrame                 # upn, code, start_date, end_date (stored)
     pupil_years: dict[str, int] = field(default_factory=dict)
+    ehc_plans: pd.DataFrame | None = None   # upn, issued_on, ceased_on of plans held (EHC annual reviews need one)
 
     @classmethod
     def load(cls, db, school_id: int | None = None) -> "Context":
@@ -74,6 +75,7 @@ class Context:
             staff_emails={(r[0] or "").lower() for r in db.query_rows("import_staff_emails", school_id=int(school_id))},
             provision=db.query("import_stored_provision"),
             pupil_years=dict(zip(years["upn"], years["year_group"])),
+            ehc_plans=db.query("ehc_import_plans", school_id=int(school_id)),
         )
 
 
@@ -547,6 +549,9 @@ STAGERS = {"pupils": stage_pupils, "groups": stage_groups, "staff": stage_staff,
 
 def check_batch(staged: list[Staged], ctx: Context, problems: list[Problem]) -> None:
     """References, duplicates across files, and one open SEN provision per pupil (against what is held)."""
+    from .ehc import check_reviews_have_plans  # EHC annual reviews need a plan open on the meeting date
+
+    check_reviews_have_plans(staged, ctx, problems)
     new_upns = set()
     for s in staged:
         if s.target == "pupils":
@@ -618,3 +623,9 @@ def check_batch(staged: list[Staged], ctx: Context, problems: list[Problem]) -> 
         for _, row in allp[overlap].head(MAX_PER_CHECK).iterrows():
             problems.append(Problem(row["_file"], row["_where"], "Start Date", f"{row['start_date']:%d/%m/%Y}",
                                     "a start date after the end of the pupil's previous SEN provision (the periods overlap)"))
+
+
+# records area: funding, concerns, staff training and external specialists
+from ..records.importing import STAGERS as _RECORDS_STAGERS  # noqa: E402  (after Rows and Staged exist)
+
+STAGERS.update(_RECORDS_STAGERS)
