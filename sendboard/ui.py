@@ -3,7 +3,6 @@ tables with downloads, and audit of what a person looked at. Pages stay thin by 
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import time
 from dataclasses import dataclass
@@ -13,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import audit, auth, clock, signin, web
+from . import audit, auth, clock, exports, signin, web
 from .access import PAGES_BY_KEY, ROLE_LABELS, AccessDenied, Viewer, may_open, pages_for
 from .db import Database, DatabaseError, database_path, open_database
+from .text import md_escape
 
 SESSION_VIEWER = "viewer"
 SESSION_LAST_ACTIVE = "last_active"
@@ -334,14 +334,14 @@ def sidebar_filters(viewer: Viewer) -> None:
     terms = _terms(db)
     today = clock.today()
     with st.sidebar:
-        st.markdown(f"**{viewer.display_name}**  \n{ROLE_LABELS[viewer.role]}")
+        st.markdown(f"**{md_escape(viewer.display_name)}**  \n{ROLE_LABELS[viewer.role]}")
         if len(schools) > 1:
             ids = schools["school_id"].astype(int).tolist()
             names = dict(zip(ids, schools["name"]))
             st.selectbox("School", ids, format_func=names.get, key="school_id")
         elif len(schools) == 1:
             st.session_state["school_id"] = int(schools["school_id"].iloc[0])
-            st.caption(str(schools["name"].iloc[0]))
+            st.caption(md_escape(str(schools["name"].iloc[0])))
         if not terms.empty:
             held = terms[terms["start_date"].dt.date <= today] if hasattr(terms["start_date"], "dt") else terms
             if held.empty:
@@ -370,6 +370,7 @@ def page_context(page_key: str) -> PageContext:
     if st.session_state.get(_PAGE_THIS_VISIT) != page_key:  # a new visit: its views are audited afresh
         st.session_state[_PAGE_THIS_VISIT] = page_key
         st.session_state[_VIEWS_THIS_VISIT] = set()
+        st.session_state.pop("_edit_versions", None)  # and its forms start from the stored versions
     today = clock.today()
     schools = cached(_school_frame, viewer)
     school_id = st.session_state.get("school_id")
@@ -405,7 +406,7 @@ def page_context(page_key: str) -> PageContext:
 def page_header(ctx: PageContext, *, caption: str | None = None) -> None:
     page = PAGES_BY_KEY[ctx.page_key]
     st.title(page.title)
-    where = " · ".join(x for x in (ctx.school_name, ctx.term_label and f"as at {ctx.as_at:%d %B %Y}") if x)
+    where = " · ".join(md_escape(x) for x in (ctx.school_name, ctx.term_label and f"as at {ctx.as_at:%d %B %Y}") if x)
     st.caption(f"{page.question}  \n{where}" + (f"  \n{caption}" if caption else ""))
 
 
@@ -452,16 +453,17 @@ def figure(fn, *args, **kwargs):
 
 
 def excel_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, frame in frames.items():
-            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
+    return exports.excel_bytes(frames)  # the one export cleaner: no formula from data
 
 
-def _record_download(ctx: PageContext, name: str, kind: str, rows: int) -> None:
-    audit.record(ctx.db, ctx.viewer, "download", object_type=ctx.page_key, object_id=name,
-                 detail={"format": kind, "rows": rows})
+def _record_download(ctx: PageContext, name: str, kind: str, rows: int, frame: pd.DataFrame | None = None) -> None:
+    """What the file contained: its columns, row count and (as rows the audit index finds) its pupils."""
+    detail = {"format": kind, "rows": rows}
+    pupils = audit.pupil_ids(frame)
+    if frame is not None:
+        detail["columns"] = [str(c) for c in frame.columns]
+        detail["pupil_count"] = len(pupils)
+    audit.record(ctx.db, ctx.viewer, "download", object_type=ctx.page_key, object_id=name, detail=detail, pupils=pupils)
 
 
 def download_buttons(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: str | None = None) -> None:
@@ -469,12 +471,12 @@ def download_buttons(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: s
     button is pressed (building an Excel file on every rerun would slow every page)."""
     key = key or name
     row = st.container(horizontal=True)
-    row.download_button("Download CSV", lambda: frame.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
-                       key=f"csv-{key}", on_click=_record_download, args=(ctx, name, "csv", len(frame)),
+    row.download_button("Download CSV", lambda: exports.csv_bytes(frame), f"{name}.csv", "text/csv",
+                       key=f"csv-{key}", on_click=_record_download, args=(ctx, name, "csv", len(frame), frame),
                        icon=":material/download:", help=f"Download this table ({len(frame):,} rows) as CSV")
     row.download_button("Download Excel", lambda: excel_bytes({name: frame}), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"xlsx-{key}", on_click=_record_download, args=(ctx, name, "xlsx", len(frame)),
+                       key=f"xlsx-{key}", on_click=_record_download, args=(ctx, name, "xlsx", len(frame), frame),
                        icon=":material/download:", help=f"Download this table ({len(frame):,} rows) as an Excel workbook")
 
 
@@ -492,6 +494,21 @@ def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | N
         st.plotly_chart(fig, width="stretch", key=f"chart-{key}")
     with table_tab:
         table(ctx, frame, name, key=key)
+
+
+def stale_edit(exc, labels: dict[str, str] | None = None) -> None:
+    """Show a save refused because someone else saved first: what happened, and their version of each
+    field (as plain text). The person's own typing stays in the form; their next save replaces theirs."""
+    from .versions import accept_theirs_seen
+
+    st.error(exc.args[0] if exc.args else str(exc), icon=":material/sync_problem:")
+    if exc.theirs:
+        with st.container(border=True):
+            st.markdown("**Their version, as saved now**")
+            for field, value in exc.theirs.items():
+                st.caption(md_escape((labels or {}).get(field, field.replace("_", " ").capitalize())))
+                st.text("(empty)" if value is None or value == "" else str(value))
+    accept_theirs_seen(st.session_state, exc)
 
 
 def empty_state(message: str) -> None:
