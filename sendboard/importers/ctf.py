@@ -126,10 +126,7 @@ def _subject(stage: str, subject: str, component: str) -> tuple[str, bool]:
     words = SUBJECT_NAMES.get(subject.upper(), subject)
     if stage.upper() == "MTC" or subject.upper() in ("MTC", "MULTIPLICATION TABLES CHECK") or "MULTIPLICATION" in subject.upper():
         return "KS2 multiplication tables check", True
-    label = f"{stage} {words}".strip() if stage else words
-    if component and component.upper() not in label.upper():
-        label += f" ({component})"
-    return label, False
+    return (f"{stage} {words}".strip() if stage else words), False
 
 
 def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
@@ -316,9 +313,16 @@ def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
                 elif end != next((e for s, c, e in held_prov[upn] if s == start), None):
                     prov.append({"upn": upn, "code": code, "start_date": start, "end_date": end,
                                  "_where": f"{where}/SENhistory (ends a provision held)", **base_school})
-            # needs without their own dates belong to the pupil's current run of SEN provision
-            current = [e for e in merged if e[1] != "N"]
-            default_start = current[-1][0] if current else (made.date() if made else ctx.today)
+            # needs without their own dates belong to the pupil's latest unbroken run of SEN provision (K then E
+            # is one run; an N between two runs breaks it), so they start when that run began
+            run_start = latest_run = None
+            for start, code, _, _ in merged:
+                if code == "N":
+                    run_start = None
+                else:
+                    run_start = run_start or start
+                    latest_run = run_start
+            default_start = latest_run or (made.date() if made else ctx.today)
             ended_by = merged[-1][0] - DAY if merged and merged[-1][1] == "N" and merged[-1][0] > default_start else None
             ranks_seen: dict[int, str] = {}
             for j, n in enumerate(sen.findall("SENneeds/SENneed"), start=1):
