@@ -78,7 +78,7 @@ class Batch:
             if p.where == "(whole file)" or p.field == "(file)":
                 what = p.found[1:-1] if p.found.startswith("(") and p.found.endswith(")") else p.found
                 out.append(f"{p.file} was refused as a whole" + (f": {what}" if what else "")
-                           + f". What to do: {p.expected}.")
+                           + f". Needed: {p.expected}.")
         return out
 
 
