@@ -95,13 +95,13 @@ def pupils_csv(n: int = 50_000) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def bench_pupils(folder: Path) -> dict:
+def bench_pupils(folder: Path, n: int = 50_000) -> dict:
     """50,000 pupil rows validated and committed (run in a process of its own, so its peak memory is its own)."""
     from ..db import close_all
     from . import SourceFile, commit, load
 
     db = _fresh_db(Path(folder), "pupils50k")
-    data = pupils_csv()
+    data = pupils_csv(n)
     started = time.perf_counter()
     batch = load(db, [SourceFile("pupils_50000.csv", data)])
     assert batch.ok, batch.problems[:5]
