@@ -23,9 +23,9 @@ with upload_tab:
     if done:
         st.success(done, icon=":material/check_circle:")
     generation = st.session_state.setdefault("data_upload_generation", 0)
-    # .xls and .txt are accepted by the uploader so that they get a message in words, not only a red icon
+    # .xls is accepted by the uploader so that it gets a message in words saying how to convert it, not only a red icon
     uploads = st.file_uploader("Files from your MIS (CSV or Excel workbook), or a Common Transfer File (XML)",
-                               type=["csv", "txt", "xlsx", "xlsm", "xls", "xml"],
+                               type=["csv", "xlsx", "xlsm", "xls", "xml"],
                                accept_multiple_files=True, key=f"data_uploads_{generation}",
                                help=f"Up to {limit_mb:,.0f} MB each. Several files are checked and imported together.")
     kind_col, sheet_col = st.columns(2)
@@ -60,10 +60,8 @@ with upload_tab:
             shown = frame.head(PROBLEMS_SHOWN)
             st.table(shown.map(md_escape), hide_index=True)
             if len(frame) > PROBLEMS_SHOWN:
-                st.caption(f"The first {PROBLEMS_SHOWN} of {len(frame):,} problems; all of them are in the table below, "
-                           "which you can download.")
-            with st.expander("All problems as a table (sort, search, download)"):
-                ui.table(ctx, frame, "import_problems")
+                st.caption(f"The first {PROBLEMS_SHOWN} of {len(frame):,} problems; download them all below.")
+            ui.download_buttons(ctx, frame, "import_problems")
         else:
             plan = preview(ctx.db, batch)
             st.success(f":material/check_circle: All rows are valid: {plan.sentence()}.")
