@@ -11,7 +11,7 @@ from .db import DatabaseError
 COMMANDS = {
     "demo": ("sendboard.commands.demo", "build a demo database (a school, or a trust with --schools)"),
     "user": ("sendboard.commands.user", "add, list, set-role, reset-password, disable accounts"),
-    "import": ("sendboard.importers.command", "import CSV files or Common Transfer Files"),
+    "import": ("sendboard.importers.command", "import CSV files, Excel workbooks or Common Transfer Files"),
     "export": ("sendboard.transfer", "export tables, or everything held about one pupil"),
     "backup": ("sendboard.transfer", "copy the whole database to a file"),
     "restore": ("sendboard.transfer", "replace the database with a backup"),
