@@ -10,5 +10,7 @@ if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
   touch .venv/.installed
 fi
 # No file watcher: a school runs the app, it does not edit it (watching .venv floods inotify).
+# Loopback only unless SENDBOARD_ADDRESS says otherwise: pupil data is served over HTTPS by a reverse
+# proxy in front of sendboard (README, "Running it for your school"), never straight to the network.
 exec .venv/bin/streamlit run streamlit_app.py --server.headless true --browser.gatherUsageStats false \
-  --server.fileWatcherType none "$@"
+  --server.fileWatcherType none --server.address "${SENDBOARD_ADDRESS:-127.0.0.1}" "$@"
