@@ -229,3 +229,14 @@ def test_bench_pupils_file_imports_with_its_register(tmp_path):
 
     out = bench_pupils(tmp_path, 300)
     assert out["pupils_50000_rows_added"] == 750
+
+
+def test_preview_lists_register_changes_by_upn_before_anything_is_written(fixture_db):
+    before = checksums(fixture_db)
+    batch = load(fixture_db, [SourceFile("s.csv", (DATA / "sims_student_list_cp1252_crlf.csv").read_bytes())])
+    plan = preview(fixture_db, batch)
+    sen = next(r for r in plan.results if r.target == "sen_provision")
+    assert (sen.added, sen.changed) == (2, 1)
+    shown = set(zip(sen.samples["upn"], sen.samples["code"], sen.samples["_state"]))
+    assert shown == {(fixture_upn(2), "E", "add"), (fixture_upn(6), "K", "add"), (fixture_upn(2), "K", "change")}
+    assert checksums(fixture_db) == before

@@ -136,8 +136,14 @@ def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *,
         f"WHEN {differs} THEN 'change' ELSE 'same' END AS _state "
         f"FROM _src c LEFT JOIN (SELECT *, true AS _here FROM {target.table}) t ON {_match(target.keys)}")
     counts = dict(cur.execute("SELECT _state, count(*) FROM _cls GROUP BY 1").fetchall())
-    sample = cur.execute(f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY _state) AS _n FROM _cls) "
-                         f"WHERE _n <= {int(samples)} AND _state <> 'same' ORDER BY _state, _n").df().drop(columns="_n")
+    # the preview's examples name pupils by UPN (what the file and the MIS use), not by sendboard's own number
+    by_upn = "pupil_id" in cols
+    sample = cur.execute(
+        f"SELECT {'p.upn AS upn, ' if by_upn else ''}x.* FROM (SELECT *, row_number() OVER (PARTITION BY _state) AS _n FROM _cls) x "
+        f"{'LEFT JOIN pupils p ON p.pupil_id = x.pupil_id ' if by_upn else ''}"
+        f"WHERE x._n <= {int(samples)} AND x._state <> 'same' ORDER BY x._state, x._n").df().drop(columns="_n")
+    if by_upn:
+        sample = sample.drop(columns="pupil_id")
     has_pupil = "pupil_id" in types
     pk = {k: f't."{k}"' for k in target.keys}
     key_json = "to_json(struct_pack(" + ", ".join(f'"{k}" := {v}' for k, v in pk.items()) + "))"
