@@ -3,7 +3,8 @@ go, see the history and undo the last import; download templates; subject access
 import streamlit as st
 
 from sendboard import ui
-from sendboard.importers import SourceFile, commit, history, last_import, load, max_upload_bytes, preview, undo_last
+from sendboard.importers import (SourceFile, commit, history, last_import, load, max_upload_bytes, preview,
+                                 transfer_sources, undo_last)
 from sendboard.importers.kinds import KINDS
 from sendboard.importers.templates import template_csv
 from sendboard.text import md_escape
@@ -100,6 +101,10 @@ with history_tab:
             "undone_by": "Undone by", "sha256": "File fingerprint (SHA-256, start)"})
         st.dataframe(shown, hide_index=True, width="stretch",
                      column_config={"Files (kind, rows)": st.column_config.TextColumn(width="large")})
+        sources = ui.cached(transfer_sources, ctx.school_id)
+        if not sources.empty:
+            st.markdown("**Where the transfer files came from**")
+            st.table(sources.map(md_escape), hide_index=True)  # names come from the files: escaped, as the table renders markdown
     last = last_import(ctx.db, ctx.school_id)
     if last is not None:
         st.write(f"The last import ({last[0]}, by {last[2]}, {last[1]:%d %B %Y %H:%M}) added {last[3]:,} rows and changed {last[4]:,}.")

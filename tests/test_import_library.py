@@ -240,3 +240,14 @@ def test_preview_lists_register_changes_by_upn_before_anything_is_written(fixtur
     shown = set(zip(sen.samples["upn"], sen.samples["code"], sen.samples["_state"]))
     assert shown == {(fixture_upn(2), "E", "add"), (fixture_upn(6), "K", "add"), (fixture_upn(2), "K", "change")}
     assert checksums(fixture_db) == before
+
+
+def test_transfer_sources_in_the_history(fixture_db):
+    from sendboard.importers import transfer_sources
+
+    imported(fixture_db, "ctf_v26_admission_and_off_register.xml")
+    shown = transfer_sources(fixture_db, 1)
+    assert shown.to_dict("records") == [{
+        "Import": "1", "File": "ctf_v26_admission_and_off_register.xml",
+        "Sent by": "Common Transfer File 26.0, full, from Fell View Academy, URN 107005, LA 383, establishment 2001",
+        "File made": "14/01/2026 09:05"}]

@@ -49,6 +49,9 @@ def test_data_page_with_transfer_files_and_workbooks(fixture_path, tmp_path, art
         page.get_by_role("tab", name="History and undo").click()
         # the history table is drawn on a canvas; its cells are in the page for screen readers
         page.get_by_text("file dated 10/07/2020", exact=False).first.wait_for(state="attached", timeout=10000)
+        page.get_by_text("Where the transfer files came from").wait_for(timeout=10000)
+        page.screenshot(path=str(artifacts / "data_ctf_history.png"), full_page=True)
+        assert page.locator('[data-testid="stTable"]').get_by_text("Beck Lane Primary", exact=False).first.is_visible()
         page.screenshot(path=str(artifacts / "data_ctf_history.png"), full_page=True)
 
         page = _open_data_page(b, url)

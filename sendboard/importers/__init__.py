@@ -21,7 +21,7 @@ from .problems import FileRejected, Problem, frame_of
 from .readers import SourceFile, read_table
 from .validate import STAGERS, Context, Rows, Staged, check_batch
 
-__all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "ImportFailed", "KINDS"]
+__all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "transfer_sources", "ImportFailed", "KINDS"]
 
 
 class ImportFailed(Exception):
@@ -290,3 +290,14 @@ def undo_last(db, actor, school_id: int | None = None) -> dict[str, int]:
 
 def history(db, school_id: int | None = None, limit: int = 50) -> pd.DataFrame:
     return db.query("import_history", school_id=school_id, limit=limit)
+
+
+def transfer_sources(db, school_id: int | None = None, limit: int = 50) -> pd.DataFrame:
+    """Each transfer file in the history, ready to show: import (marked if undone), file, sending school (with
+    CTF version, full or partial) and when the file was made."""
+    rows = db.query("import_file_sources", school_id=school_id, limit=limit)
+    made = pd.to_datetime(rows["file_date"])
+    return pd.DataFrame({
+        "Import": rows["import_id"].astype(str) + rows["undone"].map({True: " (undone)", False: ""}),
+        "File": rows["file_name"], "Sent by": rows["source"],
+        "File made": made.dt.strftime("%d/%m/%Y %H:%M").where(made.notna(), "(not given)")})

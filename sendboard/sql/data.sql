@@ -89,3 +89,11 @@ SELECT pupil_id, school_id, upn, first_name, last_name FROM pupils WHERE upn = u
 SELECT pupil_id, upn, first_name, last_name FROM pupils
 WHERE upn = upper($upn)
   AND pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today));
+
+-- Transfer files in the import history: the sending school and when the file was made (migration 017).
+-- name: import_file_sources
+SELECT i.import_id, f.file_name, f.source, f.file_date, i.undone_at IS NOT NULL AS undone
+FROM imports i JOIN import_files f ON f.import_id = i.import_id
+WHERE f.source IS NOT NULL AND ($school_id IS NULL OR i.school_id = $school_id OR i.school_id IS NULL)
+ORDER BY i.import_id DESC, f.position
+LIMIT $limit;
