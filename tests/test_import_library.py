@@ -251,3 +251,15 @@ def test_transfer_sources_in_the_history(fixture_db):
         "Import": "1", "File": "ctf_v26_admission_and_off_register.xml",
         "Sent by": "Common Transfer File 26.0, full, from Fell View Academy, URN 107005, LA 383, establishment 2001",
         "File made": "14/01/2026 09:05"}]
+
+
+def test_a_blank_need_ends_the_one_held_only_on_a_row_that_gives_a_status(fixture_db):
+    data = ("UPN,Surname,Forename,DOB,Gender,SEN Status,Primary Need,Secondary Need\n"
+            f"{fixture_upn(4)},Fixture04,Pupil04,10/05/2014,F,E,ASD,\n"      # held E, ASD (1), SLCN (2): SLCN ends
+            f"{fixture_upn(12)},Fixture12,Pupil12,10/01/2013,F,,,\n").encode()  # blank status: nothing changes
+    batch = load(fixture_db, [SourceFile("x.csv", data)])
+    assert batch.ok, [str(p) for p in batch.problems]
+    commit(fixture_db, batch, "tester")
+    assert needs(fixture_db, fixture_upn(4)) == [("ASD", 1, date(2024, 9, 1), None), ("SLCN", 2, date(2024, 9, 1), date(2026, 1, 19))]
+    assert needs(fixture_db, fixture_upn(12)) == [("ASD", 1, date(2024, 9, 1), None)]
+    assert provision(fixture_db, fixture_upn(12)) == [("E", date(2024, 9, 1), None)]

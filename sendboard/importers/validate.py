@@ -422,7 +422,8 @@ def _need_parser(ctx: Context):
 def _register_from_pupils(r: Rows, upn: pd.Series) -> list[Staged]:
     """A student list's SEN status and needs, compared with the register held: a different status opens a
     provision from the SEN start date (or the import date) and ends the open one the day before; a different
-    primary or secondary need likewise (a blank need ends the one held). The same values change nothing."""
+    primary or secondary need likewise (a blank need, on a row that gives a status, ends the one held). The
+    same values change nothing."""
     ctx = r.ctx
     need_expected = "a census type-of-need code or its description, e.g. SPLD or 'Specific Learning Difficulty'"
     status = r.parsed("sen_status", _status_code, "a SEN status: N, K or E (or 'No SEN', 'SEN Support', 'EHC Plan')",
@@ -467,9 +468,14 @@ def _register_from_pupils(r: Rows, upn: pd.Series) -> list[Staged]:
                 else:
                     prov.append({**base, "code": held[0], "start_date": held[1], "end_date": start - day})
                     prov.append({**base, "code": code, "start_date": start, "end_date": None})
+        # a blank need ends the one held only on a row that states the pupil's SEN status (a list without
+        # statuses, or a blank status, says nothing about needs it leaves blank)
+        stated = statuses is not None and statuses[i] is not None and not pd.isna(statuses[i])
         for rank, (parsed, raw) in need_lists.items():
             if raw[i] != "" and (parsed[i] is None or pd.isna(parsed[i])):
                 continue  # already reported as not a need
+            if raw[i] == "" and not stated:
+                continue
             new = parsed[i] if raw[i] != "" else None
             held = open_needs.get((u, rank))
             if (held[0] if held else None) == new:
