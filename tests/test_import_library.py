@@ -263,3 +263,17 @@ def test_a_blank_need_ends_the_one_held_only_on_a_row_that_gives_a_status(fixtur
     assert needs(fixture_db, fixture_upn(4)) == [("ASD", 1, date(2024, 9, 1), None), ("SLCN", 2, date(2024, 9, 1), date(2026, 1, 19))]
     assert needs(fixture_db, fixture_upn(12)) == [("ASD", 1, date(2024, 9, 1), None)]
     assert provision(fixture_db, fixture_upn(12)) == [("E", date(2024, 9, 1), None)]
+
+
+def test_workbook_value_outside_the_headed_columns_is_located(fixture_db):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["UPN", "Term", "Subject", "Score"])
+    book.active.append([fixture_upn(1), "Autumn 2025", "Reading", 100, None, "stray"])
+    data = io.BytesIO()
+    book.save(data)
+    batch = load(fixture_db, [SourceFile("w.xlsx", data.getvalue())])
+    assert [(p.where, p.found) for p in batch.problems] == [("row 2", "a value in column 6")]

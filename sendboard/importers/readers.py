@@ -200,8 +200,9 @@ def read_xlsx(source: SourceFile) -> CsvTable:
             width = len(headers)
             if any(texts[width:]):
                 from .problems import Problem
+                last = max(i for i, t in enumerate(texts) if t) + 1
                 raise FileRejected(source.name, "", "", problems=[Problem(
-                    source.name, f"row {number}", "(whole row)", f"a value in column {len(texts) - texts[::-1].index(next(t for t in texts[::-1] if t))}",
+                    source.name, f"row {number}", "(whole row)", f"a value in column {last}",
                     f"values only under the {width} headed columns (is a header missing?)")])
             rows.append((texts + [""] * width)[:width])
             lines.append(number)
