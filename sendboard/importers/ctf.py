@@ -279,9 +279,12 @@ def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
 
         # ---------------------------------------------------------- SEN history, as a sequence
         sen = p.find("SENhistory")
-        if sen is not None:
+        # needs sit inside SENhistory in the specification; a file with them beside it is read the same way
+        need_els = [(f"{where}/SENhistory/SENneeds/SENneed", n) for n in (sen.findall("SENneeds/SENneed") if sen is not None else [])]
+        need_els += [(f"{where}/SENneeds/SENneed", n) for n in p.findall("SENneeds/SENneed")]
+        if sen is not None or need_els:
             entries = []
-            for j, s in enumerate(sen.findall("SEN"), start=1):
+            for j, s in enumerate(sen.findall("SEN") if sen is not None else [], start=1):
                 w = f"{where}/SENhistory/SEN[{j}]"
                 code = _text(s, "SENprovision").upper()
                 if code not in PROVISION_CODES:
@@ -325,8 +328,8 @@ def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
             default_start = latest_run or (made.date() if made else ctx.today)
             ended_by = merged[-1][0] - DAY if merged and merged[-1][1] == "N" and merged[-1][0] > default_start else None
             ranks_seen: dict[int, str] = {}
-            for j, n in enumerate(sen.findall("SENneeds/SENneed"), start=1):
-                w = f"{where}/SENhistory/SENneeds/SENneed[{j}]"
+            for j, (path, n) in enumerate(need_els, start=1):
+                w = f"{path}[{j}]"
                 code = _text(n, "SENtype").upper()
                 if code not in ctx.need_codes:
                     bad(f"{w}/SENtype", "SENtype", code, "a census type-of-need code: " + ", ".join(CENSUS_NEEDS))
