@@ -277,3 +277,15 @@ def test_workbook_value_outside_the_headed_columns_is_located(fixture_db):
     book.save(data)
     batch = load(fixture_db, [SourceFile("w.xlsx", data.getvalue())])
     assert [(p.where, p.found) for p in batch.problems] == [("row 2", "a value in column 6")]
+
+
+def test_ctf_attendance_for_years_a_held_pupil_was_on_roll_is_left_to_the_school(fixture_db):
+    """Pupil 1 joined on 01/09/2024: 2023/24 from the file is stored, 2024/25 is the school's own."""
+    xml = (DATA / "ctf_v23_attendance_and_mtc.xml").read_text().replace(NEW["D"], fixture_upn(1)) \
+        .replace("<Year>2022</Year><LEA>", "<Year>2024</Year><LEA>")
+    batch = load(fixture_db, [SourceFile("c.xml", xml.encode())])
+    assert batch.ok, [str(p) for p in batch.problems]
+    commit(fixture_db, batch, "tester")
+    att = rows(fixture_db, "SELECT term_id, attended_sessions FROM attendance WHERE pupil_id = 1 AND term_id IN (20233, 20243)")
+    assert att == [(20233, 240)]
+    assert any("left out" in n for n in batch.notices())

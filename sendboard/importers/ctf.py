@@ -223,7 +223,7 @@ def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
 
     pupils, enrol, prov, needs, att, asm = [], [], [], [], [], []
     seen: dict[str, int] = {}
-    skipped_results, extra_ranks, n_new = 0, 0, 0
+    skipped_results, extra_ranks, n_new, own_years = 0, 0, 0, 0
     terms = {int(t) for t in ctx.terms["term_id"]}
     labels = {str(l).lower(): int(t) for t, l in zip(ctx.terms["term_id"], ctx.terms["label"])}
     base_school = {"_file": name, "_school": school_id}
@@ -372,6 +372,9 @@ def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
             if not numbers["SessionsPossible"].isdigit():
                 bad(f"{w}/SessionsPossible", "SessionsPossible", numbers["SessionsPossible"], "a whole number of sessions")
                 continue
+            if held is not None and int(year) >= academic_year_of(held[4]):
+                own_years += 1  # the pupil was on this school's roll that year: its own attendance records stand
+                continue
             possible = int(numbers["SessionsPossible"])
             if numbers["SessionsAttended"].isdigit():
                 attended = int(numbers["SessionsAttended"])
@@ -450,6 +453,9 @@ def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
     if extra_ranks:
         notes.append(f"{extra_ranks:,} need(s) ranked 3 or lower were read but not stored: sendboard records a primary "
                      "and a secondary need")
+    if own_years:
+        notes.append(f"{own_years:,} year(s) of attendance for pupils already on this school's roll in those years were "
+                     "left out: the school's own attendance records stand")
     if n_new:
         notes.append(f"{n_new:,} pupil(s) are new to this school: they are enrolled from "
                      f"{'their admission date' if any(r['entry_date'] != ctx.today for r in pupils) else 'today'}, in the "
