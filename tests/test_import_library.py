@@ -289,3 +289,16 @@ def test_ctf_attendance_for_years_a_held_pupil_was_on_roll_is_left_to_the_school
     att = rows(fixture_db, "SELECT term_id, attended_sessions FROM attendance WHERE pupil_id = 1 AND term_id IN (20233, 20243)")
     assert att == [(20233, 240)]
     assert any("left out" in n for n in batch.notices())
+
+
+def test_pupils_a_ctf_adds_are_on_the_register_at_once(fixture_db, viewers):
+    """Before: 20 on roll, 4 on SEN support and 2 with EHC plans (the fixture). The version 19 file adds two
+    pupils, one with an EHC plan: 22 on roll, 4 SEN support, 3 EHC plans, as the leaders' pages count them."""
+    from sendboard.leaders.register import roster, summary
+
+    today = date(2026, 1, 20)
+    before = summary(roster(fixture_db, viewers["senco"], 1, today, today))
+    assert (before["on_roll"], before["sen_support"], before["ehc_plan"]) == (20, 4, 2)
+    imported(fixture_db, "ctf_v19_sen_support_then_ehcp.xml")
+    after = summary(roster(fixture_db, viewers["senco"], 1, today, today))
+    assert (after["on_roll"], after["sen_support"], after["ehc_plan"]) == (22, 4, 3)
