@@ -302,3 +302,11 @@ def test_pupils_a_ctf_adds_are_on_the_register_at_once(fixture_db, viewers):
     imported(fixture_db, "ctf_v19_sen_support_then_ehcp.xml")
     after = summary(roster(fixture_db, viewers["senco"], 1, today, today))
     assert (after["on_roll"], after["sen_support"], after["ehc_plan"]) == (22, 4, 3)
+
+
+def test_bromcom_template_headings_are_recognised(fixture_db):
+    batch = load(fixture_db, [SourceFile("b.csv", (DATA / "bromcom_headings_admission_number.csv").read_bytes())])
+    assert batch.ok and batch.files[0].kind == "pupils", [str(p) for p in batch.problems]
+    assert batch.files[0].ignored_columns == ["Admission Number"]
+    plan = preview(fixture_db, batch)
+    assert (plan.added, plan.changed) == (0, 0)
