@@ -74,7 +74,7 @@ _kind(
     Field("entry_date", False, ("Entry Date", "Admission Date", "Date of Admission", "Start Date", "Enrolment Date"), "date"),
     Field("leaving_date", False, ("Leaving Date", "Leave Date", "Date of Leaving", "End Date"), "date"),
     Field("reg_group", False, ("Reg Group", "Registration Group", "Form", "Tutor Group", "Class", "Form Group",
-                               "Registration Form"),
+                               "Registration Form", "Form/Tutor Group"),
           "the name of a teaching group that already exists (or is in the same import)"),
     # A student list from the MIS often carries the pupil's SEN status and needs: they update the register
     # (a change opens a provision or need from the SEN start date, or from the import date, and closes the one before).
