@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     for note in batch.notices():
         print(f"note: {note}")
     for f in batch.files:
-        print(f"{f.name}: {f.kind}, {f.rows:,} rows" + (f", {f.encoding}" if f.encoding else ""))
+        print(f"{f.name}: {f.kind}, {f.rows:,} {'pupils' if f.kind == 'ctf' else 'rows'}" + (f", {f.encoding}" if f.encoding else ""))
     user = args.user or os.environ.get("SENDBOARD_USER") or getpass.getuser()
     if args.dry_run:
         outcome = preview(db, batch)
