@@ -4,6 +4,7 @@ import streamlit as st
 from sendboard import audit, ui
 from sendboard.classroom import md_escape, pdf, profile
 from sendboard.classroom.profile import ALERT_ICONS
+from sendboard.records import views as records_views
 
 ctx = ui.page_context("class_profile")
 ui.page_header(ctx, caption="Strengths first. Only pupils on the SEND register or of concern have a card.")
@@ -41,6 +42,13 @@ cols.metric("SEN support", summary["sen_support"])
 cols.metric("EHC plans", summary["ehc_plans"])
 cols.metric("Of concern only", summary["of_concern_only"], help="Monitored by the SENCO but not on the register.")
 cols.metric("Reviews overdue", summary["reviews_overdue"])
+
+# Any teacher can raise a concern about a pupil they teach (records area); drawn only when opened.
+concern_box = st.popover("Raise a concern about a pupil", key="class_profile_concern", on_change="rerun",
+                         icon=":material/report:", width="stretch")
+if concern_box.open:
+    with concern_box:
+        records_views.class_concerns(ctx, group_id)
 
 mix = prof["need_mix"]
 mix_col, pdf_col = st.columns([2, 1], vertical_alignment="center")

@@ -1,9 +1,14 @@
 """EHC plans: annual reviews, needs-assessment timescales, phase transfers, compliance and Preparing for
 Adulthood, for the SENCO and senior leaders."""
+import pandas as pd
 import streamlit as st
 
 from sendboard import ui
-from sendboard.statutory import deadlines, ehc, pfa
+from sendboard.access import AccessDenied
+from sendboard.db import ConflictError
+from sendboard.statutory import deadlines, ehc, records
+from sendboard.statutory.form_ui import FieldSlots
+from sendboard.text import md_escape
 
 ctx = ui.page_context("ehc_plans")
 ui.page_header(ctx, caption="Statuses are worked out as at the date above: change the term in the sidebar to look back.")
@@ -14,9 +19,10 @@ if ctx.school_id is None:
 
 data = ui.cached(ehc.statutory_deadlines, ctx.viewer, ctx.school_id, ctx.school_phase, ctx.as_at, ctx.today)
 plans, requests, transfers, items = data["plans"], data["requests"], data["transfers"], data["deadlines"]
-if plans.empty and requests.empty:
-    ui.empty_state("No EHC plans or needs-assessment requests are recorded for this school at this date.")
-    st.stop()
+nothing_yet = plans.empty and requests.empty
+if nothing_yet:
+    ui.empty_state("No EHC plans or needs-assessment requests are recorded for this school at this date. "
+                   "Record them in the forms below, or import them on the Data import page.")
 ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": int(items["pupil_id"].nunique())})
 
 DATE = st.column_config.DateColumn(format="D MMM YYYY")
@@ -28,6 +34,14 @@ cols.metric(":material/warning: Overdue now", f"{len(overdue):,}",
             help="Annual reviews past their due date, and needs-assessment steps past the LA's timescale.")
 cols.metric(":material/hourglass_top: Due within 8 weeks", f"{len(soon):,}")
 cols.metric("Needs assessments in progress", f"{int((requests['status'] != 'Closed').sum()) if not requests.empty else 0:,}")
+now = ui.cached(ehc.compliance_now, ctx.viewer, ctx.school_id, ctx.as_at)
+cols = ui.metric_row()
+cols.metric(":material/event_busy: Annual reviews overdue, not held", f"{now['overdue_now']:,}",
+            help="Open plans whose next annual review date has passed with no review recorded.")
+cols.metric(":material/schedule: Plans short of hours", f"{now['hours_short']:,} of {now['plans_with_hours']:,}",
+            help="Open EHC plans whose pupil gets fewer hours a week in current interventions than the plan sets out "
+                 "(of the plans that record their hours). In-class support not recorded as an intervention is not counted.")
+st.caption(md_escape(ehc.compliance_sentence(now)))
 
 with st.expander("How the dates are worked out", icon=":material/info:"):
     st.markdown(
@@ -65,8 +79,9 @@ export = listed.rename(columns={"pupil": "Pupil", "year_group": "Year", "deadlin
     ["Status", "Pupil", "Year", "Deadline", "Due", "Hold by", "Days left", "Detail", "LA"]]
 ui.table(ctx, export, "ehc_deadlines", column_config={"Due": DATE, "Hold by": DATE})
 
-tab_plans, tab_requests, tab_transfer, tab_compliance, tab_pfa = st.tabs(
-    ["Annual reviews", "Needs assessments", "Phase transfers", "Compliance by year", "Preparing for adulthood"])
+tab_plans, tab_requests, tab_transfer, tab_compliance, tab_pfa, tab_record = st.tabs(
+    ["Annual reviews", "Needs assessments", "Phase transfers", "Compliance by year", "Preparing for adulthood",
+     "Record"])
 
 with tab_plans:
     st.caption("Every plan open at the date, with its last review (or issue date) and the next review due.")
@@ -77,6 +92,18 @@ with tab_plans:
         ["Status", "Pupil", "Year", "LA", "Issued", "Last review", "Reviews held", "Interval (months)",
          "Next review due", "Hold by", "Days left"]]
     ui.table(ctx, frame, "ehc_annual_reviews", column_config={c: DATE for c in ("Issued", "Last review", "Next review due", "Hold by")})
+    steps = ui.cached(records.review_steps, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    st.markdown("**Reviews held: each step on time, late or due**")
+    st.caption("The meeting against the date it was due; the school's report to the LA within 2 weeks of the meeting; "
+               "the LA's decision (maintain, amend or cease) within 4 weeks of the meeting.")
+    if steps.empty:
+        ui.empty_state("No annual review has been recorded yet.")
+    else:
+        ui.table(ctx, steps.rename(columns={"pupil": "Pupil", "local_authority": "LA", "held_on": "Meeting held",
+                                            "meeting": "Meeting", "report": "Report to LA (2 weeks)",
+                                            "decision": "LA decision (4 weeks)"})[
+            ["Pupil", "Meeting held", "Meeting", "Report to LA (2 weeks)", "LA decision (4 weeks)", "LA"]],
+            "ehc_review_steps", column_config={"Meeting held": DATE})
 
 with tab_requests:
     if requests.empty:
@@ -105,33 +132,208 @@ with tab_transfer:
         ui.table(ctx, frame, "ehc_phase_transfers", column_config={"Due": DATE, "Hold by": DATE})
 
 with tab_compliance:
-    compliance = ui.cached(ehc.review_compliance_by_year, ctx.viewer, ctx.school_id)
+    compliance = ui.cached(ehc.review_compliance_by_year, ctx.viewer, ctx.school_id, ctx.as_at)
     if compliance.empty:
-        ui.empty_state("No annual reviews have been recorded yet.")
+        ui.empty_state("No annual review has fallen due yet.")
     else:
-        frame = compliance.rename(columns={"academic_year_label": "Academic year due", "reviews_held": "Reviews held",
-                                           "held_on_time": "Held on time", "pct_on_time": "% on time"}).drop(columns="academic_year")
+        frame = compliance.rename(columns={"academic_year_label": "Academic year due", "reviews_due": "Reviews due",
+                                           "held_on_time": "Held on time", "held_late": "Held late",
+                                           "overdue": "Overdue, not held", "pct_on_time": "% on time"})[
+            ["Academic year due", "Reviews due", "Held on time", "Held late", "Overdue, not held", "% on time"]]
         ui.chart(ctx, ehc.compliance_chart(compliance), frame, "ehc_review_compliance")
-        st.caption("A review counts as on time if it was held on or before the date it was due. Reviews not yet "
-                   "held are not in these figures: see *Overdue now* above.")
+        st.caption("Every annual review that fell due by this date counts: held on or before its due date (on time), "
+                   "held after it (late), or not held yet (overdue). % on time = held on time ÷ reviews due. A review "
+                   "held early counts in the year it was due. The method is in docs/methods.md.")
 
 with tab_pfa:
-    matrix = ui.cached(pfa.pfa_matrix, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
-    if matrix.empty:
-        ui.empty_state("No pupil with an EHC plan is in Year 9 or above at this date.")
+    cohort = ui.cached(records.pfa_pupils, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    if cohort.empty:
+        ui.empty_state("No pupil with SEND is in Year 9 or above at this date.")
     else:
-        complete = int((matrix["areas_recorded"] == len(pfa.AREAS)).sum())
-        st.markdown(f"From Year 9 every annual review should plan for **employment, independent living, health and "
-                    f"community participation**. **{complete} of {len(matrix)}** pupils in Year 9 or above have an "
-                    f"outcome in all four areas at their latest review.")
-        frame = matrix.rename(columns={"pupil": "Pupil", "year_group": "Year", "latest_review": "Latest review (Y9+)",
-                                       "reviews_since_year_9": "Reviews since Y9", "missing": "What is missing",
-                                       "next_review_due": "Next review due"}).drop(columns=["pupil_id", "areas_recorded"])
-        frame = frame[["Pupil", "Year", "Latest review (Y9+)", *pfa.AREAS.values(), "What is missing", "Next review due",
-                       "Reviews since Y9"]]
-        ui.table(ctx, frame, "pfa_matrix", column_config={"Latest review (Y9+)": DATE, "Next review due": DATE})
-        with st.expander("Outcomes recorded at each review since Year 9"):
-            detail = ui.cached(pfa.pfa_outcomes_by_review, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
-            ui.table(ctx, detail.rename(columns={"pupil": "Pupil", "held_on": "Review held",
-                                                 "year_group_at_review": "Year at review"}),
-                     "pfa_outcomes", column_config={"Review held": DATE})
+        complete = int((cohort["missing"] == "None").sum())
+        no_guidance = int(cohort["careers"].str.startswith("⚠").sum())
+        st.markdown(f"From Year 9, plans for every pupil with SEND (not only those with EHC plans) look ahead to "
+                    f"**employment, independent living, health and community participation**. **{complete} of "
+                    f"{len(cohort)}** pupils in Year 9 or above have an outcome in all four areas; **{no_guidance}** aged "
+                    f"13 or over have no independent careers guidance recorded.")
+        shown = cohort.rename(columns={"first_name": "First name", "last_name": "Last name", "year_group": "Year",
+                                       "sen_group": "SEN", **records.PFA_AREAS, "missing": "Areas missing",
+                                       "careers": "Careers guidance", "last_recorded_on": "Last recorded"})[
+            ["Last name", "First name", "Year", "SEN", *records.PFA_AREAS.values(), "Areas missing",
+             "Careers guidance", "Last recorded"]]
+        ui.table(ctx, shown, "pfa_pupils", column_config={"Last recorded": DATE})
+        st.caption("The latest outcome in each area, from the Preparing for Adulthood record or an EHC annual review. "
+                   "Record outcomes and careers guidance on the pupil's passport or in the Record tab.")
+
+# --------------------------------------------------------------------------- the forms
+with tab_record:
+    choices = ui.cached(records.pupil_choices, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    names = {int(r.pupil_id): f"{r.last_name}, {r.first_name} (Year {r.year_group}, {r.sen_group})"
+             for r in choices.itertuples()}
+    what = st.segmented_control("Record", ["EHC plan", "Needs-assessment request", "Request: LA decision or plan",
+                                           "Annual review", "Annual review: report or LA decision"],
+                                default="EHC plan", key="ehc_record_kind")
+    done = st.session_state.pop("_ehc_saved", None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+
+    def saved(message: str) -> None:
+        st.session_state["_ehc_saved"] = message
+        st.rerun()
+
+    if what == "EHC plan":
+        with st.form("ehc_plan_form"):
+            slots = FieldSlots()
+            pupil = st.selectbox("Pupil", list(names), format_func=names.get, index=None, placeholder="Choose a pupil")
+            slots("pupil")
+            la = st.text_input("Local authority that maintains the plan", max_chars=100)
+            slots("local_authority")
+            issued = st.date_input("Date the final plan was issued", value=None, max_value=ctx.today, format="DD/MM/YYYY")
+            slots("issued_on")
+            hours = st.text_input("Hours a week of support the plan sets out", placeholder="e.g. 15")
+            slots("hours_per_week")
+            outcomes = st.text_area("Outcomes in the plan (section E), one a line",
+                                    help="Each becomes a long-term target on the pupil's passport; break it into "
+                                         "short-term steps there.")
+            slots("outcomes")
+            if st.form_submit_button("Save EHC plan", type="primary"):
+                try:
+                    if pupil is None:
+                        raise records.FieldError("pupil", "Please choose the pupil.")
+                    records.record_plan(ctx.db, ctx.viewer, pupil, school_id=ctx.school_id, local_authority=la,
+                                        issued_on=issued, hours_per_week=hours,
+                                        outcomes=[(None, line) for line in outcomes.splitlines()], today=ctx.today)
+                except records.FieldError as exc:
+                    slots.show(exc)
+                except (AccessDenied, ConflictError) as exc:
+                    st.error(md_escape(str(exc)))
+                else:
+                    saved(f"EHC plan saved for {names[pupil]}.")
+
+    elif what == "Needs-assessment request":
+        with st.form("ehc_request_form"):
+            slots = FieldSlots()
+            pupil = st.selectbox("Pupil", list(names), format_func=names.get, index=None, placeholder="Choose a pupil")
+            slots("pupil")
+            la = st.text_input("Local authority asked", max_chars=100)
+            slots("local_authority")
+            who = st.selectbox("Who asked", records.REQUESTED_BY, format_func=records.REQUESTED_BY_LABELS.get)
+            slots("requested_by")
+            requested = st.date_input("Date of the request", value=None, max_value=ctx.today, format="DD/MM/YYYY")
+            slots("requested_on")
+            st.caption("The LA's decision is due 6 weeks after the request and the final plan 20 weeks after; "
+                       "record them here when known, or later.")
+            decided = st.date_input("Date of the LA's decision (if made)", value=None, max_value=ctx.today, format="DD/MM/YYYY")
+            slots("decision_on")
+            decision = st.selectbox("Decision", records.REQUEST_DECISIONS, index=None, placeholder="Not yet decided")
+            slots("decision")
+            final = st.date_input("Date the final plan was issued (if issued)", value=None, max_value=ctx.today,
+                                  format="DD/MM/YYYY")
+            slots("final_plan_on")
+            if st.form_submit_button("Save request", type="primary"):
+                try:
+                    if pupil is None:
+                        raise records.FieldError("pupil", "Please choose the pupil.")
+                    records.record_request(ctx.db, ctx.viewer, pupil, school_id=ctx.school_id, local_authority=la,
+                                           requested_on=requested, requested_by=who, decision_on=decided,
+                                           decision=decision, final_plan_on=final, today=ctx.today)
+                except records.FieldError as exc:
+                    slots.show(exc)
+                except (AccessDenied, ConflictError) as exc:
+                    st.error(md_escape(str(exc)))
+                else:
+                    saved(f"Request saved for {names[pupil]}.")
+
+    elif what == "Request: LA decision or plan":
+        open_requests = requests[requests["status"] != "Closed"] if not requests.empty else requests
+        if open_requests.empty:
+            ui.empty_state("No needs-assessment request is open.")
+        else:
+            req_labels = {int(r.request_id): f"{r.pupil}: requested {r.requested_on:%d/%m/%Y} ({r.stage})"
+                          for r in open_requests.itertuples()}
+            with st.form("ehc_request_update_form"):
+                slots = FieldSlots()
+                request_id = st.selectbox("Request", list(req_labels), format_func=req_labels.get)
+                decided = st.date_input("Date of the LA's decision", value=None, max_value=ctx.today, format="DD/MM/YYYY")
+                slots("decision_on")
+                decision = st.selectbox("Decision", records.REQUEST_DECISIONS, index=None, placeholder="Not yet decided")
+                slots("decision")
+                final = st.date_input("Date the final plan was issued", value=None, max_value=ctx.today, format="DD/MM/YYYY")
+                slots("final_plan_on")
+                if st.form_submit_button("Save", type="primary"):
+                    try:
+                        records.update_request(ctx.db, ctx.viewer, request_id, school_id=ctx.school_id,
+                                               decision_on=decided, decision=decision, final_plan_on=final, today=ctx.today)
+                    except records.FieldError as exc:
+                        slots.show(exc)
+                    except (AccessDenied, ConflictError) as exc:
+                        st.error(md_escape(str(exc)))
+                    else:
+                        saved("Request updated.")
+
+    elif what == "Annual review":
+        if plans.empty:
+            ui.empty_state("No EHC plan is open at this date: record the plan first.")
+        else:
+            plan_labels = {int(r.ehcp_id): f"{r.pupil}: due {r.next_due:%d/%m/%Y} ({r.status})" for r in plans.itertuples()}
+            with st.form("ehc_review_form"):
+                slots = FieldSlots()
+                ehcp_id = st.selectbox("Plan", list(plan_labels), format_func=plan_labels.get)
+                held = st.date_input("Date of the review meeting", value=None, max_value=ctx.today, format="DD/MM/YYYY")
+                slots("held_on")
+                sent = st.date_input("Date the school's report went to the LA (due within 2 weeks)", value=None,
+                                     max_value=ctx.today, format="DD/MM/YYYY")
+                slots("report_sent_on")
+                decided = st.date_input("Date of the LA's decision (due within 4 weeks)", value=None,
+                                        max_value=ctx.today, format="DD/MM/YYYY")
+                slots("la_decision_on")
+                decision = st.selectbox("LA decision", records.REVIEW_DECISIONS, index=None,
+                                        format_func=records.REVIEW_DECISION_LABELS.get, placeholder="Not yet decided")
+                slots("la_decision")
+                note = st.text_area("Note (optional)")
+                slots("note")
+                if st.form_submit_button("Save annual review", type="primary"):
+                    try:
+                        records.record_annual_review(ctx.db, ctx.viewer, ehcp_id, school_id=ctx.school_id, held_on=held,
+                                                     report_sent_on=sent, la_decision_on=decided, la_decision=decision,
+                                                     note=note, today=ctx.today)
+                    except records.FieldError as exc:
+                        slots.show(exc)
+                    except (AccessDenied, ConflictError) as exc:
+                        st.error(md_escape(str(exc)))
+                    else:
+                        saved("Annual review saved: the next review date and the overdue count are updated.")
+
+    else:
+        steps = ui.cached(records.review_steps, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+        waiting = steps[steps["report_sent_on"].isna() | steps["la_decision_on"].isna()] if not steps.empty else steps
+        if waiting.empty:
+            ui.empty_state("Every review held has its report and the LA's decision recorded.")
+        else:
+            rev_labels = {int(r.ehc_review_id): f"{r.pupil}: meeting {r.held_on:%d/%m/%Y}" for r in waiting.itertuples()}
+            with st.form("ehc_review_update_form"):
+                slots = FieldSlots()
+                review_id = st.selectbox("Review", list(rev_labels), format_func=rev_labels.get)
+                sent = st.date_input("Date the school's report went to the LA", value=None, max_value=ctx.today,
+                                     format="DD/MM/YYYY")
+                slots("report_sent_on")
+                decided = st.date_input("Date of the LA's decision", value=None, max_value=ctx.today, format="DD/MM/YYYY")
+                slots("la_decision_on")
+                decision = st.selectbox("LA decision", records.REVIEW_DECISIONS, index=None,
+                                        format_func=records.REVIEW_DECISION_LABELS.get, placeholder="Not yet decided")
+                slots("la_decision")
+                if st.form_submit_button("Save", type="primary"):
+                    row = waiting[waiting["ehc_review_id"] == review_id].iloc[0]
+                    held = {k: (None if row[k] is None or pd.isna(row[k]) else row[k])
+                            for k in ("report_sent_on", "la_decision_on", "la_decision")}  # what is already recorded
+                    try:
+                        records.update_annual_review(
+                            ctx.db, ctx.viewer, review_id, school_id=ctx.school_id,
+                            report_sent_on=sent or held["report_sent_on"], la_decision_on=decided or held["la_decision_on"],
+                            la_decision=decision or held["la_decision"], today=ctx.today)
+                    except records.FieldError as exc:
+                        slots.show(exc)
+                    except (AccessDenied, ConflictError) as exc:
+                        st.error(md_escape(str(exc)))
+                    else:
+                        saved("Annual review updated.")

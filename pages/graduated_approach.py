@@ -5,6 +5,7 @@ from sendboard import ui
 from sendboard.leaders import charts as lc
 from sendboard.leaders import display as d
 from sendboard.leaders import graduated as ga
+from sendboard.statutory import ehc
 
 ctx = ui.page_context("graduated_approach")
 ui.page_header(ctx)
@@ -41,6 +42,8 @@ for key, label in (("pupil_voice", "Pupil's view recorded"), ("parent_voice", "P
                help="Review meetings in the 12 months to this date.")
 st.caption(f"As at {ctx.as_at:%d %B %Y}. Reviews counted are the review meetings from {data['year_start']:%d %B %Y}. "
            f"Pupils with an EHC plan who also have a support plan open: {share(cov['ehc_plan'])}.")
+ehc_now = ui.cached(ehc.compliance_now, ctx.viewer, ctx.school_id, ctx.as_at)
+st.caption(f"EHC plans: {d.md_escape(ehc.compliance_sentence(ehc_now))} A held EHC annual review counts as a review below.")
 
 missing = data["days"]
 
@@ -57,7 +60,8 @@ else:
 st.subheader("Time since the last review")
 bands = data["bands"]
 ui.chart(ctx, ui.figure(lc.review_bands, bands), d.show(bands, ["band", "SEN status", "pupils"]), "graduated_review_bands")
-st.caption("Each pupil on the register counts once, by their most recent review meeting on or before this date. "
+st.caption("Each pupil on the register counts once, by their most recent review meeting (a support-plan review or a "
+           "held EHC annual review) on or before this date. "
            "Support plans are usually reviewed every 6 to 13 weeks; EHC plans also have a statutory annual review "
            "(see the EHC plans page).")
 with st.expander("Each pupil's last review", icon=":material/person:"):

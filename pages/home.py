@@ -3,11 +3,17 @@ import streamlit as st
 
 from sendboard import ui
 from sendboard.access import ROLE_LABELS
-from sendboard.home import headline
+from sendboard.home import headline, is_demo_database
+from sendboard.statutory import ehc
+from sendboard.text import md_escape
 
 ctx = ui.page_context("home")
 st.title(f"Welcome, {ctx.viewer.display_name}")
 st.caption(f"Signed in as {ROLE_LABELS[ctx.viewer.role].lower()}" + (f" · {ctx.school_name}" if ctx.school_name else ""))
+if ui.cached(is_demo_database):
+    st.warning("**This is a demonstration.** The pupils are made up, and every account's password "
+               "(`sendboard-demo`) is published in the README. Never put a school's own data here: "
+               "start a school's database with `sendboard init`.", icon=":material/science:")
 
 if ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.role != "admin":
     figures = ui.cached(headline, ctx.viewer, ctx.school_id, ctx.as_at)
@@ -17,6 +23,9 @@ if ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.ro
         cols[1].metric("On SEN support", f"{figures['sen_support']:,}", f"{figures['sen_support_pct']:.1f}% of roll", delta_color="off", delta_arrow="off")
         cols[2].metric("With an EHC plan", f"{figures['ehc_plans']:,}", f"{figures['ehc_pct']:.1f}% of roll", delta_color="off", delta_arrow="off")
         st.caption(f"As at {ctx.as_at:%d %B %Y}. Change the term in the sidebar to look back.")
+        if ctx.viewer.role in {"head", "senco", "trust"} and figures["ehc_plans"]:  # governors: the pack, with disclosure control
+            ehc_now = ui.cached(ehc.compliance_now, ctx.viewer, ctx.school_id, ctx.as_at)
+            st.caption(f"EHC plans: {md_escape(ehc.compliance_sentence(ehc_now))}")
     else:
         ui.empty_state("No pupils are on roll for this school and term yet. Import data on the Data import page.")
 

@@ -5,6 +5,7 @@ from sendboard import ui
 from sendboard.leaders import charts as lc
 from sendboard.leaders import display as d
 from sendboard.leaders import identification as ident
+from sendboard.records import views as records_views
 
 ctx = ui.page_context("identification")
 ui.page_header(ctx)
@@ -19,6 +20,7 @@ if frame.empty:
                    "or import pupils and SEN records on the Data import page.")
     st.stop()
 
+records_views.concern_notice(ctx)
 rates = data["rates"]
 st.subheader("Who is on the register, group by group?")
 st.caption("Each group's rate is set against the rest of the cohort. 'Times as likely' above 1 means the group is more "
@@ -65,6 +67,8 @@ ui.table(ctx, d.show(nat, ["measure", "pupils", "school_pct", "national_pct", "n
          "identification_national")
 st.caption("National shares are for all schools in England, from the reference data held; 'not published' means "
            "no national figure is held, and none is invented. Small groups here move a lot from year to year.")
+
+records_views.concern_queue(ctx)
 
 st.subheader("Pupils of concern, not on the register")
 concerns = data["concerns"]

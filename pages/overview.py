@@ -6,6 +6,7 @@ from sendboard.leaders import ON_REGISTER
 from sendboard.leaders import charts as lc
 from sendboard.leaders import display as d
 from sendboard.leaders import register
+from sendboard.statutory import ehc
 
 ctx = ui.page_context("overview")
 ui.page_header(ctx)
@@ -34,6 +35,9 @@ cols.metric("With an EHC plan", f"{summ['ehc_plan']:,}", f"{summ['ehc_plan_pct']
 cols.metric("On the register in all", f"{summ['on_register']:,}", f"{summ['on_register_pct']:.1f}% of roll",
             delta_color="off", delta_arrow="off")
 st.caption(register.national_sentence(nat_k, nat_e))
+ehc_now = ui.cached(ehc.compliance_now, ctx.viewer, ctx.school_id, as_at)
+if ehc_now["plans"]:
+    st.caption(f"EHC plans: {d.md_escape(ehc.compliance_sentence(ehc_now))} Details on the EHC plans page.")
 
 st.subheader("Against national and our own past")
 comp = data["comparison"]

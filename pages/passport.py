@@ -9,6 +9,10 @@ from sendboard.access import AccessDenied
 from sendboard.classroom import ClassroomError, RATING_LABELS, md_escape, passport, pdf, reviews, strategies
 from sendboard.classroom.profile import ALERT_ICONS, fmt_date
 from sendboard.db import ConflictError
+from sendboard.records import specialists as records_specialists
+from sendboard.records import views as records_views
+from sendboard.statutory import records as ehc_records
+from sendboard.statutory.form_ui import FieldSlots
 
 ctx = ui.page_context("passport")
 ui.page_header(ctx)
@@ -84,14 +88,17 @@ st.markdown(" · ".join(md_escape(m) for m in meta if m))
 for kind, text in pp["alerts"]:
     st.markdown(f"{ALERT_ICONS[kind]} **{md_escape(text)}**")
 if pp["concern_reasons"]:
-    st.caption(f"Concern noted by the SENCO: {pp['concern_reasons']}")
+    st.caption(f"Open concern: {md_escape(pp['concern_reasons'])} (see the Concerns tab)")
 
-tabs = ["Passport", "Targets and reviews", "History"]
+tabs = ["Passport", "Targets and reviews", "EHC plan and adulthood", "History"]
 editable = passport.editable_fields(db, viewer)
 if editable:
     tabs.insert(1, "Edit passport")
 if viewer.role == "senco":
     tabs.insert(-1, "Plans (SENCO)")
+tabs.insert(-1, "Concerns")
+if viewer.role in records_specialists.SEE_ROLES:
+    tabs.insert(-1, "Outside services")
 tab = dict(zip(tabs, st.tabs(tabs)))
 
 # ---------------------------------------------------------------- the one-page view
@@ -105,6 +112,10 @@ with tab["Passport"]:
         st.subheader("My needs and support")
         show_text("Needs", "\n".join(f"• {n['name']}" + (" (primary)" if n["rank"] == 1 and len(pp["needs"]) > 1 else "")
                                      for n in pp["needs"]), "No need recorded.")
+        ehc_outcomes = ui.cached(ehc_records.outcomes_with_steps, viewer, pupil_id, ctx.as_at, ctx.today)
+        if not ehc_outcomes.empty:
+            show_text("EHC plan outcomes (long-term targets)",
+                      "\n".join(f"• {o}" for o in ehc_outcomes.drop_duplicates("ehc_outcome_id")["outcome"]))
         show_text("Current targets", "\n".join(f"• {t}" for t in pp["targets"]), "No open targets.")
         show_text("Leaves lessons for", "\n".join(f"• {i}" for i in pp["interventions"]), "No current interventions.")
         show_text("Recommended strategies", "\n".join(f"• {s}" for s in pp["strategies"]), "None attached yet.")
@@ -192,11 +203,16 @@ with tab["Targets and reviews"]:
                     max_chars=reviews.MAX_NOTE, help="Their view at the review, or since the last one.")
                 reviewed_on = st.date_input("Date of the review", value=ctx.today, max_value=ctx.today,
                                             min_value=ctx.today - timedelta(days=400), format="DD/MM/YYYY")
+                default_next = ehc_records.next_term_review(db, ctx.today)
+                next_due = st.date_input("Next review of this plan", value=default_next, format="DD/MM/YYYY",
+                                         help="Saving the review completes it; the plan's next review is one term "
+                                              "later unless you choose another date.")
                 submitted = st.form_submit_button("Save review", type="primary")
             if submitted:
                 try:
                     reviews.record_review(db, viewer, pupil_id, target_id, rating, note, reviewed_on, ctx.today,
-                                          pupil_voice=pupil_voice, parent_voice=parent_voice)
+                                          pupil_voice=pupil_voice, parent_voice=parent_voice,
+                                          next_review_due=None if next_due == default_next else next_due)
                 except (ClassroomError, AccessDenied, ConflictError) as exc:
                     st.error(str(exc))
                 else:
@@ -274,6 +290,97 @@ if "Plans (SENCO)" in tab:
         if not closed.empty:
             st.subheader("Closed plans")
             st.dataframe(closed[["start_date", "review_due", "closed_on", "created_by", "assess_note"]], hide_index=True)
+
+# ---------------------------------------------------------------- concerns and outside services (records area)
+with tab["Concerns"]:
+    records_views.passport_concerns(ctx, pupil_id, pp["name"])
+if "Outside services" in tab:
+    with tab["Outside services"]:
+        records_views.passport_specialists(ctx, pupil_id)
+# ---------------------------------------------------------------- EHC plan outcomes and Preparing for Adulthood
+with tab["EHC plan and adulthood"]:
+    may_edit = viewer.role in ehc_records.EDITOR_ROLES
+    st.subheader("EHC plan outcomes and the steps toward them")
+    if ehc_outcomes.empty:
+        ui.empty_state("No EHC plan with outcomes is recorded for this pupil." + (
+            " Record the plan on the EHC plans page." if may_edit else ""))
+    for outcome_id, steps in ehc_outcomes.groupby("ehc_outcome_id", sort=False):
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(steps['outcome'].iloc[0])}**")
+            listed = steps[steps["step"].notna()]
+            if listed.empty:
+                st.caption("Not yet broken into short-term steps.")
+            for step in listed.itertuples():
+                rating = RATING_LABELS.get(step.last_rating, "not reviewed yet") if isinstance(step.last_rating, str) \
+                    else "not reviewed yet"
+                state = "closed" if pd.notna(step.closed_on) else rating
+                st.text(f"• {step.step} ({state})")
+            if may_edit:
+                with st.form(f"ehc_step_{outcome_id}", clear_on_submit=False):
+                    slots = FieldSlots()
+                    text = st.text_input("A short-term step toward this outcome", key=f"ehc_step_text_{outcome_id}")
+                    slots("step")
+                    if st.form_submit_button("Add step"):
+                        try:
+                            ehc_records.add_step(db, viewer, int(outcome_id), text, school_id=ctx.school_id,
+                                                 set_on=ctx.today, today=ctx.today)
+                        except ehc_records.FieldError as exc:
+                            slots.show(exc)
+                        except (AccessDenied, ConflictError) as exc:
+                            st.error(md_escape(str(exc)))
+                        else:
+                            st.rerun()
+    st.caption("Steps are targets on the pupil's support plan: they are reviewed with the other targets.")
+
+    st.subheader("Preparing for Adulthood")
+    cohort = ui.cached(ehc_records.pfa_pupils, viewer, ctx.school_id, ctx.as_at, ctx.today)
+    mine = cohort[cohort["pupil_id"] == pupil_id] if not cohort.empty else cohort
+    if mine.empty:
+        ui.empty_state("Preparing for Adulthood outcomes are planned for pupils with SEND from Year 9.")
+    else:
+        row = mine.iloc[0]
+        for area, label in ehc_records.PFA_AREAS.items():
+            show_text(label, row[area] if isinstance(row[area], str) else "", "No outcome recorded yet.")
+        show_text("Independent careers guidance", row["careers"])
+        if may_edit:
+            left, right = st.columns(2)
+            with left, st.form(f"pfa_{pupil_id}"):
+                slots = FieldSlots()
+                when = st.date_input("Date agreed", value=ctx.today, max_value=ctx.today, format="DD/MM/YYYY")
+                slots("recorded_on")
+                texts = {}
+                for area, label in ehc_records.PFA_AREAS.items():
+                    texts[area] = st.text_area(label, key=f"pfa_{area}_{pupil_id}", height=70)
+                    slots(area)
+                if st.form_submit_button("Save outcomes", type="primary"):
+                    try:
+                        ehc_records.record_pfa(db, viewer, pupil_id, school_id=ctx.school_id, recorded_on=when,
+                                               outcomes=texts, today=ctx.today)
+                    except ehc_records.FieldError as exc:
+                        slots.show(exc)
+                    except (AccessDenied, ConflictError) as exc:
+                        st.error(md_escape(str(exc)))
+                    else:
+                        st.rerun()
+            with right, st.form(f"careers_{pupil_id}"):
+                slots = FieldSlots()
+                given_on = st.date_input("Date of the guidance", value=ctx.today, max_value=ctx.today, format="DD/MM/YYYY")
+                slots("given_on")
+                given_by = st.text_input("Given by (adviser or organisation)", key=f"careers_by_{pupil_id}")
+                slots("given_by")
+                careers_note = st.text_area("Note (optional)", key=f"careers_note_{pupil_id}", height=70)
+                slots("note")
+                if st.form_submit_button("Save careers guidance"):
+                    try:
+                        ehc_records.record_careers_guidance(db, viewer, pupil_id, school_id=ctx.school_id,
+                                                            given_on=given_on, given_by=given_by, note=careers_note,
+                                                            today=ctx.today)
+                    except ehc_records.FieldError as exc:
+                        slots.show(exc)
+                    except (AccessDenied, ConflictError) as exc:
+                        st.error(md_escape(str(exc)))
+                    else:
+                        st.rerun()
 
 # ---------------------------------------------------------------- history
 with tab["History"]:

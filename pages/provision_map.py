@@ -14,6 +14,7 @@ from sendboard.provision import allocations as alloc
 from sendboard.provision import catalogue as cat
 from sendboard.provision import charts as pcharts
 from sendboard.provision import costs
+from sendboard.records import views as records_views
 from sendboard.provision import display as d
 
 ctx = ui.page_context("provision_map")
@@ -80,6 +81,8 @@ if editor:
     tab_names.append("Add or change allocations")
 if viewer.role in RATE_ROLES:
     tab_names.append("Staff hourly costs")
+if sees_costs:
+    tab_names.append("Funding")
 tabs = dict(zip(tab_names, st.tabs(tab_names)))
 
 # --------------------------------------------------------------------------- the map
@@ -331,3 +334,7 @@ if "Staff hourly costs" in tabs:
             ok, _ = attempt(cat.set_role_cost, ctx.db, viewer, ctx.school_id, role, rate)
             if ok:
                 saved(f"Hourly cost of {d.role_text(role)} set to £{rate:,.2f}.")
+
+if "Funding" in tabs:
+    with tabs["Funding"]:
+        records_views.funding_section(ctx)

@@ -136,7 +136,7 @@ with add_tab:
             right.multiselect("Schools", list(school_names), default=default, format_func=school_names.get,
                               key="add_schools")
         left.text_input("Initial password", type="password", key="add_password", autocomplete="new-password",
-                        help="At least 10 characters. Give it to the person directly; they can sign in straight away.")
+                        help="At least 12 characters, not a common password, and not containing the username or the school's name. Give it to the person directly; they can sign in straight away.")
         right.text_input("Initial password again", type="password", key="add_confirm", autocomplete="new-password")
         st.form_submit_button("Add account", type="primary", on_click=_add, icon=":material/person_add:")
 
@@ -166,7 +166,7 @@ with change_tab:
         col_pw, col_state = st.columns(2)
         with col_pw.form("reset_password", border=True):
             st.text_input("New password", type="password", key=f"edit_password_{chosen}", autocomplete="new-password",
-                          help="At least 10 characters. Resetting also re-enables a disabled account and clears a lock-out.")
+                          help="At least 12 characters, not a common password, and not containing the username or the school's name. Resetting also re-enables a disabled account and clears a lock-out.")
             st.text_input("New password again", type="password", key=f"edit_confirm_{chosen}",
                           autocomplete="new-password")
             st.form_submit_button("Reset password", on_click=_reset, args=(chosen,))

@@ -9,4 +9,6 @@ if [ ! -f .venv/.installed-test ] || [ pyproject.toml -nt .venv/.installed-test 
   .venv/bin/python -m pip install --quiet -e ".[test]"
   touch .venv/.installed-test
 fi
-exec .venv/bin/python -m pytest "$@"
+# Two workers (one a core on the machines we test on); a test file stays on one worker, so its app and
+# browser are started once. SENDBOARD_TEST_WORKERS=0 runs everything in this one process.
+exec .venv/bin/python -m pytest -n "${SENDBOARD_TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from . import audit, clock
+from . import audit, clock, passwords
 from .access import ROLES, Viewer
 from .db import Database
 from .settings import get_settings
 
-DEMO_PASSWORD = "sendboard-demo"
+DEMO_PASSWORD = passwords.DEMO_PASSWORD
 _HASHER = PasswordHasher()  # argon2id with the library's recommended cost
 # Verified against when a name has no account, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("no account has this password")
@@ -34,9 +34,20 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
-def check_password_strength(password: str) -> None:
-    if len(password) < 10:
-        raise AccountError("A password needs at least 10 characters.")
+def demo_password_allowed(db: Database) -> bool:
+    """The published demo password works only on a demo database that holds no imported data: once a
+    school imports its own pupils, or on a database made with `sendboard init`, it is refused."""
+    return bool(db.scalar("setup_is_demo")) and not db.scalar("setup_has_imports")
+
+
+def check_password_strength(password: str, db: Database | None = None, username: str = "") -> None:
+    """The password rules (sendboard.passwords), with every school's name in this database."""
+    school_names = [r[0] for r in db.query_rows("setup_school_names")] if db is not None else []
+    try:
+        passwords.check(password, username=username, school_names=school_names,
+                        demo_allowed=db is not None and demo_password_allowed(db))
+    except passwords.PasswordRefused as exc:
+        raise AccountError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- viewers
@@ -86,6 +97,12 @@ def sign_in(db: Database, username: str, password: str, *, sleep=time.sleep) -> 
         ok = _HASHER.verify(stored_hash, password or "")
     except (VerificationError, InvalidHashError):
         ok = False
+    if ok and rows and password == DEMO_PASSWORD and not demo_password_allowed(db):
+        audit.record(db, username, "sign_in_refused", object_type="user", object_id=username,
+                     detail="the demo password on a database holding a school's own data")
+        raise SignInError("This account still has the demo's published password, which is refused once a school's "
+                          "own data is in sendboard. Ask your administrator to set a new password "
+                          "(Users page, or: sendboard user reset-password).")
     if not rows or rows[0][8] or not ok:
         audit.record(db, username, "sign_in_failed", object_type="user", object_id=username)
         left = lock_failures - failures - 1
@@ -134,10 +151,13 @@ def add_user(db: Database, actor: Viewer | str, *, username: str, display_name: 
     if password_hash is None:
         if password is None:
             raise AccountError("Give a password.")
-        check_password_strength(password)
+        check_password_strength(password, db, username)
         password_hash = hash_password(password)
     if db.query_rows("user_by_username", username=username):
         raise AccountError(f"The username {username!r} is already taken.")
+    if staff_id is None and email and school_ids:  # link to the staff record with the same school e-mail
+        found = db.query_rows("setup_staff_by_email", email=email.strip(), school_ids=[int(s) for s in school_ids])
+        staff_id = int(found[0][0]) if len(found) == 1 else None
 
     def work(w):
         user_id = w.run("insert_user", username=username, display_name=display_name.strip() or username,
@@ -145,7 +165,7 @@ def add_user(db: Database, actor: Viewer | str, *, username: str, display_name: 
         for school_id in school_ids:
             w.run("insert_user_school", user_id=user_id, school_id=int(school_id))
         audit.record_change(w, actor, "user_added", object_type="user", object_id=username,
-                            new_value={"role": role, "schools": list(school_ids), "email": email})
+                            new_value={"role": role, "schools": list(school_ids), "email": email, "staff_id": staff_id})
         return user_id
 
     return db.write(work)
@@ -172,8 +192,8 @@ def set_role(db: Database, actor: Viewer | str, username: str, role: str) -> Non
 
 
 def reset_password(db: Database, actor: Viewer | str, username: str, password: str) -> None:
-    check_password_strength(password)
     user_id, _ = _user_id(db, username)
+    check_password_strength(password, db, username)
     new_hash = hash_password(password)
 
     def work(w):

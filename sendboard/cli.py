@@ -9,6 +9,8 @@ import sys
 from .db import DatabaseError
 
 COMMANDS = {
+    "init": ("sendboard.commands.init", "create a new database for a school, with its first administrator"),
+    "school": ("sendboard.commands.school", "add schools (one, or a Get Information about Schools file); list them"),
     "demo": ("sendboard.commands.demo", "build a demo database (a school, or a trust with --schools)"),
     "user": ("sendboard.commands.user", "add, list, set-role, reset-password, disable accounts"),
     "import": ("sendboard.importers.command", "import CSV files, Excel workbooks or Common Transfer Files"),
@@ -43,9 +45,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that make a database (or replace one from a backup, or build their own); every other command
+# needs the file to exist already, so a mistyped path never quietly becomes a new, empty database.
+MAKES_ITS_DATABASE = {"init", "demo", "restore", "bench"}
+
+
+def _refuse_missing_database(args: argparse.Namespace) -> None:
+    if args.command in MAKES_ITS_DATABASE:
+        return
+    from pathlib import Path
+
+    from .db import database_path
+    from .schools import require_existing
+
+    given = getattr(args, "db", None)
+    require_existing(Path(given) if given else database_path())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        _refuse_missing_database(args)
         return int(args._run(args) or 0)
     except DatabaseError as exc:
         print(f"sendboard: {exc}", file=sys.stderr)

@@ -209,6 +209,9 @@ def _finishing_touches(db, as_of: date, seed: int) -> None:
     db.write(work)
     for (school_id,) in db.query_rows("demo_school_ids"):
         seed_demo_self_evaluations(db, int(school_id), as_of, seed + int(school_id))
+    from .statutory.records import seed_demo_outcomes  # EHC plan outcomes and the steps toward them
+
+    seed_demo_outcomes(db, as_of)
 
 
 class _Demo:

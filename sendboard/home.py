@@ -17,3 +17,8 @@ def headline(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
 
     return {"on_roll": on_roll, "sen_support": support, "ehc_plans": ehc,
             "sen_support_pct": pct(support), "ehc_pct": pct(ehc)}
+
+
+def is_demo_database(db: Database) -> bool:
+    """Built by `sendboard demo` (or the app's first run): made-up pupils, accounts with a published password."""
+    return bool(db.scalar("setup_is_demo"))

@@ -33,11 +33,15 @@ def _database(path: str) -> Database:
 
 
 def database() -> Database:
-    """The process's one database, built as the demo school on first run. A bad SENDBOARD_DB stops the
-    page with a message saying what is wrong and what to do."""
+    """The process's one database. The demo school is built on first run only at the default path with
+    SENDBOARD_DB unset; a missing or bad SENDBOARD_DB stops the page with a message saying what to do."""
     path = database_path()
     try:
         if not path.exists():
+            from .schools import builds_demo_when_missing, show_missing_database
+
+            if not builds_demo_when_missing():  # a mistyped SENDBOARD_DB must never come up as a demo
+                show_missing_database(path)  # stops the run
             from .demo import build_demo
 
             with st.spinner("First run: building the demo school. This takes a few seconds…"):

@@ -43,17 +43,41 @@ def copy_demo(template: Path, folder: Path) -> Path:
 
 # --------------------------------------------------------------------------- sessions and navigation
 
-_BUSY = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+# Streamlit's own state of the script run (the attribute its end-to-end tests wait on): the browser marks
+# a rerun as requested the moment it asks for one, so "notRunning" cannot be read before a run starts.
+_IDLE = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+               && !document.querySelector('[data-testid="stStatusWidget"]')
                && !document.querySelector('[data-testid="stSkeleton"]')
                && !document.querySelector('[data-stale="true"]')"""
 
 
+# Counts the runs a page has started (installed on a page by its first settle, again after a reload).
+_WATCH_RUNS = """() => {
+    if (!window.__sendboardRuns) {
+        window.__sendboardRuns = {count: 0};
+        new MutationObserver((changes) => {
+            for (const c of changes) if (c.target.dataset?.testScriptState === 'running') window.__sendboardRuns.count++;
+        }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+        return -1;
+    }
+    return window.__sendboardRuns.count;
+}"""
+_RUNS_SEEN: dict[int, int] = {}
+
+
 def settle(page, timeout: float = 45000) -> None:
-    """Wait until Streamlit has finished the run: no 'Running' widget, no skeletons, nothing stale."""
-    page.wait_for_timeout(250)
-    page.wait_for_function(_BUSY, timeout=timeout)
-    page.wait_for_timeout(150)
-    page.wait_for_function(_BUSY, timeout=timeout)
+    """Wait until Streamlit has finished the run: the script not running, no 'Running' widget, no skeletons,
+    nothing stale. A widget change asks the server for a run and the browser marks it only when the server
+    starts it: if no run has started since the last settle, wait (at most a second) for one to start."""
+    runs = page.evaluate(_WATCH_RUNS)
+    last = _RUNS_SEEN.get(id(page))
+    if runs >= 0 and last is not None and runs <= last:
+        try:
+            page.wait_for_function(f"() => window.__sendboardRuns.count > {last}", timeout=1000)
+        except Exception:  # nothing was asked of the server (a tab or an expander opened in the browser)
+            pass
+    page.wait_for_function(_IDLE, timeout=timeout)
+    _RUNS_SEEN[id(page)] = page.evaluate(_WATCH_RUNS)
 
 
 def sign_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -34,6 +34,6 @@ def sign_in(page, url: str, username: str, password: str) -> None:
 
 def wait_idle(page, timeout: float = 30000) -> None:
     """Wait until Streamlit has finished running the script (no 'Running' indicator)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    from tests.a11y_helpers import settle
+
+    settle(page, timeout)

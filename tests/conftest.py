@@ -80,3 +80,14 @@ def demo_path(demo_template, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("SENDBOARD_DB", str(path))
     monkeypatch.setenv("SENDBOARD_TODAY", DEMO_AS_OF)
     return path
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests fail loudly, never skip, when Chromium is missing: a suite that quietly leaves out the
+    journeys, accessibility scans and hostile-input checks in a browser would pass without proving them."""
+    from tests.browser import CHROMIUM, chromium_available
+
+    if any(item.get_closest_marker("browser") for item in items) and not chromium_available():
+        raise pytest.UsageError(
+            f"the browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium); "
+            "to run only the other tests, add: -m 'not browser'")

@@ -80,7 +80,7 @@ def test_passwords_are_argon2id_hashes(fixture_db):
                   password="a long enough password", school_ids=[1])
     stored = fixture_db.cursor().execute("SELECT password_hash FROM users WHERE username = 'newhead'").fetchone()[0]
     assert stored.startswith("$argon2id$") and "a long enough password" not in stored
-    with pytest.raises(auth.AccountError, match="10 characters"):
+    with pytest.raises(auth.AccountError, match="12 characters"):
         auth.reset_password(fixture_db, "admin", "newhead", "short")
 
 

@@ -61,7 +61,7 @@ def test_a_bad_new_account_shows_the_reason_and_keeps_the_typing(fixture_path):
     at.multiselect(key="add_schools").set_value([1])
     add(at, **{"New username": "jsmith", "Full name": "Jo Smith", "Initial password": "short",
                "Initial password again": "short"})
-    assert "10 characters" in at.error[0].value
+    assert "12 characters" in at.error[0].value
     assert text_input(at, "New username").value == "jsmith"
     at.selectbox(key="add_role").set_value("senco").run()
     add(at, **{"Initial password": "a long enough password", "Initial password again": "a different password"})

@@ -104,7 +104,7 @@ def test_accounts_are_added_changed_and_audited_through_auth(fixture_db, viewers
 
 @pytest.mark.parametrize("fields,message", [
     (dict(username="x", role="teacher", school_ids=[1]), "username"),
-    (dict(username="okname", role="teacher", school_ids=[1], password="short"), "10 characters"),
+    (dict(username="okname", role="teacher", school_ids=[1], password="short"), "12 characters"),
     (dict(username="okname", role="teacher", school_ids=[1], confirm="different password"), "differ"),
     (dict(username="okname", role="teacher", school_ids=[]), "school"),
     (dict(username="okname", role="wizard", school_ids=[1]), "role"),

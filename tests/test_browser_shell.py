@@ -1,11 +1,10 @@
 """A real browser signs in and sees the home page (Playwright with Debian's Chromium)."""
 import pytest
 
-from tests.browser import browser, chromium_available, running_app, sign_in, wait_idle
+from tests.browser import browser, running_app, sign_in, wait_idle
 from tests.fixture_school import PASSWORD, TODAY
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")]
+pytestmark = pytest.mark.browser
 
 
 def test_sign_in_and_see_the_home_page(fixture_path, artifacts):

@@ -27,9 +27,10 @@ PAYLOADS = [
 COMBINED = " ".join(PAYLOADS)
 # Tables no form on any page may change: who the pupils are, their history, the school's structure.
 PROTECTED = {"schools", "academic_years", "terms", "pupils", "enrolments", "staff", "teaching_groups",
-             "group_teachers", "group_members", "sen_provision", "sen_needs", "concerns", "ehc_requests",
-             "ehc_plans", "attendance", "assessments", "suspensions", "funding", "ref_need_codes",
+             "group_teachers", "group_members", "sen_provision", "sen_needs", "ehc_requests",
+             "ehc_plans", "attendance", "assessments", "suspensions", "ref_need_codes",
              "ref_national", "ref_key_factors", "schema_version"}
+# (concerns and funding have forms of their own: the passport, class profile and provision map write them.)
 NO_WRITE = PROTECTED | {"users", "user_schools", "settings"}
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import browser, chromium_available, running_app, sign_in, wait_idle
+from tests.browser import browser, running_app, sign_in, wait_idle
 from tests.fixture_school import PASSWORD
 from tests.test_import_bad_files import NEW, U1, U2, WRONG_LETTER
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium")]
+pytestmark = pytest.mark.browser
 
 
 def test_data_page_good_and_bad_csv(fixture_path, tmp_path, artifacts):
@@ -35,7 +35,7 @@ def test_data_page_good_and_bad_csv(fixture_path, tmp_path, artifacts):
         page.get_by_text("Expected").first.scroll_into_view_if_needed()
         page.mouse.move(800, 500)
         page.mouse.wheel(0, 400)
-        page.wait_for_timeout(500)
+        wait_idle(page)
         page.screenshot(path=str(artifacts / "data_bad_table.png"))
         page = b.new_page(viewport={"width": 1366, "height": 768})  # a fresh session, with nothing uploaded
         sign_in(page, url, "senco", PASSWORD)
@@ -51,7 +51,7 @@ def test_data_page_good_and_bad_csv(fixture_path, tmp_path, artifacts):
         wait_idle(page)
         page.screenshot(path=str(artifacts / "data_imported.png"))
         page.get_by_role("tab", name="History and undo").click()
-        page.wait_for_timeout(500)
+        page.get_by_role("tabpanel", name="History and undo").wait_for()
         page.screenshot(path=str(artifacts / "data_history.png"))
     db = open_database(fixture_path)
     assert db.cursor().execute("SELECT count(*) FROM imports").fetchone() == (1,), db.cursor().execute("SELECT * FROM imports").fetchall()

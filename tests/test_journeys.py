@@ -14,10 +14,9 @@ import re
 import pytest
 
 from tests import a11y_helpers as h
-from tests.browser import browser, chromium_available, running_app
+from tests.browser import browser, running_app
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not chromium_available(), reason="Debian's chromium (/usr/bin/chromium) is not installed")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +127,7 @@ def test_b_teacher_records_a_review_and_sees_it_in_the_history(session, app, sho
         page.get_by_role("heading", name="Pupil passport", exact=True).wait_for()
         h.settle(page)
         page.get_by_role("tab", name="Targets and reviews").click()
-        page.wait_for_timeout(300)
+        page.get_by_role("tabpanel", name="Targets and reviews").wait_for()
         if page.get_by_role("button", name="Save review").count():
             break
     else:

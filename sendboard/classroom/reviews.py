@@ -74,19 +74,36 @@ def _check_text_note(note: str | None) -> str:
 
 def record_review(db: Database, viewer: Viewer, pupil_id: int, target_id: int, rating: str, note: str,
                   reviewed_on: date, today: date, *, pupil_voice: str | None = None,
-                  parent_voice: str | None = None) -> int:
-    """Record progress against one target. Returns the new review id. Never overwrites a review."""
+                  parent_voice: str | None = None, next_review_due: date | None = None) -> int:
+    """Record progress against one target. Returns the new review id. Never overwrites a review.
+
+    Recording a review completes the plan's review: its next review date becomes ``next_review_due``
+    (when given), else one term after the review (the default only ever moves the date later, so a date
+    the SENCO set further ahead stands). The old date is kept in the history."""
+    from ..statutory.records import next_term_review  # one rule for "one term later"
+
     clean = validate_review(db, viewer, pupil_id, target_id, rating, note, reviewed_on, today)
     voice = _clean_text(pupil_voice, "the pupil's view", required=False)
     parent = _clean_text(parent_voice, "the parent's view", required=False)
+    if next_review_due is not None and (not isinstance(next_review_due, date) or next_review_due <= reviewed_on):
+        raise ReviewError("The next review date must come after the date of this review.")
+    new_due = next_review_due or next_term_review(db, reviewed_on)
 
     def work(w):
+        old_due = pd.Timestamp(w.query("classroom_plan_row", plan_id=clean["plan_id"]).iloc[0]["review_due"]).date()
+        move = new_due != old_due and (next_review_due is not None or new_due > old_due)
         review_id = w.run("classroom_review_insert", plan_id=clean["plan_id"], target_id=clean["target_id"],
                           reviewed_on=clean["reviewed_on"], rating=clean["rating"], note=clean["note"],
                           pupil_voice=voice, parent_voice=parent, recorded_by=viewer.username)[0][0]
         audit.record_change(w, viewer, "review_recorded", object_type="plan_review", object_id=review_id,
                             pupil_id=pupil_id, new_value={"target_id": clean["target_id"], "rating": rating,
                                                           "reviewed_on": reviewed_on, "note": clean["note"]})
+        if move:
+            w.run("ehc_support_plan_review_due", plan_id=clean["plan_id"], review_due=new_due)
+            _history(w, viewer, "plan", clean["plan_id"], pupil_id, "review_due", old_due, new_due)
+            audit.record_change(w, viewer, "plan_changed", object_type="support_plan", object_id=clean["plan_id"],
+                                pupil_id=pupil_id, old_value={"review_due": old_due},
+                                new_value={"review_due": new_due, "because": "review recorded"})
         return int(review_id)
 
     return db.write(work)

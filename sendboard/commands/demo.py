@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,11 @@ def run(args: argparse.Namespace) -> int:
     from ..demo import build_demo
 
     path = args.db or database_path()
+    if args.schools < 1 or args.pupils < 50 * args.schools:
+        print(f"sendboard: a demo needs at least 50 pupils a school (asked for {args.pupils} pupils in "
+              f"{args.schools} school{'s' if args.schools != 1 else ''}); try --pupils {50 * max(args.schools, 1)} or more.",
+              file=sys.stderr)
+        return 1
     if path.exists() and not args.force:
         print(f"sendboard: {path} already exists. Use --force to replace it, or --db to choose another file.")
         return 1
@@ -32,4 +38,6 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     print(f"Built {path} in {seconds:.1f} s: " + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "seconds"))
     print("Demo accounts: head, senco, teacher, governor, admin (and teacher2 onwards); password: sendboard-demo")
+    print("This is a demonstration with made-up pupils and a published password: never put a school's own data in it. "
+          "For a school, start with: sendboard init")
     return 0

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 
 from .. import auth
 from ..access import ROLES
 from ..db import open_database
+from .passwords import PasswordInputError, add_password_stdin, read_new_password
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,29 +17,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--name", default="", help="display name")
     add.add_argument("--email", default=None)
-    add.add_argument("--school", type=int, action="append", default=[], help="school id (repeatable)")
+    add.add_argument("--school", action="append", default=[], metavar="URN",
+                     help="the school's URN (or its sendboard id); repeat for several schools")
     add.add_argument("--trust", default=None, help="trust name, for the trust role")
-    add.add_argument("--password", default=None, help="omit to be asked")
+    add_password_stdin(add)
     sub.add_parser("list", help="list accounts")
     role = sub.add_parser("set-role", help="change an account's role")
     role.add_argument("username")
     role.add_argument("role", choices=ROLES)
     reset = sub.add_parser("reset-password", help="set a new password (and re-enable the account)")
     reset.add_argument("username")
-    reset.add_argument("--password", default=None, help="omit to be asked")
+    add_password_stdin(reset)
     disable = sub.add_parser("disable", help="stop an account signing in")
     disable.add_argument("username")
     enable = sub.add_parser("enable", help="let a disabled account sign in again")
     enable.add_argument("username")
+    _db_after_action(sub)
 
 
-def _password(given: str | None) -> str:
-    if given:
-        return given
-    first = getpass.getpass("New password: ")
-    if first != getpass.getpass("Again: "):
-        raise auth.AccountError("The two passwords differ.")
-    return first
+def _db_after_action(sub) -> None:
+    """--db may also come after the action ("sendboard user add x --db FILE"): each action's parser takes it
+    too, with no default of its own, so a --db given before the action is kept."""
+    for action in sub.choices.values():
+        action.add_argument("--db", default=argparse.SUPPRESS, help="database file (default: SENDBOARD_DB)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,8 +47,15 @@ def run(args: argparse.Namespace) -> int:
     actor = "cli"
     try:
         if args.action == "add":
+            from ..schools import SetupError, school_id_for
+
+            try:
+                school_ids = [school_id_for(db, school) for school in args.school]
+            except SetupError as exc:
+                raise auth.AccountError(str(exc)) from None
             auth.add_user(db, actor, username=args.username, display_name=args.name or args.username, role=args.role,
-                          password=_password(args.password), school_ids=args.school, email=args.email, trust=args.trust)
+                          password=read_new_password(args, f"Password for {args.username}"), school_ids=school_ids,
+                          email=args.email, trust=args.trust)
             print(f"Added {args.username} ({args.role}).")
         elif args.action == "list":
             frame = auth.list_users(db)
@@ -57,12 +64,12 @@ def run(args: argparse.Namespace) -> int:
             auth.set_role(db, actor, args.username, args.role)
             print(f"{args.username} is now {args.role}.")
         elif args.action == "reset-password":
-            auth.reset_password(db, actor, args.username, _password(args.password))
+            auth.reset_password(db, actor, args.username, read_new_password(args, f"New password for {args.username}"))
             print(f"Password reset for {args.username}.")
         elif args.action in ("disable", "enable"):
             auth.set_disabled(db, actor, args.username, args.action == "disable")
             print(f"{args.username} {args.action}d.")
-    except auth.AccountError as exc:
+    except (auth.AccountError, PasswordInputError) as exc:
         print(f"sendboard: {exc}")
         return 1
     return 0

@@ -19,6 +19,7 @@ from ..access import Viewer
 from ..db import Database
 from ..leaders import national
 from ..reference import AREAS
+from ..statutory.ehc import compliance_now as ehc_compliance_now, pack_facts as ehc_pack_facts, pack_lines as ehc_pack_lines
 from . import PACK_ROLES
 
 AREA_ORDER = ["CI", "CL", "SEMH", "SP", "OTH"]
@@ -419,7 +420,12 @@ def compliance_section(db: Database, viewer: Viewer, school_id: int, as_at: date
     s = Section("reviews", "EHC plan annual reviews", "Are EHC plan annual reviews held on time?",
                 "Arrangements for consulting parents and pupils, and for reviewing progress")
     raw = db.query("governors_review_compliance", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    now = ehc_compliance_now(db, viewer, school_id, as_at)  # reviews overdue now, plans short of hours
     if raw.empty:
+        if now["plans"]:
+            s.headline.extend(ehc_pack_lines(now, t, as_at))
+            s.facts = {"years": [], **ehc_pack_facts(now, t)}
+            return s
         s.empty = "No EHC plan annual reviews recorded."
         return s
     raw["late"] = raw["reviews_held"] - raw["held_on_time"]
@@ -437,6 +443,8 @@ def compliance_section(db: Database, viewer: Viewer, school_id: int, as_at: date
         s.headline.append(f"{known[-1][1]:.0f}% of annual reviews due in {known[-1][0]} were held on or before the due date.")
     s.chart = Bars("Are annual reviews held on time? (% on or before the due date)", list(raw["year"]),
                    {"% on time": _series(p, "pct")}, unit="%", hidden=_hidden(p, ["pct"]))
+    s.headline.extend(ehc_pack_lines(now, t, as_at))
+    s.facts.update(ehc_pack_facts(now, t))
     return s
 
 

@@ -20,6 +20,7 @@ from .kinds import KINDS, PER_ROW_SCHOOL_KINDS, SCHOOL_COLUMN, detect_kind, fold
 from .problems import FileRejected, Problem, frame_of
 from .readers import SourceFile, read_table
 from .validate import STAGERS, Context, Rows, Staged, check_batch
+from . import ehc as _ehc_kinds  # noqa: F401  registers the EHC record kinds (stagers and commit targets)
 
 __all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "transfer_sources", "ImportFailed", "KINDS"]
 
@@ -246,7 +247,10 @@ def commit(db, batch: Batch, actor, *, progress=None) -> Outcome:
     if not batch.ok:
         raise ImportFailed(batch.problems)
 
+    from ..schools import extend_calendar  # late: sendboard.schools reads files with this package
+
     def work(w):
+        extend_calendar(w)  # a school set up with `sendboard init` gets each new academic year as it comes
         import_id = int(w.run("import_insert", username=getattr(actor, "username", actor), school_id=batch.school_id,
                               file_count=len(batch.files), added=0, changed=0, unchanged=0)[0][0])
         results = apply_all(w.cur, import_id, batch.staged, progress, school_id=batch.school_id)

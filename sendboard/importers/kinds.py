@@ -273,3 +273,155 @@ SCHOOL_COLUMN = Field("school_urn", False, ("School URN", "URN", "School", "Esta
                       "the school's URN (or its name as held in sendboard)")
 # Kinds whose rows may name their school (each row is about one pupil, looked up in that school).
 PER_ROW_SCHOOL_KINDS = ("pupils", "sen", "assessments", "attendance", "suspensions")
+
+
+# --------------------------------------------------------------------------- records area: funding, concerns,
+# staff training and external specialists (validated in sendboard/records/importing.py)
+
+_kind(
+    "funding", "SEND funding",
+    "One row per funding line and financial year (April to March): the notional SEN budget, a top-up for one pupil "
+    "with an EHC plan, or another SEND grant. Matched by financial year, line, pupil and description; a matching "
+    "line's amount is updated.",
+    Field("financial_year", True, ("Financial Year", "FY", "Budget Year", "Funding Year"), "2025-26 (or 2025, the year it starts)"),
+    Field("funding_line", True, ("Funding Line", "Line", "Funding Type", "Funding Stream"),
+          "notional SEN budget, top-up or other (notional_sen, top_up, other also accepted)"),
+    Field("amount", True, ("Amount", "Amount (£)", "Value", "Allocation"), "pounds, e.g. 84,500"),
+    Field("upn", False, UPN.aliases, "for a top-up: the pupil it is paid for"),
+    Field("description", False, ("Description", "Note", "Grant", "Grant Name", "Notes"), "needed for an other grant: its name"),
+    example=({"Financial Year": "2025-26", "Funding Line": "notional SEN budget", "Amount": "84500", "UPN": "",
+              "Description": ""},
+             {"Financial Year": "2025-26", "Funding Line": "top-up", "Amount": "6200", "UPN": "A123456789012",
+              "Description": "Band C"}),
+)
+
+_kind(
+    "concerns", "Concerns about pupils",
+    "One row per concern raised about a pupil: what was noticed, the area of need it suggests, the evidence, and the "
+    "SENCO's decision if one has been made. Matched by pupil, date raised and what was noticed.",
+    UPN,
+    Field("raised_on", True, ("Date Raised", "Raised On", "Date Noticed", "Concern Date"), "date"),
+    Field("noticed", True, ("What Was Noticed", "Concern", "Concern Details", "Reason for Concern", "Noticed"), "the concern in words"),
+    Field("area_of_need", False, ("Area of Need", "Broad Area", "Suggested Area"), "CI, CL, SEMH, SP or OTH (blank: not sure)"),
+    Field("evidence", False, ("Evidence", "Evidence Seen"), ""),
+    Field("raised_by", False, ("Raised By", "Staff Member", "Member of Staff"), "who raised it"),
+    Field("decision", False, ("Decision", "SENCO Decision"), "monitor, assess, SEN support or close (blank: awaiting)"),
+    Field("decided_on", False, ("Decision Date", "Decided On", "Date Decided"), "date, needed with a decision"),
+    Field("decision_note", False, ("Decision Note", "Outcome", "Outcome Note"), ""),
+    example=({"UPN": "A123456789012", "Date Raised": "03/11/2025", "What Was Noticed": "Rarely starts written tasks without an adult",
+              "Area of Need": "CL", "Evidence": "Work samples from three lessons", "Raised By": "T Teach",
+              "Decision": "assess", "Decision Date": "10/11/2025", "Decision Note": "Reading and spelling screen booked"},),
+)
+
+_kind(
+    "training", "Staff SEND training",
+    "One row per course a member of staff completed, matched by the member of staff (email), course and date completed.",
+    Field("staff_email", True, ("Staff Email", "Email", "Email Address", "Work Email"), "the email of a member of staff held in sendboard"),
+    Field("course", True, ("Course", "Course Name", "Training Course", "Training"), ""),
+    Field("training_area", True, ("Area of Need", "Broad Area", "Training Area"), "CI, CL, SEMH, SP or OTH"),
+    Field("completed_on", True, ("Date Completed", "Completed On", "Course Date", "Date Attended"), "date"),
+    Field("expires_on", False, ("Expiry Date", "Expires On", "Valid Until", "Renewal Date"), "date (blank: does not expire)"),
+    Field("training_level", False, ("Level", "Training Level"), "awareness, enhanced or specialist (default awareness)"),
+    example=({"Staff Email": "t.teach@school.sch.uk", "Course": "Autism awareness (Tier 1)", "Area of Need": "CI",
+              "Date Completed": "14/10/2025", "Expiry Date": "14/10/2028", "Level": "awareness"},),
+)
+
+_kind(
+    "specialists", "External specialists",
+    "One row per referral of a pupil to an outside service: educational psychology, speech and language therapy, "
+    "occupational therapy, CAMHS, specialist teachers for hearing, vision or multi-sensory impairment, the school nurse, "
+    "counselling and others. Matched by pupil, service and referral date.",
+    UPN,
+    Field("service", True, ("Service", "Agency", "Specialist Service", "External Agency", "Professional"),
+          "e.g. educational psychology (EP), speech and language therapy (SALT), OT, CAMHS, QTVI"),
+    Field("referred_on", True, ("Date Referred", "Referral Date", "Referred On"), "date"),
+    Field("seen_on", False, ("Date Seen", "Seen On", "First Seen", "First Appointment"), "date, blank while waiting"),
+    Field("advice", False, ("Advice", "Advice Received", "Recommendations"), ""),
+    Field("next_contact", False, ("Next Contact", "Next Visit", "Next Appointment", "Review Date"), "date (may be in the future)"),
+    Field("closed_on", False, ("Date Closed", "Closed On", "Discharged", "Discharge Date"), "date the involvement ended"),
+    example=({"UPN": "A123456789012", "Service": "Speech and language therapy", "Date Referred": "15/09/2025",
+              "Date Seen": "20/11/2025", "Advice": "Visual timetable; pre-teach topic words", "Next Contact": "20/03/2026",
+              "Date Closed": ""},),
+)
+
+APPLY_ORDER = APPLY_ORDER + ("funding", "concerns", "training", "specialists")
+DETECT_PRIORITY = DETECT_PRIORITY + ("specialists", "concerns", "training", "funding")
+# --------------------------------------------------------------------------- EHC plans, requests, annual reviews, PfA
+# (area: EHC records). Their stagers and commit targets are in sendboard/importers/ehc.py.
+
+_kind(
+    "ehc_plans", "EHC plans",
+    "One row per outcome of an EHC plan (the plan's columns repeated on each row), or one row for a plan with "
+    "no outcomes listed. A plan is matched by pupil and issue date; an outcome by its plan and its text.",
+    UPN,
+    Field("local_authority", True, ("Local Authority", "LA", "LA Name", "Responsible LA", "Home LA"), "the authority that maintains the plan"),
+    Field("issued_on", True, ("Date Issued", "Issue Date", "Plan Issued", "EHCP Issue Date", "EHC Plan Start Date", "Date of Plan"), "date the final plan was issued"),
+    Field("hours_per_week", False, ("Hours per Week", "Hours a Week", "Weekly Hours", "Support Hours", "Funded Hours"),
+          "hours a week of support the plan sets out, 0 to 40"),
+    Field("ceased_on", False, ("Date Ceased", "Ceased On", "Plan End Date", "EHCP End Date"), "date, blank while the plan is maintained"),
+    Field("outcome", False, ("Outcome", "Plan Outcome", "EHCP Outcome", "Long Term Outcome", "Section E Outcome"), "one outcome from section E"),
+    Field("outcome_area", False, ("Outcome Area", "Area of Need", "Broad Area", "Area"), "CI, CL, SEMH, SP or OTH (optional)"),
+    example=({"UPN": "A123456789012", "Local Authority": "Leeds", "Date Issued": "14/03/2025", "Hours per Week": "15",
+              "Date Ceased": "", "Outcome": "By the end of Year 9, Amy will read aloud to her class with confidence",
+              "Outcome Area": "CL"},),
+)
+
+_kind(
+    "ehc_requests", "EHC needs-assessment requests",
+    "One row per request for an EHC needs assessment, matched by pupil and request date: who asked, and the local "
+    "authority's decision (due 6 weeks after the request) and final plan (due 20 weeks after) once known.",
+    UPN,
+    Field("local_authority", True, ("Local Authority", "LA", "LA Name"), "the authority asked"),
+    Field("requested_on", True, ("Request Date", "Date Requested", "Requested On", "Date of Request"), "date"),
+    Field("requested_by", False, ("Requested By", "Who Asked", "Request Made By", "Requester"), "school, parent, young_person or other (default school)"),
+    Field("decision_on", False, ("Decision Date", "Date of Decision", "LA Decision Date", "Decided On"), "date, blank until the LA decides"),
+    Field("decision", False, ("Decision", "LA Decision", "Outcome of Request"), "agreed or refused"),
+    Field("final_plan_on", False, ("Final Plan Date", "Final Plan Issued", "Date Plan Issued", "Plan Issued Date"), "date, blank until issued"),
+    example=({"UPN": "A123456789012", "Local Authority": "Leeds", "Request Date": "02/10/2025", "Requested By": "school",
+              "Decision Date": "10/11/2025", "Decision": "agreed", "Final Plan Date": ""},),
+)
+
+_kind(
+    "ehc_reviews", "EHC annual reviews",
+    "One row per annual review meeting held, matched by the pupil's EHC plan open on the meeting date and the "
+    "meeting date: when the school's report went to the local authority (due within 2 weeks of the meeting) and the "
+    "authority's decision (due within 4 weeks).",
+    UPN,
+    Field("held_on", True, ("Meeting Date", "Review Date", "Annual Review Date", "Review Meeting Date", "Date Held"), "date of the meeting"),
+    Field("report_sent_on", False, ("Report Sent", "Report Sent Date", "Date Report Sent", "Report to LA"), "date, blank until sent"),
+    Field("la_decision_on", False, ("LA Decision Date", "Decision Date", "Date of LA Decision"), "date, blank until the LA decides"),
+    Field("la_decision", False, ("LA Decision", "Decision", "Review Outcome"), "maintain, amend or cease"),
+    Field("note", False, ("Notes", "Note", "Comments"), "free text"),
+    example=({"UPN": "A123456789012", "Meeting Date": "05/11/2025", "Report Sent": "12/11/2025",
+              "LA Decision Date": "", "LA Decision": "", "Notes": ""},),
+)
+
+_kind(
+    "pfa", "Preparing for Adulthood outcomes",
+    "One row per pupil with SEND and date the outcomes were agreed (from Year 9), with an outcome in any of the four "
+    "areas; matched by pupil, date and area.",
+    UPN,
+    Field("recorded_on", True, ("Date Agreed", "Date Recorded", "PfA Date", "Date"), "date"),
+    Field("employment", False, ("Employment", "Employment Outcome", "Higher Education and Employment"), "outcome text"),
+    Field("independent_living", False, ("Independent Living", "Independent Living Outcome"), "outcome text"),
+    Field("health", False, ("Health", "Good Health", "Health Outcome"), "outcome text"),
+    Field("community", False, ("Community", "Community Participation", "Friends Relationships and Community", "Community Inclusion"),
+          "outcome text"),
+    example=({"UPN": "A123456789012", "Date Agreed": "20/11/2025", "Employment": "Work experience at a garden centre in Year 10",
+              "Independent Living": "Travels to school on the bus on her own", "Health": "Manages her own medication",
+              "Community Participation": "Joins a weekend sports club"},),
+)
+
+_kind(
+    "careers", "Careers guidance",
+    "One row per independent careers guidance session given to a pupil (schools secure it from Year 8), matched by "
+    "pupil and date.",
+    UPN,
+    Field("given_on", True, ("Guidance Date", "Date Given", "Date of Guidance", "Careers Interview Date"), "date"),
+    Field("given_by", True, ("Given By", "Adviser", "Careers Adviser", "Provider", "Organisation"), "the adviser or organisation"),
+    Field("note", False, ("Notes", "Note", "Comments"), "free text"),
+    example=({"UPN": "A123456789012", "Guidance Date": "15/10/2025", "Given By": "Careers adviser (Level 6)", "Notes": ""},),
+)
+
+APPLY_ORDER += ("ehc_plans", "ehc_requests", "ehc_reviews", "pfa", "careers")
+DETECT_PRIORITY += ("ehc_reviews", "ehc_plans", "ehc_requests", "pfa", "careers")

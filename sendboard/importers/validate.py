@@ -61,6 +61,7 @@ class Context:
     needs: pd.DataFrame | None = None       # upn, need_code, need_rank, start_date, end_date (stored)
     need_names: dict[str, str] = field(default_factory=dict)    # folded description -> need code
     held: pd.DataFrame | None = None        # upn, first_name, last_name, date_of_birth, gender, entry_date
+    ehc_plans: pd.DataFrame | None = None   # upn, issued_on, ceased_on of plans held (EHC annual reviews need one)
 
     @classmethod
     def load(cls, db, school_id: int | None = None, school_ids: list[int] | None = None) -> "Context":
@@ -100,6 +101,7 @@ class Context:
             needs=db.query("import_stored_needs", school_ids=scope),
             need_names={fold_words(d): c for c, d in db.query_rows("import_need_names")},
             held=db.query("import_held_pupils", school_ids=scope),
+            ehc_plans=db.query("ehc_import_plans", school_id=one),
         )
 
     def school_label(self, school_id) -> str:
@@ -700,6 +702,10 @@ STAGERS = {"pupils": stage_pupils, "groups": stage_groups, "staff": stage_staff,
 
 def check_batch(staged: list[Staged], ctx: Context, problems: list[Problem]) -> None:
     """References, duplicates across files, and one open SEN provision per pupil (against what is held)."""
+    from .ehc import check_reviews_have_plans  # EHC annual reviews need a plan open on the meeting date
+
+    check_reviews_have_plans(staged, ctx, problems)
+
     # UPN -> school for pupils a pupils file or CTF in this import adds (or keeps), then every pupil row's
     # school checked: a UPN held by another school is refused, never matched
     new_school: dict[str, object] = {}
@@ -789,3 +795,9 @@ def check_batch(staged: list[Staged], ctx: Context, problems: list[Problem]) -> 
         for _, row in allp[overlap].head(MAX_PER_CHECK).iterrows():
             problems.append(Problem(row["_file"], row["_where"], "Start Date", f"{row['start_date']:%d/%m/%Y}",
                                     "a start date after the end of the pupil's previous SEN provision (the periods overlap)"))
+
+
+# records area: funding, concerns, staff training and external specialists
+from ..records.importing import STAGERS as _RECORDS_STAGERS  # noqa: E402  (after Rows and Staged exist)
+
+STAGERS.update(_RECORDS_STAGERS)

@@ -31,9 +31,12 @@ def _name(frame: pd.DataFrame) -> pd.Series:
 
 def current_plans(plans: pd.DataFrame, as_at: date) -> pd.DataFrame:
     """Plans open at a date: started on or before it and not closed by then."""
-    start = pd.to_datetime(plans["start_date"]).dt.date
-    closed = pd.to_datetime(plans["closed_on"]).dt.date
-    return plans[(start <= as_at) & (closed.isna() | (closed > as_at))]
+    # Compared as timestamps: with every plan still open, closed_on is all NULL and .dt.date would give a
+    # datetime column that cannot be compared with a date.
+    start = pd.to_datetime(plans["start_date"])
+    closed = pd.to_datetime(plans["closed_on"])
+    when = pd.Timestamp(as_at)
+    return plans[(start <= when) & (closed.isna() | (closed > when))]
 
 
 def plan_coverage(frame: pd.DataFrame, plans: pd.DataFrame, as_at: date) -> dict:
@@ -119,7 +122,10 @@ def graduated(db: Database, viewer: Viewer, school_id: int, as_at: date, today: 
     plans = db.query("leaders_plans_at", **params)
     occasions = db.query("leaders_review_occasions", **params)
     year_start = as_at - timedelta(days=365)
+    # A held EHC annual review counts as a review (days since the last one); voices and 'not yet' ratings
+    # are read from support-plan reviews only, which record them.
     days = days_since_review(frame, occasions, as_at)
+    rated = occasions[occasions["source"] == "plan"] if "source" in occasions.columns else occasions
     return {"roster": frame, "coverage": plan_coverage(frame, plans, as_at), "overdue": overdue(frame, plans, as_at),
-            "days": days, "bands": band_counts(days), "voice": voice_shares(occasions, year_start, as_at),
-            "year_start": year_start, "stuck": stuck(frame, occasions), "has_plans": not plans.empty}
+            "days": days, "bands": band_counts(days), "voice": voice_shares(rated, year_start, as_at),
+            "year_start": year_start, "stuck": stuck(frame, rated), "has_plans": not plans.empty}

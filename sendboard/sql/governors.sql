@@ -105,7 +105,7 @@ ORDER BY roll.academic_year, roll.grp;
 -- name: governors_funding
 -- SEND funding lines for the year (totals only).
 SELECT f.line, sum(f.amount) AS amount, CAST(count(DISTINCT f.pupil_id) AS INTEGER) AS pupils
-FROM funding f
+FROM funding_by_academic_year() f  -- financial-year lines apportioned to academic years (migration 016)
 WHERE f.school_id = $school_id AND f.academic_year = $academic_year
   AND f.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 GROUP BY f.line;

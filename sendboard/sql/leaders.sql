@@ -331,16 +331,26 @@ WHERE sp.start_date <= $as_at
 ORDER BY sp.pupil_id, sp.start_date;
 
 -- name: leaders_review_occasions
--- One row per review occasion (a plan reviewed on a day, over all its targets) up to a date.
+-- One row per review occasion (a plan reviewed on a day, over all its targets) up to a date, and one
+-- per EHC annual review meeting held (source 'ehc': it reviews the whole plan, so it counts as a review;
+-- it rates no targets and records no voices here, so those columns are NULL).
 SELECT sp.pupil_id, r.plan_id, r.reviewed_on,
        CAST(count(*) AS INTEGER) AS ratings,
        bool_and(r.rating = 'not_yet') AS all_not_yet,
        bool_or(nullif(trim(r.pupil_voice), '') IS NOT NULL) AS pupil_voice,
-       bool_or(nullif(trim(r.parent_voice), '') IS NOT NULL) AS parent_voice
+       bool_or(nullif(trim(r.parent_voice), '') IS NOT NULL) AS parent_voice,
+       'plan' AS source
 FROM plan_reviews r
 JOIN support_plans sp ON sp.plan_id = r.plan_id
 WHERE r.reviewed_on <= $as_at
   AND sp.pupil_id IN (SELECT pupil_id FROM pupils WHERE school_id = $school_id)
   AND sp.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
 GROUP BY sp.pupil_id, r.plan_id, r.reviewed_on
-ORDER BY sp.pupil_id, r.reviewed_on, r.plan_id;
+UNION ALL
+SELECT e.pupil_id, NULL, rv.held_on, 0, NULL, NULL, NULL, 'ehc'
+FROM ehc_reviews rv
+JOIN ehc_plans e ON e.ehcp_id = rv.ehcp_id
+WHERE rv.held_on <= $as_at
+  AND e.pupil_id IN (SELECT pupil_id FROM pupils WHERE school_id = $school_id)
+  AND e.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
+ORDER BY 1, 3, 2;

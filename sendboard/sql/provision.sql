@@ -225,7 +225,7 @@ GROUP BY intervention_id;
 -- name: provision_funding
 -- Funding lines for a school and year (cost roles and governors only).
 SELECT f.line, sum(f.amount) AS amount, count(DISTINCT f.pupil_id) AS pupils
-FROM funding f
+FROM funding_by_academic_year() f  -- financial-year lines apportioned to academic years (migration 016)
 WHERE f.school_id = $school_id AND f.academic_year = $academic_year
   AND f.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
   AND (can_see_costs($viewer_id)

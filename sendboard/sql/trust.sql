@@ -103,15 +103,29 @@ GROUP BY ALL
 ORDER BY school;
 
 -- name: trust_review_compliance
--- EHC annual reviews due this academic year held on time, and SEN support plans overdue for review now.
-WITH ehc AS (
-    SELECT p.school_id,
-           count(*) AS reviews_due,
-           count(*) FILTER (WHERE rv.held_on <= rv.due_on) AS on_time
+-- EHC annual reviews due last academic year held on time, out of every review that fell due then (held,
+-- or overdue and still not held at $as_at: see docs/methods.md), and SEN support plans overdue for review now.
+WITH held AS (
+    SELECT p.school_id, rv.held_on <= rv.due_on AS on_time
     FROM ehc_reviews rv
     JOIN ehc_plans e ON e.ehcp_id = rv.ehcp_id
     JOIN pupils p ON p.pupil_id = e.pupil_id
-    WHERE academic_year_of(rv.due_on) = academic_year_of($as_at) - 1
+    WHERE academic_year_of(rv.due_on) = academic_year_of($as_at) - 1 AND rv.held_on <= $as_at
+), not_held AS (
+    SELECT p.school_id,
+           ehc_review_due_after(coalesce((SELECT max(r.held_on) FROM ehc_reviews r WHERE r.ehcp_id = e.ehcp_id
+                                                                                   AND r.held_on <= $as_at),
+                                         e.issued_on), p.date_of_birth) AS due_on
+    FROM ehc_plans e
+    JOIN pupils p ON p.pupil_id = e.pupil_id
+    WHERE e.issued_on <= $as_at AND (e.ceased_on IS NULL OR e.ceased_on > $as_at)
+      AND p.entry_date <= $as_at AND (p.leaving_date IS NULL OR p.leaving_date > $as_at)
+), ehc AS (
+    SELECT school_id, count(*) AS reviews_due, count(*) FILTER (WHERE on_time) AS on_time
+    FROM (SELECT school_id, on_time FROM held
+          UNION ALL
+          SELECT school_id, false FROM not_held
+          WHERE due_on < $as_at AND academic_year_of(due_on) = academic_year_of($as_at) - 1)
     GROUP BY ALL
 ), plans AS (
     SELECT p.school_id,

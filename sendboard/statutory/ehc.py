@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts
+from .. import charts, clock
 from ..access import Viewer
 from ..db import Database
 from . import academic_year_label, as_date, deadlines, pupil_name
@@ -234,14 +234,69 @@ def coming_term_end(terms: pd.DataFrame, as_at: date) -> date:
 # --------------------------------------------------------------------------- compliance (aggregate)
 
 
-def review_compliance_by_year(db: Database, viewer: Viewer, school_id: int) -> pd.DataFrame:
-    """Annual reviews held, by the academic year they were due in, and the share held on or before the
-    due date. Counts only, no pupil rows (governors' pack and trust may call this)."""
+def review_compliance_by_year(db: Database, viewer: Viewer, school_id: int, as_at: date | None = None) -> pd.DataFrame:
+    """Annual reviews that fell due, by the academic year they were due in, as known at ``as_at`` (default
+    today): held on time, held late, and overdue and not held (open plans whose next review date has
+    passed). ``pct_on_time`` = held on time / all three (``reviews_due``), so a review not held counts
+    against the rate instead of vanishing from it. Counts only, no pupil rows (governors' pack and trust
+    may call this). The method is in docs/methods.md."""
     viewer.require_role(AGGREGATE_ROLES)
-    frame = db.query("statutory_review_compliance", viewer_id=viewer.user_id, school_id=school_id)
+    as_at = as_at or clock.today()
+    frame = db.query("ehc_compliance", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
     frame["academic_year_label"] = [academic_year_label(y) for y in frame["academic_year"]]
-    frame["pct_on_time"] = (100.0 * frame["held_on_time"] / frame["reviews_held"].where(frame["reviews_held"] > 0)).round(1)
-    return frame[["academic_year", "academic_year_label", "reviews_held", "held_on_time", "pct_on_time"]]
+    frame["reviews_held"] = frame["held_on_time"] + frame["held_late"]
+    frame["reviews_due"] = frame["reviews_held"] + frame["overdue"]
+    frame["pct_on_time"] = (100.0 * frame["held_on_time"] / frame["reviews_due"].where(frame["reviews_due"] > 0)).round(1)
+    return frame[["academic_year", "academic_year_label", "reviews_due", "reviews_held", "held_on_time", "held_late",
+                  "overdue", "pct_on_time"]]
+
+
+def compliance_now(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
+    """Two counts every page about EHC plans shows (no pupil rows): annual reviews overdue and not held at
+    ``as_at``, and EHC plans open at ``as_at`` whose pupil gets fewer hours a week in current
+    interventions than the plan sets out (of those plans that record their hours)."""
+    viewer.require_role(AGGREGATE_ROLES)
+    due = db.query("ehc_compliance", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    plans, with_hours, short = db.query_rows("ehc_hours_short", viewer_id=viewer.user_id, school_id=school_id,
+                                             as_at=as_at)[0]
+    return {"overdue_now": int(due["overdue"].sum()) if not due.empty else 0, "plans": int(plans or 0),
+            "plans_with_hours": int(with_hours or 0), "hours_short": int(short or 0)}
+
+
+def compliance_sentence(now: dict) -> str:
+    """The two counts in words, for a caption or the pack."""
+    overdue = now["overdue_now"]
+    reviews = "No annual review is overdue" if overdue == 0 else (
+        f"{overdue} annual review{'s are' if overdue != 1 else ' is'} overdue and not yet held")
+    if not now["plans_with_hours"]:
+        hours = "no open EHC plan records its hours a week"
+    else:
+        hours = (f"{now['hours_short']} of {now['plans_with_hours']} EHC plans that set out hours a week get fewer "
+                 "hours in recorded interventions than the plan sets out")
+    return f"{reviews}; {hours}."
+
+
+def pack_facts(now: dict, threshold: int) -> dict:
+    """The two counts for the governors' pack, each None where disclosure control withholds it."""
+    from .. import disclosure
+
+    return {"overdue_now": disclosure.safe_count(now["overdue_now"], threshold),
+            "plans_with_hours": disclosure.safe_count(now["plans_with_hours"], threshold),
+            "hours_short": disclosure.safe_count(now["hours_short"], threshold)}
+
+
+def pack_lines(now: dict, threshold: int, as_at: date) -> list[str]:
+    """The two counts in sentences for the governors' pack, small counts shown as the pack's mark."""
+    from .. import disclosure
+
+    def shown(n) -> str:
+        return disclosure.protect_value(n, threshold) if n else "0"
+
+    lines = [f"Annual reviews overdue and not yet held on {as_at.day} {as_at:%B %Y}: {shown(now['overdue_now'])}."]
+    if now["plans_with_hours"]:
+        lines.append(f"EHC plans getting fewer hours a week in recorded interventions than the plan sets out: "
+                     f"{shown(now['hours_short'])} of {shown(now['plans_with_hours'])} plans that record their hours.")
+    return lines
 
 
 # --------------------------------------------------------------------------- charts
@@ -284,11 +339,18 @@ def timeline_chart(items: pd.DataFrame, start: date, end: date) -> go.Figure:
 
 
 def compliance_chart(frame: pd.DataFrame) -> go.Figure:
-    fig = go.Figure(go.Bar(
-        x=frame["academic_year_label"], y=frame["pct_on_time"], marker_color=charts.PALETTE[0],
-        text=[f"{p:.0f}% ({o} of {n})" for p, o, n in zip(frame["pct_on_time"], frame["held_on_time"], frame["reviews_held"])],
-        textposition="outside", hovertemplate="%{x}: %{y:.1f}% on time<extra></extra>"))
-    charts.style(fig, "What share of annual reviews were held on or before their due date?", height=320,
-                 y_title="% held on time", x_title="Academic year the review was due")
-    fig.update_yaxes(range=[0, 110])
+    """Reviews due each year, stacked: held on time, held late, overdue and not held; the label is the
+    on-time rate over all of them."""
+    parts = (("held_on_time", "Held on time", "#0072B2"), ("held_late", "Held late", "#E69F00"),
+             ("overdue", "Overdue, not held", "#D55E00"))
+    fig = go.Figure([go.Bar(x=frame["academic_year_label"], y=frame[col], name=label, marker_color=colour,
+                            hovertemplate="%{x}: %{y} " + label.lower() + "<extra></extra>") for col, label, colour in parts])
+    labels = [f"{p:.0f}% on time ({o} of {n})" if pd.notna(p) else "" for p, o, n in
+              zip(frame["pct_on_time"], frame["held_on_time"], frame["reviews_due"])]
+    fig.add_trace(go.Scatter(x=frame["academic_year_label"], y=frame["reviews_due"], mode="text", text=labels,
+                             textposition="top center", showlegend=False, hoverinfo="skip"))
+    charts.style(fig, "Of the annual reviews that fell due each year, how many were held on time?", height=340,
+                 y_title="Annual reviews due", x_title="Academic year the review was due")
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0})
+    fig.update_yaxes(range=[0, max(1, float(frame["reviews_due"].max() or 0)) * 1.25])
     return fig

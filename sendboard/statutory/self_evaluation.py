@@ -171,20 +171,21 @@ def factor_evidence(db: Database, viewer: Viewer, school_id: int, as_at: date, t
     def add(code, measure, value, note=""):
         rows.append({"factor_code": code, "measure": measure, "value": value, "note": note})
 
-    compliance = ehc.review_compliance_by_year(db, viewer, school_id)
+    compliance = ehc.review_compliance_by_year(db, viewer, school_id, as_at)
     plans = ehc.plan_reviews(db, viewer, school_id, as_at, today)
     requests = ehc.request_deadlines(db, viewer, school_id, as_at, today)
     overdue_reviews = int((plans["status"] == deadlines.OVERDUE).sum())
     overdue_requests = int((requests["status"] == deadlines.OVERDUE).sum())
     this_year = as_at.year if as_at.month >= 9 else as_at.year - 1
-    held = compliance[(compliance["academic_year"] <= this_year) & (compliance["reviews_held"] > 0)]
+    held = compliance[(compliance["academic_year"] <= this_year) & (compliance["reviews_due"] > 0)]
     if not held.empty:
         parts = []
         for r in held.tail(2).to_dict("records"):
             so_far = " so far" if r["academic_year"] == this_year else ""
-            parts.append(f"{r['academic_year_label']}{so_far}: {r['pct_on_time']:.0f}% ({r['held_on_time']} of {r['reviews_held']})")
+            parts.append(f"{r['academic_year_label']}{so_far}: {r['pct_on_time']:.0f}% ({r['held_on_time']} of {r['reviews_due']} due)")
         on_time = "; ".join(parts)
-        on_time_note = "EHC annual reviews held on or before their due date, by the academic year they were due"
+        on_time_note = ("EHC annual reviews held on or before their due date, of every review that fell due (held or "
+                        "overdue), by the academic year they were due")
     else:
         on_time, on_time_note = "No reviews recorded", "EHC annual reviews held on time"
     overdue_text = f"{overdue_reviews} of {len(plans)} plans"
