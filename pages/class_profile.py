@@ -106,7 +106,8 @@ for start in range(0, len(cards), per_row):
             _line("What helps", card["what_helps"])
             _line("What does not help", card["what_does_not_help"])
             _line("Targets", *(f"• {t}" for t in card["targets"]))
-            _line("Leaves the lesson for", *(f"• {i}" for i in card["interventions"]))
+            _line("Out of class for", *(f"• {i}" for i in card["interventions"]))
+            _line("Support in class", *(f"• {i}" for i in card["in_class_support"]))
             if card["next_review"]:
                 st.caption(f"Next plan review: {profile.fmt_date(card['next_review'])}")
             if card["ehc_review_due"]:

@@ -23,7 +23,12 @@ nothing_yet = plans.empty and requests.empty
 if nothing_yet:
     ui.empty_state("No EHC plans or needs-assessment requests are recorded for this school at this date. "
                    "Record them in the forms below, or import them on the Data import page.")
-ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": int(items["pupil_id"].nunique())})
+steps = ui.cached(records.review_steps, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+cohort = ui.cached(records.pfa_pupils, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+# One view entry for the page: the deadline list, and the review steps and Preparing for Adulthood lists in its tabs.
+ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": int(items["pupil_id"].nunique()),
+                           "review_steps_pupils": int(steps["pupil_id"].nunique()),
+                           "preparing_for_adulthood_pupils": int(len(cohort))})
 
 DATE = st.column_config.DateColumn(format="D MMM YYYY")
 overdue = items[items["status"] == deadlines.OVERDUE]
@@ -92,7 +97,6 @@ with tab_plans:
         ["Status", "Pupil", "Year", "LA", "Issued", "Last review", "Reviews held", "Interval (months)",
          "Next review due", "Hold by", "Days left"]]
     ui.table(ctx, frame, "ehc_annual_reviews", column_config={c: DATE for c in ("Issued", "Last review", "Next review due", "Hold by")})
-    steps = ui.cached(records.review_steps, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
     st.markdown("**Reviews held: each step on time, late or due**")
     st.caption("The meeting against the date it was due; the school's report to the LA within 2 weeks of the meeting; "
                "the LA's decision (maintain, amend or cease) within 4 weeks of the meeting.")
@@ -115,9 +119,11 @@ with tab_requests:
                                          "requested_on": "Requested", "decision_due": "Decision due (6 weeks)",
                                          "decision_on": "Decided", "decision": "Decision",
                                          "final_plan_due": "Final plan due (20 weeks)", "final_plan_on": "Plan issued",
-                                         "stage": "Stage", "status_label": "Status", "flags": "Flags"})[
-            ["Status", "Pupil", "Year", "LA", "Requested", "Decision due (6 weeks)", "Decided", "Decision",
-             "Final plan due (20 weeks)", "Plan issued", "Stage", "Flags"]]
+                                         "stage": "Stage", "status_label": "Status", "flags": "Flags",
+                                         "decision_step": "Decision (6 weeks)", "final_step": "Final plan (20 weeks)",
+                                         "requested_by": "Asked by"})[
+            ["Status", "Pupil", "Year", "LA", "Requested", "Asked by", "Decision (6 weeks)", "Final plan (20 weeks)", "Decision",
+             "Stage", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"]]
         ui.table(ctx, frame, "ehc_requests", column_config={c: DATE for c in (
             "Requested", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued")})
 
@@ -146,7 +152,6 @@ with tab_compliance:
                    "held early counts in the year it was due. The method is in docs/methods.md.")
 
 with tab_pfa:
-    cohort = ui.cached(records.pfa_pupils, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
     if cohort.empty:
         ui.empty_state("No pupil with SEND is in Year 9 or above at this date.")
     else:

@@ -47,8 +47,9 @@ def commentary_block(section_key: str, title: str = "Headteacher's commentary") 
 
 
 st.info(f"Anonymised: no pupil is named. **<{pack.threshold}** = fewer than {pack.threshold} pupils, hidden; "
-        f"**x** = hidden so a small number cannot be worked out, or a rate based on one. 0 means none.",
-        icon=":material/shield:")
+        f"**x** = hidden so a small number cannot be worked out, or a rate of fewer than {pack.threshold} pupils. "
+        "A range such as **10.0–20.0** is a percentage whose count is hidden, given as the range the other figures "
+        "allow. 0 means none.", icon=":material/shield:")
 
 # Downloads: the files are made when the button is pressed (from the pack on screen); each is audited.
 stem = f"governors_pack_{year_label(ctx.academic_year).replace('/', '-')}"
@@ -65,12 +66,31 @@ if is_head:
 reg = pack.section("register").facts
 gaps = pack.section("gaps").facts
 cols = ui.metric_row()
-cols.metric("Pupils on roll", "–" if reg.get("on_roll") is None else f"{reg['on_roll']:,.0f}")
-cols.metric("On SEN support", "hidden" if reg.get("sen_support_pct") is None else f"{reg['sen_support_pct']:.1f}%",
-            None if reg.get("national_sen_support_pct") is None else f"national {reg['national_sen_support_pct']:.1f}%",
+shown = reg.get("shown", {})
+
+
+def _share(key: str) -> str:  # the share as the pack shows it: a number, a range, or hidden
+    value = reg.get(key)
+    if value is not None:
+        return f"{value:.1f}%"
+    text = shown.get(key, "")
+    return f"{text}%" if "–" in text else "hidden"
+
+
+def _national(key: str, year_key: str):
+    value = reg.get(key)
+    return None if value is None else f"national {value:.1f}% ({reg.get(year_key)})"
+
+
+cols.metric("Pupils on roll", "–" if reg.get("on_roll") is None else f"{reg['on_roll']:,.0f}",
+            None if reg.get("roll_date") is None else f"at the census, {reg['roll_date']:%d %b %Y}",
             delta_color="off", delta_arrow="off")
-cols.metric("With an EHC plan", "hidden" if reg.get("ehc_pct") is None else f"{reg['ehc_pct']:.1f}%",
-            None if reg.get("national_ehc_pct") is None else f"national {reg['national_ehc_pct']:.1f}%",
+if reg.get("compare_totals"):
+    cols.metric("With SEN", _share("send_pct"), _national("national_send_pct", "national_send_year"),
+                delta_color="off", delta_arrow="off")
+cols.metric("On SEN support", _share("sen_support_pct"), _national("national_sen_support_pct", "national_split_year"),
+            delta_color="off", delta_arrow="off")
+cols.metric("With an EHC plan", _share("ehc_pct"), _national("national_ehc_pct", "national_split_year"),
             delta_color="off", delta_arrow="off")
 att = [g for g, _ in gaps.get("attendance_gaps", []) if g is not None]
 cols.metric("Attendance gap (SEND vs no SEN)", "–" if not att else f"{abs(att[-1]):.1f} pts",

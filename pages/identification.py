@@ -88,19 +88,35 @@ below = c2.slider("Attendance below (%)", 50, 100, 90, key="identification_atten
                   help="Flag pupils whose attendance this school year is below this (90% is the persistent absence line).")
 if (lowest, below) != (10, 90):
     data = ui.cached(ident.identification, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today, lowest, below)
-unidentified, info = data["unidentified"], data["progress_info"]
+unidentified, weaker, info = data["unidentified"], data["weaker_signs"], data["progress_info"]
 if info["terms"]:
     st.caption(f"Progress = each pupil's mean change in score since the term before, over their subjects, ranked "
                f"among the {info['ranked']} pupils with scores in {d.md_escape(info['terms'][1])} and compared with "
-               f"{d.md_escape(info['terms'][0])}. Attendance is this school year to date.")
+               f"{d.md_escape(info['terms'][0])}. Attendance and suspensions are this school year to date.")
 else:
-    st.caption("Progress can't be compared yet: it needs scores in three consecutive terms. Attendance is this "
-               "school year to date.")
+    st.caption("Progress can't be compared yet: it needs scores in three consecutive terms. Attendance and "
+               "suspensions are this school year to date.")
+st.markdown("Ranked by the strength of the evidence: **4 points** for progress among the lowest in both terms, "
+            "**2** for scores among the lowest or an open concern, **1** each for progress among the lowest in "
+            "the latest term only, attendance below the line, or a suspension. Pupils with **3 points or more** "
+            "are listed to act on, strongest first.")
 if unidentified.empty:
-    ui.empty_state("No pupil off the register meets these tests.")
+    ui.empty_state("No pupil off the register has 3 points of evidence at this date.")
 else:
     ui.audit_view(ctx, detail={"list": "possibly unidentified", "as_at": ctx.as_at.isoformat(), "lowest_pct": lowest,
                        "attendance_below": below, "pupils": unidentified["pupil_id"].tolist()})
-    ui.table(ctx, unidentified.drop(columns="pupil_id"), "identification_possibly_unidentified")
-    st.caption(f"{len(unidentified)} pupils. A flag is a prompt to look, not a judgement: low attendance or a dip in "
-               "scores has many causes.")
+    ui.table(ctx, unidentified.drop(columns="pupil_id"), "identification_possibly_unidentified",
+             column_config={"Why": st.column_config.TextColumn(width="large"),
+                            "Points": st.column_config.NumberColumn(width="small")})
+    strong = int((unidentified["Evidence"] == "Strong").sum())
+    st.caption(f"{len(unidentified)} pupils to look at first ({strong} with strong evidence). A flag is a prompt to "
+               "look, not a judgement: low attendance or a dip in scores has many causes.")
+if not weaker.empty:
+    box = st.expander(f"One weaker sign only: {len(weaker)} pupils", icon=":material/visibility:",
+                      key="identification_weaker", on_change="rerun")
+    if box.open:
+        with box:
+            ui.audit_view(ctx, detail={"list": "weaker signs", "as_at": ctx.as_at.isoformat(),
+                                       "pupils": weaker["pupil_id"].tolist()})
+            ui.table(ctx, weaker.drop(columns="pupil_id"), "identification_weaker_signs")
+            st.caption("Worth keeping an eye on: on its own each of these is common and has many causes.")

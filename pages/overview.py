@@ -34,7 +34,7 @@ cols.metric("With an EHC plan", f"{summ['ehc_plan']:,}", f"{summ['ehc_plan_pct']
             delta_color="off", delta_arrow="off")
 cols.metric("On the register in all", f"{summ['on_register']:,}", f"{summ['on_register_pct']:.1f}% of roll",
             delta_color="off", delta_arrow="off")
-st.caption(register.national_sentence(nat_k, nat_e))
+st.caption(data["national_basis"].sentence())
 ehc_now = ui.cached(ehc.compliance_now, ctx.viewer, ctx.school_id, as_at)
 if ehc_now["plans"]:
     st.caption(f"EHC plans: {d.md_escape(ehc.compliance_sentence(ehc_now))} Details on the EHC plans page.")
@@ -42,9 +42,11 @@ if ehc_now["plans"]:
 st.subheader("Against national and our own past")
 comp = data["comparison"]
 ui.chart(ctx, ui.figure(lc.comparison, comp), d.show(comp, ["what", "on_roll", "sen_support", "sen_support_pct", "ehc_plan",
-                                                "ehc_plan_pct", "note", "source"]), "overview_comparison")
+                                                "ehc_plan_pct", "any_sen_pct", "note", "source"]), "overview_comparison")
 st.caption("Earlier years are shown at the same census point (autumn, spring or summer) as the date chosen. "
-           "National figures are for the school's phase where published; the year used is named on each bar.")
+           "National figures are for the school's phase where published; the year used is named on each bar. Where the "
+           "national total for a year is newer than its split into SEN support and EHC plans, compare 'All with SEN' "
+           "for that year; the split is from the latest year that has it.")
 
 st.subheader("Term by term")
 trend = data["trend"]

@@ -117,7 +117,8 @@ with tab["Passport"]:
             show_text("EHC plan outcomes (long-term targets)",
                       "\n".join(f"• {o}" for o in ehc_outcomes.drop_duplicates("ehc_outcome_id")["outcome"]))
         show_text("Current targets", "\n".join(f"• {t}" for t in pp["targets"]), "No open targets.")
-        show_text("Leaves lessons for", "\n".join(f"• {i}" for i in pp["interventions"]), "No current interventions.")
+        show_text("Out of class for", "\n".join(f"• {i}" for i in pp["interventions"]), "No current interventions.")
+        show_text("Support in class", "\n".join(f"• {i}" for i in pp.get("in_class_support", [])), "None.")
         show_text("Recommended strategies", "\n".join(f"• {s}" for s in pp["strategies"]), "None attached yet.")
         show_text("Next plan review", fmt_date(pp["next_review"]), "No open support plan.")
         if pp["ehc_review_due"]:
@@ -223,7 +224,8 @@ with tab["Targets and reviews"]:
     if history.empty:
         ui.empty_state("No reviews recorded yet.")
     else:
-        frame = history.assign(rating=history["rating"].map(RATING_LABELS), target=history["target"].fillna("Whole plan"))[
+        frame = history.assign(rating=history["rating"].map(lambda r: RATING_LABELS.get(r, "Whole plan reviewed")),
+                               target=history["target"].fillna("Whole plan"))[
             ["reviewed_on", "target", "rating", "note", "pupil_voice", "parent_voice", "recorded_by", "recorded_at"]]
         ui.table(ctx, frame, f"reviews_{pupil_id}", column_config={
             "reviewed_on": st.column_config.DateColumn("Reviewed on", format="D MMM YYYY"),

@@ -9,7 +9,8 @@ import streamlit as st
 from sendboard import ui
 from sendboard.access import AccessDenied
 from sendboard.db import ConflictError
-from sendboard.provision import AREA_NAMES, EDIT_ROLES, RATE_ROLES, WAVE_LABELS, WAVES, ProvisionError
+from sendboard.provision import (AREA_NAMES, DELIVERY, DELIVERY_LABELS, EDIT_ROLES, RATE_ROLES, WAVE_LABELS, WAVES,
+                                 ProvisionError)
 from sendboard.provision import allocations as alloc
 from sendboard.provision import catalogue as cat
 from sendboard.provision import charts as pcharts
@@ -63,7 +64,11 @@ if sees_costs:
                 f"£{money['projected_spend'] or 0:,.0f} projected", delta_color="off", delta_arrow="off",
                 help="Staff time and other costs of the interventions recorded here, this academic year; "
                      "'projected' is the cost by each one's planned end (or 31 August).")
-    if money["total_funding"] is not None:
+    if money["total_funding"] is not None and money["left_projected"] is None:  # funding known, spend not (no costs)
+        cols.metric("Funding left", "Not known", f"of £{money['total_funding']:,.0f}", delta_color="off", delta_arrow="off",
+                    help="Funding is recorded, but no hourly cost is set for the staff who deliver the interventions, "
+                         "so their cost is not known. Set them under 'Staff hourly costs'.")
+    elif money["total_funding"] is not None:
         cols.metric("Funding left", f"£{money['left_projected']:,.0f}",
                     f"of £{money['total_funding']:,.0f}", delta_color="off", delta_arrow="off",
                     help="Notional SEN budget and top-up for the year, minus the projected cost of the interventions "
@@ -106,8 +111,9 @@ with tabs[MAP_TAB]:
                                  *money_cols], money=money_cols)
         ui.chart(ctx, fig, shown, f"provision_map_by_{by}")
         if by == "area":
-            st.caption("An intervention aimed at several areas of need counts equally towards each, so the areas add up "
-                       "to the whole-school total. 'Staff hours' share each group's hours among the pupils in it.")
+            st.caption("Each pupil's share of a cost counts to that pupil's own primary need when it started (not to the "
+                       "areas an intervention is aimed at), so the areas add up to the whole-school total. 'Staff hours' "
+                       "share each group's hours among the pupils in it.")
         if sees_costs:
             st.subheader("Spend against the budget")
             lines = [("Notional SEN budget (element 2)", money["notional_sen"]), ("Top-up from the local authority (element 3)", money["top_up"]),
@@ -130,7 +136,7 @@ with tabs[PUPILS_TAB]:
         st.subheader("Every allocation this year" if viewer.sees_whole_school else "The interventions your pupils are in this year")
         listing = frame.assign(areas=frame["areas"])
         columns = ["first_name", "last_name", "year_group", "sen_group", "intervention", "wave", "group_label",
-                   "sessions_per_week", "minutes_per_session", "day_of_week", "start_time", "start_date", "end_date",
+                   "delivery", "session_times", "minutes_per_session", "start_date", "end_date",
                    "planned_end", "sessions_attended", "entry_score", "exit_score"]
         if sees_costs:
             columns += ["pupils_in_group", "weekly_cost", "cost_to_date", "projected_cost"]
@@ -149,7 +155,8 @@ with tabs[PUPILS_TAB]:
         out = out.assign(over_threshold=out["over_threshold"].map({True: "⚠ Over the limit", False: ""}))
         ui.table(ctx, d.show(out, ["first_name", "last_name", "year_group", "interventions", "minutes_week", "over_threshold"]),
                  "provision_time_out_of_class")
-        st.caption("Counts interventions running now in waves 2 and 3; wave 1 (universal) support happens in class.")
+        st.caption("Counts the sessions of allocations running now that take the pupil out of lessons; in-class "
+                   "support (whatever its wave) keeps the pupil in the room and does not count.")
         if sees_costs:
             st.subheader("Each pupil's provision this year")
             per_pupil = ui.memo(costs.pupil_costs, frame)
@@ -265,8 +272,11 @@ if "Add or change allocations" in tabs:
                 intervention_id = right.selectbox("Intervention", int_ids, format_func=int_names.get)
                 group_label = left.text_input("Group label", help="Pupils taught together share one label, and the cost.")
                 start = right.date_input("Start", value=ctx.as_at, format="DD/MM/YYYY")
-                day = left.selectbox("Day", alloc.DAYS, index=None, placeholder="Not set")
-                time_text = right.text_input("Start time (HH:MM)", placeholder="10:40")
+                delivery = left.radio("Delivered", DELIVERY, format_func=DELIVERY_LABELS.get, horizontal=True,
+                                      help="In class: support beside the pupil in lessons (individual provision); the "
+                                           "pupil misses no teaching. Withdrawn: taken out of lessons.")
+                sessions_text = right.text_input("Sessions each week (day and time of each)", placeholder="Mon 10:40, Wed 10:40",
+                                                 help="One entry per session, e.g. 'Mon 10:40, Wed 10:40, Fri 13:15'.")
                 entry = left.number_input("Entry score", value=None, step=1.0, placeholder="Not yet")
                 submitted = st.form_submit_button("Add to the intervention", type="primary")
             if submitted:
@@ -274,8 +284,8 @@ if "Add or change allocations" in tabs:
                     st.error("Choose a pupil.")
                 else:
                     ok, _ = attempt(alloc.add_allocation, ctx.db, viewer, pupil_id, intervention_id,
-                                    dict(group_label=group_label, start_date=start, day_of_week=day,
-                                         start_time=time_text, entry_score=entry), today=ctx.today)
+                                    dict(group_label=group_label, start_date=start, delivery=delivery,
+                                         sessions=sessions_text, entry_score=entry), today=ctx.today)
                     if ok:
                         saved(f"Added {pupil_names[pupil_id].split(' · ')[0]} to {int_names[intervention_id]}.")
         st.subheader("Record exit scores, attendance, or end an allocation")
@@ -301,11 +311,17 @@ if "Add or change allocations" in tabs:
                 attended = right.number_input("Sessions attended", min_value=0, value=None if str(r["sessions_attended"]) in ("nan", "<NA>", "None") else int(r["sessions_attended"]), placeholder="Not recorded")
                 entry = left.number_input("Entry score", value=None if str(r["entry_score"]) in ("nan", "None") else float(r["entry_score"]), placeholder="Not yet")
                 exit_ = right.number_input("Exit score", value=None if str(r["exit_score"]) in ("nan", "None") else float(r["exit_score"]), placeholder="Not yet")
+                delivery = left.radio("Delivered", DELIVERY, format_func=DELIVERY_LABELS.get, horizontal=True,
+                                      index=DELIVERY.index(r["delivery"]) if r["delivery"] in DELIVERY else 0)
+                sessions_text = right.text_input("Sessions each week (day and time of each)",
+                                                 value=r["session_times"] if isinstance(r["session_times"], str) else "",
+                                                 placeholder="Mon 10:40, Wed 10:40")
                 submitted = st.form_submit_button("Save changes", type="primary")
             if submitted:
                 ok, changed = attempt(alloc.edit_allocation, ctx.db, viewer, chosen,
                                       dict(start_date=start, end_date=end if ended else None, group_label=label,
-                                           sessions_attended=attended, entry_score=entry, exit_score=exit_),
+                                           sessions_attended=attended, entry_score=entry, exit_score=exit_,
+                                           delivery=delivery, sessions=sessions_text),
                                       today=ctx.today)
                 if ok:
                     saved("Saved." if changed else "Nothing had changed.")

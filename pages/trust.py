@@ -14,9 +14,9 @@ if register.empty or int(register["on_roll"].sum()) == 0:
 st.subheader("Register against national")
 ui.chart(ctx, trust.register_chart(register), register[
     ["school", "phase", "on_roll", "sen_support", "sen_support_pct", "ehc_plans", "ehc_pct",
-     "national_sen_support_pct", "national_ehc_pct"]].round(1), "trust_register")
-st.caption("National marks: DfE 'Special educational needs in England' for each school's phase, the latest year published "
-           "up to this one (the Overview page says which year).")
+     "national_sen_support_pct", "national_ehc_pct", "national_any_sen_pct", "national_years"]].round(1), "trust_register")
+st.caption("National marks: DfE 'Special educational needs in England' for each school's phase, the latest year held "
+           "up to this one, named in the table's national_years column (the total with SEN is often newer than its split).")
 
 left, right = st.columns(2)
 with left:

@@ -99,7 +99,9 @@ def _save_settings() -> None:
 
 _show_message()
 accounts = admin.list_accounts(db, viewer)
-list_tab, add_tab, change_tab, settings_tab = st.tabs(["Accounts", "Add an account", "Change an account", "School settings"])
+# Keyed, so a refused form stays on its own tab with what was typed (not back on the first tab).
+list_tab, add_tab, change_tab, settings_tab = st.tabs(["Accounts", "Add an account", "Change an account", "School settings"],
+                                                      key="users_tab", on_change="rerun")
 
 with list_tab:
     active = int((accounts["Status"] == "Active").sum())

@@ -250,7 +250,13 @@ def _year_allocations_pandas(f: dict) -> tuple[pd.DataFrame, pd.Timestamp, pd.Ti
     i = f["interventions"]
     i = i[i["school_id"] == s["school_id"]].rename(columns={"name": "intervention"})
     a = f["allocations"].merge(i, on="intervention_id")
+    # as known at the as-at date (docs/methods.md, "As at a date"): started by then; a later end date,
+    # exit score or attendance count not known yet
+    as_at = pd.Timestamp(s["as_at"])
+    a = a[a["start_date"] <= as_at].copy()
+    a["end_date"] = a["end_date"].where(a["end_date"] <= as_at)
     a["planned_end"] = a["end_date"].fillna(a["start_date"] + pd.to_timedelta(7 * a["planned_weeks"] - 1, unit="D"))
+    a["exit_score"] = a["exit_score"].where(a["planned_end"] <= as_at)
     return a, ys, ye
 
 
@@ -281,7 +287,7 @@ def impact_sendboard(db: Database) -> pd.DataFrame:
     from .provision.impact import intervention_figures
 
     s = subject(db)  # the impact page's per-intervention figures (before its comparison and verdicts)
-    out = intervention_figures(db, s["viewer"], s["school_id"], s["academic_year"])
+    out = intervention_figures(db, s["viewer"], s["school_id"], s["academic_year"], s["as_at"])
     return _norm(out, ["intervention_id"], ["places", "with_both_scores", "mean_gain", "sd_gain"])
 
 
@@ -289,6 +295,9 @@ def impact_pandas(f: dict) -> pd.DataFrame:
     a, ys, ye = _year_allocations_pandas(f)
     a = a[(a["start_date"] <= ye) & (a["planned_end"] >= ys)]
     gain = (a["exit_score"] - a["entry_score"]) * np.where(a["higher_is_better"], 1.0, -1.0)
+    # on an age scale, the months that passed between the two scores are growth, not progress
+    months = (a["planned_end"] - a["start_date"]).dt.days / (365.25 / 12)
+    gain = gain - np.where(a["measure_scale"].str.strip().str.lower() == "months", months, 0.0)
     out = a.assign(gain=gain).groupby("intervention_id").agg(
         places=("allocation_id", "size"), with_both_scores=("gain", "count"), mean_gain=("gain", "mean"),
         sd_gain=("gain", "std")).reset_index()

@@ -39,35 +39,101 @@ AREA_OF_NEED = {"SLCN": "CI", "ASD": "CI", "SPLD": "CL", "MLD": "CL", "SLD": "CL
 AREA_CODES = ["CI", "CL", "SEMH", "SP", "OTH"]
 
 # SEN-support need mix by phase: NOT published nationally by phase (see SOURCES.md); a demo assumption.
+# No severe learning difficulty on SEN support: in a mainstream school a pupil with SLD almost always has an
+# EHC plan (most attend special schools).
 K_MIX = {
-    "secondary": {"SEMH": 24, "SPLD": 18, "MLD": 15, "SLCN": 15, "ASD": 11, "OTH": 4, "NSA": 3, "HI": 2.5,
-                  "VI": 1.5, "PD": 2.5, "MSI": 0.5, "SLD": 3},
-    "primary": {"SLCN": 29, "SEMH": 19, "MLD": 14, "SPLD": 9, "ASD": 11, "OTH": 4, "NSA": 5, "PD": 2.5, "HI": 2,
-                "VI": 1, "MSI": 0.5, "SLD": 4},
+    "secondary": {"SEMH": 25, "SPLD": 19, "MLD": 16, "SLCN": 15, "ASD": 11, "OTH": 4, "NSA": 3, "HI": 2.5,
+                  "VI": 1.5, "PD": 2.5, "MSI": 0.5},
+    "primary": {"SLCN": 30, "SEMH": 20, "MLD": 15, "SPLD": 9, "ASD": 11, "OTH": 4, "NSA": 5, "PD": 2.5, "HI": 2,
+                "VI": 1, "MSI": 0.5},
 }
+# The national EHC need mix covers special schools too; weights for a mainstream school's plans.
+MAINSTREAM_E_FACTOR = {"SLD": 0.2, "PMLD": 0.1}
+# The national EHC mix covers all ages; in the school census speech, language and communication needs are
+# far more common in primary schools and specific learning difficulties in secondary schools (a demo
+# weighting in that direction, not a national figure by phase).
+PHASE_E_FACTOR = {"primary": {"SLCN": 1.3, "SPLD": 0.5}, "secondary": {"SLCN": 0.75, "SPLD": 1.5, "SEMH": 1.15}}
+RESOURCED_FACTOR = 3.0  # a resourced provision for a need: about three times the usual share of plans for it
 SECOND_NEEDS = ["SEMH", "SLCN", "SPLD", "MLD", "ASD", "OTH"]
 
 ROLE_COSTS = {"teacher": 40.0, "teaching_assistant": 18.0, "specialist_teacher": 48.0, "senco": 45.0,
               "external_specialist": 60.0, "headteacher": 65.0}
 
 # name, short, areas, wave, delivered_by, group_size, sessions/wk, minutes, weeks, other_costs, measure, scale,
-# higher_is_better, base mean, base sd, natural gain, effect: 'works' | 'none' | 'missing' (exit not recorded)
+# higher_is_better, mean entry score, the measure's population SD, the true effect (in population SDs, for a
+# pupil who attends every session), whether recent exit scores go unrecorded. The effects are the size
+# school-delivered interventions reach in trials (most 0 to 0.6): two do nothing, and Numicon, taught by
+# withdrawing pupils from maths lessons, does harm. Reading and maths ages grow a month a month anyway.
 INTERVENTIONS = [
-    ("Precision teaching", "PT", "CL", "targeted", "teaching_assistant", 1, 5, 10, 10, 0, "Words read correctly per minute", "count", True, 40, 12, 3, "works"),
-    ("Lexia reading", "LEX", "CL", "targeted", "teaching_assistant", 6, 3, 30, 12, 1200, "Reading age (months)", "months", True, 110, 14, 3, "works"),
-    ("Socially Speaking", "SOC", "CI", "targeted", "teaching_assistant", 6, 1, 45, 10, 150, "Social skills rating (0-40)", "points 0-40", True, 18, 5, 0.5, "none"),
-    ("ELSA", "ELSA", "SEMH", "targeted", "teaching_assistant", 1, 1, 45, 8, 0, "SDQ total difficulties", "SDQ 0-40", False, 21, 5, -0.5, "works"),
-    ("Fine motor skills group", "FMS", "SP", "targeted", "teaching_assistant", 6, 3, 20, 8, 80, "Fine motor checklist (0-30)", "points 0-30", True, 14, 4, 1, "works"),
-    ("Zones of Regulation", "ZOR", "SEMH", "targeted", "teaching_assistant", 8, 1, 40, 10, 100, "Boxall profile (developmental strand)", "points 0-136", True, 70, 15, 1, "none"),
-    ("Talk Boost", "TB", "CI", "targeted", "teaching_assistant", 4, 3, 30, 10, 250, "Language score (standardised)", "standardised", True, 82, 8, 0.5, "works"),
-    ("Numicon", "NUM", "CL", "targeted", "teaching_assistant", 4, 3, 30, 12, 300, "Maths age (months)", "months", True, 105, 14, 3, "none"),
-    ("Lego-based therapy", "LEGO", "CI|SEMH", "targeted", "teaching_assistant", 3, 1, 45, 12, 200, "Social skills rating (0-40)", "points 0-40", True, 17, 5, 0.5, "missing"),
-    ("Toe by Toe", "TBT", "CL", "targeted", "teaching_assistant", 1, 5, 20, 12, 25, "Reading age (months)", "months", True, 105, 14, 3, "works"),
-    ("Speech and language therapy 1:1", "SALT", "CI", "specialist", "external_specialist", 1, 1, 40, 10, 0, "Expressive language (standardised)", "standardised", True, 78, 8, 0.5, "works"),
-    ("Sensory circuits", "SEN", "SP|SEMH", "targeted", "teaching_assistant", 8, 5, 15, 10, 150, "Readiness to learn rating (1-10)", "rating 1-10", True, 4.5, 1.5, 0.1, "none"),
-    ("Study skills mentoring", "SSM", "CL|SEMH", "targeted", "specialist_teacher", 4, 1, 50, 10, 0, "Homework completion (%)", "percent", True, 55, 15, 2, "missing"),
-    ("Nurture group", "NUR", "SEMH", "specialist", "specialist_teacher", 8, 4, 60, 12, 400, "Boxall profile (developmental strand)", "points 0-136", True, 65, 15, 1, "works"),
+    ("Precision teaching", "PT", "CL", "targeted", "teaching_assistant", 1, 5, 10, 10, 0, "Words read correctly per minute", "count", True, 40, 14, 0.45, False),
+    ("Lexia reading", "LEX", "CL", "targeted", "teaching_assistant", 6, 3, 30, 12, 1200, "Reading age (months)", "months", True, 110, 16, 0.15, False),
+    ("Socially Speaking", "SOC", "CI", "targeted", "teaching_assistant", 6, 1, 45, 10, 150, "Social skills rating (0-40)", "points 0-40", True, 18, 6, 0.0, False),
+    ("ELSA", "ELSA", "SEMH", "targeted", "teaching_assistant", 1, 1, 45, 8, 0, "SDQ total difficulties", "SDQ 0-40", False, 17, 6, 0.35, False),
+    ("Fine motor skills group", "FMS", "SP", "targeted", "teaching_assistant", 6, 3, 20, 8, 80, "Fine motor checklist (0-30)", "points 0-30", True, 14, 5, 0.4, False),
+    ("Zones of Regulation", "ZOR", "SEMH", "targeted", "teaching_assistant", 8, 1, 40, 10, 100, "Boxall profile (developmental strand)", "points 0-136", True, 70, 18, 0.0, False),
+    ("Talk Boost", "TB", "CI", "targeted", "teaching_assistant", 4, 3, 30, 10, 250, "Language score (standardised)", "standardised", True, 82, 15, 0.35, False),
+    ("Numicon", "NUM", "CL", "targeted", "teaching_assistant", 4, 3, 30, 12, 300, "Maths age (months)", "months", True, 105, 16, -0.4, False),
+    ("Lego-based therapy", "LEGO", "CI|SEMH", "targeted", "teaching_assistant", 3, 1, 45, 12, 200, "Social skills rating (0-40)", "points 0-40", True, 17, 6, 0.25, True),
+    ("Toe by Toe", "TBT", "CL", "targeted", "teaching_assistant", 1, 5, 20, 12, 25, "Reading age (months)", "months", True, 105, 16, 0.3, False),
+    ("Speech and language therapy 1:1", "SALT", "CI", "specialist", "external_specialist", 1, 1, 40, 10, 0, "Expressive language (standardised)", "standardised", True, 78, 15, 0.5, False),
+    ("Sensory circuits", "SEN", "SP|SEMH", "targeted", "teaching_assistant", 8, 5, 15, 10, 150, "Readiness to learn rating (1-10)", "rating 1-10", True, 4.5, 2, 0.05, False),
+    ("Study skills mentoring", "SSM", "CL|SEMH", "targeted", "specialist_teacher", 4, 1, 50, 10, 0, "Homework completion (%)", "percent", True, 55, 20, 0.2, True),
+    ("Nurture group", "NUR", "SEMH", "specialist", "specialist_teacher", 8, 4, 60, 12, 400, "Boxall profile (developmental strand)", "points 0-136", True, 65, 18, 0.3, False),
 ]
+
+
+# A trust's schools differ as real ones do. Rolls: a one- to three-form-entry primary has 210 to 630 pupils,
+# an 11-16 secondary 800 to 1,600. SEN support 9 to 20% and EHC plans 1.5 to 6% of roll span the range
+# found among mainstream schools; disadvantage 10 to 50% of pupils.
+PRIMARY_ROLLS = (210, 315, 420, 630)
+SECONDARY_ROLLS = (850, 1050, 1250, 1500)
+K_RANGE, E_RANGE, DISADV_RANGE, ROLL_RANGE = (9.0, 20.0), (1.5, 6.0), (0.10, 0.50), (200, 1600)
+
+
+def school_profiles(n: int, pupils: int | None, phase: str, seed: int) -> list[dict]:
+    """One dict per school: phase, roll, k_pct / e_pct (None = the national figure for the phase),
+    disadvantaged share, behind_on_reviews, resourced_provision (a need code or None). ``pupils`` None:
+    each school at its typical size (a trust built without a total).
+
+    One school keeps the national calibration. A trust (n > 1) mixes phases (about a third secondary), sizes
+    (in proportion to typical rolls for the phase, kept within 200 to 1,600 when the total allows), and
+    deprivation; SEN support and EHC plan shares rise with deprivation (with noise) across 9-20% and
+    1.5-6%; one school is clearly behind on EHC annual reviews and one primary has a resourced provision
+    for autism (the highest EHC share)."""
+    if n == 1:
+        return [{"phase": phase, "roll": pupils, "k_pct": None, "e_pct": None, "disadv": 0.25,
+                 "behind_on_reviews": False, "resourced_provision": None}]
+    rng = np.random.default_rng([seed, n, 19])
+    n_sec = max(1, round(n / 3))
+    phases = ["secondary" if i % 3 == 0 and i // 3 < n_sec else "primary" for i in range(n)]
+    weights = np.array([float(rng.choice(SECONDARY_ROLLS if ph == "secondary" else PRIMARY_ROLLS)) for ph in phases])
+    weights = np.round(weights * rng.uniform(0.92, 1.08, n))  # real rolls are not exact multiples of a form
+    pupils = int(weights.sum()) if pupils is None else pupils
+    rolls = weights * pupils / weights.sum()
+    if ROLL_RANGE[0] <= pupils / n <= ROLL_RANGE[1]:
+        for _ in range(50):  # clip, then share what clipping moved among the schools still inside the range
+            rolls = np.clip(rolls, *ROLL_RANGE)
+            gap = pupils - rolls.sum()
+            free = (rolls > ROLL_RANGE[0]) & (rolls < ROLL_RANGE[1]) if gap else np.zeros(n, bool)
+            if abs(gap) < 1 or not free.any():
+                break
+            rolls[free] += gap * rolls[free] / rolls[free].sum()
+    rolls = np.round(rolls).astype(int)
+    rolls[int(np.argmax(rolls))] += pupils - int(rolls.sum())
+    ladder = (np.arange(n) + 0.5) / n                                  # evenly spread, then shuffled
+    disadv = DISADV_RANGE[0] + (DISADV_RANGE[1] - DISADV_RANGE[0]) * rng.permutation(ladder)
+    order = np.argsort(np.argsort(disadv + rng.normal(0, 0.08, n)))   # rank by deprivation, with noise
+    k_pct = K_RANGE[0] + (K_RANGE[1] - K_RANGE[0]) * ladder[order]
+    order_e = np.argsort(np.argsort(disadv + rng.normal(0, 0.15, n)))
+    e_pct = E_RANGE[0] + (E_RANGE[1] - E_RANGE[0]) * ladder[order_e]
+    primaries = [i for i in range(n) if phases[i] == "primary"]
+    resourced = max(primaries or range(n), key=lambda i: e_pct[i])
+    e_pct[resourced] = E_RANGE[1]
+    behind = min((i for i in range(n) if i != resourced), key=lambda i: (phases[i] != "secondary", -rolls[i]))
+    return [{"phase": phases[i], "roll": int(rolls[i]), "k_pct": round(float(k_pct[i]), 1),
+             "e_pct": round(float(e_pct[i]), 1), "disadv": round(float(disadv[i]), 2),
+             "behind_on_reviews": i == behind, "resourced_provision": "ASD" if i == resourced else None}
+            for i in range(n)]
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -88,6 +154,57 @@ def _weekday(a) -> np.ndarray:
     a = np.asarray(a, dtype=np.int64)
     wd = (a + 3) % 7
     out = np.where(wd == 5, a - 1, np.where(wd == 6, a + 1, a))
+    return np.where(a == NA, NA, out)
+
+
+def _last_monday(year: int, month: int) -> date:
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1))
+    return last - timedelta(days=last.weekday())
+
+
+def school_holidays(year: int) -> list[tuple[date, date]]:
+    """A typical English school's holidays in a calendar year (first and last day): Christmas, the February
+    half-term (the week from the Monday on or after 12 February),
+    Easter (1 to 14 April, matching the demo's spring term end), the May half-term (the week of the last
+    Monday in May), the summer (22 July to 31 August: the demo's terms start on 1 September) and the October half-term (the week of the last
+    Monday in October). Dates vary by local authority; these are typical, not any one authority's."""
+    feb = date(year, 2, 12) + timedelta(days=(7 - date(year, 2, 12).weekday()) % 7)
+    may, october = _last_monday(year, 5), _last_monday(year, 10)
+    return [(date(year, 1, 1), date(year, 1, 3)), (feb, feb + timedelta(days=4)),
+            (date(year, 4, 1), date(year, 4, 14)), (may, may + timedelta(days=4)),
+            (date(year, 7, 22), date(year, 8, 31)), (october, october + timedelta(days=4)),
+            (date(year, 12, 20), date(year, 12, 31))]
+
+
+_TERM_DAYS: tuple[int, np.ndarray, np.ndarray] | None = None  # (first day, next school day, previous school day)
+
+
+def _term_day_tables() -> tuple[int, np.ndarray, np.ndarray]:
+    global _TERM_DAYS
+    if _TERM_DAYS is None:
+        first, last = _day(date(1985, 1, 1)), _day(date(2060, 12, 31))
+        days = np.arange(first, last + 1)
+        open_ = (days + 3) % 7 < 5  # Monday to Friday (1970-01-01 was a Thursday)
+        for year in range(1985, 2061):
+            for a, b in school_holidays(year):
+                open_[_day(a) - first:_day(b) - first + 1] = False
+        idx = np.arange(len(days))
+        nxt = np.minimum.accumulate(np.where(open_, idx, len(days) - 1)[::-1])[::-1]
+        prv = np.maximum.accumulate(np.where(open_, idx, 0))
+        _TERM_DAYS = (first, days[nxt], days[prv])
+    return _TERM_DAYS
+
+
+def _school_day(a, limit: int | None = None) -> np.ndarray:
+    """Move each day that falls at a weekend or in a school holiday on to the next school day, or back to
+    the last one before it where moving on would pass ``limit`` (the demo's today): meetings, reviews and
+    suspensions happen in term time."""
+    a = np.asarray(a, dtype=np.int64)
+    first, nxt, prv = _term_day_tables()
+    pos = np.clip(a - first, 0, len(nxt) - 1)
+    out = nxt[pos]
+    if limit is not None:
+        out = np.where((out > limit) & (a <= limit), prv[pos], out)
     return np.where(a == NA, NA, out)
 
 
@@ -141,12 +258,14 @@ class _Ids:
 
 # --------------------------------------------------------------------------- entry point
 
-def build_demo(path, *, pupils: int = 1200, schools: int = 1, seed: int = 42, phase: str = "secondary",
+def build_demo(path, *, pupils: int | None = 1200, schools: int = 1, seed: int = 42, phase: str = "secondary",
                as_of: date | None = None, overwrite: bool = False) -> dict:
     """Build a new demo database at ``path``. Refuses an existing file unless ``overwrite``."""
     started = time.perf_counter()
     if phase not in GRADES:
         raise ValueError("phase must be 'primary' or 'secondary'")
+    if pupils is None:  # a single school of 1,200; a trust's schools at their typical sizes
+        pupils = 1200 if schools == 1 else sum(p["roll"] for p in school_profiles(schools, None, phase, seed))
     if pupils < 50 * schools:
         raise ValueError("give at least 50 pupils a school")
     as_of = as_of or date.today()
@@ -162,8 +281,7 @@ def build_demo(path, *, pupils: int = 1200, schools: int = 1, seed: int = 42, ph
     try:
         db = open_database(tmp)
         load_reference_data(db)
-        gen = _Demo(db, pupils=pupils, schools=schools, seed=seed, phase=phase, as_of=as_of)
-        summary = gen.run()
+        summary = _build_schools(db, pupils=pupils, schools=schools, seed=seed, phase=phase, as_of=as_of)
         _finishing_touches(db, as_of, seed)
         try:
             from .auth import add_demo_accounts
@@ -195,6 +313,27 @@ def build_demo(path, *, pupils: int = 1200, schools: int = 1, seed: int = 42, ph
     return summary
 
 
+def _build_schools(db, *, pupils: int, schools: int, seed: int, phase: str, as_of: date) -> dict:
+    """One generator pass per phase (a trust mixes primary and secondary schools; see school_profiles),
+    sharing the id sequence, the calendar and the trust's name. School ids follow the profiles' order."""
+    profiles = school_profiles(schools, pupils, phase, seed)
+    ids = _Ids()
+    passes = [ph for ph in ("secondary", "primary") if any(p["phase"] == ph for p in profiles)]
+    total: dict = {}
+    trust = None
+    for n_pass, ph in enumerate(passes):
+        members = [i for i, p in enumerate(profiles) if p["phase"] == ph]
+        gen = _Demo(db, pupils=sum(profiles[i]["roll"] for i in members), schools=len(members), seed=seed, phase=ph,
+                    as_of=as_of, profiles=[profiles[i] for i in members], school_ids=[i + 1 for i in members],
+                    ids=ids, n_pass=n_pass, n_passes=len(passes), trust=trust)
+        part = gen.run()
+        trust = gen.trust
+        for key, value in part.items():
+            total[key] = total.get(key, 0) + value
+    total["schools"] = schools
+    return total
+
+
 def _finishing_touches(db, as_of: date, seed: int) -> None:
     """What the bulk generator leaves out: in-class support for EHC plans (so hours against need and
     spend against budget look like a real school's), recommended strategies on passports, and three
@@ -204,6 +343,7 @@ def _finishing_touches(db, as_of: date, seed: int) -> None:
     def work(w):
         w.run("demo_in_class_support_catalogue")
         w.run("demo_in_class_support_allocations", as_of=as_of)
+        w.run("demo_in_class_support_sessions")
         w.run("demo_attach_strategies", as_of=as_of)
 
     db.write(work)
@@ -215,11 +355,16 @@ def _finishing_touches(db, as_of: date, seed: int) -> None:
 
 
 class _Demo:
-    def __init__(self, db, *, pupils, schools, seed, phase, as_of):
+    def __init__(self, db, *, pupils, schools, seed, phase, as_of, profiles=None, school_ids=None, ids=None,
+                 n_pass=0, n_passes=1, trust=None):
         self.db, self.n_target, self.n_schools, self.phase, self.as_of = db, pupils, schools, phase, as_of
-        self.rng = np.random.default_rng([seed, _day(as_of)])
+        # the first pass draws exactly what a single-school build always drew (the same seed gives the same school)
+        self.rng = np.random.default_rng([seed, _day(as_of)] + ([n_pass] if n_pass else []))
         self.seed = seed
-        self.ids = _Ids()
+        self.ids = ids or _Ids()
+        self.profiles = profiles or school_profiles(schools, pupils, phase, seed)
+        self.given_ids = school_ids
+        self.n_pass, self.n_passes, self.trust = n_pass, n_passes, trust
         self.today = _day(as_of)
         self.Y = academic_year_of(as_of)
         self.years = [self.Y - 3, self.Y - 2, self.Y - 1, self.Y]
@@ -246,12 +391,13 @@ class _Demo:
         frames.update(self.outcome_frames())
         frames["settings"] = pd.DataFrame({"key": ["demo_as_of", "school_phase"],
                                            "value": [self.as_of.isoformat(), self.phase]})
-        groups = [["schools", "academic_years", "terms", "pupils", "enrolments", "staff", "staff_role_costs",
-                   "training", "settings", "funding"],
+        shared = ["academic_years", "terms", "settings"] if self.n_pass == 0 else []  # written once per database
+        frames["school_resourced_provision"] = self.resourced_frame
+        groups = [["schools", "school_resourced_provision", *shared, "pupils", "enrolments", "staff", "staff_role_costs", "training", "funding"],
                   ["teaching_groups", "group_teachers", "group_members"],
                   ["sen_provision", "sen_needs", "concerns", "passports", "ehc_plans", "ehc_reviews",
                    "pfa_outcomes", "ehc_requests"],
-                  ["support_plans", "plan_targets", "plan_reviews", "interventions", "allocations"],
+                  ["support_plans", "plan_targets", "plan_reviews", "interventions", "allocations", "allocation_sessions"],
                   ["assessments"], ["attendance", "suspensions"]]
         for names in groups:
             def work(w, names=names):
@@ -330,12 +476,11 @@ class _Demo:
         names = [combos[order[i % len(combos)]] + (f" {i // len(combos) + 1}" if i >= len(combos) else "") for i in range(n)]
         las = [T.LOCAL_AUTHORITIES[i] for i in rng.choice(len(T.LOCAL_AUTHORITIES), size=min(3, n) if n > 1 else 1, replace=False)]
         la_idx = rng.integers(0, len(las), n)
-        urns = rng.choice(np.arange(136000, 149999), size=n, replace=False)
+        urns = rng.choice(np.arange(136000, 149999), size=n, replace=False) + 20000 * self.n_pass  # unique across passes
         trust = T.TRUST_NAMES[int(rng.integers(0, len(T.TRUST_NAMES)))]  # most academies are in a trust
-        w = rng.uniform(0.7, 1.3, n) if n > 1 else np.ones(1)
-        rolls = np.maximum(50, np.round(self.n_target * w / w.sum())).astype(int)
-        rolls[-1] += self.n_target - rolls.sum()
-        self.school_ids = np.arange(1, n + 1)
+        self.trust = trust = self.trust or trust  # one trust across passes
+        rolls = np.array([int(p["roll"]) for p in self.profiles])
+        self.school_ids = np.array(self.given_ids) if self.given_ids else np.arange(1, n + 1)
         self.school_roll = rolls
         self.school_la = [las[i][0] for i in la_idx]
         self.school_la_code = np.array([las[i][1] for i in la_idx])
@@ -343,6 +488,9 @@ class _Demo:
         self.schools_frame = pd.DataFrame({
             "school_id": self.school_ids.astype("int32"), "urn": [str(u) for u in urns], "name": names,
             "phase": self.phase, "local_authority": self.school_la, "trust": [trust] * n})
+        self.resourced_frame = pd.DataFrame(
+            [(int(sid), p["resourced_provision"]) for sid, p in zip(self.school_ids, self.profiles) if p["resourced_provision"]],
+            columns=["school_id", "need_code"])
 
     # ------------------------------------------------------------------ pupils
     def make_pupils(self):
@@ -390,12 +538,13 @@ class _Demo:
         pos = rng.random(n)
         P["dob"] = birth_year_start + np.floor(pos * 365).astype(np.int64)
         P["summer"] = pos >= (243 / 365)  # born May to August
-        disadv = rng.random(n) < 0.25
+        disadv = rng.random(n) < np.array([p["disadv"] for p in self.profiles])[P["school"]]
         P["disadv"] = disadv
         P["fsm"] = disadv & (rng.random(n) < 0.88)
         P["eal"] = rng.random(n) < np.where((grp == 0) | (grp == len(self.name_pools)), 0.08, 0.56)
         # UPNs: LA(3) + establishment(4) + year of allocation(2) + serial(3), check letter first
-        k = rng.choice(8_999_000, size=n, replace=False)
+        block = 8_999_000 // self.n_passes  # each pass its own block of UPN serials, so no two pupils share one
+        k = rng.choice(block, size=n, replace=False) + block * self.n_pass
         estab = 1000 + k // 1000
         serial = k % 1000
         yy = (P["cohort"] - self.g0) % 100
@@ -455,7 +604,7 @@ class _Demo:
                 self.staff_by[(s, r)] = ids[(school == s) & (role == r)]
 
     # ------------------------------------------------------------------ SEN register (status per term)
-    def targets(self, a: int) -> tuple[float, float]:
+    def targets(self, a: int, school: int = 0) -> tuple[float, float]:
         cur = self.db.cursor()
 
         def latest(m):
@@ -469,6 +618,9 @@ class _Demo:
             # the phase figures for K and E are older than the any-SEN figure: aim a little above them
             self._anchor = (k + 0.9, e + 0.45)
         k, e = self._anchor
+        profile = self.profiles[school]
+        if profile["k_pct"] is not None:  # a trust's school: its own share at the latest January census
+            k, e = profile["k_pct"], profile["e_pct"]
         back = self.t_year[self.latest_jan] - a
         return (k - 0.35 * back) / 100, (e - 0.22 * back) / 100
 
@@ -481,9 +633,9 @@ class _Demo:
         isE = np.zeros(n, bool)
         self.school_idx = [np.flatnonzero(school == s) for s in range(self.n_schools)]
         for t in range(Tn):
-            k_share, e_share = self.targets(int(self.t_year[t]))
             Lt = self.L + walk[:, t]
             for s in range(self.n_schools):
+                k_share, e_share = self.targets(int(self.t_year[t]), s)
                 idx_s = self.school_idx[s]
                 on = idx_s[self.onroll[idx_s, t]]
                 m = len(on)
@@ -548,13 +700,22 @@ class _Demo:
                           "AND academic_year = (SELECT max(academic_year) FROM ref_national WHERE measure = 'need_pct:ASD:E' AND phase = 'all') "
                           "ORDER BY 1").fetchall()
         e_codes = [m[0] for m in mix] or ["ASD", "SLCN", "SEMH", "MLD"]
-        e_w = [m[1] for m in mix] or [32, 21, 21, 11]
+        # The national mix counts every plan, special schools included; in a mainstream school severe and
+        # profound learning difficulties are rare (most such pupils attend special schools).
+        e_w = [w * MAINSTREAM_E_FACTOR.get(c, 1.0) * PHASE_E_FACTOR[self.phase].get(c, 1.0)
+               for c, w in zip(e_codes, [m[1] for m in mix] or [32, 21, 21, 11])]
         need = np.full(self.n, None, dtype=object)
-        # quotas for the pupils with plans at the latest January census first, then the rest
+        # quotas for the pupils with plans at the latest January census first, then the rest; a school with a
+        # resourced provision has more plans for the need it is resourced for
         e_now = self.everE & self.onroll[:, self.latest_jan] & (self.S[:, self.latest_jan] == 2)
-        for sel in (e_now, self.everE & ~e_now):
-            e_idx = np.flatnonzero(sel)
-            need[e_idx] = _quota(e_codes, e_w, len(e_idx), rng)
+        for s in range(self.n_schools):
+            focus = self.profiles[s]["resourced_provision"]
+            weights = [w * (RESOURCED_FACTOR if c == focus else 1.0) for c, w in zip(e_codes, e_w)]
+            in_school = np.zeros(self.n, bool)
+            in_school[self.school_idx[s]] = True
+            for sel in (e_now & in_school, self.everE & ~e_now & in_school):
+                e_idx = np.flatnonzero(sel)
+                need[e_idx] = _quota(e_codes, weights, len(e_idx), rng)
         k_idx = np.flatnonzero(self.ever & ~self.everE)
         kmix = K_MIX[self.phase]
         need[k_idx] = _quota(list(kmix), list(kmix.values()), len(k_idx), rng)
@@ -739,7 +900,8 @@ class _Demo:
         k_new_d = R["start"][k_new]
         pick = rng.random(len(k_new_p)) < 0.5
         cp = np.r_[open_p, k_new_p[pick]]
-        raised = _weekday(np.r_[self.today - rng.integers(5, 150, len(open_p)), k_new_d[pick] - rng.integers(30, 100, pick.sum())])
+        raised = _school_day(np.r_[self.today - rng.integers(5, 150, len(open_p)), k_new_d[pick] - rng.integers(30, 100, pick.sum())],
+                             self.today)
         closed = np.r_[np.full(len(open_p), NA), k_new_d[pick]]
         areas = _pick(["CI", "CL", "SEMH", "SP"], rng.integers(0, 4, len(cp)))
         areas = np.where(np.arange(len(cp)) >= len(open_p), np.where(self.area[cp] == "OTH", "CL", self.area[cp]), areas)
@@ -830,13 +992,14 @@ class _Demo:
         # annual reviews: due 12 months after the previous one (or the issue date)
         prev = issued.copy()
         alive = np.ones(m, bool)
-        skip = rng.random(m) < 0.25  # a few with the latest review overdue
+        behind = np.array([p["behind_on_reviews"] for p in self.profiles])[P["school"][ep]]
+        skip = rng.random(m) < np.where(behind, 0.7, 0.25)  # a few with the latest review overdue (many, if behind)
         rv_plan, rv_due, rv_held = [], [], []
         end_at = np.where(lv == NA, self.today, np.minimum(lv, self.today))
         for _ in range(20):
             due = prev + 365
-            late = rng.random(m) < 0.12
-            held = _weekday(np.where(late, due + rng.integers(5, 60, m), due - rng.integers(0, 22, m)))
+            late = rng.random(m) < np.where(behind, 0.6, 0.12)
+            held = _school_day(np.where(late, due + rng.integers(5, 60, m), due - rng.integers(0, 22, m)), self.today)
             ok = alive & (held <= end_at) & ~(skip & (due > self.today - 100) & (due <= self.today))
             if not ok.any():
                 break
@@ -923,17 +1086,20 @@ class _Demo:
         frac = np.clip((self.today - start) / np.maximum(1, end - start), 0, 1)
         attended = np.where(finished, rng.binomial(planned, 0.88), rng.binomial(np.round(planned * frac).astype(int), 0.9))
         attended = np.maximum(attended, 0)
-        # scores
+        # scores: entry spread like the pupils these groups draw on (a little narrower than everyone's);
+        # gain = the true effect scaled by attendance, plus each pupil's own variation, plus a month a
+        # month on an age scale
         base_m = np.array([x[13] for x in INTERVENTIONS], dtype=float)[iv]
         base_sd = np.array([x[14] for x in INTERVENTIONS], dtype=float)[iv]
-        nat = np.array([x[15] for x in INTERVENTIONS], dtype=float)[iv]
-        eff = np.array([x[16] for x in INTERVENTIONS], dtype=object)[iv]
+        true_effect = np.array([x[15] for x in INTERVENTIONS], dtype=float)[iv]
+        unrecorded = np.array([x[16] for x in INTERVENTIONS], dtype=bool)[iv]
         hib = np.array([x[12] for x in INTERVENTIONS])[iv]
-        entry = base_m + base_sd * (0.35 * rng.standard_normal(m) - 0.4 * (self.S[ap, at] / 2))
-        works = eff == "works"
-        gain = np.where(works, nat + base_sd * 0.75 * (attended / np.maximum(planned, 1)), nat) + base_sd * 0.25 * rng.standard_normal(m)
-        gain = np.where(hib, gain, -np.abs(gain) * np.where(works, 1, 0.1))
-        exit_ = entry + gain
+        scale = np.array([x[11] for x in INTERVENTIONS], dtype=object)[iv]
+        entry = base_m + base_sd * (0.8 * rng.standard_normal(m) - 0.25 * (self.S[ap, at] / 2))
+        dose = np.clip(attended / np.maximum(planned, 1) / 0.88, 0, 1.1)
+        growth = np.where(scale == "months", (end - start) / (365.25 / 12), 0.0)
+        gain = true_effect * base_sd * dose + base_sd * 0.45 * rng.standard_normal(m)
+        exit_ = entry + np.where(hib, gain + growth, -gain)
         dec = np.array([1 if x[11] in ("months", "count", "percent", "points 0-136") else 10 for x in INTERVENTIONS])[iv]
         entry = np.round(entry * dec) / dec
         exit_ = np.round(exit_ * dec) / dec
@@ -946,9 +1112,12 @@ class _Demo:
                 entry[sel] = np.clip(entry[sel], lo, hi)
                 exit_[sel] = np.clip(exit_[sel], lo, hi)
         recent = at >= self.T - 2
-        missing = (eff == "missing") & recent
+        missing = unrecorded & recent
         exit_out = np.where(finished & ~missing, exit_, np.nan)
-        self.alloc_works = (ap[works & finished], at[works & finished])
+        # what a finished block does to the pupil's termly assessments: a reading or maths intervention has
+        # the same effect on them; the others (social, emotional, motor) do not move an English or maths score
+        academic = np.isin(scale, ["months", "count"])[finished]
+        self.alloc_effects = (ap[finished], at[finished], np.where(academic, true_effect[finished] * dose[finished], 0.0))
         # staff, day and time per group
         days = np.array(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"], dtype=object)
         times = np.array(["08:45", "09:15", "10:20", "11:30", "13:15", "14:10", "15:20"], dtype=object)
@@ -965,7 +1134,23 @@ class _Demo:
             "sessions_attended": attended.astype(int), "entry_score": entry, "exit_score": exit_out,
             "day_of_week": days[ghash % 5].astype(str), "start_time": times[(ghash // 5) % 7].astype(str),
             "staff_id": staff})
-        return {"interventions": cat, "allocations": alloc}
+        # every session of the week, at the group's time: one a week on the group's day; two on Tuesday and
+        # Thursday; three Monday, Wednesday, Friday; four Monday to Thursday; five every day
+        patterns = {2: [1, 3], 3: [0, 2, 4], 4: [0, 1, 2, 3], 5: [0, 1, 2, 3, 4]}
+        per = np.clip(np.round(spw).astype(int), 1, 5)
+        sess_alloc, sess_day, sess_time = [], [], []
+        for k in range(1, 6):
+            sel = np.flatnonzero(per == k)
+            if not len(sel):
+                continue
+            for day_i in (patterns.get(k) or [None]):
+                sess_alloc.append(alloc["allocation_id"].to_numpy()[sel])
+                sess_day.append(days[ghash[sel] % 5] if day_i is None else np.full(len(sel), days[day_i], dtype=object))
+                sess_time.append(times[(ghash[sel] // 5) % 7])
+        sessions = pd.DataFrame({"allocation_id": np.concatenate(sess_alloc),
+                                 "day_of_week": np.concatenate(sess_day).astype(str),
+                                 "start_time": np.concatenate(sess_time).astype(str)})
+        return {"interventions": cat, "allocations": alloc, "allocation_sessions": sessions}
 
     # ------------------------------------------------------------------ APDR support plans
     def plan_frames(self):
@@ -975,19 +1160,19 @@ class _Demo:
         order = np.lexsort((tidx, pidx))
         pidx, tidx = pidx[order], tidx[order]
         last = self.T - 1
-        # ~10% of current K pupils: no new plan this term, last term's plan never reviewed (overdue)
+        # ~10-12% of current K pupils: no new plan this term, last term's plan never reviewed (overdue)
         cur_k = np.unique(pidx[tidx == last])
         had_prev = np.isin(cur_k, pidx[tidx == last - 1])
-        over = cur_k[had_prev][rng.random(had_prev.sum()) < 0.11]
+        over = cur_k[had_prev][rng.random(had_prev.sum()) < 0.12]
         is_over = np.isin(pidx, over)
         drop = is_over & (tidx == last)
         pidx, tidx = pidx[~drop], tidx[~drop]
         overdue = np.isin(pidx, over) & (tidx == last - 1)
         m = len(pidx)
-        start = _weekday(np.maximum(self.t_start[tidx] + rng.integers(3, 20, m), self.reg_start[pidx]))
+        start = _school_day(np.maximum(self.t_start[tidx] + rng.integers(3, 20, m), self.reg_start[pidx]), self.today)
         start = np.minimum(start, self.t_ref[tidx])
         due = start + 84
-        closed = _weekday(due + rng.integers(-10, 15, m))
+        closed = _school_day(due + rng.integers(-10, 15, m))
         closed = np.where((tidx == last) | overdue | (closed > self.today), NA, closed)
         plan_ids = self.ids.take(m)
         area = self.area[pidx]
@@ -1001,7 +1186,11 @@ class _Demo:
         k = np.arange(len(ti)) - np.repeat(np.cumsum(nt) - nt, nt)
         tarea = area[ti]
         pick0 = rng.integers(0, 5, m)[ti]
-        desc = np.array([T.TARGETS[a][(p + j) % len(T.TARGETS[a])] for a, p, j in zip(tarea, pick0, k)], dtype=object)
+        # targets fit the pupil's age: secondary-school targets from Year 7 (the year group in the plan's term)
+        senior = (self.grade_t[pidx, tidx] >= 7)[ti]
+        banks = (T.TARGETS, T.TARGETS_SECONDARY)
+        desc = np.array([banks[int(sr)][a][(p + j) % len(banks[int(sr)][a])] for a, p, j, sr in zip(tarea, pick0, k, senior)],
+                        dtype=object)
         target_ids = self.ids.take(len(ti))
         targets = pd.DataFrame({"target_id": target_ids, "plan_id": plan_ids[ti], "description": desc.astype(str),
                                 "area": tarea.astype(str), "set_on": _dates(start[ti]), "closed_on": _dates(closed[ti])})
@@ -1028,10 +1217,10 @@ class _Demo:
     def outcome_frames(self):
         rng, P = self.rng, self.P
         n, Tn = self.n, self.T
-        # boost from effective interventions, from the term after the block
+        # what interventions did (in SDs; harm too), from the term after the block
         boost = np.zeros((n, Tn + 1))
-        wp, wt = self.alloc_works
-        np.add.at(boost, (wp, wt + 1), 0.12)
+        wp, wt, weff = self.alloc_effects
+        np.add.at(boost, (wp, wt + 1), weff)
         boost = np.cumsum(boost, axis=1)[:, :Tn]
         pen = np.where(self.S == 2, -0.55, np.where(self.S == 1, -0.32, 0.0))
         # slower progress once identified
@@ -1069,7 +1258,7 @@ class _Demo:
         p_susp = np.array([0.006, 0.025, 0.03])[st] * np.where(semh & (st > 0), 3.0, 1.0) * (1.0 if self.phase == "secondary" else 0.3)
         hit = np.flatnonzero(rng.random(m) < p_susp)
         sstart = self.t_start[tidx[hit]] + (rng.random(len(hit)) * (np.minimum(self.today, self.t_end[tidx[hit]]) - self.t_start[tidx[hit]])).astype(np.int64)
-        sstart = _weekday(sstart)
+        sstart = _school_day(sstart, self.today)
         susp = pd.DataFrame({"suspension_id": self.ids.take(len(hit)), "pupil_id": P["pupil_id"][pidx[hit]],
                              "term_id": self.term_ids[tidx[hit]].astype(np.int32), "start_date": _dates(sstart),
                              "days": rng.choice([0.5, 1.0, 1.0, 2.0, 3.0, 5.0], len(hit))})

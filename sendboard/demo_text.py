@@ -138,6 +138,28 @@ TARGETS = {
            "Will ask for enlarged materials when needed", "Will organise equipment for each lesson independently"],
     "OTH": ["Will check in with a key adult daily", "Will complete homework using the homework club"],
 }
+# Targets for pupils in Years 7 to 11: the same broad areas, pitched at secondary school (no handwriting
+# grips or high-frequency word lists; subject lessons, independence, exams and moving between rooms).
+TARGETS_SECONDARY = {
+    "CI": ["Will follow a multi-step instruction in lessons using a written checklist",
+           "Will use the key vocabulary list to explain an idea in two subjects each week",
+           "Will ask a teacher for clarification using an agreed signal or card",
+           "Will take part in paired discussion in English and science lessons",
+           "Will use a visual timetable to prepare for changes of room and teacher"],
+    "CL": ["Will use a reading pen or text-to-speech for subject texts independently",
+           "Will plan extended writing with a structure strip in English and humanities",
+           "Will use a spelling strategy to self-correct subject vocabulary",
+           "Will complete homework set on the online platform each week, using the homework club",
+           "Will raise reading comprehension standardised score by 5 points"],
+    "SEMH": ["Will use the agreed time-out pass, returning to the lesson within 10 minutes",
+             "Will attend every morning registration", "Will check in with a key adult at the start of each day",
+             "Will stay in class for whole lessons 4 days a week",
+             "Will name early signs of anxiety and choose a strategy from the support plan"],
+    "SP": ["Will use the radio aid in every lesson", "Will use a laptop for extended writing in all subjects",
+           "Will ask for enlarged or modified materials when needed",
+           "Will use the lift pass and leave lessons 5 minutes early to move safely between rooms"],
+    "OTH": ["Will check in with a key adult daily", "Will complete homework using the homework club"],
+}
 REVIEW_NOTES = {
     "not_yet": ["No measurable progress yet; strategy to be changed.", "Target not met; attendance at sessions low.",
                 "Still finding this very difficult."],

@@ -19,7 +19,14 @@ The rules (each has a unit test in tests/test_disclosure.py):
    it out by subtraction. So the next smallest non-zero cell in that row or column is suppressed too
    (mark ``x``), or the total itself when there is no other cell. This repeats until no row or column
    has a single suppressed cell, because a suppression in a row can leave a column with one.
-5. **Charts never plot a suppressed value.** :attr:`Protected.values` holds NaN wherever a figure is
+5. **A share is shown whenever its denominator is big enough.** A percentage of a group (``shares``:
+   numerator and denominator columns) is shown when the denominator is at least the threshold, even if
+   the numerator is hidden. Where the numerator is hidden, the share is *banded*: shown as the range of
+   values that the published figures allow (a ``<5`` numerator out of 40 is "2.5–10.0"; with a total
+   and the other part known, the range narrows), so it tells the reader nothing the table does not.
+   This is how the DfE keeps a series readable: small counts are hidden, the rate is not dropped. A
+   share whose denominator is itself hidden or small is hidden (``x``).
+6. **Charts never plot a suppressed value.** :attr:`Protected.values` holds NaN wherever a figure is
    suppressed; chart functions drop those points and say so in a note (:func:`chart_note`).
 
 Marks: ``<5`` = a small count (primary); ``x`` = hidden so that a small count cannot be worked out,
@@ -27,6 +34,7 @@ or a figure built from a small count. :func:`legend` gives the text to print bes
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -55,7 +63,8 @@ def primary_mark(threshold: int) -> str:
 def legend(threshold: int) -> str:
     return (f"{primary_mark(threshold)} = fewer than {int(threshold)} pupils (1 to {int(threshold) - 1}), hidden to protect "
             f"their privacy. {SECONDARY_MARK} = hidden so that a small number cannot be worked out from a total, "
-            f"or a rate or average based on fewer than {int(threshold)} pupils. 0 means none.")
+            f"or a rate or average based on fewer than {int(threshold)} pupils. A range such as 33–67 is a percentage "
+            f"whose count is hidden: it is shown as the range the other published figures allow. 0 means none.")
 
 
 def chart_note(n_hidden: int, threshold: int) -> str | None:
@@ -123,6 +132,7 @@ class Protected:
     values: pd.DataFrame
     threshold: int
     primary: pd.DataFrame = field(repr=False, default=None)
+    bands: dict = field(default_factory=dict)   # (row, share column) -> (low %, high %) where banded
 
     def __iter__(self):  # display, mask = protect(...)
         yield self.display
@@ -171,7 +181,8 @@ def protect(table: pd.DataFrame, count_cols: Sequence[str], rate_cols: Mapping[s
             *, threshold: int = DEFAULT_THRESHOLD, row_total: str | None = None, row_parts: Sequence[str] | None = None,
             total_row: object | None = None, total_row_col: str | None = None,
             base_cols: Mapping[str, str] | None = None, decimals: Mapping[str, int] | None = None,
-            additive: Sequence[str] | None = None, money: Sequence[str] = ()) -> Protected:
+            additive: Sequence[str] | None = None, money: Sequence[str] = (),
+            shares: Mapping[str, tuple[str, str]] | None = None) -> Protected:
     """Apply disclosure control to a table of pupil counts and figures derived from them.
 
     - ``count_cols``: columns holding counts of pupils (primary suppression applies).
@@ -186,6 +197,9 @@ def protect(table: pd.DataFrame, count_cols: Sequence[str], rate_cols: Mapping[s
     - ``additive``: the columns the total row sums (default: the count columns). A derived column
       (e.g. spend) listed here is protected by secondary suppression too.
     - ``money``: rate columns to show as pounds (no pence).
+    - ``shares``: {percentage column: (numerator count column, denominator count column)} (rule 5);
+      both columns must be in ``count_cols``. A banded share is masked (not plotted) and its range is
+      in :attr:`Protected.bands`.
     """
     threshold = int(threshold)
     frame = table.reset_index(drop=True)
@@ -196,7 +210,11 @@ def protect(table: pd.DataFrame, count_cols: Sequence[str], rate_cols: Mapping[s
     for col in count_cols + list(rate_cols) + [c for v in rate_cols.values() for c in v] + list(base_cols.values()):
         if col not in frame.columns:
             raise KeyError(f"protect: no column {col!r}")
-    figure_cols = count_cols + [c for c in rate_cols if c not in count_cols]
+    shares = {k: (str(v[0]), str(v[1])) for k, v in (shares or {}).items()}
+    for share, (num, den) in shares.items():
+        if share not in frame.columns or num not in count_cols or den not in count_cols or share in rate_cols:
+            raise KeyError(f"protect: share {share!r} needs its numerator and denominator among the count columns")
+    figure_cols = count_cols + [c for c in list(rate_cols) + list(shares) if c not in count_cols]
     # The tables are small (a few rows by a few columns) and this runs for every table on every rerun,
     # so the work is on plain numpy arrays, cell by cell, not on DataFrame cells (about 10x faster).
     n = len(frame)
@@ -263,6 +281,23 @@ def protect(table: pd.DataFrame, count_cols: Sequence[str], rate_cols: Mapping[s
         if (mask == before).all():
             break
 
+    # Rule 5: shares, once every count's fate is settled.
+    bands: dict[tuple[int, str], tuple[float, float]] = {}
+    for share, (num, den) in shares.items():
+        js, jn, jd = where[share], where[num], where[den]
+        for i in range(n):
+            d = values[i, jd]
+            if mask[i, jd] or np.isnan(d) or d < threshold:
+                mask[i, js] = not np.isnan(d) and d > 0  # nothing to hide when there is no denominator
+                continue
+            if not mask[i, jn]:
+                continue
+            lo, hi = _numerator_range(i, num, den, lines, values, where, mask, primary, threshold)
+            if lo == hi:  # the published figures pin it down: hiding the share would protect nothing
+                continue
+            mask[i, js] = True
+            bands[i, share] = (100.0 * lo / d, 100.0 * hi / d)
+
     # Build the display frame and the NaN-for-suppressed values.
     shown = np.where(mask, np.nan, values)
     display = frame.copy()
@@ -271,7 +306,12 @@ def protect(table: pd.DataFrame, count_cols: Sequence[str], rate_cols: Mapping[s
         out = []
         for i in range(n):
             v = values[i, j]
-            if mask[i, j]:
+            if (i, col) in bands:
+                lo, hi = bands[i, col]
+                places = decimals.get(col, 1)
+                step = 10 ** places
+                out.append(f"{math.floor(lo * step) / step:.{places}f}–{math.ceil(hi * step) / step:.{places}f}")
+            elif mask[i, j]:
                 out.append(pmark if primary[i, j] else SECONDARY_MARK)
             elif np.isnan(v):
                 out.append("")
@@ -290,7 +330,31 @@ def protect(table: pd.DataFrame, count_cols: Sequence[str], rate_cols: Mapping[s
     display = display.drop(columns=sorted(set(hidden_bases)), errors="ignore")
     flags = lambda a: pd.DataFrame(a, index=frame.index, columns=figure_cols).astype(bool)  # noqa: E731
     shown = pd.DataFrame(shown, index=frame.index, columns=frame[figure_cols].columns)
-    return Protected(display=display, mask=flags(mask), values=shown, threshold=threshold, primary=flags(primary))
+    return Protected(display=display, mask=flags(mask), values=shown, threshold=threshold, primary=flags(primary),
+                     bands=bands)
+
+
+def _numerator_range(i: int, num: str, den: str, lines, values, where, mask, primary, threshold) -> tuple[int, int]:
+    """The values a hidden numerator can take, given only what is published: 1 to threshold - 1 if it is
+    a small count, 1 to the denominator if hidden as a complement; narrowed by a row whose parts add up
+    to a published total (numerator = total minus the other parts, each known or itself a range)."""
+    def cell_range(col: str, cap: float) -> tuple[float, float]:
+        j = where[col]
+        if not mask[i, j]:
+            return values[i, j], values[i, j]
+        return (1, threshold - 1) if primary[i, j] else (1, cap)
+
+    d = values[i, where[den]]
+    lo, hi = cell_range(num, d)
+    for parts, totals in lines:  # a published total of parts that include the numerator narrows it
+        if len(totals) != 1 or (i, num) not in parts or totals[0][0] != i or mask[i, where[totals[0][1]]]:
+            continue
+        total = values[i, where[totals[0][1]]]
+        others = [cell_range(c, total) for (_, c) in parts if c != num]
+        lo = max(lo, total - sum(h for _, h in others))
+        hi = min(hi, total - sum(low for low, _ in others))
+    lo, hi = max(lo, 0), min(hi, d)
+    return int(lo), int(hi)
 
 
 def _numbers(column: pd.Series) -> np.ndarray:

@@ -29,6 +29,7 @@ CHILD_TABLES = (
     ("plan_targets", "plan_id", "support_plans", "plan_id"),
     ("plan_reviews", "plan_id", "support_plans", "plan_id"),
     ("ehc_reviews", "ehcp_id", "ehc_plans", "ehcp_id"),
+    ("allocation_sessions", "allocation_id", "allocations", "allocation_id"),  # when a pupil is out of class
 )
 SKIP_PUPIL_TABLES = {"audit_log", "import_changes"}
 

@@ -27,6 +27,13 @@ def register_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFram
         for measure, column in (("sen_support_pct", "national_sen_support_pct"), ("ehc_plan_pct", "national_ehc_pct")):
             figure = national.pick(figures, measure, phase, year)
             frame.loc[frame["phase"] == phase, column] = None if figure is None else figure.value
+        # Every national figure with its year: the phase total is often newer than its split.
+        basis = national.basis(figures, phase, year)
+        frame.loc[frame["phase"] == phase, "national_any_sen_pct"] = None if basis.total is None else basis.total.value
+        frame.loc[frame["phase"] == phase, "national_years"] = "; ".join(
+            part for part in (None if basis.total is None else f"all with SEN {national.year_label(basis.total.academic_year)}",
+                              None if basis.split_year is None else f"split {national.year_label(basis.split_year)}")
+            if part) or "none held"
     return frame
 
 

@@ -48,7 +48,9 @@ def copy_demo(template: Path, folder: Path) -> Path:
 _IDLE = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
                && !document.querySelector('[data-testid="stStatusWidget"]')
                && !document.querySelector('[data-testid="stSkeleton"]')
-               && !document.querySelector('[data-stale="true"]')"""
+               && !document.querySelector('[data-stale="true"]')
+               && document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') !== 'running'"""
+# (the status widget shows only after a run has lasted a while; the app's script state says "running" at once)
 
 
 # Counts the runs a page has started (installed on a page by its first settle, again after a reload).

@@ -33,7 +33,7 @@ def test_cards_show_strengths_targets_interventions_and_alerts(fixture_db, viewe
     assert prof["summary"]["of_concern_only"] == 1 and prof["summary"]["reviews_overdue"] == 1
     assert cards[4]["strengths"] == "Brilliant at drawing" and cards[4]["what_helps"] == "A visual timetable"
     assert cards[1]["targets"] == ["Read 10 key words (not reviewed yet)"]  # the closed target is not current
-    assert cards[2]["interventions"] == ["Reading catch-up: leaves Tue 10:40, 30 min"]
+    assert cards[2]["interventions"] == ["Reading catch-up: Tue 10:40 (30 min each)"]
     assert any("Plan review overdue" in text for _, text in cards[3]["alerts"])
     assert cards[6]["of_concern"] and cards[6]["status"] == "Not on the SEND register"
     assert any(kind == "concern" for kind, _ in cards[6]["alerts"])

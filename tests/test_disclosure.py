@@ -113,3 +113,48 @@ def test_set_threshold_is_admin_only_validated_and_audited(fixture_db, viewers):
     refused = fixture_db.cursor().execute(
         "SELECT count(*) FROM audit_log WHERE action = 'access_refused' AND username = 'head'").fetchone()[0]
     assert refused == 1
+
+
+# --------------------------------------------------------------------------- shares (rule 5)
+
+
+def _reviews(rows):
+    t = pd.DataFrame(rows, columns=["year", "on_time", "late"])
+    t["held"] = t["on_time"] + t["late"]
+    t["pct"] = 100 * t["on_time"] / t["held"].where(t["held"] > 0)
+    return d.protect(t, ["on_time", "late", "held"], threshold=5, row_total="held", row_parts=["on_time", "late"],
+                     shares={"pct": ("on_time", "held")}, decimals={"pct": 0})
+
+
+def test_a_share_is_shown_for_every_year_whose_denominator_reaches_the_threshold():
+    # Seven years of EHC annual reviews, as in a small school: the old rule hid six of seven rates.
+    p = _reviews([("2019/20", 4, 2), ("2020/21", 18, 2), ("2021/22", 12, 0), ("2022/23", 3, 1),
+                  ("2023/24", 5, 5), ("2024/25", 2, 9), ("2025/26", 6, 1)])
+    # 4 of 6: on time is 1-4 and late is 1-4, so on time is 2-4 of 6: 33.3% to 66.7%, shown 33-67.
+    # 18 of 20: late (2) is <5, on time is hidden as its complement, so on time is 16-19 of 20: 80-95.
+    # 12 of 12, nothing hidden: 100. 3 of 4: the denominator is below 5: hidden.
+    # 5 of 10: 50. 2 of 11: on time <5, so late (9) is hidden too (secondary): on time is 1-4 of 11,
+    # 9.1% to 36.4%, shown 9-37.
+    # 6 of 7: late 1-4, on time hidden as complement: 3-6 of 7 -> 42.9-85.7 -> 42-86.
+    assert p.display["pct"].tolist() == ["33–67", "80–95", "100", "x", "50", "9–37", "42–86"]
+    assert p.display["on_time"].tolist() == ["<5", "x", "12", "<5", "5", "<5", "x"]
+    assert p.bands[0, "pct"] == pytest.approx((100 * 2 / 6, 100 * 4 / 6))
+    # Banded and hidden shares are never plotted as points.
+    assert [math.isnan(v) for v in p.values["pct"]] == [True, True, False, True, False, True, True]
+    assert p.display["late"].tolist() == ["<5", "<5", "0", "<5", "5", "x", "<5"]
+
+
+def test_a_share_of_a_roll_with_a_small_numerator_is_banded_not_hidden():
+    t = pd.DataFrame({"term": ["a", "b", "c"], "k": [3, 20, 0], "roll": [200, 200, 4]})
+    t["pct"] = 100 * t["k"] / t["roll"]
+    p = d.protect(t, ["k", "roll"], threshold=5, shares={"pct": ("k", "roll")})
+    # 1 to 4 of 200 = 0.5% to 2.0%; 20 of 200 = 10.0%; a roll of 4 hides the share (0 of a small roll too).
+    assert p.display["pct"].tolist() == ["0.5–2.0", "10.0", "x"]
+    assert p.display["k"].tolist() == ["<5", "20", "0"]
+    assert "range" in p.legend()
+
+
+def test_a_share_needs_its_counts_among_the_count_columns():
+    t = pd.DataFrame({"k": [3], "roll": [200], "pct": [1.5]})
+    with pytest.raises(KeyError):
+        d.protect(t, ["k"], threshold=5, shares={"pct": ("k", "roll")})

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from sendboard.access import AccessDenied
@@ -168,8 +169,9 @@ def test_a_request_and_its_steps(fixture_db, viewers):
     assert req.loc[request_id, "stage"] == "Assessing: awaiting final plan"
     assert req.loc[request_id, "final_plan_due"] == date(2026, 3, 21)
     assert "Decision made late" in req.loc[request_id, "flags"]
-    assert records.step_status(date(2025, 12, 20), date(2025, 12, 13), AS_AT).startswith("⚠ Done late")
-    assert records.step_status(None, date(2026, 3, 21), AS_AT) == "◔ Due by 21 Mar 2026"
+    assert req.loc[request_id, "decision_step"] == "⚠ Done late (20 Dec 2025, 7 days after the due date)"
+    assert req.loc[request_id, "final_step"] == "◔ Due by 21 Mar 2026"
+    assert req.loc[request_id, "requested_by"] == "A parent"
     assert count(fixture_db, "SELECT requested_by FROM ehc_requests WHERE request_id = $r", r=request_id) == "parent"
 
 
@@ -239,9 +241,9 @@ def test_preparing_for_adulthood_for_every_pupil_with_send_from_year_nine(fixtur
 def _ehc_files():
     u3, u11, u12 = upn(3), upn(11), upn(12)
     return [
-        ("plans.csv", ("UPN,Local Authority,Date Issued,Hours per Week,Outcome,Outcome Area\n"
-                       f"{u3},Leeds,15/12/2024,15,Reads a Year 5 text,CL\n"
-                       f"{u3},Leeds,15/12/2024,15,Stays calm when plans change,SEMH\n").encode()),
+        ("plans.csv", ("UPN,Local Authority,Date Issued,Hours per Week,Outcome,Outcome Area,Short Term Step\n"
+                       f"{u3},Leeds,15/12/2024,15,Reads a Year 5 text,CL,Reads ten key words a week\n"
+                       f"{u3},Leeds,15/12/2024,15,Stays calm when plans change,SEMH,\n").encode()),
         ("requests.csv", ("UPN,Local Authority,Request Date,Requested By,Decision Date,Decision,Final Plan Date\n"
                           f"{u11},Leeds,01/09/2025,parent,20/10/2025,agreed,\n").encode()),
         # The first review of the plan in the same import: due 12 months after issue (2025-12-15), held late.
@@ -260,7 +262,14 @@ def test_every_ehc_kind_in_one_import_then_undo_restores_exactly(fixture_db, vie
     assert batch.ok, [str(p) for p in batch.problems]
     assert [f.kind for f in batch.files] == ["ehc_plans", "ehc_requests", "ehc_reviews", "pfa", "careers"]
     out = commit(fixture_db, batch, viewers["senco"])
-    assert out.added == 1 + 2 + 1 + 1 + 2 + 1  # plan, outcomes, request, review, PfA areas, guidance
+    # plan, outcomes, a support plan for the step, the step, its link, request, review, PfA areas, guidance
+    assert out.added == 1 + 2 + 1 + 1 + 1 + 1 + 1 + 2 + 1
+    # The step is a target on a support plan opened today (2026-01-20, 19 days into spring), reviewed one
+    # term later (2026-05-04), linked to its outcome: pupil 3 now has a target on the passport and class card.
+    assert records.outcomes_with_steps(fixture_db, viewers["senco"], 3, AS_AT, AS_AT)["step"].dropna().tolist() == \
+        ["Reads ten key words a week"]
+    assert fixture_db.cursor().execute("SELECT start_date, review_due FROM support_plans WHERE pupil_id = 3").fetchall() == \
+        [(date(2026, 1, 20), date(2026, 5, 4))]
     row = fixture_db.cursor().execute("SELECT due_on, held_on, report_sent_on FROM ehc_reviews").fetchone()
     assert row == (date(2025, 12, 15), date(2026, 1, 8), date(2026, 1, 14))
     assert count(fixture_db, "SELECT requested_by FROM ehc_requests") == "parent"
@@ -270,7 +279,7 @@ def test_every_ehc_kind_in_one_import_then_undo_restores_exactly(fixture_db, vie
     changed = {t for t in before if before[t] != after[t]}
     assert changed <= {"audit_log", "imports", "import_files", "data_version"}, changed
     # Imported again, twice: the second time changes nothing.
-    assert run_import(fixture_db, _ehc_files()).added == 8
+    assert run_import(fixture_db, _ehc_files()).added == 11
     again = run_import(fixture_db, _ehc_files())
     assert again.added == 0 and again.changed == 0
 
@@ -364,6 +373,12 @@ def test_a_held_ehc_annual_review_counts_as_a_review_on_the_graduated_approach_p
     assert days.loc[12, "Days since"] == 56 and days.loc[12, "band"] == "6 to 13 weeks"
     assert days.loc[1, "band"] == graduated.NEVER
     assert data["voice"]["reviews"] == 0
+    # The pupil's review history on the passport lists the annual review meetings too.
+    from sendboard.classroom import reviews
+
+    history = reviews.reviews(fixture_db, viewers["senco"], 12, AS_AT)
+    assert [pd.Timestamp(d).date() for d in history["reviewed_on"]] == [date(2025, 11, 25), date(2024, 10, 20)]
+    assert set(history["target"]) == {"EHC plan: annual review meeting"}
 
 
 def test_the_governors_pack_says_how_many_reviews_are_overdue_now_and_plans_short_of_hours(fixture_db, viewers):

@@ -34,7 +34,7 @@ def _add_provision(db, pupils):
     cur.execute("INSERT INTO interventions (intervention_id, school_id, name, areas, wave, delivered_by, group_size, "
                 "sessions_per_week, minutes_per_session, planned_weeks, other_costs, measure, measure_scale) "
                 "VALUES (900, 1, 'Reading catch-up', 'CL', 'targeted', 'teaching_assistant', 1, 2, 60, 10, 0, "
-                "'Reading age', 'months')")
+                "'Reading test', 'standardised score')")
     for pid in pupils:
         cur.execute("INSERT INTO allocations (pupil_id, intervention_id, start_date, end_date, entry_score, exit_score) "
                     "VALUES ($p, 900, DATE '2025-09-01', DATE '2025-11-09', 100, 106)", {"p": pid})
@@ -42,24 +42,37 @@ def _add_provision(db, pupils):
                 "(1, 2025, 'notional_sen', NULL, 10000), (1, 2025, 'top_up', 4, 6000), (1, 2025, 'top_up', 12, 6000)")
 
 
-def test_register_counts_below_five_are_hidden_and_their_rates_too(fixture_db, viewers):
+def test_register_counts_below_five_are_hidden_and_their_rates_banded_not_dropped(fixture_db, viewers):
     pack = _pack(fixture_db, viewers["governor"])
     reg = pack.section("register")
     last = reg.tables[0].display.iloc[-1]
     assert last["Term"] == "Spring 2026"
     assert last["Pupils on roll"] == "20"
     assert last["SEN support"] == "<5" and last["EHC plans"] == "<5"   # 4 and 2
-    assert last["SEN support %"] == "x" and last["EHC plan %"] == "x"  # built from them
-    assert reg.facts["on_roll"] == 20 and reg.facts["sen_support_pct"] is None
-    assert all(v != v for v in reg.chart.series["Our school"])  # NaN: not plotted
-    assert reg.chart.hidden == 2
+    # 6 of 20 have SEN (both parts hidden, so the total names nobody): 30.0%. Each part is 1-4 and they
+    # add up to 6, so each is 2-4 of 20: shown as the range 10.0-20.0, not hidden.
+    assert last["All with SEN"] == "6" and last["All with SEN %"] == "30.0"
+    assert last["SEN support %"] == "10.0–20.0" and last["EHC plan %"] == "10.0–20.0"
+    assert reg.facts["on_roll"] == 20 and reg.facts["sen_support_pct"] is None and reg.facts["send_pct"] == 30.0
+    assert reg.chart.series["Our school"][0] == 30.0
+    assert all(v != v for v in reg.chart.series["Our school"][1:])  # ranges are not plotted as points...
+    assert reg.chart.hidden == 0  # ...but drawn as pale bars spanning 10-20%, and said so under the chart
+    assert reg.chart.ranges["Our school"][1:] == [(10.0, 20.0), (10.0, 20.0)]
+    assert "pale bar is a range" in reg.chart.note(5)
+    from sendboard.governors.figures import bars_figure, chart_frame
+    bar = bars_figure(reg.chart, 5).data[0]
+    assert list(bar.base)[1:] == [10.0, 10.0] and list(bar.y)[1:] == [10.0, 10.0] and list(bar.text)[1:] == ["10–20%"] * 2
+    assert chart_frame(reg.chart, 5)["Our school"].tolist() == ["30", "10.0–20.0", "10.0–20.0"]
 
 
 def test_a_lower_threshold_shows_what_it_may(fixture_db, viewers):
     disclosure.set_threshold(fixture_db, viewers["admin"], 3)
     reg = _pack(fixture_db, viewers["governor"]).section("register")
     last = reg.tables[0].display.iloc[-1]
-    assert last["SEN support"] == "4" and last["SEN support %"] == "20.0"  # 4 of 20
+    # 4 of 20 on SEN support would now reveal the 2 EHC plans from the total of 6, so it is hidden (x);
+    # with EHC plans 1-2 of those 6, SEN support is 4-5 of 20: 20.0-25.0.
+    assert last["SEN support"] == "x" and last["SEN support %"] == "20.0–25.0"
+    assert last["All with SEN"] == "6" and last["All with SEN %"] == "30.0"
     assert last["EHC plans"] == "<3"
 
 
@@ -104,9 +117,11 @@ def test_spend_and_funding_hand_checked(fixture_db, viewers):
     pack = _pack(fixture_db, viewers["governor"])
     spend = pack.section("spend")
     table = spend.tables[0].display.set_index("Broad area of need")
-    assert table.loc["Cognition and learning", "Pupils with provision"] == "5"
-    assert table.loc["Cognition and learning", "Planned spend"] == "£1,800"  # 5 x £36 x 10 weeks
-    assert table.loc["All areas", "Planned spend"] == "£1,800"
+    # spend goes to each pupil's own primary need: 1, 2 cognition and learning, 3 SEMH, 4 and 11
+    # communication and interaction; every area has under 5 pupils, so only the total is shown
+    assert table.loc["Cognition and learning", "Pupils with provision"] == "<5"
+    assert table.loc["All areas", "Pupils with provision"] == "5"
+    assert table.loc["All areas", "Planned spend"] == "£1,800"  # 5 x £36 x 10 weeks
     funding = spend.tables[1].display.set_index("Funding line")["Amount"]
     assert funding["High-needs top-up (element 3)"] == "x"  # two pupils' top-up
     assert funding["Notional SEN budget (element 2)"] == "x"  # else top-up = total - notional
@@ -114,7 +129,10 @@ def test_spend_and_funding_hand_checked(fixture_db, viewers):
     assert spend.facts["spend"] == pytest.approx(1800) and spend.facts["funding"] == pytest.approx(22000)
     assert any("£1,800" in q.text and "£22,000" in q.text for q in pack.questions)
     impact = pack.section("impact")
-    assert impact.facts[GOOD] == 1  # 5 measured, all +6
+    # 5 measured, all +6 on a standardised test: effect 0.8 x 6/15 = 0.32 (Hedges' J on 4 df = 0.8), every
+    # gain the same so its 95% interval is 0.32 to 0.32: above zero, good value
+    assert impact.facts[GOOD] == 1
+    assert impact.tables[1].display.iloc[0]["Effect size (Hedges' g)"] == "0.32"
 
 
 def test_no_pupil_level_field_in_any_table(fixture_db, viewers):
@@ -207,3 +225,44 @@ def test_self_evaluation_shows_the_latest_rating_of_each_factor_without_free_tex
     assert table["Rating (1 to 4)"].tolist() == ["3 – Established", "2 – Developing"]
     assert "Fixture03" not in table.to_csv() and "Better now" not in table.to_csv()
     assert any("high-quality teaching" in q.text for q in pack.questions)
+
+
+def test_every_weak_key_factor_is_named_in_the_question():
+    ratings = {"Culture, leadership and management": 2, "High-quality teaching": 1, "Use of expertise": 2,
+               "Individually tailored support": 3, "Progress tracking": 2, "Communication and collaboration": 1,
+               "Preparing for adulthood": 2, "Flexible use of evidence-based strategies": 4}
+    text = Q.self_evaluation_rule({"latest": date(2025, 12, 1), "ratings": ratings}, date(2026, 1, 15))[0].text
+    for name, rating in ratings.items():
+        assert (name.lower() in text) == (rating <= 2), name  # all six weak ones, and no other
+    assert "progress tracking; communication and collaboration; and preparing for adulthood" in text
+
+
+def test_the_register_question_compares_totals_when_the_national_split_is_older():
+    facts = {"compare_totals": True, "send_pct": 22.0, "national_send_pct": 17.6, "national_send_year": "2025/26",
+             "sen_support_pct": 18.0, "national_sen_support_pct": 12.4, "national_split_year": "2022/23",
+             "roll_date": date(2026, 1, 15)}
+    (q,) = Q.register_rule(facts)
+    assert q.text.startswith("22.0% of our pupils have SEN (roll on 15 January 2026), against 17.6% nationally in 2025/26")
+    facts["send_pct"] = 18.5  # in line with the newer total: no question, though SEN support is 5.6 points above 2022/23
+    assert Q.register_rule(facts) == []
+
+
+def test_a_banded_review_rate_still_raises_the_question():
+    facts = {"years": [("2024/25", 100.0), ("2025/26", None)], "year_bands": [("2024/25", None), ("2025/26", (33.3, 66.7))]}
+    assert Q.review_rule(facts)[0].text.startswith("At most 67% of EHC plan annual reviews due in 2025/26")
+
+
+def test_the_pack_names_the_national_years_and_the_roll_date(fixture_db, viewers):
+    reg = _pack(fixture_db, viewers["governor"]).section("register")
+    # Fixture school is secondary; the shipped reference holds secondary any-SEN to 2025/26 (17.6%) but the
+    # SEN support / EHC split only to 2022/23 (12.4% and 2.4%).
+    assert reg.facts["compare_totals"] and reg.facts["national_send_pct"] == 17.6
+    assert reg.facts["national_send_year"] == "2025/26" and reg.facts["national_split_year"] == "2022/23"
+    assert reg.facts["roll_date"] == date(2026, 1, 15)
+    text = " ".join(reg.headline)
+    assert "on 15 January 2026 (Spring 2026 census date)" in text and "state-funded secondary schools" in text
+    assert "against 17.6% nationally in 2025/26" in text and "national split in 2022/23 is SEN support 12.4%" in text
+    last = reg.tables[0].display.iloc[-1]
+    assert last["National figures from"] == "all with SEN 2025/26; split 2022/23"
+    assert last["National all with SEN %"] == "17.6" and last["National SEN support %"] == "12.4"
+    assert "2025/26" in reg.chart.title and "2022/23" in reg.chart.title

@@ -81,21 +81,34 @@ def test_pupils_of_concern_are_open_and_off_the_register(data):
     assert data["concerns"]["Area"].tolist() == ["Cognition and learning"]
 
 
-def test_possibly_unidentified_with_reasons(data):
+def test_possibly_unidentified_ranked_by_strength_of_evidence(data):
+    """Off the register: pupil 6 has progress in the lowest 10% in both terms (4 points), spring 2026
+    scores in the lowest 10% (English 89, Maths 93: mean 91, second lowest of 20 after pupil 1's 88; 2
+    points) and two suspensions (1): 7 points, strong. Pupil 7 has an open concern only (2; progress
+    low in autumn but not spring); pupil 9 attendance 88.0% only (1): weaker signs, not the list to act on."""
     un = data["unidentified"].set_index("pupil_id")
-    assert sorted(un.index) == [6, 9]
-    assert "lowest 10% in both Autumn 2025 and Spring 2026" in un.loc[6, "Why"]
-    assert "-6.0 and -3.0" in un.loc[6, "Why"]
-    assert un.loc[9, "Why"] == "Attendance 88.0% this year (below 90%)"
+    assert list(un.index) == [6]
+    assert un.loc[6, "Points"] == 7 and un.loc[6, "Evidence"] == "Strong"
+    assert un.loc[6, "Why"].startswith("Progress in the lowest 10% in both Autumn 2025 and Spring 2026")
+    assert "-6.0 and -3.0" in un.loc[6, "Why"] and "(mean 91)" in un.loc[6, "Why"]
+    assert un.loc[6, "Why"].endswith("Suspended 2 times this year")
+    weaker = data["weaker_signs"].set_index("pupil_id")
+    assert list(weaker.index) == [7, 9]
+    assert (weaker.loc[7, "Points"], weaker.loc[7, "Why"], weaker.loc[7, "Open concern"]) == (2, "A concern is open", "Yes")
+    assert weaker.loc[9, "Why"] == "Attendance 88.0% this year (below 90%)" and weaker.loc[9, "Points"] == 1
     assert data["progress_info"]["terms"] == ["Autumn 2025", "Spring 2026"]
 
 
 def test_thresholds_can_be_changed(fixture_db, viewers):
     seed(fixture_db)
     wider = ident.identification(fixture_db, viewers["senco"], 1, AS_AT, TODAY, 15, 91)
-    # 15%: 3 lowest; 20251 = 6, 7, 1 and 20252 = 1, 6, 8 -> still only pupil 6 off the register; 91%: pupil 10 (90.0%)
-    assert sorted(wider["unidentified"]["pupil_id"]) == [6, 9, 10]
+    # 15% (3 lowest): progress 20251 = 6, 7, 1 and 20252 = 1, 6, 8; spring scores 1 (88), 6 (91), 7 (96).
+    # Pupil 7: concern 2 + scores 2 = 4 (moderate); pupil 8: spring progress only, 1; 91%: pupil 10 (90.0%), 1.
+    assert wider["unidentified"]["pupil_id"].tolist() == [6, 7]
+    assert wider["unidentified"]["Evidence"].tolist() == ["Strong", "Moderate"]
+    assert sorted(wider["weaker_signs"]["pupil_id"]) == [8, 9, 10]
     stricter = ident.identification(fixture_db, viewers["senco"], 1, AS_AT, TODAY, 5, 80)
+    # 5% (1 lowest): pupil 6 progress in autumn only; pupil 1 lowest in spring (on the register)
     assert stricter["unidentified"].empty
 
 

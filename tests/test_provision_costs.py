@@ -95,10 +95,17 @@ def test_costs_per_allocation_match_hand_working(seeded, viewers):
 
 def test_totals_by_area_wave_and_budget(seeded, viewers):
     frame = year_allocations(seeded, viewers["head"], 1, YEAR, TODAY, TODAY)
+    # By each pupil's own primary need when the allocation started, not the areas the intervention is
+    # tagged with: Reading catch-up (CL) pupils 1, 2 (SPLD) -> CL 2 x 110; pupil 3 (SEMH) -> SEMH 110.
+    # Maths boost (CL): pupil 4 (ASD) -> CI 144; pupils 5-8 have no primary need -> none 4 x 144.
+    # Worry group (SEMH): pupils 11 (SLCN) and 12 (ASD) -> CI 2 x 67.50. Sum 220 + 110 + 279 + 576 = 1185.
     by_area = costs.summarise(frame, "area", with_costs=True).set_index("area")
-    assert by_area.loc["Cognition and learning", "year_cost"] == pytest.approx(3 * 110 + 5 * 144)
-    assert by_area.loc["Social, emotional and mental health", "year_cost"] == pytest.approx(135)
-    assert by_area.loc["Cognition and learning", "pupils"] == 8
+    assert by_area.loc["Cognition and learning", "year_cost"] == pytest.approx(2 * 110)
+    assert by_area.loc["Social, emotional and mental health", "year_cost"] == pytest.approx(110)
+    assert by_area.loc["Communication and interaction", "year_cost"] == pytest.approx(144 + 135)
+    assert by_area.loc["No primary need recorded", "year_cost"] == pytest.approx(4 * 144)
+    assert by_area["year_cost"].sum() == pytest.approx(1185)
+    assert by_area.loc["Cognition and learning", "pupils"] == 2 and by_area.loc["Communication and interaction", "pupils"] == 3
     by_wave = costs.summarise(frame, "wave", with_costs=True).set_index("wave")
     assert by_wave.loc["specialist", "pupil_hours_week"] == pytest.approx(2.0)  # two pupils, 1 h each, now
     assert by_wave.loc["specialist", "staff_hours_week"] == pytest.approx(0.5)  # 1 h / 4 each
@@ -143,9 +150,10 @@ def test_hours_against_need_and_time_out_of_class(seeded, viewers):
 def test_spend_by_area_for_governors_is_aggregate(seeded, viewers):
     out = spend_by_area(seeded, viewers["governor"], 1, YEAR, TODAY).set_index("area")
     assert "pupil_id" not in out.columns and "first_name" not in out.columns
-    assert out.loc["Cognition and learning", "year_cost"] == pytest.approx(1050)
-    assert out.loc["Cognition and learning", "pupils"] == 8
-    assert pd.isna(out.loc["Social, emotional and mental health", "pupils"])  # 2 pupils: under the threshold of 5
+    assert out.loc["Cognition and learning", "year_cost"] == pytest.approx(220)
+    assert out.loc["No primary need recorded", "year_cost"] == pytest.approx(576)
+    assert pd.isna(out.loc["Cognition and learning", "pupils"])  # 2 pupils: under the threshold of 5
+    assert pd.isna(out.loc["Social, emotional and mental health", "pupils"])  # 1 pupil
 
 
 def test_sql_summary_matches_the_frame_totals(seeded, viewers):

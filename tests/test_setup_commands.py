@@ -54,7 +54,7 @@ def test_init_makes_one_school_its_calendar_and_one_administrator_and_nothing_el
         assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
     assert con.execute("SELECT count(*) FROM settings WHERE key = 'demo_as_of'").fetchone()[0] == 0
     assert stat.S_IMODE(new_db.stat().st_mode) == 0o600
-    assert auth.sign_in(made(new_db), "office", GOOD, sleep=lambda s: None).role == "admin"
+    assert auth.sign_in(made(new_db), "office", GOOD).role == "admin"
 
 
 def test_an_import_a_year_later_adds_the_new_academic_year(initialised, tmp_path, monkeypatch):
@@ -238,20 +238,20 @@ def _give_demo_password(db, username: str) -> None:
 def test_the_demo_password_works_only_on_a_demo_with_no_imported_data(fixture_db):
     _give_demo_password(fixture_db, "teacher")
     with pytest.raises(auth.SignInError, match="demo's published password"):  # not a demo database
-        auth.sign_in(fixture_db, "teacher", passwords.DEMO_PASSWORD, sleep=lambda s: None)
+        auth.sign_in(fixture_db, "teacher", passwords.DEMO_PASSWORD)
     with pytest.raises(auth.AccountError, match="demo's published password"):
         auth.reset_password(fixture_db, "admin", "teacher2", passwords.DEMO_PASSWORD)
     fixture_db.write(lambda w: w.run("setup_set_setting", key="demo_as_of", value="2026-01-20"))
-    assert auth.sign_in(fixture_db, "teacher", passwords.DEMO_PASSWORD, sleep=lambda s: None).username == "teacher"
+    assert auth.sign_in(fixture_db, "teacher", passwords.DEMO_PASSWORD).username == "teacher"
     fixture_db.write(lambda w: w.run("import_insert", username="senco", school_id=1, file_count=1, added=1, changed=0, unchanged=0))
     with pytest.raises(auth.SignInError, match="demo's published password"):  # a school's data went in
-        auth.sign_in(fixture_db, "teacher", passwords.DEMO_PASSWORD, sleep=lambda s: None)
+        auth.sign_in(fixture_db, "teacher", passwords.DEMO_PASSWORD)
     with pytest.raises(auth.AccountError, match="demo's published password"):
         auth.add_user(fixture_db, "admin", username="newone", display_name="New", role="teacher",
                       password=passwords.DEMO_PASSWORD, school_ids=[1])
     import_id = fixture_db.cursor().execute("SELECT max(import_id) FROM imports").fetchone()[0]
     fixture_db.write(lambda w: w.run("import_mark_undone", import_id=import_id, username="senco"))
-    assert auth.sign_in(fixture_db, "teacher", passwords.DEMO_PASSWORD, sleep=lambda s: None)  # undone: a demo again
+    assert auth.sign_in(fixture_db, "teacher", passwords.DEMO_PASSWORD)  # undone: a demo again
     refused = fixture_db.cursor().execute(
         "SELECT count(*) FROM audit_log WHERE action = 'sign_in_refused' AND object_id = 'teacher'").fetchone()[0]
     assert refused == 2
@@ -307,3 +307,19 @@ def test_the_worked_example_in_docs_methods(password, rule):
     else:
         with pytest.raises(passwords.PasswordRefused, match=rule):
             passwords.check(password, username="office", school_names=["Northgate High School"])
+
+
+def test_importing_into_a_database_with_no_school_says_how_to_add_one(tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "empty.duckdb"
+    dbmod.open_database(empty)  # a sendboard file with the schema and no school (as an older set-up left it)
+    dbmod.close_all()
+    staff = tmp_path / "staff.csv"
+    staff.write_text("Forename,Surname,Email,Role,Start Date\nTom,Okafor,t.okafor@northgate.sch.uk,teacher,01/09/2020\n")
+    assert run(monkeypatch, "import", staff, "--db", empty) == 1
+    assert "sendboard school add" in capsys.readouterr().err
+
+
+def test_a_teacher_with_no_matching_staff_record_is_told_they_will_see_no_class(initialised, monkeypatch, capsys):
+    assert run(monkeypatch, "user", "add", "newteacher", "--db", initialised, "--role", "teacher", "--school", "146802",
+               "--email", "nobody@northgate.sch.uk", "--password-stdin", stdin="tall ships sailing\n") == 0
+    assert "sees no class yet" in capsys.readouterr().out

@@ -85,6 +85,8 @@ PUPILS = make_pupils()
 SEN_SUPPORT = {0: "SPLD", 3: "SLCN", 5: "SEMH", 16: "ASD", 20: "MLD", 24: "SPLD"}  # pupil index -> primary need
 EHC_PLAN = {2: "ASD"}
 IN_PRECISION_TEACHING = (0, 20, 24)
+EHC_OUTCOME = "By the end of Year 8, Cara will join in group work in three subjects each week"
+CONCERN = "Copies very slowly from the board and often leaves work unfinished"
 
 
 # =====================================================================================================
@@ -124,7 +126,8 @@ RECORDS: list[Record] = [
          "NC Year": str(p.year), "FSM Eligible": "Y" if i % 4 == 0 else "N", "EAL": "Y" if i % 6 == 0 else "N",
          "Pupil Premium": "Y" if i % 4 == 0 else "N", "Admission Date": "01/09/2025", "Reg Group": p.form}
         for i, p in enumerate(PUPILS)
-    ], [Shows("hashworth", "home", "Pupils on roll 30")]),
+    ], [Shows("hashworth", "home", "Pupils on roll 30"),
+        Shows("governor1", "governors", "30 pupils on roll in Autumn 2026")]),
     Record("groups", [
         {"Group Name": p.form, "Year Group": str(p.year), "Group Type": "form", "Subject": "", "Academic Year": YEAR,
          "UPN": p.upn, "Start Date": "01/09/2026", "End Date": "",
@@ -138,6 +141,12 @@ RECORDS: list[Record] = [
         {"UPN": PUPILS[i].upn, "SEN Provision": "E", "Start Date": "15/01/2025", "End Date": "",
          "Primary Need": need, "Need Rank": "1", "Secondary Need": "SLCN"} for i, need in EHC_PLAN.items()
     ], [Shows("hashworth", "home", "On SEN support 6"), Shows("hashworth", "home", "With an EHC plan 1"),
+        # overview table: roll 30, SEN support 6 = 20.0%, EHC plans 1 = 3.3%; Year 7: 3 of 15 = 20.0% and 1 of 15 = 6.7%
+        Shows("hashworth", "overview", "30,6,20.0,1,3.3"), Shows("hashworth", "overview", "7,15,3,20.0,1,6.7"),
+        Shows("hashworth", "overview", "8,15,3,20.0,0,0.0"),
+        # governors: the same figures, with the single EHC plan hidden by disclosure control (fewer than 5)
+        Shows("governor1", "governors", "6 on SEN support (20.0%"),
+        Shows("governor1", "governors", "<5 with an EHC plan (hidden"),
         Shows("tokafor", "class_profile", PUPILS[0].name), Shows("tokafor", "class_profile", PUPILS[2].name),
         Shows("wprice", "class_profile", PUPILS[16].name),
         Shows("srao", "passport", "Specific learning difficulty", (("passport_pupil_upn", PUPILS[0].upn),))]),
@@ -151,6 +160,7 @@ RECORDS: list[Record] = [
         {"UPN": p.upn, "Term": "Autumn 2026", "Possible Sessions": "100", "Attended Sessions": str(100 - i % 9)}
         for i, p in enumerate(PUPILS)
     ]),
+    Record("suspensions", [{"UPN": PUPILS[5].upn, "Start Date": "12/11/2026", "Days": "1.5"}]),
     Record("interventions", [
         {"Intervention": "Precision teaching", "Areas": "CL", "Wave": "targeted", "Delivered By": "teaching_assistant",
          "Group Size": "1", "Sessions per Week": "3", "Minutes per Session": "15", "Planned Weeks": "10",
@@ -160,7 +170,43 @@ RECORDS: list[Record] = [
         {"UPN": PUPILS[i].upn, "Intervention": "Precision teaching", "Start Date": "14/09/2026", "End Date": "",
          "Group Label": "", "Sessions Attended": "", "Entry Score": str(20 + i), "Exit Score": ""}
         for i in IN_PRECISION_TEACHING
-    ], [Shows("srao", "provision_map", PUPILS[20].last)]),
+    ], [Shows("srao", "provision_map", PUPILS[20].last), Shows("srao", "provision_map", "Pupils in 2026/27 3")]),
+    Record("ehc_plans", [
+        {"UPN": PUPILS[2].upn, "Local Authority": "Leeds", "Date Issued": "15/01/2025", "Hours per Week": "12",
+         "Date Ceased": "", "Outcome": EHC_OUTCOME, "Outcome Area": "CI"},
+    ], [Shows("srao", "ehc_plans", "EHC plans open 1"),
+        # the plan sets out 12 hours a week and no intervention records any: short of hours
+        Shows("srao", "ehc_plans", "Plans short of hours 1 of 1")]),
+    Record("ehc_reviews", [
+        {"UPN": PUPILS[2].upn, "Meeting Date": "06/11/2026", "Report Sent": "13/11/2026", "LA Decision Date": "",
+         "LA Decision": "", "Notes": ""},
+    ], [Shows("srao", "ehc_plans", "Annual reviews overdue, not held 0"),
+        # the review held on 6 November 2026 sets the next one 12 months on
+        Shows("tokafor", "class_profile", "EHC annual review due: 6 Nov 2027")]),
+    Record("ehc_requests", [
+        {"UPN": PUPILS[5].upn, "Local Authority": "Leeds", "Request Date": "05/10/2026", "Requested By": "school",
+         "Decision Date": "", "Decision": "", "Final Plan Date": ""},
+    ], [Shows("srao", "ehc_plans", "Needs assessments in progress 1")]),
+    Record("concerns", [
+        {"UPN": PUPILS[9].upn, "Date Raised": "02/11/2026", "What Was Noticed": CONCERN, "Area of Need": "CL",
+         "Evidence": "Three pieces of written work", "Raised By": "Tom Okafor", "Decision": "monitor",
+         "Decision Date": "09/11/2026", "Decision Note": "Review at half term"},
+    ], [Shows("tokafor", "class_profile", PUPILS[9].name), Shows("tokafor", "class_profile", CONCERN),
+        Shows("tokafor", "class_profile", "Of concern only 1")]),
+    Record("funding", [
+        {"Financial Year": "2026-27", "Funding Line": "notional SEN budget", "Amount": "84500", "UPN": "", "Description": ""},
+        {"Financial Year": "2026-27", "Funding Line": "top-up", "Amount": "6200", "UPN": PUPILS[2].upn, "Description": "Band C"},
+    ], [Shows("srao", "provision_map", "Funding left Not known")]),  # funding held; no hourly costs set, so no spend
+    Record("training", [
+        {"Staff Email": STAFF[2][2], "Course": "Autism awareness (Tier 1)", "Area of Need": "CI",
+         "Date Completed": "14/10/2026", "Expiry Date": "14/10/2029", "Level": "awareness"},
+    ], [Shows("hashworth", "expertise", "Autism awareness (Tier 1)")]),
+    Record("specialists", [
+        {"UPN": PUPILS[3].upn, "Service": "Speech and language therapy", "Date Referred": "15/09/2026",
+         "Date Seen": "", "Advice": "", "Next Contact": "", "Date Closed": ""},
+    ], [Shows("srao", "specialists", "Pupils still waiting 1"),
+        # 15 September to 23 November 2026: 15 + 31 + 23 = 69 days
+        Shows("srao", "specialists", "Longest wait so far 69 days")]),
     # ---- new kinds go here (one Record each) -------------------------------------------------------
 ]
 
@@ -422,7 +468,7 @@ def test_the_same_school_through_the_forms(new_school, tmp_path, monkeypatch):
     # the administrator signs in with the password chosen at init: a new database has no other way in
     from sendboard import auth
 
-    assert auth.sign_in(dbmod.open_database(db_path), "office", PASSWORD, sleep=lambda s: None).role == "admin"
+    assert auth.sign_in(dbmod.open_database(db_path), "office", PASSWORD).role == "admin"
     for step in FORM_STEPS:
         step.fill(db_path)
     assert_no_demo(db_path)

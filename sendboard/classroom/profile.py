@@ -72,12 +72,39 @@ def _day(value) -> str:
     return text[:3].title() if text else ""
 
 
+def _length(minutes) -> str:
+    if minutes is None or pd.isna(minutes):
+        return ""
+    m = int(minutes)
+    return f"{m // 60} h" + (f" {m % 60} min" if m % 60 else "") if m >= 60 else f"{m} min"
+
+
+def _times(row) -> str:
+    """'Mon, Wed, Fri 10:40' when every session starts at one time, else 'Mon 10:40, Thu 13:15'."""
+    text = _text(row.get("session_times"))
+    if not text:
+        return ""
+    parts = [p.split(" ") for p in text.split(", ")]
+    times = {t for _, t in parts}
+    if len(times) == 1:
+        days = [d for d, _ in parts]
+        days_text = "every day" if days == ["Mon", "Tue", "Wed", "Thu", "Fri"] else ", ".join(days)
+        return f"{days_text} {times.pop()}"
+    return text
+
+
 def intervention_line(row) -> str:
-    """'Reading catch-up: leaves Tue 10:40, 30 min' (what a teacher needs to know about the lesson)."""
-    when = " ".join(x for x in (_day(row["day_of_week"]), _text(row["start_time"])) if x)
-    minutes = row["minutes_per_session"]
-    length = f", {int(minutes)} min" if minutes is not None and not pd.isna(minutes) else ""
-    return f"{row['intervention']}: " + (f"leaves {when}{length}" if when else f"time not set{length}")
+    """When, for a teacher: 'Reading catch-up: Mon, Wed 10:40 (30 min each)'; the card lists withdrawal under
+    "Out of class for" and in-class support under "Support in class"."""
+    when = _times(row)
+    if not when:  # an allocation from before sessions were recorded: its one day and time, if any
+        when = " ".join(x for x in (_day(row["day_of_week"]), _text(row["start_time"])) if x and x.lower() != "daily")
+        if when.lower().startswith("in "):
+            when = ""
+    length = _length(row["minutes_per_session"])
+    length = f" ({length} each)" if length else ""
+    # the card's heading says whether it is out of class or in class
+    return f"{row['intervention']}: " + (f"{when}{length}" if when else f"times not set{length}")
 
 
 def target_line(row) -> str:
@@ -135,7 +162,10 @@ def build_cards(frames: dict[str, pd.DataFrame], as_at: date, *, include_all: bo
             "pupil_voice": _text(pp.get("pupil_voice")),
             "parent_voice": _text(pp.get("parent_voice")),
             "targets": [] if targets is None else [target_line(t) for t in targets.to_dict("records")],
-            "interventions": [] if interventions is None else [intervention_line(i) for i in interventions.to_dict("records")],
+            "interventions": [] if interventions is None else [intervention_line(i) for i in interventions.to_dict("records")
+                                                                if i.get("delivery") != "in_class"],
+            "in_class_support": [] if interventions is None else [intervention_line(i) for i in interventions.to_dict("records")
+                                                                   if i.get("delivery") == "in_class"],
             "strategies": [] if strategies is None else strategies["name"].tolist(),
             "next_review": next_review,
             "ehc_review_due": ehc_due if row["sen_group"] == "EHC plan" else None,

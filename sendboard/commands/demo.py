@@ -11,10 +11,12 @@ from ..db import database_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pupils", type=int, default=1200, help="pupils in all (default 1200)")
+    parser.add_argument("--pupils", type=int, default=None,
+                        help="pupils in all (default 1200 for one school; a trust's schools at typical sizes)")
     parser.add_argument("--schools", type=int, default=1, help="schools; more than one makes a trust")
     parser.add_argument("--seed", type=int, default=42, help="the same seed gives the same data")
-    parser.add_argument("--phase", choices=("primary", "secondary"), default="secondary")
+    parser.add_argument("--phase", choices=("primary", "secondary"), default="secondary",
+                        help="phase of a single school (a trust of several mixes primary and secondary)")
     parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="the demo's 'today' (YYYY-MM-DD)")
     parser.add_argument("--db", type=Path, default=None, help="database file (default: SENDBOARD_DB or data/sendboard.duckdb)")
     parser.add_argument("--force", action="store_true", help="replace the file if it exists")
@@ -24,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ..demo import build_demo
 
     path = args.db or database_path()
-    if args.schools < 1 or args.pupils < 50 * args.schools:
+    if args.schools < 1 or (args.pupils is not None and args.pupils < 50 * args.schools):
         print(f"sendboard: a demo needs at least 50 pupils a school (asked for {args.pupils} pupils in "
               f"{args.schools} school{'s' if args.schools != 1 else ''}); try --pupils {50 * max(args.schools, 1)} or more.",
               file=sys.stderr)

@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"sendboard: {exc}", file=sys.stderr)
         return 1
     print(f"Created {path}: {school.name} (URN {school.urn}, {school.phase}) and the administrator {args.admin}.")
-    print("Next: add staff accounts with `sendboard user add`, then import your MIS files with `sendboard import` "
-          "(README: Start with your own data).")
+    print("Next: import the MIS files with `sendboard import` (staff, pupils, groups, SEN register...), then add "
+          "accounts with `sendboard user add` (a teacher's account is linked to their staff record by e-mail). "
+          "README: Start with your own data.")
     return 0

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
             ids = import_gias_schools(db, "cli", SourceFile(args.file.name, args.file.read_bytes()), trust=args.trust)
             print(f"Added {len(ids)} school{'s' if len(ids) != 1 else ''} from {args.file.name}.")
         else:
-            frame = db.query("all_schools")
+            frame = db.query("all_schools").fillna("")
             print(frame.to_string(index=False) if not frame.empty else "No schools yet.")
     except SetupError as exc:
         print(f"sendboard: {exc}", file=sys.stderr)

@@ -57,6 +57,11 @@ def run(args: argparse.Namespace) -> int:
                           password=read_new_password(args, f"Password for {args.username}"), school_ids=school_ids,
                           email=args.email, trust=args.trust)
             print(f"Added {args.username} ({args.role}).")
+            staff_id = db.query_rows("user_by_username", username=args.username)[0][6]
+            if args.role == "teacher" and staff_id is None:
+                print(f"note: no current staff record in that school has the e-mail {args.email or '(none given)'}, so "
+                      f"{args.username} sees no class yet: check the address, and import the staff file before "
+                      "adding teachers' accounts.")
         elif args.action == "list":
             frame = auth.list_users(db)
             print(frame.to_string(index=False) if not frame.empty else "No accounts yet.")

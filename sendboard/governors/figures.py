@@ -17,12 +17,16 @@ import pandas as pd
 from .. import disclosure
 from ..access import Viewer
 from ..db import Database
+from ..provision.impact import impact_summary
 from ..leaders import national
 from ..reference import AREAS
 from ..statutory.ehc import compliance_now as ehc_compliance_now, pack_facts as ehc_pack_facts, pack_lines as ehc_pack_lines
 from . import PACK_ROLES
 
 AREA_ORDER = ["CI", "CL", "SEMH", "SP", "OTH"]
+NEED_WORDS = {"SLCN": "speech, language and communication needs", "ASD": "autistic spectrum disorder",
+              "SEMH": "social, emotional and mental health", "MLD": "moderate learning difficulty",
+              "SPLD": "specific learning difficulty"}
 RATING_LABELS = {1: "1 – Not yet in place", 2: "2 – Developing", 3: "3 – Established", 4: "4 – Embedded"}
 TREND_TERMS = 6
 
@@ -51,10 +55,20 @@ class Bars:
     categories: list
     series: dict         # series name -> list of float (NaN where suppressed or missing)
     unit: str = "%"      # '%', '£' or 'pts'
-    hidden: int = 0      # how many values were suppressed
+    hidden: int = 0      # how many values were suppressed (ranges not counted)
+    ranges: dict = field(default_factory=dict)  # series name -> [(low, high) or None]: a banded share, drawn pale
+
+    def range_at(self, name: str, i: int):
+        values = self.ranges.get(name) or []
+        return values[i] if i < len(values) else None
 
     def note(self, threshold: int) -> str | None:
-        return disclosure.chart_note(self.hidden, threshold)
+        parts = [disclosure.chart_note(self.hidden, threshold)]
+        if any(r is not None for values in self.ranges.values() for r in values):
+            parts.append("A pale bar is a range: the count behind it is hidden, and the bar spans what the published "
+                         "figures allow.")
+        parts = [p for p in parts if p]
+        return " ".join(parts) if parts else None
 
 
 @dataclass
@@ -104,6 +118,13 @@ def _fmt_pct(v) -> str:
     return "hidden" if v is None else f"{v:.1f}%"
 
 
+def _fmt_band(shown, value) -> str:
+    """A share as the pack shows it: the number, or its range where the count behind it is hidden."""
+    if value is not None:
+        return f"{value:.1f}%"
+    return f"{shown}%" if "–" in str(shown) else "hidden"
+
+
 def _pounds(v) -> str:
     return "hidden" if v is None else f"£{v:,.0f}"
 
@@ -113,7 +134,13 @@ def _series(protected: disclosure.Protected, col: str) -> list:
 
 
 def _hidden(protected: disclosure.Protected, cols) -> int:
-    return int(protected.mask[list(cols)].to_numpy().sum())
+    """Hidden figures in these columns, not counting shares shown as a range."""
+    return int(protected.mask[list(cols)].to_numpy().sum()) - sum(1 for (_, c) in protected.bands if c in cols)
+
+
+def _ranges(protected: disclosure.Protected, col: str, rows=None) -> list:
+    rows = range(len(protected.display)) if rows is None else rows
+    return [protected.bands.get((i, col)) for i in rows]
 
 
 def _year_bounds(db: Database, academic_year: int) -> tuple[date, date]:
@@ -137,46 +164,93 @@ def register_section(db: Database, viewer: Viewer, school_id: int, phase: str, a
         s.empty = "No pupils on roll for this school yet."
         return s
     figures = national.national_frame(db, phase)
+    bases = {int(y): national.basis(figures, phase, int(y)) for y in trend["academic_year"].unique()}
 
-    chosen: dict = {}
+    def value(fig):
+        return None if fig is None else fig.value
 
-    def nat_for(year, measure):  # the overview's rule: the school's own phase first, nearest earlier year
-        if (year, measure) not in chosen:  # the trend repeats each year three times: choose once a year
-            figure = national.pick(figures, measure, phase, year)
-            chosen[year, measure] = None if figure is None else figure.value
-        return chosen[year, measure]
+    def years_text(b: national.Basis) -> str:  # which national year each figure on the row is from
+        out = []
+        if b.total is not None:
+            out.append(f"all with SEN {year_label(b.total.academic_year)}")
+        if b.split_year is not None:
+            out.append(f"split {year_label(b.split_year)}")
+        return "; ".join(out) or "none held"
 
     roll = trend["on_roll"].where(trend["on_roll"] > 0)
+    trend["send"] = trend["sen_support"] + trend["ehc_plans"]
     trend["sen_support_pct"] = 100 * trend["sen_support"] / roll
     trend["ehc_pct"] = 100 * trend["ehc_plans"] / roll
-    trend["nat_support"] = [nat_for(int(y), "sen_support_pct") for y in trend["academic_year"]]
-    trend["nat_ehc"] = [nat_for(int(y), "ehc_plan_pct") for y in trend["academic_year"]]
-    p = disclosure.protect(trend, ["on_roll", "sen_support", "ehc_plans"],
-                           {"sen_support_pct": ["sen_support", "on_roll"], "ehc_pct": ["ehc_plans", "on_roll"],
-                            "nat_support": [], "nat_ehc": []}, threshold=t)
+    trend["send_pct"] = 100 * trend["send"] / roll
+    trend["nat_support"] = [value(bases[int(y)].support) for y in trend["academic_year"]]
+    trend["nat_ehc"] = [value(bases[int(y)].ehc) for y in trend["academic_year"]]
+    trend["nat_send"] = [value(bases[int(y)].total) for y in trend["academic_year"]]
+    trend["nat_years"] = [years_text(bases[int(y)]) for y in trend["academic_year"]]
+    trend["census"] = [f"{pd.Timestamp(d):%d %b %Y}" for d in trend["as_at"]]
+    p = disclosure.protect(trend, ["on_roll", "sen_support", "ehc_plans", "send"],
+                           {"nat_support": [], "nat_ehc": [], "nat_send": []}, threshold=t,
+                           row_total="send", row_parts=["sen_support", "ehc_plans"],  # so no part is found by subtraction
+                           shares={"sen_support_pct": ("sen_support", "on_roll"), "ehc_pct": ("ehc_plans", "on_roll"),
+                                   "send_pct": ("send", "on_roll")})
     s.tables.append(Table("register_trend", "Pupils on the SEND register, by term (at each census date)", p, {
-        "label": "Term", "on_roll": "Pupils on roll", "sen_support": "SEN support", "sen_support_pct": "SEN support %",
-        "nat_support": "National SEN support %", "ehc_plans": "EHC plans", "ehc_pct": "EHC plan %",
-        "nat_ehc": "National EHC plan %"}))
+        "label": "Term", "census": "Roll counted on", "on_roll": "Pupils on roll", "sen_support": "SEN support",
+        "sen_support_pct": "SEN support %", "nat_support": "National SEN support %", "ehc_plans": "EHC plans",
+        "ehc_pct": "EHC plan %", "nat_ehc": "National EHC plan %", "send": "All with SEN", "send_pct": "All with SEN %",
+        "nat_send": "National all with SEN %", "nat_years": "National figures from"}))
     last = len(trend) - 1
     v = p.values
-    support_pct, ehc_pct = _safe(v.at[last, "sen_support_pct"]), _safe(v.at[last, "ehc_pct"])
-    nat_s, nat_e = _safe(trend.at[last, "nat_support"]), _safe(trend.at[last, "nat_ehc"])
-    s.facts = {"term": trend.at[last, "label"], "on_roll": _safe(v.at[last, "on_roll"]),
+    b = bases[int(trend.at[last, "academic_year"])]
+    support_pct, ehc_pct, send_pct = (_safe(v.at[last, c]) for c in ("sen_support_pct", "ehc_pct", "send_pct"))
+    nat_s, nat_e, nat_t = value(b.support), value(b.ehc), value(b.total)
+    roll_date = pd.Timestamp(trend.at[last, "as_at"]).date()
+    s.facts = {"term": trend.at[last, "label"], "roll_date": roll_date, "on_roll": _safe(v.at[last, "on_roll"]),
                "sen_support": _safe(v.at[last, "sen_support"]), "ehc_plans": _safe(v.at[last, "ehc_plans"]),
-               "sen_support_pct": support_pct, "ehc_pct": ehc_pct, "national_sen_support_pct": nat_s,
-               "national_ehc_pct": nat_e, "first_term": trend.at[0, "label"],
+               "sen_support_pct": support_pct, "ehc_pct": ehc_pct, "send_pct": send_pct,
+               "national_sen_support_pct": nat_s, "national_ehc_pct": nat_e, "national_send_pct": nat_t,
+               "compare_totals": b.compare_totals,
+               "national_send_year": None if b.total is None else year_label(b.total.academic_year),
+               "national_split_year": None if b.split_year is None else year_label(b.split_year),
+               "shown": {c: str(p.display.at[last, c]) for c in ("sen_support_pct", "ehc_pct", "send_pct")},
+               "first_term": trend.at[0, "label"],
                "first_sen_support_pct": _safe(v.at[0, "sen_support_pct"]), "first_ehc_pct": _safe(v.at[0, "ehc_pct"])}
     d = p.display
-    s.headline = [
-        f"{d.at[last, 'on_roll']} pupils on roll in {trend.at[last, 'label']}: {d.at[last, 'sen_support']} on SEN support "
-        f"({_fmt_pct(support_pct)}; national {_fmt_pct(nat_s)}) and {d.at[last, 'ehc_plans']} with an EHC plan "
-        f"({_fmt_pct(ehc_pct)}; national {_fmt_pct(nat_e)}).",
-    ]
-    s.chart = Bars("How does our SEND register compare with national? (% of pupils on roll)",
+    split_year = f" in {year_label(b.split_year)}" if b.split_year is not None else ""
+    if b.compare_totals:
+        s.headline = [
+            f"{d.at[last, 'on_roll']} pupils on roll on {roll_date.day} {roll_date:%B %Y} ({trend.at[last, 'label']} census date): "
+            f"{d.at[last, 'send']} with SEN ({_fmt_band(d.at[last, 'send_pct'], send_pct)}), against "
+            f"{_fmt_pct(nat_t)} nationally in {year_label(b.total.academic_year)}.",
+            f"Of them, {d.at[last, 'sen_support']} on SEN support ({_fmt_band(d.at[last, 'sen_support_pct'], support_pct)}) "
+            f"and {d.at[last, 'ehc_plans']} with an EHC plan ({_fmt_band(d.at[last, 'ehc_pct'], ehc_pct)}); the latest "
+            f"national split{split_year} is SEN support {_fmt_pct(nat_s)} and EHC plans {_fmt_pct(nat_e)}.",
+        ]
+    else:
+        s.headline = [
+            f"{d.at[last, 'on_roll']} pupils on roll on {roll_date.day} {roll_date:%B %Y} ({trend.at[last, 'label']} census date): "
+            f"{d.at[last, 'sen_support']} on SEN support ({_fmt_band(d.at[last, 'sen_support_pct'], support_pct)}; national "
+            f"{_fmt_pct(nat_s)}{split_year}) and {d.at[last, 'ehc_plans']} with an EHC plan "
+            f"({_fmt_band(d.at[last, 'ehc_pct'], ehc_pct)}; national {_fmt_pct(nat_e)}{split_year}).",
+        ]
+    used = b.total or b.support or b.ehc
+    where = national.PHASE_WORDS.get(used.phase, used.phase) if used is not None else "no national figure held"
+    s.headline.append(f"National figures: {where}, the latest year held for each. The roll is counted at each "
+                      "term's census date, so it can differ from today's roll on the home page.")
+    if b.compare_totals:
+        s.chart = Bars(f"How does our SEND register compare with national? (% of pupils on roll; national "
+                       f"{year_label(b.total.academic_year)}, split {year_label(b.split_year) if b.split_year else 'not held'})",
+                       ["All with SEN", "SEN support", "EHC plan"],
+                       {"Our school": [_nan(send_pct), _nan(support_pct), _nan(ehc_pct)],
+                        "National": [_nan(nat_t), _nan(nat_s), _nan(nat_e)]},
+                       unit="%", hidden=sum(1 for c in ("send_pct", "sen_support_pct", "ehc_pct")
+                                            if p.mask.at[last, c] and (last, c) not in p.bands),
+                       ranges={"Our school": [p.bands.get((last, c)) for c in ("send_pct", "sen_support_pct", "ehc_pct")]})
+        return s
+    s.chart = Bars("How does our SEND register compare with national? (% of pupils on roll"
+                   + (f"; national {year_label(b.split_year)})" if b.split_year is not None else ")"),
                    ["SEN support", "EHC plan"],
                    {"Our school": [_nan(support_pct), _nan(ehc_pct)], "National": [_nan(nat_s), _nan(nat_e)]},
-                   unit="%", hidden=int(support_pct is None) + int(ehc_pct is None))
+                   unit="%", hidden=sum(1 for c in ("sen_support_pct", "ehc_pct") if p.mask.at[last, c] and (last, c) not in p.bands),
+                   ranges={"Our school": [p.bands.get((last, c)) for c in ("sen_support_pct", "ehc_pct")]})
     return s
 
 
@@ -215,9 +289,13 @@ def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
         sums = nat.groupby("area_code")["pct"].sum()
         nat_by_area = {a: float(sums.get(a, 0.0)) for a in AREA_ORDER}
     frame["nat_ehc"] = [nat_by_area.get(a) if a != "ALL" else (100.0 if nat_year else None) for a in frame["area_code"]]
-    p = disclosure.protect(frame, ["support", "ehc", "send"],
-                           {"pct_send": ["send"], "pct_ehc": ["ehc"], "nat_ehc": []}, threshold=t,
-                           row_total="send", row_parts=["support", "ehc"], total_row="ALL", total_row_col="area_code")
+    # Each share's denominator (the school's pupils with SEND, its EHC plans) sits on every row so that a
+    # share with a hidden count is shown as a range rather than hidden (disclosure rule 5).
+    frame["all_send"], frame["all_ehc"] = all_send, all_ehc
+    p = disclosure.protect(frame, ["support", "ehc", "send", "all_send", "all_ehc"], {"nat_ehc": []}, threshold=t,
+                           row_total="send", row_parts=["support", "ehc"], total_row="ALL", total_row_col="area_code",
+                           additive=["support", "ehc", "send"],
+                           shares={"pct_send": ("send", "all_send"), "pct_ehc": ("ehc", "all_ehc")})
     s.tables.append(Table("need_mix", "Pupils with SEND by the broad area of their primary need", p, {
         "area": "Broad area of need", "support": "SEN support", "ehc": "EHC plan", "send": "All with SEND",
         "pct_send": "% of pupils with SEND", "pct_ehc": "% of our EHC plans",
@@ -231,12 +309,23 @@ def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
     if known:
         top = max(known, key=known.get)
         s.headline.append(f"The most common primary need is {AREAS[top].lower()} ({known[top]:.0f}% of pupils with SEND).")
-    s.headline.append("National figures are for EHC plans (the only national primary-need mix published in full).")
+    if nat_year:
+        s.headline.append(f"The national column is the primary-need mix of all EHC plans in England in {year_label(nat_year)} "
+                          "(the full national mix held by sendboard).")
+    k_year, k_mix = national.need_family(national.national_frame(db, "all"), ":K", year)
+    if k_mix:  # the SEN support mix: only what the reference holds, each figure with its year
+        top_k = max(k_mix, key=k_mix.get)
+        s.headline.append(f"Nationally the most common primary need on SEN support is {NEED_WORDS.get(top_k, top_k)} "
+                          f"({k_mix[top_k]:.1f}% in {year_label(k_year)}); the rest of the national SEN support mix "
+                          "is not held, so it is not compared here.")
     s.chart = Bars("What are our pupils' main needs? (% by broad area of primary need)",
                    [AREAS[a] for a in AREA_ORDER],
                    {"Our pupils with SEND": _series(p, "pct_send")[:-1], "Our EHC plans": _series(p, "pct_ehc")[:-1],
                     "National EHC plans": [_nan(nat_by_area.get(a)) for a in AREA_ORDER]},
-                   unit="%", hidden=int(p.mask[["pct_send", "pct_ehc"]].iloc[:-1].to_numpy().sum()))
+                   unit="%", hidden=_hidden(p, ["pct_send", "pct_ehc"]) - int(p.mask.at[len(frame) - 1, "pct_send"])
+                   - int(p.mask.at[len(frame) - 1, "pct_ehc"]),
+                   ranges={"Our pupils with SEND": _ranges(p, "pct_send", range(len(AREA_ORDER))),
+                           "Our EHC plans": _ranges(p, "pct_ehc", range(len(AREA_ORDER)))})
     return s
 
 
@@ -304,8 +393,8 @@ def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: i
                      for y in w["academic_year"]]
         w["rate_send"] = 100 * w["sus_send"] / w["n_send"].where(w["n_send"] > 0)
         w["rate_other"] = 100 * w["sus_other"] / w["n_other"].where(w["n_other"] > 0)
-        p = disclosure.protect(w, ["n_send", "sus_send", "n_other", "sus_other"],
-                               {"rate_send": ["sus_send", "n_send"], "rate_other": ["sus_other", "n_other"]}, threshold=t)
+        p = disclosure.protect(w, ["n_send", "sus_send", "n_other", "sus_other"], threshold=t,
+                               shares={"rate_send": ("sus_send", "n_send"), "rate_other": ("sus_other", "n_other")})
         s.tables.append(Table("suspensions", "Pupils with at least one suspension, by academic year", p, {
             "year": "Academic year", "n_send": "Pupils with SEND", "sus_send": "Suspended (SEND)",
             "rate_send": "% suspended (SEND)", "n_other": "Pupils with no SEN", "sus_other": "Suspended (no SEN)",
@@ -323,16 +412,19 @@ def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: i
                 "How the school's resources are matched to pupils' needs")
     start, end = _year_bounds(db, academic_year)
     params = dict(viewer_id=viewer.user_id, school_id=school_id)
-    raw = db.query("governors_spend_by_area", year_start=start, year_end=end, **params)
+    raw = db.query("governors_spend_by_area", year_start=start, year_end=end, as_at=as_at, **params)
     fund = db.query("governors_funding", academic_year=academic_year, **params)
     if raw.empty and fund.empty:
         s.empty = "No provision or funding recorded for this academic year."
         return s
     by_area = raw.set_index("area_code") if not raw.empty else pd.DataFrame(columns=["pupils", "spend"])
-    frame = pd.DataFrame({"area_code": AREA_ORDER, "area": [AREAS[a] for a in AREA_ORDER],
-                          "pupils": [int(by_area["pupils"].get(a, 0)) for a in AREA_ORDER],
-                          "spend": [float(by_area["spend"].get(a, 0.0)) for a in AREA_ORDER]})
-    total_pupils = int(db.scalar("governors_provision_pupils", year_start=start, year_end=end, **params) or 0)
+    # each pupil's share of a cost counts to the pupil's own primary need; NONE: none recorded
+    spend_areas = AREA_ORDER + (["NONE"] if "NONE" in by_area.index else [])
+    spend_names = {**AREAS, "NONE": "No primary need recorded"}
+    frame = pd.DataFrame({"area_code": spend_areas, "area": [spend_names[a] for a in spend_areas],
+                          "pupils": [int(by_area["pupils"].get(a, 0)) for a in spend_areas],
+                          "spend": [float(by_area["spend"].get(a, 0.0)) for a in spend_areas]})
+    total_pupils = int(db.scalar("governors_provision_pupils", year_start=start, year_end=end, as_at=as_at, **params) or 0)
     frame = pd.concat([frame, pd.DataFrame([{"area_code": "ALL", "area": "All areas", "pupils": total_pupils,
                                              "spend": float(frame["spend"].sum())}])], ignore_index=True)
     p = disclosure.protect(frame, ["pupils"], {"spend": "pupils"}, threshold=t, total_row="ALL",
@@ -364,8 +456,8 @@ def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: i
     elif spend_known is not None:
         s.headline.append(f"Planned spend on provision this year is {_pounds(spend_known)}. No SEND funding is recorded.")
     s.headline.append("Spend is staff time (at the school's hourly rates) plus materials, shared across each group.")
-    s.chart = Bars("Where does our provision spend go? (planned spend this year, £)",
-                   [AREAS[a] for a in AREA_ORDER], {"Planned spend": _series(p, "spend")[:-1]}, unit="£",
+    s.chart = Bars("Where does our provision spend go? (planned spend this year by pupils' primary need, £)",
+                   [spend_names[a] for a in spend_areas], {"Planned spend": _series(p, "spend")[:-1]}, unit="£",
                    hidden=int(p.mask["spend"].iloc[:-1].sum()))
     return s
 
@@ -380,15 +472,23 @@ def impact_section(db: Database, viewer: Viewer, school_id: int, academic_year: 
         s.empty = "No intervention has finished this academic year yet."
         return s
     raw["improved_pct"] = 100 * raw["pupils_improved"] / raw["pupils_measured"].where(raw["pupils_measured"] > 0)
-    raw["judgement"] = [judge(m, imp, g, t) for m, imp, g in zip(raw["pupils_measured"], raw["improved_pct"], raw["mean_gain"])]
+    # the judgement and effect size are the impact page's (sendboard/provision/impact.py, docs/methods.md):
+    # effect on the measure's population spread with its 95% interval; never judged on fewer than t pupils
+    measured = impact_summary(db, viewer, school_id, academic_year, as_at)
+    by_id = measured.set_index("intervention_id") if not measured.empty else pd.DataFrame(columns=["verdict", "effect_size"])
+    raw["effect_size"] = raw["intervention_id"].map(by_id["effect_size"]).astype(float)
+    raw["judgement"] = [NOT_ENOUGH if m is None or pd.isna(m) or int(m) < t else
+                        {"Good value": GOOD, "Review it": REVIEW}.get(by_id["verdict"].get(iid), NOT_ENOUGH)
+                        for iid, m in zip(raw["intervention_id"], raw["pupils_measured"])]
     raw["area_names"] = [", ".join(AREAS.get(a.strip(), a) for a in str(x).split("|")) for x in raw["areas"]]
     p = disclosure.protect(raw, ["pupils_finished", "pupils_measured"],
-                           {"improved_pct": "pupils_measured", "mean_gain": "pupils_measured"}, threshold=t,
-                           decimals={"improved_pct": 0})
+                           {"improved_pct": "pupils_measured", "mean_gain": "pupils_measured",
+                            "effect_size": "pupils_measured"}, threshold=t,
+                           decimals={"improved_pct": 0, "effect_size": 2})
     s.tables.append(Table("impact_by_intervention", "Interventions finished this academic year", p, {
         "intervention": "Intervention", "area_names": "Area of need", "pupils_finished": "Pupils finished",
         "pupils_measured": "Measured on entry and exit", "improved_pct": "% improved",
-        "mean_gain": "Mean gain (own measure)", "judgement": "Judgement"}))
+        "mean_gain": "Mean gain (own measure)", "effect_size": "Effect size (Hedges' g)", "judgement": "Judgement"}))
     counts = raw["judgement"].value_counts()
     summary = pd.DataFrame({"judgement": JUDGEMENTS, "interventions": [int(counts.get(j, 0)) for j in JUDGEMENTS]})
     sp = disclosure.protect(summary, [], {"interventions": []}, threshold=t, decimals={"interventions": 0})
@@ -431,18 +531,20 @@ def compliance_section(db: Database, viewer: Viewer, school_id: int, as_at: date
     raw["late"] = raw["reviews_held"] - raw["held_on_time"]
     raw["year"] = [year_label(y) for y in raw["academic_year"]]
     raw["pct"] = 100 * raw["held_on_time"] / raw["reviews_held"].where(raw["reviews_held"] > 0)
-    p = disclosure.protect(raw, ["held_on_time", "late", "reviews_held"], {"pct": ["held_on_time", "reviews_held"]},
-                           threshold=t, row_total="reviews_held", row_parts=["held_on_time", "late"],
-                           decimals={"pct": 0})
+    p = disclosure.protect(raw, ["held_on_time", "late", "reviews_held"], threshold=t, row_total="reviews_held",
+                           row_parts=["held_on_time", "late"], decimals={"pct": 0},
+                           shares={"pct": ("held_on_time", "reviews_held")})
     s.tables.append(Table("ehc_reviews", "EHC plan annual reviews held, by the academic year they were due", p, {
         "year": "Year due", "held_on_time": "Held on time", "late": "Held late", "reviews_held": "Reviews held",
         "pct": "% on time"}))
-    s.facts = {"years": [(lbl, _safe(v)) for lbl, v in zip(raw["year"], p.values["pct"])]}
+    s.facts = {"years": [(lbl, _safe(v)) for lbl, v in zip(raw["year"], p.values["pct"])],
+               "year_bands": [(lbl, p.bands.get((i, "pct"))) for i, lbl in enumerate(raw["year"])]}
     known = [(lbl, v) for lbl, v in s.facts["years"] if v is not None]
     if known:
         s.headline.append(f"{known[-1][1]:.0f}% of annual reviews due in {known[-1][0]} were held on or before the due date.")
     s.chart = Bars("Are annual reviews held on time? (% on or before the due date)", list(raw["year"]),
-                   {"% on time": _series(p, "pct")}, unit="%", hidden=_hidden(p, ["pct"]))
+                   {"% on time": _series(p, "pct")}, unit="%", hidden=_hidden(p, ["pct"]),
+                   ranges={"% on time": _ranges(p, "pct")})
     s.headline.extend(ehc_pack_lines(now, t, as_at))
     s.facts.update(ehc_pack_facts(now, t))
     return s
@@ -550,7 +652,17 @@ def bars_figure(bars: Bars, threshold: int):
         ys = [None if (v is None or math.isnan(v)) else v for v in values]
         text = [None if y is None else (f"£{y:,.0f}" if bars.unit == "£" else f"{y:.1f}%" if bars.unit == "%" else f"{y:g}")
                 for y in ys]
-        bars_data.append(go.Bar(name=name, x=bars.categories, y=ys, marker_color=charts.PALETTE[i % len(charts.PALETTE)],
+        # A banded share is drawn as a pale bar spanning its range (base = low end), labelled with the range.
+        base = [None] * len(ys)
+        opacity = [1.0] * len(ys)
+        for j in range(len(ys)):
+            band = bars.range_at(name, j)
+            if ys[j] is None and band is not None:
+                low, high = band
+                ys[j], base[j], opacity[j] = high - low, low, 0.35
+                text[j] = f"{math.floor(low):.0f}–{math.ceil(high):.0f}%"
+        bars_data.append(go.Bar(name=name, x=bars.categories, y=ys, base=base if any(b is not None for b in base) else None,
+                                marker={"color": charts.PALETTE[i % len(charts.PALETTE)], "opacity": opacity},
                                 text=text, textposition="outside", cliponaxis=False))
     look = charts.layout(bars.title, height=360, y_title={"%": "%", "£": "£", "": None}.get(bars.unit))
     look.update(barmode="group", showlegend=len(bars.series) > 1)
@@ -566,7 +678,14 @@ def chart_frame(bars: Bars, threshold: int) -> pd.DataFrame:
     """The chart's numbers as a table (its text alternative), with the suppression mark where hidden."""
     out = {"": bars.categories}
     for name, values in bars.series.items():
-        out[name] = [disclosure.SECONDARY_MARK if (v is None or math.isnan(v))
-                     else (f"£{v:,.0f}" if bars.unit == "£" else f"{v:,.1f}" if not float(v).is_integer() else f"{v:,.0f}")
-                     for v in values]
+        cells = []
+        for j, v in enumerate(values):
+            band = bars.range_at(name, j)
+            if (v is None or math.isnan(v)) and band is not None:
+                cells.append(f"{math.floor(band[0] * 10) / 10:.1f}–{math.ceil(band[1] * 10) / 10:.1f}")
+            elif v is None or math.isnan(v):
+                cells.append(disclosure.SECONDARY_MARK)
+            else:
+                cells.append(f"£{v:,.0f}" if bars.unit == "£" else f"{v:,.1f}" if not float(v).is_integer() else f"{v:,.0f}")
+        out[name] = cells
     return pd.DataFrame(out, dtype=object)

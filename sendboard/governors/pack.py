@@ -103,6 +103,7 @@ def draw_bars(pdf: _Doc, bars: Bars, threshold: int, *, height: float = 52) -> N
         x += pdf.get_string_width(label) + 10
     top = y + 7
     values = [v for s in bars.series.values() for v in s if v is not None and not math.isnan(v)]
+    values += [band[1] for rs in bars.ranges.values() for band in rs if band is not None]
     vmax = max(values) if values else 1.0
     vmax = vmax * 1.15 if vmax > 0 else 1.0
     left = pdf.l_margin + 4
@@ -121,6 +122,18 @@ def draw_bars(pdf: _Doc, bars: Bars, threshold: int, *, height: float = 52) -> N
         for si, name in enumerate(names):
             v = bars.series[name][ci] if ci < len(bars.series[name]) else float("nan")
             bx = gx + si * bar_w
+            band = bars.range_at(name, ci)
+            if (v is None or math.isnan(v)) and band is not None:
+                # A share whose count is hidden: a pale bar over the range the published figures allow.
+                low, high = (max(0.0, plot_h * b / vmax) for b in band)
+                r, g, b_ = _rgb(SERIES_COLOURS[si % len(SERIES_COLOURS)])
+                pdf.set_fill_color(*(int(c + (255 - c) * 0.65) for c in (r, g, b_)))
+                pdf.rect(bx + 0.3, base - high, bar_w - 0.6, max(high - low, 0.4), style="F")
+                pdf.font(6.5)
+                pdf.set_xy(bx - 3, base - high - 3.6)
+                pdf.cell(bar_w + 6, 3.4, pdf.clean(f"{math.floor(band[0]):.0f}–{math.ceil(band[1]):.0f}"
+                                                   + ("%" if bars.unit == "%" else "")), align="C")
+                continue
             if v is None or math.isnan(v):
                 pdf.font(6.5)
                 pdf.set_text_color(*MUTED)
@@ -141,7 +154,7 @@ def draw_bars(pdf: _Doc, bars: Bars, threshold: int, *, height: float = 52) -> N
     pdf.set_xy(pdf.l_margin, top + height - 2)
     note = bars.note(threshold)
     if note:
-        pdf.para(f"x = not plotted. {note}", size=7.5, colour=MUTED, h=3.6)
+        pdf.para(f"x = not plotted. {note}" if bars.hidden else note, size=7.5, colour=MUTED, h=3.6)
     pdf.ln(2)
 
 
@@ -328,13 +341,21 @@ def about_lines(pack: Pack) -> list[str]:
     return [
         f"Hidden figures. {pack.legend}",
         f"A count of 1 to {t - 1} pupils is shown as <{t}. Where a table has a total, a second figure is hidden as x so "
-        "the small one cannot be worked out by subtraction. Rates and averages based on a hidden count are hidden too. "
-        "Charts leave hidden figures out.",
+        "the small one cannot be worked out by subtraction.",
+        f"A percentage of a group is shown whenever the group has at least {t} pupils, even where the count behind it "
+        f"is hidden: it is then given as the range the table's other figures allow (for example 1 to 4 of 40 pupils is "
+        f"2.5–10.0%), so a series is never lost and nothing hidden can be worked out. A percentage of fewer than {t} "
+        "pupils, and an average of fewer than that, is hidden (x). Charts leave hidden figures and ranges out.",
         "Zeros are shown: a zero names nobody, and hiding it would also hide good news.",
         "Pupils with SEND are those on SEN support or with an EHC plan at the date; 'no SEN' is the rest of the roll. "
         "Each term's figures are at that term's census date.",
         "National figures are the Department for Education's (Special educational needs in England; Education, "
-        "health and care plans), for the latest year published.",
+        "health and care plans): for each measure and phase, the latest year held up to the pack's year, named beside "
+        "the figure. The DfE publishes the share of pupils with any SEN by phase for more recent years than its split "
+        "into SEN support and EHC plans; where the total is newer, the school's total is compared with it for that "
+        "year and the split is given from the latest year that has it, each year named.",
+        "The roll is counted at each term's census date (or the pack's date, if sooner), so it can differ from the "
+        "roll shown on the home page, which is counted today.",
         "Planned spend is staff time at the school's hourly rates for each intervention, plus materials, shared "
         "across each group, for the days of the academic year; an intervention for two areas counts half to each.",
         "Intervention judgements: 'good value' = at least "

@@ -6,14 +6,15 @@ a question can never reveal a suppressed figure. Rules, in order:
 - attendance gap: the gap between pupils with SEND and no SEN widened (or narrowed) by at least
   ``GAP_CHANGE`` percentage points from the first term shown to the latest;
 - attainment gap: the same for the mean assessment score (``SCORE_CHANGE`` points);
-- register: SEN support or EHC plan share more than ``REGISTER_DIFF`` points above or below national;
+- register: more than ``REGISTER_DIFF`` points above or below national, on the share with any SEN where the
+  national total is newer than its split, else on SEN support and EHC plans; the year and roll date named;
 - suspensions: pupils with SEND suspended at ``SUSPENSION_RATIO`` times (or more) the rate of peers;
 - spend: planned spend above SEND funding, or below ``UNDERSPEND`` of it;
 - impact: interventions to review, or more without enough data than with;
 - reviews: the latest year's EHC annual reviews below ``REVIEW_TARGET``% on time;
 - training: an area holding at least ``TRAINING_NEED``% of pupils' main needs where under
   ``TRAINING_LOW``% of staff hold current training;
-- self-evaluation: none recorded, none in the last 12 months, or a factor rated 1 or 2.
+- self-evaluation: none recorded, none in the last 12 months, or factors rated 1 or 2 (every one named).
 If no rule fires, one general question is given so the list is never empty.
 """
 from __future__ import annotations
@@ -67,17 +68,24 @@ def attainment_rule(facts: dict) -> list[Question]:
 
 
 def register_rule(facts: dict) -> list[Question]:
+    """Compared on the national total where it is newer than the split (the year named), else on each part."""
     out = []
-    for key, nat_key, what in (("sen_support_pct", "national_sen_support_pct", "on SEN support"),
-                               ("ehc_pct", "national_ehc_pct", "with an EHC plan")):
+    when = f" (roll on {facts['roll_date']:%d %B %Y})" if facts.get("roll_date") else ""
+    if facts.get("compare_totals"):
+        checks = (("send_pct", "national_send_pct", "have SEN", facts.get("national_send_year")),)
+    else:
+        checks = (("sen_support_pct", "national_sen_support_pct", "are on SEN support", facts.get("national_split_year")),
+                  ("ehc_pct", "national_ehc_pct", "have an EHC plan", facts.get("national_split_year")))
+    for key, nat_key, what, year in checks:
         ours, nat = facts.get(key), facts.get(nat_key)
         if ours is None or nat is None:
             continue
+        nationally = f"nationally in {year}" if year else "nationally"
         if ours - nat >= REGISTER_DIFF:
-            out.append(Question("register", f"{ours:.1f}% of our pupils are {what}, against {nat:.1f}% nationally: "
+            out.append(Question("register", f"{ours:.1f}% of our pupils {what}{when}, against {nat:.1f}% {nationally}: "
                                             "why is our figure higher, and are we confident we identify need accurately?"))
         elif nat - ours >= REGISTER_DIFF:
-            out.append(Question("register", f"{ours:.1f}% of our pupils are {what}, against {nat:.1f}% nationally: "
+            out.append(Question("register", f"{ours:.1f}% of our pupils {what}{when}, against {nat:.1f}% {nationally}: "
                                             "are we sure we are not missing pupils who need support?"))
     return out
 
@@ -122,6 +130,12 @@ def impact_rule(facts: dict) -> list[Question]:
 
 def review_rule(facts: dict) -> list[Question]:
     known = [(lbl, v) for lbl, v in (facts.get("years") or []) if v is not None]
+    bands = dict(facts.get("year_bands") or [])  # a year whose rate is shown as a range (a count is hidden)
+    latest = (facts.get("years") or [(None, None)])[-1][0]
+    if latest in bands and bands[latest] is not None and bands[latest][1] < REVIEW_TARGET:
+        high = bands[latest][1]
+        return [Question("reviews", f"At most {high:.0f}% of EHC plan annual reviews due in {latest} were held on time: "
+                                    "what is getting in the way, and what will change?")]
     if known and known[-1][1] < REVIEW_TARGET:
         lbl, v = known[-1]
         return [Question("reviews", f"Only {v:.0f}% of EHC plan annual reviews due in {lbl} were held on time: "
@@ -152,7 +166,10 @@ def self_evaluation_rule(facts: dict, as_at) -> list[Question]:
         out.append(Question("self_evaluation", f"The last self-evaluation was in {latest:%B %Y}: when will it be refreshed?"))
     low = [name for name, r in (facts.get("ratings") or {}).items() if r <= 2]
     if low:
-        names = ", ".join(low[:3]).lower()
+        # Every weak factor is named: leaving some out would soften the news governors most need.
+        # Semicolons: several factor names hold commas and "and" themselves.
+        names = "; ".join(low[:-1]) + ("; and " if len(low) > 1 else "") + low[-1]
+        names = names.lower()
         out.append(Question("self_evaluation", f"The school rates itself as not yet established in: {names}. "
                                                "What is the plan, and how will governors know it is working?"))
     return out

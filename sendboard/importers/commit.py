@@ -84,12 +84,22 @@ _t("suspensions", "suspensions", ["pupil_id", "start_date"],
    ["pupil_id", "term_id", "start_date", "days"], "suspensions")
 _t("allocations", "allocations", ["pupil_id", "intervention_id", "start_date"],
    f"SELECT p.pupil_id, i.intervention_id, s.start_date, s.end_date, s.group_label, s.sessions_attended, "
-   f"s.entry_score, s.exit_score FROM _stage s {_P} JOIN interventions i ON i.school_id = s.school_id AND i.name = s.intervention",
-   ["pupil_id", "intervention_id", "start_date", "end_date", "group_label", "sessions_attended", "entry_score", "exit_score"],
+   f"s.entry_score, s.exit_score, s.delivery FROM _stage s {_P} JOIN interventions i ON i.school_id = s.school_id AND i.name = s.intervention",
+   ["pupil_id", "intervention_id", "start_date", "end_date", "group_label", "sessions_attended", "entry_score", "exit_score",
+    "delivery"],
    "intervention allocations")
+# The weekly sessions of allocations (provision area, migration 018): an allocation's sessions in a file
+# replace the ones held (see REPLACE_WITHIN); the ones it drops are logged so that undo puts them back.
+_t("allocation_sessions", "allocation_sessions", ["allocation_id", "day_of_week", "start_time"],
+   f"SELECT a.allocation_id, s.day_of_week, s.start_time FROM _stage s {_P} "
+   "JOIN interventions i ON i.school_id = s.school_id AND i.name = s.intervention "
+   "JOIN allocations a ON a.pupil_id = p.pupil_id AND a.intervention_id = i.intervention_id AND a.start_date = s.start_date",
+   ["allocation_id", "day_of_week", "start_time"], "intervention sessions")
+REPLACE_WITHIN = {"allocation_sessions": "allocation_id"}
 
 ORDER = ("pupils", "enrolments", "staff_by_email", "staff_by_name", "teaching_groups", "group_members", "group_teachers",
-         "interventions", "sen_provision", "sen_needs", "assessments", "attendance", "suspensions", "allocations")
+         "interventions", "sen_provision", "sen_needs", "assessments", "attendance", "suspensions", "allocations",
+         "allocation_sessions")
 
 
 def _types(cur, table: str) -> dict[str, str]:
@@ -155,6 +165,19 @@ def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *,
                 {"id": import_id, "table": target.table})
         sets = ", ".join(f'"{v}" = c."{v}"' for v in values)
         cur.execute(f"UPDATE {target.table} t SET {sets} FROM _cls c WHERE {_match(target.keys)} AND c._state = 'change'")
+    dropped = 0
+    if name in REPLACE_WITHIN:
+        # rows held for the same parent (e.g. allocation) that the file no longer lists: logged as changed
+        # (undo inserts the old row back) and deleted
+        parent = REPLACE_WITHIN[name]
+        stale = (f"FROM {target.table} t WHERE t.\"{parent}\" IN (SELECT \"{parent}\" FROM _src) "
+                 f"AND NOT EXISTS (SELECT 1 FROM _src c WHERE {_match(target.keys)})")
+        dropped = int(cur.execute(f"SELECT count(*) {stale}").fetchone()[0])
+        if dropped and import_id is not None:
+            cur.execute(f"INSERT INTO import_changes SELECT $id, $table, 'update', NULL, {key_json}, to_json(t) {stale}",
+                        {"id": import_id, "table": target.table})
+        if dropped:
+            cur.execute(f"DELETE {stale}")
     if counts.get("add"):
         col_list = ", ".join(f'"{c}"' for c in cols)
         cur.execute(f"INSERT INTO {target.table} ({col_list}) SELECT {col_list} FROM _cls WHERE _state = 'add'")
@@ -166,7 +189,7 @@ def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *,
                 {"id": import_id, "table": target.table})
     cur.execute("DROP TABLE IF EXISTS _src")
     cur.execute("DROP TABLE IF EXISTS _cls")
-    return TargetResult(name, target.label, int(counts.get("add", 0)), int(counts.get("change", 0)),
+    return TargetResult(name, target.label, int(counts.get("add", 0)), int(counts.get("change", 0)) + dropped,
                         int(counts.get("same", 0)), sample)
 
 

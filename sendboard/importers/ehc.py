@@ -50,7 +50,30 @@ def stage_ehc_plans(r: Rows) -> list[Staged]:
     plans = plan.drop_duplicates(["upn", "issued_on"])
     outcomes = r.base({"upn": upn, "issued_on": issued, "area": area.replace("", None), "outcome": outcome})[outcome != ""]
     update = ["local_authority"] + [c for c in ("hours_per_week", "ceased_on") if r.has(c)]
-    return [Staged("ehc_plans", plans, update), Staged("ehc_outcomes", outcomes, ["area"] if r.has("outcome_area") else [])]
+    staged = [Staged("ehc_plans", plans, update), Staged("ehc_outcomes", outcomes, ["area"] if r.has("outcome_area") else [])]
+    step = r.raw("step")
+    r.flag((step != "") & (outcome == ""), "step", "an outcome on the same row (a step is toward an outcome)")
+    if (step != "").any():
+        # A step is a target on the pupil's open support plan; a plan is opened today, reviewed one term
+        # later, for a pupil with none.
+        today = r.ctx.today
+        steps = r.base({"upn": upn, "issued_on": issued, "outcome": outcome, "step": step,
+                        "area": area.replace("", None), "today": today, "review_due": _one_term_later(r.ctx, today)})
+        steps = steps[(step != "") & (outcome != "")]
+        staged += [Staged("ehc_step_plans", steps.drop_duplicates("upn"), []),
+                   Staged("ehc_step_targets", steps, []), Staged("ehc_step_links", steps, [])]
+    return staged
+
+
+def _one_term_later(ctx, when):
+    """The same number of days into the next term (13 weeks later when the terms are not known), as the
+    forms do (sendboard.statutory.records.next_term_review)."""
+    for i, (s, e) in enumerate(zip(ctx.terms["start_date"], ctx.terms["end_date"])):
+        s, e = pd.Timestamp(s).date(), pd.Timestamp(e).date()
+        if s <= when <= e and i + 1 < len(ctx.terms):
+            nxt_s, nxt_e = (pd.Timestamp(ctx.terms[c].iloc[i + 1]).date() for c in ("start_date", "end_date"))
+            return min(nxt_s + (when - s), nxt_e)
+    return when + pd.Timedelta(weeks=13).to_pytimedelta()
 
 
 def stage_ehc_requests(r: Rows) -> list[Staged]:
@@ -185,4 +208,19 @@ commit._t("pfa_records", "pfa_records", ["pupil_id", "recorded_on", "area"],
 commit._t("careers_guidance", "careers_guidance", ["pupil_id", "given_on"],
           f"SELECT p.pupil_id, s.given_on, s.given_by, s.note FROM _stage s {_P}",
           ["pupil_id", "given_on", "given_by", "note"], "careers guidance")
-commit.ORDER = commit.ORDER + ("ehc_plans", "ehc_outcomes", "ehc_requests", "ehc_reviews", "pfa_records", "careers_guidance")
+_OPEN_PLAN = "(SELECT max(sp.plan_id) FROM support_plans sp WHERE sp.pupil_id = p.pupil_id AND sp.closed_on IS NULL)"
+commit._t("ehc_step_plans", "support_plans", ["pupil_id", "start_date"],
+          f"SELECT p.pupil_id, s.today AS start_date, s.review_due, 'import' AS created_by, "
+          f"'Steps toward the outcomes of the EHC plan' AS assess_note FROM _stage s {_P} WHERE {_OPEN_PLAN} IS NULL",
+          ["pupil_id", "start_date", "review_due", "created_by", "assess_note"], "support plans (for EHC steps)")
+commit._t("ehc_step_targets", "plan_targets", ["plan_id", "description"],
+          f"SELECT {_OPEN_PLAN} AS plan_id, s.step AS description, s.area, s.today AS set_on FROM _stage s {_P}",
+          ["plan_id", "description", "area", "set_on"], "short-term steps toward EHC outcomes")
+commit._t("ehc_step_links", "ehc_outcome_steps", ["target_id"],
+          f"SELECT t.target_id, o.ehc_outcome_id, p.pupil_id FROM _stage s {_P} "
+          "JOIN ehc_plans e ON e.pupil_id = p.pupil_id AND e.issued_on = s.issued_on "
+          "JOIN ehc_outcomes o ON o.ehcp_id = e.ehcp_id AND o.outcome = s.outcome "
+          f"JOIN plan_targets t ON t.plan_id = {_OPEN_PLAN} AND t.description = s.step",
+          ["target_id", "ehc_outcome_id", "pupil_id"], "links from steps to EHC outcomes")
+commit.ORDER = commit.ORDER + ("ehc_plans", "ehc_outcomes", "ehc_step_plans", "ehc_step_targets", "ehc_step_links",
+                               "ehc_requests", "ehc_reviews", "pfa_records", "careers_guidance")

@@ -206,8 +206,12 @@ _kind(
     Field("sessions_attended", False, ("Sessions Attended", "Attended"), "whole number"),
     Field("entry_score", False, ("Entry Score", "Baseline", "Entry"), "number"),
     Field("exit_score", False, ("Exit Score", "Exit"), "number"),
+    Field("delivery", False, ("Delivery", "Delivered", "How Delivered"), "in class or withdrawn (default withdrawn)"),
+    Field("sessions", False, ("Sessions", "Session Times", "Days and Times", "Timetable"),
+          "day and time of each weekly session, e.g. Mon 10:40; Wed 10:40 (replaces the sessions held)"),
     example=({"UPN": "A123456789012", "Intervention": "Precision teaching", "Start Date": "15/09/2025", "End Date": "",
-              "Group Label": "", "Sessions Attended": "", "Entry Score": "12", "Exit Score": ""},),
+              "Group Label": "", "Sessions Attended": "", "Entry Score": "12", "Exit Score": "",
+              "Delivery": "withdrawn", "Sessions": "Mon 10:40; Wed 10:40; Fri 10:40"},),
 )
 
 # The order kinds are written in, so that a file can refer to what another file in the same import adds.
@@ -361,9 +365,11 @@ _kind(
     Field("ceased_on", False, ("Date Ceased", "Ceased On", "Plan End Date", "EHCP End Date"), "date, blank while the plan is maintained"),
     Field("outcome", False, ("Outcome", "Plan Outcome", "EHCP Outcome", "Long Term Outcome", "Section E Outcome"), "one outcome from section E"),
     Field("outcome_area", False, ("Outcome Area", "Area of Need", "Broad Area", "Area"), "CI, CL, SEMH, SP or OTH (optional)"),
+    Field("step", False, ("Short Term Step", "Step", "Short Term Target", "First Step", "Next Step"),
+          "a short-term step toward the outcome: a target on the pupil's open support plan (one is opened if none)"),
     example=({"UPN": "A123456789012", "Local Authority": "Leeds", "Date Issued": "14/03/2025", "Hours per Week": "15",
               "Date Ceased": "", "Outcome": "By the end of Year 9, Amy will read aloud to her class with confidence",
-              "Outcome Area": "CL"},),
+              "Outcome Area": "CL", "Short Term Step": "Reads a short passage aloud to the TA twice a week"},),
 )
 
 _kind(

@@ -69,7 +69,8 @@ class Context:
         ay = today.year if today.month >= 9 else today.year - 1
         all_schools = {int(i): (str(u), str(n)) for i, u, n in db.query_rows("import_schools")}
         if not all_schools:
-            raise ValueError("there is no school in this database yet")
+            raise ValueError("there is no school in this database yet: add one with `sendboard school add` "
+                             "(or start a new database with `sendboard init`), then import")
         if school_id is None and not school_ids:
             school_id = min(all_schools)  # the first school, as the command line has always defaulted to
         if school_id is not None:
@@ -684,12 +685,46 @@ def stage_allocations(r: Rows) -> list[Staged]:
     end = r.dates("end_date")
     r.end_after_start(start, end)
     r.duplicates([upn, name, start.astype(str)], "start_date", "pupil, intervention and start date")
+    delivery = r.raw("delivery").str.lower().str.replace(r"[\s_-]+", " ", regex=True).str.strip().map(
+        lambda v: DELIVERY_SPELLINGS.get(v, "?" if v else "withdrawn"))
+    r.flag(delivery == "?", "delivery", "in class or withdrawn")
     cols = {"upn": upn, "school_id": ctx.school_id, "intervention": name, "start_date": start, "end_date": end,
             "group_label": r.raw("group_label").replace("", None),
             "sessions_attended": r.numbers("sessions_attended", integer=True, low=0),
-            "entry_score": r.numbers("entry_score"), "exit_score": r.numbers("exit_score")}
-    update = [c for c in ("end_date", "group_label", "sessions_attended", "entry_score", "exit_score") if r.has(c)]
-    return [Staged("allocations", r.base(cols), update)]
+            "entry_score": r.numbers("entry_score"), "exit_score": r.numbers("exit_score"), "delivery": delivery}
+    update = [c for c in ("end_date", "group_label", "sessions_attended", "entry_score", "exit_score", "delivery") if r.has(c)]
+    staged = [Staged("allocations", r.base(cols), update)]
+    if r.has("sessions"):
+        staged.append(Staged("allocation_sessions", _stage_sessions(r, upn, name, start), []))
+    return staged
+
+
+# How people write the delivery of an allocation (lower case, spaces for _ and -)
+DELIVERY_SPELLINGS = {"withdrawn": "withdrawn", "withdrawal": "withdrawn", "out of class": "withdrawn",
+                      "out of lessons": "withdrawn", "in class": "in_class", "in lessons": "in_class", "in lesson": "in_class"}
+
+
+def _stage_sessions(r: Rows, upn: pd.Series, name: pd.Series, start: pd.Series) -> pd.DataFrame:
+    """One row per weekly session of each allocation row whose Sessions cell is filled; a cell that cannot
+    be read is flagged with the reason (the part it could not read)."""
+    from ..provision import ProvisionError
+    from ..provision.allocations import parse_sessions
+
+    text = r.raw("sessions")
+    parsed, why = {}, {}
+    for v in pd.unique(text[text != ""]):
+        try:
+            parsed[v] = parse_sessions(v)
+        except ProvisionError as exc:
+            why[v] = str(exc)
+    for v, reason in why.items():
+        r.flag(text == v, "sessions", reason.rstrip("."))
+    rows = []
+    base = r.base({"upn": upn, "school_id": r.ctx.school_id, "intervention": name, "start_date": start})
+    for i, v in zip(base.index, text.loc[base.index] if len(base) else []):
+        for day, time_text in parsed.get(v, []):
+            rows.append({**base.loc[i].to_dict(), "day_of_week": day, "start_time": time_text})
+    return pd.DataFrame(rows, columns=list(base.columns) + ["day_of_week", "start_time"])
 
 
 STAGERS = {"pupils": stage_pupils, "groups": stage_groups, "staff": stage_staff, "sen": stage_sen,

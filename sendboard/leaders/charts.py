@@ -24,14 +24,21 @@ def comparison(frame: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     labels = (frame["what"].str.replace(r"^This school, (\d)", r"Chosen date: \1", regex=True)
               .str.replace("This school, ", "", regex=False).str.replace(" (", "<br>(", regex=False))
-    for col, name in (("sen_support_pct", "SEN support"), ("ehc_plan_pct", "EHC plan")):
-        fig.add_bar(x=frame[col], y=labels, name=name, orientation="h", marker_color=GROUP_COLOURS[name],
-                    text=_pct_text(frame[col]), textposition="outside", cliponaxis=False)
+    # All with SEN is drawn too: the national split by phase is older than the national total, and the
+    # total is the fair comparison for the latest year (the year is in each bar's label).
+    series = [("sen_support_pct", "SEN support", GROUP_COLOURS["SEN support"]),
+              ("ehc_plan_pct", "EHC plan", GROUP_COLOURS["EHC plan"])]
+    if "any_sen_pct" in frame.columns:
+        series.append(("any_sen_pct", "All with SEN", GROUP_COLOURS[SEND]))
+    for col, name, colour in series:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        fig.add_bar(x=values, y=labels, name=name, orientation="h", marker_color=colour,
+                    text=_pct_text(values), textposition="outside", cliponaxis=False)
     fig.update_yaxes(autorange="reversed")
-    top = float(pd.concat([frame["sen_support_pct"], frame["ehc_plan_pct"]]).max() or 0)
+    top = float(pd.concat([pd.to_numeric(frame[c], errors="coerce") for c, _, _ in series]).max() or 0)
     fig.update_xaxes(ticksuffix="%", range=[0, max(5.0, top * 1.18)])
     return charts.style(fig, "How does our register compare with earlier years and with national?",
-                        height=140 + 70 * len(frame), x_title="% of pupils on roll")
+                        height=140 + 90 * len(frame), x_title="% of pupils on roll")
 
 
 def trend(frame: pd.DataFrame) -> go.Figure:

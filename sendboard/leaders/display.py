@@ -7,7 +7,7 @@ import pandas as pd
 LABELS = {
     "what": "Figure", "note": "Which national figure", "kind": "Kind", "on_roll": "Pupils on roll", "sen_support": "SEN support (pupils)",
     "sen_support_pct": "SEN support (% of roll)", "ehc_plan": "EHC plans (pupils)", "ehc_plan_pct": "EHC plans (% of roll)",
-    "source": "Source", "label": "Term", "census_date": "Census date", "year_group": "Year",
+    "any_sen_pct": "All with SEN (% of roll)", "source": "Source", "label": "Term", "census_date": "Census date", "year_group": "Year",
     "pupils": "Pupils", "pct": "% of the group", "national_pct": "National %", "national_note": "National figure",
     "area": "Broad area", "dimension": "Compared by", "value": "Group", "on_register": "On the register",
     "rate": "% on the register", "rest_pupils": "Rest of cohort (pupils)", "rest_on_register": "Rest on the register",

@@ -1,5 +1,6 @@
 """Identification: who is on the register, by group, against the rest of the cohort; pupils of concern;
-and pupils who may be unidentified (low progress in two consecutive terms, or low attendance)."""
+and pupils who may be unidentified, ranked by the strength of the evidence (progress against peers
+first, then attainment, concerns, attendance and suspensions together)."""
 from __future__ import annotations
 
 import math
@@ -125,51 +126,87 @@ def of_concern(frame: pd.DataFrame, concerns: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+# Weights of each kind of evidence that a pupil off the register may have an unmet need (see
+# docs/methods.md, "Possibly unidentified"). Progress against peers comes first: sustained, it is the
+# Code of Practice's first sign; one term of it, or attendance alone, is a prompt, not a case.
+WEIGHTS = {"progress_both": 4, "attainment": 2, "concern": 2, "progress_latest": 1, "attendance": 1, "suspension": 1}
+ACT_ON = 3  # pupils at or above this many points are listed to act on; the rest are single weaker signals
+UNIDENTIFIED_COLUMNS = ["pupil_id", "Name", "Year", "Form", "Evidence", "Points", "Open concern", "Why"]
+
+
+def evidence_word(points: int) -> str:
+    return "Strong" if points >= 5 else "Moderate" if points >= ACT_ON else "One weaker sign"
+
+
 def possibly_unidentified(frame: pd.DataFrame, progress: pd.DataFrame, attendance: pd.DataFrame,
-                          *, lowest_pct: float = 10, attendance_below: float = 90) -> tuple[pd.DataFrame, dict]:
-    """Pupils on roll and not on the register whose progress (mean change in score since the term before,
-    over subjects) was in the lowest ``lowest_pct``% of the cohort in each of the two most recent
-    consecutive terms with scores, or whose attendance this year is below ``attendance_below``%.
-    Returns the list (with the reasons) and what was compared (terms, pupils ranked)."""
+                          *, lowest_pct: float = 10, attendance_below: float = 90,
+                          concern_ids=(), suspensions: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
+    """Pupils on roll and not on the register, ranked by the strength of the evidence (points in
+    :data:`WEIGHTS`): progress in the lowest ``lowest_pct``% of the cohort in both of the two latest
+    consecutive terms with scores (or in the latest only), latest attainment (mean score over subjects)
+    in the lowest ``lowest_pct``%, an open concern, attendance this year below ``attendance_below``%, a
+    suspension this year. Strongest first (then the lower progress). Returns the list (columns
+    UNIDENTIFIED_COLUMNS, reasons strongest first) and what was compared (terms, pupils ranked)."""
     cohort = set(frame["pupil_id"])
     off = frame[~frame["sen_group"].isin(ON_REGISTER)].set_index("pupil_id")
-    reasons: dict[int, list[str]] = {}
+    reasons: dict[int, list[tuple[int, str]]] = {}
+    progress_rank: dict[int, float] = {}
+
+    def add(pid, kind: str, text: str) -> None:
+        if pid in off.index:
+            reasons.setdefault(int(pid), []).append((WEIGHTS[kind], text))
+
     info = {"terms": [], "ranked": 0}
     prog = progress[progress["pupil_id"].isin(cohort)]
     if not prog.empty:
         last_k = int(prog["k"].max())
-        pair = prog[prog["k"].isin([last_k - 1, last_k])]
-        if pair["k"].nunique() == 2:
+        pair = prog[prog["k"].isin([last_k - 1, last_k])].copy()
+        pair["rank_pct"] = pair.groupby("k")["progress"].rank(method="min", pct=True) * 100
+        pair["low"] = pair["rank_pct"] <= lowest_pct
+        latest = pair[pair["k"] == last_k]
+        info["ranked"] = int(latest["pupil_id"].nunique())
+        progress_rank = dict(zip(latest["pupil_id"].astype(int), latest["rank_pct"]))
+        two_terms = pair["k"].nunique() == 2
+        if two_terms:
             info["terms"] = [str(pair.loc[pair["k"] == k, "label"].iloc[0]) for k in (last_k - 1, last_k)]
-            ranked = pair.copy()
-            ranked["rank_pct"] = ranked.groupby("k")["progress"].rank(method="min", pct=True) * 100
-            ranked["low"] = ranked["rank_pct"] <= lowest_pct
-            info["ranked"] = int(ranked.loc[ranked["k"] == last_k, "pupil_id"].nunique())
-            both = ranked[ranked["low"]].groupby("pupil_id")["k"].nunique()
-            for pid in both[both == 2].index:
-                if pid in off.index:
-                    mine = ranked[ranked["pupil_id"] == pid].sort_values("k")
-                    changes = " and ".join(f"{v:+.1f}" for v in mine["progress"])
-                    reasons.setdefault(int(pid), []).append(
-                        f"Progress in the lowest {lowest_pct:g}% in both {info['terms'][0]} and {info['terms'][1]} "
-                        f"(mean change {changes} points)")
+        low_terms = pair[pair["low"]].groupby("pupil_id")["k"].agg(set)
+        for pid, ks in low_terms.items():
+            mine = pair[pair["pupil_id"] == pid].sort_values("k")
+            changes = " and ".join(f"{v:+.1f}" for v in mine["progress"])
+            if two_terms and len(ks) == 2:
+                add(pid, "progress_both", f"Progress in the lowest {lowest_pct:g}% in both {info['terms'][0]} and "
+                                          f"{info['terms'][1]} (mean change {changes} points)")
+            elif last_k in ks:
+                add(pid, "progress_latest", f"Progress in the lowest {lowest_pct:g}% in "
+                                            f"{latest['label'].iloc[0]} (mean change {mine['progress'].iloc[-1]:+.1f} points)")
+        if "attainment" in latest.columns:
+            att_rank = latest["attainment"].rank(method="min", pct=True) * 100
+            for pid, score, r in zip(latest["pupil_id"], latest["attainment"], att_rank):
+                if r <= lowest_pct:
+                    add(pid, "attainment", f"Scores in the lowest {lowest_pct:g}% in {latest['label'].iloc[0]} "
+                                           f"(mean {score:.0f})")
+    for pid in concern_ids:
+        add(pid, "concern", "A concern is open")
     att = attendance[attendance["pupil_id"].isin(off.index) & (attendance["possible"] > 0)]
     for r in att.itertuples():
         rate = 100.0 * r.attended / r.possible
         if rate < attendance_below:
-            reasons.setdefault(int(r.pupil_id), []).append(f"Attendance {rate:.1f}% this year (below {attendance_below:g}%)")
+            add(r.pupil_id, "attendance", f"Attendance {rate:.1f}% this year (below {attendance_below:g}%)")
+    if suspensions is not None:
+        for r in suspensions.itertuples():
+            add(r.pupil_id, "suspension", f"Suspended {r.suspensions} time{'s' if r.suspensions != 1 else ''} this year")
     ids = [pid for pid in off.index if int(pid) in reasons]
     rows = off.loc[ids].reset_index()
+    points = [sum(w for w, _ in reasons[int(p)]) for p in rows["pupil_id"]]
     out = pd.DataFrame({
         "pupil_id": rows["pupil_id"].astype(int), "Name": _name(rows), "Year": rows["year_group"].astype(int),
-        "Form": rows["form"].fillna(""),
+        "Form": rows["form"].fillna(""), "Evidence": [evidence_word(x) for x in points], "Points": points,
         "Open concern": "",
-        "Why": ["; ".join(reasons[int(p)]) for p in rows["pupil_id"]],
-        "_n": [len(reasons[int(p)]) for p in rows["pupil_id"]],
-        "_progress": [reasons[int(p)][0].startswith("Progress") for p in rows["pupil_id"]],
+        "Why": ["; ".join(t for _, t in sorted(reasons[int(p)], key=lambda r: -r[0])) for p in rows["pupil_id"]],
+        "_rank": [progress_rank.get(int(p), 101.0) for p in rows["pupil_id"]],
     })
-    out = out.sort_values(["_n", "_progress", "Year", "Name"], ascending=[False, False, True, True], kind="stable")
-    return out.drop(columns=["_n", "_progress"]).reset_index(drop=True), info
+    out = out.sort_values(["Points", "_rank", "Year", "Name"], ascending=[False, True, True, True], kind="stable")
+    return out.drop(columns="_rank").reset_index(drop=True)[UNIDENTIFIED_COLUMNS], info
 
 
 def identification(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date,
@@ -181,11 +218,15 @@ def identification(db: Database, viewer: Viewer, school_id: int, as_at: date, to
     concerns = db.query("leaders_open_concerns", **params)
     progress = db.query("leaders_term_progress", **params)
     attendance = db.query("leaders_year_attendance", **params)
+    suspensions = db.query("identification_year_suspensions", **params)
     concern_list = of_concern(frame, concerns)
-    unidentified, info = possibly_unidentified(frame, progress, attendance, lowest_pct=lowest_pct,
-                                               attendance_below=attendance_below)
-    unidentified["Open concern"] = unidentified["pupil_id"].isin(set(concern_list["pupil_id"])).map({True: "Yes", False: ""})
+    ranked, info = possibly_unidentified(frame, progress, attendance, lowest_pct=lowest_pct,
+                                         attendance_below=attendance_below, concern_ids=set(concern_list["pupil_id"]),
+                                         suspensions=suspensions)
+    ranked["Open concern"] = ranked["pupil_id"].isin(set(concern_list["pupil_id"])).map({True: "Yes", False: ""})
+    unidentified = ranked[ranked["Points"] >= ACT_ON].reset_index(drop=True)
+    weaker = ranked[ranked["Points"] < ACT_ON].reset_index(drop=True)
     return {"roster": frame, "rates": rates(db, viewer, school_id, as_at, today), "academic_year": academic_year,
             "national": national_comparison(frame, national.national_frame(db, "all"), academic_year),
-            "concerns": concern_list, "unidentified": unidentified, "progress_info": info,
+            "concerns": concern_list, "unidentified": unidentified, "weaker_signs": weaker, "progress_info": info,
             "has_progress": not progress.empty, "has_attendance": not attendance.empty}

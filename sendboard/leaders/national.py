@@ -97,3 +97,59 @@ def need_family(national: pd.DataFrame, suffix: str, academic_year: int) -> tupl
     rows = _family(national, "need_pct:", suffix)
     year = _year_of([y for _, y, _ in rows], academic_year)
     return year, {m.split(":")[1]: v for m, y, v in rows if y == year}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a school's register is set against nationally, each figure with its own year.
+
+    ``total`` is the latest share of pupils with any SEN held for the phase (at or before the year
+    wanted); ``support`` and ``ehc`` are the latest SEN support and EHC plan shares. The DfE publishes
+    the phase total for more recent years than the split, so where the total is newer the comparison is
+    made on totals for that year, and the split is given from its own (older) year, named."""
+    total: NationalFigure | None
+    support: NationalFigure | None
+    ehc: NationalFigure | None
+
+    @property
+    def split_year(self) -> int | None:
+        years = [f.academic_year for f in (self.support, self.ehc) if f is not None]
+        return min(years) if years else None
+
+    @property
+    def compare_totals(self) -> bool:
+        """True when the total is newer than the split: compare the school's SEN total, not its parts."""
+        return self.total is not None and (self.split_year is None or self.total.academic_year > self.split_year)
+
+    def sentence(self) -> str:
+        """One plain sentence naming every national figure used and its year, e.g. 'Nationally (state-funded
+        secondary schools): 17.6% of pupils had SEN in 2025/26; the latest split, 2022/23: SEN support
+        12.4%, EHC plans 2.4%.'"""
+        figs = [f for f in (self.total, self.support, self.ehc) if f is not None]
+        if not figs:
+            return "No national figure is held for this phase."
+        phases = {f.phase for f in figs}
+        where = PHASE_WORDS.get(figs[0].phase, figs[0].phase) if len(phases) == 1 else "phase where published"
+        parts = []
+        if self.total is not None:
+            parts.append(f"{self.total.value:.1f}% of pupils had SEN in {year_label(self.total.academic_year)}")
+        split = [f"{label} {f.value:.1f}%" for label, f in (("SEN support", self.support), ("EHC plans", self.ehc))
+                 if f is not None]
+        if split:
+            same = self.support is not None and self.ehc is not None and \
+                self.support.academic_year == self.ehc.academic_year
+            if same:
+                lead = "the latest split" if self.compare_totals else "split"
+                parts.append(f"{lead}, {year_label(self.support.academic_year)}: " + ", ".join(split))
+            else:
+                parts += [f"{label} {f.value:.1f}% ({year_label(f.academic_year)})"
+                          for label, f in (("SEN support", self.support), ("EHC plans", self.ehc)) if f is not None]
+        return f"Nationally ({where}): " + "; ".join(parts) + "."
+
+
+def basis(national: pd.DataFrame, phase: str | None, academic_year: int) -> Basis:
+    """The national figures to set beside a school in a year: see :class:`Basis`. The total and the split
+    each come from the school's phase where held (all schools only when the phase has none)."""
+    return Basis(total=pick(national, "any_sen_pct", phase, academic_year, allow_all_schools=phase not in ("primary", "secondary")),
+                 support=pick(national, "sen_support_pct", phase, academic_year),
+                 ehc=pick(national, "ehc_plan_pct", phase, academic_year))

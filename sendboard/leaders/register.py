@@ -178,26 +178,36 @@ def headline_comparison(summ: dict, trend_frame: pd.DataFrame, nat: pd.DataFrame
     earlier year held, and the national figure for the phase (nearest year held)."""
     rows = [{"what": f"This school, {as_at:%d %b %Y}", "kind": "School", "academic_year": academic_year,
              "on_roll": summ["on_roll"], "sen_support": summ["sen_support"], "ehc_plan": summ["ehc_plan"],
-             "sen_support_pct": summ["sen_support_pct"], "ehc_plan_pct": summ["ehc_plan_pct"], "source": "school records"}]
+             "sen_support_pct": summ["sen_support_pct"], "ehc_plan_pct": summ["ehc_plan_pct"],
+             "any_sen_pct": summ["on_register_pct"], "source": "school records"}]
     if term_number is not None and not trend_frame.empty:
         past = trend_frame[(trend_frame["term_number"] == term_number) & (trend_frame["academic_year"] < academic_year)]
         for r in past.sort_values("academic_year", ascending=False).itertuples():
             rows.append({"what": f"This school, {r.label} census ({r.census_date:%d %b %Y})", "kind": "School, earlier year",
                          "academic_year": int(r.academic_year), "on_roll": int(r.on_roll), "sen_support": int(r.sen_support),
                          "ehc_plan": int(r.ehc_plan), "sen_support_pct": r.sen_support_pct, "ehc_plan_pct": r.ehc_plan_pct,
-                         "source": "school records"})
-    support = national.pick(nat, "sen_support_pct", phase, academic_year)
-    ehc = national.pick(nat, "ehc_plan_pct", phase, academic_year)
+                         "any_sen_pct": r.sen_support_pct + r.ehc_plan_pct, "source": "school records"})
+    basis = national.basis(nat, phase, academic_year)
+    support, ehc, total = basis.support, basis.ehc, basis.total
+    if total is not None and basis.compare_totals:
+        # The phase total is newer than the split: compare totals for that year, named.
+        rows.append({"what": total.short, "kind": "National", "note": total.note + " (all pupils with SEN; the split "
+                     "into SEN support and EHC plans is not held for this year)", "academic_year": total.academic_year,
+                     "on_roll": None, "sen_support": None, "ehc_plan": None, "sen_support_pct": None,
+                     "ehc_plan_pct": None, "any_sen_pct": total.value, "source": total.source})
     for fig, other in ((support, ehc), (ehc, support)):
         if fig is None:
             continue
         same = other is not None and (other.academic_year, other.phase) == (fig.academic_year, fig.phase)
         if fig is ehc and same:
             continue  # already one row holding both
+        both_total = (total is not None and not basis.compare_totals and same
+                      and (total.academic_year, total.phase) == (fig.academic_year, fig.phase))
         rows.append({"what": fig.short, "kind": "National", "note": fig.note, "academic_year": fig.academic_year, "on_roll": None,
                      "sen_support": None, "ehc_plan": None,
                      "sen_support_pct": fig.value if fig.measure == "sen_support_pct" else (other.value if same else None),
                      "ehc_plan_pct": fig.value if fig.measure == "ehc_plan_pct" else (other.value if same else None),
+                     "any_sen_pct": total.value if both_total else None,
                      "source": fig.source if not same else f"{fig.source}; {other.source}"})
     out = pd.DataFrame(rows)
     for col in ("on_roll", "sen_support", "ehc_plan"):
@@ -223,6 +233,7 @@ def overview(db: Database, viewer: Viewer, school_id: int, phase: str | None, as
                                           None if term is None else int(term["term_number"])),
         "national_support": national.pick(nat, "sen_support_pct", phase, academic_year),
         "national_ehc": national.pick(nat, "ehc_plan_pct", phase, academic_year),
+        "national_basis": national.basis(nat, phase, academic_year),
     }
 
 
@@ -245,15 +256,3 @@ def drill_choices(frame: pd.DataFrame, codes: pd.DataFrame) -> dict[str, dict]:
     if reg["primary_need"].isna().any():
         out["Type of need: not recorded"] = {"need_code": "Not recorded"}
     return out
-
-
-def national_sentence(support, ehc) -> str:
-    """One plain sentence naming the national figures used, their year and which schools they cover."""
-    parts = []
-    for label, fig in (("SEN support", support), ("EHC plans", ehc)):
-        parts.append(f"no national figure for {label} is held" if fig is None else f"{label} {fig.value:.1f}%")
-    text = "Nationally: " + ", ".join(parts)
-    figs = [f for f in (support, ehc) if f is not None]
-    if figs and all((f.academic_year, f.phase) == (figs[0].academic_year, figs[0].phase) for f in figs):
-        return text + f" ({figs[0].note})."
-    return text + "".join(f" {f.measure.replace('_pct', '').replace('_', ' ')}: {f.note}." for f in figs)

@@ -9,6 +9,12 @@ decided in SQL (sendboard/sql/provision.sql); bad input raises ProvisionError wi
 from __future__ import annotations
 
 from ..reference import AREAS as AREA_NAMES  # noqa: F401  (one list of broad areas)
+
+# Areas of a pupil's own primary need, for spend by area: 'NONE' is provision for a pupil with no
+# primary need recorded when it started (a pupil of concern, say).
+NEED_AREA_NAMES = {**AREA_NAMES, "NONE": "No primary need recorded"}
+DELIVERY = ("withdrawn", "in_class")
+DELIVERY_LABELS = {"withdrawn": "Withdrawn from lessons", "in_class": "In class"}
 WAVES = ("universal", "targeted", "specialist")
 WAVE_LABELS = {"universal": "Universal (wave 1)", "targeted": "Targeted (wave 2)", "specialist": "Specialist (wave 3)"}
 EDIT_ROLES = frozenset({"senco", "head"})          # catalogue and allocations

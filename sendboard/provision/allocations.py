@@ -8,6 +8,7 @@ this school and is visible, scores numeric) and audited with old and new values.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -15,12 +16,15 @@ import pandas as pd
 from .. import audit
 from ..access import AccessDenied, Viewer
 from ..db import Database
-from . import AREA_NAMES, EDIT_ROLES, WAVES, ProvisionError
+from . import AREA_NAMES, DELIVERY, DELIVERY_LABELS, EDIT_ROLES, NEED_AREA_NAMES, WAVES, ProvisionError
 from .costs import allocation_costs, strip_costs
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
+_DAY_BY_PREFIX = {d[:3].lower(): d for d in DAYS} | {d[:2].lower(): d for d in DAYS if d[:2] not in ("Tu", "Th")} | {
+    "tue": "Tuesday", "tues": "Tuesday", "thu": "Thursday", "thur": "Thursday", "thurs": "Thursday"}
+_SESSION = re.compile(r"^\s*([A-Za-z]+)\s*,?\s+([0-9]{1,2})[:.]([0-9]{2})\s*$")
 EDIT_FIELDS = ("group_label", "start_date", "end_date", "sessions_attended", "entry_score", "exit_score",
-               "day_of_week", "start_time")
+               "day_of_week", "start_time", "delivery")
 
 
 def year_bounds(db: Database, academic_year: int) -> tuple[date, date]:
@@ -74,7 +78,7 @@ def year_summary(db: Database, viewer: Viewer, school_id: int, academic_year: in
         return out.drop(columns="key")
     out = out.rename(columns={"key": by})
     if by == "area":
-        out["area"] = out["area"].map(AREA_NAMES).fillna(out["area"])
+        out["area"] = out["area"].map(NEED_AREA_NAMES).fillna(out["area"])
         out = out.sort_values("area", kind="stable")
     elif by == "year_group":
         out["year_group"] = pd.to_numeric(out["year_group"])
@@ -124,6 +128,34 @@ def _date(value, what: str, *, required: bool) -> date | None:
     return pd.Timestamp(value).date()
 
 
+def parse_sessions(text) -> list[tuple[str, str]]:
+    """'Mon 10:40, Wed 10:40; Friday 13:15' -> [('Monday', '10:40'), ('Wednesday', '10:40'), ('Friday', '13:15')],
+    in weekday order, each once. A list of (day, time) pairs is checked the same way. Raises ProvisionError
+    naming the part it cannot read."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return []
+    parts = [f"{d} {t}" for d, t in text] if isinstance(text, (list, tuple)) else \
+        [p for p in re.split(r"[;,\n]\s*(?=[A-Za-z])", str(text)) if p.strip()]
+    out: set[tuple[str, str]] = set()
+    for part in parts:
+        m = _SESSION.match(part)
+        day = _DAY_BY_PREFIX.get(m.group(1).lower()) or next((d for d in DAYS if d.lower() == m.group(1).lower()), None) \
+            if m else None
+        if not m or day is None:
+            raise ProvisionError(f"Cannot read the session '{part.strip()}': give a school day and a time, e.g. "
+                                 "'Mon 10:40, Wed 10:40'.")
+        hour, minute = int(m.group(2)), int(m.group(3))
+        if hour > 23 or minute > 59:
+            raise ProvisionError(f"'{part.strip()}' is not a time of day (use HH:MM, 24-hour, e.g. 13:15).")
+        out.add((day, f"{hour:02d}:{minute:02d}"))
+    return sorted(out, key=lambda s: (DAYS.index(s[0]), s[1]))
+
+
+def sessions_text(sessions) -> str:
+    """The inverse of :func:`parse_sessions`: 'Mon 10:40, Wed 10:40'."""
+    return ", ".join(f"{d[:3]} {t}" for d, t in sessions)
+
+
 def validate_allocation(values: dict, *, today: date) -> dict:
     """Clean an allocation's fields or raise ProvisionError saying what to fix."""
     start = _date(values.get("start_date"), "start date", required=True)
@@ -154,8 +186,30 @@ def validate_allocation(values: dict, *, today: date) -> dict:
     time_text = (values.get("start_time") or "").strip() or None
     if time_text and (len(time_text) != 5 or time_text[2] != ":" or not (time_text[:2] + time_text[3:]).isdigit()):
         raise ProvisionError("Give the start time as HH:MM, e.g. 10:40.")
+    delivery = values.get("delivery") or "withdrawn"
+    if delivery not in DELIVERY:
+        raise ProvisionError("Say how it is delivered: " + " or ".join(DELIVERY_LABELS[d].lower() for d in DELIVERY) + ".")
+    if "sessions" in values:
+        sessions = parse_sessions(values.get("sessions"))
+    else:
+        sessions = [(day, time_text)] if day and time_text else []
+    if sessions:  # the first session also fills the single day and time older exports read
+        day, time_text = sessions[0]
     return {"group_label": label, "start_date": start, "end_date": end, "sessions_attended": attended,
-            "entry_score": entry, "exit_score": exit_, "day_of_week": day, "start_time": time_text}
+            "entry_score": entry, "exit_score": exit_, "day_of_week": day, "start_time": time_text,
+            "delivery": delivery, "sessions": sessions}
+
+
+def _write_sessions(w, allocation_id: int, sessions) -> None:
+    w.run("provision_allocation_sessions_clear", allocation_id=int(allocation_id))
+    for day, time_text in sessions:
+        w.run("provision_allocation_session_insert", allocation_id=int(allocation_id), day_of_week=day,
+              start_time=time_text)
+
+
+def allocation_sessions(db: Database, allocation_id: int) -> list[tuple[str, str]]:
+    """The allocation's weekly sessions, (day, time) in weekday order."""
+    return [(str(d), str(t)) for d, t in db.query_rows("provision_allocation_sessions", allocation_id=int(allocation_id))]
 
 
 def _intervention(db: Database, intervention_id: int) -> dict:
@@ -183,12 +237,16 @@ def add_allocation(db: Database, viewer: Viewer, pupil_id: int, intervention_id:
     _check_pupil(db, viewer, pupil_id, intervention["school_id"], today)
     clean = validate_allocation(values, today=today)
 
+    sessions = clean.pop("sessions")
+
     def work(w):
         new_id = int(w.run("provision_allocation_insert", pupil_id=int(pupil_id), intervention_id=int(intervention_id),
                            **clean)[0][0])
+        _write_sessions(w, new_id, sessions)
         audit.record_change(w, viewer, "allocation_changed", object_type="allocation", object_id=new_id,
                             pupil_id=int(pupil_id), detail="added",
-                            new_value={"intervention_id": int(intervention_id), **clean})
+                            new_value={"intervention_id": int(intervention_id), **clean,
+                                       "sessions": sessions_text(sessions)})
         return new_id
 
     return db.write(work)
@@ -223,15 +281,21 @@ def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: di
         raise AccessDenied("that allocation is not in one of your schools")
     _check_pupil(db, viewer, old["pupil_id"], old["school_id"], today)
     merged = {k: _plain(old[k]) for k in EDIT_FIELDS}
+    merged["sessions"] = allocation_sessions(db, allocation_id)
     merged.update(values)
     clean = validate_allocation(merged, today=today)
+    sessions = clean.pop("sessions")
+    clean["sessions"] = sessions_text(sessions)
     before = {k: _plain(old[k]) for k in EDIT_FIELDS}
+    before["sessions"] = sessions_text(allocation_sessions(db, allocation_id))
     changed = {k: v for k, v in clean.items() if before.get(k) != v}
     if not changed:
         return {}
+    del clean["sessions"]
 
     def work(w):
         w.run("provision_allocation_update", allocation_id=int(allocation_id), **clean)
+        _write_sessions(w, allocation_id, sessions)
         audit.record_change(w, viewer, "allocation_changed", object_type="allocation", object_id=int(allocation_id),
                             pupil_id=int(old["pupil_id"]), detail="edited",
                             old_value={k: before[k] for k in changed}, new_value=changed)

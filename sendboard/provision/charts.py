@@ -37,7 +37,7 @@ def cost_effectiveness(impact: pd.DataFrame) -> go.Figure:
                   annotation_text="effect size 0.2", annotation_position="bottom right")
     fig.add_hline(y=0, line_color="#999999", line_width=1)
     charts.style(fig, "Which interventions buy the most progress for the money?", height=460,
-                 x_title="Cost per pupil (£, whole programme)", y_title="Effect size (mean gain ÷ SD of entry scores)")
+                 x_title="Cost per pupil (£, whole programme)", y_title="Effect size (Hedges' g)")
     top = float(plotted["cost_per_pupil"].max()) if not plotted.empty else 100.0
     low_cost = float(plotted["cost_per_pupil"][plotted["cost_per_pupil"] > 0].min()) if (plotted["cost_per_pupil"] > 0).any() else 0.0
     if low_cost > 0 and top / low_cost > 8:
@@ -56,11 +56,9 @@ def cost_effectiveness(impact: pd.DataFrame) -> go.Figure:
 
 def effect_ci(impact: pd.DataFrame) -> go.Figure:
     """Effect size with its 95% confidence interval per intervention, on one common scale (each measure's
-    CI divided by the SD of its entry scores), so interventions measured in months and in points compare."""
-    part = impact.dropna(subset=["effect_size", "ci_low", "sd_entry"]).copy()
-    part = part[part["sd_entry"] > 0]
-    part["es_low"] = part["ci_low"] / part["sd_entry"]
-    part["es_high"] = part["ci_high"] / part["sd_entry"]
+    population SD), so interventions measured in months and in points compare."""
+    part = impact.dropna(subset=["effect_size", "es_ci_low", "es_ci_high"]).copy()
+    part["es_low"], part["es_high"] = part["es_ci_low"], part["es_ci_high"]
     part = part.sort_values("effect_size")
     fig = go.Figure(go.Scatter(
         x=part["effect_size"], y=part["intervention"], mode="markers",
@@ -74,7 +72,7 @@ def effect_ci(impact: pd.DataFrame) -> go.Figure:
     fig.add_vline(x=0.2, line_dash="dot", line_color="#666666")
     return charts.style(fig, "How big was each intervention's effect, and how sure are we?",
                         height=max(300, 90 + 40 * len(part)),
-                        x_title="Effect size with its 95% confidence interval (dotted line: 0.2)")
+                        x_title="Effect size (Hedges' g) with its 95% confidence interval (dotted line: 0.2)")
 
 
 def spend_chart(summary: pd.DataFrame, by: str, title: str) -> go.Figure:

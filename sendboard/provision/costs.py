@@ -25,8 +25,14 @@ The formula (all pure functions of an allocations DataFrame, so it is checked by
 When the viewer may not see costs the SQL returns ``hourly_cost`` and ``other_costs`` as NULL, so every
 cost column here is NULL too; :func:`strip_costs` then drops them before anything is shown.
 
-Totals by broad area split each allocation's cost and hours equally across the intervention's areas
-(an intervention for CI|SEMH counts half to each), so area totals add up to the whole-school total.
+- **Minutes a week out of class** = sessions a week x minutes, for allocations delivered by withdrawing
+  the pupil from lessons only (``delivery`` 'withdrawn'; in-class support takes no one out of the room).
+  Sessions a week are the sessions recorded for the allocation (``allocation_sessions``), or the
+  intervention's planned sessions_per_week while none is recorded.
+
+Totals by broad area put each allocation, whole, under its pupil's own primary need when it started
+(``need_area_code``, migration 018), so area totals add up to the whole-school total and reflect the
+needs of the pupils the money was spent on, not the areas an intervention is tagged with.
 """
 from __future__ import annotations
 
@@ -34,7 +40,7 @@ from datetime import date
 
 import pandas as pd
 
-from . import AREA_NAMES, WAVES
+from . import NEED_AREA_NAMES, WAVES
 
 COST_COLUMNS = ("hourly_cost", "other_costs", "session_cost", "weekly_group_cost", "weekly_cost",
                 "other_cost_share", "cost_to_date", "projected_cost", "year_cost", "year_cost_to_date",
@@ -49,6 +55,16 @@ def _days(start: pd.Series, end: pd.Series) -> pd.Series:
 
 def _ts(value) -> pd.Timestamp:
     return pd.Timestamp(value)
+
+
+def withdrawn_minutes(frame: pd.DataFrame) -> pd.Series:
+    """Minutes a week out of lessons: recorded sessions (else the planned number) x minutes, for
+    withdrawn allocations only; 0 for in-class support."""
+    planned = frame["sessions_per_week"].astype(float)
+    recorded = pd.to_numeric(frame.get("sessions_recorded", pd.Series(0, index=frame.index)), errors="coerce").fillna(0)
+    sessions = recorded.where(recorded > 0, planned).astype(float)
+    delivery = frame.get("delivery", pd.Series("withdrawn", index=frame.index)).fillna("withdrawn")
+    return (sessions * frame["minutes_per_session"].astype(float)).where(delivery == "withdrawn", 0.0)
 
 
 def allocation_costs(frame: pd.DataFrame, as_at: date, year_start: date | None = None,
@@ -93,7 +109,7 @@ def allocation_costs(frame: pd.DataFrame, as_at: date, year_start: date | None =
         out["year_cost_to_date"] = out["cost_to_date"]
     out["pupil_hours_week"] = sessions * minutes / 60
     out["staff_hours_week"] = out["pupil_hours_week"] / n
-    out["minutes_week"] = sessions * minutes
+    out["minutes_week"] = withdrawn_minutes(out)
     end = pd.to_datetime(out["end_date"])
     out["current"] = started & (end.isna() | (end >= as_at_ts))
     return out
@@ -105,12 +121,10 @@ def strip_costs(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _area_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per allocation per broad area of its intervention, with a weight of 1 / number of areas."""
-    rows = frame.assign(area_code=frame["areas"].fillna("OTH").astype(str).str.split("|"))
-    rows = rows.explode("area_code")
-    rows["area_code"] = rows["area_code"].str.strip().replace("", "OTH")
-    rows["weight"] = 1.0 / rows.groupby("allocation_id")["area_code"].transform("count")
-    rows["area"] = rows["area_code"].map(AREA_NAMES).fillna(rows["area_code"])
+    """Each allocation under the broad area of its pupil's own primary need when it started
+    (``need_area_code``; 'NONE' when none was recorded), whole: weight 1."""
+    rows = frame.assign(area_code=frame["need_area_code"].fillna("NONE").astype(str), weight=1.0)
+    rows["area"] = rows["area_code"].map(NEED_AREA_NAMES).fillna(rows["area_code"])
     return rows
 
 
@@ -218,12 +232,12 @@ def hours_against_need(ehc: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def time_out_of_class(frame: pd.DataFrame, threshold_minutes: float = 120) -> pd.DataFrame:
-    """Minutes a week each pupil spends out of class in current targeted or specialist interventions
-    (universal, wave 1 provision is taught in class and does not count), flagged over the threshold."""
+    """Minutes a week each pupil spends out of class in current allocations delivered by withdrawing them
+    from lessons (in-class support, whatever its wave, does not count), flagged over the threshold."""
     cols = ["pupil_id", "first_name", "last_name", "year_group", "interventions", "minutes_week", "over_threshold"]
     if frame.empty:
         return pd.DataFrame(columns=cols)
-    f = frame[frame["current"].astype(bool) & (frame["wave"] != "universal")]
+    f = frame[frame["current"].astype(bool) & (frame["minutes_week"] > 0)]
     if f.empty:
         return pd.DataFrame(columns=cols)
     out = f.groupby(["pupil_id", "first_name", "last_name", "year_group"], dropna=False).agg(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import AREA_NAMES, WAVE_LABELS
+from . import AREA_NAMES, DELIVERY_LABELS, WAVE_LABELS
 
 LABELS = {
     "year_group": "Year", "area": "Area of need", "wave": "Wave", "intervention": "Intervention",
@@ -31,8 +31,15 @@ LABELS = {
     "compared_on": "Compared on (assessment)", "participant_change": "Their change on it",
     "comparison_change": "Similar pupils' change", "difference_in_gains": "Difference in gains",
     "comparison_pupils": "Similar pupils compared", "verdict": "Verdict", "reason": "Why",
-    "sd_gain": "SD of gains", "t_critical": "t critical value", "sd_entry": "SD of entry scores",
+    "sd_gain": "SD of gains", "t_critical": "t critical value", "sd_entry": "SD of these pupils' entry scores",
+    "population_sd": "Population SD of the measure", "sd_source": "Where that SD comes from",
+    "hedges_j": "Hedges' correction", "pre_post_effect": "Effect from entry to exit", "es_ci_low": "Effect 95% CI from",
+    "es_ci_high": "Effect 95% CI to", "months_progress": "Months' additional progress (EEF)",
+    "effect_basis": "Effect measured", "delivery": "Delivered", "session_times": "Sessions each week",
 }
+
+
+EFFECT_COLUMNS = ("effect_size", "es_ci_low", "es_ci_high", "pre_post_effect", "hedges_j")
 
 
 def areas_text(codes) -> str:
@@ -59,6 +66,8 @@ def show(frame: pd.DataFrame, columns: list[str], *, money: tuple[str, ...] = ()
             out[col] = out[col].map(areas_text)
         elif col == "wave":
             out[col] = out[col].map(wave_text)
+        elif col == "delivery":
+            out[col] = out[col].map(DELIVERY_LABELS).fillna(out[col])
         elif col == "delivered_by":
             out[col] = out[col].map(role_text)
         elif col == "year_group":
@@ -66,7 +75,7 @@ def show(frame: pd.DataFrame, columns: list[str], *, money: tuple[str, ...] = ()
         elif col in ("start_date", "end_date", "planned_end"):
             out[col] = pd.to_datetime(out[col]).dt.date
         elif pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(decimals if col not in ("effect_size",) else 2)
+            out[col] = out[col].round(2 if col in EFFECT_COLUMNS else decimals)
     return out.rename(columns=LABELS)
 
 

@@ -115,8 +115,15 @@ WHERE list_contains($pupil_ids, sp.pupil_id)
 ORDER BY sp.pupil_id, t.set_on, t.target_id;
 
 -- name: classroom_current_interventions
+-- Each current allocation with how it is delivered (withdrawn from lessons or in class) and its weekly
+-- sessions as 'Mon 10:40, Wed 10:40' (migration 018), for the class card and the passport.
 SELECT a.pupil_id, a.allocation_id, i.name AS intervention, i.areas, a.day_of_week, a.start_time,
-       i.sessions_per_week, i.minutes_per_session, a.start_date, a.end_date
+       i.sessions_per_week, i.minutes_per_session, a.start_date, a.end_date,
+       coalesce(a.delivery, 'withdrawn') AS delivery,
+       (SELECT string_agg(left(s.day_of_week, 3) || ' ' || s.start_time, ', '
+                          ORDER BY list_position(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'], s.day_of_week),
+                                   s.start_time)
+        FROM allocation_sessions s WHERE s.allocation_id = a.allocation_id) AS session_times
 FROM allocations a
 JOIN interventions i ON i.intervention_id = a.intervention_id
 WHERE list_contains($pupil_ids, a.pupil_id)
@@ -156,6 +163,8 @@ WHERE sp.pupil_id = $pupil_id
 ORDER BY t.plan_id DESC, t.set_on, t.target_id;
 
 -- name: classroom_reviews
+-- The pupil's reviews, newest first: each target review, and each EHC annual review meeting held (it
+-- reviews the whole plan, so it is in the history too; it rates no single target).
 SELECT r.review_id, r.plan_id, r.target_id, t.description AS target, r.reviewed_on, r.rating, r.note,
        r.pupil_voice, r.parent_voice, r.recorded_by, r.recorded_at
 FROM plan_reviews r
@@ -163,7 +172,14 @@ JOIN support_plans sp ON sp.plan_id = r.plan_id
 LEFT JOIN plan_targets t ON t.target_id = r.target_id
 WHERE sp.pupil_id = $pupil_id
   AND sp.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
-ORDER BY r.reviewed_on DESC, r.recorded_at DESC, r.review_id DESC;
+UNION ALL
+SELECT NULL, NULL, NULL, 'EHC plan: annual review meeting', rv.held_on, 'annual review', rv.note,
+       NULL, NULL, coalesce(rv.recorded_by, 'imported'), CAST(rv.held_on AS TIMESTAMP)
+FROM ehc_reviews rv
+JOIN ehc_plans e ON e.ehcp_id = rv.ehcp_id
+WHERE e.pupil_id = $pupil_id
+  AND e.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
+ORDER BY 5 DESC, 11 DESC, 1 DESC NULLS LAST;
 
 -- name: classroom_history_for_pupil
 SELECT h.changed_at, h.changed_by, h.object_type, h.object_id, h.field, h.old_value, h.new_value

@@ -65,7 +65,7 @@ SELECT o.ehc_outcome_id, o.outcome, o.area, e.issued_on, t.target_id, t.descript
 FROM ehc_outcomes o
 JOIN ehc_plans e ON e.ehcp_id = o.ehcp_id
 LEFT JOIN ehc_outcome_steps st ON st.ehc_outcome_id = o.ehc_outcome_id
-LEFT JOIN plan_targets t ON t.target_id = st.target_id
+LEFT JOIN plan_targets t ON t.target_id = st.target_id AND t.set_on <= $as_at
 LEFT JOIN last_rating lr ON lr.target_id = t.target_id
 WHERE o.pupil_id = $pupil_id
   AND e.issued_on <= $as_at AND (e.ceased_on IS NULL OR e.ceased_on > $as_at)

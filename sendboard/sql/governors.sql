@@ -114,42 +114,35 @@ GROUP BY f.line;
 -- Planned spend on provision this academic year by broad area of need, with the same formula as the
 -- provision area (sendboard/provision/costs.py): weekly cost per pupil = hourly cost x minutes / 60 x
 -- sessions a week / pupils in the group; year cost = weekly cost x days inside the year / 7, plus the
--- other-costs share when the allocation starts in the year. An intervention for two areas counts half
--- to each. pupils = distinct pupils with provision in the area this year (not additive across areas).
+-- other-costs share when the allocation starts in the year. Each pupil's share counts to that pupil's
+-- own primary need (NONE: no primary need recorded). pupils = distinct pupils with provision in the area
+-- this year. As known at $as_at: allocations as school_allocations_at gives them (migration 018).
 WITH a AS (
-    SELECT a.allocation_id, a.pupil_id, a.intervention_id, a.group_label, a.start_date,
-           coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) AS planned_end
-    FROM allocations a
-    JOIN interventions i ON i.intervention_id = a.intervention_id
-    WHERE i.school_id = $school_id AND i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-), grp AS (
-    SELECT x.allocation_id, count(*) AS n
-    FROM a x JOIN a y ON y.intervention_id = x.intervention_id AND y.group_label = x.group_label
-                     AND y.start_date <= x.planned_end AND x.start_date <= y.planned_end
-    WHERE x.group_label IS NOT NULL
-    GROUP BY x.allocation_id
+    SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, planned_end, pupils_in_group
+    FROM school_allocations_at($school_id, $as_at)
+    WHERE school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 ), costed AS (
     SELECT a.allocation_id, a.pupil_id, i.areas,
-           CAST(CASE WHEN a.group_label IS NOT NULL THEN coalesce(grp.n, 1) ELSE greatest(i.group_size, 1) END AS DOUBLE) AS n,
+           CAST(a.pupils_in_group AS DOUBLE) AS n,
            coalesce(rc.hourly_cost, 0) * i.minutes_per_session / 60.0 * i.sessions_per_week AS weekly_group_cost,
            i.other_costs,
            greatest(0, date_diff('day', greatest(a.start_date, $year_start), least(a.planned_end, $year_end)) + 1) AS days_in_year,
            (a.start_date BETWEEN $year_start AND $year_end) AS starts_in_year
     FROM a
     JOIN interventions i ON i.intervention_id = a.intervention_id
-    LEFT JOIN grp ON grp.allocation_id = a.allocation_id
     LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
     WHERE a.start_date <= $year_end AND a.planned_end >= $year_start
 ), per AS (
-    SELECT allocation_id, pupil_id,
-           weekly_group_cost / n * days_in_year / 7.0 + CASE WHEN starts_in_year THEN other_costs / n ELSE 0 END AS year_cost,
-           unnest(string_split(areas, '|')) AS area_code,
-           len(string_split(areas, '|')) AS n_areas
-    FROM costed
+    -- each pupil's share goes, whole, to the pupil's own primary need when it started (migration 018)
+    SELECT c.allocation_id, c.pupil_id,
+           c.weekly_group_cost / c.n * c.days_in_year / 7.0 + CASE WHEN c.starts_in_year THEN c.other_costs / c.n ELSE 0 END AS year_cost,
+           pa.area_code
+    FROM costed c
+    LEFT JOIN allocation_primary_area($school_id) pa ON pa.allocation_id = c.allocation_id
 )
-SELECT trim(area_code) AS area_code,
+SELECT coalesce(area_code, 'NONE') AS area_code,
        CAST(count(DISTINCT pupil_id) AS INTEGER) AS pupils,
-       sum(year_cost / n_areas) AS spend
+       sum(year_cost) AS spend
 FROM per
 GROUP BY ALL
 ORDER BY area_code;
@@ -157,23 +150,24 @@ ORDER BY area_code;
 -- name: governors_provision_pupils
 -- Distinct pupils with any provision this academic year (for the total row; not a sum of areas).
 SELECT CAST(count(DISTINCT a.pupil_id) AS INTEGER)
-FROM allocations a
-JOIN interventions i ON i.intervention_id = a.intervention_id
-WHERE i.school_id = $school_id AND i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-  AND a.start_date <= $year_end
-  AND coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) >= $year_start;
+FROM school_allocations_at($school_id, $as_at) a
+WHERE a.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+  AND a.start_date <= $year_end AND a.planned_end >= $year_start;
 
 -- name: governors_impact
 -- Per intervention: allocations that finished in the year (end date, or planned end, on or before
 -- $as_at) with both an entry and an exit score; the mean gain (signed so that up is better) and how
 -- many pupils improved. Counts and means only.
 WITH fin AS (
+    -- as the impact page counts a gain (sendboard/provision/impact.py): on an age scale less the months that passed
     SELECT a.intervention_id, a.pupil_id,
-           CASE WHEN i.higher_is_better THEN a.exit_score - a.entry_score ELSE a.entry_score - a.exit_score END AS gain
-    FROM allocations a
+           CASE WHEN i.higher_is_better THEN a.exit_score - a.entry_score ELSE a.entry_score - a.exit_score END
+             - CASE WHEN lower(trim(i.measure_scale)) = 'months' THEN (a.planned_end - a.start_date) / (365.25 / 12) ELSE 0 END
+             AS gain
+    FROM school_allocations_at($school_id, $as_at) a
     JOIN interventions i ON i.intervention_id = a.intervention_id
-    WHERE i.school_id = $school_id AND i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-      AND coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) BETWEEN $year_start AND $as_at
+    WHERE i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+      AND a.planned_end BETWEEN $year_start AND $as_at
 )
 SELECT i.intervention_id, i.name AS intervention, i.areas, i.wave, i.measure,
        CAST(count(DISTINCT fin.pupil_id) AS INTEGER) AS pupils_finished,

@@ -201,7 +201,7 @@ WITH seq AS (
     WHERE x.pupil_id IN (SELECT pupil_id FROM cohort) AND x.term_id IN (SELECT term_id FROM latest)
 )
 SELECT a.pupil_id, a.term_id, a.label, a.k,
-       avg(a.score - b.score) AS progress, CAST(count(*) AS INTEGER) AS subjects
+       avg(a.score - b.score) AS progress, CAST(count(*) AS INTEGER) AS subjects, avg(a.score) AS attainment
 FROM a
 JOIN a b ON b.pupil_id = a.pupil_id AND b.subject = a.subject AND b.k = a.k - 1
 GROUP BY a.pupil_id, a.term_id, a.label, a.k;

@@ -41,7 +41,7 @@ ORDER BY staff_role;
 -- what the cost formula needs (sendboard/provision/costs.py); pupils_in_group is school_allocations'
 -- (migration 012).
 WITH a AS (
-    SELECT * FROM school_allocations($school_id)
+    SELECT * FROM school_allocations_at($school_id, $as_at)
     WHERE school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 ),
 prim AS (
@@ -57,12 +57,15 @@ SELECT a.allocation_id, a.pupil_id, p.first_name, p.last_name,
        i.higher_is_better, i.retired,
        a.group_label, a.start_date, a.end_date, a.planned_end, a.sessions_attended,
        a.entry_score, a.exit_score, a.day_of_week, a.start_time, a.staff_id,
-       a.pupils_in_group,
+       a.pupils_in_group, coalesce(a.delivery, 'withdrawn') AS delivery, pa.area_code AS need_area_code,
+       coalesce(sc.sessions_recorded, 0) AS sessions_recorded, sc.session_times,
        CASE WHEN can_see_costs($viewer_id) THEN rc.hourly_cost END AS hourly_cost,
        CASE WHEN can_see_costs($viewer_id) THEN i.other_costs END AS other_costs
 FROM a
 JOIN interventions i ON i.intervention_id = a.intervention_id
 JOIN pupils p ON p.pupil_id = a.pupil_id
+LEFT JOIN allocation_primary_area($school_id) pa ON pa.allocation_id = a.allocation_id
+LEFT JOIN allocation_session_counts($school_id) sc ON sc.allocation_id = a.allocation_id
 LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
 LEFT JOIN enrolments e ON e.pupil_id = a.pupil_id AND e.academic_year = academic_year_of(greatest(a.start_date, $from_date))
 LEFT JOIN enrolments e2 ON e2.pupil_id = a.pupil_id AND e2.academic_year = academic_year_of($as_at)
@@ -81,7 +84,7 @@ WITH viewer AS (SELECT role, can_see_costs($viewer_id) OR role = 'governor' AS c
                 FROM users WHERE user_id = $viewer_id AND NOT disabled
                   AND role IN ('head', 'senco', 'governor', 'admin', 'trust', 'teacher')),
 a AS (
-    SELECT * FROM school_allocations($school_id)
+    SELECT * FROM school_allocations_at($school_id, $as_at)
     WHERE school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 )
 SELECT a.allocation_id, a.pupil_id, coalesce(e.year_group, e2.year_group) AS year_group,
@@ -89,12 +92,15 @@ SELECT a.allocation_id, a.pupil_id, coalesce(e.year_group, e2.year_group) AS yea
        i.sessions_per_week, i.minutes_per_session, i.planned_weeks, i.measure, i.measure_scale,
        i.higher_is_better, a.group_label, a.start_date, a.end_date, a.planned_end,
        a.entry_score, a.exit_score,
-       a.pupils_in_group,
+       a.pupils_in_group, coalesce(a.delivery, 'withdrawn') AS delivery, pa.area_code AS need_area_code,
+       coalesce(sc.sessions_recorded, 0) AS sessions_recorded,
        CASE WHEN v.costs THEN rc.hourly_cost END AS hourly_cost,
        CASE WHEN v.costs THEN i.other_costs END AS other_costs
 FROM a
 CROSS JOIN viewer v
 JOIN interventions i ON i.intervention_id = a.intervention_id
+LEFT JOIN allocation_primary_area($school_id) pa ON pa.allocation_id = a.allocation_id
+LEFT JOIN allocation_session_counts($school_id) sc ON sc.allocation_id = a.allocation_id
 LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
 LEFT JOIN enrolments e ON e.pupil_id = a.pupil_id AND e.academic_year = academic_year_of(greatest(a.start_date, $from_date))
 LEFT JOIN enrolments e2 ON e2.pupil_id = a.pupil_id AND e2.academic_year = academic_year_of($as_at)
@@ -103,8 +109,8 @@ WHERE a.start_date <= $to_date AND a.planned_end >= $from_date;
 -- name: provision_summary
 -- The provision map's totals, worked out here rather than from per-allocation rows: the allocations
 -- overlapping academic year $academic_year (academic_years; 1 Sept to 31 Aug if not held) whose pupil the
--- viewer may see, grouped by $by: 'year_group', 'area' (broad-area code; an intervention for several
--- areas counts 1/n to each), 'wave', 'intervention', or 'all' (one row). The formula of
+-- viewer may see, grouped by $by: 'year_group', 'area' (the broad area of the pupil's own primary need
+-- when the allocation started, 'NONE' if none was recorded), 'wave', 'intervention', or 'all' (one row). The formula of
 -- sendboard/provision/costs.py (allocation_costs, then summarise): interventions, pupils (distinct),
 -- pupils_now and interventions_now (allocations current at $as_at), pupil_hours_week and
 -- staff_hours_week (current allocations), year_cost_to_date and year_cost (NULL unless can_see_costs).
@@ -121,7 +127,7 @@ WITH v AS (SELECT u.role IN ('head', 'senco', 'trust') AS by_school, can_see_cos
            WHERE u.user_id = $viewer_id AND NOT u.disabled),
 a AS (
     SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, end_date, planned_end, pupils_in_group
-    FROM school_allocations($school_id)
+    FROM school_allocations_at($school_id, $as_at)
 ),
 x AS (
     SELECT a.*, v.ys, v.ye, v.costs
@@ -133,7 +139,7 @@ x AS (
                ELSE a.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today)) END
 ),
 costed AS (
-    SELECT x.pupil_id, x.intervention_id, i.name AS intervention, i.areas, i.wave,
+    SELECT x.allocation_id, x.pupil_id, x.intervention_id, i.name AS intervention, i.areas, i.wave,
            CASE WHEN $by = 'year_group' THEN coalesce(e.year_group, e2.year_group) END AS year_group,
            x.start_date <= $as_at AND (x.end_date IS NULL OR x.end_date >= $as_at) AS current,
            i.sessions_per_week * i.minutes_per_session / 60 AS pupil_hours_week,
@@ -152,11 +158,12 @@ costed AS (
     LEFT JOIN enrolments e2 ON $by = 'year_group' AND e2.pupil_id = x.pupil_id AND e2.academic_year = academic_year_of($as_at)
 ),
 rows AS (
-    SELECT *, unnest(CASE WHEN $by = 'area' THEN string_split(areas, '|') ELSE [NULL] END) AS area_code,
-           1.0 / len(CASE WHEN $by = 'area' THEN string_split(areas, '|') ELSE [NULL] END) AS weight
+    -- by area: the pupil's own primary need when the allocation started (migration 018), whole
+    SELECT costed.*, CASE WHEN $by = 'area' THEN pa.area_code END AS area_code, 1.0 AS weight
     FROM costed
+    LEFT JOIN allocation_primary_area($school_id) pa ON $by = 'area' AND pa.allocation_id = costed.allocation_id
 )
-SELECT CASE $by WHEN 'area' THEN coalesce(nullif(trim(area_code), ''), 'OTH') WHEN 'wave' THEN wave
+SELECT CASE $by WHEN 'area' THEN coalesce(area_code, 'NONE') WHEN 'wave' THEN wave
                 WHEN 'intervention' THEN intervention WHEN 'year_group' THEN CAST(year_group AS VARCHAR) END AS key,
        count(*) AS allocations,
        len(list_distinct(list(intervention_id))) AS interventions,
@@ -173,11 +180,14 @@ GROUP BY key
 ORDER BY key;
 
 -- name: provision_impact
--- What each intervention achieved in academic year $academic_year, worked out here rather than from
--- per-allocation rows (the formula of sendboard/provision/impact.py): places (allocations overlapping
--- the year), with_both_scores, missing_exit, mean_gain and sd_gain (gain = exit - entry, negated when a
--- lower score is better), sd_entry (entry scores of those with both scores) and cost_per_pupil (mean
--- projected cost of an allocation, as sendboard/provision/costs.py: NULL unless can_see_costs).
+-- What each intervention achieved in academic year $academic_year as known at $as_at, worked out here
+-- rather than from per-allocation rows (the formula of sendboard/provision/impact.py): places
+-- (allocations overlapping the year that had started by $as_at), with_both_scores, missing_exit,
+-- mean_gain and sd_gain (gain = exit - entry, negated when a lower score is better, less the months
+-- between start and end on an age-equivalent 'months' scale), sd_entry (entry scores of those with both
+-- scores) and cost_per_pupil (mean projected cost of an allocation, as sendboard/provision/costs.py:
+-- NULL unless can_see_costs). An exit score is known once the allocation has ended (end date, else its
+-- planned last day) on or before $as_at: it is taken then.
 -- For the head and the SENCO (and the trust lead), whose visible pupils are exactly the pupils of their
 -- visible schools, so the pupil's school is checked (cheap); any other role gets no rows.
 WITH v AS (SELECT can_see_costs($viewer_id) AS costs,
@@ -187,9 +197,9 @@ WITH v AS (SELECT can_see_costs($viewer_id) AS costs,
            FROM users u LEFT JOIN academic_years y ON y.academic_year = $academic_year
            WHERE u.user_id = $viewer_id AND NOT u.disabled AND u.role IN ('head', 'senco', 'trust')),
 a AS (
-    SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, entry_score, exit_score, planned_end,
-           pupils_in_group
-    FROM school_allocations($school_id)
+    SELECT allocation_id, pupil_id, intervention_id, group_label, start_date, entry_score, exit_score,
+           planned_end AS exit_day, planned_end, pupils_in_group
+    FROM school_allocations_at($school_id, $as_at)
 ),
 x AS (
     SELECT a.*, v.costs
@@ -202,7 +212,9 @@ x AS (
 g AS (
     SELECT x.intervention_id, i.name, i.wave, i.areas, i.measure, i.measure_scale, i.higher_is_better,
            x.entry_score, x.exit_score,
-           (x.exit_score - x.entry_score) * CASE WHEN i.higher_is_better THEN 1 ELSE -1 END AS gain,
+           (x.exit_score - x.entry_score) * CASE WHEN i.higher_is_better THEN 1 ELSE -1 END
+             - CASE WHEN lower(trim(i.measure_scale)) = 'months' THEN (x.exit_day - x.start_date) / (365.25 / 12) ELSE 0 END
+             AS gain,
            x.pupils_in_group AS n,
            CASE WHEN x.costs THEN i.sessions_per_week * (rc.hourly_cost * i.minutes_per_session / 60) END AS weekly_group_cost,
            CASE WHEN x.costs THEN i.other_costs END AS other_costs,
@@ -221,6 +233,20 @@ SELECT intervention_id, any_value(name) AS intervention, any_value(wave) AS wave
        avg(weekly_group_cost / n * weeks_planned + other_costs / n) AS cost_per_pupil
 FROM g
 GROUP BY intervention_id;
+
+-- name: provision_measure_spread
+-- The school's spread of entry scores on each measure (lower-cased, trimmed): every allocation of any
+-- of its interventions measured on it, any year, that had started by $as_at. The population spread used
+-- for an effect size when no published figure exists (sendboard/provision/impact.py). Aggregates only,
+-- for the roles that see whole-school impact.
+SELECT lower(trim(i.measure)) AS measure_key, stddev_samp(a.entry_score) AS cohort_sd,
+       CAST(count(a.entry_score) AS INTEGER) AS cohort_n
+FROM allocations a
+JOIN interventions i ON i.intervention_id = a.intervention_id
+WHERE i.school_id = $school_id AND a.start_date <= $as_at
+  AND i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+  AND (SELECT role FROM users WHERE user_id = $viewer_id AND NOT disabled) IN ('head', 'senco', 'governor', 'trust')
+GROUP BY ALL;
 
 -- name: provision_funding
 -- Funding lines for a school and year (cost roles and governors only).
@@ -286,10 +312,8 @@ pick AS (
     GROUP BY i.intervention_id
 ),
 alloc AS (
-    SELECT a.allocation_id, a.pupil_id, a.intervention_id, pick.subject, a.start_date,
-           coalesce(a.end_date, CAST(a.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) AS end_d
-    FROM allocations a
-    JOIN interventions i ON i.intervention_id = a.intervention_id AND i.school_id = $school_id
+    SELECT a.allocation_id, a.pupil_id, a.intervention_id, pick.subject, a.start_date, a.planned_end AS end_d
+    FROM school_allocations_at($school_id, $as_at) a
     JOIN pick ON pick.intervention_id = a.intervention_id
 ),
 tt AS (
@@ -310,6 +334,7 @@ part AS (
     FROM tt
     JOIN assessments a0 ON a0.pupil_id = tt.pupil_id AND a0.term_id = tt.t0 AND a0.subject = tt.subject
     JOIN assessments a1 ON a1.pupil_id = tt.pupil_id AND a1.term_id = tt.t1 AND a1.subject = tt.subject
+    JOIN terms t1 ON t1.term_id = tt.t1 AND t1.census_date <= $as_at  -- assessed by the as-at date
     WHERE tt.t1 > tt.t0 AND tt.year_group IS NOT NULL AND tt.area_code IS NOT NULL
 ),
 cells AS (SELECT DISTINCT intervention_id, subject, ay, t0, t1, year_group, area_code FROM part),
@@ -324,12 +349,21 @@ comp_pupils AS (
     JOIN ref_need_codes r ON r.need_code = n.need_code AND r.area_code = c.area_code
     JOIN assessments b0 ON b0.pupil_id = e.pupil_id AND b0.term_id = c.t0 AND b0.subject = c.subject
     JOIN assessments b1 ON b1.pupil_id = e.pupil_id AND b1.term_id = c.t1 AND b1.subject = c.subject
-    WHERE NOT EXISTS (SELECT 1 FROM allocations x
-                      WHERE x.pupil_id = e.pupil_id AND x.intervention_id = c.intervention_id)
+    WHERE NOT EXISTS (SELECT 1 FROM allocations x  -- in it by the as-at date
+                      WHERE x.pupil_id = e.pupil_id AND x.intervention_id = c.intervention_id AND x.start_date <= $as_at)
 ),
 comp AS (
     SELECT intervention_id, subject, ay, t0, t1, year_group, area_code, avg(change) AS comp_change
     FROM comp_pupils GROUP BY ALL
+),
+-- the whole school's spread on the assessment in the terms compared from: the population SD where the
+-- assessment's scale has no published one
+spread AS (
+    SELECT c.intervention_id, stddev_samp(s.score) AS cohort_sd, any_value(s.scale) AS compared_scale
+    FROM (SELECT DISTINCT intervention_id, subject, t0 FROM cells) c
+    JOIN assessments s ON s.subject = c.subject AND s.term_id = c.t0
+    JOIN pupils p ON p.pupil_id = s.pupil_id AND p.school_id = $school_id
+    GROUP BY c.intervention_id
 ),
 matched AS (
     SELECT part.intervention_id, part.subject, part.change, comp.comp_change
@@ -341,8 +375,12 @@ SELECT m.intervention_id, any_value(m.subject) AS compared_on,
        avg(m.change) AS participant_change,
        avg(m.comp_change) AS comparison_change,
        avg(m.change) - avg(m.comp_change) AS difference_in_gains,
-       (SELECT count(DISTINCT cp.pupil_id) FROM comp_pupils cp WHERE cp.intervention_id = m.intervention_id) AS comparison_pupils
+       (SELECT count(DISTINCT cp.pupil_id) FROM comp_pupils cp WHERE cp.intervention_id = m.intervention_id) AS comparison_pupils,
+       stddev_samp(m.change) AS sd_participant_change,
+       (SELECT stddev_samp(cp.change) FROM comp_pupils cp WHERE cp.intervention_id = m.intervention_id) AS sd_comparison_change,
+       any_value(sp.compared_scale) AS compared_scale, any_value(sp.cohort_sd) AS cohort_sd
 FROM matched m
+LEFT JOIN spread sp ON sp.intervention_id = m.intervention_id
 GROUP BY m.intervention_id;
 
 -- name: provision_intervention_row
@@ -384,14 +422,24 @@ WHERE a.allocation_id = $allocation_id;
 
 -- name: provision_allocation_insert
 INSERT INTO allocations (pupil_id, intervention_id, group_label, start_date, end_date, sessions_attended,
-                         entry_score, exit_score, day_of_week, start_time, staff_id)
+                         entry_score, exit_score, day_of_week, start_time, staff_id, delivery)
 VALUES ($pupil_id, $intervention_id, $group_label, $start_date, $end_date, $sessions_attended,
-        $entry_score, $exit_score, $day_of_week, $start_time, NULL)
+        $entry_score, $exit_score, $day_of_week, $start_time, NULL, $delivery)
 RETURNING allocation_id;
 
 -- name: provision_allocation_update
 UPDATE allocations
 SET group_label = $group_label, start_date = $start_date, end_date = $end_date,
     sessions_attended = $sessions_attended, entry_score = $entry_score, exit_score = $exit_score,
-    day_of_week = $day_of_week, start_time = $start_time
+    day_of_week = $day_of_week, start_time = $start_time, delivery = $delivery
 WHERE allocation_id = $allocation_id;
+
+-- name: provision_allocation_sessions
+SELECT day_of_week, start_time FROM allocation_sessions WHERE allocation_id = $allocation_id
+ORDER BY list_position(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'], day_of_week), start_time;
+
+-- name: provision_allocation_sessions_clear
+DELETE FROM allocation_sessions WHERE allocation_id = $allocation_id;
+
+-- name: provision_allocation_session_insert
+INSERT INTO allocation_sessions (allocation_id, day_of_week, start_time) VALUES ($allocation_id, $day_of_week, $start_time);

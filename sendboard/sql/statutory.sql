@@ -21,7 +21,7 @@ ORDER BY p.last_name, p.first_name, e.ehcp_id;
 -- name: statutory_ehc_requests
 -- Needs-assessment requests made up to a date for the school's pupils.
 SELECT q.request_id, q.pupil_id, p.first_name, p.last_name, en.year_group, q.local_authority,
-       q.requested_on, q.decision_on, q.decision, q.final_plan_on
+       q.requested_on, q.requested_by, q.decision_on, q.decision, q.final_plan_on
 FROM ehc_requests q
 JOIN pupils p ON p.pupil_id = q.pupil_id
 LEFT JOIN enrolments en ON en.pupil_id = p.pupil_id AND en.academic_year = academic_year_of($as_at)

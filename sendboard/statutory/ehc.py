@@ -24,6 +24,9 @@ KIND_TRANSFER = "Phase transfer"
 KIND_SYMBOLS = {KIND_REVIEW: "circle", KIND_DECISION: "square", KIND_FINAL: "diamond", KIND_TRANSFER: "star"}
 STATUS_COLOURS = {deadlines.OVERDUE: "#D55E00", deadlines.DUE_SOON: "#E69F00", deadlines.ON_TRACK: "#0072B2"}
 
+REQUESTED_BY_LABELS = {"school": "The school", "parent": "A parent", "young_person": "The young person",
+                       "other": "Someone else"}
+
 DEADLINE_COLUMNS = ["pupil_id", "pupil", "year_group", "deadline", "due_on", "hold_by", "status", "status_label",
                     "days_left", "detail", "local_authority"]
 
@@ -33,6 +36,17 @@ _d = as_date
 
 def _fmt(d: date | None) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
+
+
+def step_status(done_on: date | None, due_on: date, as_at: date) -> str:
+    """One statutory step: done on time, done late, overdue (not done and the date has passed) or due by
+    a date. Plain words and a symbol, never colour alone."""
+    if done_on is not None:
+        return (f"✓ Done on time ({_fmt(done_on)})" if done_on <= due_on
+                else f"⚠ Done late ({_fmt(done_on)}, {(done_on - due_on).days} days after the due date)")
+    if due_on < as_at:
+        return f"⚠ Overdue: was due {_fmt(due_on)}"
+    return f"◔ Due by {_fmt(due_on)}"
 
 
 def _hold_note(due: date) -> str:
@@ -124,13 +138,18 @@ def request_deadlines(db: Database, viewer: Viewer, school_id: int, as_at: date,
             "pupil": pupil_name(r["first_name"], r["last_name"]),
             "year_group": None if pd.isna(r["year_group"]) else int(r["year_group"]),
             "local_authority": r["local_authority"], "requested_on": requested,
+            "requested_by": REQUESTED_BY_LABELS.get(r["requested_by"], "Not recorded") if isinstance(r["requested_by"], str)
+            else "Not recorded",
             "decision_due": d_due, "decision_on": decided, "decision": decision or "",
             "final_plan_due": f_due, "final_plan_on": final, "stage": stage,
+            "decision_step": step_status(decided, d_due, as_at),
+            "final_step": "Not needed (refused)" if refused else step_status(final, f_due, as_at),
             "status": state, "status_label": deadlines.status_label(state) if state != "Closed" else "Closed",
             "flags": "; ".join(flags) or "",
         })
-    cols = ["request_id", "pupil_id", "pupil", "year_group", "local_authority", "requested_on", "decision_due",
-            "decision_on", "decision", "final_plan_due", "final_plan_on", "stage", "status", "status_label", "flags"]
+    cols = ["request_id", "pupil_id", "pupil", "year_group", "local_authority", "requested_on", "requested_by", "decision_due",
+            "decision_on", "decision", "final_plan_due", "final_plan_on", "stage", "status", "status_label", "flags",
+            "decision_step", "final_step"]
     out = pd.DataFrame(rows, columns=cols)
     if out.empty:
         return out

@@ -16,6 +16,7 @@ from .. import audit
 from ..access import AccessDenied, Viewer
 from ..db import Database
 from . import StatutoryError, as_date, deadlines
+from .ehc import step_status  # noqa: F401  (one wording for every step)
 
 EDITOR_ROLES = frozenset({"senco", "head"})
 MAX_TEXT = 2000
@@ -355,17 +356,6 @@ def update_annual_review(db: Database, viewer: Viewer, ehc_review_id: int, *, sc
                             new_value={"report_sent_on": sent, "la_decision_on": decided, "la_decision": choice})
 
     db.write(work)
-
-
-def step_status(done_on: date | None, due_on: date, as_at: date) -> str:
-    """One statutory step: done on time, done late, overdue (not done and the date has passed) or due by
-    a date. Plain words and a symbol, never colour alone."""
-    if done_on is not None:
-        return (f"✓ Done on time ({done_on.day} {done_on:%b %Y})" if done_on <= due_on
-                else f"⚠ Done late ({done_on.day} {done_on:%b %Y}, {(done_on - due_on).days} days after the due date)")
-    if due_on < as_at:
-        return f"⚠ Overdue: was due {due_on.day} {due_on:%b %Y}"
-    return f"◔ Due by {due_on.day} {due_on:%b %Y}"
 
 
 def review_steps(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
