@@ -99,7 +99,7 @@ if viewer.role == "senco":
 tabs.insert(-1, "Concerns")
 if viewer.role in records_specialists.SEE_ROLES:
     tabs.insert(-1, "Outside services")
-tab = dict(zip(tabs, st.tabs(tabs)))
+tab = dict(zip(tabs, st.tabs(tabs, key=f"passport_tabs_{pupil_id}")))  # keyed: a save keeps its tab open
 
 # ---------------------------------------------------------------- the one-page view
 with tab["Passport"]:

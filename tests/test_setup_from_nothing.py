@@ -192,7 +192,7 @@ RECORDS: list[Record] = [
          "Evidence": "Three pieces of written work", "Raised By": "Tom Okafor", "Decision": "monitor",
          "Decision Date": "09/11/2026", "Decision Note": "Review at half term"},
     ], [Shows("tokafor", "class_profile", PUPILS[9].name), Shows("tokafor", "class_profile", CONCERN),
-        Shows("tokafor", "class_profile", "Of concern only 1")]),
+        Shows("tokafor", "class_profile", "Of concern only 1"), Shows("srao", "identification", CONCERN)]),
     Record("funding", [
         {"Financial Year": "2026-27", "Funding Line": "notional SEN budget", "Amount": "84500", "UPN": "", "Description": ""},
         {"Financial Year": "2026-27", "Funding Line": "top-up", "Amount": "6200", "UPN": PUPILS[2].upn, "Description": "Band C"},
@@ -204,7 +204,8 @@ RECORDS: list[Record] = [
     Record("specialists", [
         {"UPN": PUPILS[3].upn, "Service": "Speech and language therapy", "Date Referred": "15/09/2026",
          "Date Seen": "", "Advice": "", "Next Contact": "", "Date Closed": ""},
-    ], [Shows("srao", "specialists", "Pupils still waiting 1"),
+    ], [Shows("srao", "specialists", "Pupils still waiting 1"), Shows("srao", "specialists", PUPILS[3].name),
+        Shows("governor1", "specialists", "Speech and language therapy"),
         # 15 September to 23 November 2026: 15 + 31 + 23 = 69 days
         Shows("srao", "specialists", "Longest wait so far 69 days")]),
     # ---- new kinds go here (one Record each) -------------------------------------------------------
@@ -437,6 +438,33 @@ def add_training_on_expertise(db_path: Path) -> None:
     submit(at, "Add course")
 
 
+FORM_CONCERN = "Cannot hear instructions from the back of the room"
+
+
+def raise_and_decide_a_concern(db_path: Path) -> None:
+    """A teacher raises a concern from the passport; the SENCO decides it on Identification."""
+    at = open_page(db_path, "tokafor", "passport", (("passport_pupil_upn", PUPILS[7].upn),))
+    widget(at, "text_area", "What you noticed").input(FORM_CONCERN)
+    submit(at, "Send to the SENCO")
+    at = open_page(db_path, "srao", "identification")
+    widget(at, "radio", "Decision").set_value("monitor")
+    submit(at, "Save decision")
+
+
+def record_funding_on_provision_map(db_path: Path) -> None:
+    at = open_page(db_path, "srao", "provision_map")
+    widget(at, "selectbox", "Financial year").set_value(2026)
+    widget(at, "text_input", "Amount (£)").input("96,000")
+    submit(at, "Save funding line")
+
+
+def refer_a_pupil_on_outside_specialists(db_path: Path) -> None:
+    at = open_page(db_path, "srao", "specialists")
+    widget(at, "selectbox", "Pupil").set_value(pupil_id_of(db_path, PUPILS[3]))
+    widget(at, "selectbox", "Service").set_value("speech_language_therapy")
+    submit(at, "Save referral")
+
+
 @dataclass
 class FormStep:
     name: str
@@ -457,6 +485,14 @@ FORM_STEPS: list[FormStep] = [
     FormStep("a training course on Staff expertise", add_training_on_expertise,
              [Shows("hashworth", "expertise", COURSE)]),
     # ---- new forms go here (one FormStep each) -----------------------------------------------------
+    FormStep("a teacher's concern, decided by the SENCO", raise_and_decide_a_concern,
+             [Shows("tokafor", "passport", "Monitor", (("passport_pupil_upn", PUPILS[7].upn),)),
+              Shows("srao", "identification", FORM_CONCERN)]),
+    FormStep("funding on the provision map", record_funding_on_provision_map,
+             [Shows("hashworth", "provision_map", "2026-27")]),
+    FormStep("a referral on Outside specialists", refer_a_pupil_on_outside_specialists,
+             [Shows("srao", "specialists", PUPILS[3].name),
+              Shows("governor1", "specialists", "Speech and language therapy")]),
 ]
 
 
