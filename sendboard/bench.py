@@ -303,7 +303,7 @@ def markdown(reports: list[dict]) -> str:
             lines.append("")
         if isinstance(report.get("imports"), dict):
             lines += ["| import | seconds |", "|---|---:|"]
-            lines += [f"| {k} | {v} |" for k, v in report["imports"].items() if k.endswith("_s")]
+            lines += [f"| {k} | {v} |" for k, v in report["imports"].items() if k.endswith(("_s", "_mb"))]
             lines.append("")
     return "\n".join(lines)
 

@@ -13,7 +13,7 @@ COMMANDS = {
     "school": ("sendboard.commands.school", "add schools (one, or a Get Information about Schools file); list them"),
     "demo": ("sendboard.commands.demo", "build a demo database (a school, or a trust with --schools)"),
     "user": ("sendboard.commands.user", "add, list, set-role, reset-password, disable accounts"),
-    "import": ("sendboard.importers.command", "import CSV files or Common Transfer Files"),
+    "import": ("sendboard.importers.command", "import CSV files, Excel workbooks or Common Transfer Files"),
     "export": ("sendboard.transfer", "export tables, or everything held about one pupil"),
     "backup": ("sendboard.transfer", "copy the whole database to a file"),
     "restore": ("sendboard.transfer", "replace the database with a backup"),

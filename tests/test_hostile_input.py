@@ -320,4 +320,4 @@ def test_the_data_page_accepts_only_csv_and_xml(fixture_path):
     assert uploaders, "the Data import page has no file uploader"
     for uploader in uploaders:
         types = {t.lower().lstrip(".") for t in uploader.proto.type}
-        assert types and types <= {"csv", "xml", "zip", "xlsx"}, types
+        assert types and types <= {"csv", "xml", "zip", "xlsx", "xlsm", "xls"}, types  # .xls only to be told how to convert it

@@ -107,7 +107,7 @@ def test_preview_writes_nothing_and_counts(fixture_db):
 
 
 def test_ctf_sample_imports_and_reimport_changes_nothing(fixture_db):
-    data = ctf_xml(40, seed=3, terms=(20251,)).encode()
+    data = ctf_xml(40, seed=3, full=True).encode()
     out = run(fixture_db, [("ctf.xml", data)])
     assert out.added > 40
     again = run(fixture_db, [("ctf.xml", data)])

@@ -16,13 +16,13 @@ import pandas as pd
 from .. import audit
 from ..settings import get_settings
 from .commit import TargetResult, apply_all, undo
-from .kinds import KINDS, detect_kind, map_headers
+from .kinds import KINDS, PER_ROW_SCHOOL_KINDS, SCHOOL_COLUMN, detect_kind, fold, map_headers
 from .problems import FileRejected, Problem, frame_of
-from .readers import SourceFile, read_csv
+from .readers import SourceFile, read_table
 from .validate import STAGERS, Context, Rows, Staged, check_batch
 from . import ehc as _ehc_kinds  # noqa: F401  registers the EHC record kinds (stagers and commit targets)
 
-__all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "ImportFailed", "KINDS"]
+__all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "transfer_sources", "ImportFailed", "KINDS"]
 
 
 class ImportFailed(Exception):
@@ -39,6 +39,9 @@ class FileInfo:
     rows: int
     encoding: str = ""
     ignored_columns: list[str] = field(default_factory=list)
+    source: str | None = None        # a transfer file's sending school, version and full/partial, for the history
+    file_date: object = None         # when the sending school made the file (a CTF header's DateTime)
+    notes: list[str] = field(default_factory=list)   # what was read but not stored, in words
 
 
 @dataclass
@@ -61,9 +64,22 @@ class Batch:
     def notices(self) -> list[str]:
         out = []
         for f in self.files:
+            if f.source:
+                out.append(f"{f.name}: {f.source}" + (f", made {f.file_date:%d/%m/%Y %H:%M}" if f.file_date else "") + ".")
             if f.ignored_columns:
                 out.append(f"{f.name}: these columns are not used by sendboard and were left out: "
                            + ", ".join(repr(c) for c in f.ignored_columns))
+            out.extend(f"{f.name}: {n}" for n in f.notes)
+        return out
+
+    def refusals(self) -> list[str]:
+        """Each file refused as a whole, as a sentence (the problem table lists them too, among the rest)."""
+        out = []
+        for p in self.problems:
+            if p.where == "(whole file)" or p.field == "(file)":
+                what = p.found[1:-1] if p.found.startswith("(") and p.found.endswith(")") else p.found
+                out.append(f"{p.file} was refused as a whole" + (f": {what}" if what else "")
+                           + f". Needed: {p.expected}.")
         return out
 
 
@@ -78,13 +94,18 @@ def check_size(db, name: str, size: int) -> None:
                            "a smaller file: split it, or ask the administrator to raise 'max_upload_mb'")
 
 
-def load(db, sources: list[SourceFile], *, kind: str | None = None, school_id: int | None = None) -> Batch:
-    """Read and validate files. Never writes. Problems are collected, not raised."""
+def load(db, sources: list[SourceFile], *, kind: str | None = None, school_id: int | None = None,
+         school_ids: list[int] | None = None) -> Batch:
+    """Read and validate files. Never writes. Problems are collected, not raised.
+
+    school_id: the school the import is for; every pupil is looked up in that school only. school_ids
+    instead: a trust-level import for those schools, where each row names its school (a 'School URN'
+    column), which only files about pupils can do. Neither: the first school in the database."""
     problems: list[Problem] = []
     files: list[FileInfo] = []
     staged: list[Staged] = []
     try:
-        ctx = Context.load(db, school_id)
+        ctx = Context.load(db, school_id, school_ids)
     except ValueError as exc:
         return Batch([], [], [Problem("(database)", "", "", "", str(exc))], school_id)
     for source in sources:
@@ -103,11 +124,50 @@ def load(db, sources: list[SourceFile], *, kind: str | None = None, school_id: i
         files.append(info)
         staged.extend(parts)
     check_batch(staged, ctx, problems)  # on the files that could be read, so every problem shows at once
-    return Batch(files, staged, problems, ctx.school_id)
+    return Batch(files, staged, _once_each(problems), ctx.school_id)
+
+
+def _once_each(problems: list[Problem]) -> list[Problem]:
+    """A problem found by two checks (e.g. an unknown pupil on a row that gives both a provision and a need)
+    is reported once."""
+    return list(dict.fromkeys(problems))
+
+
+def _row_schools(source: SourceFile, table, ctx: Context, kind: str, problems: list[Problem]):
+    """The school of each row: the import's school, or the one a 'School URN' column names (a trust-level
+    import). None when the file cannot say (the file is then refused with a problem)."""
+    spell = SCHOOL_COLUMN.spellings()
+    column = next((i for i, h in enumerate(table.headers) if fold(h) in spell), None)
+    if column is None:
+        if ctx.school_id is None:
+            problems.append(Problem(source.name, "row 1", "School URN", "(no such column)",
+                                    "a column 'School URN' naming each row's school, as this import is for several schools ("
+                                    + "; ".join(ctx.school_label(s) for s in ctx.schools)
+                                    + "), or choose one school (on the command line: --school URN)"))
+            return None, None
+        return None, pd.Series(ctx.school_id, index=table.frame.index, dtype=object)
+    if kind not in PER_ROW_SCHOOL_KINDS:
+        if ctx.school_id is None:
+            problems.append(Problem(source.name, "row 1", table.headers[column], table.headers[column],
+                                    "one school for this kind of file: choose it (on the command line: --school URN); "
+                                    "only files about pupils (" + ", ".join(PER_ROW_SCHOOL_KINDS) + ") can name a school per row"))
+            return column, None
+        return column, pd.Series(ctx.school_id, index=table.frame.index, dtype=object)
+    values = table.frame[column].astype(str).str.strip()
+    found = {v: ctx.school_of_value(v) for v in pd.unique(values) if v}
+    schools = values.map(lambda v: found.get(v) if v else ctx.school_id)
+    bad = schools.isna()
+    allowed = "; ".join(ctx.school_label(s) for s in ctx.schools)
+    for i in table.frame.index[bad][:500]:
+        v = values[i]
+        expected = (f"the URN or name of the school this import is for ({allowed}): rows for another school "
+                    "belong in that school's own import") if v else "the URN of the row's school (this column must not be blank)"
+        problems.append(Problem(source.name, f"row {table.frame['_row'][i]}", table.headers[column], v, expected))
+    return column, schools
 
 
 def _stage_csv(source: SourceFile, ctx: Context, kind: str | None, problems: list[Problem]):
-    table = read_csv(source)
+    table = read_table(source)
     if kind is None:
         kind, why = detect_kind(table.headers)
         if kind is None:
@@ -116,10 +176,16 @@ def _stage_csv(source: SourceFile, ctx: Context, kind: str | None, problems: lis
     if kind not in KINDS:
         raise FileRejected(source.name, f"unknown kind {kind!r}", "one of " + ", ".join(KINDS))
     spec = KINDS[kind]
-    mapping, unknown, duplicates = map_headers(spec, table.headers)
+    school_column, row_schools = _row_schools(source, table, ctx, kind, problems)
+    if row_schools is None:
+        return FileInfo(source.name, source.sha256, kind, len(table.frame), table.encoding), []
+    headers = list(table.headers)
+    if school_column is not None:
+        headers[school_column] = ""  # not a field of the kind (and not listed as left out)
+    mapping, unknown, duplicates = map_headers(spec, headers)
     for name, a, b in duplicates:
         problems.append(Problem(source.name, "row 1", b, b, f"one column for {name} (the columns {a!r} and {b!r} mean the same; keep one)"))
-    blank_headers = [i for i, h in enumerate(table.headers) if not h]
+    blank_headers = [i for i, h in enumerate(table.headers) if not h and i != school_column]
     for i in blank_headers:
         if (table.frame[i].astype(str).str.strip() != "").any():
             problems.append(Problem(source.name, "row 1", f"column {i + 1}", "(blank header)", "a header naming the column (it has values)"))
@@ -131,6 +197,7 @@ def _stage_csv(source: SourceFile, ctx: Context, kind: str | None, problems: lis
     if missing:
         return FileInfo(source.name, source.sha256, kind, len(table.frame), table.encoding, [u for u in unknown if u]), []
     rows = Rows(table, spec, mapping, ctx, problems)
+    rows.school = row_schools
     parts = STAGERS[kind](rows)
     for part in parts:
         part.headers = {f: rows.header(f) for f in mapping}
@@ -169,7 +236,7 @@ def preview(db, batch: Batch) -> Outcome:
     cur = db.cursor()
     cur.execute("BEGIN TRANSACTION")
     try:
-        results = apply_all(cur, None, batch.staged)
+        results = apply_all(cur, None, batch.staged, school_id=batch.school_id)
     finally:
         cur.execute("ROLLBACK")
     return Outcome(None, results)
@@ -186,14 +253,17 @@ def commit(db, batch: Batch, actor, *, progress=None) -> Outcome:
         extend_calendar(w)  # a school set up with `sendboard init` gets each new academic year as it comes
         import_id = int(w.run("import_insert", username=getattr(actor, "username", actor), school_id=batch.school_id,
                               file_count=len(batch.files), added=0, changed=0, unchanged=0)[0][0])
-        results = apply_all(w.cur, import_id, batch.staged, progress)
+        results = apply_all(w.cur, import_id, batch.staged, progress, school_id=batch.school_id)
         out = Outcome(import_id, results)
         w.cur.execute("UPDATE imports SET added = $a, changed = $c, unchanged = $u WHERE import_id = $id",
                       {"a": out.added, "c": out.changed, "u": out.unchanged, "id": import_id})
         for i, f in enumerate(batch.files):
-            w.run("import_file_insert", import_id=import_id, position=i, file_name=f.name, sha256=f.sha256, kind=f.kind, rows=f.rows)
+            w.run("import_file_insert", import_id=import_id, position=i, file_name=f.name, sha256=f.sha256, kind=f.kind, rows=f.rows,
+                  source=f.source, file_date=f.file_date)
         audit.record_change(w, actor, "import", object_type="import", object_id=import_id,
-                            detail={"files": [{"name": f.name, "sha256": f.sha256, "kind": f.kind, "rows": f.rows} for f in batch.files],
+                            detail={"files": [{"name": f.name, "sha256": f.sha256, "kind": f.kind, "rows": f.rows,
+                                               **({"source": f.source, "file_date": str(f.file_date)} if f.source else {})}
+                                              for f in batch.files],
                                     "added": out.added, "changed": out.changed, "unchanged": out.unchanged})
         return out
 
@@ -224,3 +294,14 @@ def undo_last(db, actor, school_id: int | None = None) -> dict[str, int]:
 
 def history(db, school_id: int | None = None, limit: int = 50) -> pd.DataFrame:
     return db.query("import_history", school_id=school_id, limit=limit)
+
+
+def transfer_sources(db, school_id: int | None = None, limit: int = 50) -> pd.DataFrame:
+    """Each transfer file in the history, ready to show: import (marked if undone), file, sending school (with
+    CTF version, full or partial) and when the file was made."""
+    rows = db.query("import_file_sources", school_id=school_id, limit=limit)
+    made = pd.to_datetime(rows["file_date"])
+    return pd.DataFrame({
+        "Import": rows["import_id"].astype(str) + rows["undone"].map({True: " (undone)", False: ""}),
+        "File": rows["file_name"], "Sent by": rows["source"],
+        "File made": made.dt.strftime("%d/%m/%Y %H:%M").where(made.notna(), "(not given)")})

@@ -1,4 +1,4 @@
-"""``sendboard import FILE... [--kind K] [--db PATH] [--dry-run] [--user NAME] [--school URN]``
+"""``sendboard import FILE... [--kind K] [--db PATH] [--dry-run] [--user NAME] [--school URN | --all-schools] [--sheet NAME]``
 
 All the files are validated together and committed in one transaction: all or nothing. On any problem,
 every problem is printed (file, row or XML element, field, value found, what was expected) and the
@@ -23,6 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="validate and show what would change; write nothing")
     parser.add_argument("--user", default=None, help="who is importing, for the history and audit log (default: your login)")
     parser.add_argument("--school", default=None, help="the school's URN (default: the first school in the database)")
+    parser.add_argument("--all-schools", action="store_true",
+                        help="a trust-level import: each row names its school in a 'School URN' column")
+    parser.add_argument("--sheet", default=None, help="for Excel workbooks: the sheet to read (default: the first)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,9 +51,16 @@ def run(args: argparse.Namespace) -> int:
         except FileRejected as exc:
             early.extend(exc.problems)
             continue
-        sources.append(SourceFile(path.name, path.read_bytes()))
+        sources.append(SourceFile(path.name, path.read_bytes(), args.sheet))
     started = time.perf_counter()
-    batch = load(db, sources, kind=args.kind, school_id=school_id)
+    if args.all_schools and school_id is not None:
+        print("sendboard: choose --school URN or --all-schools, not both.", file=sys.stderr)
+        return 1
+    school_ids = [int(r[0]) for r in db.query_rows("import_schools")] if args.all_schools else None
+    batch = load(db, sources, kind=args.kind, school_id=school_id, school_ids=school_ids)
+    if batch.school_id is not None:
+        urn, name = next(((u, n) for i, u, n in db.query_rows("import_schools") if int(i) == batch.school_id), ("?", "?"))
+        print(f"Importing for {name} (URN {urn}).")
     problems = early + batch.problems
     if problems:
         print(f"sendboard: nothing was imported: {len(problems)} problem(s) found.", file=sys.stderr)
@@ -60,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     for note in batch.notices():
         print(f"note: {note}")
     for f in batch.files:
-        print(f"{f.name}: {f.kind}, {f.rows:,} rows" + (f", {f.encoding}" if f.encoding else ""))
+        print(f"{f.name}: {f.kind}, {f.rows:,} {'pupils' if f.kind == 'ctf' else 'rows'}" + (f", {f.encoding}" if f.encoding else ""))
     user = args.user or os.environ.get("SENDBOARD_USER") or getpass.getuser()
     if args.dry_run:
         outcome = preview(db, batch)

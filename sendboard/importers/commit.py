@@ -25,7 +25,9 @@ class Target:
     label: str
 
 
-_P = "JOIN pupils p ON p.upn = s.upn"
+# A staged row names its pupil by UPN and the school the import is for (_school): a pupil is only ever
+# matched within that school, so no import can write to another school's pupil even if validation missed it.
+_P = "JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school"
 TARGETS: dict[str, Target] = {t.table if t.table not in ("staff",) else t.label: t for t in ()}
 
 
@@ -34,7 +36,9 @@ def _t(name, table, keys, select, insert_cols, label):
 
 
 _t("pupils", "pupils", ["upn"],
-   "SELECT upn, school_id, first_name, last_name, date_of_birth, gender, disadvantaged, fsm, eal, entry_date, leaving_date FROM _stage s",
+   # a UPN held by another school is left out here, so it is inserted and the unique UPN refuses the whole import
+   "SELECT upn, school_id, first_name, last_name, date_of_birth, gender, disadvantaged, fsm, eal, entry_date, leaving_date "
+   "FROM _stage s WHERE NOT EXISTS (SELECT 1 FROM pupils o WHERE o.upn = s.upn AND o.school_id <> s.school_id)",
    ["upn", "school_id", "first_name", "last_name", "date_of_birth", "gender", "disadvantaged", "fsm", "eal", "entry_date", "leaving_date"],
    "pupils")
 _t("enrolments", "enrolments", ["pupil_id", "academic_year"],
@@ -118,10 +122,14 @@ class TargetResult:
     samples: pd.DataFrame      # a few rows of each state
 
 
-def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *, samples: int = 5) -> TargetResult:
+def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *, samples: int = 5,
+                 school_id: int | None = None) -> TargetResult:
     """Write one target's staged rows. With import_id None, nothing is logged (a preview)."""
     target = TARGETS[name]
     frame = pd.concat([s.frame for s in frames], ignore_index=True) if len(frames) > 1 else frames[0].frame
+    if "_school" not in frame.columns:  # rows staged without their school are for the import's school
+        frame = frame.assign(_school=school_id)
+    frame["_school"] = frame["_school"].astype("Int64")
     update_cols = sorted(set().union(*[s.update_cols for s in frames]))
     types = _types(cur, target.table)
     cur.register("_stage", frame)
@@ -138,8 +146,14 @@ def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *,
         f"WHEN {differs} THEN 'change' ELSE 'same' END AS _state "
         f"FROM _src c LEFT JOIN (SELECT *, true AS _here FROM {target.table}) t ON {_match(target.keys)}")
     counts = dict(cur.execute("SELECT _state, count(*) FROM _cls GROUP BY 1").fetchall())
-    sample = cur.execute(f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY _state) AS _n FROM _cls) "
-                         f"WHERE _n <= {int(samples)} AND _state <> 'same' ORDER BY _state, _n").df().drop(columns="_n")
+    # the preview's examples name pupils by UPN (what the file and the MIS use), not by sendboard's own number
+    by_upn = "pupil_id" in cols
+    sample = cur.execute(
+        f"SELECT {'p.upn AS upn, ' if by_upn else ''}x.* FROM (SELECT *, row_number() OVER (PARTITION BY _state) AS _n FROM _cls) x "
+        f"{'LEFT JOIN pupils p ON p.pupil_id = x.pupil_id ' if by_upn else ''}"
+        f"WHERE x._n <= {int(samples)} AND x._state <> 'same' ORDER BY x._state, x._n").df().drop(columns="_n")
+    if by_upn:
+        sample = sample.drop(columns="pupil_id")
     has_pupil = "pupil_id" in types
     pk = {k: f't."{k}"' for k in target.keys}
     key_json = "to_json(struct_pack(" + ", ".join(f'"{k}" := {v}' for k, v in pk.items()) + "))"
@@ -179,12 +193,12 @@ def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *,
                         int(counts.get("same", 0)), sample)
 
 
-def apply_all(cur, import_id: int | None, staged: list[Staged], progress=None) -> list[TargetResult]:
+def apply_all(cur, import_id: int | None, staged: list[Staged], progress=None, school_id: int | None = None) -> list[TargetResult]:
     results = []
     names = [n for n in ORDER if any(s.target == n and len(s.frame) for s in staged)]
     for i, name in enumerate(names):
         frames = [s for s in staged if s.target == name and len(s.frame)]
-        results.append(apply_target(cur, import_id, name, frames))
+        results.append(apply_target(cur, import_id, name, frames, school_id=school_id))
         if progress:
             progress((i + 1) / len(names), f"Written {TARGETS[name].label}")
     return results

@@ -62,7 +62,8 @@ _kind(
     "One row per pupil: identity and characteristics, matched by UPN. A pupil already held is updated; a new UPN is added.",
     UPN,
     Field("last_name", True, ("Surname", "Legal Surname", "Last Name", "Family Name", "Preferred Surname"), "legal surname"),
-    Field("first_name", True, ("Forename", "Legal Forename", "First Name", "Forenames", "Preferred Forename", "Given Name"), "forename"),
+    Field("first_name", True, ("Forename", "Legal Forename", "First Name", "Forenames", "Preferred Forename", "Given Name",
+                               "Legal Forenames"), "forename"),
     Field("date_of_birth", True, ("DOB", "Date of Birth", "Birth Date", "Birthdate"), "dd/mm/yyyy or yyyy-mm-dd"),
     Field("gender", True, ("Gender", "Sex", "Legal Sex"), "F or M (Female/Male also accepted)"),
     Field("year_group", False, ("NC Year", "Year Group", "Year", "National Curriculum Year", "Curriculum Year", "NC Year Actual"),
@@ -72,8 +73,23 @@ _kind(
     Field("disadvantaged", False, ("Disadvantaged", "Pupil Premium", "PP", "Pupil Premium Eligible", "PP Eligible"), "Y/N"),
     Field("entry_date", False, ("Entry Date", "Admission Date", "Date of Admission", "Start Date", "Enrolment Date"), "date"),
     Field("leaving_date", False, ("Leaving Date", "Leave Date", "Date of Leaving", "End Date"), "date"),
-    Field("reg_group", False, ("Reg Group", "Registration Group", "Form", "Tutor Group", "Class", "Form Group"),
+    Field("reg_group", False, ("Reg Group", "Registration Group", "Form", "Tutor Group", "Class", "Form Group",
+                               "Registration Form", "Form/Tutor Group"),
           "the name of a teaching group that already exists (or is in the same import)"),
+    # A student list from the MIS often carries the pupil's SEN status and needs: they update the register
+    # (a change opens a provision or need from the SEN start date, or from the import date, and closes the one before).
+    Field("sen_status", False, ("SEN Status", "SEN Provision", "SEN Stage", "SEN Code", "SEN Provision Type",
+                                "Current SEN Status", "SEN"),
+          "N, K or E (or the words: No SEN, SEN Support, EHC Plan); blank leaves the register alone"),
+    Field("primary_need", False, ("Primary Need", "Primary SEN Need", "SEN Primary Need", "Primary Need Type",
+                                  "SEN Need Type", "SEN Type", "Primary SEN Type"),
+          "a census need code or its description, e.g. SPLD or Specific Learning Difficulty"),
+    Field("secondary_need", False, ("Secondary Need", "Secondary SEN Need", "SEN Secondary Need", "Secondary Need Type",
+                                    "Secondary SEN Type"),
+          "a census need code or its description"),
+    Field("sen_start_date", False, ("SEN Start Date", "SEN Status Start Date", "SEN Provision Start Date",
+                                    "SEN Provision Start", "Date Added to SEN Register"),
+          "date the status or need began (default: the date of the import)"),
     example=({"UPN": "A123456789012", "Legal Surname": "Smith", "Legal Forename": "Amy", "DOB": "10/02/2014",
               "Gender": "F", "NC Year": "7", "FSM Eligible": "N", "EAL": "N", "Pupil Premium": "N",
               "Admission Date": "01/09/2025", "Reg Group": "7A"},),
@@ -220,25 +236,47 @@ def map_headers(kind: Kind, headers: list[str]) -> tuple[dict[str, int], list[st
     return mapping, unknown, duplicates
 
 
+def _detect_order() -> list[str]:
+    # kinds other areas add after the built-in ones are considered too, after them
+    return list(DETECT_PRIORITY) + [k for k in KINDS if k not in DETECT_PRIORITY]
+
+
+def _column_hint(kind: Kind, name: str) -> str:
+    field_ = next(x for x in kind.fields if x.name == name)
+    return f"'{name}' (headed e.g. " + " or ".join(repr(a) for a in (field_.aliases[:2] or (name,))) + ")"
+
+
 def detect_kind(headers: list[str]) -> tuple[str | None, str]:
     """The kind whose required columns are all present and which recognises most columns; or None and a
-    sentence saying what was closest and what it lacks."""
+    sentence naming the kind the file most resembles (the one recognising most of its columns) and the
+    required columns it lacks."""
     best, best_score, closest = None, -1, None
-    for key in DETECT_PRIORITY:
+    for key in _detect_order():
         kind = KINDS[key]
         mapping, unknown, _ = map_headers(kind, headers)
         missing = [f for f in kind.required if f not in mapping]
         score = len(mapping)
         if not missing and score > best_score:
             best, best_score = key, score
-        if closest is None or (len(missing), -score) < (closest[1], -closest[2]):
+        # resemblance is the columns recognised; of two kinds recognising as many, the one missing fewer
+        if score and (closest is None or (-score, len(missing)) < (-closest[2], closest[1])):
             closest = (key, len(missing), score, missing)
     if best is not None:
         return best, ""
-    key, _, _, missing = closest
+    if closest is None:
+        return None, "none of its columns is one sendboard knows"
+    key, _, score, missing = closest
     kind = KINDS[key]
-    return None, (f"the columns look most like a {kind.title.lower()} file, but it has no column for "
-                  + ", ".join(f"'{m}'" for m in missing))
+    return None, (f"it looks most like a {kind.title.lower()} file ({score} of its columns are recognised), "
+                  f"but it lacks the required column{'s' if len(missing) > 1 else ''} "
+                  + ", ".join(_column_hint(kind, m) for m in missing))
+
+
+# A trust-level import names each row's school in a column with one of these headings (the school's URN).
+SCHOOL_COLUMN = Field("school_urn", False, ("School URN", "URN", "School", "Establishment URN", "School Name"),
+                      "the school's URN (or its name as held in sendboard)")
+# Kinds whose rows may name their school (each row is about one pupil, looked up in that school).
+PER_ROW_SCHOOL_KINDS = ("pupils", "sen", "assessments", "attendance", "suspensions")
 
 
 # --------------------------------------------------------------------------- records area: funding, concerns,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 
 import pandas as pd
@@ -40,44 +41,85 @@ class Staged:
 
 @dataclass
 class Context:
-    """What validation needs to know about the database (read once per import)."""
+    """What validation needs to know about the database (read once per import). Every pupil lookup is
+    restricted to the schools the import is for: a pupil of another school is never matched, only refused."""
 
-    school_id: int
+    school_id: int | None                   # the school the import is for; None: a trust-level import (rows name their school)
     today: date
     academic_year: int
     terms: pd.DataFrame
-    pupil_upns: set[str]
+    pupil_upns: set[str]                    # pupils of the import's school(s)
     need_codes: set[str]
     groups: set[tuple[int, str]]            # (academic_year, name) in this school
     interventions: set[str]                 # names in this school
     staff_emails: set[str]
-    provision: pd.DataFrame                 # upn, code, start_date, end_date (stored)
+    provision: pd.DataFrame                 # upn, code, start_date, end_date (stored, the import's schools only)
     pupil_years: dict[str, int] = field(default_factory=dict)
+    pupil_school: dict[str, int] = field(default_factory=dict)   # UPN -> school, for the import's schools
+    elsewhere: set[str] = field(default_factory=set)             # UPNs held by schools outside the import
+    schools: dict[int, tuple[str, str]] = field(default_factory=dict)  # school_id -> (URN, name), the import's schools
+    needs: pd.DataFrame | None = None       # upn, need_code, need_rank, start_date, end_date (stored)
+    need_names: dict[str, str] = field(default_factory=dict)    # folded description -> need code
+    held: pd.DataFrame | None = None        # upn, first_name, last_name, date_of_birth, gender, entry_date
     ehc_plans: pd.DataFrame | None = None   # upn, issued_on, ceased_on of plans held (EHC annual reviews need one)
 
     @classmethod
-    def load(cls, db, school_id: int | None = None) -> "Context":
+    def load(cls, db, school_id: int | None = None, school_ids: list[int] | None = None) -> "Context":
         today = clock.today()
         ay = today.year if today.month >= 9 else today.year - 1
-        if school_id is None:
-            school_id = db.scalar("import_default_school")
-        if school_id is None:
+        all_schools = {int(i): (str(u), str(n)) for i, u, n in db.query_rows("import_schools")}
+        if not all_schools:
             raise ValueError("there is no school in this database yet: add one with `sendboard school add` "
                              "(or start a new database with `sendboard init`), then import")
+        if school_id is None and not school_ids:
+            school_id = min(all_schools)  # the first school, as the command line has always defaulted to
+        if school_id is not None:
+            if int(school_id) not in all_schools:
+                raise ValueError(f"there is no school {school_id} in this database")
+            scope = [int(school_id)]
+        else:
+            scope = [int(s) for s in school_ids if int(s) in all_schools]
+            if not scope:
+                raise ValueError("none of the schools this import is for is in this database")
+            if len(scope) == 1:
+                school_id = scope[0]
         terms = db.query("term_list")
-        pupils = db.query_rows("import_pupil_upns")
-        years = db.query("import_pupil_years", academic_year=ay)
+        pupils = db.query_rows("import_pupil_upns", school_ids=scope)
+        years = db.query("import_pupil_years", academic_year=ay, school_ids=scope)
+        one = int(school_id) if school_id is not None else -1
         return cls(
-            school_id=int(school_id), today=today, academic_year=ay, terms=terms,
+            school_id=None if school_id is None else int(school_id), today=today, academic_year=ay, terms=terms,
             pupil_upns={r[0] for r in pupils},
             need_codes=set(CENSUS_NEEDS) | {r[0] for r in db.query_rows("import_need_codes")},
-            groups={(int(y), n) for y, n in db.query_rows("import_group_names", school_id=int(school_id))},
-            interventions={r[0] for r in db.query_rows("import_intervention_names", school_id=int(school_id))},
-            staff_emails={(r[0] or "").lower() for r in db.query_rows("import_staff_emails", school_id=int(school_id))},
-            provision=db.query("import_stored_provision"),
+            groups={(int(y), n) for y, n in db.query_rows("import_group_names", school_id=one)},
+            interventions={r[0] for r in db.query_rows("import_intervention_names", school_id=one)},
+            staff_emails={(r[0] or "").lower() for r in db.query_rows("import_staff_emails", school_id=one)},
+            provision=db.query("import_stored_provision", school_ids=scope),
             pupil_years=dict(zip(years["upn"], years["year_group"])),
-            ehc_plans=db.query("ehc_import_plans", school_id=int(school_id)),
+            pupil_school={r[0]: int(r[1]) for r in pupils},
+            elsewhere={r[0] for r in db.query_rows("import_upns_elsewhere", school_ids=scope)},
+            schools={s: all_schools[s] for s in scope},
+            needs=db.query("import_stored_needs", school_ids=scope),
+            need_names={fold_words(d): c for c, d in db.query_rows("import_need_names")},
+            held=db.query("import_held_pupils", school_ids=scope),
+            ehc_plans=db.query("ehc_import_plans", school_id=one),
         )
+
+    def school_label(self, school_id) -> str:
+        urn, name = self.schools.get(int(school_id), ("?", "?"))
+        return f"{name} (URN {urn})"
+
+    def school_of_value(self, text: str) -> int | None:
+        """The school a row names, by URN or by name, among the schools this import is for."""
+        t = text.strip().lower()
+        for sid, (urn, name) in self.schools.items():
+            if t == urn.lower() or t == name.strip().lower():
+                return sid
+        return None
+
+
+def fold_words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).split())
 
 
 # --------------------------------------------------------------------------- parsing distinct values
@@ -123,6 +165,7 @@ def _gender(text: str) -> str | None:
     return {"f": "F", "female": "F", "girl": "F", "m": "M", "male": "M", "boy": "M"}.get(text.strip().lower())
 
 
+@lru_cache(maxsize=250_000)  # every staged frame of a file checks the same UPNs again
 def upn_problem(upn: str) -> str | None:
     if not _UPN.match(upn):
         return ("a UPN: 13 characters, a letter then 11 digits then a digit or letter "
@@ -144,6 +187,8 @@ class Rows:
         self.frame = table.frame
         self.n = len(self.frame)
         self.where = "row " + self.frame["_row"].astype(str)
+        # the school each row is for: the import's school, or the one a school column names (trust-level)
+        self.school = pd.Series(ctx.school_id, index=self.frame.index, dtype=object)
 
     def has(self, name: str) -> bool:
         return name in self.mapping
@@ -262,6 +307,7 @@ class Rows:
         out = pd.DataFrame(columns, index=self.frame.index)
         out["_file"] = self.table.file
         out["_where"] = self.where
+        out["_school"] = self.school
         return out
 
 
@@ -306,7 +352,7 @@ def stage_pupils(r: Rows) -> list[Staged]:
     gender = r.parsed("gender", _gender, "F or M (Female or Male)", required=True)
     ay_start = date(ctx.academic_year, 9, 1)
     cols = {"upn": upn, "first_name": first, "last_name": last, "date_of_birth": dob, "gender": gender,
-            "school_id": ctx.school_id}
+            "school_id": r.school}
     update = ["first_name", "last_name", "date_of_birth", "gender"]
     for flag in ("fsm", "eal", "disadvantaged"):
         if r.has(flag):
@@ -339,10 +385,117 @@ def stage_pupils(r: Rows) -> list[Staged]:
         ctx.pupil_years.update(dict(zip(enr["upn"], enr["year_group"])))
     if r.has("reg_group"):
         reg = r.raw("reg_group")
-        mem = r.base({"upn": upn, "group_name": reg, "academic_year": ctx.academic_year, "school_id": ctx.school_id,
+        mem = r.base({"upn": upn, "group_name": reg, "academic_year": ctx.academic_year, "school_id": r.school,
                       "start_date": ay_start, "end_date": None})
         staged.append(Staged("group_members", mem[reg != ""], []))
+    if r.has("sen_status") or r.has("primary_need") or r.has("secondary_need"):
+        staged.extend(_register_from_pupils(r, upn))
     return staged
+
+
+_STATUS_WORDS = {"no sen": "N", "none": "N", "no": "N", "not sen": "N", "no special educational needs": "N",
+                 "sen support": "K", "send support": "K", "support": "K", "k sen support": "K",
+                 "ehc plan": "E", "ehcp": "E", "ehc": "E", "education health and care plan": "E",
+                 "education health care plan": "E", "statement": "S", "statement of sen": "S",
+                 "school action": "A", "school action plus": "P"}
+
+
+def _status_code(text: str) -> str | None:
+    """A SEN status as MIS student lists give it: the census code (K), the code and words ('K - SEN Support')
+    or the words alone ('SEN Support', 'EHC Plan')."""
+    t = text.strip()
+    m = re.match(r"^([A-Za-z])\s*(?:[-:\u2013]|$)", t)
+    if m and m.group(1).upper() in PROVISION_CODES:
+        return m.group(1).upper()
+    return _STATUS_WORDS.get(fold_words(t))
+
+
+def _need_parser(ctx: Context):
+    def parse(text: str) -> str | None:
+        t = text.strip().upper()
+        if t in ctx.need_codes:
+            return t
+        head = re.split(r"\s*[-:\u2013]\s*", t, maxsplit=1)[0].strip()
+        if head in ctx.need_codes:
+            return head
+        return ctx.need_names.get(fold_words(text))
+    return parse
+
+
+def _register_from_pupils(r: Rows, upn: pd.Series) -> list[Staged]:
+    """A student list's SEN status and needs, compared with the register held: a different status opens a
+    provision from the SEN start date (or the import date) and ends the open one the day before; a different
+    primary or secondary need likewise (a blank need, on a row that gives a status, ends the one held). The
+    same values change nothing."""
+    ctx = r.ctx
+    need_expected = "a census type-of-need code or its description, e.g. SPLD or 'Specific Learning Difficulty'"
+    status = r.parsed("sen_status", _status_code, "a SEN status: N, K or E (or 'No SEN', 'SEN Support', 'EHC Plan')",
+                      required=False) if r.has("sen_status") else None
+    parse_need = _need_parser(ctx)
+    needs = {rank: (r.parsed(name, parse_need, need_expected, required=False), r.raw(name))
+             for rank, name in ((1, "primary_need"), (2, "secondary_need")) if r.has(name)}
+    since = r.dates("sen_start_date") if r.has("sen_start_date") else None
+    held_prov = ctx.provision[ctx.provision["end_date"].isna()]
+    open_prov = {u: (c, pd.Timestamp(d).date()) for u, c, d in zip(held_prov["upn"], held_prov["code"], held_prov["start_date"])}
+    held_needs = ctx.needs[ctx.needs["end_date"].isna()] if ctx.needs is not None else pd.DataFrame(columns=["upn"])
+    open_needs = {(u, int(k)): (c, pd.Timestamp(d).date()) for u, c, k, d in zip(
+        held_needs["upn"], held_needs["need_code"], held_needs["need_rank"], held_needs["start_date"])}
+    file, header_since = r.table.file, r.header("sen_start_date") if r.has("sen_start_date") else "SEN Start Date"
+    prov, need_rows = [], []
+    day = timedelta(days=1)
+    # plain lists: indexing a Series element by element is far slower for 50,000 rows
+    n = len(r.frame)
+    upns, wheres, schools = upn.tolist(), r.where.tolist(), r.school.tolist()
+    sinces = since.tolist() if since is not None else [None] * n
+    statuses = status.tolist() if status is not None else None
+    need_lists = {rank: (parsed.tolist(), raw.tolist()) for rank, (parsed, raw) in needs.items()}
+    for i in range(n):
+        u = upns[i]
+        if not u or upn_problem(u):
+            continue
+        where, school = wheres[i], schools[i]
+        start = sinces[i] if sinces[i] is not None and not pd.isna(sinces[i]) else ctx.today
+        base = {"upn": u, "_file": file, "_where": where, "_school": school}
+        if statuses is not None and statuses[i] is not None and not pd.isna(statuses[i]):
+            code, held = statuses[i], open_prov.get(u)
+            if held is None:
+                if code != "N":
+                    prov.append({**base, "code": code, "start_date": start, "end_date": None})
+            elif held[0] != code:
+                if start < held[1]:
+                    r.problems.append(Problem(file, where, header_since, f"{start:%d/%m/%Y}",
+                                              f"a start date for the new status on or after {held[1]:%d/%m/%Y}, when the "
+                                              f"status held ({held[0]}) began"))
+                elif start == held[1]:
+                    prov.append({**base, "code": code, "start_date": start, "end_date": None})
+                else:
+                    prov.append({**base, "code": held[0], "start_date": held[1], "end_date": start - day})
+                    prov.append({**base, "code": code, "start_date": start, "end_date": None})
+        # a blank need ends the one held only on a row that states the pupil's SEN status (a list without
+        # statuses, or a blank status, says nothing about needs it leaves blank)
+        stated = statuses is not None and statuses[i] is not None and not pd.isna(statuses[i])
+        for rank, (parsed, raw) in need_lists.items():
+            if raw[i] != "" and (parsed[i] is None or pd.isna(parsed[i])):
+                continue  # already reported as not a need
+            if raw[i] == "" and not stated:
+                continue
+            new = parsed[i] if raw[i] != "" else None
+            held = open_needs.get((u, rank))
+            if (held[0] if held else None) == new:
+                continue
+            if held is not None:
+                if start <= held[1]:
+                    r.problems.append(Problem(file, where, header_since, f"{start:%d/%m/%Y}",
+                                              f"a start date after {held[1]:%d/%m/%Y}, when the {('primary', 'secondary')[rank - 1]} "
+                                              f"need held ({held[0]}) began, so that need can end the day before"))
+                    continue
+                need_rows.append({**base, "need_code": held[0], "need_rank": rank, "start_date": held[1], "end_date": start - day})
+            if new:
+                need_rows.append({**base, "need_code": new, "need_rank": rank, "start_date": start, "end_date": None})
+    cols = ["upn", "code", "start_date", "end_date", "_file", "_where", "_school"]
+    ncols = ["upn", "need_code", "need_rank", "start_date", "end_date", "_file", "_where", "_school"]
+    return [Staged("sen_provision", pd.DataFrame(prov, columns=cols), ["code", "end_date"]),
+            Staged("sen_needs", pd.DataFrame(need_rows, columns=ncols), ["need_rank", "end_date"])]
 
 
 def stage_groups(r: Rows) -> list[Staged]:
@@ -587,25 +740,43 @@ def check_batch(staged: list[Staged], ctx: Context, problems: list[Problem]) -> 
     from .ehc import check_reviews_have_plans  # EHC annual reviews need a plan open on the meeting date
 
     check_reviews_have_plans(staged, ctx, problems)
-    new_upns = set()
+
+    # UPN -> school for pupils a pupils file or CTF in this import adds (or keeps), then every pupil row's
+    # school checked: a UPN held by another school is refused, never matched
+    new_school: dict[str, object] = {}
     for s in staged:
         if s.target == "pupils":
-            new_upns |= set(s.frame["upn"])
-    known = ctx.pupil_upns | new_upns
+            school = s.frame["_school"] if "_school" in s.frame.columns else s.frame["school_id"]
+            new_school.update(zip(s.frame["upn"], school))
     groups = set(ctx.groups)
     for s in staged:
         if s.target == "teaching_groups":
             groups |= {(int(a), n) for a, n in zip(s.frame["academic_year"], s.frame["name"])}
     for s in staged:
         f = s.frame
-        if "upn" in f.columns and s.target != "pupils":
-            bad = (f["upn"] != "") & ~f["upn"].isin(known) & f["upn"].map(lambda u: upn_problem(u) is None).astype(bool)
-            for _, row in f[bad].head(MAX_PER_CHECK).iterrows():
-                problems.append(Problem(row["_file"], row["_where"], s.headers.get("upn", "UPN"), row["upn"],
-                                        "a pupil held in sendboard (or in a pupils file in the same import)"))
-            if bad.sum() > MAX_PER_CHECK:
-                problems.append(Problem(f["_file"].iloc[0], f"{int(bad.sum()) - MAX_PER_CHECK} more rows", "UPN",
-                                        "(same problem)", "a pupil held in sendboard"))
+        if "upn" in f.columns and len(f):
+            school = f["_school"] if "_school" in f.columns else pd.Series(ctx.school_id, index=f.index, dtype=object)
+            valid = (f["upn"] != "") & f["upn"].map(lambda u: upn_problem(u) is None).astype(bool)
+            held_school = f["upn"].map(ctx.pupil_school)
+            foreign = valid & (f["upn"].isin(ctx.elsewhere) | (held_school.notna() & (held_school != school)))
+            header = s.headers.get("upn", "UPN")
+            for i in f.index[foreign][:MAX_PER_CHECK]:
+                here = ctx.school_label(school[i]) if school[i] is not None and not pd.isna(school[i]) else "the school of this import"
+                problems.append(Problem(f["_file"][i], f["_where"][i], header, f["upn"][i],
+                                        f"a pupil of {here}: this UPN belongs to a pupil of another school, whose record "
+                                        "an import for this school may not read or change (check the UPN; a pupil who has "
+                                        "moved school comes with a Common Transfer File once the other school has recorded "
+                                        "them as leaving)"))
+            if s.target != "pupils":
+                added_here = f["upn"].map(new_school)
+                known = f["upn"].isin(ctx.pupil_upns) | (added_here.notna() & (added_here == school))
+                bad = valid & ~foreign & ~known
+                for i in f.index[bad][:MAX_PER_CHECK]:
+                    problems.append(Problem(f["_file"][i], f["_where"][i], header, f["upn"][i],
+                                            "a pupil held in sendboard (or in a pupils file in the same import)"))
+                if bad.sum() > MAX_PER_CHECK:
+                    problems.append(Problem(f["_file"].iloc[0], f"{int(bad.sum()) - MAX_PER_CHECK} more rows", header,
+                                            "(same problem)", "a pupil held in sendboard"))
         if s.target == "group_members":
             keys = list(zip(f["academic_year"].astype(int), f["group_name"]))
             for (_, row), k in zip(f.iterrows(), keys):
@@ -644,11 +815,12 @@ def check_batch(staged: list[Staged], ctx: Context, problems: list[Problem]) -> 
         open_ = allp[allp["end_date"].isna()]
         counts = open_.groupby("upn")["code"].transform("size")
         clash = open_[counts > 1]
-        for upn, rows in clash.groupby("upn"):
+        for upn, rows in clash.groupby("upn", sort=False):
+            # once per pupil, at the first row of a file that opens one of them
             desc = "; ".join(f"{c} from {s:%d/%m/%Y} ({w})" for c, s, w in zip(rows["code"], rows["start_date"], rows["_where"]))
-            for _, row in rows[rows["_file"] != ""].iterrows():
-                problems.append(Problem(row["_file"], row["_where"], "End Date", f"(open) {upn}: {desc}",
-                                        "one open SEN provision per pupil: give the earlier provision an end date"))
+            row = rows[rows["_file"] != ""].iloc[0]
+            problems.append(Problem(row["_file"], row["_where"], "End Date", f"(open) {upn}: {desc}",
+                                    "one open SEN provision per pupil: give the earlier provision an end date"))
         # periods that overlap are also a contradiction
         allp = allp.sort_values(["upn", "start_date"])
         prev_end = allp.groupby("upn")["end_date"].shift()

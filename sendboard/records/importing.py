@@ -180,12 +180,12 @@ def stage_specialists(r: "Rows") -> list[Staged]:
 STAGERS = {"funding": stage_funding, "concerns": stage_concerns, "training": stage_training,
            "specialists": stage_specialists}
 
-_P = "JOIN pupils p ON p.upn = s.upn"
+_P = "JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school"  # a pupil of the import's school only
 # (name, table, keys, select over _stage, insert columns, label) for sendboard.importers.commit.
 TARGETS = (
     ("funding", "funding", ["school_id", "financial_year", "line", "pupil_id", "note"],
      "SELECT s.school_id, s.financial_year AS academic_year, s.financial_year, s.line, p.pupil_id, s.amount, s.note "
-     "FROM _stage s LEFT JOIN pupils p ON p.upn = s.upn",
+     "FROM _stage s LEFT JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school",
      ["school_id", "academic_year", "financial_year", "line", "pupil_id", "amount", "note"], "funding lines"),
     ("concerns", "concerns", ["pupil_id", "raised_on", "reason"],
      f"SELECT p.pupil_id, s.raised_on, s.raised_by, s.area, s.reason, s.evidence, s.decision, s.decided_on, s.decided_by, "

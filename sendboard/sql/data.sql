@@ -8,10 +8,29 @@ SELECT min(school_id) FROM schools;
 SELECT school_id FROM schools WHERE urn = $urn;
 
 -- name: import_pupil_upns
-SELECT upn FROM pupils;
+SELECT upn, school_id FROM pupils WHERE list_contains($school_ids, school_id);
+
+-- Only to refuse: a UPN held by a school outside the import (UPNs are unique across the database).
+-- name: import_upns_elsewhere
+SELECT upn FROM pupils WHERE NOT list_contains($school_ids, school_id);
+
+-- name: import_schools
+SELECT school_id, urn, name FROM schools ORDER BY school_id;
 
 -- name: import_pupil_years
-SELECT p.upn, e.year_group FROM pupils p JOIN enrolments e ON e.pupil_id = p.pupil_id AND e.academic_year = $academic_year;
+SELECT p.upn, e.year_group FROM pupils p JOIN enrolments e ON e.pupil_id = p.pupil_id AND e.academic_year = $academic_year
+WHERE list_contains($school_ids, p.school_id);
+
+-- name: import_held_pupils
+SELECT upn, first_name, last_name, date_of_birth, gender, entry_date FROM pupils WHERE list_contains($school_ids, school_id);
+
+-- name: import_need_names
+SELECT need_code, description FROM ref_need_codes;
+
+-- name: import_stored_needs
+SELECT p.upn, n.need_code, n.need_rank, n.start_date, n.end_date
+FROM sen_needs n JOIN pupils p ON p.pupil_id = n.pupil_id
+WHERE list_contains($school_ids, p.school_id);
 
 -- name: import_need_codes
 SELECT need_code FROM ref_need_codes;
@@ -27,12 +46,15 @@ SELECT lower(email) FROM staff WHERE school_id = $school_id AND email IS NOT NUL
 
 -- name: import_stored_provision
 SELECT p.upn, sp.code, sp.start_date, sp.end_date
-FROM sen_provision sp JOIN pupils p ON p.pupil_id = sp.pupil_id;
+FROM sen_provision sp JOIN pupils p ON p.pupil_id = sp.pupil_id
+WHERE list_contains($school_ids, p.school_id);
 
 -- name: import_history
 SELECT i.import_id, i.imported_at, i.username, i.file_count, i.added, i.changed, i.unchanged,
        i.undone_at, i.undone_by,
-       string_agg(f.file_name || ' (' || f.kind || ', ' || f.rows || ' rows)', '; ' ORDER BY f.position) AS files,
+       string_agg(f.file_name || ' (' || f.kind || ', ' || f.rows || ' rows'
+                  || coalesce(', ' || f.source, '') || coalesce(', file dated ' || strftime(f.file_date, '%d/%m/%Y'), '')
+                  || ')', '; ' ORDER BY f.position) AS files,
        string_agg(left(f.sha256, 12), ' ' ORDER BY f.position) AS sha256
 FROM imports i LEFT JOIN import_files f ON f.import_id = i.import_id
 WHERE $school_id IS NULL OR i.school_id = $school_id OR i.school_id IS NULL
@@ -51,7 +73,8 @@ VALUES ($username, $school_id, $file_count, $added, $changed, $unchanged)
 RETURNING import_id;
 
 -- name: import_file_insert
-INSERT INTO import_files VALUES ($import_id, $position, $file_name, $sha256, $kind, $rows);
+INSERT INTO import_files (import_id, position, file_name, sha256, kind, rows, source, file_date)
+VALUES ($import_id, $position, $file_name, $sha256, $kind, $rows, $source, $file_date);
 
 -- name: import_mark_undone
 UPDATE imports SET undone_at = current_timestamp, undone_by = $username WHERE import_id = $import_id;
@@ -66,3 +89,11 @@ SELECT pupil_id, school_id, upn, first_name, last_name FROM pupils WHERE upn = u
 SELECT pupil_id, upn, first_name, last_name FROM pupils
 WHERE upn = upper($upn)
   AND pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today));
+
+-- Transfer files in the import history: the sending school and when the file was made (migration 017).
+-- name: import_file_sources
+SELECT i.import_id, f.file_name, f.source, f.file_date, i.undone_at IS NOT NULL AS undone
+FROM imports i JOIN import_files f ON f.import_id = i.import_id
+WHERE f.source IS NOT NULL AND ($school_id IS NULL OR i.school_id = $school_id OR i.school_id IS NULL)
+ORDER BY i.import_id DESC, f.position
+LIMIT $limit;
