@@ -4,12 +4,36 @@ from datetime import timedelta
 
 import streamlit as st
 
-from sendboard import admin, ui
+from sendboard import admin, audit, backup, ui
+from sendboard.text import md_escape
 
 ctx = ui.page_context("audit")
 ui.page_header(ctx, caption="Entries are only ever added: nobody, including administrators, can change or delete one. "
                             "Downloading this log is itself recorded.")
 db, viewer = ctx.db, ctx.viewer
+
+with st.expander("Check the log and back up the database", icon=":material/verified_user:", expanded=False):
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Has the log been altered?** Each entry carries a fingerprint linked to the one before, so "
+                    "changing or removing any entry breaks the chain from there on.")
+        if st.button("Check the audit log", key="audit_verify", icon=":material/fact_check:"):
+            report = audit.verify(db)
+            (st.success if report.ok else st.error)(report.message())
+    with right:
+        st.markdown("**Back up the database now.** People can keep working; the copy is checked and saved with a "
+                    f"manifest in the folder {md_escape(str(backup.backup_folder(db.path)))}.")
+        if st.button("Back up now", key="audit_backup", icon=":material/backup:"):
+            try:
+                with st.spinner("Backing up…"):
+                    result = backup.backup_now(db, viewer)
+            except (backup.BackupError, OSError) as exc:
+                st.error(md_escape(str(exc)))
+            else:
+                st.success(md_escape(result.message()))
+        recent = backup.recent_backups(db.path, limit=5)
+        if recent:
+            st.dataframe(recent, hide_index=True, width="stretch")
 
 first, last, entries = admin.audit_span(db, viewer)
 if not entries:

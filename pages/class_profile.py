@@ -33,7 +33,7 @@ if prof is None:
     audit.record(ctx.db, ctx.viewer, "access_refused", object_type="class_profile", object_id=group_id, group_id=group_id)
     st.error("You do not teach this group, so its profile is not available to you.")
     st.stop()
-ui.audit_view(ctx, group_id=group_id)
+ui.audit_view(ctx, group_id=group_id, detail={"pupils": [int(c["pupil_id"]) for c in prof["cards"]]})
 
 summary = prof["summary"]
 cols = ui.metric_row()
@@ -58,7 +58,7 @@ if not mix.empty:
 
 def _record_pdf_download():
     audit.record(ctx.db, ctx.viewer, "download", object_type="class_profile", object_id=group_id, group_id=group_id,
-                 detail={"format": "pdf", "pupils": len(prof["cards"])})
+                 detail={"format": "pdf", "pupils": [int(c["pupil_id"]) for c in prof["cards"]]})
 
 
 pdf_col.download_button(

@@ -29,17 +29,17 @@ with upload_tab:
     if uploads:
         too_big = [u.name for u in uploads if u.size > max_upload_bytes(ctx.db)]
         if too_big:
-            st.error(f"Over the {limit_mb:,.0f} MB limit: {', '.join(too_big)}. Split the file, or ask the administrator.")
+            st.error(f"Over the {limit_mb:,.0f} MB limit: {md_escape(', '.join(too_big))}. Split the file, or ask the administrator.")
             st.stop()
         sources = [SourceFile(u.name, u.getvalue()) for u in uploads]
         with st.spinner("Checking every row…"):
             batch = load(ctx.db, sources, kind=kind or None, school_id=ctx.school_id)
         for f in batch.files:
             if f.rows:
-                st.caption(f"{f.name}: {KINDS[f.kind].title if f.kind in KINDS else 'Common Transfer File' if f.kind == 'ctf' else f.kind}"
+                st.caption(f"{md_escape(f.name)}: {KINDS[f.kind].title if f.kind in KINDS else 'Common Transfer File' if f.kind == 'ctf' else f.kind}"
                            f", {f.rows:,} rows" + (f", {f.encoding}" if f.encoding else ""))
         for note in batch.notices():
-            st.info(note, icon=":material/info:")
+            st.info(md_escape(note), icon=":material/info:")
         if not batch.ok:
             st.error(f":material/error: Nothing can be imported yet: {len(batch.problems):,} problem(s) found. "
                      "Fix them in the file (or in the MIS) and upload it again. Each row below says where the problem is, "
@@ -58,7 +58,7 @@ with upload_tab:
                          hide_index=True, width="stretch")
             for r in plan.results:
                 if not r.samples.empty:
-                    with st.expander(f"Examples: {r.label} ({r.added} to add, {r.changed} to change)"):
+                    with st.expander(f"Examples: {md_escape(r.label)} ({r.added} to add, {r.changed} to change)"):
                         sample = r.samples.rename(columns={"_state": "Action"})
                         sample["Action"] = sample["Action"].map({"add": "add", "change": "change (new values shown)"})
                         st.dataframe(sample, hide_index=True, width="stretch")
@@ -88,7 +88,7 @@ with history_tab:
         st.dataframe(shown, hide_index=True, width="stretch")
     last = last_import(ctx.db, ctx.school_id)
     if last is not None:
-        st.write(f"The last import ({last[0]}, by {last[2]}, {last[1]:%d %B %Y %H:%M}) added {last[3]:,} rows and changed {last[4]:,}.")
+        st.write(f"The last import ({last[0]}, by {md_escape(last[2])}, {last[1]:%d %B %Y %H:%M}) added {last[3]:,} rows and changed {last[4]:,}.")
         confirm = st.checkbox("I understand that undo puts back every row this import added or changed", key="data_undo_ok")
         if st.button("Undo the last import", disabled=not confirm, icon=":material/undo:", key="data_undo"):
             try:
@@ -115,7 +115,7 @@ if more:
         if upn and st.button("Prepare the export", key="data_sar_go", icon=":material/folder_zip:"):
             visible = ctx.db.query_rows("data_pupil_visible", upn=upn, viewer_id=ctx.viewer.user_id, today=ctx.today)
             if not visible:
-                st.error(f"No pupil with UPN {upn.upper()} is held at your school.")
+                st.error(f"No pupil with UPN {md_escape(upn.upper())} is held at your school.")
             else:
                 data, pupil_id = subject_access(ctx.db, ctx.viewer, upn, "xlsx")
                 st.download_button("Download subject access workbook", data, f"subject_access_{upn.upper()}.xlsx",

@@ -3,7 +3,7 @@ Adulthood, for the SENCO and senior leaders."""
 import pandas as pd
 import streamlit as st
 
-from sendboard import ui
+from sendboard import audit, ui
 from sendboard.access import AccessDenied
 from sendboard.db import ConflictError
 from sendboard.statutory import deadlines, ehc, records
@@ -25,8 +25,9 @@ if nothing_yet:
                    "Record them in the forms below, or import them on the Data import page.")
 steps = ui.cached(records.review_steps, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
 cohort = ui.cached(records.pfa_pupils, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
-# One view entry for the page: the deadline list, and the review steps and Preparing for Adulthood lists in its tabs.
-ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": int(items["pupil_id"].nunique()),
+# One view entry for the page: the deadline list, and the review steps and Preparing for Adulthood lists in its
+# tabs; every pupil on them is recorded as seen (audit_pupils_seen), so "who saw this pupil" finds the view.
+ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": audit.pupil_ids(plans, requests, transfers, items, steps, cohort),
                            "review_steps_pupils": int(steps["pupil_id"].nunique()),
                            "preparing_for_adulthood_pupils": int(len(cohort))})
 

@@ -90,11 +90,14 @@ flash = st.session_state.pop("expertise_flash", None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
 add_col, edit_col = st.columns(2)
-with add_col, st.form("add_training", clear_on_submit=True, border=True):
+# The form keeps what was typed when a course is refused; it is cleared only after a course is added.
+if st.session_state.pop("_add_training_saved", False):
+    st.session_state.pop("add_training_course", None)
+with add_col, st.form("add_training", border=True):
     st.markdown("**Add a course**")
     staff_id = st.selectbox("Staff member", list(names), format_func=names.get,
                             index=(list(names).index(who) if who in names else 0))
-    course = st.text_input("Course", max_chars=200)
+    course = st.text_input("Course", max_chars=200, key="add_training_course")
     area = st.selectbox("Broad area of need", list(AREAS), format_func=AREAS.get)
     level = st.radio("Level", expertise.LEVELS, format_func=str.capitalize, horizontal=True)
     completed = st.date_input("Completed on", value=ctx.today, max_value=ctx.today, format="DD/MM/YYYY")
@@ -108,6 +111,7 @@ with add_col, st.form("add_training", clear_on_submit=True, border=True):
             st.error(str(exc))
         else:
             st.session_state["expertise_flash"] = f"Added {plain(course.strip())} for {plain(names[staff_id])}."
+            st.session_state["_add_training_saved"] = True
             st.rerun()
 
 with edit_col, st.form("edit_expiry", border=True):

@@ -1,7 +1,7 @@
 """Impact and value: what our money and staff hours bought in measured progress, intervention by intervention."""
 import streamlit as st
 
-from sendboard import ui
+from sendboard import audit, ui
 from sendboard.provision import allocations as alloc
 from sendboard.provision import charts as pcharts
 from sendboard.provision import display as d
@@ -26,7 +26,7 @@ else:
     as_at = min(alloc.year_bounds(ctx.db, year)[1], ctx.today)
 result = ui.cached(impact.impact_for_year, ctx.viewer, ctx.school_id, year, as_at, ctx.today)
 table, pupils = result["impact"], result["pupils"]
-ui.audit_view(ctx, detail={"academic_year": year, "interventions": len(table)})
+ui.audit_view(ctx, detail={"academic_year": year, "interventions": len(table), "pupils": audit.pupil_ids(pupils)})
 if table.empty:
     ui.empty_state(f"No interventions ran in {year_label}. Add them on the Provision map page.")
     st.stop()

@@ -4,7 +4,8 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from sendboard import ui
+from sendboard import ui, versions
+from sendboard.versions import StaleEdit
 from sendboard.access import AccessDenied
 from sendboard.classroom import ClassroomError, RATING_LABELS, md_escape, passport, pdf, reviews, strategies
 from sendboard.classroom.profile import ALERT_ICONS, fmt_date
@@ -81,7 +82,7 @@ def show_text(label: str, text: str, empty: str = "Not recorded yet.") -> None:
 
 
 # ---------------------------------------------------------------- header
-st.header(pp["name"])
+st.header(md_escape(pp["name"]), anchor=False)  # no #anchor link made from a name
 meta = [f"Year {pp['year_group']}" if pp["year_group"] else None, pp["status"],
         ("Groups: " + ", ".join(pp["groups"])) if pp["groups"] else None]
 st.markdown(" · ".join(md_escape(m) for m in meta if m))
@@ -99,7 +100,7 @@ if viewer.role == "senco":
 tabs.insert(-1, "Concerns")
 if viewer.role in records_specialists.SEE_ROLES:
     tabs.insert(-1, "Outside services")
-tab = dict(zip(tabs, st.tabs(tabs)))
+tab = dict(zip(tabs, st.tabs(tabs, key=f"passport_tabs_{pupil_id}")))  # keyed: a save keeps its tab open
 
 # ---------------------------------------------------------------- the one-page view
 with tab["Passport"]:
@@ -137,7 +138,7 @@ with tab["Passport"]:
                     else:
                         st.rerun()
     if pp["updated_by"] is not None and not pd.isna(pp["updated_at"]):
-        st.caption(f"Passport last changed by {pp['updated_by']} on {pd.Timestamp(pp['updated_at']):%d %B %Y}.")
+        st.caption(f"Passport last changed by {md_escape(pp['updated_by'])} on {pd.Timestamp(pp['updated_at']):%d %B %Y}.")
 
     def _record_pdf():
         from sendboard import audit
@@ -157,6 +158,7 @@ if "Edit passport" in tab:
         if viewer.role == "teacher":
             st.caption("As one of this pupil's teachers you can change: "
                        + ", ".join(passport.FIELDS[f] for f in editable) + ". The SENCO changes the rest.")
+        opened_at = versions.held(db, st.session_state, "passport", pupil_id)  # the version this form shows
         with st.form(f"passport_edit_{pupil_id}"):
             new_values = {}
             for field in editable:
@@ -165,10 +167,14 @@ if "Edit passport" in tab:
             saved = st.form_submit_button("Save passport", type="primary")
         if saved:
             try:
-                changed = passport.save_passport(db, viewer, pupil_id, new_values, ctx.today)
+                changed = passport.save_passport(db, viewer, pupil_id, new_values, ctx.today,
+                                                 expected_version=opened_at)
+            except StaleEdit as exc:  # someone saved first: their version is shown, this person's typing kept
+                ui.stale_edit(exc, passport.FIELDS)
             except (ClassroomError, AccessDenied, ConflictError) as exc:
                 st.error(str(exc))
             else:
+                versions.forget(st.session_state, "passport", pupil_id)
                 if changed:
                     st.success("Saved: " + ", ".join(passport.FIELDS[f] for f in changed) + ". The old wording is kept in History.")
                     st.rerun()
@@ -189,6 +195,7 @@ with tab["Targets and reviews"]:
                 for field in ("note", "pupil_voice", "parent_voice"):
                     st.session_state[f"review_{field}_{pupil_id}"] = ""
             target_labels = dict(zip(targets["target_id"].astype(int), targets["description"]))
+            targets_opened_at = {tid: versions.held(db, st.session_state, "plan_target", tid) for tid in target_labels}
             with st.form(f"review_{pupil_id}"):
                 target_id = st.selectbox("Target", list(target_labels), format_func=target_labels.get)
                 rating = st.radio("Progress", reviews.RATINGS, format_func=RATING_LABELS.get, horizontal=True, index=None)
@@ -213,10 +220,15 @@ with tab["Targets and reviews"]:
                 try:
                     reviews.record_review(db, viewer, pupil_id, target_id, rating, note, reviewed_on, ctx.today,
                                           pupil_voice=pupil_voice, parent_voice=parent_voice,
-                                          next_review_due=None if next_due == default_next else next_due)
+                                          next_review_due=None if next_due == default_next else next_due,
+                                          expected_version=targets_opened_at.get(target_id))
+                except StaleEdit as exc:  # someone reviewed this target since: theirs shown, this one kept
+                    ui.stale_edit(exc, {"reviewed_on": "Date of the review", "rating": "Progress", "note": "Note",
+                                        "recorded_by": "Recorded by"})
                 except (ClassroomError, AccessDenied, ConflictError) as exc:
                     st.error(str(exc))
                 else:
+                    versions.forget(st.session_state, "plan_target", target_id)
                     st.session_state["_review_saved"] = True
                     st.rerun()
     st.subheader("Review history")
@@ -242,23 +254,35 @@ if "Plans (SENCO)" in tab:
         for plan in open_plans.itertuples():
             with st.container(border=True):
                 st.markdown(f"**Open plan** from {fmt_date(plan.start_date)} · review due {fmt_date(plan.review_due)}")
+                plan_opened_at = versions.held(db, st.session_state, "support_plan", plan.plan_id)
                 with st.form(f"plan_edit_{plan.plan_id}"):
-                    due = st.date_input("Review due", value=pd.Timestamp(plan.review_due).date(), format="DD/MM/YYYY")
-                    note = st.text_area("Assessment note", value=plan.assess_note if isinstance(plan.assess_note, str) else "")
+                    due = st.date_input("Review due", value=pd.Timestamp(plan.review_due).date(), format="DD/MM/YYYY",
+                                        key=f"plan_due_{plan.plan_id}")
+                    note = st.text_area("Assessment note", value=plan.assess_note if isinstance(plan.assess_note, str) else "",
+                                        key=f"plan_note_{plan.plan_id}")
                     if st.form_submit_button("Save plan changes"):
                         try:
-                            reviews.edit_plan(db, viewer, plan.plan_id, review_due=due, assess_note=note, today=ctx.today)
+                            reviews.edit_plan(db, viewer, plan.plan_id, review_due=due, assess_note=note, today=ctx.today,
+                                              expected_version=plan_opened_at)
+                            versions.forget(st.session_state, "support_plan", plan.plan_id)
                             st.rerun()
+                        except StaleEdit as exc:
+                            ui.stale_edit(exc, {"review_due": "Review due", "assess_note": "Assessment note"})
                         except (ClassroomError, AccessDenied, ConflictError) as exc:
                             st.error(str(exc))
                 plan_targets = all_targets[(all_targets["plan_id"] == plan.plan_id) & all_targets["closed_on"].isna()]
                 for t in plan_targets.itertuples():
+                    target_opened_at = versions.held(db, st.session_state, "plan_target", t.target_id)
                     a, b = st.columns([5, 1])
                     a.text(f"• {t.description}")
                     if b.button("Close target", key=f"close_target_{t.target_id}"):
                         try:
-                            reviews.close_target(db, viewer, pupil_id, t.target_id, closed_on=ctx.today, today=ctx.today)
+                            reviews.close_target(db, viewer, pupil_id, t.target_id, closed_on=ctx.today, today=ctx.today,
+                                                 expected_version=target_opened_at)
+                            versions.forget(st.session_state, "plan_target", t.target_id)
                             st.rerun()
+                        except StaleEdit as exc:
+                            ui.stale_edit(exc)
                         except (ClassroomError, AccessDenied, ConflictError) as exc:
                             st.error(str(exc))
                 with st.form(f"plan_target_{plan.plan_id}", clear_on_submit=True):
@@ -271,8 +295,12 @@ if "Plans (SENCO)" in tab:
                             st.error(str(exc))
                 if st.button("Close this plan", key=f"close_plan_{plan.plan_id}", icon=":material/lock:"):
                     try:
-                        reviews.close_plan(db, viewer, plan.plan_id, closed_on=ctx.today, today=ctx.today)
+                        reviews.close_plan(db, viewer, plan.plan_id, closed_on=ctx.today, today=ctx.today,
+                                           expected_version=plan_opened_at)
+                        versions.forget(st.session_state, "support_plan", plan.plan_id)
                         st.rerun()
+                    except StaleEdit as exc:
+                        ui.stale_edit(exc)
                     except (ClassroomError, AccessDenied, ConflictError) as exc:
                         st.error(str(exc))
         st.subheader("Open a new support plan")

@@ -6,7 +6,8 @@ whole school with costs, the budget, hours against EHC plans, and manage the cat
 import pandas as pd
 import streamlit as st
 
-from sendboard import ui
+from sendboard import audit, ui, versions
+from sendboard.versions import StaleEdit
 from sendboard.access import AccessDenied
 from sendboard.db import ConflictError
 from sendboard.provision import (AREA_NAMES, DELIVERY, DELIVERY_LABELS, EDIT_ROLES, RATE_ROLES, WAVE_LABELS, WAVES,
@@ -32,7 +33,7 @@ if ctx.school_id is None or ctx.academic_year is None:
 
 year_label = f"{ctx.academic_year}/{str(ctx.academic_year + 1)[2:]}"
 frame = ui.cached(alloc.year_allocations, viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.today)
-ui.audit_view(ctx, detail={"academic_year": ctx.academic_year, "allocations": len(frame)})
+ui.audit_view(ctx, detail={"academic_year": ctx.academic_year, "allocations": len(frame), "pupils": audit.pupil_ids(frame)})
 
 
 def saved(message: str) -> None:
@@ -44,6 +45,9 @@ def attempt(fn, *args, **kwargs):
     """Run a change; show what is wrong instead of failing. Returns (ok, result)."""
     try:
         return True, fn(*args, **kwargs)
+    except StaleEdit as exc:  # someone saved first: show their version; the form keeps this person's
+        ui.stale_edit(exc)
+        return False, None
     except (ProvisionError, AccessDenied, ConflictError) as exc:
         st.error(d.md_escape(str(exc)), icon=":material/error:")
         return False, None
@@ -202,25 +206,25 @@ with tabs["Catalogue"]:
         def intervention_form(key: str, start: dict | None):
             s = start or {}
             with st.form(key, border=True):
-                name = st.text_input("Name", value=s.get("name", ""))
+                name = st.text_input("Name", value=s.get("name", ""), key=f"{key}-name")
                 left, right = st.columns(2)
                 areas = left.multiselect("Broad areas of need", area_codes, format_func=AREA_NAMES.get,
-                                         default=[a for a in str(s.get("areas", "")).split("|") if a in AREA_NAMES])
+                                         default=[a for a in str(s.get("areas", "")).split("|") if a in AREA_NAMES], key=f"{key}-areas")
                 wave = right.selectbox("Wave", WAVES, format_func=WAVE_LABELS.get,
-                                       index=WAVES.index(s["wave"]) if s.get("wave") in WAVES else 1)
+                                       index=WAVES.index(s["wave"]) if s.get("wave") in WAVES else 1, key=f"{key}-wave")
                 role_list = roles if s.get("delivered_by") in roles or not s else [s["delivered_by"], *roles]
                 delivered_by = left.selectbox("Delivered by (staff role)", role_list, format_func=d.role_text,
-                                              index=role_list.index(s["delivered_by"]) if s.get("delivered_by") in role_list else 0)
-                group_size = right.number_input("Pupils in a group", 1, 40, int(s.get("group_size", 4)))
-                sessions = left.number_input("Sessions a week", 0.5, 30.0, float(s.get("sessions_per_week", 3)), step=0.5)
-                minutes = right.number_input("Minutes a session", 5, 480, int(s.get("minutes_per_session", 30)), step=5)
-                weeks = left.number_input("Planned weeks", 1, 52, int(s.get("planned_weeks", 10)))
+                                              index=role_list.index(s["delivered_by"]) if s.get("delivered_by") in role_list else 0, key=f"{key}-delivered_by")
+                group_size = right.number_input("Pupils in a group", 1, 40, int(s.get("group_size", 4)), key=f"{key}-group_size")
+                sessions = left.number_input("Sessions a week", 0.5, 30.0, float(s.get("sessions_per_week", 3)), step=0.5, key=f"{key}-sessions")
+                minutes = right.number_input("Minutes a session", 5, 480, int(s.get("minutes_per_session", 30)), step=5, key=f"{key}-minutes")
+                weeks = left.number_input("Planned weeks", 1, 52, int(s.get("planned_weeks", 10)), key=f"{key}-weeks")
                 other = right.number_input("Other costs for one group's programme (£)", 0.0, 100000.0,
-                                           float(s.get("other_costs", 0) or 0), step=10.0)
+                                           float(s.get("other_costs", 0) or 0), step=10.0, key=f"{key}-other")
                 measure = left.text_input("Measure (entry and exit)", value=s.get("measure", ""),
-                                          help="Name an assessment subject (e.g. 'Reading') to compare with similar pupils.")
-                scale = right.text_input("Scale", value=s.get("measure_scale", ""), placeholder="e.g. standardised score")
-                higher = st.checkbox("A higher score is better", value=bool(s.get("higher_is_better", True)))
+                                          help="Name an assessment subject (e.g. 'Reading') to compare with similar pupils.", key=f"{key}-measure")
+                scale = right.text_input("Scale", value=s.get("measure_scale", ""), placeholder="e.g. standardised score", key=f"{key}-scale")
+                higher = st.checkbox("A higher score is better", value=bool(s.get("higher_is_better", True)), key=f"{key}-higher")
                 submitted = st.form_submit_button("Save intervention", type="primary")
             values = dict(name=name, areas=areas, wave=wave, delivered_by=delivered_by, group_size=group_size,
                           sessions_per_week=sessions, minutes_per_session=minutes, planned_weeks=weeks,
@@ -239,10 +243,13 @@ with tabs["Catalogue"]:
                 names = dict(zip(ids, catalogue["name"] + catalogue["retired"].map({True: " (retired)", False: ""})))
                 chosen = st.selectbox("Intervention", ids, format_func=names.get, key="pm_edit_choice")
                 row = catalogue[catalogue["intervention_id"] == chosen].iloc[0].to_dict()
+                opened_at = versions.held(ctx.db, st.session_state, "intervention", chosen)  # the version shown
                 ok_submit, values = intervention_form(f"pm_edit_{chosen}", row)
                 if ok_submit:
-                    ok, _ = attempt(cat.edit_intervention, ctx.db, viewer, chosen, values)
+                    ok, _ = attempt(cat.edit_intervention, ctx.db, viewer, chosen, values,
+                                    expected_version=opened_at)
                     if ok:
+                        versions.forget(st.session_state, "intervention", chosen)
                         saved(f"Saved changes to {values['name']}.")
                 retired = bool(row["retired"])
                 if st.button("Reinstate it" if retired else "Retire it (keeps its history; takes no new pupils)",
@@ -300,30 +307,33 @@ if "Add or change allocations" in tabs:
             chosen = st.selectbox("Allocation", ids, format_func=labels.get, key="pm_alloc_choice")
             r = rows[rows["allocation_id"] == chosen].iloc[0]
             has_end = str(r["end_date"]) not in ("NaT", "None")
+            alloc_opened_at = versions.held(ctx.db, st.session_state, "allocation", chosen)  # the version shown
             with st.form(f"pm_edit_alloc_{chosen}", border=True):
                 left, right = st.columns(2)
-                start = left.date_input("Start", value=r["start_date"], format="DD/MM/YYYY")
+                start = left.date_input("Start", value=r["start_date"], format="DD/MM/YYYY", key=f"pm_alloc_{chosen}_start")
                 ended = right.checkbox("Has an end date", value=has_end,
-                                       help="Untick for an open allocation: it then runs for the planned weeks.")
+                                       help="Untick for an open allocation: it then runs for the planned weeks.", key=f"pm_alloc_{chosen}_ended")
                 end = right.date_input("End date (last session)", value=r["end_date"] if has_end else min(ctx.today, r["planned_end"].date()),
-                                       format="DD/MM/YYYY")
-                label = left.text_input("Group label", value=r["group_label"] or "")
-                attended = right.number_input("Sessions attended", min_value=0, value=None if str(r["sessions_attended"]) in ("nan", "<NA>", "None") else int(r["sessions_attended"]), placeholder="Not recorded")
-                entry = left.number_input("Entry score", value=None if str(r["entry_score"]) in ("nan", "None") else float(r["entry_score"]), placeholder="Not yet")
-                exit_ = right.number_input("Exit score", value=None if str(r["exit_score"]) in ("nan", "None") else float(r["exit_score"]), placeholder="Not yet")
+                                       format="DD/MM/YYYY", key=f"pm_alloc_{chosen}_end")
+                label = left.text_input("Group label", value=r["group_label"] or "", key=f"pm_alloc_{chosen}_label")
+                attended = right.number_input("Sessions attended", min_value=0, value=None if str(r["sessions_attended"]) in ("nan", "<NA>", "None") else int(r["sessions_attended"]), placeholder="Not recorded", key=f"pm_alloc_{chosen}_attended")
+                entry = left.number_input("Entry score", value=None if str(r["entry_score"]) in ("nan", "None") else float(r["entry_score"]), placeholder="Not yet", key=f"pm_alloc_{chosen}_entry")
+                exit_ = right.number_input("Exit score", value=None if str(r["exit_score"]) in ("nan", "None") else float(r["exit_score"]), placeholder="Not yet", key=f"pm_alloc_{chosen}_exit")
                 delivery = left.radio("Delivered", DELIVERY, format_func=DELIVERY_LABELS.get, horizontal=True,
-                                      index=DELIVERY.index(r["delivery"]) if r["delivery"] in DELIVERY else 0)
+                                      index=DELIVERY.index(r["delivery"]) if r["delivery"] in DELIVERY else 0,
+                                      key=f"pm_alloc_{chosen}_delivery")
                 sessions_text = right.text_input("Sessions each week (day and time of each)",
                                                  value=r["session_times"] if isinstance(r["session_times"], str) else "",
-                                                 placeholder="Mon 10:40, Wed 10:40")
+                                                 placeholder="Mon 10:40, Wed 10:40", key=f"pm_alloc_{chosen}_sessions")
                 submitted = st.form_submit_button("Save changes", type="primary")
             if submitted:
                 ok, changed = attempt(alloc.edit_allocation, ctx.db, viewer, chosen,
                                       dict(start_date=start, end_date=end if ended else None, group_label=label,
                                            sessions_attended=attended, entry_score=entry, exit_score=exit_,
                                            delivery=delivery, sessions=sessions_text),
-                                      today=ctx.today)
+                                      today=ctx.today, expected_version=alloc_opened_at)
                 if ok:
+                    versions.forget(st.session_state, "allocation", chosen)
                     saved("Saved." if changed else "Nothing had changed.")
             st.caption(f"Planned end if not ended: {r['planned_end']:%d %B %Y} ({int(r['planned_weeks'])} planned weeks). "
                        "Every change is recorded with the old and new values.")

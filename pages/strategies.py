@@ -49,8 +49,8 @@ with tab["For a class"]:
                         st.markdown(f"**{md_escape(item.strategy)}** · serves {item.pupils_served} "
                                     f"pupil{'s' if item.pupils_served != 1 else ''}")
                         st.text(item.what_to_do)
-                        st.caption(f"For: {item.pupils}")
-                        st.caption(f"Evidence: {item.evidence}")
+                        st.caption(f"For: {md_escape(item.pupils)}")
+                        st.caption(f"Evidence: {md_escape(item.evidence)}")
             with st.expander(f"All {len(ranked)} strategies that fit this class, as a table"):
                 ui.table(ctx, ranked.drop(columns=["strategy_id"]).rename(columns={
                     "strategy": "Strategy", "pupils_served": "Pupils served",
@@ -75,7 +75,7 @@ with tab["For a class"]:
                             except (ClassroomError, AccessDenied, ConflictError) as exc:
                                 st.error(str(exc))
                             else:
-                                st.success(f"Added '{names[sid]}' to {pupils[pid]}'s passport.")
+                                st.success(f"Added '{md_escape(names[sid])}' to {md_escape(pupils[pid])}'s passport.")
 
 with tab["All strategies"]:
     library = ui.cached(strategies.all_strategies, include_retired=editor)
@@ -118,7 +118,7 @@ if "Add or edit" in tab:
             try:
                 if row is None:
                     strategies.add_strategy(db, viewer, values)
-                    st.success(f"Added '{name.strip()}'.")
+                    st.success(f"Added '{md_escape(name.strip())}'.")
                 else:
                     changed = strategies.edit_strategy(db, viewer, chosen, values, retired=retired)
                     st.success("Saved." if changed else "Nothing changed.")

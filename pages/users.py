@@ -2,7 +2,7 @@
 Every change goes through sendboard.admin (which uses sendboard.auth) and is audited there."""
 import streamlit as st
 
-from sendboard import admin, ui
+from sendboard import admin, signin, ui
 from sendboard.access import ROLE_LABELS, ROLES, AccessDenied
 from sendboard.db import ConflictError
 
@@ -95,13 +95,30 @@ def _save_settings() -> None:
         _say("success", "Saved: " + "; ".join(f"{key.replace('_', ' ')} {old} → {new}" for key, (old, new) in changed.items()))
 
 
+def _unbind(username: str) -> None:
+    _attempt(lambda: signin.unbind(db, viewer, username),
+             f"{username} is unlinked from their school account. Their next single sign-on links it again by e-mail.")
+
+
+def _save_sso_policy() -> None:
+    s = st.session_state
+    try:
+        changed = signin.set_sso_policy(db, viewer, allowed_domain=s.get("sso_domain", ""),
+                                        allowed_tenant=s.get("sso_tenant", ""))
+    except (signin.PolicyError, AccessDenied, ConflictError) as exc:
+        _say("error", str(exc))
+        return
+    _say("success", "Saved the single sign-on restrictions." if changed else "Nothing changed.")
+
+
 # ---------------------------------------------------------------- the page
 
 _show_message()
 accounts = admin.list_accounts(db, viewer)
 # Keyed, so a refused form stays on its own tab with what was typed (not back on the first tab).
-list_tab, add_tab, change_tab, settings_tab = st.tabs(["Accounts", "Add an account", "Change an account", "School settings"],
-                                                      key="users_tab", on_change="rerun")
+list_tab, add_tab, change_tab, settings_tab, sso_tab = st.tabs(
+    ["Accounts", "Add an account", "Change an account", "School settings", "Single sign-on"],
+    key="users_tab", on_change="rerun")
 
 with list_tab:
     active = int((accounts["Status"] == "Active").sum())
@@ -193,3 +210,45 @@ with settings_tab:
                        list(admin.PASSPORT_FIELDS), default=values[admin.PASSPORT_SETTING],
                        format_func=admin.PASSPORT_FIELDS.get, key="setting_passport_fields")
         st.form_submit_button("Save settings", type="primary", on_click=_save_settings)
+
+with sso_tab:
+    st.caption("An account is linked to one school account (Microsoft or Google) the first time that person signs in "
+               "with it, by its verified e-mail address. From then on it is found by the provider's own ID for the "
+               "person, so an address changed or reused at the provider cannot take the account over.")
+    bound = signin.bound_accounts(db, viewer)
+    if bound.empty:
+        ui.empty_state("No account is linked to a school account yet.")
+    else:
+        shown = bound.rename(columns={"username": "Username", "display_name": "Name", "role": "Role",
+                                      "issuer": "Provider", "email": "E-mail when linked", "bound_at": "Linked on"})
+        shown["Role"] = shown["Role"].map(_role_label)
+        ui.table(ctx, shown[["Username", "Name", "Role", "Provider", "E-mail when linked", "Linked on"]], "sso_links",
+                 column_config={"Linked on": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
+        with st.form("sso_unbind", border=True):
+            st.selectbox("Linked account", bound["username"].tolist(), key="sso_unbind_user",
+                         help="Unlink when a person's school account was replaced. Their open sessions end.")
+            st.form_submit_button("Unlink from school account", on_click=lambda: _unbind(st.session_state["sso_unbind_user"]),
+                                  icon=":material/link_off:")
+    policy = signin.sso_policy(db)
+    try:
+        from_secrets = dict(st.secrets.get("sendboard_sso") or {})
+    except Exception:  # no secrets file at all
+        from_secrets = {}
+    if from_secrets:
+        effective = signin.sso_policy(db, from_secrets)
+        st.info(f"secrets.toml sets the restriction in force: Google Workspace domain "
+                f"{admin.md_escape(effective.allowed_domain or 'any')}, Entra tenant "
+                f"{admin.md_escape(effective.allowed_tenant or 'any')}. The fields below apply only where it sets none.",
+                icon=":material/lock:")
+    with st.form("sso_policy", border=True):
+        st.markdown("**Accept school accounts only from**")
+        left, right = st.columns(2)
+        left.text_input("Google Workspace domain", value=policy.allowed_domain, key="sso_domain", max_chars=253,
+                        placeholder="yourschool.sch.uk",
+                        help="Sign-in is refused for Google accounts outside this Workspace domain (the 'hd' claim). Blank: any.")
+        right.text_input("Entra tenant ID", value=policy.allowed_tenant, key="sso_tenant", max_chars=36,
+                         placeholder="00000000-0000-0000-0000-000000000000",
+                         help="Sign-in is refused for Microsoft accounts from any other directory (the 'tid' claim). "
+                              "Microsoft schools should set this: Entra does not say whether an e-mail is verified. Blank: any.")
+        st.caption("A `[sendboard_sso]` section in secrets.toml, if present, takes precedence over these.")
+        st.form_submit_button("Save restrictions", on_click=_save_sso_policy)

@@ -47,13 +47,17 @@ INT_SETTINGS: tuple[IntSetting, ...] = (
                "identified. 5 is usual; 10 is cautious."),
     IntSetting("idle_timeout_minutes", "Sign out after this many idle minutes", 5, 240,
                "A session with no activity for this long is signed out."),
-    IntSetting("lockout_failures", "Failed sign-ins before a name is locked", 3, 20,
-               "After this many wrong passwords in a row, sign-in for that name is locked for a while."),
-    IntSetting("lockout_minutes", "Minutes a locked name stays locked", 1, 1440,
-               "How long sign-in stays locked after too many failures."),
-    IntSetting("slowdown_after", "Failed sign-ins before each further attempt is slowed", 1, 19,
-               "From this many failures on, each attempt waits a little longer. Must be fewer than the "
-               "lock-out count."),
+    IntSetting("session_max_hours", "Longest a sign-in lasts (hours)", 1, 24,
+               "However active, a session ends this long after signing in, and the person signs in again."),
+    IntSetting("lockout_failures", "Failed sign-ins before the longest wait", 3, 20,
+               "From this many recent failures (from one address, or on one account) each further attempt "
+               "waits the longest wait. Nobody is locked out: the owner signing in from a machine that has "
+               "not failed gets straight in."),
+    IntSetting("lockout_minutes", "Longest wait between sign-in attempts (minutes)", 1, 1440,
+               "The most a source that keeps failing must wait before its next attempt is tried."),
+    IntSetting("slowdown_after", "Failed sign-ins before attempts must wait", 1, 19,
+               "From this many recent failures each further attempt waits: 1 second, then twice as long "
+               "after each failure. Must be fewer than the count for the longest wait."),
 )
 INT_SETTINGS_BY_KEY = {s.key: s for s in INT_SETTINGS}
 PASSPORT_SETTING = "teacher_editable_passport_fields"
@@ -118,8 +122,8 @@ def update_settings(db: Database, viewer: Viewer, changes: dict) -> dict[str, tu
     new_text = {key: _validate(key, value) for key, value in changes.items()}
     merged = {k: new_text.get(k, before[k]) for k in INT_SETTINGS_BY_KEY}
     if int(merged["slowdown_after"]) >= int(merged["lockout_failures"]):
-        raise AdminError("Slowing down must start before the lock-out: set 'failed sign-ins before each "
-                         "further attempt is slowed' lower than 'failed sign-ins before a name is locked'.")
+        raise AdminError("Waits must begin before the longest wait: set 'failed sign-ins before attempts must "
+                         "wait' lower than 'failed sign-ins before the longest wait'.")
     changed = {k: (before[k], v) for k, v in new_text.items() if str(before[k]) != v}
     if not changed:
         return {}

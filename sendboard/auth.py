@@ -1,14 +1,12 @@
-"""Accounts and sign-in: argon2id hashes, slow-down and lock-out, single sign-on mapping, demo accounts."""
+"""Accounts and sign-in: argon2id hashes, throttled sign-in and single sign-on (through sendboard.signin), demo accounts."""
 from __future__ import annotations
 
 import re
-import time
-from datetime import date, timedelta
+from datetime import date
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
-from . import audit, clock, passwords
+from . import audit, clock, passwords, signin
 from .access import ROLES, Viewer
 from .db import Database
 from .settings import get_settings
@@ -71,64 +69,22 @@ def viewer_for(db: Database, user_id: int) -> Viewer | None:
 # --------------------------------------------------------------------------- sign-in
 
 
-def sign_in(db: Database, username: str, password: str, *, sleep=time.sleep) -> Viewer:
-    """Check a name and password. Failures slow down, then lock the name for a while; every attempt
-    is audited. Raises SignInError with a message that is safe to show."""
-    username = (username or "").strip()
-    settings = get_settings(db)
-    lock_failures = int(settings["lockout_failures"])
-    lock_minutes = int(settings["lockout_minutes"])
-    slowdown_after = int(settings["slowdown_after"])
-
-    since = clock.now() - timedelta(minutes=lock_minutes)
-    failures, _last = db.query_rows("recent_sign_in_failures", username=username, since=since)[0]
-    if failures >= lock_failures:
-        audit.record(db, username, "sign_in_locked", object_type="user", object_id=username)
-        raise SignInError(
-            f"Too many failed attempts. Sign-in for this name is locked for {lock_minutes} minutes; "
-            "try again later or ask your administrator."
-        )
-    if failures >= slowdown_after:
-        sleep(min(2 ** (failures - slowdown_after), 8))
-
-    rows = db.query_rows("user_by_username", username=username)
-    stored_hash = rows[0][5] if rows and rows[0][5] else _DUMMY_HASH
+def sign_in(db: Database, username: str, password: str, *, source: str = "local", sleep=None) -> Viewer:
+    """Check a name and password, throttled per source address and per account (sendboard.signin).
+    Raises SignInError with a message that is safe to show. (`sleep` is accepted from older callers and
+    unused: a sign-in that must wait is refused with the wait, never held on the server.)"""
     try:
-        ok = _HASHER.verify(stored_hash, password or "")
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if ok and rows and password == DEMO_PASSWORD and not demo_password_allowed(db):
-        audit.record(db, username, "sign_in_refused", object_type="user", object_id=username,
-                     detail="the demo password on a database holding a school's own data")
-        raise SignInError("This account still has the demo's published password, which is refused once a school's "
-                          "own data is in sendboard. Ask your administrator to set a new password "
-                          "(Users page, or: sendboard user reset-password).")
-    if not rows or rows[0][8] or not ok:
-        audit.record(db, username, "sign_in_failed", object_type="user", object_id=username)
-        left = lock_failures - failures - 1
-        hint = f" {left} more failed attempt{'s' if left != 1 else ''} will lock sign-in for a while." if 0 < left <= 2 else ""
-        if left <= 0:
-            hint = f" Sign-in for this name is now locked for {lock_minutes} minutes."
-        raise SignInError(GENERIC_FAILURE + hint)
-
-    viewer = viewer_for(db, rows[0][0])
-    db.write(lambda w: w.run("mark_signed_in", user_id=viewer.user_id))
-    audit.record(db, viewer, "sign_in", object_type="user", object_id=viewer.username)
-    return viewer
+        return signin.password_sign_in(db, username, password, source=source)
+    except signin.SignInRefused as exc:
+        raise SignInError(str(exc)) from None
 
 
-def sign_in_sso(db: Database, email: str | None) -> Viewer:
-    """Map an e-mail address proved by the school's identity provider to an active account."""
-    rows = db.query_rows("user_by_email", email=email or "") if email else []
-    if not rows or rows[0][8]:
-        audit.record(db, email, "sign_in_failed", object_type="sso", object_id=email, detail="no active account for this e-mail")
-        raise SignInError(
-            "You signed in with your school account, but it is not linked to a sendboard account. "
-            "Ask your administrator to add your e-mail address."
-        )
-    viewer = viewer_for(db, rows[0][0])
-    audit.record(db, viewer, "sign_in", object_type="sso", object_id=viewer.username, detail={"email": email})
-    return viewer
+def sign_in_sso(db: Database, claims: dict, policy=None) -> Viewer:
+    """Find the account for an identity proved by the school's identity provider (sendboard.signin)."""
+    try:
+        return signin.sso_sign_in(db, claims, policy or signin.sso_policy(db))
+    except signin.SignInRefused as exc:
+        raise SignInError(str(exc)) from None
 
 
 def sign_out(db: Database, viewer: Viewer, *, reason: str = "signed out") -> None:
@@ -185,6 +141,8 @@ def set_role(db: Database, actor: Viewer | str, username: str, role: str) -> Non
 
     def work(w):
         w.run("set_user_role", user_id=user_id, role=role)
+        if role != old_role:
+            signin.revoke_account_sessions(w, user_id, "role changed")
         audit.record_change(w, actor, "user_role_changed", object_type="user", object_id=username,
                             old_value=old_role, new_value=role)
 
@@ -198,6 +156,7 @@ def reset_password(db: Database, actor: Viewer | str, username: str, password: s
 
     def work(w):
         w.run("set_user_password", user_id=user_id, password_hash=new_hash)
+        signin.revoke_account_sessions(w, user_id, "password changed")
         audit.record_change(w, actor, "password_reset", object_type="user", object_id=username)
 
     db.write(work)
@@ -208,6 +167,8 @@ def set_disabled(db: Database, actor: Viewer | str, username: str, disabled: boo
 
     def work(w):
         w.run("set_user_disabled", user_id=user_id, disabled=disabled)
+        if disabled:
+            signin.revoke_account_sessions(w, user_id, "disabled")
         audit.record_change(w, actor, "user_disabled" if disabled else "user_enabled", object_type="user",
                             object_id=username, old_value=not disabled, new_value=disabled)
 

@@ -18,6 +18,7 @@ COMMANDS = {
     "backup": ("sendboard.transfer", "copy the whole database to a file"),
     "restore": ("sendboard.transfer", "replace the database with a backup"),
     "erase": ("sendboard.transfer", "erase one pupil's records (the audit entry is kept)"),
+    "audit": ("sendboard.commands.audit", "check the audit log's hash chain; list who saw a pupil"),
     "bench": ("sendboard.bench", "time every page and import at school, trust and local-authority scale"),
 }
 

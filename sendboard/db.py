@@ -29,6 +29,12 @@ DEFAULT_DB = PROJECT_DIR / "data" / "sendboard.duckdb"
 
 CONFLICT_RETRIES = 4
 
+# Files private by default: the database, its write-ahead log, backups, exports and subject access files
+# hold special category data about children, so everything this process creates is readable and
+# writable by its owner only (permissions 600, folders 700). Every entry point imports this module.
+PRIVATE_UMASK = 0o077
+os.umask(PRIVATE_UMASK)
+
 
 class DatabaseError(RuntimeError):
     """A problem with the database file that a person can fix; the message says what to do."""
@@ -46,7 +52,18 @@ def database_path() -> Path:
 
 _NAME_LINE = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
 _PARAM = re.compile(r"\$(\w+)")
-_AUDIT_TAMPER = re.compile(r"\b(update|delete\s+from|truncate|drop\s+table|alter\s+table)\s+(\w+\.)?audit_log\b", re.I)
+# The audit tables may only be appended to. Statements are normalised first (comments, quotes and
+# brackets around names removed, whitespace collapsed), so a quoted or schema-qualified table name, a
+# TRUNCATE with or without TABLE, or a comment between DELETE and FROM are all caught.
+_AUDIT_TABLES = r"(?:\w+\.)*(?:audit_log|audit_links|audit_pupils_seen|audit_chain)\b"
+_AUDIT_TAMPER = re.compile(
+    r"\b(?:update(?:\s+only)?|delete\s+from|delete|truncate(?:\s+table)?|drop\s+(?:table|view|sequence)(?:\s+if\s+exists)?"
+    r"|alter\s+(?:table|sequence)(?:\s+if\s+exists)?|insert\s+or\s+replace\s+into|insert\s+or\s+ignore\s+into|"
+    r"create\s+or\s+replace\s+table|copy)\s+" + _AUDIT_TABLES, re.I)
+_AUDIT_UPSERT = re.compile(r"\binsert\s+into\s+" + _AUDIT_TABLES + r".*\bon\s+conflict\b", re.I | re.S)
+_SQL_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+# The chain's one row is advanced only by the audit module's own named statement.
+_AUDIT_OWN_STATEMENTS = {"audit_chain_advance"}
 
 
 @lru_cache(maxsize=1)
@@ -113,6 +130,10 @@ class Database:
         self.read_only = read_only
         self._local = threading.local()
         self._lock = threading.Lock()
+        # One write at a time in this process (and DuckDB lets only one process open the file): every
+        # write appends to the audit log's hash chain, so concurrent writes would all conflict on its
+        # last link; waiting a moment here is better than failing after retries.
+        self._write_lock = threading.RLock()
         self.con = _connect(self.path, read_only=read_only)
 
     # -- cursors -------------------------------------------------------------------------------
@@ -196,8 +217,14 @@ class Database:
         """One short explicit transaction. The body may run again after a conflict, so keep it pure:
         use :meth:`write` for retries. Bumps the data version on commit."""
         cur = self.cursor()
-        cur.execute("BEGIN TRANSACTION")
+        self._write_lock.acquire()
+        try:
+            cur.execute("BEGIN TRANSACTION")
+        except BaseException:
+            self._write_lock.release()
+            raise
         writer = Writer(cur)
+        self._local.writing = True
         try:
             yield writer
             cur.execute(
@@ -210,6 +237,17 @@ class Database:
             except duckdb.Error:
                 pass
             raise
+        finally:
+            self._local.writing = False
+            self._write_lock.release()
+
+    def write_lock(self) -> threading.RLock:
+        """Held by every write transaction; the audit log takes it for an entry recorded on its own."""
+        return self._write_lock
+
+    def in_write(self) -> bool:
+        """Whether this thread is inside a write transaction (an audit entry then joins it)."""
+        return bool(getattr(self._local, "writing", False))
 
     def write(self, work, *, retries: int = CONFLICT_RETRIES):
         """Run ``work(writer)`` in a transaction, retrying a write-write conflict; returns its result."""
@@ -228,15 +266,40 @@ class Database:
                 time.sleep(0.05 * (attempt + 1))
 
 
+class _GuardedCursor:
+    """The write transaction's cursor for modules that run their own SQL (importer, erasure, reference
+    data): every statement passes the audit guard first. Everything else is the cursor's own."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection):
+        self._cur = cur
+
+    def execute(self, sql, *args, **kwargs):
+        _refuse_audit_tampering(str(sql))
+        return self._cur.execute(sql, *args, **kwargs)
+
+    def executemany(self, sql, *args, **kwargs):
+        _refuse_audit_tampering(str(sql))
+        return self._cur.executemany(sql, *args, **kwargs)
+
+    def sql(self, query, *args, **kwargs):
+        _refuse_audit_tampering(str(query))
+        return self._cur.sql(query, *args, **kwargs)
+
+    query = sql
+
+    def __getattr__(self, name):
+        return getattr(self._cur, name)
+
+
 class Writer:
     """The statements allowed inside a transaction: named statements, plus inserts of DataFrames."""
 
     def __init__(self, cur: duckdb.DuckDBPyConnection):
-        self.cur = cur
+        self.cur = _GuardedCursor(cur)
 
     def run(self, name: str, **params: Any) -> list[tuple]:
         sql = sql_for(name)
-        _refuse_audit_tampering(sql)
+        _refuse_audit_tampering(sql, name)
         result = self.cur.execute(sql, _bind(sql, params))
         try:
             return result.fetchall()
@@ -247,6 +310,8 @@ class Writer:
         """Insert a DataFrame's columns (by name) into a table. Table names come from code, never input."""
         if not re.fullmatch(r"[a-z_]+", table):
             raise ValueError(f"bad table name {table!r}")
+        if table.startswith("audit_"):  # entries are appended one by one, each linked into the chain
+            raise PermissionError("the audit log is append-only through sendboard.audit: no bulk inserts")
         if frame.empty:
             return 0
         self.cur.register("_frame_to_insert", frame)
@@ -262,8 +327,23 @@ class Writer:
         return self.cur.execute(sql, _bind(sql, params)).df()
 
 
-def _refuse_audit_tampering(sql: str) -> None:
-    if _AUDIT_TAMPER.search(sql):
+@lru_cache(maxsize=1)
+def _own_statements() -> frozenset[str]:
+    return frozenset(sql_for(n) for n in _AUDIT_OWN_STATEMENTS)
+
+
+def _normalise(sql: str) -> str:
+    text = _SQL_COMMENT.sub(" ", sql)
+    text = re.sub(r'["`\[\]]', "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def _refuse_audit_tampering(sql: str, name: str | None = None) -> None:
+    """Refuse any statement that could change or remove audit entries (every form of update or delete)."""
+    if name in _AUDIT_OWN_STATEMENTS or sql in _own_statements():
+        return
+    text = _normalise(sql)
+    if _AUDIT_TAMPER.search(text) or _AUDIT_UPSERT.search(text):
         raise PermissionError("the audit log is append-only: only INSERT may touch it")
 
 

@@ -352,6 +352,9 @@ def _finishing_touches(db, as_of: date, seed: int) -> None:
     from .statutory.records import seed_demo_outcomes  # EHC plan outcomes and the steps toward them
 
     seed_demo_outcomes(db, as_of)
+    from .records.demo import seed_demo_records  # concerns' decisions and outside-service referrals
+
+    seed_demo_records(db, as_of, seed)
 
 
 class _Demo:

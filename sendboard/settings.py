@@ -11,6 +11,9 @@ DEFAULTS = {
     "slowdown_after": "3",                 # failures before each further attempt is slowed
     "teacher_editable_passport_fields": "strengths|interests|what_helps|what_does_not_help",
     "max_upload_mb": "250",
+    "session_max_hours": "12",             # a session ends this long after sign-in, however active
+    "sso_allowed_domain": "",              # single sign-on only from this Google Workspace domain (hd)
+    "sso_allowed_tenant": "",              # single sign-on only from this Microsoft Entra tenant (tid)
 }
 
 

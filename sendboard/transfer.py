@@ -4,23 +4,20 @@ the pupil_id number and counts, never the erased data.
 
     sendboard export --table pupils --format csv|xlsx [--out FILE]
     sendboard export --pupil UPN [--out FILE.xlsx|FILE.zip]
-    sendboard backup FILE        sendboard restore FILE [--yes]
+    sendboard backup FILE        sendboard restore FILE [--yes]   (see sendboard/backup.py)
     sendboard erase UPN --yes
 """
 from __future__ import annotations
 
 import argparse
-import io
 import os
-import shutil
 import sys
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-from . import audit
-from .db import Database, DatabaseError, database_path, open_database
+from . import audit, exports
+from .db import Database, database_path, open_database
 
 # Tables that hold no pupil and are never exported by --table to protect secrets.
 NEVER_EXPORT = {"users"}
@@ -31,7 +28,7 @@ CHILD_TABLES = (
     ("ehc_reviews", "ehcp_id", "ehc_plans", "ehcp_id"),
     ("allocation_sessions", "allocation_id", "allocations", "allocation_id"),  # when a pupil is out of class
 )
-SKIP_PUPIL_TABLES = {"audit_log", "import_changes"}
+SKIP_PUPIL_TABLES = {"audit_log", "audit_pupils_seen", "import_changes"}
 
 
 def _tables(db: Database) -> list[str]:
@@ -63,8 +60,10 @@ def pupil_frames(db: Database, pupil_id: int) -> dict[str, pd.DataFrame]:
     """Everything held about one pupil, a frame per table (including what the audit log says about them)."""
     cur = db.cursor()
     out = {}
-    for table in pupil_tables(db) + ["audit_log"]:
+    for table in pupil_tables(db):
         out[table] = cur.execute(f'SELECT * FROM "{table}" WHERE pupil_id = $p', {"p": pupil_id}).df()
+    # every audited view, download or change that showed the pupil, including lists of many pupils
+    out["audit_log"] = db.query("integrity_audit_entries_for_pupil", pupil_id=pupil_id)
     for table, col, parent, key in CHILD_TABLES:
         if table in _tables(db):
             out[table] = cur.execute(f'SELECT * FROM "{table}" WHERE "{col}" IN (SELECT "{key}" FROM "{parent}" WHERE pupil_id = $p)',
@@ -77,23 +76,11 @@ def pupil_frames(db: Database, pupil_id: int) -> dict[str, pd.DataFrame]:
 
 
 def subject_access_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in frames.items():
-            frame = frame.copy()
-            for c in frame.columns:
-                if isinstance(frame[c].dtype, pd.DatetimeTZDtype):
-                    frame[c] = frame[c].dt.tz_localize(None)
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
-    return buffer.getvalue()
+    return exports.excel_bytes(frames)
 
 
 def subject_access_zip(frames: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, frame in frames.items():
-            z.writestr(f"{name}.csv", frame.to_csv(index=False))
-    return buffer.getvalue()
+    return exports.zip_of_csvs(frames)
 
 
 def find_pupil(db: Database, upn: str):
@@ -139,57 +126,18 @@ def erase_pupil(db: Database, actor, pupil_id: int) -> dict[str, int]:
 # --------------------------------------------------------------------------- backup and restore
 
 
-def backup(db: Database, actor, target: Path) -> dict[str, tuple]:
-    """Checkpoint, copy the file, and check the copy opens with the same per-table checksums."""
-    import duckdb
+def backup(db: Database, actor, target: Path):
+    """A checked backup with its manifest (sendboard/backup.py)."""
+    from .backup import backup as take_backup
 
-    target = Path(target)
-    if target.resolve() == db.path.resolve():
-        raise ValueError("the backup must be a different file from the database")
-    sums = checksums(db)
-    db.cursor().execute("FORCE CHECKPOINT")
-    tmp = target.with_name(target.name + ".part")
-    shutil.copyfile(db.path, tmp)
-    con = duckdb.connect(str(tmp), read_only=True)
-    try:
-        copy_sums = {t: tuple(con.execute(f'SELECT count(*), sum(hash(x)) FROM "{t}" x').fetchone()) for t in sums}
-    finally:
-        con.close()
-    if copy_sums != sums:
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError("The backup copy did not match the database (it changed while copying). Try again.")
-    os.replace(tmp, target)
-    audit.record(db, actor, "backup", object_type="database", object_id=str(target.name), detail={"tables": len(sums)})
-    return sums
+    return take_backup(db, actor, target)
 
 
-def restore(backup_file: Path, target: Path, actor) -> None:
-    """Replace the database file with a backup. The database must not be open in any process."""
-    import duckdb
+def restore(backup_file: Path, target: Path, actor):
+    """Verify a backup against its manifest, then replace the database with it (sendboard/backup.py)."""
+    from .backup import restore as restore_backup
 
-    backup_file, target = Path(backup_file), Path(target)
-    try:
-        con = duckdb.connect(str(backup_file), read_only=True)
-        ok = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'").fetchone()[0]
-        con.close()
-    except duckdb.Error as exc:
-        raise DatabaseError(f"{backup_file} is not a sendboard backup ({str(exc).splitlines()[0]}). Nothing was changed.") from None
-    if not ok:
-        raise DatabaseError(f"{backup_file} is a DuckDB file but not a sendboard backup. Nothing was changed.")
-    if target.exists():
-        try:  # refuse while the app (or anyone) holds the file
-            duckdb.connect(str(target)).close()
-        except duckdb.IOException:
-            raise DatabaseError(f"{target} is open in another sendboard process (the running app holds it). "
-                                "Stop the app first.") from None
-    tmp = target.with_name(target.name + ".restoring")
-    shutil.copyfile(backup_file, tmp)
-    wal = Path(str(target) + ".wal")
-    if wal.exists():
-        wal.unlink()
-    os.replace(tmp, target)
-    db = open_database(target)
-    audit.record(db, actor, "restore", object_type="database", object_id=backup_file.name)
+    return restore_backup(backup_file, target, actor)
 
 
 # --------------------------------------------------------------------------- command line
@@ -241,8 +189,11 @@ def run_export(args) -> int:
     if fmt == "xlsx":
         out.write_bytes(subject_access_xlsx({args.table: frame}))
     else:
-        frame.to_csv(out, index=False)
-    audit.record(db, actor, "export", object_type="table", object_id=args.table, detail={"format": fmt, "rows": len(frame)})
+        out.write_bytes(exports.csv_bytes(frame))
+    pupils = audit.pupil_ids(frame)  # what the file held: its columns, row count and each pupil in it
+    audit.record(db, actor, "export", object_type="table", object_id=args.table, pupils=pupils,
+                 detail={"format": fmt, "rows": len(frame), "columns": [str(c) for c in frame.columns],
+                         "pupil_count": len(pupils)})
     print(f"Wrote {len(frame):,} rows of {args.table} to {out}.")
     return 0
 
@@ -253,15 +204,18 @@ def add_backup_arguments(parser):
 
 
 def run_backup(args) -> int:
-    db = open_database(args.db) if args.db else open_database()
-    sums = backup(db, _actor(args), args.file)
-    print(f"Backed up {len(sums)} tables ({sum(c for c, _ in sums.values()):,} rows) to {args.file}; the copy was checked.")
+    from .backup import backup_any
+
+    result = backup_any(args.db or database_path(), _actor(args), args.file)
+    print(result.message())
     return 0
 
 
 def add_restore_arguments(parser):
     parser.add_argument("file", type=Path, help="a backup made by `sendboard backup`")
     parser.add_argument("--yes", action="store_true", help="confirm: the database is replaced by the backup")
+    parser.add_argument("--without-manifest", action="store_true",
+                        help="an older backup with no manifest: check that it opens and reads, then restore it")
     _db_arg(parser)
 
 
@@ -270,8 +224,10 @@ def run_restore(args) -> int:
     if not args.yes:
         print(f"sendboard: this replaces {target} with {args.file}. Run again with --yes to do it.", file=sys.stderr)
         return 1
-    restore(args.file, target, _actor(args))
-    print(f"Restored {target} from {args.file}.")
+    from .backup import restore as restore_backup
+
+    result = restore_backup(args.file, target, _actor(args), without_manifest=args.without_manifest)
+    print(result.message(args.file))
     return 0
 
 

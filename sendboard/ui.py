@@ -3,7 +3,6 @@ tables with downloads, and audit of what a person looked at. Pages stay thin by 
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import time
 from dataclasses import dataclass
@@ -13,13 +12,18 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import audit, auth, clock
+from . import audit, auth, clock, exports, signin, web
 from .access import PAGES_BY_KEY, ROLE_LABELS, AccessDenied, Viewer, may_open, pages_for
 from .db import Database, DatabaseError, database_path, open_database
+from .text import md_escape
 
 SESSION_VIEWER = "viewer"
 SESSION_LAST_ACTIVE = "last_active"
-SESSION_SSO_REFUSED = "sso_refused"  # (e-mail, message) of a school account with no sendboard account
+SESSION_SSO_REFUSED = "sso_refused"  # ((issuer, subject), message, e-mail) of a refused school account
+SESSION_SSO_QUIET = "sso_quiet"  # the school account is not used again in this tab until asked
+SESSION_WATCH_SECONDS = 20  # how often an open page checks that its session is still alive
+SESSION_TOKEN_HASH = "session_token_hash"  # the hash of this browser's session token (never the token)
+SESSION_DEAD_COOKIE = "dead_cookie_hash"  # a cookie whose session has ended: told once, then ignored
 _VIEWS_THIS_VISIT = "_views_this_visit"
 _PAGE_THIS_VISIT = "_page_this_visit"
 
@@ -85,53 +89,139 @@ def _sso_configured() -> bool:
         return False
 
 
-def _sso_email() -> str | None:
-    """The e-mail address the school's identity provider proved, if the person signed in with it."""
+def _sso_claims() -> dict | None:
+    """The claims of the identity the school's provider proved, if the person signed in with it."""
     try:
         if st.user.is_logged_in:
-            return st.user.get("email")
+            return dict(st.user.to_dict())
     except Exception:
         return None
     return None
 
 
+def _sso_email() -> str | None:
+    claims = _sso_claims()
+    return claims.get("email") if claims else None
+
+
+def _source_address() -> str:
+    try:
+        address = st.context.ip_address
+    except Exception:
+        return "unknown"
+    return address if isinstance(address, str) and address else "unknown"
+
+
+def _session_cookie() -> str | None:
+    try:
+        token = st.context.cookies.get(signin.COOKIE_NAME)
+    except Exception:  # no HTTP request behind this run (AppTest)
+        return None
+    return token if isinstance(token, str) and token else None
+
+
+def _end_browser_session(message: str | None, *, sso_quiet: bool = True) -> None:
+    """Forget everything this browser session held, keeping only why it ended. With ``sso_quiet`` the
+    school-account identity is not used again in this tab until the person asks (no silent way back in)."""
+    claims = _sso_claims()
+    st.session_state.clear()
+    if message:
+        st.session_state["signed_out_reason"] = message
+    if claims and sso_quiet:
+        st.session_state[SESSION_SSO_QUIET] = True
+
+
 def current_viewer(db: Database) -> Viewer | None:
-    """The signed-in viewer, or None. Expires an idle session (and says so)."""
+    """The signed-in viewer, rebuilt from the account on every run, or None. A session that has ended
+    (sign-out elsewhere, idle, too old, account disabled or changed) signs this browser out with a
+    message. The session is found in this tab's state, else in the HttpOnly cookie the sign-in form
+    set (a reload, a second tab, a bookmark), else made from a single sign-on identity."""
+    hashed = st.session_state.get(SESSION_TOKEN_HASH)
+    from_cookie = hashed is None
+    if from_cookie:
+        token = _session_cookie()
+        hashed = signin.token_hash(token) if token else None
+        if hashed is not None and hashed == st.session_state.get(SESSION_DEAD_COOKIE):
+            hashed = None  # said once already that this cookie's session ended
+    if hashed is not None:
+        state = signin.check_session(db, hashed)
+        if state.viewer is not None:
+            _start_session(state.viewer, hashed)
+            return state.viewer
+        if not from_cookie:
+            _end_browser_session(state.ended or signin.ended_message(None))
+            return None
+        st.session_state[SESSION_DEAD_COOKIE] = hashed
+        if state.ended and _sso_claims() is None:  # with a school account signed in, try that instead
+            st.session_state["signed_out_reason"] = state.ended
+            return None
+
     viewer = st.session_state.get(SESSION_VIEWER)
-    now = time.time()
-    if viewer is not None:
+    if viewer is not None:  # a session made inside the server process itself (tests, the bench)
+        now = time.time()
+        fresh = auth.viewer_for(db, viewer.user_id)
+        if fresh is None or fresh.role != viewer.role:
+            _end_browser_session(signin.ended_message("disabled" if fresh is None else "role changed"))
+            return None
         last = st.session_state.get(SESSION_LAST_ACTIVE, now)
         if now - last > _idle_limit_seconds(db):
             auth.sign_out(db, viewer, reason="idle timeout")
-            st.session_state.clear()
-            st.session_state["signed_out_reason"] = "You were signed out because the session was idle. Please sign in again."
+            _end_browser_session(signin.ended_message("idle"))
             return None
+        st.session_state[SESSION_VIEWER] = fresh
         st.session_state[SESSION_LAST_ACTIVE] = now
-        return viewer
-    email = _sso_email()
-    if email and _sso_configured():
-        refused = st.session_state.get(SESSION_SSO_REFUSED)
-        if refused and refused[0] == email:  # refused already: say so again, but audit it once, not every rerun
-            st.session_state["sign_in_error"] = refused[1]
-            return None
-        try:
-            viewer = auth.sign_in_sso(db, email)
-        except auth.SignInError as exc:
-            st.session_state["sign_in_error"] = str(exc)
-            st.session_state[SESSION_SSO_REFUSED] = (email, str(exc))
-            return None
-        _start_session(viewer)
-        return viewer
-    return None
+        return fresh
+    return _sso_viewer(db)
 
 
-def _start_session(viewer: Viewer) -> None:
+def _sso_viewer(db: Database) -> Viewer | None:
+    claims = _sso_claims()
+    if not claims or not _sso_configured() or st.session_state.get(SESSION_SSO_QUIET):
+        return None
+    email = claims.get("email")
+    refused = st.session_state.get(SESSION_SSO_REFUSED)
+    if refused and refused[0] == (claims.get("iss"), claims.get("sub")):  # said once, audited once
+        st.session_state["sign_in_error"] = refused[1]
+        return None
+    issued = claims.get("iat")
+    if isinstance(issued, (int, float)) and time.time() - issued > signin.max_age(db).total_seconds():
+        # Streamlit keeps the provider's identity for 30 days; a sendboard session is shorter
+        st.session_state["sign_in_error"] = ("Your sign-in with your school account is older than the longest a "
+                                             "session may last. Please sign in with your school account again.")
+        st.session_state[SESSION_SSO_QUIET] = True
+        return None
+    try:
+        policy = signin.sso_policy(db, st.secrets.get("sendboard_sso"))
+        viewer = auth.sign_in_sso(db, claims, policy)
+    except auth.SignInError as exc:
+        st.session_state["sign_in_error"] = str(exc)
+        st.session_state[SESSION_SSO_REFUSED] = ((claims.get("iss"), claims.get("sub")), str(exc), email)
+        return None
+    _start_session(viewer, signin.token_hash(signin.start_session(db, viewer.user_id, "sso")))
+    return viewer
+
+
+def _start_session(viewer: Viewer, hashed: str | None = None) -> None:
     st.session_state[SESSION_VIEWER] = viewer
     st.session_state[SESSION_LAST_ACTIVE] = time.time()
+    if hashed is not None:
+        st.session_state[SESSION_TOKEN_HASH] = hashed
+
+
+def _page_path() -> str:
+    try:
+        from urllib.parse import urlsplit
+
+        return web.safe_next(urlsplit(st.context.url or "/").path)
+    except Exception:
+        return "/"
 
 
 def sign_in_page() -> None:
-    """The sign-in form (its labels are relied on by tests and tools: Username, Password, Sign in)."""
+    """Signed out. Served through the app's own server, the sign-in form is the HTTP route at /signin
+    (it can set the HttpOnly session cookie); this page says why the session ended and links there.
+    Without that server (AppTest), the in-app form signs in for this tab only. Labels relied on by
+    tests and tools: Username, Password, Sign in."""
     db = database()
     st.title("sendboard")
     st.caption("The whole-school SEND picture, for leaders, teachers, the SENCO and governors.")
@@ -141,21 +231,30 @@ def sign_in_page() -> None:
     error = st.session_state.pop("sign_in_error", None)
     if error:
         st.error(error)
-    with st.form("sign_in", border=True):
-        username = st.text_input("Username", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
-    if submitted:
-        try:
-            viewer = auth.sign_in(db, username, password)
-        except auth.SignInError as exc:
-            st.error(str(exc))
-        else:
-            _start_session(viewer)
-            st.rerun()
+    claims = _sso_claims()
+    if _sso_configured() and claims is None and st.query_params.get("sso") == "start":
+        st.login()  # the "Sign in with your school account" link on the sign-in form
+        st.stop()
+    if web.served["routes"]:
+        st.link_button("Sign in", f"{web.SIGN_IN_PATH}?next={_page_path()}", type="primary", icon=":material/login:")
+    else:
+        with st.form("sign_in", border=True):
+            username = st.text_input("Username", autocomplete="username")
+            password = st.text_input("Password", type="password", autocomplete="current-password")
+            submitted = st.form_submit_button("Sign in", type="primary")
+        if submitted:
+            try:
+                viewer = auth.sign_in(db, username, password, source=_source_address())
+            except auth.SignInError as exc:
+                st.error(str(exc))
+            else:
+                _start_session(viewer, signin.token_hash(signin.start_session(db, viewer.user_id, "password")))
+                st.rerun()
     if _sso_configured():
         st.divider()
-        if _sso_email():  # signed in with the school account, but it is not linked: offer a way out, not a loop
+        if claims:  # signed in with the school account, but not (or no longer) into sendboard: a way out, not a loop
+            if st.session_state.get(SESSION_SSO_QUIET):  # a fresh round trip through the provider
+                st.button("Sign in with your school account", on_click=st.login)
             st.button("Sign out of your school account", on_click=st.logout)
         else:
             st.button("Sign in with your school account", on_click=st.login)
@@ -164,12 +263,35 @@ def sign_in_page() -> None:
 
 def sign_out() -> None:
     viewer = st.session_state.get(SESSION_VIEWER)
+    hashed = st.session_state.get(SESSION_TOKEN_HASH)
+    db = database()
+    if hashed is not None:
+        signin.end_session(db, hashed, why="signed out")
     if viewer is not None:
-        auth.sign_out(database(), viewer)
-    st.session_state.clear()
-    st.session_state["signed_out_reason"] = "You have signed out."
-    if _sso_email():
-        st.logout()
+        auth.sign_out(db, viewer)
+    sso = _sso_claims() is not None
+    _end_browser_session(signin.ended_message("signed out"), sso_quiet=False)
+    if sso:
+        st.logout()  # ends Streamlit's identity cookie and, where the provider offers it, its own session
+
+
+@st.fragment(run_every=SESSION_WATCH_SECONDS)
+def _session_watch() -> None:
+    """Clears the screen once the session has ended (idle, too old, revoked), without waiting for a click."""
+    db = database()
+    hashed = st.session_state.get(SESSION_TOKEN_HASH)
+    if hashed is not None:
+        alive = signin.session_alive(db, hashed)
+    else:
+        last = st.session_state.get(SESSION_LAST_ACTIVE, time.time())
+        alive = time.time() - last <= _idle_limit_seconds(db)
+    if not alive:
+        st.rerun(scope="app")
+
+
+def watch_session() -> None:
+    """Draw the session watch (called by the frame once a person is signed in)."""
+    _session_watch()
 
 
 # --------------------------------------------------------------------------- page frame and filters
@@ -212,14 +334,14 @@ def sidebar_filters(viewer: Viewer) -> None:
     terms = _terms(db)
     today = clock.today()
     with st.sidebar:
-        st.markdown(f"**{viewer.display_name}**  \n{ROLE_LABELS[viewer.role]}")
+        st.markdown(f"**{md_escape(viewer.display_name)}**  \n{ROLE_LABELS[viewer.role]}")
         if len(schools) > 1:
             ids = schools["school_id"].astype(int).tolist()
             names = dict(zip(ids, schools["name"]))
             st.selectbox("School", ids, format_func=names.get, key="school_id")
         elif len(schools) == 1:
             st.session_state["school_id"] = int(schools["school_id"].iloc[0])
-            st.caption(str(schools["name"].iloc[0]))
+            st.caption(md_escape(str(schools["name"].iloc[0])))
         if not terms.empty:
             held = terms[terms["start_date"].dt.date <= today] if hasattr(terms["start_date"], "dt") else terms
             if held.empty:
@@ -248,6 +370,7 @@ def page_context(page_key: str) -> PageContext:
     if st.session_state.get(_PAGE_THIS_VISIT) != page_key:  # a new visit: its views are audited afresh
         st.session_state[_PAGE_THIS_VISIT] = page_key
         st.session_state[_VIEWS_THIS_VISIT] = set()
+        st.session_state.pop("_edit_versions", None)  # and its forms start from the stored versions
     today = clock.today()
     schools = cached(_school_frame, viewer)
     school_id = st.session_state.get("school_id")
@@ -283,7 +406,7 @@ def page_context(page_key: str) -> PageContext:
 def page_header(ctx: PageContext, *, caption: str | None = None) -> None:
     page = PAGES_BY_KEY[ctx.page_key]
     st.title(page.title)
-    where = " · ".join(x for x in (ctx.school_name, ctx.term_label and f"as at {ctx.as_at:%d %B %Y}") if x)
+    where = " · ".join(md_escape(x) for x in (ctx.school_name, ctx.term_label and f"as at {ctx.as_at:%d %B %Y}") if x)
     st.caption(f"{page.question}  \n{where}" + (f"  \n{caption}" if caption else ""))
 
 
@@ -330,16 +453,17 @@ def figure(fn, *args, **kwargs):
 
 
 def excel_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, frame in frames.items():
-            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
+    return exports.excel_bytes(frames)  # the one export cleaner: no formula from data
 
 
-def _record_download(ctx: PageContext, name: str, kind: str, rows: int) -> None:
-    audit.record(ctx.db, ctx.viewer, "download", object_type=ctx.page_key, object_id=name,
-                 detail={"format": kind, "rows": rows})
+def _record_download(ctx: PageContext, name: str, kind: str, rows: int, frame: pd.DataFrame | None = None) -> None:
+    """What the file contained: its columns, row count and (as rows the audit index finds) its pupils."""
+    detail = {"format": kind, "rows": rows}
+    pupils = audit.pupil_ids(frame)
+    if frame is not None:
+        detail["columns"] = [str(c) for c in frame.columns]
+        detail["pupil_count"] = len(pupils)
+    audit.record(ctx.db, ctx.viewer, "download", object_type=ctx.page_key, object_id=name, detail=detail, pupils=pupils)
 
 
 def download_buttons(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: str | None = None) -> None:
@@ -347,12 +471,12 @@ def download_buttons(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: s
     button is pressed (building an Excel file on every rerun would slow every page)."""
     key = key or name
     row = st.container(horizontal=True)
-    row.download_button("Download CSV", lambda: frame.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
-                       key=f"csv-{key}", on_click=_record_download, args=(ctx, name, "csv", len(frame)),
+    row.download_button("Download CSV", lambda: exports.csv_bytes(frame), f"{name}.csv", "text/csv",
+                       key=f"csv-{key}", on_click=_record_download, args=(ctx, name, "csv", len(frame), frame),
                        icon=":material/download:", help=f"Download this table ({len(frame):,} rows) as CSV")
     row.download_button("Download Excel", lambda: excel_bytes({name: frame}), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"xlsx-{key}", on_click=_record_download, args=(ctx, name, "xlsx", len(frame)),
+                       key=f"xlsx-{key}", on_click=_record_download, args=(ctx, name, "xlsx", len(frame), frame),
                        icon=":material/download:", help=f"Download this table ({len(frame):,} rows) as an Excel workbook")
 
 
@@ -370,6 +494,21 @@ def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | N
         st.plotly_chart(fig, width="stretch", key=f"chart-{key}")
     with table_tab:
         table(ctx, frame, name, key=key)
+
+
+def stale_edit(exc, labels: dict[str, str] | None = None) -> None:
+    """Show a save refused because someone else saved first: what happened, and their version of each
+    field (as plain text). The person's own typing stays in the form; their next save replaces theirs."""
+    from .versions import accept_theirs_seen
+
+    st.error(exc.args[0] if exc.args else str(exc), icon=":material/sync_problem:")
+    if exc.theirs:
+        with st.container(border=True):
+            st.markdown("**Their version, as saved now**")
+            for field, value in exc.theirs.items():
+                st.caption(md_escape((labels or {}).get(field, field.replace("_", " ").capitalize())))
+                st.text("(empty)" if value is None or value == "" else str(value))
+    accept_theirs_seen(st.session_state, exc)
 
 
 def empty_state(message: str) -> None:

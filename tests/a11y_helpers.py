@@ -45,7 +45,9 @@ def copy_demo(template: Path, folder: Path) -> Path:
 
 # Streamlit's own state of the script run (the attribute its end-to-end tests wait on): the browser marks
 # a rerun as requested the moment it asks for one, so "notRunning" cannot be read before a run starts.
-_IDLE = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+# A page that is not Streamlit's at all (the server's own sign-in form has no #root) is idle once loaded.
+_IDLE = """() => (!document.getElementById('root') && document.readyState === 'complete')
+               || document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
                && !document.querySelector('[data-testid="stStatusWidget"]')
                && !document.querySelector('[data-testid="stSkeleton"]')
                && !document.querySelector('[data-stale="true"]')

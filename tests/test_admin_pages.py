@@ -33,7 +33,8 @@ def test_users_page_lists_every_account(fixture_path):
     accounts = at.dataframe[0].value
     assert set(accounts["Username"]) == {"head", "senco", "teacher", "teacher2", "governor", "admin", "trust"}
     assert "password_hash" not in " ".join(accounts.columns).lower()
-    assert [t.label for t in at.tabs] == ["Accounts", "Add an account", "Change an account", "School settings"]
+    assert [t.label for t in at.tabs] == ["Accounts", "Add an account", "Change an account", "School settings",
+                                         "Single sign-on"]
 
 
 def add(at, **values):

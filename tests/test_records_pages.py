@@ -128,3 +128,28 @@ def test_pages_render_for_each_role(fixture_db, viewers, user, page):
                              today=TODAY)
     at = signed_in(user, page=page, passport_pupil=1)
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_the_training_form_keeps_what_was_typed_when_a_course_is_refused(fixture_db):
+    at = signed_in("senco", page="pages/expertise.py")
+    assert not at.exception
+    at.text_input(key="add_training_course").input("Makaton level 1")
+    next(d for d in at.date_input if d.label == "Completed on").set_value(date(2026, 1, 10))
+    next(d for d in at.date_input if d.label == "Expires on").set_value(date(2025, 1, 1))  # before completed: refused
+    next(b for b in at.button if b.label == "Add course").click()
+    at.run()
+    assert any("expiry date is before" in e for e in _errors(at))
+    assert at.text_input(key="add_training_course").value == "Makaton level 1"
+    assert fixture_db.cursor().execute("SELECT count(*) FROM training WHERE course = 'Makaton level 1'").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("user", ["senco", "head", "governor"])
+def test_the_demo_school_shows_referrals_for_each_role(demo_path, user):
+    at = signed_in(user, page="pages/specialists.py", timeout=60)
+    assert not at.exception, [e.value for e in at.exception]
+    text = all_text(at)
+    assert "Educational psychology" in text and "Median wait" in text.replace("median_wait_days", "Median wait")
+    if user == "governor":
+        assert "Pupils waiting to be seen" not in text
+    else:
+        assert "Pupils waiting to be seen" in text

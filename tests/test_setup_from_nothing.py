@@ -127,7 +127,7 @@ RECORDS: list[Record] = [
          "Pupil Premium": "Y" if i % 4 == 0 else "N", "Admission Date": "01/09/2025", "Reg Group": p.form}
         for i, p in enumerate(PUPILS)
     ], [Shows("hashworth", "home", "Pupils on roll 30"),
-        Shows("governor1", "governors", "30 pupils on roll in Autumn 2026")]),
+        Shows("governor1", "governors", "30 pupils on roll on 1 October 2026")]),
     Record("groups", [
         {"Group Name": p.form, "Year Group": str(p.year), "Group Type": "form", "Subject": "", "Academic Year": YEAR,
          "UPN": p.upn, "Start Date": "01/09/2026", "End Date": "",
@@ -144,9 +144,9 @@ RECORDS: list[Record] = [
         # overview table: roll 30, SEN support 6 = 20.0%, EHC plans 1 = 3.3%; Year 7: 3 of 15 = 20.0% and 1 of 15 = 6.7%
         Shows("hashworth", "overview", "30,6,20.0,1,3.3"), Shows("hashworth", "overview", "7,15,3,20.0,1,6.7"),
         Shows("hashworth", "overview", "8,15,3,20.0,0,0.0"),
-        # governors: the same figures, with the single EHC plan hidden by disclosure control (fewer than 5)
-        Shows("governor1", "governors", "6 on SEN support (20.0%"),
-        Shows("governor1", "governors", "<5 with an EHC plan (hidden"),
+        # governors: 7 of 30 with SEN = 23.3%, with the single EHC plan hidden by disclosure control (fewer than 5)
+        Shows("governor1", "governors", "7 with SEN (23.3%)"),
+        Shows("governor1", "governors", "<5 with an EHC plan"),
         Shows("tokafor", "class_profile", PUPILS[0].name), Shows("tokafor", "class_profile", PUPILS[2].name),
         Shows("wprice", "class_profile", PUPILS[16].name),
         Shows("srao", "passport", "Specific learning difficulty", (("passport_pupil_upn", PUPILS[0].upn),))]),
@@ -192,7 +192,7 @@ RECORDS: list[Record] = [
          "Evidence": "Three pieces of written work", "Raised By": "Tom Okafor", "Decision": "monitor",
          "Decision Date": "09/11/2026", "Decision Note": "Review at half term"},
     ], [Shows("tokafor", "class_profile", PUPILS[9].name), Shows("tokafor", "class_profile", CONCERN),
-        Shows("tokafor", "class_profile", "Of concern only 1")]),
+        Shows("tokafor", "class_profile", "Of concern only 1"), Shows("srao", "identification", CONCERN)]),
     Record("funding", [
         {"Financial Year": "2026-27", "Funding Line": "notional SEN budget", "Amount": "84500", "UPN": "", "Description": ""},
         {"Financial Year": "2026-27", "Funding Line": "top-up", "Amount": "6200", "UPN": PUPILS[2].upn, "Description": "Band C"},
@@ -204,7 +204,8 @@ RECORDS: list[Record] = [
     Record("specialists", [
         {"UPN": PUPILS[3].upn, "Service": "Speech and language therapy", "Date Referred": "15/09/2026",
          "Date Seen": "", "Advice": "", "Next Contact": "", "Date Closed": ""},
-    ], [Shows("srao", "specialists", "Pupils still waiting 1"),
+    ], [Shows("srao", "specialists", "Pupils still waiting 1"), Shows("srao", "specialists", PUPILS[3].name),
+        Shows("governor1", "specialists", "Speech and language therapy"),
         # 15 September to 23 November 2026: 15 + 31 + 23 = 69 days
         Shows("srao", "specialists", "Longest wait so far 69 days")]),
     # ---- new kinds go here (one Record each) -------------------------------------------------------
@@ -437,6 +438,33 @@ def add_training_on_expertise(db_path: Path) -> None:
     submit(at, "Add course")
 
 
+FORM_CONCERN = "Cannot hear instructions from the back of the room"
+
+
+def raise_and_decide_a_concern(db_path: Path) -> None:
+    """A teacher raises a concern from the passport; the SENCO decides it on Identification."""
+    at = open_page(db_path, "tokafor", "passport", (("passport_pupil_upn", PUPILS[7].upn),))
+    widget(at, "text_area", "What you noticed").input(FORM_CONCERN)
+    submit(at, "Send to the SENCO")
+    at = open_page(db_path, "srao", "identification")
+    widget(at, "radio", "Decision").set_value("monitor")
+    submit(at, "Save decision")
+
+
+def record_funding_on_provision_map(db_path: Path) -> None:
+    at = open_page(db_path, "srao", "provision_map")
+    widget(at, "selectbox", "Financial year").set_value(2026)
+    widget(at, "text_input", "Amount (£)").input("96,000")
+    submit(at, "Save funding line")
+
+
+def refer_a_pupil_on_outside_specialists(db_path: Path) -> None:
+    at = open_page(db_path, "srao", "specialists")
+    widget(at, "selectbox", "Pupil").set_value(pupil_id_of(db_path, PUPILS[3]))
+    widget(at, "selectbox", "Service").set_value("speech_language_therapy")
+    submit(at, "Save referral")
+
+
 @dataclass
 class FormStep:
     name: str
@@ -457,6 +485,14 @@ FORM_STEPS: list[FormStep] = [
     FormStep("a training course on Staff expertise", add_training_on_expertise,
              [Shows("hashworth", "expertise", COURSE)]),
     # ---- new forms go here (one FormStep each) -----------------------------------------------------
+    FormStep("a teacher's concern, decided by the SENCO", raise_and_decide_a_concern,
+             [Shows("tokafor", "passport", "Monitor", (("passport_pupil_upn", PUPILS[7].upn),)),
+              Shows("srao", "identification", FORM_CONCERN)]),
+    FormStep("funding on the provision map", record_funding_on_provision_map,
+             [Shows("hashworth", "provision_map", "2026-27")]),
+    FormStep("a referral on Outside specialists", refer_a_pupil_on_outside_specialists,
+             [Shows("srao", "specialists", PUPILS[3].name),
+              Shows("governor1", "specialists", "Speech and language therapy")]),
 ]
 
 

@@ -19,11 +19,13 @@ AUTH = {
 }
 
 
-def sso_app(email: str | None, *, logged_in: bool = True, secrets: bool = True):
+def sso_app(email: str | None, *, logged_in: bool = True, secrets: bool = True, **claims):
+    """The app with an identity the provider proved (a verified e-mail, subject 'sub-<e-mail>')."""
     at = app()
     if secrets:
         at.secrets["auth"] = dict(AUTH)
-    at.user = {"is_logged_in": logged_in, **({"email": email} if email else {}), "name": "Someone"}
+    at.user = {"is_logged_in": logged_in, **({"email": email} if email else {}), "name": "Someone",
+               "iss": "https://idp.example", "sub": f"sub-{email}", "email_verified": True, **claims}
     at.run()
     return at
 
@@ -106,3 +108,24 @@ def test_an_unlinked_person_is_audited_once_not_on_every_rerun(fixture_path):
     assert open_database().cursor().execute(
         "SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed' AND object_id = 'stranger@oak.sch.uk'"
     ).fetchone()[0] == 1
+
+
+def test_a_school_sign_in_older_than_the_longest_session_must_be_made_again(fixture_path):
+    import time
+
+    at = sso_app("head@oak.sch.uk", iat=int(time.time()) - 13 * 3600)  # the default longest session: 12 hours
+    assert "viewer" not in at.session_state and "sign in with your school account again" in all_text(at)
+    assert any(b.label == "Sign in with your school account" for b in at.button)
+    fresh = sso_app("head@oak.sch.uk", iat=int(time.time()) - 60)
+    assert fresh.session_state["viewer"].username == "head"
+
+
+def test_the_sso_extra_installs_what_streamlits_sign_in_route_imports():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    names = {r.split(">")[0].split("=")[0].strip().lower() for r in extras["sso"]}
+    assert "streamlit[auth]" in names or {"authlib", "httpx"} <= names
+    assert any(r.lower().startswith("streamlit[auth]") for r in extras["test"])  # CI runs the sign-in route
+    import authlib  # noqa: F401  (Streamlit's /auth/login needs both)
+    import httpx  # noqa: F401

@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from .. import audit
+from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
 from ..settings import get_settings
@@ -91,9 +91,11 @@ def passport(db: Database, viewer: Viewer, pupil_id: int, as_at: date, today: da
     return card
 
 
-def save_passport(db: Database, viewer: Viewer, pupil_id: int, changes: dict[str, str], today: date) -> list[str]:
+def save_passport(db: Database, viewer: Viewer, pupil_id: int, changes: dict[str, str], today: date,
+                  expected_version: int | None = None) -> list[str]:
     """Save edited passport fields. Only fields the viewer may edit; each change is kept in the history
-    and audited with old and new values. Returns the fields that changed."""
+    and audited with old and new values. Returns the fields that changed. ``expected_version``: the
+    version the form was opened at; a save made after someone else's is refused (versions.StaleEdit)."""
     viewer.require_pupils()
     if not may_see(db, viewer, pupil_id, today):
         refuse(db, viewer, pupil_id)
@@ -111,6 +113,7 @@ def save_passport(db: Database, viewer: Viewer, pupil_id: int, changes: dict[str
         if len(text) > MAX_FIELD:
             raise PassportError(f"'{FIELDS[field]}' is {len(text):,} characters long; please keep it to {MAX_FIELD:,}.")
         clean[field] = text or None
+    versions.ensure(db, "passport", int(pupil_id))
 
     def work(w):
         rows = w.query("classroom_passport_row", pupil_id=int(pupil_id))
@@ -119,6 +122,8 @@ def save_passport(db: Database, viewer: Viewer, pupil_id: int, changes: dict[str
         changed = [f for f, v in clean.items() if old[f] != v]
         if not changed:
             return []
+        versions.check_and_bump(w, viewer, "passport", int(pupil_id), expected_version,
+                                theirs={f: old[f] for f in changed})
         new = dict(old)
         new.update({f: clean[f] for f in changed})
         w.run("classroom_passport_upsert", pupil_id=int(pupil_id), updated_by=viewer.username, **new)

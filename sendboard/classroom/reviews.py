@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from .. import audit
+from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
 from . import ClassroomError
@@ -74,12 +74,15 @@ def _check_text_note(note: str | None) -> str:
 
 def record_review(db: Database, viewer: Viewer, pupil_id: int, target_id: int, rating: str, note: str,
                   reviewed_on: date, today: date, *, pupil_voice: str | None = None,
-                  parent_voice: str | None = None, next_review_due: date | None = None) -> int:
+                  parent_voice: str | None = None, next_review_due: date | None = None,
+                  expected_version: int | None = None) -> int:
     """Record progress against one target. Returns the new review id. Never overwrites a review.
 
     Recording a review completes the plan's review: its next review date becomes ``next_review_due``
     (when given), else one term after the review (the default only ever moves the date later, so a date
-    the SENCO set further ahead stands). The old date is kept in the history."""
+    the SENCO set further ahead stands). The old date is kept in the history.
+    ``expected_version``: the target's version when the form opened; if someone reviewed or closed the
+    target since, the review is refused with theirs shown (versions.StaleEdit), so neither goes unseen."""
     from ..statutory.records import next_term_review  # one rule for "one term later"
 
     clean = validate_review(db, viewer, pupil_id, target_id, rating, note, reviewed_on, today)
@@ -88,8 +91,12 @@ def record_review(db: Database, viewer: Viewer, pupil_id: int, target_id: int, r
     if next_review_due is not None and (not isinstance(next_review_due, date) or next_review_due <= reviewed_on):
         raise ReviewError("The next review date must come after the date of this review.")
     new_due = next_review_due or next_term_review(db, reviewed_on)
+    versions.ensure(db, "plan_target", int(target_id))
 
     def work(w):
+        latest = w.run("integrity_latest_review", target_id=int(target_id))
+        theirs = dict(zip(("reviewed_on", "rating", "note", "recorded_by"), latest[0])) if latest else {}
+        versions.check_and_bump(w, viewer, "plan_target", int(target_id), expected_version, theirs=theirs)
         old_due = pd.Timestamp(w.query("classroom_plan_row", plan_id=clean["plan_id"]).iloc[0]["review_due"]).date()
         move = new_due != old_due and (next_review_due is not None or new_due > old_due)
         review_id = w.run("classroom_review_insert", plan_id=clean["plan_id"], target_id=clean["target_id"],
@@ -175,7 +182,7 @@ def _plan(db: Database, plan_id: int) -> dict:
 
 
 def edit_plan(db: Database, viewer: Viewer, plan_id: int, *, review_due: date, assess_note: str | None,
-              today: date) -> None:
+              today: date, expected_version: int | None = None) -> None:
     """Change a plan's review date and assessment note; the old values are kept in the history."""
     plan = _plan(db, plan_id)
     pupil_id = int(plan["pupil_id"])
@@ -186,6 +193,7 @@ def edit_plan(db: Database, viewer: Viewer, plan_id: int, *, review_due: date, a
     if not isinstance(review_due, date) or review_due <= start:
         raise ReviewError("The review date must come after the plan's start date.")
     note = _clean_text(assess_note, "the assessment note", required=False)
+    versions.ensure(db, "support_plan", int(plan_id))
 
     def work(w):
         old = w.query("classroom_plan_row", plan_id=int(plan_id)).iloc[0]
@@ -193,6 +201,8 @@ def edit_plan(db: Database, viewer: Viewer, plan_id: int, *, review_due: date, a
         old_note = None if pd.isna(old["assess_note"]) else old["assess_note"]
         if old_due == review_due and old_note == note:
             return
+        versions.check_and_bump(w, viewer, "support_plan", int(plan_id), expected_version,
+                                theirs={"review_due": old_due, "assess_note": old_note})
         w.run("classroom_plan_update", plan_id=int(plan_id), review_due=review_due, assess_note=note)
         if old_due != review_due:
             _history(w, viewer, "plan", plan_id, pupil_id, "review_due", old_due, review_due)
@@ -205,7 +215,8 @@ def edit_plan(db: Database, viewer: Viewer, plan_id: int, *, review_due: date, a
     db.write(work)
 
 
-def close_plan(db: Database, viewer: Viewer, plan_id: int, *, closed_on: date, today: date) -> None:
+def close_plan(db: Database, viewer: Viewer, plan_id: int, *, closed_on: date, today: date,
+               expected_version: int | None = None) -> None:
     """Close a plan and its open targets (its reviews stay as they are)."""
     plan = _plan(db, plan_id)
     pupil_id = int(plan["pupil_id"])
@@ -215,8 +226,10 @@ def close_plan(db: Database, viewer: Viewer, plan_id: int, *, closed_on: date, t
     _check_date(closed_on, "the closing date", today)
     if closed_on < pd.Timestamp(plan["start_date"]).date():
         raise ReviewError("A plan cannot close before it started.")
+    versions.ensure(db, "support_plan", int(plan_id))
 
     def work(w):
+        versions.check_and_bump(w, viewer, "support_plan", int(plan_id), expected_version)
         w.run("classroom_plan_close_targets", plan_id=int(plan_id), closed_on=closed_on)
         w.run("classroom_plan_close", plan_id=int(plan_id), closed_on=closed_on)
         _history(w, viewer, "plan", plan_id, pupil_id, "closed_on", None, closed_on)
@@ -245,7 +258,8 @@ def add_target(db: Database, viewer: Viewer, plan_id: int, description: str, *, 
     return db.write(work)
 
 
-def close_target(db: Database, viewer: Viewer, pupil_id: int, target_id: int, *, closed_on: date, today: date) -> None:
+def close_target(db: Database, viewer: Viewer, pupil_id: int, target_id: int, *, closed_on: date, today: date,
+                 expected_version: int | None = None) -> None:
     _require_plan_role(db, viewer, pupil_id, today)
     owner = db.query_rows("classroom_target_owner", target_id=int(target_id))
     if not owner or int(owner[0][0]) != int(pupil_id):
@@ -253,8 +267,10 @@ def close_target(db: Database, viewer: Viewer, pupil_id: int, target_id: int, *,
     if owner[0][3] is not None:
         raise ReviewError("That target is already closed.")
     _check_date(closed_on, "the closing date", today)
+    versions.ensure(db, "plan_target", int(target_id))
 
     def work(w):
+        versions.check_and_bump(w, viewer, "plan_target", int(target_id), expected_version)
         w.run("classroom_target_close", target_id=int(target_id), closed_on=closed_on)
         _history(w, viewer, "target", target_id, pupil_id, "closed_on", None, closed_on)
         audit.record_change(w, viewer, "target_closed", object_type="plan_target", object_id=target_id,

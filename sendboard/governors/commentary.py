@@ -1,10 +1,12 @@
 """The head's commentary on each section of the governors' pack: saved per school and academic year,
-audited (old and new text), and refused if it names a pupil of the school or gives a UPN."""
+audited (old and new text), and refused if it names a pupil of the school or gives a UPN (in any of the
+ways sendboard/names.py catches: either order, initials, odd spacing and punctuation, UPNs with separators)."""
 from __future__ import annotations
 
 from ..access import AccessDenied, Viewer
 from ..audit import record_change
 from ..db import Database
+from ..names import Person, names_in
 from . import COMMENT_ROLES, PACK_ROLES, GovernorsError
 
 MAX_LENGTH = 2000
@@ -21,7 +23,7 @@ def check_text(db: Database, school_id: int, text: str) -> str:
     text = (text or "").strip()
     if len(text) > MAX_LENGTH:
         raise GovernorsError(f"Commentary is limited to {MAX_LENGTH} characters ({len(text)} given). Please shorten it.")
-    if text and int(db.scalar("governors_pupils_named_in_text", school_id=school_id, text=text) or 0):
+    if text and names_in(text, [Person(*row) for row in db.query_rows("integrity_school_pupil_names", school_id=school_id)]):
         raise GovernorsError("This commentary names a pupil (or gives a UPN). The governors' pack is anonymised: "
                              "please describe the situation without naming anyone.")
     return text

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..charts import PALETTE
+from ..exports import text_cells_as_text
 from ..pdf_fonts import use_unicode_font
 from .figures import Bars, Pack, Table, year_label
 
@@ -448,6 +449,7 @@ def excel_bytes(pack: Pack, commentary: dict | None = None) -> bytes:
         qs.append([q.text, titles.get(q.section, q.section)])
     qs.column_dimensions["A"].width = 110
     qs.column_dimensions["B"].width = 38
+    text_cells_as_text(wb)  # commentary and school names are typed by people: no formula from them
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from .. import audit
+from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
 from . import AREA_NAMES, DELIVERY, DELIVERY_LABELS, EDIT_ROLES, NEED_AREA_NAMES, WAVES, ProvisionError
@@ -273,7 +273,8 @@ def _plain(value):
     return value
 
 
-def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: dict, *, today: date) -> dict:
+def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: dict, *, today: date,
+                    expected_version: int | None = None) -> dict:
     """Change an allocation (dates, group, attendance, scores). Returns the fields changed."""
     _require_editor(viewer)
     old = _allocation(db, allocation_id)
@@ -292,8 +293,11 @@ def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: di
     if not changed:
         return {}
     del clean["sessions"]
+    versions.ensure(db, "allocation", int(allocation_id))
 
     def work(w):
+        versions.check_and_bump(w, viewer, "allocation", int(allocation_id), expected_version,
+                                theirs={k: before[k] for k in changed})
         w.run("provision_allocation_update", allocation_id=int(allocation_id), **clean)
         _write_sessions(w, allocation_id, sessions)
         audit.record_change(w, viewer, "allocation_changed", object_type="allocation", object_id=int(allocation_id),
@@ -305,14 +309,14 @@ def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: di
 
 
 def end_allocation(db: Database, viewer: Viewer, allocation_id: int, end_date: date, *, exit_score=None,
-                   sessions_attended=None, today: date) -> dict:
+                   sessions_attended=None, today: date, expected_version: int | None = None) -> dict:
     """End an allocation on a date, recording the exit score and attendance if given."""
     values: dict = {"end_date": end_date}
     if exit_score is not None and str(exit_score).strip() != "":
         values["exit_score"] = exit_score
     if sessions_attended is not None and str(sessions_attended).strip() != "":
         values["sessions_attended"] = sessions_attended
-    return edit_allocation(db, viewer, allocation_id, values, today=today)
+    return edit_allocation(db, viewer, allocation_id, values, today=today, expected_version=expected_version)
 
 
 def ehc_hours(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:

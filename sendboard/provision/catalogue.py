@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from .. import audit
+from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
 from . import AREA_NAMES, EDIT_ROLES, RATE_ROLES, WAVES, ProvisionError
@@ -143,7 +143,8 @@ def add_intervention(db: Database, viewer: Viewer, school_id: int, values: dict)
     return db.write(work)
 
 
-def edit_intervention(db: Database, viewer: Viewer, intervention_id: int, values: dict) -> None:
+def edit_intervention(db: Database, viewer: Viewer, intervention_id: int, values: dict,
+                      expected_version: int | None = None) -> None:
     old = _row(db, intervention_id)
     _require(viewer, old["school_id"], EDIT_ROLES)
     clean = validate_intervention(values)
@@ -154,8 +155,11 @@ def edit_intervention(db: Database, viewer: Viewer, intervention_id: int, values
     changed = {k: v for k, v in clean.items() if before.get(k) != v}
     if not changed:
         return
+    versions.ensure(db, "intervention", int(intervention_id))
 
     def work(w):
+        versions.check_and_bump(w, viewer, "intervention", int(intervention_id), expected_version,
+                                theirs={k: before[k] for k in changed})
         w.run("provision_intervention_update", intervention_id=int(intervention_id), **_params(clean))
         audit.record_change(w, viewer, "intervention_changed", object_type="intervention", object_id=int(intervention_id),
                             detail="edited", old_value={k: before[k] for k in changed}, new_value=changed)

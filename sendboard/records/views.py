@@ -55,6 +55,7 @@ def _prepare(form: str) -> None:
     done = st.session_state.pop(f"_records_{form}_done", None)
     if done:
         st.success(md_escape(done), icon=":material/check_circle:")
+        st.toast(md_escape(done), icon=":material/check_circle:")  # seen even if the page shows another tab
     field_error(form, "_form")
 
 

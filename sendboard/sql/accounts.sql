@@ -28,17 +28,6 @@ LEFT JOIN schools s ON s.school_id = us.school_id
 GROUP BY ALL
 ORDER BY u.role, u.username;
 
--- name: recent_sign_in_failures
--- Failed sign-ins for a name since its last success, inside the lock window. Counted from the audit log,
--- so it works the same for names that have no account (the message must not reveal which exist).
-SELECT count(*) AS failures, max(logged_at) AS last_failure
-FROM audit_log
-WHERE action = 'sign_in_failed' AND lower(object_id) = lower($username)
-  AND logged_at > $since
-  AND logged_at > coalesce((SELECT max(logged_at) FROM audit_log
-                     WHERE action IN ('sign_in', 'password_reset') AND lower(object_id) = lower($username)),
-                    TIMESTAMP '1900-01-01');
-
 -- name: insert_user
 INSERT INTO users (username, display_name, email, role, password_hash, staff_id, trust)
 VALUES ($username, $display_name, $email, $role, $password_hash, $staff_id, $trust)

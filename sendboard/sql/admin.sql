@@ -25,7 +25,9 @@ FROM audit_log
 WHERE logged_at >= $from_ts AND logged_at < $to_ts
   AND ($username = '' OR lower(coalesce(username, '')) LIKE '%' || lower($username) || '%' ESCAPE '\')
   AND ($action = '' OR action = $action)
-  AND ($pupil_id IS NULL OR pupil_id = $pupil_id)
+  AND ($pupil_id IS NULL OR pupil_id = $pupil_id
+       -- and every list view or download that showed the pupil (audit_pupils_seen, migration 020)
+       OR audit_id IN (SELECT audit_id FROM audit_pupils_seen WHERE pupil_id = $pupil_id))
 ORDER BY audit_id DESC
 LIMIT $limit;
 

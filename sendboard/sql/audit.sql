@@ -1,9 +1,60 @@
 -- The audit trail. Append-only: there is no UPDATE or DELETE for audit_log anywhere, and
 -- sendboard.db refuses one.
 
+-- Appending (sendboard/audit.py, inside one transaction): read the chain's last link, take the next
+-- id and the time, insert the entry with its hash and the pupils it showed, advance the chain.
+
+-- name: audit_chain_head
+SELECT last_hash FROM audit_chain WHERE chain_id = 1;
+
+-- name: audit_next_id
+SELECT nextval('audit_seq') AS audit_id, current_timestamp::TIMESTAMP AS logged_at;
+
 -- name: insert_audit
-INSERT INTO audit_log (username, role, action, object_type, object_id, pupil_id, group_id, detail, old_value, new_value)
-VALUES ($username, $role, $action, $object_type, $object_id, $pupil_id, $group_id, $detail, $old_value, $new_value);
+INSERT INTO audit_log (audit_id, logged_at, username, role, action, object_type, object_id, pupil_id, group_id,
+                       detail, old_value, new_value)
+VALUES ($audit_id, $logged_at, $username, $role, $action, $object_type, $object_id, $pupil_id, $group_id,
+        $detail, $old_value, $new_value);
+
+-- name: audit_link_insert
+INSERT INTO audit_links (audit_id, prev_hash, entry_hash) VALUES ($audit_id, $prev_hash, $entry_hash);
+
+-- name: audit_pupil_seen_insert
+INSERT INTO audit_pupils_seen (audit_id, pupil_id) SELECT $audit_id, unnest($pupil_ids::INTEGER[]);
+
+-- name: audit_chain_advance
+UPDATE audit_chain SET last_id = $audit_id, last_hash = $entry_hash WHERE chain_id = 1;
+
+-- Verifying the chain (sendboard audit verify).
+
+-- name: audit_chain_state
+SELECT chained_after, last_id, last_hash,
+       (SELECT count(*) FROM audit_log) AS entries,
+       (SELECT count(*) FROM audit_log WHERE audit_id <= chained_after) AS unchained
+FROM audit_chain WHERE chain_id = 1;
+
+-- name: audit_pupils_seen_all
+SELECT audit_id, pupil_id FROM audit_pupils_seen WHERE audit_id > $after ORDER BY audit_id, pupil_id;
+
+-- name: audit_chained_entries
+SELECT a.audit_id, a.logged_at, a.username, a.role, a.action, a.object_type, a.object_id, a.pupil_id, a.group_id,
+       a.detail, a.old_value, a.new_value, l.prev_hash, l.entry_hash
+FROM audit_log a LEFT JOIN audit_links l USING (audit_id)
+WHERE a.audit_id > $after ORDER BY a.audit_id;
+
+-- name: audit_stray_links
+SELECT min(l.audit_id) FROM audit_links l ANTI JOIN audit_log a ON a.audit_id = l.audit_id;
+
+-- name: audit_stray_pupils_seen
+SELECT min(s.audit_id) FROM audit_pupils_seen s ANTI JOIN audit_log a ON a.audit_id = s.audit_id;
+
+-- Who saw this pupil: every entry that showed the pupil, newest first.
+
+-- name: audit_who_saw_pupil
+SELECT a.audit_id, a.logged_at, a.username, a.role, a.action, a.object_type, a.object_id
+FROM audit_pupils_seen s JOIN audit_log a ON a.audit_id = s.audit_id
+WHERE s.pupil_id = $pupil_id
+ORDER BY a.audit_id DESC;
 
 -- name: audit_search
 SELECT audit_id, logged_at, username, role, action, object_type, object_id, pupil_id, group_id, detail, old_value, new_value

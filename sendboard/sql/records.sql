@@ -208,3 +208,50 @@ FROM roll_at($as_at) r JOIN pupils p ON p.pupil_id = r.pupil_id
 WHERE r.school_id = $school_id
   AND r.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
 ORDER BY p.last_name, p.first_name;
+
+-- ============================================================================ demo school
+
+-- name: records_demo_decide_concerns
+-- Demo: the concerns the generator closed when SEN support started carry that decision.
+UPDATE concerns SET decision = 'sen_support', decided_on = closed_on, decided_by = 'senco'
+WHERE decision IS NULL AND closed_on IS NOT NULL AND outcome = 'Added to SEN support';
+
+-- name: records_demo_referrals
+-- Demo: about one in six pupils on the register at $as_at referred to a service that fits their primary
+-- need in the year before, most seen after 2 to 22 weeks, some still waiting. Chosen by a hash of the
+-- pupil and $seed, so the same seed gives the same rows.
+INSERT INTO specialist_involvements (pupil_id, service, referred_on, seen_on, advice, next_contact, closed_on,
+                                     recorded_by, recorded_at)
+WITH reg AS (
+    SELECT r.pupil_id, coalesce(n.need_code, 'OTH') AS need, hash(r.pupil_id, $seed) AS h
+    FROM roll_at($as_at) r
+    JOIN sen_status_at($as_at) st ON st.pupil_id = r.pupil_id
+    LEFT JOIN needs_at($as_at) n ON n.pupil_id = r.pupil_id AND n.need_rank = 1
+    WHERE sen_group(st.code) <> 'No SEN'
+), picked AS (
+    SELECT pupil_id, h,
+           CASE need WHEN 'SLCN' THEN 'speech_language_therapy' WHEN 'ASD' THEN (CASE WHEN (h // 17) % 2 = 0 THEN 'speech_language_therapy' ELSE 'educational_psychology' END)
+                     WHEN 'SEMH' THEN (CASE WHEN (h // 13) % 3 = 0 THEN 'camhs' ELSE 'counselling' END)
+                     WHEN 'HI' THEN 'hearing_impairment' WHEN 'VI' THEN 'vision_impairment'
+                     WHEN 'MSI' THEN 'multi_sensory_impairment' WHEN 'PD' THEN 'occupational_therapy'
+                     WHEN 'OTH' THEN 'school_nurse' ELSE 'educational_psychology' END AS service,
+           $as_at - CAST(10 + h % 340 AS INTEGER) AS referred_on
+    FROM reg WHERE h % 6 = 0
+), dated AS (
+    SELECT *, CASE WHEN (h // 7) % 4 = 0 THEN NULL ELSE referred_on + CAST(14 + (h // 11) % 140 AS INTEGER) END AS seen
+    FROM picked
+)
+SELECT pupil_id, service, referred_on,
+       CASE WHEN seen <= $as_at THEN seen END AS seen_on,
+       CASE WHEN seen <= $as_at THEN CASE service
+            WHEN 'speech_language_therapy' THEN 'Pre-teach topic words; visual prompts for instructions; check understanding one to one'
+            WHEN 'educational_psychology' THEN 'Short chunked tasks with worked examples; overlearning of key facts; review in a term'
+            WHEN 'camhs' THEN 'Agreed calm space and exit card; weekly check-in with a named adult'
+            WHEN 'counselling' THEN 'Six sessions agreed; key adult check-ins at the start of the day'
+            WHEN 'occupational_therapy' THEN 'Writing slope and pencil grip; movement breaks; seat near the door'
+            WHEN 'hearing_impairment' THEN 'Radio aid in every lesson; seat near the front; subtitles on video'
+            WHEN 'vision_impairment' THEN 'Enlarged print (N24); copies of board work; good lighting, no glare'
+            ELSE 'Care plan shared with staff; review at the next annual check' END END AS advice,
+       CASE WHEN seen <= $as_at THEN seen + 120 END AS next_contact,
+       NULL AS closed_on, 'senco' AS recorded_by, CAST(referred_on AS TIMESTAMP) + INTERVAL 9 HOUR AS recorded_at
+FROM dated;
