@@ -72,7 +72,7 @@ INTERVENTIONS = [
     ("Fine motor skills group", "FMS", "SP", "targeted", "teaching_assistant", 6, 3, 20, 8, 80, "Fine motor checklist (0-30)", "points 0-30", True, 14, 5, 0.4, False),
     ("Zones of Regulation", "ZOR", "SEMH", "targeted", "teaching_assistant", 8, 1, 40, 10, 100, "Boxall profile (developmental strand)", "points 0-136", True, 70, 18, 0.0, False),
     ("Talk Boost", "TB", "CI", "targeted", "teaching_assistant", 4, 3, 30, 10, 250, "Language score (standardised)", "standardised", True, 82, 15, 0.35, False),
-    ("Numicon", "NUM", "CL", "targeted", "teaching_assistant", 4, 3, 30, 12, 300, "Maths age (months)", "months", True, 105, 16, -0.4, False),
+    ("Numicon", "NUM", "CL", "targeted", "teaching_assistant", 4, 3, 30, 12, 300, "Maths age (months)", "months", True, 105, 16, -0.5, False),
     ("Lego-based therapy", "LEGO", "CI|SEMH", "targeted", "teaching_assistant", 3, 1, 45, 12, 200, "Social skills rating (0-40)", "points 0-40", True, 17, 6, 0.25, True),
     ("Toe by Toe", "TBT", "CL", "targeted", "teaching_assistant", 1, 5, 20, 12, 25, "Reading age (months)", "months", True, 105, 16, 0.3, False),
     ("Speech and language therapy 1:1", "SALT", "CI", "specialist", "external_specialist", 1, 1, 40, 10, 0, "Expressive language (standardised)", "standardised", True, 78, 15, 0.5, False),
