@@ -465,6 +465,35 @@ def refer_a_pupil_on_outside_specialists(db_path: Path) -> None:
     submit(at, "Save referral")
 
 
+FORM_EHC_OUTCOME = "By the end of Year 7, will ask an adult for help in every lesson without prompting"
+
+
+def record_an_ehc_plan_and_its_annual_review(db_path: Path) -> None:
+    """The SENCO records pupil 2's plan (with one outcome), then the annual review meeting held on it."""
+    at = open_page(db_path, "srao", "ehc_plans")
+    at.segmented_control(key="ehc_record_kind").set_value("EHC plan").run()
+    widget(at, "selectbox", "Pupil").set_value(pupil_id_of(db_path, PUPILS[2]))
+    widget(at, "text_input", "Local authority that maintains the plan").input("Leeds")
+    widget(at, "date_input", "Date the final plan was issued").set_value(date(2025, 12, 1))
+    widget(at, "text_input", "Hours a week of support the plan sets out").input("15")
+    widget(at, "text_area", "Outcomes in the plan (section E), one a line").input(FORM_EHC_OUTCOME)
+    submit(at, "Save EHC plan")
+    at = open_page(db_path, "srao", "ehc_plans")
+    at.segmented_control(key="ehc_record_kind").set_value("Annual review").run()
+    assert widget(at, "selectbox", "Plan").value is not None  # the one plan, as offered
+    widget(at, "date_input", "Date of the review meeting").set_value(date(2026, 11, 16))
+    submit(at, "Save annual review")
+
+
+def request_a_needs_assessment(db_path: Path) -> None:
+    at = open_page(db_path, "srao", "ehc_plans")
+    at.segmented_control(key="ehc_record_kind").set_value("Needs-assessment request").run()
+    widget(at, "selectbox", "Pupil").set_value(pupil_id_of(db_path, PUPILS[5]))
+    widget(at, "text_input", "Local authority asked").input("Leeds")
+    widget(at, "date_input", "Date of the request").set_value(date(2026, 10, 5))
+    submit(at, "Save request")
+
+
 @dataclass
 class FormStep:
     name: str
@@ -490,6 +519,12 @@ FORM_STEPS: list[FormStep] = [
               Shows("srao", "identification", FORM_CONCERN)]),
     FormStep("funding on the provision map", record_funding_on_provision_map,
              [Shows("hashworth", "provision_map", "2026-27")]),
+    FormStep("an EHC plan and its annual review on EHC plans", record_an_ehc_plan_and_its_annual_review,
+             [Shows("srao", "ehc_plans", "EHC plans open 1"),
+              Shows("srao", "ehc_plans", "Annual reviews overdue, not held 0"),
+              Shows("srao", "passport", FORM_EHC_OUTCOME, (("passport_pupil_upn", PUPILS[2].upn),))]),
+    FormStep("a needs-assessment request on EHC plans", request_a_needs_assessment,
+             [Shows("srao", "ehc_plans", "Needs assessments in progress 1")]),
     FormStep("a referral on Outside specialists", refer_a_pupil_on_outside_specialists,
              [Shows("srao", "specialists", PUPILS[3].name),
               Shows("governor1", "specialists", "Speech and language therapy")]),
