@@ -407,3 +407,24 @@ def test_the_trust_page_counts_last_years_overdue_reviews_too(fixture_db, viewer
     frame = trust.review_compliance_by_school(fixture_db, viewers["trust"], AS_AT).set_index("school")
     assert frame.loc["Oak Lane Academy", "ehc_reviews_last_year"] == 3
     assert frame.loc["Oak Lane Academy", "ehc_on_time_pct"] == pytest.approx(200 / 3)
+
+
+def test_the_governors_pack_counts_every_review_that_fell_due(fixture_db, viewers):
+    """The pack's review table has the EHC plans page's figures. With the rows of the test above and a
+    disclosure threshold of 3: 2024/25 has 3 due (2 on time, 0 late, 1 overdue), 2025/26 has 3 due (1 on time,
+    1 late, 1 overdue). Both denominators reach 3, so both rates are given: 2025/26's as 33%; 2024/25's as
+    the range 33-67% (its "0 late" is shown, so its hidden 2 and 1 are known only to add up to 3). Counting
+    reviews held only, as the pack used to, 2025/26 would have been 1 of 2 (50%)."""
+    from sendboard.governors import figures
+
+    add_ehc_rows(fixture_db)
+    fixture_db.cursor().execute(
+        "INSERT INTO ehc_plans (ehcp_id, pupil_id, local_authority, issued_on) VALUES (504, 11, 'Leeds', DATE '2024-06-01');"
+        "INSERT INTO ehc_reviews (ehcp_id, due_on, held_on) VALUES (501, DATE '2026-02-10', DATE '2026-01-12')")
+    section = figures.compliance_section(fixture_db, viewers["governor"], 1, AS_AT, 3)
+    table = section.tables[0]
+    assert table.columns["overdue"] == "Overdue, not held"
+    assert table.protected.values["reviews_due"].tolist() == [3, 3]
+    years = dict(section.facts["years"])
+    assert years["2025/26"] == pytest.approx(100 / 3)
+    assert dict(section.facts["year_bands"])["2024/25"] == (pytest.approx(100 / 3), pytest.approx(200 / 3))

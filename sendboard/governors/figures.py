@@ -20,7 +20,8 @@ from ..db import Database
 from ..provision.impact import impact_summary
 from ..leaders import national
 from ..reference import AREAS
-from ..statutory.ehc import compliance_now as ehc_compliance_now, pack_facts as ehc_pack_facts, pack_lines as ehc_pack_lines
+from ..statutory.ehc import (compliance_now as ehc_compliance_now, pack_facts as ehc_pack_facts,
+                             pack_lines as ehc_pack_lines, review_compliance_by_year as ehc_review_compliance_by_year)
 from . import PACK_ROLES
 
 AREA_ORDER = ["CI", "CL", "SEMH", "SP", "OTH"]
@@ -519,7 +520,9 @@ def judge(measured, improved_pct, mean_gain, threshold: int) -> str:
 def compliance_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int) -> Section:
     s = Section("reviews", "EHC plan annual reviews", "Are EHC plan annual reviews held on time?",
                 "Arrangements for consulting parents and pupils, and for reviewing progress")
-    raw = db.query("governors_review_compliance", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    # Every review that fell due counts: held on time, held late, or overdue and not held (the same figures
+    # as the EHC plans page; docs/methods.md, "EHC plans: annual review compliance").
+    raw = ehc_review_compliance_by_year(db, viewer, school_id, as_at)
     now = ehc_compliance_now(db, viewer, school_id, as_at)  # reviews overdue now, plans short of hours
     if raw.empty:
         if now["plans"]:
@@ -528,15 +531,15 @@ def compliance_section(db: Database, viewer: Viewer, school_id: int, as_at: date
             return s
         s.empty = "No EHC plan annual reviews recorded."
         return s
-    raw["late"] = raw["reviews_held"] - raw["held_on_time"]
+    raw = raw.rename(columns={"held_late": "late"})
     raw["year"] = [year_label(y) for y in raw["academic_year"]]
-    raw["pct"] = 100 * raw["held_on_time"] / raw["reviews_held"].where(raw["reviews_held"] > 0)
-    p = disclosure.protect(raw, ["held_on_time", "late", "reviews_held"], threshold=t, row_total="reviews_held",
-                           row_parts=["held_on_time", "late"], decimals={"pct": 0},
-                           shares={"pct": ("held_on_time", "reviews_held")})
-    s.tables.append(Table("ehc_reviews", "EHC plan annual reviews held, by the academic year they were due", p, {
-        "year": "Year due", "held_on_time": "Held on time", "late": "Held late", "reviews_held": "Reviews held",
-        "pct": "% on time"}))
+    raw["pct"] = 100 * raw["held_on_time"] / raw["reviews_due"].where(raw["reviews_due"] > 0)
+    p = disclosure.protect(raw, ["held_on_time", "late", "overdue", "reviews_due"], threshold=t, row_total="reviews_due",
+                           row_parts=["held_on_time", "late", "overdue"], decimals={"pct": 0},
+                           shares={"pct": ("held_on_time", "reviews_due")})
+    s.tables.append(Table("ehc_reviews", "EHC plan annual reviews due, by the academic year they were due", p, {
+        "year": "Year due", "held_on_time": "Held on time", "late": "Held late", "overdue": "Overdue, not held",
+        "reviews_due": "Reviews due", "pct": "% on time"}))
     s.facts = {"years": [(lbl, _safe(v)) for lbl, v in zip(raw["year"], p.values["pct"])],
                "year_bands": [(lbl, p.bands.get((i, "pct"))) for i, lbl in enumerate(raw["year"])]}
     known = [(lbl, v) for lbl, v in s.facts["years"] if v is not None]

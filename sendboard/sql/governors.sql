@@ -181,19 +181,6 @@ WHERE i.school_id = $school_id AND i.school_id IN (SELECT school_id FROM visible
 GROUP BY ALL
 ORDER BY i.name;
 
--- name: governors_review_compliance
--- EHC plan annual reviews held, by the academic year they were due in, and how many on time.
-SELECT academic_year_of(rv.due_on) AS academic_year,
-       CAST(count(*) AS INTEGER) AS reviews_held,
-       CAST(count(*) FILTER (WHERE rv.held_on <= rv.due_on) AS INTEGER) AS held_on_time
-FROM ehc_reviews rv
-JOIN ehc_plans e ON e.ehcp_id = rv.ehcp_id
-JOIN pupils p ON p.pupil_id = e.pupil_id
-WHERE p.school_id = $school_id AND p.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
-  AND rv.held_on <= $as_at
-GROUP BY ALL
-ORDER BY academic_year;
-
 -- name: governors_training_coverage
 -- Staff in post at a date, and how many hold current SEND training in each broad area (any level;
 -- and at enhanced or specialist level).
