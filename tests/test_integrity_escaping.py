@@ -35,7 +35,7 @@ def poison(db) -> list[tuple[str, str]]:
     cur = db.cursor()
     # an import whose file name and importing account are hostile (the Data page lists past imports)
     cur.execute("INSERT INTO imports (import_id, username, school_id, file_count, added) VALUES (900, 'senco', 1, 1, 3)")
-    cur.execute("INSERT INTO import_files VALUES (900, 1, 'sen_register.csv', 'abc', 'sen_register', 3)")
+    cur.execute("INSERT INTO import_files (import_id, position, file_name, sha256, kind, rows) VALUES (900, 1, 'sen_register.csv', 'abc', 'sen_register', 3)")
     columns = cur.execute("SELECT c.table_name, c.column_name FROM duckdb_columns() c JOIN duckdb_tables() t "
                           "ON t.table_name = c.table_name AND t.schema_name = c.schema_name WHERE c.schema_name = 'main' "
                           "AND c.data_type = 'VARCHAR' ORDER BY 1, 2").fetchall()
