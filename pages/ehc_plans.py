@@ -4,8 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from sendboard import audit, ui
-from sendboard.access import AccessDenied
-from sendboard.db import ConflictError
 from sendboard.statutory import deadlines, ehc, records
 from sendboard.statutory.form_ui import FieldSlots
 from sendboard.text import md_escape
@@ -203,17 +201,13 @@ with tab_record:
                                          "short-term steps there.")
             slots("outcomes")
             if st.form_submit_button("Save EHC plan", type="primary"):
-                try:
+                def save():
                     if pupil is None:
                         raise records.FieldError("pupil", "Please choose the pupil.")
                     records.record_plan(ctx.db, ctx.viewer, pupil, school_id=ctx.school_id, local_authority=la,
                                         issued_on=issued, hours_per_week=hours,
                                         outcomes=[(None, line) for line in outcomes.splitlines()], today=ctx.today)
-                except records.FieldError as exc:
-                    slots.show(exc)
-                except (AccessDenied, ConflictError) as exc:
-                    st.error(md_escape(str(exc)))
-                else:
+                if slots.save(save):
                     saved(f"EHC plan saved for {names[pupil]}.")
 
     elif what == "Needs-assessment request":
@@ -237,17 +231,13 @@ with tab_record:
                                   format="DD/MM/YYYY")
             slots("final_plan_on")
             if st.form_submit_button("Save request", type="primary"):
-                try:
+                def save():
                     if pupil is None:
                         raise records.FieldError("pupil", "Please choose the pupil.")
                     records.record_request(ctx.db, ctx.viewer, pupil, school_id=ctx.school_id, local_authority=la,
                                            requested_on=requested, requested_by=who, decision_on=decided,
                                            decision=decision, final_plan_on=final, today=ctx.today)
-                except records.FieldError as exc:
-                    slots.show(exc)
-                except (AccessDenied, ConflictError) as exc:
-                    st.error(md_escape(str(exc)))
-                else:
+                if slots.save(save):
                     saved(f"Request saved for {names[pupil]}.")
 
     elif what == "Request: LA decision or plan":
@@ -267,14 +257,10 @@ with tab_record:
                 final = st.date_input("Date the final plan was issued", value=None, max_value=ctx.today, format="DD/MM/YYYY")
                 slots("final_plan_on")
                 if st.form_submit_button("Save", type="primary"):
-                    try:
+                    def save():
                         records.update_request(ctx.db, ctx.viewer, request_id, school_id=ctx.school_id,
                                                decision_on=decided, decision=decision, final_plan_on=final, today=ctx.today)
-                    except records.FieldError as exc:
-                        slots.show(exc)
-                    except (AccessDenied, ConflictError) as exc:
-                        st.error(md_escape(str(exc)))
-                    else:
+                    if slots.save(save):
                         saved("Request updated.")
 
     elif what == "Annual review":
@@ -299,15 +285,11 @@ with tab_record:
                 note = st.text_area("Note (optional)")
                 slots("note")
                 if st.form_submit_button("Save annual review", type="primary"):
-                    try:
+                    def save():
                         records.record_annual_review(ctx.db, ctx.viewer, ehcp_id, school_id=ctx.school_id, held_on=held,
                                                      report_sent_on=sent, la_decision_on=decided, la_decision=decision,
                                                      note=note, today=ctx.today)
-                    except records.FieldError as exc:
-                        slots.show(exc)
-                    except (AccessDenied, ConflictError) as exc:
-                        st.error(md_escape(str(exc)))
-                    else:
+                    if slots.save(save):
                         saved("Annual review saved: the next review date and the overdue count are updated.")
 
     else:
@@ -332,14 +314,10 @@ with tab_record:
                     row = waiting[waiting["ehc_review_id"] == review_id].iloc[0]
                     held = {k: (None if row[k] is None or pd.isna(row[k]) else row[k])
                             for k in ("report_sent_on", "la_decision_on", "la_decision")}  # what is already recorded
-                    try:
+                    def save():
                         records.update_annual_review(
                             ctx.db, ctx.viewer, review_id, school_id=ctx.school_id,
                             report_sent_on=sent or held["report_sent_on"], la_decision_on=decided or held["la_decision_on"],
                             la_decision=decision or held["la_decision"], today=ctx.today)
-                    except records.FieldError as exc:
-                        slots.show(exc)
-                    except (AccessDenied, ConflictError) as exc:
-                        st.error(md_escape(str(exc)))
-                    else:
+                    if slots.save(save):
                         saved("Annual review updated.")

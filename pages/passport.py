@@ -351,14 +351,10 @@ with tab["EHC plan and adulthood"]:
                     text = st.text_input("A short-term step toward this outcome", key=f"ehc_step_text_{outcome_id}")
                     slots("step")
                     if st.form_submit_button("Add step"):
-                        try:
+                        def save():
                             ehc_records.add_step(db, viewer, int(outcome_id), text, school_id=ctx.school_id,
                                                  set_on=ctx.today, today=ctx.today)
-                        except ehc_records.FieldError as exc:
-                            slots.show(exc)
-                        except (AccessDenied, ConflictError) as exc:
-                            st.error(md_escape(str(exc)))
-                        else:
+                        if slots.save(save):
                             st.rerun()
     st.caption("Steps are targets on the pupil's support plan: they are reviewed with the other targets.")
 
@@ -383,14 +379,10 @@ with tab["EHC plan and adulthood"]:
                     texts[area] = st.text_area(label, key=f"pfa_{area}_{pupil_id}", height=70)
                     slots(area)
                 if st.form_submit_button("Save outcomes", type="primary"):
-                    try:
+                    def save():
                         ehc_records.record_pfa(db, viewer, pupil_id, school_id=ctx.school_id, recorded_on=when,
                                                outcomes=texts, today=ctx.today)
-                    except ehc_records.FieldError as exc:
-                        slots.show(exc)
-                    except (AccessDenied, ConflictError) as exc:
-                        st.error(md_escape(str(exc)))
-                    else:
+                    if slots.save(save):
                         st.rerun()
             with right, st.form(f"careers_{pupil_id}"):
                 slots = FieldSlots()
@@ -401,15 +393,11 @@ with tab["EHC plan and adulthood"]:
                 careers_note = st.text_area("Note (optional)", key=f"careers_note_{pupil_id}", height=70)
                 slots("note")
                 if st.form_submit_button("Save careers guidance"):
-                    try:
+                    def save():
                         ehc_records.record_careers_guidance(db, viewer, pupil_id, school_id=ctx.school_id,
                                                             given_on=given_on, given_by=given_by, note=careers_note,
                                                             today=ctx.today)
-                    except ehc_records.FieldError as exc:
-                        slots.show(exc)
-                    except (AccessDenied, ConflictError) as exc:
-                        st.error(md_escape(str(exc)))
-                    else:
+                    if slots.save(save):
                         st.rerun()
 
 # ---------------------------------------------------------------- history
