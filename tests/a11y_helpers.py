@@ -202,6 +202,7 @@ def download_table_csv(page, key: str, folder: Path):
 
     button = page.locator(f".st-key-csv-{key} button").first
     button.scroll_into_view_if_needed()
+    settle(page)  # a press while the page is still running can be lost with the element it landed on
     with page.expect_download() as info:
         button.click()
     path = folder / f"{key}.csv"

@@ -10,7 +10,6 @@ from sendboard.importers import SourceFile, load
 from sendboard.transfer import checksums
 from sendboard.upn import upn_check_letter
 
-from tests.fixture_school import TODAY
 
 
 def upn(pid: int) -> str:

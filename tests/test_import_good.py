@@ -18,7 +18,7 @@ from sendboard.importers.ctf_sample import ctf_xml
 from sendboard.importers.kinds import KINDS
 from sendboard.importers.templates import template_csv
 from sendboard.transfer import checksums
-from tests.test_import_bad_files import NEW, U1, U2, upn
+from tests.test_import_bad_files import NEW, U1, U2
 
 ROOT = Path(__file__).resolve().parent.parent
 

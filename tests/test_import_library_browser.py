@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import browser, chromium_available, running_app, sign_in, wait_idle
+from tests.browser import browser, running_app, sign_in, wait_idle
 from tests.fixture_school import PASSWORD
 from tests.test_import_library import DATA
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium")]
+pytestmark = pytest.mark.browser
 
 
 def _open_data_page(b, url):

@@ -140,10 +140,12 @@ def test_b_teacher_records_a_review_and_sees_it_in_the_history(session, app, sho
     h.settle(page)
     if not page.get_by_role("tab", name="Targets and reviews", selected=True).count():
         page.get_by_role("tab", name="Targets and reviews").click()
+        h.settle(page)  # the tabs are keyed: choosing one reruns the page, and a press mid-run is lost
     page.get_by_role("heading", name="Review history").scroll_into_view_if_needed()
     h.screenshot(page, shots / "b3_review_saved.png")
     button = page.locator('[class*="st-key-csv-reviews_"] button').first
     button.scroll_into_view_if_needed()
+    h.settle(page)
     with page.expect_download() as info:
         button.click()
     history = open(info.value.path(), encoding="utf-8").read()

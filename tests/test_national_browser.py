@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests import a11y_helpers as h
-from tests.browser import browser, chromium_available, running_app
+from tests.browser import browser, running_app
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not chromium_available(), reason="Debian's chromium (/usr/bin/chromium) is not installed")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from tests.browser import browser, chromium_available, running_app, sign_in
+from tests.browser import browser, running_app, sign_in
 from tests.fixture_school import PASSWORD, TODAY
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium")]
+pytestmark = pytest.mark.browser
 
 
 def test_concern_from_teacher_to_senco_and_waiting_times_for_governors(fixture_path, artifacts):

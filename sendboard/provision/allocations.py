@@ -16,7 +16,7 @@ import pandas as pd
 from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
-from . import AREA_NAMES, DELIVERY, DELIVERY_LABELS, EDIT_ROLES, NEED_AREA_NAMES, WAVES, ProvisionError
+from . import DELIVERY, DELIVERY_LABELS, EDIT_ROLES, NEED_AREA_NAMES, WAVES, ProvisionError
 from .costs import allocation_costs, strip_costs
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
