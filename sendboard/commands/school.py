@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .init import add_school_fields
+from .user import _db_after_action
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,13 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     imp.add_argument("--trust", default=None, help="the trust for every school in the file (default: its 'Trusts (name)' column)")
     sub.add_parser("list", help="list the schools")
     _db_after_action(sub)
-
-
-def _db_after_action(sub) -> None:
-    """--db may also come after the action ("sendboard user add x --db FILE"): each action's parser takes it
-    too, with no default of its own, so a --db given before the action is kept."""
-    for action in sub.choices.values():
-        action.add_argument("--db", default=argparse.SUPPRESS, help="database file (default: SENDBOARD_DB)")
 
 
 def run(args: argparse.Namespace) -> int:
