@@ -467,16 +467,26 @@ def _record_download(ctx: PageContext, name: str, kind: str, rows: int, frame: p
 
 
 def download_buttons(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: str | None = None) -> None:
-    """CSV and Excel downloads of a table; each download is audited. The files are built only when a
-    button is pressed (building an Excel file on every rerun would slow every page)."""
+    """CSV and Excel downloads of a table; each download is audited. The file is built, and the download
+    recorded, only when a button is pressed (building an Excel file on every rerun would slow every page).
+    A press does not rerun the page: a rerun under load could replace the button before its file was
+    fetched, and the press would be lost."""
     key = key or name
+
+    def deliver(kind: str, build):
+        def data() -> bytes:
+            content = build()
+            _record_download(ctx, name, kind, len(frame), frame)
+            return content
+        return data
+
     row = st.container(horizontal=True)
-    row.download_button("Download CSV", lambda: exports.csv_bytes(frame), f"{name}.csv", "text/csv",
-                       key=f"csv-{key}", on_click=_record_download, args=(ctx, name, "csv", len(frame), frame),
+    row.download_button("Download CSV", deliver("csv", lambda: exports.csv_bytes(frame)), f"{name}.csv", "text/csv",
+                       key=f"csv-{key}", on_click="ignore",
                        icon=":material/download:", help=f"Download this table ({len(frame):,} rows) as CSV")
-    row.download_button("Download Excel", lambda: excel_bytes({name: frame}), f"{name}.xlsx",
+    row.download_button("Download Excel", deliver("xlsx", lambda: excel_bytes({name: frame})), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"xlsx-{key}", on_click=_record_download, args=(ctx, name, "xlsx", len(frame), frame),
+                       key=f"xlsx-{key}", on_click="ignore",
                        icon=":material/download:", help=f"Download this table ({len(frame):,} rows) as an Excel workbook")
 
 

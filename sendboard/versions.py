@@ -13,6 +13,7 @@ save with :func:`forget`; ``ui.stale_edit`` shows the refusal.
 """
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any, MutableMapping
 
@@ -23,6 +24,7 @@ from .db import ConflictError, Database, Writer, sql_for
 KINDS = {"passport": "passport", "support_plan": "plan", "plan_target": "target", "allocation": "allocation",
          "intervention": "catalogue entry", "plan_review": "review", "ehc_review": "review"}
 SESSION_KEY = "_edit_versions"
+ENSURE_ATTEMPTS = 50
 
 
 class StaleEdit(ConflictError):
@@ -68,10 +70,19 @@ def ensure(db: Database, kind: str, record_id) -> None:
     """Make the record's version row exist (at 0) before a save's transaction, outside it. Two first saves
     at once then both update one existing row, which DuckDB reports as a write conflict (retried, then
     refused as stale) rather than as a duplicate key that would end the save with an error."""
-    try:
-        db.cursor().execute(sql_for("integrity_version_ensure"), {"kind": kind, "record_id": str(record_id)})
-    except (duckdb.ConstraintException, duckdb.TransactionException):  # made by someone else this moment
-        pass
+    cur = db.cursor()
+    params = {"kind": kind, "record_id": str(record_id)}
+    # Someone else's first save may be inserting the row at this moment: our insert then conflicts, and
+    # the row is not yet visible. Wait until it is committed, or the transaction that follows would not
+    # see it and would try to insert it again (a duplicate key at commit, not a clean refusal).
+    for attempt in range(ENSURE_ATTEMPTS):
+        try:
+            cur.execute(sql_for("integrity_version_ensure"), params)
+        except (duckdb.ConstraintException, duckdb.TransactionException):
+            pass
+        if cur.execute(sql_for("integrity_version_get"), params).fetchall():
+            return
+        time.sleep(0.01 * (attempt + 1))
 
 
 def held(db: Database, session: MutableMapping, kind: str, record_id) -> int:
