@@ -70,6 +70,12 @@ class Viewer:
             raise AccessDenied(f"this needs one of: {', '.join(sorted(roles))}")
 
 
+def require_admin(viewer: Viewer | None) -> Viewer:
+    if not isinstance(viewer, Viewer) or viewer.role != "admin":
+        raise AccessDenied("only an administrator may do this")
+    return viewer
+
+
 @dataclass(frozen=True)
 class Page:
     key: str

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 
 from . import audit, auth
-from .access import ROLES, AccessDenied, Viewer
+from .access import ROLES, Viewer, require_admin
 from .db import Database
 from .settings import DEFAULTS, get_settings
 
@@ -62,12 +62,6 @@ INT_SETTINGS: tuple[IntSetting, ...] = (
 INT_SETTINGS_BY_KEY = {s.key: s for s in INT_SETTINGS}
 PASSPORT_SETTING = "teacher_editable_passport_fields"
 EDITABLE_KEYS = frozenset(INT_SETTINGS_BY_KEY) | {PASSPORT_SETTING}
-
-
-def require_admin(viewer: Viewer | None) -> Viewer:
-    if not isinstance(viewer, Viewer) or viewer.role != "admin":
-        raise AccessDenied("only an administrator may do this")
-    return viewer
 
 
 # --------------------------------------------------------------------------- settings

@@ -4,19 +4,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from argon2 import PasswordHasher
-
-from . import audit, clock, passwords, signin
+from . import audit, clock, identity, passwords, signin
 from .access import ROLES, Viewer
 from .db import Database
+from .identity import DEMO_PASSWORD, GENERIC_FAILURE, demo_password_allowed, viewer_for  # noqa: F401  (auth's own names)
 from .settings import get_settings
 
-DEMO_PASSWORD = passwords.DEMO_PASSWORD
-_HASHER = PasswordHasher()  # argon2id with the library's recommended cost
-# Verified against when a name has no account, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("no account has this password")
-
-GENERIC_FAILURE = "That username and password do not match an active account."
 USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
 
 
@@ -29,13 +22,7 @@ class AccountError(ValueError):
 
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
-
-
-def demo_password_allowed(db: Database) -> bool:
-    """The published demo password works only on a demo database that holds no imported data: once a
-    school imports its own pupils, or on a database made with `sendboard init`, it is refused."""
-    return bool(db.scalar("setup_is_demo")) and not db.scalar("setup_has_imports")
+    return identity._HASHER.hash(password)
 
 
 def check_password_strength(password: str, db: Database | None = None, username: str = "") -> None:
@@ -46,24 +33,6 @@ def check_password_strength(password: str, db: Database | None = None, username:
                         demo_allowed=db is not None and demo_password_allowed(db))
     except passwords.PasswordRefused as exc:
         raise AccountError(str(exc)) from None
-
-
-# --------------------------------------------------------------------------- viewers
-
-
-def viewer_for(db: Database, user_id: int) -> Viewer | None:
-    rows = db.query_rows("user_by_id", user_id=user_id)
-    if not rows:
-        return None
-    user_id, username, display_name, _email, role, staff_id, trust, disabled = rows[0]
-    if disabled:
-        return None
-    if role == "trust":
-        schools = tuple(r[0] for r in db.query_rows("trust_school_ids", trust=trust))
-    else:
-        schools = tuple(r[0] for r in db.query_rows("user_school_ids", user_id=user_id))
-    return Viewer(user_id=user_id, username=username, display_name=display_name, role=role,
-                  school_ids=schools, trust=trust, staff_id=staff_id)
 
 
 # --------------------------------------------------------------------------- sign-in

@@ -33,7 +33,8 @@ from pathlib import Path
 import duckdb
 
 from . import audit
-from .db import Database, DatabaseError, latest_schema_version, open_database, sql_for
+from .app_db import open_database
+from .db import Database, DatabaseError, latest_schema_version, sql_for
 
 MANIFEST_SUFFIX = ".manifest.json"
 MANIFEST_FORMAT = "sendboard-backup-1"

@@ -113,8 +113,9 @@ def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: 
     from streamlit.testing.v1 import AppTest
 
     from .access import PAGES
+    from .app_db import open_database
     from .auth import viewer_for
-    from .db import close_all, open_database
+    from .db import close_all
 
     os.environ["SENDBOARD_DB"] = str(db_path)
     os.environ["SENDBOARD_TODAY"] = BENCH_AS_OF.isoformat()
@@ -170,9 +171,9 @@ def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: 
 
 
 def time_aggregations(db_path: Path, repeat: int) -> list[dict]:
+    from .app_db import open_database
     from .baseline import AGGREGATIONS, load_frames
-
-    from .db import close_all, open_database
+    from .db import close_all
 
     db = open_database(db_path)
     started = time.perf_counter()

@@ -384,7 +384,10 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 def open_database(path: Path | str | None = None, *, migrate: bool = True) -> Database:
-    """The process's one Database for this file, opened (and brought up to date) on first use."""
+    """The process's one Database for this file, opened (and its schema brought up to date) on first use.
+
+    The app, the command and the tests open files through ``sendboard.app_db.open_database``, which also
+    loads the shipped data; this one knows no area."""
     path = Path(path) if path is not None else database_path()
     key = str(path.resolve())
     with _OPEN_LOCK:
@@ -393,10 +396,7 @@ def open_database(path: Path | str | None = None, *, migrate: bool = True) -> Da
             db = Database(path)
             try:
                 if migrate:
-                    db.migrate()
-                    from .shipped import ensure_shipped_data  # late: shipped data loaders use this module
-
-                    ensure_shipped_data(db)
+                    db.migrate()  # shipped data is loaded by sendboard.app_db, which knows the areas
             except BaseException:
                 db.con.close()
                 raise

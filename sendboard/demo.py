@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import db as dbmod
 from . import demo_text as T
-from .db import open_database
+from .app_db import open_database
 from .reference import load_reference_data
 from .upn import CHECK_LETTERS
 

@@ -10,19 +10,19 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 
 from . import audit, auth, clock
-from .db import Database, DatabaseError, open_database
+from .app_db import open_database
+from .db import Database, DatabaseError
 from .importers.kinds import fold
 from .importers.problems import FileRejected, Problem
 from .importers.readers import SourceFile, read_csv
+from .school_calendar import ensure_calendar
 
 PHASES = ("primary", "secondary", "all-through", "special", "alternative")
 URN_PATTERN = re.compile(r"^\d{6}$")        # GIAS unique reference numbers are six digits (100000 upwards)
 LA_CODE_PATTERN = re.compile(r"^\d{3}$")    # DfE local authority codes are three digits (e.g. 383 Leeds)
-YEARS_BEFORE = 3                            # academic years of history a new school can import into
 
 
 class SetupError(ValueError):
@@ -51,58 +51,6 @@ class NewSchool:
         if not LA_CODE_PATTERN.match(self.la_code or ""):
             out.append(f"LA code {self.la_code!r}: the local authority's three-digit DfE code (e.g. 383 for Leeds)")
         return out
-
-
-# --------------------------------------------------------------------------- the school calendar
-
-
-def _nth_thursday(year: int, month: int, n: int) -> date:
-    first = date(year, month, 1)
-    return first + timedelta(days=(3 - first.weekday()) % 7 + 7 * (n - 1))
-
-
-def academic_year_terms(academic_year: int) -> list[dict]:
-    """The three terms of an academic year (2025 = 2025/26). Census days are the DfE school census days:
-    the first Thursday of October, the third Thursday of January and the third Thursday of May."""
-    a = academic_year
-    return [
-        dict(term_id=a * 10 + 1, academic_year=a, term="autumn", term_number=1, label=f"Autumn {a}",
-             start_date=date(a, 9, 1), end_date=date(a, 12, 31), census_date=_nth_thursday(a, 10, 1)),
-        dict(term_id=a * 10 + 2, academic_year=a, term="spring", term_number=2, label=f"Spring {a + 1}",
-             start_date=date(a + 1, 1, 1), end_date=date(a + 1, 4, 14), census_date=_nth_thursday(a + 1, 1, 3)),
-        dict(term_id=a * 10 + 3, academic_year=a, term="summer", term_number=3, label=f"Summer {a + 1}",
-             start_date=date(a + 1, 4, 15), end_date=date(a + 1, 8, 31), census_date=_nth_thursday(a + 1, 5, 3)),
-    ]
-
-
-def academic_year_of(day: date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def ensure_calendar(w, today: date) -> list[int]:
-    """Inside a write: add every academic year from three before today's to the next one that is not
-    held yet (so history can be imported and next September's groups set up). Returns the years added."""
-    held = {int(r[0]) for r in w.run("setup_academic_years_held")}
-    current = academic_year_of(today)
-    added = []
-    for year in range(current - YEARS_BEFORE, current + 2):
-        if year in held:
-            continue
-        w.run("setup_insert_academic_year", academic_year=year, label=f"{year}/{str(year + 1)[-2:]}",
-              start_date=date(year, 9, 1), end_date=date(year + 1, 8, 31))
-        for term in academic_year_terms(year):
-            w.run("setup_insert_term", **term)
-        added.append(year)
-    return added
-
-
-def extend_calendar(w) -> list[int]:
-    """Inside a write: on a database made by `sendboard init`, add the academic years now due (a school
-    keeps importing year after year). Other databases (the demo, test fixtures) keep the calendar they
-    were built with."""
-    if not w.run("setup_made_by_init")[0][0]:
-        return []
-    return ensure_calendar(w, clock.today())
 
 
 # --------------------------------------------------------------------------- schools

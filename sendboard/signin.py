@@ -26,9 +26,10 @@ from typing import Any, Mapping
 
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from . import audit
-from .access import Viewer
+from . import audit, identity
+from .access import Viewer, require_admin
 from .db import Database, Writer, _bind, sql_for
+from .identity import DEMO_PASSWORD, GENERIC_FAILURE, demo_password_allowed, viewer_for
 from .settings import get_settings
 
 COOKIE_NAME = "sendboard_session"
@@ -113,8 +114,6 @@ def ended_message(why: str | None) -> str:
 def check_session(db: Database, hashed: str, *, now: datetime | None = None, touch: bool = True) -> SessionState:
     """Look a session up and rebuild its Viewer from the account as it is now. Ends (revokes) a session
     that is idle, too old, or whose account is disabled or gone."""
-    from .auth import viewer_for  # late: auth calls into this module
-
     now = now or utcnow()
     rows = _unversioned(db, "signin_session_with_account", token_hash=hashed)
     if not rows:
@@ -214,8 +213,6 @@ def password_sign_in(db: Database, username: str, password: str, *, source: str,
                      now: datetime | None = None) -> Viewer:
     """Check a name and password, throttled per source and per account. Every attempt is audited; a name
     that is not an account's is not stored anywhere (it may be a password typed in the wrong box)."""
-    from .auth import _DUMMY_HASH, _HASHER, DEMO_PASSWORD, GENERIC_FAILURE, demo_password_allowed, viewer_for
-
     now = now or utcnow()
     forget_old(db, now=now)
     username = (username or "").strip()
@@ -232,9 +229,9 @@ def password_sign_in(db: Database, username: str, password: str, *, source: str,
         audit.record(db, named, "sign_in_busy", object_type="user", object_id=named)
         raise SignInRefused(BUSY_MESSAGE)
     try:
-        stored = rows[0][5] if rows and rows[0][5] else _DUMMY_HASH
+        stored = rows[0][5] if rows and rows[0][5] else identity._DUMMY_HASH
         try:
-            ok = _HASHER.verify(stored, password or "")
+            ok = identity._HASHER.verify(stored, password or "")
         except (VerificationError, InvalidHashError):
             ok = False
     finally:
@@ -313,8 +310,6 @@ def sso_sign_in(db: Database, claims: Mapping[str, Any], policy: SsoPolicy) -> V
     """Find the account for an identity the school's provider proved. An identity already bound is found
     by its subject alone. An unbound one needs a verified e-mail of an active account not yet bound at
     this provider, and is bound to it now. Raises SignInRefused with the reason."""
-    from .auth import viewer_for
-
     email = str(claims.get("email") or "").strip()
     issuer, subject = identity_of(claims)
 
@@ -367,8 +362,6 @@ def sso_sign_in(db: Database, claims: Mapping[str, Any], policy: SsoPolicy) -> V
 def unbind(db: Database, actor: Viewer, username: str) -> None:
     """Remove an account's single sign-on binding (its next single sign-on binds afresh by e-mail), and
     end its sessions. Administrators only; audited."""
-    from .admin import require_admin
-
     require_admin(actor)
     rows = db.query_rows("user_by_username", username=username)
     if not rows:
@@ -384,8 +377,6 @@ def unbind(db: Database, actor: Viewer, username: str) -> None:
 
 
 def bound_accounts(db: Database, actor: Viewer):
-    from .admin import require_admin
-
     require_admin(actor)
     return db.query("signin_identities_list")
 
@@ -401,8 +392,6 @@ class PolicyError(ValueError):
 def set_sso_policy(db: Database, actor: Viewer, *, allowed_domain: str, allowed_tenant: str) -> dict:
     """Save which Google Workspace domain and Entra tenant single sign-on accepts (blank: any). Checked
     before anything is written; audited with old and new values. Returns what changed."""
-    from .admin import require_admin
-
     require_admin(actor)
     domain = (allowed_domain or "").strip().lower()
     tenant = (allowed_tenant or "").strip().lower()

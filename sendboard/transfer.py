@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import audit, exports
-from .db import Database, database_path, open_database
+from .app_db import open_database
+from .db import Database, database_path
 
 # Tables that hold no pupil and are never exported by --table to protect secrets.
 NEVER_EXPORT = {"users"}

@@ -14,7 +14,8 @@ import streamlit as st
 
 from . import audit, auth, clock, exports, signin, web
 from .access import PAGES_BY_KEY, ROLE_LABELS, AccessDenied, Viewer, may_open, pages_for
-from .db import Database, DatabaseError, database_path, open_database
+from .app_db import open_database
+from .db import Database, DatabaseError, database_path
 from .text import md_escape
 
 SESSION_VIEWER = "viewer"

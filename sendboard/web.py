@@ -18,7 +18,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from . import auth, signin
-from .db import database_path, open_database
+from .app_db import open_database
+from .db import database_path
 
 SIGN_IN_PATH = "/signin"
 STREAMLIT_AUTH_COOKIE = "_streamlit_user"   # set by Streamlit's own single sign-on (st.login)

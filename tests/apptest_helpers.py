@@ -5,8 +5,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from sendboard.app_db import open_database
 from sendboard.auth import viewer_for
-from sendboard.db import open_database
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 

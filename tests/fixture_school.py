@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from sendboard import auth
-from sendboard.db import open_database
+from sendboard.app_db import open_database
 from sendboard.upn import upn_check_letter
 
 PASSWORD = "fixture-password-1"

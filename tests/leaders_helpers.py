@@ -94,12 +94,13 @@ def seeded_results(template, folder, compute):
     fixture: the figures are computed once, then the database is closed)."""
     import shutil
 
+    from sendboard import app_db
     from sendboard import db as dbmod
     from sendboard.auth import viewer_for
 
     path = folder / "school.duckdb"
     shutil.copy(template, path)
-    db = dbmod.open_database(path)
+    db = app_db.open_database(path)
     try:
         seed(db)
         viewers = {name: viewer_for(db, uid) for name, uid in db.cursor().execute("SELECT username, user_id FROM users").fetchall()}

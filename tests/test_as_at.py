@@ -13,8 +13,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from sendboard import app_db, home
 from sendboard import db as dbmod
-from sendboard import home
 from sendboard.auth import viewer_for
 from sendboard.classroom import profile
 from sendboard.leaders import identification as ident
@@ -67,7 +67,7 @@ def both_paths(demo_template, tmp_path_factory):
     full_path, cut_path = folder / "full.duckdb", folder / "cut.duckdb"
     shutil.copy(demo_template, full_path)
     shutil.copy(demo_template, cut_path)
-    cut = dbmod.open_database(cut_path)
+    cut = app_db.open_database(cut_path)
     d = pd.Timestamp(cut.cursor().execute("SELECT end_date FROM terms WHERE term_id = 20252").fetchone()[0]).date()
     truncate_to(cut, d)
     dbmod.close_all()
@@ -78,7 +78,7 @@ def both_paths(demo_template, tmp_path_factory):
 def both(both_paths):
     """(full demo, copy truncated to D, D), opened for one test."""
     full_path, cut_path, d = both_paths
-    yield dbmod.open_database(full_path), dbmod.open_database(cut_path), d
+    yield app_db.open_database(full_path), app_db.open_database(cut_path), d
     dbmod.close_all()
 
 

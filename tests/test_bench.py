@@ -57,7 +57,7 @@ def test_outcome_gaps_same_on_fixture(fixture_db):
 
 
 def test_every_aggregation_same_on_demo(demo_path):
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     db = open_database(demo_path)
     frames = baseline.load_frames(db)

@@ -1,8 +1,8 @@
 """The classroom pages on the 1,200-pupil demo school, for every role that may open them."""
 import pytest
 
+from sendboard.app_db import open_database
 from sendboard.classroom import strategies
-from sendboard.db import open_database
 from tests.apptest_helpers import all_text, signed_in
 
 pytest.importorskip("sendboard.demo")

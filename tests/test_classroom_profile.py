@@ -6,7 +6,12 @@ import pytest
 
 from sendboard.classroom import passport, pdf, profile
 from tests.apptest_helpers import all_text, app, signed_in
-from tests.classroom_helpers import TODAY, add_classroom_rows, audit_rows, load_reference
+from tests.classroom_helpers import (
+    TODAY,
+    add_classroom_rows,
+    audit_rows,
+    load_reference,
+)
 
 G7A, G8A = 201, 202
 
@@ -89,7 +94,7 @@ def test_passport_pdf(fixture_db, viewers):
 
 @pytest.mark.parametrize("user", ["teacher", "senco", "head"])
 def test_pages_render_for_each_role(fixture_path, user):
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     add_classroom_rows(open_database(fixture_path))
     for page in ("class_profile", "passport", "strategies"):
@@ -105,7 +110,7 @@ def test_pages_render_for_each_role(fixture_path, user):
 def test_need_mix_chart_is_drawn_only_when_opened(fixture_path):
     """The chart sits in an expander that reruns when opened; closed, the page draws no chart (a teacher's
     browser would otherwise load the charting code on every visit)."""
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     add_classroom_rows(open_database(fixture_path))
     at = signed_in("teacher", page="pages/class_profile.py", term_id=20252)
@@ -118,7 +123,7 @@ def test_need_mix_chart_is_drawn_only_when_opened(fixture_path):
 
 
 def test_class_view_is_audited(fixture_path):
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     signed_in("teacher", page="pages/class_profile.py", term_id=20252)
     rows = audit_rows(open_database(fixture_path), "view")
@@ -126,8 +131,8 @@ def test_class_view_is_audited(fixture_path):
 
 
 def test_teacher_asking_for_another_class_pupil_by_url_gets_nothing_and_is_audited(fixture_path):
+    from sendboard.app_db import open_database
     from sendboard.auth import viewer_for
-    from sendboard.db import open_database
 
     db = open_database(fixture_path)
     add_classroom_rows(db)
@@ -148,8 +153,8 @@ def test_teacher_asking_for_another_class_pupil_by_url_gets_nothing_and_is_audit
 
 
 def test_passport_url_for_own_pupil_opens_it(fixture_path):
+    from sendboard.app_db import open_database
     from sendboard.auth import viewer_for
-    from sendboard.db import open_database
 
     db = open_database(fixture_path)
     add_classroom_rows(db)

@@ -121,7 +121,7 @@ def test_only_the_senco_manages_plans(school, viewers):
 
 
 def test_the_page_shows_the_message_and_keeps_the_text(fixture_path):
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     db = open_database(fixture_path)
     add_classroom_rows(db)
@@ -143,7 +143,7 @@ def test_the_page_shows_the_message_and_keeps_the_text(fixture_path):
 
 
 def test_the_pupil_and_parents_views_are_recorded_with_the_review(fixture_path):
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     db = open_database(fixture_path)
     add_classroom_rows(db)

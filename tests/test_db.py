@@ -2,7 +2,8 @@
 import pytest
 
 from sendboard import db as dbmod
-from sendboard.db import DatabaseError, open_database
+from sendboard.app_db import open_database
+from sendboard.db import DatabaseError
 
 
 def table_names(db):

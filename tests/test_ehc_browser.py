@@ -15,7 +15,8 @@ OVERDUE = "Annual reviews overdue, not held"
 
 
 def test_the_ehc_page_in_a_browser(fixture_path, artifacts):
-    from sendboard.db import close_all, open_database
+    from sendboard.app_db import open_database
+    from sendboard.db import close_all
 
     add_ehc_rows(open_database(fixture_path))
     close_all()

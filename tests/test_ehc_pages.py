@@ -3,7 +3,8 @@ hours, compliance that counts reviews not held, and the forms (a bad value refus
 what was typed kept; a good one saved, audited and counted at once)."""
 from __future__ import annotations
 
-from sendboard.db import close_all, open_database
+from sendboard.app_db import open_database
+from sendboard.db import close_all
 from tests.apptest_helpers import all_text, signed_in
 from tests.test_statutory_ehc import add_ehc_rows
 

@@ -8,7 +8,8 @@ from sendboard.access import AccessDenied
 from sendboard.governors import GovernorsError
 from sendboard.governors import questions as Q
 from sendboard.governors.commentary import get_commentary, save_commentary
-from sendboard.governors.figures import GOOD, NOT_ENOUGH, REVIEW, build_pack, judge
+from sendboard.governors.figures import build_pack
+from sendboard.governors.judgements import GOOD, NOT_ENOUGH, REVIEW, judge
 
 AS_AT = date(2026, 1, 15)  # spring 2026 census: K = 1, 2, 3, 11; E = 4, 12; roll 20
 

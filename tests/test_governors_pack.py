@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from sendboard.app_db import open_database
 from sendboard.auth import viewer_for
-from sendboard.db import open_database
 from sendboard.governors.commentary import save_commentary
 from sendboard.governors.figures import build_pack
 from sendboard.governors.pack import OVERALL, excel_bytes, pack_files, pdf_bytes

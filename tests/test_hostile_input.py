@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from sendboard import admin
 from sendboard.access import PAGES
-from sendboard.db import open_database
+from sendboard.app_db import open_database
 from tests.apptest_helpers import all_text, app, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent

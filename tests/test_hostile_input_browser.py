@@ -7,8 +7,9 @@ import time
 import pytest
 
 from sendboard import admin
+from sendboard.app_db import open_database
 from sendboard.auth import viewer_for
-from sendboard.db import close_all, open_database
+from sendboard.db import close_all
 from tests.browser import browser, running_app, sign_in, wait_idle
 from tests.fixture_school import PASSWORD, TODAY
 

@@ -129,7 +129,8 @@ def test_case_count():
 def test_oversized_file_refused_by_size_before_reading(fixture_path, tmp_path, capsys):
     """A 200 MB file (sparse, so it is quick to make) is refused by the CLI from its size alone."""
     from sendboard import cli
-    from sendboard.db import close_all, open_database
+    from sendboard.app_db import open_database
+    from sendboard.db import close_all
 
     db = open_database(fixture_path)
     db.cursor().execute("INSERT INTO settings VALUES ('max_upload_mb', '100')")

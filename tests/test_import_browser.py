@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_data_page_good_and_bad_csv(fixture_path, tmp_path, artifacts):
-    from sendboard.db import close_all, open_database
+    from sendboard.app_db import open_database
+    from sendboard.db import close_all
 
     close_all()
     good = tmp_path / "sen_register.csv"

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from sendboard import cli
-from sendboard.db import close_all, open_database
+from sendboard.app_db import open_database
+from sendboard.db import close_all
 from sendboard.importers import SourceFile, commit, load, preview, undo_last
 from sendboard.importers.ctf_sample import ctf_xml
 from sendboard.importers.kinds import KINDS
@@ -55,8 +56,10 @@ def test_extra_unrecognised_column_is_ignored_with_a_notice(fixture_db):
 
 
 def test_templates_are_recognised_as_their_kind():
+    import csv
+    import io
+
     from sendboard.importers.kinds import detect_kind
-    import csv, io
 
     for kind in KINDS:
         headers = next(csv.reader(io.StringIO(template_csv(kind).decode())))

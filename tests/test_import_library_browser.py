@@ -22,7 +22,8 @@ def _open_data_page(b, url):
 
 
 def test_data_page_with_transfer_files_and_workbooks(fixture_path, tmp_path, artifacts):
-    from sendboard.db import close_all, open_database
+    from sendboard.app_db import open_database
+    from sendboard.db import close_all
 
     close_all()
     old = tmp_path / "pupils_2003.xls"

@@ -8,7 +8,8 @@ import pytest
 
 from sendboard import audit, cli
 from sendboard import db as dbmod
-from sendboard.db import close_all, open_database
+from sendboard.app_db import open_database
+from sendboard.db import close_all
 from sendboard.transfer import pupil_frames
 
 

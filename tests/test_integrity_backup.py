@@ -13,7 +13,8 @@ import pytest
 
 from sendboard import audit, cli
 from sendboard.backup import (BackupError, backup, manifest_path, restore, verify_backup)
-from sendboard.db import close_all, open_database
+from sendboard.app_db import open_database
+from sendboard.db import close_all
 
 
 def table_counts(path: Path) -> dict[str, int]:
@@ -200,7 +201,7 @@ def test_the_administrator_backs_up_and_checks_the_log_from_the_audit_page(fixtu
 PRIVATE_FILES = """
 import json, os, stat, sys
 from pathlib import Path
-from sendboard.db import open_database
+from sendboard.app_db import open_database
 path = Path(sys.argv[1])
 db = open_database(path)
 db.cursor().execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)")

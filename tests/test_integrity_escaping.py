@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sendboard.access import PAGES
-from sendboard.db import open_database
+from sendboard.app_db import open_database
 from sendboard.text import ZERO_WIDTH_SPACE, md_escape
 from tests.apptest_helpers import signed_in
 

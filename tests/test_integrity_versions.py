@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from sendboard import versions
+from sendboard.app_db import open_database
 from sendboard.classroom import passport, reviews
-from sendboard.db import open_database
 from sendboard.provision import allocations as alloc
 from sendboard.provision import catalogue as cat
 from sendboard.versions import StaleEdit

@@ -27,7 +27,8 @@ def demo_copy(demo_template, tmp_path_factory):
 @pytest.fixture(scope="module")
 def upns(demo_copy):
     """Two pupils with no SEN today, with the start of that 'N' record (read before the app opens the file)."""
-    from sendboard.db import close_all, open_database
+    from sendboard.app_db import open_database
+    from sendboard.db import close_all
 
     rows = open_database(demo_copy).cursor().execute("""
         SELECT p.upn, s.start_date FROM pupils p JOIN sen_provision s USING (pupil_id)

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sendboard import auth
-from sendboard.db import open_database
+from sendboard.app_db import open_database
 from tests.apptest_helpers import all_text, signed_in
 from tests.leaders_helpers import seed
 

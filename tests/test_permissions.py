@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sendboard.access import PAGES, ROLES
-from sendboard.db import open_database
+from sendboard.app_db import open_database
 from tests.apptest_helpers import all_text, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from sendboard import app_db
 from sendboard import db as dbmod
 from sendboard.auth import viewer_for
 from sendboard.provision import impact
@@ -14,7 +15,7 @@ from sendboard.provision import impact
 
 @pytest.fixture
 def demo_db(demo_path):
-    db = dbmod.open_database(demo_path)
+    db = app_db.open_database(demo_path)
     yield db
     dbmod.close_all()
 

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_concern_from_teacher_to_senco_and_waiting_times_for_governors(fixture_path, artifacts):
+    from sendboard.app_db import open_database
     from sendboard.auth import viewer_for
-    from sendboard.db import close_all, open_database
+    from sendboard.db import close_all
     from sendboard.records import specialists
 
     db = open_database(fixture_path)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sendboard import auth, cli, passwords
+from sendboard import app_db, auth, cli, passwords
 from sendboard import db as dbmod
-from sendboard.schools import academic_year_terms, builds_demo_when_missing
+from sendboard.domain import academic_year_terms
+from sendboard.schools import builds_demo_when_missing
 from tests.apptest_helpers import all_text, app, signed_in
 
 GOOD = "river otter lantern"
@@ -33,7 +34,7 @@ def new_db(tmp_path, monkeypatch):
 
 def made(path: Path) -> dbmod.Database:
     dbmod.close_all()
-    return dbmod.open_database(path)
+    return app_db.open_database(path)
 
 
 # ------------------------------------------------------------------ init
@@ -272,7 +273,7 @@ def test_the_users_page_applies_the_same_rules(fixture_path):
 def test_a_demo_database_says_so_on_its_home_page(fixture_path):
     at = signed_in("head")
     assert "This is a demonstration" not in all_text(at)
-    dbmod.open_database(fixture_path).write(lambda w: w.run("setup_set_setting", key="demo_as_of", value="2026-01-20"))
+    app_db.open_database(fixture_path).write(lambda w: w.run("setup_set_setting", key="demo_as_of", value="2026-01-20"))
     at = signed_in("head")
     text = all_text(at)
     assert "This is a demonstration" in text and "sendboard-demo" in text and "sendboard init" in text
@@ -311,7 +312,7 @@ def test_the_worked_example_in_docs_methods(password, rule):
 
 def test_importing_into_a_database_with_no_school_says_how_to_add_one(tmp_path, monkeypatch, capsys):
     empty = tmp_path / "empty.duckdb"
-    dbmod.open_database(empty)  # a sendboard file with the schema and no school (as an older set-up left it)
+    app_db.open_database(empty)  # a sendboard file with the schema and no school (as an older set-up left it)
     dbmod.close_all()
     staff = tmp_path / "staff.csv"
     staff.write_text("Forename,Surname,Email,Role,Start Date\nTom,Okafor,t.okafor@northgate.sch.uk,teacher,01/09/2020\n")

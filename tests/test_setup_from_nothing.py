@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from sendboard import cli
+from sendboard import app_db, cli
 from sendboard import db as dbmod
 from sendboard.access import PAGES
 from sendboard.upn import upn_check_letter
@@ -269,7 +269,7 @@ def role_of(username: str) -> str:
 
 
 def _state(db_path: Path, state: tuple) -> dict:
-    db = dbmod.open_database(db_path)
+    db = app_db.open_database(db_path)
     extra = {}
     for key, value in state:
         if key == "passport_pupil_upn":  # a pupil named by UPN: the passport opens on them
@@ -316,7 +316,7 @@ def assert_pages_show(db_path: Path, shows: list[Shows], texts: dict) -> None:
 
 
 def assert_no_demo(db_path: Path) -> None:
-    con = dbmod.open_database(db_path).cursor()
+    con = app_db.open_database(db_path).cursor()
     users = {r[0] for r in con.execute("SELECT username FROM users").fetchall()}
     assert not users & {"head", "senco", "teacher", "governor", "admin", "trust", "teacher2"}, users
     assert con.execute("SELECT count(*) FROM settings WHERE key = 'demo_as_of'").fetchone()[0] == 0
@@ -343,7 +343,7 @@ def test_a_school_from_an_empty_file_with_the_documented_commands_and_template_f
     add_accounts_by_command(db_path, monkeypatch)
     dbmod.close_all()
 
-    con = dbmod.open_database(db_path).cursor()
+    con = app_db.open_database(db_path).cursor()
     assert con.execute("SELECT count(*) FROM pupils").fetchone()[0] == 30
     assert con.execute("SELECT count(*) FROM users WHERE role = 'teacher' AND staff_id IS NOT NULL").fetchone()[0] == 2
     assert_no_demo(db_path)
@@ -387,7 +387,7 @@ def submit(at, label: str):
 
 
 def pupil_id_of(db_path: Path, pupil: Pupil) -> int:
-    return int(dbmod.open_database(db_path).cursor().execute(
+    return int(app_db.open_database(db_path).cursor().execute(
         "SELECT pupil_id FROM pupils WHERE upn = $u", {"u": pupil.upn}).fetchone()[0])
 
 
@@ -539,7 +539,7 @@ def test_the_same_school_through_the_forms(new_school, tmp_path, monkeypatch):
     # the administrator signs in with the password chosen at init: a new database has no other way in
     from sendboard import auth
 
-    assert auth.sign_in(dbmod.open_database(db_path), "office", PASSWORD).role == "admin"
+    assert auth.sign_in(app_db.open_database(db_path), "office", PASSWORD).role == "admin"
     for step in FORM_STEPS:
         step.fill(db_path)
     assert_no_demo(db_path)

@@ -72,7 +72,7 @@ def test_pages_a_role_may_not_open_are_neither_listed_nor_reachable(fixture_path
         direct.session_state["viewer"] = viewer
         direct.run()
         assert "not available for your role" in all_text(direct), (role, page.key)
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     refused = open_database().cursor().execute(
         "SELECT count(*) FROM audit_log WHERE action = 'page_refused' AND username = $u", {"u": role}).fetchone()[0]

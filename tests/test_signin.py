@@ -98,7 +98,7 @@ def fast_verify(monkeypatch):
     (each real check costs 64 MiB and about a second on a shared machine)."""
     from argon2.exceptions import VerifyMismatchError
 
-    from sendboard import auth as auth_module
+    from sendboard import identity as auth_module
 
     class KnowsThePassword:
         def verify(self, stored, password):
@@ -180,7 +180,7 @@ def test_a_name_that_is_not_an_account_is_stored_nowhere(fixture_db, fast_verify
 
 
 def test_at_most_two_password_hashes_run_at_once_and_a_third_waits_then_is_refused(fixture_db, monkeypatch):
-    from sendboard import auth as auth_module
+    from sendboard import identity as auth_module
 
     release = threading.Event()
     inside = []
@@ -307,7 +307,7 @@ def test_the_in_app_form_opens_a_session_that_a_role_change_ends_at_the_next_cli
     at.button[0].click()
     at.run()
     assert at.session_state["viewer"].username == "teacher2" and "session_token_hash" in at.session_state
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     auth.set_role(open_database(), "admin", "teacher2", "senco")
     at.run()
@@ -316,7 +316,7 @@ def test_the_in_app_form_opens_a_session_that_a_role_change_ends_at_the_next_cli
 
 def test_a_session_made_in_the_server_process_follows_the_account_too(fixture_path):
     at = signed_in("teacher2")
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     auth.set_disabled(open_database(), "admin", "teacher2")
     at.run()
@@ -324,7 +324,7 @@ def test_a_session_made_in_the_server_process_follows_the_account_too(fixture_pa
 
 
 def test_the_users_page_lists_bound_accounts_unbinds_and_refuses_a_bad_tenant(fixture_path):
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     db = open_database()
     signin.sso_sign_in(db, claims("s-senco", "senco@oak.sch.uk"), SsoPolicy())

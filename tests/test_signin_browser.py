@@ -8,7 +8,7 @@ import pytest
 from sendboard import db as dbmod
 from sendboard import signin, ui
 from sendboard.access import PAGES_BY_KEY
-from sendboard.db import open_database
+from sendboard.app_db import open_database
 from tests.browser import browser, running_app, wait_idle
 from tests.fixture_school import PASSWORD, TODAY
 

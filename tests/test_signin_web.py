@@ -79,7 +79,7 @@ def test_the_gate_sends_a_browser_without_a_session_to_the_form_and_lets_a_live_
     assert client.get("/overview", headers=HTML).status_code == 404  # through the gate (no page route in this test app)
     assert client.get("/signin?next=/overview").headers["location"] == "/overview"  # already signed in
 
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     signin.end_session(open_database(), signin.token_hash(token))
     response = client.get("/overview", headers=HTML)

@@ -6,7 +6,7 @@ import pytest
 
 from sendboard import auth
 from sendboard.access import PAGES
-from sendboard.db import open_database
+from sendboard.app_db import open_database
 from tests.apptest_helpers import all_text, app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ import pytest
 
 from sendboard import auth
 from sendboard import db as dbmod
-from sendboard.db import open_database
+from sendboard.app_db import open_database
 from tests.browser import browser, wait_idle
 from tests.fixture_school import PASSWORD, TODAY
 from tests.sso_provider import free_port, provider, running_app_with_secrets, set_identity, write_secrets

@@ -136,7 +136,7 @@ def test_pfa_matrix_marks_each_missing_area(fixture_db, viewers):
 
 
 def test_the_page_lists_deadlines_and_audits_the_view(fixture_path):
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
     from tests.apptest_helpers import all_text, signed_in
 
     db = open_database(fixture_path)

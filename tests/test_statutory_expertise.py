@@ -114,7 +114,7 @@ def test_bad_changes_are_refused_with_a_reason(fixture_db, viewers):
 
 
 def test_the_page_adds_a_course_for_admin(fixture_path):
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
     from tests.apptest_helpers import all_text, signed_in
 
     db = open_database(fixture_path)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sendboard.db import open_database
+from sendboard.app_db import open_database
 from tests.apptest_helpers import all_text, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -106,7 +106,7 @@ def test_factor_evidence_has_figures_for_the_data_backed_factors(fixture_db, vie
 
 def test_the_page_records_a_rating(fixture_path):
     from tests.apptest_helpers import all_text, signed_in
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     db = open_database(fixture_path)
     se.load_key_factors(db)

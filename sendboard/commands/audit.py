@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 
 from .. import audit
-from ..db import Database, DatabaseError, database_path, open_database
+from ..app_db import open_database
+from ..db import Database, DatabaseError, database_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

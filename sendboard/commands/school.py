@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..db import open_database
+    from ..app_db import open_database
     from ..importers.readers import SourceFile
     from ..schools import NewSchool, SetupError, add_schools, import_gias_schools
 

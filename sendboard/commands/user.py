@@ -5,7 +5,7 @@ import argparse
 
 from .. import auth
 from ..access import ROLES
-from ..db import open_database
+from ..app_db import open_database
 from .passwords import PasswordInputError, add_password_stdin, read_new_password
 
 

@@ -23,6 +23,8 @@ from ..reference import AREAS
 from ..statutory.ehc import (compliance_now as ehc_compliance_now, pack_facts as ehc_pack_facts,
                              pack_lines as ehc_pack_lines, review_compliance_by_year as ehc_review_compliance_by_year)
 from . import PACK_ROLES
+from .judgements import GOOD, JUDGEMENTS, NOT_ENOUGH, REVIEW
+from .questions import questions_for
 
 AREA_ORDER = ["CI", "CL", "SEMH", "SP", "OTH"]
 NEED_WORDS = {"SLCN": "speech, language and communication needs", "ASD": "autistic spectrum disorder",
@@ -503,20 +505,6 @@ def impact_section(db: Database, viewer: Viewer, school_id: int, academic_year: 
     return s
 
 
-GOOD, REVIEW, NOT_ENOUGH = "Good value", "Review", "Not enough data"
-JUDGEMENTS = [GOOD, REVIEW, NOT_ENOUGH]
-
-
-def judge(measured, improved_pct, mean_gain, threshold: int) -> str:
-    """Good value: at least ``threshold`` pupils measured, a positive mean gain and two in three or more
-    improved. Review: measured, but not that. Not enough data: fewer than ``threshold`` measured."""
-    if measured is None or pd.isna(measured) or int(measured) < threshold:
-        return NOT_ENOUGH
-    if mean_gain is not None and not pd.isna(mean_gain) and mean_gain > 0 and improved_pct >= 200 / 3:
-        return GOOD
-    return REVIEW
-
-
 def compliance_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int) -> Section:
     s = Section("reviews", "EHC plan annual reviews", "Are EHC plan annual reviews held on time?",
                 "Arrangements for consulting parents and pupils, and for reviewing progress")
@@ -634,8 +622,6 @@ def build_pack(db: Database, viewer: Viewer, school_id: int, academic_year: int,
         sections = [future.result() for future in built]
     pack = Pack(school_name=school_name, school_id=school_id, academic_year=academic_year, as_at=as_at, threshold=t,
                 sections=sections, generated_at=datetime.now().replace(microsecond=0))
-    from .questions import questions_for
-
     pack.questions = questions_for(pack)
     return pack
 

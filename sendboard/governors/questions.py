@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ..reference import AREAS
+from .judgements import GOOD, NOT_ENOUGH, REVIEW
 
 GAP_CHANGE = 1.0
 SCORE_CHANGE = 1.0
@@ -115,8 +116,6 @@ def spend_rule(facts: dict) -> list[Question]:
 
 
 def impact_rule(facts: dict) -> list[Question]:
-    from .figures import GOOD, NOT_ENOUGH, REVIEW
-
     out = []
     if facts.get(REVIEW):
         n = facts[REVIEW]

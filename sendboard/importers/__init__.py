@@ -9,17 +9,19 @@ committed in one transaction, with a history and an undo of the last import.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
 from .. import audit
+from ..school_calendar import extend_calendar
 from ..settings import get_settings
 from .commit import TargetResult, apply_all, undo
 from .kinds import KINDS, PER_ROW_SCHOOL_KINDS, SCHOOL_COLUMN, detect_kind, fold, map_headers
 from .problems import FileRejected, Problem, frame_of
-from .readers import SourceFile, read_table
+from .readers import FileInfo, SourceFile, read_table
 from .validate import STAGERS, Context, Rows, Staged, check_batch
+from . import records as _records_kinds  # noqa: F401  registers the records area's kinds (before EHC's: write order)
 from . import ehc as _ehc_kinds  # noqa: F401  registers the EHC record kinds (stagers and commit targets)
 
 __all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "transfer_sources", "ImportFailed", "KINDS"]
@@ -29,19 +31,6 @@ class ImportFailed(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s); nothing was imported")
-
-
-@dataclass
-class FileInfo:
-    name: str
-    sha256: str
-    kind: str
-    rows: int
-    encoding: str = ""
-    ignored_columns: list[str] = field(default_factory=list)
-    source: str | None = None        # a transfer file's sending school, version and full/partial, for the history
-    file_date: object = None         # when the sending school made the file (a CTF header's DateTime)
-    notes: list[str] = field(default_factory=list)   # what was read but not stored, in words
 
 
 @dataclass
@@ -246,8 +235,6 @@ def commit(db, batch: Batch, actor, *, progress=None) -> Outcome:
     """Write the whole batch in one transaction (all or nothing), with its history and an audit entry."""
     if not batch.ok:
         raise ImportFailed(batch.problems)
-
-    from ..schools import extend_calendar  # late: sendboard.schools reads files with this package
 
     def work(w):
         extend_calendar(w)  # a school set up with `sendboard init` gets each new academic year as it comes

@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def _fresh_db(folder: Path, name: str):
-    from ..db import open_database
+    from ..app_db import open_database
 
     path = folder / f"{name}.duckdb"
     for p in (path, Path(str(path) + ".wal")):

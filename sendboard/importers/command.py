@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..db import open_database
+    from ..app_db import open_database
     from . import SourceFile, check_size, commit, load, preview
     from .problems import FileRejected
 

@@ -232,11 +232,3 @@ def undo(cur, import_id: int) -> dict[str, int]:
                                       {"id": import_id, "t": table}).fetchone()[0])
     cur.execute("DROP TABLE IF EXISTS _undo_keys")
     return done
-
-
-# records area: funding, concerns, staff training and external specialists
-from ..records import importing as _records  # noqa: E402
-
-for _target in _records.TARGETS:
-    _t(*_target)
-ORDER = ORDER + _records.ORDER

@@ -28,7 +28,7 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import ParseError, fromstring
 
 from .problems import FileRejected, Problem
-from .readers import SourceFile
+from .readers import FileInfo, SourceFile
 from .validate import (CENSUS_NEEDS, EARLIEST, PROVISION_CODES, Context, Staged, _gender, parse_date, upn_problem)
 
 DAY = timedelta(days=1)
@@ -130,8 +130,6 @@ def _subject(stage: str, subject: str, component: str) -> tuple[str, bool]:
 
 
 def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
-    from . import FileInfo
-
     root = _parse(source)
     if root.tag != "CTfile":
         raise FileRejected(source.name, f"the root element is <{root.tag}>", "a Common Transfer File (root element <CTfile>)")

@@ -176,6 +176,8 @@ def check_reviews_have_plans(staged: list[Staged], ctx, problems: list[Problem])
                                         "or in the same import with an EHC plans file)"))
 
 
+validate.BATCH_CHECKS.append(check_reviews_have_plans)
+
 _P = "JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school"  # a pupil of the import's school only
 commit._t("ehc_plans", "ehc_plans", ["pupil_id", "issued_on"],
           f"SELECT p.pupil_id, s.local_authority, s.issued_on, s.hours_per_week, s.ceased_on FROM _stage s {_P}",

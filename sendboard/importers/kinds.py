@@ -280,7 +280,7 @@ PER_ROW_SCHOOL_KINDS = ("pupils", "sen", "assessments", "attendance", "suspensio
 
 
 # --------------------------------------------------------------------------- records area: funding, concerns,
-# staff training and external specialists (validated in sendboard/records/importing.py)
+# staff training and external specialists (validated in sendboard/importers/records.py)
 
 _kind(
     "funding", "SEND funding",

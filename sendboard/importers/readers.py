@@ -6,7 +6,7 @@ import codecs
 import csv
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -217,3 +217,16 @@ def read_xlsx(source: SourceFile) -> CsvTable:
     frame = pd.DataFrame(rows, columns=list(range(len(headers))), dtype=object)
     frame["_row"] = lines
     return CsvTable(source.name, [h.strip() for h in headers], frame, f"Excel workbook, {sheet_label}")
+
+
+@dataclass
+class FileInfo:
+    name: str
+    sha256: str
+    kind: str
+    rows: int
+    encoding: str = ""
+    ignored_columns: list[str] = field(default_factory=list)
+    source: str | None = None        # a transfer file's sending school, version and full/partial, for the history
+    file_date: object = None         # when the sending school made the file (a CTF header's DateTime)
+    notes: list[str] = field(default_factory=list)   # what was read but not stored, in words

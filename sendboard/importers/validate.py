@@ -734,12 +734,16 @@ STAGERS = {"pupils": stage_pupils, "groups": stage_groups, "staff": stage_staff,
 
 # --------------------------------------------------------------------------- checks across the whole import
 
+# Checks across files that other kinds' modules register (each called as check(staged, ctx, problems)),
+# so this module never imports them back.
+BATCH_CHECKS: list = []
+
+
 
 def check_batch(staged: list[Staged], ctx: Context, problems: list[Problem]) -> None:
     """References, duplicates across files, and one open SEN provision per pupil (against what is held)."""
-    from .ehc import check_reviews_have_plans  # EHC annual reviews need a plan open on the meeting date
-
-    check_reviews_have_plans(staged, ctx, problems)
+    for check in BATCH_CHECKS:  # registered by other kinds' modules (EHC: a review needs an open plan)
+        check(staged, ctx, problems)
 
     # UPN -> school for pupils a pupils file or CTF in this import adds (or keeps), then every pupil row's
     # school checked: a UPN held by another school is refused, never matched
@@ -830,9 +834,3 @@ def check_batch(staged: list[Staged], ctx: Context, problems: list[Problem]) -> 
         for _, row in allp[overlap].head(MAX_PER_CHECK).iterrows():
             problems.append(Problem(row["_file"], row["_where"], "Start Date", f"{row['start_date']:%d/%m/%Y}",
                                     "a start date after the end of the pupil's previous SEN provision (the periods overlap)"))
-
-
-# records area: funding, concerns, staff training and external specialists
-from ..records.importing import STAGERS as _RECORDS_STAGERS  # noqa: E402  (after Rows and Staged exist)
-
-STAGERS.update(_RECORDS_STAGERS)

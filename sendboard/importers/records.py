@@ -1,4 +1,6 @@
 """Validation and writing of the records area's import kinds: funding, concerns, training, specialists.
+(It sits in the importers package, as ehc.py does, so the importers load it and it registers itself
+without either importing the other back.)
 
 Each stager checks every value of a file (sendboard.importers.validate.Rows gives located messages) and
 returns staged frames keyed by natural references (UPN, staff email), resolved to ids inside the commit
@@ -8,30 +10,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..records.concerns import CLOSING, DECISIONS
+from ..records.specialists import service_of
 from ..reference import AREAS
-from .concerns import CLOSING, DECISIONS
-from .specialists import service_of
-
-if TYPE_CHECKING:  # the importers import this module while they load: take their classes lazily
-    from ..importers.validate import Rows
+from . import commit, validate
+from .validate import Rows, Staged, parse_date
 
 AREA_CODES = tuple(AREAS)
-
-
-def Staged(*args):
-    from ..importers.validate import Staged as _Staged
-
-    return _Staged(*args)
-
-
-def parse_date(text: str):
-    from ..importers.validate import parse_date as _parse_date
-
-    return _parse_date(text)
 
 LEVELS = ("awareness", "enhanced", "specialist")
 _LINE_SPELLINGS = {
@@ -203,3 +191,10 @@ TARGETS = (
      "external specialist involvements"),
 )
 ORDER = tuple(t[0] for t in TARGETS)
+
+
+# Registered with the importers (after the base kinds, before the EHC kinds: the order files are written in).
+validate.STAGERS.update(STAGERS)
+for _target in TARGETS:
+    commit._t(*_target)
+commit.ORDER = commit.ORDER + ORDER
