@@ -3,6 +3,7 @@ import streamlit as st
 
 from sendboard import ui
 from sendboard.access import ROLE_LABELS
+from sendboard.domain import DEMO_PASSWORD
 from sendboard.home import headline, is_demo_database
 from sendboard.statutory import ehc
 from sendboard.text import md_escape
@@ -12,7 +13,7 @@ st.title(f"Welcome, {md_escape(ctx.viewer.display_name)}")
 st.caption(f"Signed in as {ROLE_LABELS[ctx.viewer.role].lower()}" + (f" · {md_escape(ctx.school_name)}" if ctx.school_name else ""))
 if ui.cached(is_demo_database):
     st.warning("**This is a demonstration.** The pupils are made up, and every account's password "
-               "(`sendboard-demo`) is published in the README. Never put a school's own data here: "
+               f"(`{DEMO_PASSWORD}`) is published in the README. Never put a school's own data here: "
                "start a school's database with `sendboard init`.", icon=":material/science:")
 
 if ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.role != "admin":

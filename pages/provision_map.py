@@ -6,7 +6,7 @@ whole school with costs, the budget, hours against EHC plans, and manage the cat
 import pandas as pd
 import streamlit as st
 
-from sendboard import audit, ui, versions
+from sendboard import audit, domain, ui, versions
 from sendboard.versions import StaleEdit
 from sendboard.access import AccessDenied
 from sendboard.db import ConflictError
@@ -31,7 +31,7 @@ if ctx.school_id is None or ctx.academic_year is None:
     ui.empty_state("Choose a school and a term in the sidebar.")
     st.stop()
 
-year_label = f"{ctx.academic_year}/{str(ctx.academic_year + 1)[2:]}"
+year_label = domain.year_label(ctx.academic_year)
 frame = ui.cached(alloc.year_allocations, viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.today)
 ui.audit_view(ctx, detail={"academic_year": ctx.academic_year, "allocations": len(frame), "pupils": audit.pupil_ids(frame)})
 

@@ -22,6 +22,9 @@ import numpy as np
 import pandas as pd
 
 from .db import Database
+from .domain import academic_year_of
+from .provision.costs import pupil_share_cost, weekly_group_cost
+from .provision.impact import gain_of
 
 ON_REGISTER = ("EHC plan", "SEN support")
 TABLES = ("pupils", "enrolments", "sen_provision", "sen_needs", "ref_need_codes", "terms", "academic_years",
@@ -45,7 +48,7 @@ def subject(db: Database, as_at: date | None = None) -> dict:
     viewer = viewer_for(db, uid)
     school_id = int(viewer.school_ids[0])
     phase = db.cursor().execute("SELECT phase FROM schools WHERE school_id = $s", {"s": school_id}).fetchone()[0]
-    year = as_at.year if as_at.month >= 9 else as_at.year - 1
+    year = academic_year_of(as_at)
     row = db.cursor().execute("SELECT user_id FROM users WHERE role = 'trust' AND NOT disabled "
                               "ORDER BY user_id LIMIT 1").fetchone()
     wide = viewer_for(db, row[0]) if row else viewer
@@ -108,7 +111,7 @@ def register_by_need_sendboard(db: Database) -> pd.DataFrame:
 def _roster_pandas(f: dict, school_id: int, as_at: date) -> pd.DataFrame:
     """The register's raw rows at a date, as leaders_roster_at defines them, in pandas."""
     d = pd.Timestamp(as_at)
-    year = as_at.year if as_at.month >= 9 else as_at.year - 1
+    year = academic_year_of(as_at)
     p = f["pupils"]
     p = p[(p["school_id"] == school_id) & (p["entry_date"] <= d) & (p["leaving_date"].isna() | (p["leaving_date"] > d))]
     e = f["enrolments"]
@@ -272,12 +275,12 @@ def provision_costs_pandas(f: dict) -> pd.DataFrame:
     rc = f["staff_role_costs"].rename(columns={"staff_role": "delivered_by"})
     a = a.merge(rc, on=["school_id", "delivered_by"], how="left")
     n = n.to_numpy()
-    weekly = a["sessions_per_week"] * a["hourly_cost"] * a["minutes_per_session"] / 60 / n
+    weekly = weekly_group_cost(a["hourly_cost"], a["minutes_per_session"], a["sessions_per_week"])
     lo = a["start_date"].clip(lower=ys)
     hi = a["planned_end"].clip(upper=ye)
     days = ((hi - lo).dt.days + 1).clip(lower=0)
     in_year = (a["start_date"] >= ys) & (a["start_date"] <= ye)
-    a["year_cost"] = weekly * days / 7 + (a["other_costs"] / n).where(in_year, 0.0)
+    a["year_cost"] = pupil_share_cost(weekly, n, days, a["other_costs"], in_year)  # the provision map's formula
     out = a.groupby("intervention").agg(pupils=("pupil_id", "nunique"),
                                         year_cost=("year_cost", lambda x: x.sum(min_count=1))).reset_index()
     return _norm(out, ["intervention"], ["pupils", "year_cost"])
@@ -294,10 +297,9 @@ def impact_sendboard(db: Database) -> pd.DataFrame:
 def impact_pandas(f: dict) -> pd.DataFrame:
     a, ys, ye = _year_allocations_pandas(f)
     a = a[(a["start_date"] <= ye) & (a["planned_end"] >= ys)]
-    gain = (a["exit_score"] - a["entry_score"]) * np.where(a["higher_is_better"], 1.0, -1.0)
-    # on an age scale, the months that passed between the two scores are growth, not progress
-    months = (a["planned_end"] - a["start_date"]).dt.days / (365.25 / 12)
-    gain = gain - np.where(a["measure_scale"].str.strip().str.lower() == "months", months, 0.0)
+    # the impact page's formula (on an age scale, the months that passed are growth, not progress)
+    gain = gain_of(a["entry_score"], a["exit_score"], a["higher_is_better"], a["measure_scale"], a["start_date"],
+                   a["planned_end"])
     out = a.assign(gain=gain).groupby("intervention_id").agg(
         places=("allocation_id", "size"), with_both_scores=("gain", "count"), mean_gain=("gain", "mean"),
         sd_gain=("gain", "std")).reset_index()

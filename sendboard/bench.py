@@ -24,8 +24,9 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
+
+from .domain import DEMO_TODAY
 
 SCALES = {
     "school": {"pupils": 1200, "schools": 1},
@@ -34,7 +35,7 @@ SCALES = {
 }
 TARGET_MS = {"school": 300, "trust": 1000, "la": 2000}
 LA_PAGES = ("overview", "identification")  # the pages the local-authority target names
-BENCH_AS_OF = date(2026, 11, 23)
+BENCH_AS_OF = DEMO_TODAY
 DEFAULT_DIR = Path("data/bench")
 
 

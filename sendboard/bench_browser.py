@@ -33,12 +33,14 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+from .domain import DEMO_PASSWORD, DEMO_TODAY
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-PASSWORD = "sendboard-demo"
-TODAY = "2026-11-23"
+PASSWORD = DEMO_PASSWORD
+TODAY = DEMO_TODAY.isoformat()
 TIMEOUT_MS = 180_000
 
 # The class profile has rendered when its metrics are drawn (or its empty state), and the script is idle.

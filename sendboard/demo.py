@@ -21,8 +21,10 @@ import pandas as pd
 
 from . import db as dbmod
 from . import demo_text as T
+from . import domain
 from .app_db import open_database
-from .reference import load_reference_data
+from .domain import academic_year_of
+from .reference import load_reference_data, need_area_codes
 from .upn import CHECK_LETTERS
 
 NA = -(10 ** 9)  # "no date" in the integer-day arrays
@@ -34,9 +36,7 @@ SUBJECTS = {"secondary": ["English", "Maths", "Science"], "primary": ["Reading",
 SET_CODES = {"English": "En", "Maths": "Ma", "Science": "Sc"}
 FORM_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 CLASS_TREES = ["Oak", "Ash", "Birch", "Cedar", "Elm", "Hazel", "Maple", "Rowan", "Willow", "Yew", "Holly", "Larch"]
-AREA_OF_NEED = {"SLCN": "CI", "ASD": "CI", "SPLD": "CL", "MLD": "CL", "SLD": "CL", "PMLD": "CL", "SEMH": "SEMH",
-                "HI": "SP", "VI": "SP", "MSI": "SP", "PD": "SP", "OTH": "OTH", "NSA": "OTH", "DS": "OTH"}
-AREA_CODES = ["CI", "CL", "SEMH", "SP", "OTH"]
+AREA_CODES = list(domain.AREA_CODES)
 
 # SEN-support need mix by phase: NOT published nationally by phase (see SOURCES.md); a demo assumption.
 # No severe learning difficulty on SEN support: in a mainstream school a pupil with SLD almost always has an
@@ -208,22 +208,11 @@ def _school_day(a, limit: int | None = None) -> np.ndarray:
     return np.where(a == NA, NA, out)
 
 
-def _nth_thursday(year: int, month: int, n: int) -> date:
-    d = date(year, month, 1)
-    return d + timedelta(days=(3 - d.weekday()) % 7 + 7 * (n - 1))
-
-
-def academic_year_of(d: date) -> int:
-    return d.year if d.month >= 9 else d.year - 1
-
-
 def calendar(years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     ay, terms = [], []
     for a in years:
-        ay.append((a, f"{a}/{str(a + 1)[-2:]}", date(a, 9, 1), date(a + 1, 8, 31)))
-        terms.append((a * 10 + 1, a, "autumn", 1, f"Autumn {a}", date(a, 9, 1), date(a, 12, 31), _nth_thursday(a, 10, 1)))
-        terms.append((a * 10 + 2, a, "spring", 2, f"Spring {a + 1}", date(a + 1, 1, 1), date(a + 1, 4, 14), _nth_thursday(a + 1, 1, 3)))
-        terms.append((a * 10 + 3, a, "summer", 3, f"Summer {a + 1}", date(a + 1, 4, 15), date(a + 1, 8, 31), _nth_thursday(a + 1, 5, 3)))
+        ay.append((a, domain.year_label(a), *domain.academic_year_bounds(a)))
+        terms += [tuple(t.values()) for t in domain.academic_year_terms(a)]
     return (pd.DataFrame(ay, columns=["academic_year", "label", "start_date", "end_date"]),
             pd.DataFrame(terms, columns=["term_id", "academic_year", "term", "term_number", "label", "start_date",
                                          "end_date", "census_date"]))
@@ -723,7 +712,8 @@ class _Demo:
         kmix = K_MIX[self.phase]
         need[k_idx] = _quota(list(kmix), list(kmix.values()), len(k_idx), rng)
         self.need = need
-        self.area = np.array([AREA_OF_NEED.get(c, "OTH") if c else "" for c in need], dtype=object)
+        area_of = need_area_codes()
+        self.area = np.array([area_of.get(c, "OTH") if c else "" for c in need], dtype=object)
         self.has_second = self.ever & (rng.random(self.n) < 0.3)
         sec = _pick(SECOND_NEEDS, rng.integers(0, len(SECOND_NEEDS), self.n))
         sec = np.where(sec == need, np.where(need == "SEMH", "SLCN", "SEMH"), sec)
@@ -766,7 +756,7 @@ class _Demo:
                 on[self.school_idx[s]] = self.onroll[self.school_idx[s], ti]
                 roll = int(on.sum())
                 fund.append((s, a, "notional_sen", None, round(roll * float(self.rng.uniform(310, 350)), -2),
-                             f"Notional SEN budget {a}/{str(a + 1)[-2:]} (roll {roll})"))
+                             f"Notional SEN budget {domain.year_label(a)} (roll {roll})"))
                 e_p = np.flatnonzero(on & (self.S[:, ti] == 2))
                 amounts = np.round(self.rng.uniform(3000, 12000, len(e_p)), -2)
                 for p_i, amt in zip(e_p, amounts):

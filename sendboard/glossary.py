@@ -1,12 +1,12 @@
-"""The glossary: SEND terms and abbreviations in plain English (data/glossary.csv), and a plain-text search."""
+"""The glossary: SEND terms and abbreviations in plain English (sendboard/data/glossary.csv), and a plain-text search."""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
-
 import pandas as pd
 
-GLOSSARY_CSV = Path(__file__).resolve().parent.parent / "data" / "glossary.csv"
+from .package_data import shipped
+
+GLOSSARY_CSV = shipped("glossary.csv")
 CATEGORIES = ("The basics", "Support", "Statutory", "Provision", "Funding", "Needs", "Data", "Statistics", "sendboard")
 
 

@@ -1,16 +1,18 @@
 """The password rules, applied wherever a password is set (``sendboard init``, ``sendboard user``, the
 Users page, a reset): at least 12 characters; not a common or breached password (the list shipped in
-data/passwords/common.txt, with its source named there); not containing the username or the school's
+sendboard/data/passwords/common.txt, with its source named there); not containing the username or the school's
 name; and never the demo's published password outside a demo database that holds no imported data."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
+
+from . import domain
+from .package_data import shipped
 
 MIN_LENGTH = 12
-DEMO_PASSWORD = "sendboard-demo"
-COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "passwords" / "common.txt"
+DEMO_PASSWORD = domain.DEMO_PASSWORD
+COMMON_PASSWORDS_FILE = shipped("passwords", "common.txt")
 # Words of a school's name that say nothing on their own ("St Mary's Primary School" -> "mary").
 _NAME_FILLER = {"the", "school", "academy", "primary", "secondary", "college", "infant", "infants", "junior",
                 "juniors", "community", "church", "england", "catholic", "high", "grammar", "free", "trust", "and",

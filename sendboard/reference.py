@@ -1,4 +1,4 @@
-"""Load the shipped national reference figures (data/reference/*.csv) into ref_need_codes and ref_national.
+"""Load the shipped national reference figures (sendboard/data/reference/*.csv) into ref_need_codes and ref_national.
 
 Idempotent: both tables are emptied and refilled inside one transaction. Nothing is estimated here:
 every value comes from a CSV row and keeps that row's source text. Where two rows give the same
@@ -6,34 +6,19 @@ every value comes from a CSV row and keeps that row's source text. Where two row
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from .db import PROJECT_DIR, Database
+from . import domain
+from .db import Database
+from .package_data import shipped
 
-REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
+REFERENCE_DIR = shipped("reference")
 
-AREAS = {
-    "CI": "Communication and interaction",
-    "CL": "Cognition and learning",
-    "SEMH": "Social, emotional and mental health",
-    "SP": "Sensory and/or physical",
-    "OTH": "Other",
-}
-
-
-def _area_code(broad: str) -> str:
-    b = (broad or "").lower()
-    if "communication" in b:
-        return "CI"
-    if "cognition" in b:
-        return "CL"
-    if "social" in b or "emotional" in b:
-        return "SEMH"
-    if "sensory" in b or "physical" in b:
-        return "SP"
-    return "OTH"
+# The broad areas (one list, in sendboard.domain; many areas import it from here).
+AREAS = domain.AREAS
 
 
 def _year(label: str) -> int:
@@ -51,9 +36,16 @@ def need_codes_frame(folder: Path = REFERENCE_DIR) -> pd.DataFrame:
         "need_code": raw["code"].str.strip().str.upper(),
         "description": raw["description"].str.strip(),
     })
-    out["area_code"] = raw["broad_area_cop2015"].map(_area_code)
+    out["area_code"] = raw["broad_area_cop2015"].map(domain.area_code_of_broad_area)
     out["area"] = out["area_code"].map(AREAS)
     return out
+
+
+@lru_cache(maxsize=1)
+def need_area_codes() -> dict[str, str]:
+    """Census need code -> broad area code, from the shipped code list (the same rows ref_need_codes holds)."""
+    frame = need_codes_frame()
+    return dict(zip(frame["need_code"], frame["area_code"]))
 
 
 def national_frame(folder: Path = REFERENCE_DIR) -> pd.DataFrame:

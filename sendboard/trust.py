@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from . import charts
 from .access import Viewer
 from .db import Database
+from .domain import academic_year_of
 from .leaders import national
 
 
@@ -21,7 +22,7 @@ def register_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFram
     """On roll, SEN support and EHC plans per school, with shares of roll and the national share for
     each school's phase beside them (chosen by the overview's rule, once per phase)."""
     frame = _scoped(db, "trust_register", viewer, as_at)
-    year = as_at.year if as_at.month >= 9 else as_at.year - 1
+    year = academic_year_of(as_at)
     for phase in frame["phase"].unique():
         figures = national.national_frame(db, phase)
         for measure, column in (("sen_support_pct", "national_sen_support_pct"), ("ehc_plan_pct", "national_ehc_pct")):

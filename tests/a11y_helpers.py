@@ -14,10 +14,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from sendboard import domain
 from sendboard.access import PAGES, PAGES_BY_KEY
 
-DEMO_PASSWORD = "sendboard-demo"
-DEMO_TODAY = "2026-11-23"
+DEMO_PASSWORD = domain.DEMO_PASSWORD
+DEMO_TODAY = domain.DEMO_TODAY.isoformat()
 # One demo account per role (the single-school demo has no trust account).
 ROLE_ACCOUNTS = {"head": "head", "senco": "senco", "teacher": "teacher", "governor": "governor", "admin": "admin"}
 APP_DIR = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sendboard import app_db
+from sendboard import app_db, domain
 from sendboard import db as dbmod
 from tests.fixture_school import TODAY, build_fixture
 
@@ -58,7 +58,7 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-DEMO_AS_OF = "2026-11-23"
+DEMO_AS_OF = domain.DEMO_TODAY.isoformat()
 
 
 @pytest.fixture(scope="session")

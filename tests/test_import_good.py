@@ -64,7 +64,7 @@ def test_templates_are_recognised_as_their_kind():
     for kind in KINDS:
         headers = next(csv.reader(io.StringIO(template_csv(kind).decode())))
         assert detect_kind(headers)[0] == kind, kind
-        assert (ROOT / "data" / "templates" / f"{kind}.csv").read_bytes() == template_csv(kind)
+        assert (ROOT / "sendboard" / "data" / "templates" / f"{kind}.csv").read_bytes() == template_csv(kind)
 
 
 def test_every_kind_in_one_import_then_undo_restores_exactly(fixture_db):

@@ -1,5 +1,5 @@
 """Proof that a school can start from nothing: an empty file, `sendboard init`, then only documented
-commands and files shaped like data/templates/* (no demo code). The school built here has 30 pupils in
+commands and files shaped like sendboard/data/templates/* (no demo code). The school built here has 30 pupils in
 two forms, each taught by its own teacher, a SEN register with needs, one pupil with an EHC plan,
 assessments, attendance, interventions and who is in them.
 
@@ -31,7 +31,7 @@ from sendboard.upn import upn_check_letter
 from tests.apptest_helpers import all_text, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "data" / "templates"
+TEMPLATES = ROOT / "sendboard" / "data" / "templates"
 TODAY = date(2026, 11, 23)            # autumn term of 2026/27
 YEAR = "2026/27"
 PASSWORD = "river otter lantern"       # long, not common, no username or school name in it
@@ -91,8 +91,8 @@ CONCERN = "Copies very slowly from the board and often leaves work unfinished"
 
 # =====================================================================================================
 # THE RECORDS A SCHOOL BRINGS IN: one entry per import kind. `rows` are this school's file (headers as in
-# data/templates/<template>.csv); `shows` is what a page must show because of them, for a role.
-# A new import kind = one more Record here (its template must exist in data/templates).
+# sendboard/data/templates/<template>.csv); `shows` is what a page must show because of them, for a role.
+# A new import kind = one more Record here (its template must exist in sendboard/data/templates).
 # =====================================================================================================
 
 
@@ -227,7 +227,7 @@ def write_record_file(folder: Path, record: Record) -> Path:
     headers = template_headers(record.template)
     for row in record.rows:
         extra = set(row) - set(headers)
-        assert not extra, f"{record.template}: columns {extra} are not in data/templates/{record.template}.csv"
+        assert not extra, f"{record.template}: columns {extra} are not in sendboard/data/templates/{record.template}.csv"
     path = folder / f"{record.template}.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=headers)

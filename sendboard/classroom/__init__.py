@@ -6,23 +6,25 @@ asking for a class or pupil they do not teach simply gets nothing back.
 from __future__ import annotations
 
 from ..reference import AREAS as AREA_NAMES  # noqa: F401  (one list of broad areas)
+from ..reference import need_area_codes
 
-# Plain-English need names and broad areas, used when reference data has not been loaded.
-NEED_NAMES = {
-    "SLCN": ("Speech, language and communication needs", "CI"),
-    "ASD": ("Autism", "CI"),
-    "SPLD": ("Specific learning difficulty (e.g. dyslexia)", "CL"),
-    "MLD": ("Moderate learning difficulty", "CL"),
-    "SLD": ("Severe learning difficulty", "CL"),
-    "PMLD": ("Profound and multiple learning difficulty", "CL"),
-    "SEMH": ("Social, emotional and mental health", "SEMH"),
-    "HI": ("Hearing impairment", "SP"),
-    "VI": ("Visual impairment", "SP"),
-    "MSI": ("Multi-sensory impairment", "SP"),
-    "PD": ("Physical disability", "SP"),
-    "OTH": ("Other difficulty or disability", "OTH"),
-    "NSA": ("SEN support, type of need not yet assessed", "OTH"),
+# Plain-English need names (the classroom's wording), each with its broad area from the shipped code list.
+_NEED_WORDING = {
+    "SLCN": "Speech, language and communication needs",
+    "ASD": "Autism",
+    "SPLD": "Specific learning difficulty (e.g. dyslexia)",
+    "MLD": "Moderate learning difficulty",
+    "SLD": "Severe learning difficulty",
+    "PMLD": "Profound and multiple learning difficulty",
+    "SEMH": "Social, emotional and mental health",
+    "HI": "Hearing impairment",
+    "VI": "Visual impairment",
+    "MSI": "Multi-sensory impairment",
+    "PD": "Physical disability",
+    "OTH": "Other difficulty or disability",
+    "NSA": "SEN support, type of need not yet assessed",
 }
+NEED_NAMES = {code: (words, need_area_codes().get(code, "OTH")) for code, words in _NEED_WORDING.items()}
 
 RATING_LABELS = {"not_yet": "Not yet", "emerging": "Emerging", "achieved": "Achieved", "exceeded": "Exceeded"}
 
@@ -42,7 +44,7 @@ def need_name(code: str, description=None) -> str:
 def need_area_code(code: str, area_code=None) -> str:
     if area_code and str(area_code) in AREA_NAMES:
         return str(area_code)
-    return NEED_NAMES.get(code, ("", "OTH"))[1]
+    return need_area_codes().get(code, "OTH")
 
 
 from ..text import md_escape  # noqa: F401  (re-exported for the classroom pages)

@@ -1,7 +1,7 @@
 """Evidence-informed classroom strategies: the shipped list, ranking for a class, the SENCO's edits and
 the strategies attached to a pupil's passport.
 
-The shipped list is data/strategies.csv; load_shipped_strategies(db) adds those not yet present (by
+The shipped list is sendboard/data/strategies.csv; load_shipped_strategies(db) adds those not yet present (by
 name), so it is safe to call on every start and never undoes a SENCO's edits.
 """
 from __future__ import annotations
@@ -13,10 +13,11 @@ import pandas as pd
 
 from .. import audit
 from ..access import AccessDenied, Viewer
-from ..db import PROJECT_DIR, Database
+from ..db import Database
+from ..package_data import shipped
 from . import AREA_NAMES, NEED_NAMES, ClassroomError, need_area_code, passport, profile
 
-SHIPPED_CSV = PROJECT_DIR / "data" / "strategies.csv"
+SHIPPED_CSV = shipped("strategies.csv")
 EDITOR_ROLES = frozenset({"senco", "head"})
 COLUMNS = ["name", "areas", "needs", "what_to_do", "evidence_source"]
 LIMITS = {"name": 120, "what_to_do": 600, "evidence_source": 300}

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from ..db import database_path
+from ..domain import DEMO_PASSWORD
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                          as_of=args.as_of, overwrite=args.force)
     seconds = time.perf_counter() - started
     print(f"Built {path} in {seconds:.1f} s: " + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "seconds"))
-    print("Demo accounts: head, senco, teacher, governor, admin (and teacher2 onwards); password: sendboard-demo")
+    print(f"Demo accounts: head, senco, teacher, governor, admin (and teacher2 onwards); password: {DEMO_PASSWORD}")
     print("This is a demonstration with made-up pupils and a published password: never put a school's own data in it. "
           "For a school, start with: sendboard init")
     return 0

@@ -17,25 +17,22 @@ import pandas as pd
 from .. import disclosure
 from ..access import Viewer
 from ..db import Database
+from ..domain import AREA_CODES, academic_year_bounds, academic_year_of, year_label
 from ..provision.impact import impact_summary
 from ..leaders import national
-from ..reference import AREAS
+from ..reference import AREAS, need_area_codes
 from ..statutory.ehc import (compliance_now as ehc_compliance_now, pack_facts as ehc_pack_facts,
                              pack_lines as ehc_pack_lines, review_compliance_by_year as ehc_review_compliance_by_year)
 from . import PACK_ROLES
 from .judgements import GOOD, JUDGEMENTS, NOT_ENOUGH, REVIEW
 from .questions import questions_for
 
-AREA_ORDER = ["CI", "CL", "SEMH", "SP", "OTH"]
+AREA_ORDER = list(AREA_CODES)
 NEED_WORDS = {"SLCN": "speech, language and communication needs", "ASD": "autistic spectrum disorder",
               "SEMH": "social, emotional and mental health", "MLD": "moderate learning difficulty",
               "SPLD": "specific learning difficulty"}
 RATING_LABELS = {1: "1 – Not yet in place", 2: "2 – Developing", 3: "3 – Established", 4: "4 – Embedded"}
 TREND_TERMS = 6
-
-
-def year_label(year: int) -> str:
-    return f"{int(year)}/{str(int(year) + 1)[2:]}"
 
 
 @dataclass
@@ -151,7 +148,7 @@ def _year_bounds(db: Database, academic_year: int) -> tuple[date, date]:
     for y, _, start, end in rows:
         if int(y) == int(academic_year):
             return pd.Timestamp(start).date(), pd.Timestamp(end).date()
-    return date(academic_year, 9, 1), date(academic_year + 1, 8, 31)
+    return academic_year_bounds(academic_year)
 
 
 # --------------------------------------------------------------------------- sections
@@ -280,15 +277,13 @@ def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
     frame["pct_send"] = 100 * frame["send"] / all_send if all_send else float("nan")
     frame["pct_ehc"] = 100 * frame["ehc"] / all_ehc if all_ehc else float("nan")
     # National: the primary-need mix of EHC plans, summed to broad areas.
-    year = as_at.year if as_at.month >= 9 else as_at.year - 1
+    year = academic_year_of(as_at)
     nat = db.query("governors_national_need_mix", academic_year=year)
-    area_of = {"SLCN": "CI", "ASD": "CI", "SPLD": "CL", "MLD": "CL", "SLD": "CL", "PMLD": "CL", "SEMH": "SEMH",
-               "HI": "SP", "VI": "SP", "MSI": "SP", "PD": "SP", "OTH": "OTH", "NSA": "OTH"}
     nat_year = None
     nat_by_area = {a: None for a in AREA_ORDER}
     if not nat.empty:
         nat_year = int(nat["academic_year"].iloc[0])
-        nat["area_code"] = nat["need_code"].map(area_of).fillna("OTH")
+        nat["area_code"] = nat["need_code"].map(need_area_codes()).fillna("OTH")
         sums = nat.groupby("area_code")["pct"].sum()
         nat_by_area = {a: float(sums.get(a, 0.0)) for a in AREA_ORDER}
     frame["nat_ehc"] = [nat_by_area.get(a) if a != "ALL" else (100.0 if nat_year else None) for a in frame["area_code"]]
@@ -392,7 +387,7 @@ def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: i
                 w[c] = 0
         w = w.rename(columns={"pupils_SEND": "n_send", "pupils_No SEN": "n_other",
                               "pupils_suspended_SEND": "sus_send", "pupils_suspended_No SEN": "sus_other"})
-        w["year"] = [year_label(y) + (" (so far)" if y == (as_at.year if as_at.month >= 9 else as_at.year - 1) else "")
+        w["year"] = [year_label(y) + (" (so far)" if y == academic_year_of(as_at) else "")
                      for y in w["academic_year"]]
         w["rate_send"] = 100 * w["sus_send"] / w["n_send"].where(w["n_send"] > 0)
         w["rate_other"] = 100 * w["sus_other"] / w["n_other"].where(w["n_other"] > 0)

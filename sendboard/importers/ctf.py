@@ -30,6 +30,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 from .problems import FileRejected, Problem
 from .readers import FileInfo, SourceFile
 from .validate import (CENSUS_NEEDS, EARLIEST, PROVISION_CODES, Context, Staged, _gender, parse_date, upn_problem)
+from ..domain import ACADEMIC_YEAR_START_MONTH, academic_year_of
 
 DAY = timedelta(days=1)
 FIRST_SPEC_VERSION = 19
@@ -74,10 +75,6 @@ def _file_datetime(text: str) -> datetime | None:
         return None
 
 
-def academic_year_of(d: date) -> int:
-    return d.year if d.month >= 9 else d.year - 1
-
-
 def year_group_at(nc_year: str, file_year: int, dob: date | None, import_year: int) -> tuple[int | None, str | None]:
     """The national curriculum year at the date of import. The file's NCyearActual is the year in the academic
     year the file was made (file_year); pupils move up one year each 1 September, so it is moved on by the
@@ -107,7 +104,7 @@ def _term_of_date(ctx: Context, d: date) -> int:
         if pd.Timestamp(s).date() <= d <= pd.Timestamp(e).date():
             return int(tid)
     ay = academic_year_of(d)
-    return ay * 10 + (1 if d.month >= 9 else 2 if d.month <= 3 else 3)
+    return ay * 10 + (1 if d.month >= ACADEMIC_YEAR_START_MONTH else 2 if d.month <= 3 else 3)
 
 
 def _keep_held_name(from_file: str, held: str | None, partial: bool) -> str:

@@ -10,8 +10,8 @@ import pandas as pd
 from . import commit, validate
 from .problems import Problem
 from .validate import MAX_PER_CHECK, Rows, Staged
+from ..domain import AREA_CODES
 
-AREA_CODES = ("CI", "CL", "SEMH", "SP", "OTH")
 REQUESTED_BY = ("school", "parent", "young_person", "other")
 REQUEST_DECISIONS = ("agreed", "refused")
 REVIEW_DECISIONS = ("maintain", "amend", "cease")

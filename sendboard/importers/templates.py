@@ -1,14 +1,15 @@
 """CSV templates, one per kind: the headers sendboard expects and one example row (also shipped as
-data/templates/<kind>.csv; `python -m sendboard.importers.templates` rewrites those files)."""
+sendboard/data/templates/<kind>.csv; `python -m sendboard.importers.templates` rewrites those files)."""
 from __future__ import annotations
 
 import csv
 import io
 from pathlib import Path
 
+from ..package_data import shipped
 from .kinds import KINDS
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "data" / "templates"
+TEMPLATE_DIR = Path(str(shipped("templates")))  # written by write_templates, so a real folder
 
 
 def template_csv(kind: str) -> bytes:

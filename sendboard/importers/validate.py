@@ -14,7 +14,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from .. import clock
+from .. import clock, domain
+from ..domain import academic_year_bounds, academic_year_of, year_label
 from ..upn import upn_check_letter, _UPN
 from .kinds import Kind
 from .problems import Problem
@@ -22,7 +23,7 @@ from .readers import CsvTable
 
 PROVISION_CODES = ("N", "K", "E", "A", "P", "S")
 CENSUS_NEEDS = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA")
-AREA_CODES = ("CI", "CL", "SEMH", "SP", "OTH")
+AREA_CODES = domain.AREA_CODES
 WAVES = ("universal", "targeted", "specialist")
 GROUP_KINDS = ("class", "set", "form")
 EARLIEST = date(1990, 1, 1)
@@ -66,7 +67,7 @@ class Context:
     @classmethod
     def load(cls, db, school_id: int | None = None, school_ids: list[int] | None = None) -> "Context":
         today = clock.today()
-        ay = today.year if today.month >= 9 else today.year - 1
+        ay = academic_year_of(today)
         all_schools = {int(i): (str(u), str(n)) for i, u, n in db.query_rows("import_schools")}
         if not all_schools:
             raise ValueError("there is no school in this database yet: add one with `sendboard school add` "
@@ -350,7 +351,7 @@ def stage_pupils(r: Rows) -> list[Staged]:
     first, last = r.required("first_name"), r.required("last_name")
     dob = r.dates("date_of_birth", required=True)
     gender = r.parsed("gender", _gender, "F or M (Female or Male)", required=True)
-    ay_start = date(ctx.academic_year, 9, 1)
+    ay_start = academic_year_bounds(ctx.academic_year)[0]
     cols = {"upn": upn, "first_name": first, "last_name": last, "date_of_birth": dob, "gender": gender,
             "school_id": r.school}
     update = ["first_name", "last_name", "date_of_birth", "gender"]
@@ -509,7 +510,7 @@ def stage_groups(r: Rows) -> list[Staged]:
     yg = r.parsed("year_group", _year_group, "a year group from R (0) to 14", required=False)
     upn = r.upns(required=False) if r.has("upn") else pd.Series("", index=r.frame.index)
     start = r.dates("start_date") if r.has("start_date") else pd.Series(None, index=r.frame.index, dtype=object)
-    start = start.where(start.notna(), ay.map(lambda y: date(int(y), 9, 1)))
+    start = start.where(start.notna(), ay.map(lambda y: academic_year_bounds(y)[0]))
     end = r.dates("end_date") if r.has("end_date") else pd.Series(None, index=r.frame.index, dtype=object)
     r.end_after_start(start, end)
     # year group of a new group: the column, else the most common year of its pupils
@@ -540,7 +541,7 @@ def stage_groups(r: Rows) -> list[Staged]:
         r.flag((email != "") & ~email.isin(ctx.staff_emails), "teacher_email",
                "the email of a member of staff held in sendboard (or in a staff file in the same import)")
         gt = r.base({"email": email, "group_name": name, "academic_year": ay, "school_id": ctx.school_id,
-                     "start_date": ay.map(lambda y: date(int(y), 9, 1)), "end_date": None})
+                     "start_date": ay.map(lambda y: academic_year_bounds(y)[0]), "end_date": None})
         gt = gt[email != ""].drop_duplicates(["email", "group_name", "academic_year"])
         staged.append(Staged("group_teachers", gt, []))
     return staged
@@ -787,7 +788,7 @@ def check_batch(staged: list[Staged], ctx: Context, problems: list[Problem]) -> 
                 if k not in groups:
                     header = s.headers.get("reg_group") or s.headers.get("group_name") or "group"
                     problems.append(Problem(row["_file"], row["_where"], header, row["group_name"],
-                                            f"a teaching group that exists for {k[0]}/{str(k[0] + 1)[2:]} "
+                                            f"a teaching group that exists for {year_label(k[0])} "
                                             "(import a teaching groups file first, or in the same import)"))
     # the same rows in two files
     by_target: dict[str, list[pd.DataFrame]] = {}

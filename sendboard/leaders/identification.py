@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..access import Viewer
 from ..db import Database
+from ..domain import academic_year_of
 from ..reference import AREAS
 from . import ON_REGISTER, national, pct, year_label
 from .register import roster
@@ -213,7 +214,7 @@ def identification(db: Database, viewer: Viewer, school_id: int, as_at: date, to
                    lowest_pct: float = 10, attendance_below: float = 90) -> dict:
     """Everything the Identification page draws, in one cached call."""
     frame = roster(db, viewer, school_id, as_at, today)
-    academic_year = as_at.year if as_at.month >= 9 else as_at.year - 1
+    academic_year = academic_year_of(as_at)
     params = dict(viewer_id=viewer.user_id, today=today, school_id=school_id, as_at=as_at)
     concerns = db.query("leaders_open_concerns", **params)
     progress = db.query("leaders_term_progress", **params)

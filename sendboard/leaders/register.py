@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..access import Viewer
 from ..db import Database
+from ..domain import academic_year_of
 from . import GROUPS, ON_REGISTER, national, pct, year_label
 
 NEED_GROUPS = ("EHC plan", "SEN support", "On the register")
@@ -220,7 +221,7 @@ def overview(db: Database, viewer: Viewer, school_id: int, phase: str | None, as
     frame = roster(db, viewer, school_id, as_at, today)
     terms = db.query("term_list")
     term = term_at(terms, as_at)
-    academic_year = as_at.year if as_at.month >= 9 else as_at.year - 1
+    academic_year = academic_year_of(as_at)
     nat = national.national_frame(db, phase)
     trend_frame = trend(db, viewer, school_id, today)
     summ = summary(frame)

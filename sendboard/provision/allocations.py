@@ -16,6 +16,7 @@ import pandas as pd
 from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
+from ..domain import academic_year_bounds
 from . import DELIVERY, DELIVERY_LABELS, EDIT_ROLES, NEED_AREA_NAMES, WAVES, ProvisionError
 from .costs import allocation_costs, strip_costs
 
@@ -31,7 +32,7 @@ def year_bounds(db: Database, academic_year: int) -> tuple[date, date]:
     rows = db.query_rows("provision_year_bounds", academic_year=int(academic_year))
     if rows:
         return pd.Timestamp(rows[0][0]).date(), pd.Timestamp(rows[0][1]).date()
-    return date(academic_year, 9, 1), date(academic_year + 1, 8, 31)
+    return academic_year_bounds(academic_year)
 
 
 def year_allocations(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date,

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from . import NEED_AREA_NAMES, WAVES
@@ -45,6 +46,26 @@ from . import NEED_AREA_NAMES, WAVES
 COST_COLUMNS = ("hourly_cost", "other_costs", "session_cost", "weekly_group_cost", "weekly_cost",
                 "other_cost_share", "cost_to_date", "projected_cost", "year_cost", "year_cost_to_date",
                 "cost_per_pupil", "spend_to_date", "projected_spend", "cost_per_pupil_per_gain")
+
+
+# The formulas, once for Python; their SQL twins are macros of the same names in 026_house.sql (a test
+# checks each pair agrees). Each takes numbers or pandas Series alike.
+
+
+def hours_a_week(sessions_per_week, minutes_per_session):
+    """Hours a week of an intervention's sessions: sessions a week x minutes / 60."""
+    return sessions_per_week * minutes_per_session / 60
+
+
+def weekly_group_cost(hourly_cost, minutes_per_session, sessions_per_week):
+    """What a group's sessions cost a week: sessions a week x (hourly cost x minutes / 60)."""
+    return sessions_per_week * (hourly_cost * minutes_per_session / 60)
+
+
+def pupil_share_cost(weekly_group_cost, pupils, days, other_costs, counts_other):
+    """One pupil's share of a group's cost over some days: weekly group cost / pupils x days / 7, plus the
+    pupil's share of the other costs where ``counts_other`` (else nothing, even if other costs are unknown)."""
+    return weekly_group_cost / pupils * days / 7 + np.where(counts_other, other_costs / pupils, 0.0)
 
 
 def _days(start: pd.Series, end: pd.Series) -> pd.Series:
@@ -87,27 +108,27 @@ def allocation_costs(frame: pd.DataFrame, as_at: date, year_start: date | None =
     other = pd.to_numeric(out["other_costs"], errors="coerce").astype(float)
 
     out["session_cost"] = hourly * minutes / 60
-    out["weekly_group_cost"] = sessions * out["session_cost"]
+    out["weekly_group_cost"] = weekly_group_cost(hourly, minutes, sessions)
     out["weekly_cost"] = out["weekly_group_cost"] / n
     out["other_cost_share"] = other / n
     started = start <= as_at_ts
     out["weeks_to_date"] = _days(start, planned_end.where(planned_end < as_at_ts, as_at_ts)) / 7
     out["weeks_planned"] = _days(start, planned_end) / 7
     out["cost_to_date"] = out["weekly_cost"] * out["weeks_to_date"] + out["other_cost_share"].where(started, 0.0)
-    out["projected_cost"] = out["weekly_cost"] * out["weeks_planned"] + out["other_cost_share"]
+    out["projected_cost"] = pupil_share_cost(out["weekly_group_cost"], n, _days(start, planned_end), other, True)
     if year_start is not None and year_end is not None:
         ys, ye = _ts(year_start), _ts(year_end)
         lo = start.where(start > ys, ys)
         hi = planned_end.where(planned_end < ye, ye)
         hi_now = hi.where(hi < as_at_ts, as_at_ts)
         in_year = (start >= ys) & (start <= ye)
-        out["year_cost"] = out["weekly_cost"] * _days(lo, hi) / 7 + out["other_cost_share"].where(in_year, 0.0)
+        out["year_cost"] = pupil_share_cost(out["weekly_group_cost"], n, _days(lo, hi), other, in_year)
         out["year_cost_to_date"] = (out["weekly_cost"] * _days(lo, hi_now) / 7
                                     + out["other_cost_share"].where(in_year & started, 0.0))
     else:
         out["year_cost"] = out["projected_cost"]
         out["year_cost_to_date"] = out["cost_to_date"]
-    out["pupil_hours_week"] = sessions * minutes / 60
+    out["pupil_hours_week"] = hours_a_week(sessions, minutes)
     out["staff_hours_week"] = out["pupil_hours_week"] / n
     out["minutes_week"] = withdrawn_minutes(out)
     end = pd.to_datetime(out["end_date"])

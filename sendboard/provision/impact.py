@@ -85,12 +85,17 @@ def gains(frame: pd.DataFrame, as_at: date | None = None) -> pd.Series:
     ended = pd.to_datetime(_exit_day(frame))
     if as_at is not None:
         exit_ = exit_.where(ended <= pd.Timestamp(as_at))
-    sign = np.where(frame["higher_is_better"].astype(bool), 1.0, -1.0)
-    gain = (exit_ - entry) * sign
-    if "measure_scale" in frame.columns:
-        ageing = (ended - pd.to_datetime(frame["start_date"])).dt.days / DAYS_PER_MONTH
-        gain = gain - np.where(_is_age_scale(frame["measure_scale"]), ageing, 0.0)
-    return gain
+    scale = frame["measure_scale"] if "measure_scale" in frame.columns else pd.Series("", index=frame.index)
+    return gain_of(entry, exit_, frame["higher_is_better"], scale, frame["start_date"], ended)
+
+
+def gain_of(entry_score, exit_score, higher_is_better, measure_scale, start_day, exit_day) -> pd.Series:
+    """The gain formula, once for Python (its SQL twin: the measured_gain macro, 026_house.sql): exit -
+    entry, negated when a lower score is better; on a 'months' scale less the months between the days."""
+    sign = np.where(pd.Series(higher_is_better).astype(bool).to_numpy(), 1.0, -1.0)
+    gain = (exit_score - entry_score) * sign
+    ageing = (pd.to_datetime(exit_day) - pd.to_datetime(start_day)).dt.days / DAYS_PER_MONTH
+    return gain - np.where(_is_age_scale(pd.Series(measure_scale)), ageing, 0.0)
 
 
 def _exit_day(frame: pd.DataFrame) -> pd.Series:

@@ -19,6 +19,7 @@ import pandas as pd
 from .. import audit
 from ..access import AccessDenied, Viewer
 from ..db import Database
+from ..domain import year_label
 from . import RecordsError, clean_text
 
 LINES = {"notional_sen": "Notional SEN budget", "top_up": "Top-up (per pupil with an EHC plan)",
@@ -103,7 +104,7 @@ def lines(db: Database, viewer: Viewer, school_id: int, today: date) -> pd.DataF
     """Every funding line the viewer may see (empty for anyone who may not see money)."""
     frame = db.query("records_funding_lines", viewer_id=viewer.user_id, school_id=int(school_id), today=today)
     frame["line_name"] = frame["line"].map(LINES)
-    frame["year"] = [financial_year_label(f) if pd.notna(f) else f"academic year {int(a)}/{str(int(a) + 1)[2:]}"
+    frame["year"] = [financial_year_label(f) if pd.notna(f) else f"academic year {year_label(a)}"
                      for f, a in zip(frame["financial_year"], frame["academic_year"])]
     return frame
 

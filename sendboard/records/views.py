@@ -12,6 +12,7 @@ import streamlit as st
 from .. import ui
 from ..access import AccessDenied
 from ..db import ConflictError
+from ..domain import year_label
 from ..reference import AREAS
 from ..text import md_escape
 from . import RecordsError, concerns, funding, specialists
@@ -308,12 +309,12 @@ def funding_section(ctx) -> None:
     year = ctx.academic_year
     ay = ui.cached(funding.by_academic_year, ctx.viewer, ctx.school_id, year)
     st.caption(f"Schools are funded by financial year (April to March). The provision map sets spend against the "
-               f"academic year {year}/{str(year + 1)[2:]}: it takes 7/12 of financial year {funding.financial_year_label(year)} "
+               f"academic year {year_label(year)}: it takes 7/12 of financial year {funding.financial_year_label(year)} "
                f"(September to March) and 5/12 of {funding.financial_year_label(year + 1)} (April to August).")
     if not ay.empty:
         view = ay.assign(line=ay["line"].map(funding.LINES).fillna(ay["line"]), amount=ay["amount"].round(0))
         ui.table(ctx, view, f"funding_academic_{year}", column_config={
-            "line": "Funding line", "amount": st.column_config.NumberColumn(f"In {year}/{str(year + 1)[2:]} (£)", format="localized"),
+            "line": "Funding line", "amount": st.column_config.NumberColumn(f"In {year_label(year)} (£)", format="localized"),
             "pupils": "Pupils (top-up)"})
     if lines.empty:
         ui.empty_state("No funding lines recorded yet.")

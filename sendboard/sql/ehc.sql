@@ -243,7 +243,7 @@ WITH plans AS (
     WHERE r.school_id = $school_id AND r.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
       AND e.issued_on <= $as_at AND (e.ceased_on IS NULL OR e.ceased_on > $as_at)
 ), got AS (
-    SELECT a.pupil_id, sum(i.sessions_per_week * i.minutes_per_session / 60.0) AS hours
+    SELECT a.pupil_id, sum(hours_a_week(i.sessions_per_week, i.minutes_per_session)) AS hours
     FROM allocations a JOIN interventions i ON i.intervention_id = a.intervention_id
     WHERE a.pupil_id IN (SELECT pupil_id FROM plans)
       AND a.start_date <= $as_at AND (a.end_date IS NULL OR a.end_date >= $as_at)

@@ -124,7 +124,7 @@ WITH a AS (
 ), costed AS (
     SELECT a.allocation_id, a.pupil_id, i.areas,
            CAST(a.pupils_in_group AS DOUBLE) AS n,
-           coalesce(rc.hourly_cost, 0) * i.minutes_per_session / 60.0 * i.sessions_per_week AS weekly_group_cost,
+           weekly_group_cost(coalesce(rc.hourly_cost, 0), i.minutes_per_session, i.sessions_per_week) AS weekly_group_cost,
            i.other_costs,
            greatest(0, date_diff('day', greatest(a.start_date, $year_start), least(a.planned_end, $year_end)) + 1) AS days_in_year,
            (a.start_date BETWEEN $year_start AND $year_end) AS starts_in_year
@@ -135,7 +135,7 @@ WITH a AS (
 ), per AS (
     -- each pupil's share goes, whole, to the pupil's own primary need when it started (migration 018)
     SELECT c.allocation_id, c.pupil_id,
-           c.weekly_group_cost / c.n * c.days_in_year / 7.0 + CASE WHEN c.starts_in_year THEN c.other_costs / c.n ELSE 0 END AS year_cost,
+           pupil_share_cost(c.weekly_group_cost, c.n, c.days_in_year, c.other_costs, c.starts_in_year) AS year_cost,
            pa.area_code
     FROM costed c
     LEFT JOIN allocation_primary_area($school_id) pa ON pa.allocation_id = c.allocation_id
@@ -161,9 +161,7 @@ WHERE a.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 WITH fin AS (
     -- as the impact page counts a gain (sendboard/provision/impact.py): on an age scale less the months that passed
     SELECT a.intervention_id, a.pupil_id,
-           CASE WHEN i.higher_is_better THEN a.exit_score - a.entry_score ELSE a.entry_score - a.exit_score END
-             - CASE WHEN lower(trim(i.measure_scale)) = 'months' THEN (a.planned_end - a.start_date) / (365.25 / 12) ELSE 0 END
-             AS gain
+           measured_gain(a.entry_score, a.exit_score, i.higher_is_better, i.measure_scale, a.start_date, a.planned_end) AS gain
     FROM school_allocations_at($school_id, $as_at) a
     JOIN interventions i ON i.intervention_id = a.intervention_id
     WHERE i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
@@ -196,7 +194,7 @@ SELECT a.area_code,
        CAST((SELECT count(*) FROM s) AS INTEGER) AS staff,
        CAST(count(DISTINCT cur.staff_id) AS INTEGER) AS staff_trained,
        CAST(count(DISTINCT cur.staff_id) FILTER (WHERE cur.level IN ('enhanced', 'specialist')) AS INTEGER) AS staff_enhanced
-FROM (VALUES ('CI'), ('CL'), ('SEMH'), ('SP')) a(area_code)
+FROM (SELECT DISTINCT area_code FROM ref_need_codes WHERE area_code <> 'OTH') a  -- the four broad areas, from the code list
 LEFT JOIN cur ON cur.area = a.area_code
 GROUP BY ALL
 ORDER BY a.area_code;

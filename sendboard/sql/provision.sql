@@ -142,9 +142,9 @@ costed AS (
     SELECT x.allocation_id, x.pupil_id, x.intervention_id, i.name AS intervention, i.areas, i.wave,
            CASE WHEN $by = 'year_group' THEN coalesce(e.year_group, e2.year_group) END AS year_group,
            x.start_date <= $as_at AND (x.end_date IS NULL OR x.end_date >= $as_at) AS current,
-           i.sessions_per_week * i.minutes_per_session / 60 AS pupil_hours_week,
+           hours_a_week(i.sessions_per_week, i.minutes_per_session) AS pupil_hours_week,
            x.pupils_in_group AS n,
-           CASE WHEN x.costs THEN i.sessions_per_week * (rc.hourly_cost * i.minutes_per_session / 60) END AS weekly_group_cost,
+           CASE WHEN x.costs THEN weekly_group_cost(rc.hourly_cost, i.minutes_per_session, i.sessions_per_week) END AS weekly_group_cost,
            CASE WHEN x.costs THEN i.other_costs END AS other_costs,
            x.start_date BETWEEN x.ys AND x.ye AS in_year,
            x.start_date <= $as_at AS started,
@@ -172,9 +172,8 @@ SELECT CASE $by WHEN 'area' THEN coalesce(area_code, 'NONE') WHEN 'wave' THEN wa
        len(list_distinct(coalesce(list(intervention_id) FILTER (WHERE current), []))) AS interventions_now,
        coalesce(sum(pupil_hours_week * weight) FILTER (WHERE current), 0) AS pupil_hours_week,
        coalesce(sum(pupil_hours_week / n * weight) FILTER (WHERE current), 0) AS staff_hours_week,
-       sum((weekly_group_cost / n * year_days_now / 7 + CASE WHEN in_year AND started THEN other_costs / n ELSE 0 END)
-           * weight) AS year_cost_to_date,
-       sum((weekly_group_cost / n * year_days / 7 + CASE WHEN in_year THEN other_costs / n ELSE 0 END) * weight) AS year_cost
+       sum(pupil_share_cost(weekly_group_cost, n, year_days_now, other_costs, in_year AND started) * weight) AS year_cost_to_date,
+       sum(pupil_share_cost(weekly_group_cost, n, year_days, other_costs, in_year) * weight) AS year_cost
 FROM rows
 GROUP BY key
 ORDER BY key;
@@ -212,13 +211,11 @@ x AS (
 g AS (
     SELECT x.intervention_id, i.name, i.wave, i.areas, i.measure, i.measure_scale, i.higher_is_better,
            x.entry_score, x.exit_score,
-           (x.exit_score - x.entry_score) * CASE WHEN i.higher_is_better THEN 1 ELSE -1 END
-             - CASE WHEN lower(trim(i.measure_scale)) = 'months' THEN (x.exit_day - x.start_date) / (365.25 / 12) ELSE 0 END
-             AS gain,
+           measured_gain(x.entry_score, x.exit_score, i.higher_is_better, i.measure_scale, x.start_date, x.exit_day) AS gain,
            x.pupils_in_group AS n,
-           CASE WHEN x.costs THEN i.sessions_per_week * (rc.hourly_cost * i.minutes_per_session / 60) END AS weekly_group_cost,
+           CASE WHEN x.costs THEN weekly_group_cost(rc.hourly_cost, i.minutes_per_session, i.sessions_per_week) END AS weekly_group_cost,
            CASE WHEN x.costs THEN i.other_costs END AS other_costs,
-           greatest(x.planned_end - x.start_date + 1, 0) / 7 AS weeks_planned
+           greatest(x.planned_end - x.start_date + 1, 0) AS days_planned
     FROM x
     JOIN interventions i ON i.intervention_id = x.intervention_id
     LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
@@ -230,7 +227,7 @@ SELECT intervention_id, any_value(name) AS intervention, any_value(wave) AS wave
        count(*) FILTER (WHERE entry_score IS NOT NULL AND exit_score IS NULL) AS missing_exit,
        avg(gain) AS mean_gain, stddev_samp(gain) AS sd_gain,
        stddev_samp(entry_score) FILTER (WHERE gain IS NOT NULL) AS sd_entry,
-       avg(weekly_group_cost / n * weeks_planned + other_costs / n) AS cost_per_pupil
+       avg(pupil_share_cost(weekly_group_cost, n, days_planned, other_costs, true)) AS cost_per_pupil
 FROM g
 GROUP BY intervention_id;
 

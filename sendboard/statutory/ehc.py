@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from .. import charts, clock
 from ..access import Viewer
 from ..db import Database
+from ..domain import academic_year_of
 from . import academic_year_label, as_date, deadlines, pupil_name
 
 AGGREGATE_ROLES = frozenset({"head", "senco", "governor", "trust"})
@@ -163,7 +164,7 @@ def request_deadlines(db: Database, viewer: Viewer, school_id: int, as_at: date,
 def transfer_deadlines(plans: pd.DataFrame, school_phase: str | None, as_at: date,
                        *, infant_school: bool = False) -> pd.DataFrame:
     """Pupils with a plan in a transfer year at ``as_at`` and their phase-transfer deadline (pure)."""
-    academic_year = as_at.year if as_at.month >= 9 else as_at.year - 1
+    academic_year = academic_year_of(as_at)
     rows = []
     for r in plans.to_dict("records"):
         if r["year_group"] is None or pd.isna(r["year_group"]):

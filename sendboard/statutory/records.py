@@ -15,6 +15,7 @@ import pandas as pd
 from .. import audit
 from ..access import AccessDenied, Viewer
 from ..db import Database
+from ..domain import AREA_CODES
 from . import StatutoryError, as_date, deadlines
 from .ehc import step_status  # noqa: F401  (one wording for every step)
 
@@ -29,7 +30,6 @@ REVIEW_DECISIONS = ("maintain", "amend", "cease")
 REVIEW_DECISION_LABELS = {"maintain": "Maintain the plan as it is", "amend": "Amend the plan", "cease": "Cease the plan"}
 PFA_AREAS = {"employment": "Employment", "independent_living": "Independent living", "health": "Health",
              "community": "Community participation"}
-AREA_CODES = ("CI", "CL", "SEMH", "SP", "OTH")
 REPORT_DAYS = 14     # the school's report reaches the LA within 2 weeks of the meeting (reg. 20(8))
 LA_DECISION_DAYS = 28  # the LA decides within 4 weeks of the meeting (reg. 20(10))
 PFA_FROM_YEAR = 9

@@ -15,10 +15,12 @@ import plotly.graph_objects as go
 
 from .. import audit
 from ..access import Viewer
-from ..db import PROJECT_DIR, Database
+from ..db import Database
+from ..domain import academic_year_of
+from ..package_data import shipped
 from . import StatutoryError, deadlines, ehc, expertise, pfa
 
-KEY_FACTORS_CSV = PROJECT_DIR / "data" / "key_factors.csv"
+KEY_FACTORS_CSV = shipped("key_factors.csv")
 RATING_LABELS = {1: "Not yet in place", 2: "Developing", 3: "Established", 4: "Embedded"}
 RATING_HELP = {
     1: "Little or nothing of this happens yet, or only by chance.",
@@ -42,14 +44,14 @@ def rating_label(value) -> str:
 
 
 def key_factors_frame() -> pd.DataFrame:
-    """The shipped key factors (data/key_factors.csv): factor_code, position, name, statements ('|'-joined)."""
+    """The shipped key factors (sendboard/data/key_factors.csv): factor_code, position, name, statements ('|'-joined)."""
     frame = pd.read_csv(KEY_FACTORS_CSV, dtype={"factor_code": str, "name": str, "statements": str})
     frame["position"] = frame["position"].astype(int)
     return frame[["factor_code", "position", "name", "statements"]].sort_values("position").reset_index(drop=True)
 
 
 def load_key_factors(db: Database) -> int:
-    """Fill ref_key_factors from data/key_factors.csv, replacing what is there (idempotent, one
+    """Fill ref_key_factors from sendboard/data/key_factors.csv, replacing what is there (idempotent, one
     transaction). Returns the number of factors loaded."""
     frame = key_factors_frame()
 
@@ -176,7 +178,7 @@ def factor_evidence(db: Database, viewer: Viewer, school_id: int, as_at: date, t
     requests = ehc.request_deadlines(db, viewer, school_id, as_at, today)
     overdue_reviews = int((plans["status"] == deadlines.OVERDUE).sum())
     overdue_requests = int((requests["status"] == deadlines.OVERDUE).sum())
-    this_year = as_at.year if as_at.month >= 9 else as_at.year - 1
+    this_year = academic_year_of(as_at)
     held = compliance[(compliance["academic_year"] <= this_year) & (compliance["reviews_due"] > 0)]
     if not held.empty:
         parts = []
