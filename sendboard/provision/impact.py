@@ -86,7 +86,8 @@ def gains(frame: pd.DataFrame, as_at: date | None = None) -> pd.Series:
     if as_at is not None:
         exit_ = exit_.where(ended <= pd.Timestamp(as_at))
     scale = frame["measure_scale"] if "measure_scale" in frame.columns else pd.Series("", index=frame.index)
-    return gain_of(entry, exit_, frame["higher_is_better"], scale, frame["start_date"], ended)
+    start = frame["start_date"] if "start_date" in frame.columns else ended  # no dates: no scale to age on
+    return gain_of(entry, exit_, frame["higher_is_better"], scale, start, ended)
 
 
 def gain_of(entry_score, exit_score, higher_is_better, measure_scale, start_day, exit_day) -> pd.Series:
