@@ -190,3 +190,43 @@ def test_an_allocation_ended_before_the_date_is_not_on_the_card(fixture_db, view
     tuesday = int(timetable.group_lessons(fixture_db, viewers["teacher"], GROUP_7A)["lesson_id"].iloc[0])
     notes = timetable.this_lesson(fixture_db, viewers["teacher"], GROUP_7A, tuesday, list(range(1, 11)), TODAY, TODAY)
     assert list(notes) == [4]
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+def test_the_class_profile_card_shows_this_lesson(fixture_path):
+    from sendboard.db import open_database
+    from tests.apptest_helpers import all_text, signed_in
+
+    db = open_database(fixture_path)
+    _seed_sessions(db)
+    commit(db, _import(db, TIMETABLE), "tester")
+    tuesday = int(db.cursor().execute("SELECT lesson_id FROM group_lessons WHERE day_of_week = 'Tuesday'").fetchone()[0])
+    at = signed_in("teacher", page="pages/class_profile.py", term_id=20252,
+                   **{f"class_profile_lesson_{GROUP_7A}": tuesday})
+    assert not at.exception and not at.error
+    text = all_text(at).replace("\\", "").replace("**", "")  # the card's markdown, escaping and bold removed
+    assert "Out of this lesson: Reading catch-up (withdrawn, Tue 10:40–11:10)" in text
+    assert "In-class support this lesson: TA support in class (in class, Tue 10:30–11:30)" in text
+    assert "1 out of this lesson for an intervention" in text and "1 with support in class during it" in text
+    assert [s.label for s in at.selectbox if s.label == "This lesson"] == ["This lesson"]
+
+
+def test_the_senco_adds_a_lesson_on_the_data_page_and_a_bad_time_is_refused_beside_it(fixture_path):
+    from tests.apptest_helpers import all_text, signed_in
+
+    at = signed_in("senco", page="pages/data.py", timeout=60)
+    assert not at.exception
+    at.selectbox(key="timetable_group").set_value(GROUP_7A)
+    at.text_input(key=f"timetable_start_{GROUP_7A}").set_value("10:40")
+    at.text_input(key=f"timetable_end_{GROUP_7A}").set_value("9:99")
+    next(b for b in at.button if b.label == "Add the lesson").click()
+    at.run()
+    assert any("'9:99' is not a time of day" in e.value.replace("\\", "") for e in at.error), [e.value for e in at.error]
+    assert at.text_input(key=f"timetable_start_{GROUP_7A}").value == "10:40"  # what was typed is kept
+    at.text_input(key=f"timetable_end_{GROUP_7A}").set_value("11:40")
+    next(b for b in at.button if b.label == "Add the lesson").click()
+    at.run()
+    assert not at.error, [e.value for e in at.error]
+    assert "7A's lessons: Mon 10:40–11:40" in all_text(at).replace("\\", "")
