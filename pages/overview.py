@@ -73,14 +73,15 @@ else:
     for level, title in (("area", "Which broad areas of need are most common, here and nationally?"),
                          ("need", "Which types of need are most common, here and nationally?")):
         mix = ui.memo(register.need_mix, data["need_counts"], data["codes"], data["national"], data["academic_year"], group,
-                      level, include_secondary=include_secondary)
+                      level, include_secondary=include_secondary, phase=data.get("phase"))
         ui.chart(ctx, ui.figure(lc.need_mix, mix, title), d.show(mix, ["label", "area", "pupils", "pct", "national_pct",
                                                             "national_note"] if level == "need" else
                                                       ["label", "pupils", "pct", "national_pct", "national_note"]),
                  f"overview_need_{level}")
     st.caption(("Shares are of pupils in the group" + (" (a pupil with two needs counts twice)" if include_secondary else "")
                 + ". 'not published' means sendboard holds no national figure for that need and group: none is invented. "
-                f"National need mixes are for all schools in England."))
+                "Each national share names its year and the schools it covers (the school's phase where the DfE "
+                "publishes a mix for it, otherwise all schools in England)."))
 
 st.subheader("The pupils behind a bar")
 choices = ui.memo(register.drill_choices, data["roster"], data["codes"])
