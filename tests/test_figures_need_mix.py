@@ -118,3 +118,13 @@ def test_the_shipped_reference_holds_the_dfe_sen_support_mix_of_january_2024(fix
     e = national.need_basis(nat, ":E", 2023, "secondary")
     assert (e.year, e.values["ASD"]) == (2023, 33.0) and len(e.values) == 12
     assert round(sum(e.values.values()), 1) == pytest.approx(100.0, abs=0.2)
+
+
+def test_the_other_area_leaves_out_a_code_no_national_mix_holds(fixture_db, viewers):
+    """'Other' on SEN support = OTH 3.7 + NSA 4.4 = 8.1 (Down syndrome, a code first collected in 2025/26, is
+    in no national mix, so it is not asked for); for EHC plans, OTH 1.2 alone (NSA is SEN support only)."""
+    _national(fixture_db, secondary=False)
+    k = _mix(fixture_db, viewers["head"], "SEN support", "area", "secondary")
+    assert k.loc["Other", "national_pct"] == pytest.approx(8.1)
+    e = _mix(fixture_db, viewers["head"], "EHC plan", "area", "secondary")
+    assert e.loc["Other", "national_pct"] == pytest.approx(1.2)
