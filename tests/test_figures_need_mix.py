@@ -66,10 +66,10 @@ def test_without_a_phase_mix_the_all_schools_mix_is_used_and_said(fixture_db, vi
     mix = _mix(fixture_db, viewers["head"], "SEN support", "need", "secondary")
     # the complete 2023/24 mix, not 2024/25's single SLCN figure (25.7)
     assert mix.loc["SLCN", "national_pct"] == 26.0 and mix.loc["SPLD", "national_pct"] == 14.0
-    assert set(mix["national_note"][mix["national_pct"].notna()]) == {"national 2023/24 · all schools (no secondary split held)"}
+    assert set(mix["national_note"][mix["national_pct"].notna()]) == {"national 2023/24 · all schools, no secondary split held"}
     ehc = _mix(fixture_db, viewers["head"], "EHC plan", "need", "secondary")
     assert ehc.loc["ASD", ["pct", "national_pct"]].tolist() == [100.0, 31.5]
-    assert set(ehc["national_note"][ehc["national_pct"].notna()]) == {"national 2024/25 · all schools (no secondary split held)"}
+    assert set(ehc["national_note"][ehc["national_pct"].notna()]) == {"national 2024/25 · all schools, no secondary split held"}
     areas = _mix(fixture_db, viewers["head"], "EHC plan", "area", "secondary")
     # Communication and interaction nationally = ASD 31.5 + SLCN 21.3 = 52.8
     assert areas.loc["Communication and interaction", "national_pct"] == pytest.approx(52.8)
@@ -101,10 +101,10 @@ def test_the_governors_pack_compares_both_mixes_by_area_naming_year_and_schools(
     k = facts["national_pct_support"]
     assert (k["CI"], k["CL"], k["SEMH"], k["SP"], k["OTH"]) == pytest.approx((35.0, 30.3, 22.0, 4.6, 8.1))
     headings = list(section.tables[0].display.columns)
-    assert "National % on SEN support (2023/24, all schools (no secondary split held))" in headings
-    assert "National % of EHC plans (2024/25, all schools (no secondary split held))" in headings
+    assert "National % on SEN support (2023/24, all schools, no secondary split held)" in headings
+    assert "National % of EHC plans (2024/25, all schools, no secondary split held)" in headings
     text = " ".join(section.headline)
-    assert "communication and interaction (35.0% in 2023/24, all schools (no secondary split held))" in text
+    assert "communication and interaction (35.0% in 2023/24; all schools, no secondary split held)" in text
     assert "not held" not in text and "not compared" not in text
 
 

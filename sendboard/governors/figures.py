@@ -335,7 +335,7 @@ def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
     if k_year and any(v is not None for v in k_by_area.values()):
         top_k = max((a for a in AREA_ORDER if k_by_area[a] is not None), key=lambda a: k_by_area[a])
         s.headline.append(f"Nationally the most common broad area of need on SEN support is {AREAS[top_k].lower()} "
-                          f"({k_by_area[top_k]:.1f}% in {year_label(k_year)}, {k_basis.where}); our SEN support column "
+                          f"({k_by_area[top_k]:.1f}% in {year_label(k_year)}; {k_basis.where}); our SEN support column "
                           "is set beside it.")
     elif k_year:
         top_k = max(k_basis.values, key=k_basis.values.get)
@@ -344,7 +344,7 @@ def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
                           "mix is not held, so the broad areas are not compared.")
     if nat_year:
         s.headline.append(f"The national EHC plan column is the primary-need mix of EHC plans in {year_label(nat_year)} "
-                          f"({ehc_basis.where}).")
+                          f"({ehc_basis.where}).".replace("(all schools, ", "(all schools; "))
     s.chart = Bars("What are our pupils' main needs? (% by broad area of primary need, with national)",
                    [AREAS[a] for a in AREA_ORDER],
                    {"Our SEN support": _series(p, "pct_support")[:-1],

@@ -121,17 +121,17 @@ class NeedBasis:
 
     @property
     def where(self) -> str:
-        """e.g. 'all schools (no secondary split held)' or 'secondary schools'."""
+        """e.g. 'all schools, no secondary split held' or 'secondary schools'."""
         if self.phase is None:
             return ""
         text = MIX_PHASE_WORDS.get(self.phase, self.phase)
         if self.phase == "all" and self.wanted_phase in ("primary", "secondary", "special"):
-            text += f" (no {self.wanted_phase} split held)"
+            text += f", no {self.wanted_phase} split held"
         return text
 
     @property
     def note(self) -> str:
-        """What the national column is, in words, e.g. 'national 2023/24 · all schools (no secondary split held)'."""
+        """What the national column is, in words, e.g. 'national 2023/24 · all schools, no secondary split held'."""
         if self.year is None:
             return "not published"
         text = f"national {year_label(self.year)} · {self.where}"
