@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from itertools import pairwise
 
 from pypdf import PdfReader
 
@@ -42,7 +43,7 @@ def _split_words(text: str, words: set[str]) -> list[str]:
     """Heading words broken across two lines: a line ending in the start of a word, the next starting with the rest."""
     lines = [line.strip() for line in text.splitlines()]
     found = []
-    for here, after in zip(lines, lines[1:]):
+    for here, after in pairwise(lines):
         for w in words:
             for k in range(2, len(w) - 1):
                 if here.endswith(w[:k]) and after.startswith(w[k:]) and not here.endswith(w):

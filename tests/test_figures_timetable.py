@@ -14,14 +14,14 @@ Interventions (added here): Reading catch-up, withdrawn, 30 min a session; TA su
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pandas as pd
 import pytest
 
 from sendboard import timetable
 from sendboard.access import AccessDenied
-from sendboard.importers import SourceFile, commit, load, undo_last
+from sendboard.importers import ImportFailed, SourceFile, commit, load, undo_last
 from sendboard.importers.templates import template_csv
 from tests.fixture_school import TODAY
 
@@ -102,7 +102,7 @@ def test_a_bad_timetable_is_refused_row_by_row_and_nothing_is_written(fixture_db
     assert not any(p.where == "row 6" and p.field != "Start Time" for p in batch.problems)
     messages = " ".join(str(p) for p in batch.problems)
     assert "timetable.csv, row 7, Start Time: found '09:30'" in messages and "one lesson at a time" in messages
-    with pytest.raises(Exception):
+    with pytest.raises(ImportFailed):
         commit(fixture_db, batch, "tester")
     assert fixture_db.cursor().execute("SELECT count(*) FROM group_lessons").fetchone()[0] == 0
 
@@ -155,12 +155,11 @@ def test_the_next_lesson_from_now():
     lessons = pd.DataFrame({"lesson_id": [1, 2], "group_id": [GROUP_7A] * 2, "day_of_week": ["Tuesday", "Thursday"],
                             "start_time": ["10:40", "13:15"], "end_time": ["11:40", "14:15"]})
     assert TODAY.weekday() == 1  # 20 Jan 2026 is a Tuesday
-    at = lambda d, h, m: datetime(d.year, d.month, d.day, h, m)  # noqa: E731
-    assert timetable.next_lesson(lessons, at(TODAY, 9, 0)) == 1        # later this morning
-    assert timetable.next_lesson(lessons, at(TODAY, 11, 0)) == 1       # under way
-    assert timetable.next_lesson(lessons, at(TODAY, 11, 40)) == 2      # just ended: Thursday's is next
-    assert timetable.next_lesson(lessons, at(date(2026, 1, 23), 15, 0)) == 1  # Friday afternoon: Tuesday next week
-    assert timetable.next_lesson(lessons.iloc[0:0], at(TODAY, 9, 0)) is None
+    assert timetable.next_lesson(lessons, datetime(2026, 1, 20, 9, 0)) == 1        # later this morning
+    assert timetable.next_lesson(lessons, datetime(2026, 1, 20, 11, 0)) == 1       # under way
+    assert timetable.next_lesson(lessons, datetime(2026, 1, 20, 11, 40)) == 2      # just ended: Thursday's is next
+    assert timetable.next_lesson(lessons, datetime(2026, 1, 23, 15, 0)) == 1  # Friday afternoon: Tuesday next week
+    assert timetable.next_lesson(lessons.iloc[0:0], datetime(2026, 1, 20, 9, 0)) is None
 
 
 def test_each_card_says_who_is_out_of_this_lesson_and_who_has_support_in_it(fixture_db, viewers):
