@@ -147,3 +147,85 @@ LEFT JOIN plans ON plans.school_id = s.school_id
 WHERE s.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 ORDER BY school;
 
+-- name: trust_school_names
+-- The schools the viewer sees, id and name (the trust's tables name schools, never pupils).
+SELECT school_id, name FROM schools WHERE school_id IN (SELECT school_id FROM visible_schools($viewer_id)) ORDER BY name;
+
+-- name: trust_ehc_compliance
+-- ehc_compliance (sendboard/sql/ehc.sql) for every visible school at once, grouped by school: the same
+-- counts per school and academic year of the due date (tests/test_trust_side_by_side.py checks they equal
+-- the per-school query's).
+WITH plans AS (
+    SELECT p.school_id, e.ehcp_id, p.date_of_birth,
+           coalesce((SELECT max(r.held_on) FROM ehc_reviews r WHERE r.ehcp_id = e.ehcp_id AND r.held_on <= $as_at),
+                    e.issued_on) AS base_on
+    FROM ehc_plans e JOIN pupils p ON p.pupil_id = e.pupil_id
+    WHERE p.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+      AND e.issued_on <= $as_at AND (e.ceased_on IS NULL OR e.ceased_on > $as_at)
+      AND p.entry_date <= $as_at AND (p.leaving_date IS NULL OR p.leaving_date > $as_at)
+), next_due AS (
+    SELECT school_id, ehcp_id, ehc_review_due_after(base_on, date_of_birth) AS due_on
+    FROM plans
+), held AS (
+    SELECT p.school_id, rv.due_on, rv.held_on
+    FROM ehc_reviews rv JOIN ehc_plans e ON e.ehcp_id = rv.ehcp_id JOIN pupils p ON p.pupil_id = e.pupil_id
+    WHERE p.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+      AND rv.held_on <= $as_at
+), every AS (
+    SELECT school_id, academic_year_of(due_on) AS academic_year,
+           CASE WHEN held_on <= due_on THEN 'on_time' ELSE 'late' END AS state FROM held
+    UNION ALL
+    SELECT school_id, academic_year_of(due_on), 'overdue' FROM next_due WHERE due_on < $as_at
+)
+SELECT school_id, academic_year,
+       CAST(count(*) FILTER (WHERE state = 'on_time') AS INTEGER) AS held_on_time,
+       CAST(count(*) FILTER (WHERE state = 'late') AS INTEGER) AS held_late,
+       CAST(count(*) FILTER (WHERE state = 'overdue') AS INTEGER) AS overdue
+FROM every
+GROUP BY school_id, academic_year
+ORDER BY school_id, academic_year;
+
+-- name: trust_ehc_hours_short
+-- ehc_hours_short (sendboard/sql/ehc.sql) for every visible school at once, grouped by school.
+WITH plans AS (
+    SELECT r.school_id, e.ehcp_id, e.pupil_id, e.hours_per_week
+    FROM ehc_plans e JOIN roll_at($as_at) r ON r.pupil_id = e.pupil_id
+    WHERE r.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+      AND e.issued_on <= $as_at AND (e.ceased_on IS NULL OR e.ceased_on > $as_at)
+), got AS (
+    SELECT a.pupil_id, sum(i.sessions_per_week * i.minutes_per_session / 60.0) AS hours
+    FROM allocations a JOIN interventions i ON i.intervention_id = a.intervention_id
+    WHERE a.pupil_id IN (SELECT pupil_id FROM plans)
+      AND a.start_date <= $as_at AND (a.end_date IS NULL OR a.end_date >= $as_at)
+    GROUP BY a.pupil_id
+)
+SELECT pl.school_id,
+       CAST(count(*) AS INTEGER) AS plans,
+       CAST(count(*) FILTER (WHERE pl.hours_per_week IS NOT NULL) AS INTEGER) AS with_hours,
+       CAST(count(*) FILTER (WHERE pl.hours_per_week - coalesce(g.hours, 0) > 0.01) AS INTEGER) AS short
+FROM plans pl LEFT JOIN got g ON g.pupil_id = pl.pupil_id
+GROUP BY pl.school_id;
+
+-- name: trust_waiting
+-- records_waiting_by_service (sendboard/sql/records.sql) summed over services for every visible school:
+-- pupils still waiting, and the longest of the services' median waits (days).
+WITH r AS (
+    SELECT p.school_id, i.service, i.referred_on,
+           i.seen_on IS NOT NULL AND i.seen_on <= $as_at AS seen,
+           (i.seen_on IS NULL OR i.seen_on > $as_at) AND i.closed_on IS NOT NULL AND i.closed_on <= $as_at AS withdrawn,
+           date_diff('day', i.referred_on,
+                     CASE WHEN i.seen_on IS NOT NULL AND i.seen_on <= $as_at THEN i.seen_on ELSE $as_at END) AS wait
+    FROM specialist_involvements i JOIN pupils p ON p.pupil_id = i.pupil_id
+    WHERE i.referred_on <= $as_at
+      AND p.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+), per_service AS (
+    SELECT school_id, service,
+           count(*) FILTER (WHERE NOT seen AND NOT withdrawn) AS still_waiting,
+           median(wait) FILTER (WHERE NOT withdrawn) AS median_wait_days
+    FROM r
+    WHERE referred_on > $as_at - INTERVAL 365 DAY OR (NOT seen AND NOT withdrawn)
+    GROUP BY school_id, service
+)
+SELECT school_id, CAST(sum(still_waiting) AS INTEGER) AS still_waiting,
+       max(median_wait_days) AS longest_median_wait
+FROM per_service GROUP BY school_id;
