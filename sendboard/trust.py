@@ -109,9 +109,10 @@ def need_mix_chart(frame: pd.DataFrame) -> go.Figure:
                     marker_color=charts.AREA_COLOURS.get(area, "#999999"))
     fig.update_layout(barmode="stack")
     charts.style(fig, "What are the main needs in each school?", x_title="% of pupils with SEND (primary need)",
-                 height=max(340, 34 * frame["school"].nunique() + 200))
+                 height=max(340, 34 * frame["school"].nunique() + 220))
     fig.update_yaxes(autorange="reversed")  # schools in the table's order, top down
-    return _legend_below(fig, rows=2)
+    # the schools' names take half the width on a tablet: room for one area a row
+    return _legend_below(fig, rows=len(frame["area"].unique()))
 
 
 def gap_chart(frame: pd.DataFrame) -> go.Figure:

@@ -254,6 +254,7 @@ def display_table(frame: pd.DataFrame, theme: str) -> pd.DataFrame:
     if any(c in THEMES[theme] for c in ("sen_support_pct", "ehc_pct")):
         extra += national_rows(frame)
     body = pd.concat([body, pd.DataFrame(extra).reindex(columns=columns)], ignore_index=True)
+    body["phase"] = body["phase"].fillna("")  # the median row is of every phase
     for column in columns:
         if column not in ("school", "phase", "identification"):
             body[column] = pd.to_numeric(body[column], errors="coerce").round(1)

@@ -59,17 +59,20 @@ def trust_home(ctx) -> None:
     phases = pd.DataFrame(totals["phases"])
     shown = pd.DataFrame({
         "Phase": phases["phase"].str.capitalize(), "Schools": phases["schools"], "Pupils on roll": phases["on_roll"],
-        "SEN support (% of roll)": phases["sen_support_pct"].astype(float).round(1),
-        "National SEN support (%)": phases["national_sen_support_pct"].astype(float).round(1),
-        "EHC plans (% of roll)": phases["ehc_pct"].astype(float).round(1),
-        "National EHC plans (%)": phases["national_ehc_pct"].astype(float).round(1),
+        "SEN support %": phases["sen_support_pct"].astype(float).round(1),
+        "National SEN support %": phases["national_sen_support_pct"].astype(float).round(1),
+        "EHC plans %": phases["ehc_pct"].astype(float).round(1),
+        "National EHC plans %": phases["national_ehc_pct"].astype(float).round(1),
         "National figures from": phases["national_years"]})
-    ui.table(ctx, shown, "trust_totals_by_phase")
     lines = [f"{md_escape(p['phase_words'].capitalize())}: SEN support {_pct(p['sen_support_pct'])} against "
              f"{_pct(p['national_sen_support_pct'])} nationally; EHC plans {_pct(p['ehc_pct'])} against "
              f"{_pct(p['national_ehc_pct'])} ({md_escape(p['national_years'])})." for p in totals["phases"]]
+    st.markdown("  \n".join(lines))
     st.caption(f"As at {ctx.as_at:%d %B %Y}. Each phase is set against national figures for its own phase (DfE, "
-               "'Special educational needs in England'), the latest year held.  \n" + "  \n".join(lines))
+               "'Special educational needs in England'), the latest year held for each: the total with SEN is often "
+               "newer than its split into SEN support and EHC plans.")
+    with st.expander("The figures by phase, as a table", icon=":material/table:"):
+        ui.table(ctx, shown, "trust_totals_by_phase")
 
     st.subheader("Schools most in need of attention")
     attention = data["attention"]
@@ -98,7 +101,7 @@ def side_by_side(ctx) -> None:
     table = ui.memo(tc.display_table, frame, theme)
     schools = len(frame)
     event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key=f"trust-table-{theme}",
+                         key=f"trust-table-{theme}", height=35 * (len(table) + 1) + 3,  # every school, no inner scroll
                          column_config={"School": st.column_config.TextColumn(pinned=True)})
     ui.download_buttons(ctx, table, f"trust_side_by_side_{theme.lower().replace(' ', '_')}")
     st.caption(f"{schools} schools, then the trust's median and (for the register) national figures for each phase "
