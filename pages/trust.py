@@ -12,18 +12,21 @@ ui.page_header(ctx, caption="Every school in the trust, as at the same date. No 
 st.subheader("Side by side")
 trust_views.side_by_side(ctx)
 
-st.subheader("Charts")
-register = ui.cached(trust.register_by_school, ctx.viewer, ctx.as_at)
-if not register.empty and int(register["on_roll"].sum()):
-    ui.chart(ctx, ui.figure(trust.register_chart, register), trust.register_table(register), "trust_register")
-    st.caption("National marks: DfE 'Special educational needs in England' for each school's phase, the latest year "
-               "held up to this one, named in the table (the total with SEN is often newer than its split).")
-    mix = ui.cached(trust.need_mix_by_school, ctx.viewer, ctx.as_at)
-    if not mix.empty:
-        ui.chart(ctx, ui.figure(trust.need_mix_chart, mix), trust.need_mix_table(mix), "trust_need_mix")
-    gaps = ui.cached(trust.outcome_gaps_by_school, ctx.viewer, ctx.as_at)
-    if not gaps[["score_gap", "attendance_gap"]].isna().all().all():
-        ui.chart(ctx, ui.figure(trust.gap_chart, gaps), trust.gap_table(gaps), "trust_outcome_gaps")
+charts = st.expander("Charts: the register, need mix and outcome gaps of every school", icon=":material/bar_chart:",
+                     key="trust_charts", on_change="rerun")
+if charts.open:  # drawn only when asked for: three charts of every school cost every rerun otherwise
+    with charts:
+        register = ui.cached(trust.register_by_school, ctx.viewer, ctx.as_at)
+        if not register.empty and int(register["on_roll"].sum()):
+            ui.chart(ctx, ui.figure(trust.register_chart, register), trust.register_table(register), "trust_register")
+            st.caption("National marks: DfE 'Special educational needs in England' for each school's phase, the latest "
+                       "year held up to this one, named in the table (the total with SEN is often newer than its split).")
+            mix = ui.cached(trust.need_mix_by_school, ctx.viewer, ctx.as_at)
+            if not mix.empty:
+                ui.chart(ctx, ui.figure(trust.need_mix_chart, mix), trust.need_mix_table(mix), "trust_need_mix")
+            gaps = ui.cached(trust.outcome_gaps_by_school, ctx.viewer, ctx.as_at)
+            if not gaps[["score_gap", "attendance_gap"]].isna().all().all():
+                ui.chart(ctx, ui.figure(trust.gap_chart, gaps), trust.gap_table(gaps), "trust_outcome_gaps")
 
 value = st.expander("Value for money of interventions run in several schools", icon=":material/paid:",
                     key="trust_value_for_money", on_change="rerun")

@@ -151,6 +151,22 @@ def _suspensions(db, viewer, as_at, sid) -> dict:
     return {"suspended_send_pct": send, "suspended_other_pct": other}
 
 
+def suspensions_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+    """:func:`_suspensions` for every school at once (trust_suspensions, held equal to it by a test)."""
+    raw = db.query("trust_suspensions", viewer_id=viewer.user_id, as_at=as_at)
+    rows = []
+    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", viewer_id=viewer.user_id)]:
+        mine = raw[raw["school_id"] == sid].set_index("grp")
+
+        def share(group):
+            if group not in mine.index or not mine.at[group, "pupils"]:
+                return None
+            return 100.0 * float(mine.at[group, "pupils_suspended"]) / float(mine.at[group, "pupils"])
+
+        rows.append({"school_id": sid, "suspended_send_pct": share("SEND"), "suspended_other_pct": share("No SEN")})
+    return pd.DataFrame(rows, columns=["school_id", "suspended_send_pct", "suspended_other_pct"])
+
+
 def _money(db, viewer, as_at, threshold, sid) -> dict:
     from .governors.figures import spend_section  # the governors' pack's spend and funding, per school
 
@@ -185,14 +201,14 @@ def register_frame(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
     return frame
 
 
-def side_by_side(db: Database, viewer: Viewer, as_at: date, today: date, theme: str | None = None) -> pd.DataFrame:
+def side_by_side(db: Database, viewer: Viewer, as_at: date, today: date, theme: str | tuple | None = None) -> pd.DataFrame:
     """One row per school of the trust (internal column names; LABELS names them in words): the register,
-    and the figures of one theme (every theme when ``theme`` is None)."""
+    and the figures of one theme, or of a tuple of themes (every theme when ``theme`` is None)."""
     _require(viewer)
     frame = register_frame(db, viewer, as_at)
     if frame.empty:
         return frame
-    themes = set(THEMES) if theme is None else {theme}
+    themes = set(THEMES) if theme is None else ({theme} if isinstance(theme, str) else set(theme))
     ids = frame["school_id"].tolist()
     parts = []
     if "Identification" in themes:
@@ -201,7 +217,7 @@ def side_by_side(db: Database, viewer: Viewer, as_at: date, today: date, theme: 
         gaps = trust.outcome_gaps_by_school(db, viewer, as_at).set_index("school")
         frame["score_gap"] = frame["school"].map(gaps["score_gap"]).astype(float)
         frame["attendance_gap"] = frame["school"].map(gaps["attendance_gap"]).astype(float)
-        parts.append(_per_school(lambda sid: _suspensions(db, viewer, as_at, sid), ids))
+        parts.append(suspensions_by_school(db, viewer, as_at))
     if "EHC plans and specialists" in themes:
         parts.append(ehc_by_school(db, viewer, as_at))
         parts.append(db.query("trust_waiting", viewer_id=viewer.user_id, as_at=as_at))

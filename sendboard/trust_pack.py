@@ -189,7 +189,8 @@ def build_trust_pack(db: Database, viewer: Viewer, as_at: date, today: date) -> 
     """Every section of the trust board pack, each table protected per school and for the trust."""
     viewer.require_role(tc.TRUST_ROLES)
     t = disclosure.get_threshold(db)
-    frame = tc.side_by_side(db, viewer, as_at, today)
+    frame = tc.side_by_side(db, viewer, as_at, today, ("Outcomes", "EHC plans and specialists", "Money",
+                                                       "Staff and self-evaluation"))
     year = tc.academic_year_of(as_at)
     sections = [register_section(frame, t), need_mix_section(db, viewer, frame, as_at, t), outcomes_section(frame, t),
                 ehc_section(frame, t), money_section(frame, t, year), staff_section(frame, t)]

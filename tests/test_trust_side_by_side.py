@@ -60,6 +60,11 @@ def test_grouped_queries_equal_the_per_school_functions_on_a_demo_trust(demo_tru
             assert waiting["still_waiting"].get(sid, 0) == int(own["still_waiting"].sum())
             assert waiting["longest_median_wait"].get(sid) == pytest.approx(own["median_wait_days"].max())
         assert grouped["ehc_open_plans"].sum() > 0  # the comparison compared something
+        suspended = tc.suspensions_by_school(db, viewer, as_at).set_index("school_id")
+        for sid in suspended.index:
+            assert suspended.loc[sid].to_dict() == pytest.approx(_own(tc._suspensions(db, viewer, as_at, int(sid))),
+                                                                 nan_ok=True)
+        assert suspended["suspended_send_pct"].notna().any()
 
 
 def test_shared_interventions_carry_each_schools_own_impact_figures(demo_trust):
@@ -114,3 +119,22 @@ def test_a_head_cannot_have_the_side_by_side(fixture_db, viewers):
 
     with pytest.raises(AccessDenied):
         tc.side_by_side(fixture_db, viewers["head"], AS_AT, AS_AT)
+
+
+def test_charts_and_value_for_money_are_drawn_only_when_opened(fixture_path, fixture_db):
+    cur = fixture_db.cursor()
+    for pid in range(1, 22):  # pupils with SEND score 90 and attend 88%; the rest 104 and 96%
+        score = 90 if pid in (1, 2, 3, 4, 11, 12, 21) else 104
+        cur.execute("INSERT INTO assessments VALUES ($p, 20252, 'Maths', $s, 'standardised', 100)", {"p": pid, "s": score})
+        cur.execute("INSERT INTO attendance VALUES ($p, 20251, 100, $a)", {"p": pid, "a": 88 if score == 90 else 96})
+    at = signed_in("trust", page="pages/trust.py", term_id=20252)
+    assert not at.get("plotly_chart")
+    at.session_state["trust_charts"] = True  # as the browser reports an opened expander
+    at.session_state["trust_value_for_money"] = True
+    at.run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 3
+    assert [t.label for t in at.tabs].count("Table") == 3  # each chart's text alternative
+    text = all_text(at)
+    assert "Attendance gap (percentage points)" in text and "attendance_gap" not in text
+    assert "No intervention has run in two or more schools this academic year." in text

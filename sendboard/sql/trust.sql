@@ -229,3 +229,33 @@ WITH r AS (
 SELECT school_id, CAST(sum(still_waiting) AS INTEGER) AS still_waiting,
        max(median_wait_days) AS longest_median_wait
 FROM per_service GROUP BY school_id;
+
+-- name: trust_suspensions
+-- leaders_outcome_attendance (sendboard/sql/leaders.sql) at one census for every visible school: pupils on
+-- roll at the latest census of $as_at's academic year held by $as_at, with SEND (SEN support and EHC plans
+-- pooled) or no SEN, and how many of them were suspended at least once that term.
+WITH term AS (
+    SELECT term_id, academic_year, census_date FROM terms
+    WHERE census_date <= $as_at AND academic_year = academic_year_of($as_at)
+    ORDER BY term_id DESC LIMIT 1
+), status AS (
+    SELECT sp.pupil_id, arg_max(sp.code, sp.start_date) AS code
+    FROM term t JOIN sen_provision sp
+      ON sp.start_date <= t.census_date AND (sp.end_date IS NULL OR sp.end_date >= t.census_date)
+    GROUP BY sp.pupil_id
+), roll AS (
+    SELECT p.school_id, p.pupil_id, sen_group(coalesce(st.code, 'N')) AS sen_group
+    FROM term t
+    JOIN enrolments e ON e.academic_year = t.academic_year
+    JOIN pupils p ON p.pupil_id = e.pupil_id
+    LEFT JOIN status st ON st.pupil_id = p.pupil_id
+    WHERE p.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+      AND p.entry_date <= t.census_date AND (p.leaving_date IS NULL OR p.leaving_date > t.census_date)
+), suspended AS (
+    SELECT DISTINCT s.pupil_id FROM suspensions s JOIN term t ON t.term_id = s.term_id
+)
+SELECT r.school_id, CASE WHEN r.sen_group = 'No SEN' THEN 'No SEN' ELSE 'SEND' END AS grp,
+       CAST(count(*) AS INTEGER) AS pupils, CAST(count(su.pupil_id) AS INTEGER) AS pupils_suspended
+FROM roll r LEFT JOIN suspended su ON su.pupil_id = r.pupil_id
+GROUP BY ALL
+ORDER BY r.school_id, grp;
