@@ -9,7 +9,8 @@ from sendboard.text import md_escape
 
 ctx = ui.page_context("home")
 st.title(f"Welcome, {md_escape(ctx.viewer.display_name)}")
-st.caption(f"Signed in as {ROLE_LABELS[ctx.viewer.role].lower()}" + (f" · {md_escape(ctx.school_name)}" if ctx.school_name else ""))
+where = ctx.viewer.trust if ctx.viewer.role == "trust" else ctx.school_name  # the trust lead's home is the whole trust
+st.caption(f"Signed in as {ROLE_LABELS[ctx.viewer.role].lower()}" + (f" · {md_escape(where)}" if where else ""))
 if ui.cached(is_demo_database):
     st.warning("**This is a demonstration.** The pupils are made up, and every account's password "
                "(`sendboard-demo`) is published in the README. Never put a school's own data here: "
