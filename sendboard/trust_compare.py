@@ -184,6 +184,57 @@ def _staff(db, viewer, as_at, sid) -> dict:
             "self_evaluation_mean": None if rated.empty else float(rated.astype(float).mean())}
 
 
+def money_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+    """:func:`_money` for every school at once: the governors' pack's spend and funding queries read for every
+    school together (trust_spend_by_area, trust_funding), then the pack's own spend_section per school, so
+    the sums and the disclosure rules are the pack's. A test holds it equal to :func:`_money`."""
+    from .governors.figures import _year_bounds, spend_section
+
+    year = academic_year_of(as_at)
+    start, end = _year_bounds(db, year)
+    spend = db.query("trust_spend_by_area", viewer_id=viewer.user_id, as_at=as_at, year_start=start, year_end=end)
+    funding = db.query("trust_funding", viewer_id=viewer.user_id, academic_year=year)
+    threshold = disclosure.get_threshold(db)
+    out = []
+    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", viewer_id=viewer.user_id)]:
+        mine = spend[spend["school_id"] == sid]
+        areas = mine[mine["area_code"] != "ALL"][["area_code", "pupils", "spend"]].reset_index(drop=True)
+        total = mine.loc[mine["area_code"] == "ALL", "all_pupils"]
+        fetched = {"raw": areas, "fund": funding[funding["school_id"] == sid][["line", "amount", "pupils"]].reset_index(drop=True),
+                   "total_pupils": int(total.iloc[0]) if len(total) else 0}
+        facts = spend_section(db, viewer, sid, year, as_at, threshold, fetched).facts
+        out.append({"school_id": sid, "spend": facts.get("spend"), "funding": facts.get("funding")})
+    return pd.DataFrame(out, columns=["school_id", "spend", "funding"])
+
+
+def staff_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+    """:func:`_staff` for every school at once: the staff, training records and ratings of every school read
+    by one query each (trust_staff_training, trust_ratings), then the Staff expertise and Self-evaluation
+    pages' own formulas (expertise.training_state and concentration, self_evaluation.trend) per school.
+    A test holds it equal to :func:`_staff`."""
+    rows = db.query("trust_staff_training", viewer_id=viewer.user_id, as_at=as_at)
+    ratings = db.query("trust_ratings", viewer_id=viewer.user_id)
+    ratings["rated_on"] = [pd.Timestamp(d).date() for d in ratings["rated_on"]]
+    factors = self_evaluation.key_factors(db)
+    held = rows.dropna(subset=["training_id"])
+    current = [expertise.is_current(expertise.training_state(pd.Timestamp(c).date(),
+                                                             None if pd.isna(e) else pd.Timestamp(e).date(), as_at))
+               for c, e in zip(held["completed_on"], held["expires_on"])]
+    counts = held[current].groupby(["school_id", "staff_id"]).size() if len(held) else pd.Series(dtype=int)
+    out = []
+    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", viewer_id=viewer.user_id)]:
+        staff = rows.loc[rows["school_id"] == sid, "staff_id"].drop_duplicates()
+        result = expertise.concentration([int(counts.get((sid, st), 0)) for st in staff])
+        with_any = sum(1 for st in staff if counts.get((sid, st), 0) > 0)
+        mine = ratings[ratings["school_id"] == sid]
+        latest = self_evaluation.trend(mine, factors)["latest_rating"].dropna() if not mine.empty else pd.Series(dtype=float)
+        out.append({"school_id": sid,
+                    "staff_trained_pct": None if not result["staff"] else 100.0 * with_any / result["staff"],
+                    "training_top_share_pct": None if result["top_share"] is None else 100.0 * result["top_share"],
+                    "self_evaluation_mean": None if latest.empty else float(latest.astype(float).mean())})
+    return pd.DataFrame(out, columns=["school_id", "staff_trained_pct", "training_top_share_pct", "self_evaluation_mean"])
+
+
 def register_frame(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
     """One row per school: the register with national figures, and the need mix as shares of pupils with SEND."""
     register = trust.register_by_school(db, viewer, as_at)
@@ -222,10 +273,9 @@ def side_by_side(db: Database, viewer: Viewer, as_at: date, today: date, theme: 
         parts.append(ehc_by_school(db, viewer, as_at))
         parts.append(db.query("trust_waiting", viewer_id=viewer.user_id, as_at=as_at))
     if "Money" in themes:
-        threshold = disclosure.get_threshold(db)
-        parts.append(_per_school(lambda sid: _money(db, viewer, as_at, threshold, sid), ids))
+        parts.append(money_by_school(db, viewer, as_at))
     if "Staff and self-evaluation" in themes:
-        parts.append(_per_school(lambda sid: _staff(db, viewer, as_at, sid), ids))
+        parts.append(staff_by_school(db, viewer, as_at))
     for part in parts:
         frame = frame.merge(part, on="school_id", how="left")
     if "still_waiting" in frame.columns:

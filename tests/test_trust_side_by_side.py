@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from sendboard import disclosure
 from sendboard import trust_compare as tc
 from sendboard.auth import viewer_for
 from sendboard.db import open_database
@@ -65,6 +66,16 @@ def test_grouped_queries_equal_the_per_school_functions_on_a_demo_trust(demo_tru
             assert suspended.loc[sid].to_dict() == pytest.approx(_own(tc._suspensions(db, viewer, as_at, int(sid))),
                                                                  nan_ok=True)
         assert suspended["suspended_send_pct"].notna().any()
+        staff = tc.staff_by_school(db, viewer, as_at).set_index("school_id")
+        for sid in staff.index:
+            assert staff.loc[sid].to_dict() == pytest.approx(_own(tc._staff(db, viewer, as_at, int(sid))), nan_ok=True)
+        assert staff["staff_trained_pct"].notna().all() and staff["self_evaluation_mean"].notna().any()
+        money = tc.money_by_school(db, viewer, as_at).set_index("school_id")
+        threshold = disclosure.get_threshold(db)
+        for sid in money.index:
+            assert money.loc[sid].to_dict() == pytest.approx(_own(tc._money(db, viewer, as_at, threshold, int(sid))),
+                                                             nan_ok=True)
+        assert money["spend"].notna().all() and money["funding"].notna().any()
 
 
 def test_shared_interventions_carry_each_schools_own_impact_figures(demo_trust):

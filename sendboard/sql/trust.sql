@@ -259,3 +259,91 @@ SELECT r.school_id, CASE WHEN r.sen_group = 'No SEN' THEN 'No SEN' ELSE 'SEND' E
 FROM roll r LEFT JOIN suspended su ON su.pupil_id = r.pupil_id
 GROUP BY ALL
 ORDER BY r.school_id, grp;
+
+-- name: trust_staff_training
+-- statutory_staff and statutory_training (sendboard/sql/statutory.sql) for every visible school at once:
+-- each member of staff in post at $as_at, and each of their SEND training records (NULL where none).
+SELECT s.school_id, s.staff_id, t.training_id, t.completed_on, t.expires_on
+FROM staff s
+LEFT JOIN training t ON t.staff_id = s.staff_id
+WHERE s.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+  AND s.start_date <= $as_at AND (s.end_date IS NULL OR s.end_date >= $as_at)
+ORDER BY s.school_id, s.staff_id, t.completed_on, t.training_id;
+
+-- name: trust_ratings
+-- statutory_ratings for every visible school at once.
+SELECT k.school_id, k.rating_id, k.factor_code, k.rated_on, k.rating, k.evidence, k.next_actions
+FROM key_factor_ratings k
+WHERE k.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+ORDER BY k.school_id, k.rated_on, k.rating_id;
+
+-- name: trust_spend_by_area
+-- governors_spend_by_area (sendboard/sql/governors.sql) for every visible school at once: the bodies of
+-- school_allocations_at and allocation_primary_area (migration 018) with the school as a column instead
+-- of a parameter (the cost divisor is counted within an intervention, so within its school). A test holds
+-- each school's rows equal to the per-school query's.
+WITH k AS (
+    SELECT a.allocation_id, a.pupil_id, a.intervention_id, a.group_label, a.start_date,
+           CASE WHEN a.end_date <= $as_at THEN a.end_date END AS end_date,
+           i.school_id, i.group_size
+    FROM allocations a
+    JOIN interventions i ON i.intervention_id = a.intervention_id
+    WHERE a.start_date <= $as_at AND i.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+), a AS (
+    SELECT k.*, coalesce(k.end_date, CAST(k.start_date + to_days(7 * i.planned_weeks - 1) AS DATE)) AS planned_end
+    FROM k JOIN interventions i ON i.intervention_id = k.intervention_id
+), grp AS (
+    SELECT x.allocation_id, count(*) AS n
+    FROM a x
+    JOIN a y ON y.intervention_id = x.intervention_id AND y.group_label = x.group_label
+            AND y.start_date <= x.planned_end AND x.start_date <= y.planned_end
+    WHERE x.group_label IS NOT NULL
+    GROUP BY x.allocation_id
+), alloc AS (
+    SELECT a.*, CASE WHEN a.group_label IS NOT NULL THEN grp.n ELSE greatest(a.group_size, 1) END AS pupils_in_group
+    FROM a LEFT JOIN grp ON grp.allocation_id = a.allocation_id
+), primary_area AS (
+    SELECT a.allocation_id, coalesce(min(r.area_code), 'NONE') AS area_code
+    FROM alloc a
+    LEFT JOIN sen_needs n ON n.pupil_id = a.pupil_id AND n.need_rank = 1 AND n.start_date <= a.start_date
+                         AND (n.end_date IS NULL OR n.end_date >= a.start_date)
+    LEFT JOIN ref_need_codes r ON r.need_code = n.need_code
+    GROUP BY a.allocation_id
+), costed AS (
+    SELECT a.school_id, a.allocation_id, a.pupil_id,
+           CAST(a.pupils_in_group AS DOUBLE) AS n,
+           coalesce(rc.hourly_cost, 0) * i.minutes_per_session / 60.0 * i.sessions_per_week AS weekly_group_cost,
+           i.other_costs,
+           greatest(0, date_diff('day', greatest(a.start_date, $year_start), least(a.planned_end, $year_end)) + 1) AS days_in_year,
+           (a.start_date BETWEEN $year_start AND $year_end) AS starts_in_year
+    FROM alloc a
+    JOIN interventions i ON i.intervention_id = a.intervention_id
+    LEFT JOIN staff_role_costs rc ON rc.school_id = i.school_id AND rc.staff_role = i.delivered_by
+    WHERE a.start_date <= $year_end AND a.planned_end >= $year_start
+), per AS (
+    SELECT c.school_id, c.allocation_id, c.pupil_id,
+           c.weekly_group_cost / c.n * c.days_in_year / 7.0 + CASE WHEN c.starts_in_year THEN c.other_costs / c.n ELSE 0 END AS year_cost,
+           pa.area_code
+    FROM costed c
+    LEFT JOIN primary_area pa ON pa.allocation_id = c.allocation_id
+)
+SELECT school_id, coalesce(area_code, 'NONE') AS area_code,
+       CAST(count(DISTINCT pupil_id) AS INTEGER) AS pupils,
+       sum(year_cost) AS spend,
+       CAST(NULL AS INTEGER) AS all_pupils
+FROM per
+GROUP BY ALL
+UNION ALL
+-- governors_provision_pupils: distinct pupils with any provision this year, per school
+SELECT school_id, 'ALL', NULL, NULL, CAST(count(DISTINCT pupil_id) AS INTEGER)
+FROM costed
+GROUP BY school_id
+ORDER BY school_id, area_code;
+
+-- name: trust_funding
+-- governors_funding for every visible school at once.
+SELECT f.school_id, f.line, sum(f.amount) AS amount, CAST(count(DISTINCT f.pupil_id) AS INTEGER) AS pupils
+FROM funding_by_academic_year() f
+WHERE f.academic_year = $academic_year
+  AND f.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+GROUP BY f.school_id, f.line;
