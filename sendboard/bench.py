@@ -173,9 +173,9 @@ def time_trust_views(db_path: Path, repeat: int) -> list[dict]:
     """The trust lead's figures computed afresh (no cache), each at a different term's date in turn: the
     trust home, each theme of the side-by-side table (the page shows one at a time), and the trust board
     pack (figures, PDF and workbook)."""
+    from . import trust_compare, trust_pack
     from .auth import viewer_for
     from .db import close_all, open_database
-    from . import trust_compare, trust_pack
 
     db = open_database(db_path)
     user = db.cursor().execute("SELECT user_id FROM users WHERE role = 'trust' ORDER BY user_id LIMIT 1").fetchone()

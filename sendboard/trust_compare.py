@@ -19,7 +19,6 @@ from .access import Viewer
 from .db import Database
 from .leaders import identification, national, outcomes
 from .provision.impact import impact_summary
-from .records.specialists import waiting_by_service
 from .reference import AREAS
 from .statutory import ehc, expertise, self_evaluation
 
@@ -135,13 +134,6 @@ def ehc_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
                                        "ehc_hours_short", "ehc_open_plans"])
 
 
-def _per_school(fn, school_ids) -> pd.DataFrame:
-    """``fn(school_id) -> dict`` for each school, a few at a time: each call reads its own cursor (DuckDB
-    lets go of the GIL while a query runs), so one school's queries overlap another's pandas work."""
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        return pd.DataFrame(list(pool.map(lambda sid: {"school_id": int(sid), **fn(int(sid))}, school_ids)))
-
-
 def _identification(db, viewer, as_at, today, sid) -> dict:
     return {"identification": _identification_words(identification.rates(db, viewer, sid, as_at, today))}
 
@@ -151,24 +143,41 @@ def _suspensions(db, viewer, as_at, sid) -> dict:
     return {"suspended_send_pct": send, "suspended_other_pct": other}
 
 
+def identification_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+    """:func:`_identification` for every school at once: the Identification page's counts read for every
+    school together (trust_identification_counts), then its own rates_from_counts and findings per school.
+    A test holds it equal to :func:`_identification`."""
+    counts = db.query("trust_identification_counts", viewer_id=viewer.user_id, as_at=as_at)
+    out = []
+    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", viewer_id=viewer.user_id)]:
+        mine = counts[counts["school_id"] == sid]
+        rows = [(None if pd.isna(d) else d, None if pd.isna(v) else v, int(n), int(r))
+                for d, v, n, r in zip(mine["dimension"], mine["value"], mine["pupils"], mine["on_register"])]
+        out.append({"school_id": sid, "identification": _identification_words(identification.rates_from_counts(rows))})
+    return pd.DataFrame(out, columns=["school_id", "identification"])
+
+
+def _share_suspended(counts: pd.DataFrame, group: str) -> float | None:
+    if group not in counts.index or not counts.at[group, "pupils"]:
+        return None
+    return 100.0 * float(counts.at[group, "pupils_suspended"]) / float(counts.at[group, "pupils"])
+
+
 def suspensions_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
     """:func:`_suspensions` for every school at once (trust_suspensions, held equal to it by a test)."""
     raw = db.query("trust_suspensions", viewer_id=viewer.user_id, as_at=as_at)
     rows = []
     for sid in [int(s) for s, _ in db.query_rows("trust_school_names", viewer_id=viewer.user_id)]:
         mine = raw[raw["school_id"] == sid].set_index("grp")
-
-        def share(group):
-            if group not in mine.index or not mine.at[group, "pupils"]:
-                return None
-            return 100.0 * float(mine.at[group, "pupils_suspended"]) / float(mine.at[group, "pupils"])
-
-        rows.append({"school_id": sid, "suspended_send_pct": share("SEND"), "suspended_other_pct": share("No SEN")})
+        rows.append({"school_id": sid, "suspended_send_pct": _share_suspended(mine, "SEND"),
+                     "suspended_other_pct": _share_suspended(mine, "No SEN")})
     return pd.DataFrame(rows, columns=["school_id", "suspended_send_pct", "suspended_other_pct"])
 
 
 def _money(db, viewer, as_at, threshold, sid) -> dict:
-    from .governors.figures import spend_section  # the governors' pack's spend and funding, per school
+    from .governors.figures import (
+        spend_section,  # the governors' pack's spend and funding, per school
+    )
 
     facts = spend_section(db, viewer, sid, academic_year_of(as_at), as_at, threshold).facts
     return {"spend": facts.get("spend"), "funding": facts.get("funding")}
@@ -260,10 +269,9 @@ def side_by_side(db: Database, viewer: Viewer, as_at: date, today: date, theme: 
     if frame.empty:
         return frame
     themes = set(THEMES) if theme is None else ({theme} if isinstance(theme, str) else set(theme))
-    ids = frame["school_id"].tolist()
     parts = []
     if "Identification" in themes:
-        parts.append(_per_school(lambda sid: _identification(db, viewer, as_at, today, sid), ids))
+        parts.append(identification_by_school(db, viewer, as_at))
     if "Outcomes" in themes:
         gaps = trust.outcome_gaps_by_school(db, viewer, as_at).set_index("school")
         frame["score_gap"] = frame["school"].map(gaps["score_gap"]).astype(float)

@@ -16,7 +16,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from . import disclosure, trust, trust_compare as tc
+from . import disclosure, trust
+from . import trust_compare as tc
 from .access import Viewer
 from .db import Database
 from .exports import text_cells_as_text

@@ -8,7 +8,6 @@ from pypdf import PdfReader
 
 from sendboard import trust_pack
 from sendboard.access import AccessDenied
-from sendboard.db import open_database
 from tests.apptest_helpers import signed_in
 from tests.trust_helpers import AS_AT, add_ehc_rows
 

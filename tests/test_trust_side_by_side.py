@@ -2,7 +2,6 @@
 equal to it here), the trust's median row and national figures, labels in words."""
 from datetime import date
 
-import pandas as pd
 import pytest
 
 from sendboard import disclosure
@@ -76,6 +75,10 @@ def test_grouped_queries_equal_the_per_school_functions_on_a_demo_trust(demo_tru
             assert money.loc[sid].to_dict() == pytest.approx(_own(tc._money(db, viewer, as_at, threshold, int(sid))),
                                                              nan_ok=True)
         assert money["spend"].notna().all() and money["funding"].notna().any()
+        found = tc.identification_by_school(db, viewer, as_at).set_index("school_id")
+        for sid in found.index:
+            assert found.loc[sid, "identification"] == tc._identification(db, viewer, as_at, as_at, int(sid))["identification"]
+        assert (found["identification"] != "No group stands out").any()
 
 
 def test_shared_interventions_carry_each_schools_own_impact_figures(demo_trust):

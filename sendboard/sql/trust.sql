@@ -347,3 +347,42 @@ FROM funding_by_academic_year() f
 WHERE f.academic_year = $academic_year
   AND f.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 GROUP BY f.school_id, f.line;
+
+-- name: trust_identification_counts
+-- leaders_identification_counts (sendboard/sql/leaders.sql) for every visible school at once, without the
+-- form dimension (forms are not comparable across schools): per school, the whole roll first (no
+-- dimension), then each dimension's values in the page's order.
+WITH per AS (
+    SELECT p.school_id, p.pupil_id, any_value(p.gender) AS gender, any_value(p.disadvantaged) AS disadvantaged,
+           any_value(p.eal) AS eal, any_value(month(p.date_of_birth)) AS birth_month,
+           any_value(e.year_group) AS year_group,
+           sen_group(arg_max(sp.code, sp.start_date)) <> 'No SEN' AS on_register
+    FROM pupils p
+    JOIN enrolments e ON e.pupil_id = p.pupil_id AND e.academic_year = academic_year_of(CAST($as_at AS DATE))
+    LEFT JOIN sen_provision sp ON sp.pupil_id = p.pupil_id
+                              AND sp.start_date <= $as_at AND (sp.end_date IS NULL OR sp.end_date >= $as_at)
+    WHERE p.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
+      AND p.entry_date <= $as_at AND (p.leaving_date IS NULL OR p.leaving_date > $as_at)
+    GROUP BY p.school_id, p.pupil_id
+), rows AS (
+    SELECT r.school_id, unnest([
+        struct_pack(d := CAST(NULL AS INTEGER), value := CAST(NULL AS VARCHAR)),
+        struct_pack(d := 0, value := CASE r.gender WHEN 'F' THEN 'Girls' WHEN 'M' THEN 'Boys' END),
+        struct_pack(d := 1, value := CASE WHEN r.disadvantaged THEN 'Disadvantaged' ELSE 'Not disadvantaged' END),
+        struct_pack(d := 2, value := CASE WHEN r.eal THEN 'EAL' ELSE 'English first language' END),
+        struct_pack(d := 3, value := CASE WHEN r.birth_month >= 9 THEN 'Autumn-born (Sep-Dec)'
+                                          WHEN r.birth_month <= 4 THEN 'Spring-born (Jan-Apr)'
+                                          ELSE 'Summer-born (May-Aug)' END),
+        struct_pack(d := 4, value := 'Year ' || r.year_group)
+    ], recursive := true), coalesce(r.on_register, false) AS on_register
+    FROM per r
+)
+SELECT school_id, ['Gender', 'Disadvantaged', 'English as an additional language', 'Season of birth',
+                   'Year group'][d + 1] AS dimension, value,
+       CAST(count(*) AS INTEGER) AS pupils, CAST(count(*) FILTER (WHERE on_register) AS INTEGER) AS on_register
+FROM rows
+GROUP BY school_id, d, value
+ORDER BY school_id, d NULLS FIRST,
+         CASE value WHEN 'Autumn-born (Sep-Dec)' THEN 0 WHEN 'Spring-born (Jan-Apr)' THEN 1
+                    WHEN 'Summer-born (May-Aug)' THEN 2 ELSE 0 END,
+         value;
