@@ -57,7 +57,8 @@ def register_section(frame: pd.DataFrame, t: int) -> Section:
                 "How many pupils have SEND in each school, against national figures for its phase?",
                 "The kinds of special educational needs provided for")
     table = _with_trust_row(frame, ["on_roll", "sen_support", "ehc_plans"])
-    table["phase"] = table["phase"].fillna("all phases")
+    table["phase"] = table["phase"].fillna("all")
+    table["national_years"] = table["national_years"].fillna("by each school's phase")
     table["send"] = table["sen_support"] + table["ehc_plans"]
     for col, num in (("sen_support_pct", "sen_support"), ("ehc_pct", "ehc_plans")):
         table[col] = 100.0 * table[num] / table["on_roll"].where(table["on_roll"] > 0)
