@@ -1,7 +1,7 @@
 """Overview: where are we now? The SEN register as at a date, beside national figures and our own past."""
 import streamlit as st
 
-from sendboard import ui
+from sendboard import trust_sharing, ui
 from sendboard.leaders import ON_REGISTER
 from sendboard.leaders import charts as lc
 from sendboard.leaders import display as d
@@ -84,8 +84,9 @@ else:
                 "publishes a mix for it, otherwise all schools in England)."))
 
 st.subheader("The pupils behind a bar")
+names_withheld = trust_sharing.withhold_pupil_table(ctx)  # the trust lead: names only where shared
 choices = ui.memo(register.drill_choices, data["roster"], data["codes"])
-pick = st.selectbox("Show the pupils in", list(choices), index=None, placeholder="Choose a bar…",
+pick = None if names_withheld else st.selectbox("Show the pupils in", list(choices), index=None, placeholder="Choose a bar…",
                     key=f"overview_drill_{as_at}")
 if pick:
     pupils = ui.memo(register.pupil_list, data["roster"], data["codes"], include_secondary=include_secondary, **choices[pick])

@@ -438,13 +438,19 @@ def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: i
     return s
 
 
-def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date, t: int) -> Section:
+def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date, t: int,
+                  fetched: dict | None = None) -> Section:
+    """``fetched``: this school's rows of the three queries below, read already for several schools at once
+    (the trust's grouped queries): {"raw": ..., "fund": ..., "total_pupils": ...}."""
     s = Section("spend", "Provision and funding", "What do we spend on SEND provision, against our SEND funding?",
                 "How the school's resources are matched to pupils' needs")
     start, end = _year_bounds(db, academic_year)
     params = dict(viewer_id=viewer.user_id, school_id=school_id)
-    raw = db.query("governors_spend_by_area", year_start=start, year_end=end, as_at=as_at, **params)
-    fund = db.query("governors_funding", academic_year=academic_year, **params)
+    if fetched is None:
+        raw = db.query("governors_spend_by_area", year_start=start, year_end=end, as_at=as_at, **params)
+        fund = db.query("governors_funding", academic_year=academic_year, **params)
+    else:
+        raw, fund = fetched["raw"], fetched["fund"]
     if raw.empty and fund.empty:
         s.empty = "No provision or funding recorded for this academic year."
         return s
@@ -455,7 +461,8 @@ def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: i
     frame = pd.DataFrame({"area_code": spend_areas, "area": [spend_names[a] for a in spend_areas],
                           "pupils": [int(by_area["pupils"].get(a, 0)) for a in spend_areas],
                           "spend": [float(by_area["spend"].get(a, 0.0)) for a in spend_areas]})
-    total_pupils = int(db.scalar("governors_provision_pupils", year_start=start, year_end=end, as_at=as_at, **params) or 0)
+    total_pupils = int((db.scalar("governors_provision_pupils", year_start=start, year_end=end, as_at=as_at, **params)
+                        if fetched is None else fetched["total_pupils"]) or 0)
     frame = pd.concat([frame, pd.DataFrame([{"area_code": "ALL", "area": "All areas", "pupils": total_pupils,
                                              "spend": float(frame["spend"].sum())}])], ignore_index=True)
     p = disclosure.protect(frame, ["pupils"], {"spend": "pupils"}, threshold=t, total_row="ALL",
