@@ -227,10 +227,3 @@ VALUES ($school_id, $academic_year, $section, $text, $updated_by, current_timest
 ON CONFLICT (school_id, academic_year, section)
 DO UPDATE SET text = excluded.text, updated_by = excluded.updated_by, updated_at = excluded.updated_at;
 
--- name: governors_pupils_named_in_text
--- How many of the school's pupils' full names, or UPNs, appear in a piece of text (commentary check).
-SELECT CAST(count(*) AS INTEGER)
-FROM pupils p
-WHERE p.school_id = $school_id
-  AND (contains(lower($text), lower(p.first_name || ' ' || p.last_name))
-       OR contains(upper($text), upper(p.upn)));
