@@ -64,8 +64,11 @@ PASSPORT_SETTING = "teacher_editable_passport_fields"
 EDITABLE_KEYS = frozenset(INT_SETTINGS_BY_KEY) | {PASSPORT_SETTING}
 
 
+ADMIN_ROLES = frozenset({"admin"})  # accounts, settings, staff links, the audit log (docs/security.md)
+
+
 def require_admin(viewer: Viewer | None) -> Viewer:
-    if not isinstance(viewer, Viewer) or viewer.role != "admin":
+    if not isinstance(viewer, Viewer) or viewer.role not in ADMIN_ROLES:
         raise AccessDenied("only an administrator may do this")
     return viewer
 

@@ -20,7 +20,8 @@ from . import audit, signin
 from .access import ROLE_LABELS, AccessDenied, Viewer
 from .db import Database
 
-CONFIRMED_ROLES = frozenset({"head", "senco"})
+CONFIRMED_ROLES = frozenset({"head", "senco"})  # roles that wait for a confirmation
+CONFIRMING_ROLES = frozenset({"head"})  # who confirms them (a head of one of the account's schools)
 
 
 class RequestError(ValueError):
@@ -117,7 +118,7 @@ class Decision:
 def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Decision:
     """A head of one of the request's schools confirms (the account is created, or its role changed, and
     its sessions end) or refuses it. Audited as role_request_confirmed / role_request_refused."""
-    if not isinstance(head, Viewer) or head.role != "head":
+    if not isinstance(head, Viewer) or head.role not in CONFIRMING_ROLES:
         raise AccessDenied("only a head confirms the head and SENCO roles")
     rows = db.query_rows("security_request_row", request_id=int(request_id))
     if not rows:
@@ -163,6 +164,8 @@ def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Dec
 
 # --------------------------------------------------------------------------- staff links
 
+STAFF_LINK_ROLES = frozenset({"admin"})  # the command line (run by whoever holds the file) may too
+
 
 def find_staff(db: Database, key: str, school_ids) -> int:
     """The one staff record of these schools with this id or school e-mail; RequestError if none or several."""
@@ -181,7 +184,7 @@ def find_staff(db: Database, key: str, school_ids) -> int:
 def set_staff_link(db: Database, actor: Viewer | str, username: str, staff: str | int | None) -> int | None:
     """Link an account to a staff record of one of its schools (by id or e-mail), or unlink it (None or "").
     A teacher's classes come from this link. Audited as user_staff_changed with old and new staff ids."""
-    if isinstance(actor, Viewer) and actor.role != "admin":
+    if isinstance(actor, Viewer) and actor.role not in STAFF_LINK_ROLES:
         raise AccessDenied("only an administrator links accounts to staff records")
     rows = db.query_rows("security_user_staff", username=username)
     if not rows:
@@ -202,7 +205,7 @@ def set_staff_link(db: Database, actor: Viewer | str, username: str, staff: str 
 
 def staff_choices(db: Database, viewer: Viewer, username: str) -> pd.DataFrame:
     """The staff records of the account's schools, for the Users page's link picker (administrators)."""
-    if viewer.role != "admin":
+    if viewer.role not in STAFF_LINK_ROLES:
         raise AccessDenied("only an administrator links accounts to staff records")
     rows = db.query_rows("security_user_staff", username=username)
     school_ids = (rows[0][4] or []) if rows else []
