@@ -150,14 +150,13 @@ if viewer.role == "head":
     if waiting.empty:
         ui.empty_state("Nothing is waiting for your confirmation.")
     else:
-        ui.table(ctx, _requests_table(waiting), "role_requests",
-                 column_config={"Asked on": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
         for r in waiting.itertuples(index=False):
             with st.container(border=True):
-                what = "a new account" if r.new_account else f"now {_role_label(r.current_role).lower()}"
-                st.markdown(f"**{admin.md_escape(r.username)}** ({admin.md_escape(r.display_name or r.username)}, {what}) "
-                            f"as **{_role_label(r.role).lower()}**, asked by {admin.md_escape(r.requested_by)}")
-                left, right, _ = st.columns([1, 1, 3])
+                what = "A new account" if r.new_account else f"Now {_role_label(r.current_role).lower()}"
+                st.markdown(f"**{admin.md_escape(r.username)}** ({admin.md_escape(r.display_name or r.username)}) "
+                            f"as **{_role_label(r.role)}** at {admin.md_escape(r.schools or '')}")
+                st.caption(f"{what}. Asked by {admin.md_escape(r.requested_by)} on {r.requested_at:%d %B %Y at %H:%M}.")
+                left, right, _ = st.columns([1, 1, 4])
                 left.button("Confirm", key=f"confirm_{r.request_id}", type="primary", icon=":material/check:",
                             on_click=_decide, args=(int(r.request_id), r.username, True))
                 right.button("Refuse", key=f"refuse_{r.request_id}", icon=":material/close:",
@@ -193,7 +192,8 @@ with add_tab:
     trusts = admin.trust_choices(db, viewer)
     role = st.selectbox("Role", ROLES, index=ROLES.index("teacher"), format_func=_role_label, key="add_role",
                         help="Teachers see only the pupils in the groups they teach; governors see anonymised "
-                             "totals only; administrators see no pupil pages.")
+                             "totals only; administrators see no pupil pages. A head or SENCO account is created "
+                             "only when a head of the school confirms it on this page.")
     with st.form("add_account", border=True):
         left, right = st.columns(2)
         left.text_input("New username", key="add_username", max_chars=40,
@@ -231,7 +231,9 @@ with change_tab:
         col_role, col_email = st.columns(2)
         with col_role.form("change_role", border=True):
             st.selectbox("Role", ROLES, index=ROLES.index(raw_role) if raw_role in ROLES else 0,
-                         format_func=_role_label, key=f"edit_role_{chosen}")
+                         format_func=_role_label, key=f"edit_role_{chosen}",
+                         help="The head and SENCO roles see every pupil and every cost: once the school has a head, "
+                              "they take effect only when a head confirms them on this page.")
             st.form_submit_button("Save role", on_click=_set_role, args=(chosen,))
         with col_email.form("change_email", border=True):
             st.text_input("E-mail (for single sign-on)", value=row["E-mail"] or "", key=f"edit_email_{chosen}",

@@ -126,7 +126,7 @@ def test_the_users_page_records_a_request_and_the_head_confirms_it_there(fixture
     head = signed_in("head", page="pages/users.py")
     assert not head.exception
     text = all_text(head)
-    assert "waiting for your confirmation" in text and "rpatel" in text
+    assert "waiting for your confirmation" in text and "rpatel" in text and "as **SENCO** at Oak Lane Academy" in text
     assert "Add an account" not in text and not head.get("tab")  # a head gets the confirmations only
     next(b for b in head.button if b.label == "Confirm").click()
     head.run()
