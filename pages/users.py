@@ -245,7 +245,7 @@ with change_tab:
         staff_labels.update({int(s.staff_id): f"{s.first_name} {s.last_name} · {s.staff_role.replace('_', ' ')} · "
                              f"{s.email or 'no e-mail'} · id {int(s.staff_id)}" + ("" if s.end_date is None or s.end_date != s.end_date else " · left")
                              for s in staff.itertuples(index=False)})
-        linked = row.get("Staff id")
+        linked = int(row["Staff id"]) if row.get("Staff id") else 0
         with st.form("change_staff", border=True):
             st.selectbox("Staff record (a teacher's classes come from it)", list(staff_labels),
                          index=list(staff_labels).index(linked) if linked in staff_labels else 0,

@@ -165,7 +165,7 @@ def list_accounts(db: Database, viewer: Viewer) -> pd.DataFrame:
 
     frame["Role"] = frame["Role"].map(lambda r: ROLE_LABELS.get(r, r))
     frame["Status"] = frame.pop("Disabled").map(lambda d: "Disabled" if d else "Active")
-    frame["Staff id"] = frame["Staff id"].map(lambda v: None if pd.isna(v) else int(v)).astype(object)
+    frame["Staff id"] = frame["Staff id"].map(lambda v: "" if pd.isna(v) else str(int(v))).astype(object)
     for column in ("Name", "E-mail", "Schools", "Trust"):
         frame[column] = frame[column].map(lambda v: v if isinstance(v, str) else "").astype(object)
     return frame
