@@ -132,6 +132,8 @@ def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Dec
         raise AccessDenied("that request is for a school you are not the head of")
     if requested_by.lower() == head.username.lower():
         raise RequestError("A request is confirmed by a head other than the person who made it.")
+    if confirm and user_id is not None and not db.query_rows("user_by_id", user_id=int(user_id)):
+        raise RequestError(f"The account {username!r} no longer exists: refuse the request.")
     if confirm and user_id is None and db.query_rows("user_by_username", username=username):
         raise RequestError(f"The username {username!r} was taken since the request was made: refuse it and add "
                            "the account again under another name.")
