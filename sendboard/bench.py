@@ -177,12 +177,11 @@ def time_trust_views(db_path: Path, repeat: int) -> list[dict]:
     from .db import close_all, open_database
 
     db = open_database(db_path)
-    user = db.cursor().execute("SELECT user_id FROM users WHERE role = 'trust' ORDER BY user_id LIMIT 1").fetchone()
-    if user is None:
+    trust_uid = db.scalar("security_first_trust_user_id")
+    if trust_uid is None:
         return []
-    viewer = viewer_for(db, user[0])
-    dates = [r[0] for r in db.cursor().execute(
-        "SELECT least(census_date, $d) FROM terms WHERE start_date <= $d ORDER BY term_id DESC", {"d": BENCH_AS_OF}).fetchall()]
+    viewer = viewer_for(db, trust_uid)
+    dates = [r[0] for r in db.query_rows("security_term_dates_from", on=BENCH_AS_OF)]
     jobs = {"trust home": lambda d: trust_compare.trust_home(db, viewer, d)}
     for theme in trust_compare.THEMES:
         jobs[f"side by side: {theme}"] = lambda d, theme=theme: trust_compare.side_by_side(db, viewer, d, d, theme)

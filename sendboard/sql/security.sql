@@ -126,3 +126,7 @@ SELECT u.user_id, u.username, u.role, u.staff_id, list(us.school_id ORDER BY us.
 FROM users u LEFT JOIN user_schools us ON us.user_id = u.user_id
 WHERE lower(u.username) = lower($username)
 GROUP BY ALL;
+
+-- name: security_term_dates_from
+-- The benchmark's dates: each term's census date (or $on, if earlier) for terms begun by $on, newest first.
+SELECT least(census_date, $on) FROM terms WHERE start_date <= $on ORDER BY term_id DESC;
