@@ -122,7 +122,8 @@ PAGES: tuple[Page, ...] = (
           "How do our schools compare on SEND?"),
     _page("data", "Data import", ":material/upload_file:", "Data and admin", {"senco", "admin"},
           "Bring in data from the MIS; see and undo past imports."),
-    _page("users", "Users", ":material/manage_accounts:", "Data and admin", {"admin"},
+    # heads: only to confirm or refuse the head and SENCO roles (sendboard.role_requests)
+    _page("users", "Users", ":material/manage_accounts:", "Data and admin", {"admin", "head"},
           "Who has an account, and with which role?"),
     _page("audit", "Audit log", ":material/history:", "Data and admin", {"admin"},
           "Who saw and changed what, and when?"),

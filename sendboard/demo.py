@@ -289,7 +289,7 @@ def build_demo(path, *, pupils: int | None = 1200, schools: int = 1, seed: int =
             add_demo_accounts = None
         if add_demo_accounts is not None:
             add_demo_accounts(db)
-        db.cursor().execute("CHECKPOINT")
+        db.checkpoint()
         db.close()
         db = None
         existing = dbmod._OPEN.get(str(path.resolve()))
