@@ -251,6 +251,8 @@ def actions_frame(db: Database, viewer: Viewer, school_id: int, as_at: date) -> 
     _check_read(viewer, school_id)
     frame = db.query("publishing_actions", viewer_id=viewer.user_id, school_id=school_id)
     frame["target_date"] = [pd.Timestamp(d).date() for d in frame["target_date"]]
+    frame["done_on"] = pd.Series([None if pd.isna(d) else pd.Timestamp(d).date() for d in frame["done_on"]],
+                                 index=frame.index, dtype=object)
     frame["progress"] = [DONE if s == "done" else (LATE if t < as_at else ON_TRACK)
                          for s, t in zip(frame["status"], frame["target_date"])]
     return frame
