@@ -150,7 +150,7 @@ def calendar_frame(db: Database, viewer: Viewer, school_id: int, as_at: date) ->
                      "cycle": cycle_words(key, cycle), "due": due, "status": status_of(last, due, as_at, end),
                      "url": r.get("url") or "", "source": kind.source if kind else "School policy"})
     return pd.DataFrame(rows, columns=["policy_key", "title", "owner", "last_approved", "cycle_months", "cycle", "due",
-                                       "status", "url", "source"])
+                                       "status", "url", "source"], dtype=object)  # None stays None (not NaN)
 
 
 def calendar_display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -273,10 +273,10 @@ def actions_display(frame: pd.DataFrame) -> pd.DataFrame:
     def day(d):
         return "" if d is None or pd.isna(d) else f"{pd.Timestamp(d):%d %b %Y}"
 
-    return pd.DataFrame({"Strand": frame["strand"].map(STRANDS), "Action": frame["action"], "Owner": frame["owner"].fillna(""),
-                         "Target date": frame["target_date"].map(day), "Status": frame["status"].str.capitalize(),
+    return pd.DataFrame({"Strand": frame["strand"].map(STRANDS), "Action": frame["action"],
                          "Progress": [f"{icons[p]} {p}" for p in frame["progress"]],
-                         "Done on": frame["done_on"].map(day)}, dtype=object)
+                         "Target date": frame["target_date"].map(day), "Owner": frame["owner"].fillna(""),
+                         "Status": frame["status"].str.capitalize(), "Done on": frame["done_on"].map(day)}, dtype=object)
 
 
 def save_action(db: Database, viewer: Viewer, school_id: int, *, action_id: int | None = None, strand: str, action: str,
