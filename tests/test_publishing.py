@@ -345,3 +345,48 @@ def test_accessibility_actions_import_all_or_nothing_then_update_and_undo(fixtur
     undo_last(fixture_db, "senco", SCHOOL)
     counts = progress_counts(actions_frame(fixture_db, viewers["senco"], SCHOOL, TODAY))
     assert (counts["Done"], counts["On track"]) == (1, 1)
+
+
+# --------------------------------------------------------------------------- the page (AppTest)
+
+
+def _submit(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_page_policy_form_refuses_a_bad_link_beside_it_and_keeps_the_typing(fixture_db):
+    from tests.apptest_helpers import all_text, signed_in
+
+    at = signed_in("senco", page="pages/sen_report.py", timeout=60)
+    assert not at.exception
+    assert "Headings written" in all_text(at)
+    at.selectbox(key="policy-choice").select("Accessibility plan").run()
+    at.text_input(key="policy-owner-accessibility_plan").input("Business manager")
+    at.text_input(key="policy-url-accessibility_plan").input("www.oak.sch.uk/plan")
+    _submit(at, "Save policy").click().run()
+    assert not at.exception
+    errors = [e.value.replace("\\", "").replace("\u200b", "") for e in at.error]
+    assert any("A web address beginning https://" in e and "www.oak.sch.uk/plan" in e for e in errors), errors
+    assert at.text_input(key="policy-owner-accessibility_plan").value == "Business manager"
+    assert at.text_input(key="policy-url-accessibility_plan").value == "www.oak.sch.uk/plan"
+    assert _count(fixture_db, "SELECT count(*) FROM policies") == 0
+    at.text_input(key="policy-url-accessibility_plan").input("https://oak.sch.uk/plan")
+    _submit(at, "Save policy").click().run()
+    assert not at.exception and not at.error
+    assert fixture_db.cursor().execute("SELECT owner, url FROM policies").fetchall() == [("Business manager",
+                                                                                         "https://oak.sch.uk/plan")]
+
+
+def test_page_for_governors_reads_and_approves_but_never_edits(fixture_db, viewers):
+    from tests.apptest_helpers import all_text, signed_in
+
+    _write_all(fixture_db, viewers["head"])
+    at = signed_in("governor", page="pages/sen_report.py", timeout=60)
+    assert not at.exception
+    assert not at.text_area  # no form for the school's words
+    text = all_text(at)
+    assert "Not yet approved by the governing board" in text and "We do this for every pupil." in text
+    at.checkbox(key="sir-approve-agreed").check()
+    _submit(at, "Record the board's approval").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "Approved by the governing board (Governor, 20 January 2026)" in all_text(at).replace("\\", "")  # md-escaped
