@@ -150,6 +150,18 @@ def test_no_pupil_identifier_in_any_output_on_the_demo(demo_path):
     name, phase = cur.execute("SELECT name, phase FROM schools WHERE school_id = $s", {"s": sid}).fetchone()
     report = build_report(db, governor, sid, 2026, date(2026, 11, 23), name, phase)
     assert not report.missing  # the demo has written every heading
+    # the annual-review rate under "assessing and reviewing progress" is the EHC plans page's own figure
+    from sendboard.statutory import ehc
+
+    head = viewer_for(db, cur.execute("SELECT user_id FROM users WHERE username = 'head'").fetchone()[0])
+    page = ehc.review_compliance_by_year(db, head, sid, date(2026, 11, 23)).set_index("academic_year_label")
+    shown = [(label, v) for label, v in report.facts["reviews"]["years"] if v is not None]
+    assert shown
+    for label, value in shown:
+        assert abs(value - page.at[label, "pct_on_time"]) < 0.05, label
+    progress = next(s for s in report.sections if s.heading.key == "progress")
+    label, value = shown[-1]
+    assert progress.lines[0] == f"{value:.0f}% of annual reviews due in {label} were held on or before the due date."
     outputs = _outputs(report)
     people = cur.execute("SELECT lower(first_name || ' ' || last_name), lower(upn) FROM pupils").fetchall()
     for kind, text in outputs.items():
