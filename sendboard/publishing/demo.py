@@ -3,7 +3,7 @@ waiting for the board), a policy calendar with something overdue and something d
 accessibility plan part-way through. Made up, like the rest of the demo; no pupil is named."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from ..db import Database
 from .policies import add_months
@@ -80,22 +80,26 @@ def seed_demo_publishing(db: Database, as_of: date) -> None:
         ("information", "Add audio versions of key school information to the website", "Business manager", 120, "in progress", None),
     ]
 
+    at = datetime.combine(as_of, time(16, 0))  # last year's text was written before last year's approval below
+    before = datetime.combine(add_months(as_of, -12), time(9, 0))
+
     def work(w):
         for school in schools:
             for y in (year - 1, year):
                 for heading, body in DEMO_TEXT.items():
-                    w.run("publishing_sir_text_upsert", school_id=school, academic_year=y, heading=heading, body=body,
-                          updated_by="senco")
-            w.run("publishing_sir_approve", school_id=school, academic_year=year - 1, approved_by="governor",
-                  approver_name="Demo governor", approved_on=add_months(as_of, -12))
+                    w.run("publishing_demo_text", school_id=school, academic_year=y, heading=heading, body=body,
+                          updated_by="senco", at=before if y < year else at)
+            w.run("publishing_demo_approve", school_id=school, academic_year=year - 1, approved_by="governor",
+                  approver_name="Chair of governors", approved_on=add_months(as_of, -12),
+                  at=datetime.combine(add_months(as_of, -12), time(18, 0)))
             for key, title, owner, ago, cycle in policies:
                 slug = key.replace("_", "-")
-                w.run("publishing_policy_upsert", school_id=school, policy_key=key, title=title, owner=owner,
+                w.run("publishing_demo_policy", school_id=school, policy_key=key, title=title, owner=owner,
                       last_approved=add_months(as_of, -ago) + timedelta(days=-3), cycle_months=cycle,
-                      url=f"https://www.example.sch.uk/policies/{slug}", updated_by="demo")
+                      url=f"https://www.example.sch.uk/policies/{slug}", updated_by="demo", at=at)
             for strand, action, owner, target, status, done_ago in actions:
-                w.run("publishing_action_insert", school_id=school, strand=strand, action=action, owner=owner,
+                w.run("publishing_demo_action", school_id=school, strand=strand, action=action, owner=owner,
                       target_date=as_of + timedelta(days=target), status=status,
-                      done_on=None if done_ago is None else as_of - timedelta(days=done_ago), updated_by="demo")
+                      done_on=None if done_ago is None else as_of - timedelta(days=done_ago), updated_by="demo", at=at)
 
     db.write(work)

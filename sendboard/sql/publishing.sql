@@ -107,3 +107,21 @@ WHERE school_id = $school_id AND action_id = $action_id;
 -- name: publishing_action_exists
 SELECT action_id FROM accessibility_actions
 WHERE school_id = $school_id AND strand = $strand AND lower(action) = lower($action);
+
+-- The demo's rows carry a time from the demo's own day, not the clock, so two builds of the same demo are the
+-- same file (sendboard/publishing/demo.py).
+-- name: publishing_demo_text
+INSERT INTO sir_text (school_id, academic_year, heading, body, updated_by, updated_at)
+VALUES ($school_id, $academic_year, $heading, $body, $updated_by, $at);
+
+-- name: publishing_demo_approve
+INSERT INTO sir_approvals (school_id, academic_year, approved_by, approver_name, approved_on, approved_at)
+VALUES ($school_id, $academic_year, $approved_by, $approver_name, $approved_on, $at);
+
+-- name: publishing_demo_policy
+INSERT INTO policies (school_id, policy_key, title, owner, last_approved, cycle_months, url, updated_by, updated_at)
+VALUES ($school_id, $policy_key, $title, $owner, $last_approved, $cycle_months, $url, $updated_by, $at);
+
+-- name: publishing_demo_action
+INSERT INTO accessibility_actions (school_id, strand, action, owner, target_date, status, done_on, updated_by, updated_at)
+VALUES ($school_id, $strand, $action, $owner, $target_date, $status, $done_on, $updated_by, $at);
