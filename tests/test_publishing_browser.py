@@ -39,6 +39,8 @@ def test_the_report_web_page_passes_axe(fixture_db, viewers, artifacts):
 
 
 def test_a_named_pupil_is_refused_beside_the_field_and_the_text_kept(fixture_path, artifacts):
+    from sendboard.db import close_all, open_database
+
     with running_app(fixture_path, TODAY.isoformat()) as url, browser() as b:
         page = b.new_page(viewport={"width": 1366, "height": 900})
         sign_in(page, url, "senco", PASSWORD)
@@ -62,4 +64,14 @@ def test_a_named_pupil_is_refused_beside_the_field_and_the_text_kept(fixture_pat
         page.get_by_role("link", name="SEN Information Report").first.click()
         page.get_by_role("button", name="Record the board's approval").wait_for(timeout=60000)
         assert page.get_by_role("textbox", name="Our words: Complaints").count() == 0  # governors read, never edit
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Web page (HTML)").click()
+        saved = artifacts / "sen_report_download.html"
+        download.value.save_as(saved)
+        assert saved.read_text(encoding="utf-8").startswith("<!DOCTYPE html>\n<html lang=\"en-GB\">")
         page.screenshot(path=str(artifacts / "sen_report_governor.png"), full_page=True)
+    db = open_database(fixture_path)
+    audited = db.cursor().execute("SELECT count(*) FROM audit_log WHERE action = 'download' AND object_type = 'sen_report' "
+                                  "AND json_extract_string(detail, '$.format') = 'html'").fetchone()[0]
+    close_all()
+    assert audited == 1
