@@ -5,7 +5,7 @@ import streamlit as st
 from sendboard import audit, ui, versions
 from sendboard.access import AccessDenied
 from sendboard.publishing import APPROVE_ROLES, EDIT_ROLES
-from sendboard.publishing.policies import (DONE, DUE_THIS_TERM, LATE, ON_TRACK, OVERDUE, POLICIES, POLICIES_BY_KEY,
+from sendboard.publishing.policies import (DONE, DUE_THIS_TERM, LATE, NOT_RECORDED, ON_TRACK, OVERDUE, POLICIES, POLICIES_BY_KEY,
                                            STRANDS, ACTION_STATUSES, actions_display, actions_frame, calendar_display,
                                            calendar_frame, progress_counts, save_action, save_policy)
 from sendboard.publishing.render import docx_bytes, html_bytes, pdf_bytes
@@ -34,7 +34,9 @@ cols = ui.metric_row()
 cols.metric("Report", "Approved" if report.approval and not report.approval.changed_since else
             "Changed since approval" if report.approval else "Not approved")
 cols.metric("Headings written", f"{written} of {len(report.sections)}")
-cols.metric("Policies overdue", int((calendar["status"] == OVERDUE).sum()))
+unrecorded = int((calendar["status"] == NOT_RECORDED).sum())
+cols.metric("Policies overdue", int((calendar["status"] == OVERDUE).sum()),
+            f"{unrecorded} with no approval date" if unrecorded else None, delta_color="off", delta_arrow="off")
 cols.metric("Policies due this term", int((calendar["status"] == DUE_THIS_TERM).sum()))
 cols.metric("Accessibility actions done", f"{progress[DONE]} of {progress['total']}")
 
