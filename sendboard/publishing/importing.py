@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pandas as pd
 
 from ..importers import commit, validate
 from ..importers.validate import Rows, Staged, parse_date
