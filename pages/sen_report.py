@@ -153,6 +153,8 @@ with calendar_tab:
         key = titles.get(choice, "new")
         held_row = calendar[calendar["policy_key"] == key]
         current = held_row.iloc[0].to_dict() if len(held_row) else {}
+        record = f"{ctx.school_id}:{key}"
+        held = versions.held(db, st.session_state, "policy", record) if key != "new" else None
         with st.form(f"policy-form-{key}", border=True):
             slots = FieldSlots()
             title = st.text_input("Title", value="" if key == "new" else str(current.get("title") or choice),
@@ -173,9 +175,16 @@ with calendar_tab:
                                 placeholder="https://", key=f"policy-url-{key}")
             slots("url")
             if st.form_submit_button("Save policy", icon=":material/save:"):
-                if slots.save(lambda: save_policy(db, viewer, ctx.school_id, policy=key if key in POLICIES_BY_KEY else title,
-                                                  title=title, owner=owner, last_approved=last,
-                                                  cycle_months=cycle.strip() or None, url=url, today=ctx.today)):
+                try:
+                    save_policy(db, viewer, ctx.school_id, policy=key if key in POLICIES_BY_KEY else title, title=title,
+                                owner=owner, last_approved=last, cycle_months=cycle.strip() or None, url=url,
+                                today=ctx.today, expected_version=held)
+                except versions.StaleEdit as exc:
+                    ui.stale_edit(exc)
+                except (FieldError, AccessDenied) as exc:
+                    slots.show(exc)
+                else:
+                    versions.forget(st.session_state, "policy", record)
                     st.rerun()
 
 # --------------------------------------------------------------------------- the accessibility plan

@@ -402,3 +402,24 @@ def test_page_for_governors_reads_and_approves_but_never_edits(fixture_db, viewe
     _submit(at, "Record the board's approval").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert "Approved by the governing board (Governor, 20 January 2026)" in all_text(at).replace("\\", "")  # md-escaped
+
+
+def test_policy_and_action_saves_from_an_older_version_are_refused(fixture_db, viewers):
+    head, senco = viewers["head"], viewers["senco"]
+    opened = versions.current(fixture_db, "policy", f"{SCHOOL}:sen_policy")[0]
+    save_policy(fixture_db, senco, SCHOOL, policy="sen_policy", owner="SENCO", last_approved=date(2025, 9, 1), today=TODAY,
+                expected_version=opened)
+    with pytest.raises(versions.StaleEdit) as stale:
+        save_policy(fixture_db, head, SCHOOL, policy="sen_policy", owner="Head", last_approved=date(2025, 9, 2),
+                    today=TODAY, expected_version=opened)
+    assert stale.value.theirs["owner"] == "SENCO"
+    action = save_action(fixture_db, senco, SCHOOL, strand="information", action="Large print", target_date=date(2026, 5, 1),
+                         status="not started", today=TODAY)
+    opened = versions.current(fixture_db, "accessibility_action", action)[0]
+    save_action(fixture_db, senco, SCHOOL, action_id=action, strand="information", action="Large print",
+                target_date=date(2026, 5, 1), status="in progress", today=TODAY, expected_version=opened)
+    with pytest.raises(versions.StaleEdit):
+        save_action(fixture_db, head, SCHOOL, action_id=action, strand="information", action="Large print",
+                    target_date=date(2026, 6, 1), status="not started", today=TODAY, expected_version=opened)
+    assert fixture_db.cursor().execute("SELECT owner FROM policies").fetchall() == [("SENCO",)]
+    assert fixture_db.cursor().execute("SELECT status FROM accessibility_actions").fetchall() == [("in progress",)]

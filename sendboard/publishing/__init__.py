@@ -22,3 +22,4 @@ from .. import versions as _versions  # noqa: E402
 # the words a refused save uses for this area's records ("X changed this <word> after you opened it")
 _versions.KINDS.setdefault("sen_report_text", "section of the SEN Information Report")
 _versions.KINDS.setdefault("accessibility_action", "accessibility plan action")
+_versions.KINDS.setdefault("policy", "policy")

@@ -209,9 +209,12 @@ def check_cycle(policy_key: str, cycle_months) -> int | None:
 
 
 def save_policy(db: Database, viewer: Viewer, school_id: int, *, policy: str, title: str = "", owner: str = "",
-                last_approved: date | None, cycle_months=None, url: str = "", today: date) -> str:
+                last_approved: date | None, cycle_months=None, url: str = "", today: date,
+                expected_version: int | None = None) -> str:
     """Add or update one policy of the calendar. Returns its key. A value the form must refuse raises
-    FieldError naming the field."""
+    FieldError naming the field; a save from a form opened before someone else's save raises StaleEdit."""
+    from .. import versions
+
     _check_edit(viewer, school_id)
     key = policy if policy in POLICIES_BY_KEY else policy_key_for(title or policy)
     title = (title or "").strip() or (POLICIES_BY_KEY[key].title if key in POLICIES_BY_KEY else "")
@@ -228,10 +231,14 @@ def save_policy(db: Database, viewer: Viewer, school_id: int, *, policy: str, ti
     months = check_cycle(key, cycle_months)
     url = check_url(url)
     new = {"title": title, "owner": owner or None, "last_approved": last_approved, "cycle_months": months, "url": url or None}
+    record = f"{school_id}:{key}"
+    versions.ensure(db, "policy", record)
 
     def work(w):
         old_rows = w.run("publishing_policy_one", school_id=school_id, policy_key=key)
         old = dict(zip(["policy_id", "title", "owner", "last_approved", "cycle_months", "url"], old_rows[0])) if old_rows else None
+        versions.check_and_bump(w, viewer, "policy", record, expected_version,
+                                theirs={k: "" if v is None else str(v) for k, v in (old or {}).items() if k != "policy_id"})
         w.run("publishing_policy_upsert", school_id=school_id, policy_key=key, updated_by=viewer.username, **new)
         record_change(w, viewer, "policy_changed", object_type="policy", object_id=f"{school_id}:{key}",
                       old_value=None if old is None else json.dumps({k: v for k, v in old.items() if k != "policy_id"},
