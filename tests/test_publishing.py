@@ -79,7 +79,7 @@ def test_every_heading_is_in_the_html_word_and_pdf(fixture_db, viewers):
     # h2 per heading, in Schedule 1's order
     ids = re.findall(r'<h2 id="([a-z_]+)">', html_text)
     assert ids == [h.key for h in HEADINGS]
-    assert "<caption>" in html_text and 'scope="col"' in html_text and 'scope="row"' in html_text
+    assert "<caption id=\"caption-1\">" in html_text and 'scope="col"' in html_text and 'scope="row"' in html_text
 
 
 def test_text_is_escaped_in_html(fixture_db, viewers):

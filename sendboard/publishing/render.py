@@ -22,7 +22,8 @@ h1 { font-size: 2rem; margin-bottom: .25rem; } h2 { font-size: 1.4rem; margin-to
        border-bottom: 2px solid #1d4f7c; padding-bottom: .2rem; } h3 { font-size: 1.1rem; }
 .meta, .source, .note { color: #4a4a4a; } .source { font-size: .9rem; margin-top: 0; }
 .status { border-left: 4px solid #1d4f7c; padding: .4rem .8rem; background: #f1f5f9; }
-table { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .92rem; display: block; overflow-x: auto; }
+.table-wrap { overflow-x: auto; margin: .8rem 0 1.2rem; } .table-wrap:focus { outline: 3px solid #0b4f8a; }
+table { border-collapse: collapse; font-size: .92rem; }
 caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
 th, td { border: 1px solid #b8c2cc; padding: .3rem .5rem; text-align: left; vertical-align: top; }
 thead th { background: #e3ebf3; } a { color: #0b4f8a; }
@@ -46,8 +47,11 @@ def _table_html(table, number: int) -> str:
     for values in frame.itertuples(index=False):
         cells = [f'<th scope="row">{_e(values[0])}</th>'] + [f"<td>{_e(v)}</td>" for v in values[1:]]
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<table id="table-{number}"><caption>{_e(table.title)}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    # a wide table scrolls inside its own box (a table's own display is left alone: changing it can lose the
+    # table's meaning for screen readers); the box can take focus so a keyboard can scroll it
+    return (f'<div class="table-wrap" role="region" aria-labelledby="caption-{number}" tabindex="0">'
+            f'<table><caption id="caption-{number}">{_e(table.title)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _unwritten(section: ReportSection) -> str:
