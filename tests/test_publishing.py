@@ -423,3 +423,17 @@ def test_policy_and_action_saves_from_an_older_version_are_refused(fixture_db, v
                     target_date=date(2026, 6, 1), status="not started", today=TODAY, expected_version=opened)
     assert fixture_db.cursor().execute("SELECT owner FROM policies").fetchall() == [("SENCO",)]
     assert fixture_db.cursor().execute("SELECT status FROM accessibility_actions").fetchall() == [("in progress",)]
+
+
+def test_home_pages_of_head_and_governors_list_overdue_and_due_policies(fixture_db, viewers):
+    from tests.apptest_helpers import all_text, signed_in
+
+    save_policy(fixture_db, viewers["head"], SCHOOL, policy="equality_objectives", last_approved=date(2021, 12, 1),
+                today=TODAY)
+    save_policy(fixture_db, viewers["head"], SCHOOL, policy="accessibility_plan", last_approved=date(2023, 3, 10),
+                today=TODAY)
+    for role in ("governor", "head"):
+        text = all_text(signed_in(role, timeout=60)).replace("\\", "")
+        assert "Overdue: Equality objectives (was due 1 December 2025)" in text, role
+        assert "Due this term: Accessibility plan (due 10 March 2026)" in text, role
+    assert "Policies for the governing board" not in all_text(signed_in("senco", timeout=60))

@@ -177,8 +177,8 @@ def alerts(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
 
 def alert_lines(found: dict) -> list[str]:
     """The alerts in words (plain text: policy titles are typed by people)."""
-    lines = [f"{OVERDUE}: {a['title']} (was due {a['due']:%d %B %Y})" for a in found["overdue"]]
-    lines += [f"{DUE_THIS_TERM}: {a['title']} (due {a['due']:%d %B %Y})" for a in found["due_this_term"]]
+    lines = [f"{OVERDUE}: {a['title']} (was due {a['due'].day} {a['due']:%B %Y})" for a in found["overdue"]]
+    lines += [f"{DUE_THIS_TERM}: {a['title']} (due {a['due'].day} {a['due']:%B %Y})" for a in found["due_this_term"]]
     return lines
 
 
