@@ -203,8 +203,9 @@ def check_cycle(policy_key: str, cycle_months) -> int | None:
         raise FieldError("cycle_months", f"A whole number of months from 1 to 120: {cycle_months!r} is not.")
     kind = POLICIES_BY_KEY.get(policy_key)
     if kind and kind.statutory and months > kind.cycle_months:
+        name = kind.title if kind.title[:3].isupper() else kind.title[0].lower() + kind.title[1:]  # "SEN ..." stays
         raise FieldError("cycle_months", f"At most {kind.cycle_months} months: the law sets the longest interval for "
-                                         f"the {kind.title.lower()} ({kind.source}).")
+                                         f"the {name} ({kind.source}).")
     return months
 
 
