@@ -4,11 +4,11 @@
 these kinds preview, commit in one transaction and undo exactly like the others."""
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import date
 
-
-from ..importers import commit, validate
+from ..importers import validate
 from ..importers.validate import Rows, Staged, parse_date
 from .policies import ACTION_STATUSES, MAX_ACTION, MAX_OWNER, MAX_TITLE, MAX_URL, POLICIES_BY_KEY, STRANDS, policy_key_for
 
@@ -87,6 +87,8 @@ def stage_accessibility_actions(r: Rows) -> list[Staged]:
     return [Staged("accessibility_actions", frame, update)]
 
 
+# the module itself, not sendboard.importers.commit() (the package's function of the same name hides it)
+commit = importlib.import_module("sendboard.importers.commit")
 validate.STAGERS.update({"policies": stage_policies, "accessibility_actions": stage_accessibility_actions})
 commit._t("policies", "policies", ["school_id", "policy_key"],
           "SELECT s.school_id, s.policy_key, s.title, s.owner, s.last_approved, s.cycle_months, s.url, s.updated_by, "
