@@ -120,6 +120,8 @@ with report_tab:
                 slots("body")
                 if st.session_state.get("sir-saved") == h.key:
                     st.caption(":material/check_circle: Saved.")
+                elif section.updated_at is not None:
+                    st.caption(f"Last saved by {md_escape(section.updated_by)} on {section.updated_at:%d %B %Y}.")
                 if st.form_submit_button("Save", icon=":material/save:"):
                     try:
                         save_text(db, viewer, ctx.school_id, ctx.academic_year, h.key, body, expected_version=held)
