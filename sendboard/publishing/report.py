@@ -152,7 +152,7 @@ def figure_sections(db: Database, viewer: Viewer, school_id: int, academic_year:
     the pack agree, figure for figure) with the pack's disclosure threshold."""
     t = disclosure.get_threshold(db)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        need = pool.submit(gov.need_mix_section, db, viewer, school_id, as_at, t)
+        need = pool.submit(gov.need_mix_section, db, viewer, school_id, as_at, t, phase)  # as build_pack passes it
         built = {
             "register": pool.submit(gov.register_section, db, viewer, school_id, phase or "all", as_at, t),
             "impact": pool.submit(gov.impact_section, db, viewer, school_id, academic_year, as_at, t),
