@@ -355,6 +355,9 @@ def _finishing_touches(db, as_of: date, seed: int) -> None:
     from .records.demo import seed_demo_records  # concerns' decisions and outside-service referrals
 
     seed_demo_records(db, as_of, seed)
+    from .publishing.demo import seed_demo_publishing  # the SEN Information Report, policies, accessibility plan
+
+    seed_demo_publishing(db, as_of)
 
 
 class _Demo:
