@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
@@ -20,11 +19,12 @@ from ..db import Database
 from ..domain import AREA_CODES, academic_year_bounds, academic_year_of, year_label
 from ..provision.impact import impact_summary
 from ..leaders import national
-from ..reference import AREAS, need_area_codes
+from ..reference import AREAS
 from ..statutory.ehc import (compliance_now as ehc_compliance_now, pack_facts as ehc_pack_facts,
                              pack_lines as ehc_pack_lines, review_compliance_by_year as ehc_review_compliance_by_year)
 from . import PACK_ROLES
 from .judgements import GOOD, JUDGEMENTS, NOT_ENOUGH, REVIEW
+from .pack_parts import Bars, Pack, Section, Table  # noqa: F401  (the pack and the pages take them from here)
 from .questions import questions_for
 
 AREA_ORDER = list(AREA_CODES)
@@ -33,77 +33,6 @@ NEED_WORDS = {"SLCN": "speech, language and communication needs", "ASD": "autist
               "SPLD": "specific learning difficulty"}
 RATING_LABELS = {1: "1 – Not yet in place", 2: "2 – Developing", 3: "3 – Established", 4: "4 – Embedded"}
 TREND_TERMS = 6
-
-
-@dataclass
-class Table:
-    name: str            # sheet and file name
-    title: str
-    protected: disclosure.Protected
-    columns: dict        # internal column -> heading shown
-
-    @property
-    def display(self) -> pd.DataFrame:
-        cols = [c for c in self.columns if c in self.protected.display.columns]
-        return self.protected.display[cols].rename(columns=self.columns)
-
-
-@dataclass
-class Bars:
-    """What a bar chart shows: categories, series of numbers (NaN = suppressed, never plotted)."""
-    title: str
-    categories: list
-    series: dict         # series name -> list of float (NaN where suppressed or missing)
-    unit: str = "%"      # '%', '£' or 'pts'
-    hidden: int = 0      # how many values were suppressed (ranges not counted)
-    ranges: dict = field(default_factory=dict)  # series name -> [(low, high) or None]: a banded share, drawn pale
-
-    def range_at(self, name: str, i: int):
-        values = self.ranges.get(name) or []
-        return values[i] if i < len(values) else None
-
-    def note(self, threshold: int) -> str | None:
-        parts = [disclosure.chart_note(self.hidden, threshold)]
-        if any(r is not None for values in self.ranges.values() for r in values):
-            parts.append("A pale bar is a range: the count behind it is hidden, and the bar spans what the published "
-                         "figures allow.")
-        parts = [p for p in parts if p]
-        return " ".join(parts) if parts else None
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    question: str                # what the section answers
-    sir_heading: str             # the SEN Information Report heading it feeds
-    headline: list = field(default_factory=list)   # short sentences, built from protected figures only
-    tables: list = field(default_factory=list)
-    chart: Bars | None = None
-    facts: dict = field(default_factory=dict)      # safe numbers (None where suppressed), for questions
-    empty: str | None = None     # the message when there is no data
-
-
-@dataclass
-class Pack:
-    school_name: str
-    school_id: int
-    academic_year: int
-    as_at: date
-    threshold: int
-    sections: list
-    generated_at: datetime
-    questions: list = field(default_factory=list)
-
-    def section(self, key: str) -> Section:
-        return next(s for s in self.sections if s.key == key)
-
-    @property
-    def legend(self) -> str:
-        return disclosure.legend(self.threshold)
-
-
-# --------------------------------------------------------------------------- helpers
 
 
 def _nan(v) -> float:
@@ -638,6 +567,8 @@ def build_pack(db: Database, viewer: Viewer, school_id: int, academic_year: int,
 
         raise AccessDenied("this school is not one of yours")
     t = disclosure.get_threshold(db)
+    from ..publishing.pack_section import policies_section
+
     # The sections are independent reads. DuckDB lets go of the GIL while a query runs, so building them
     # on a few threads (each with its own cursor) overlaps one section's queries with another's pandas
     # work: about a quarter off the pack on two cores.
@@ -652,6 +583,7 @@ def build_pack(db: Database, viewer: Viewer, school_id: int, academic_year: int,
             pool.submit(compliance_section, db, viewer, school_id, as_at, t),
             pool.submit(lambda: training_section(db, viewer, school_id, as_at, t, need.result())),
             pool.submit(self_evaluation_section, db, viewer, school_id, as_at, t),
+            pool.submit(policies_section, db, viewer, school_id, as_at, t),  # the publishing area's policy calendar
         ]
         sections = [future.result() for future in built]
     pack = Pack(school_name=school_name, school_id=school_id, academic_year=academic_year, as_at=as_at, threshold=t,
