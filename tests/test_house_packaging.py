@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # The name a distribution is imported by, where the two differ.
-IMPORT_NAMES = {"argon2-cffi": "argon2", "fpdf2": "fpdf", "faker": "faker", "pypdf": "pypdf",
+IMPORT_NAMES = {"argon2-cffi": "argon2", "fpdf2": "fpdf", "python-docx": "docx", "faker": "faker", "pypdf": "pypdf",
                 "oidc-provider-mock": "oidc_provider_mock", "axe-playwright-python": "axe_playwright_python"}
 
 
