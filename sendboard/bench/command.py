@@ -15,27 +15,16 @@ scale (the dataset is built in yet another process, so building does not count).
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import platform
-import resource
-import statistics
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
-SCALES = {
-    "school": {"pupils": 1200, "schools": 1},
-    "trust": {"pupils": 15000, "schools": 20},
-    "la": {"pupils": 250000, "schools": 120},
-}
-TARGET_MS = {"school": 300, "trust": 1000, "la": 2000}
-LA_PAGES = ("overview", "identification")  # the pages the local-authority target names
-BENCH_AS_OF = date(2026, 11, 23)
-DEFAULT_DIR = Path("data/bench")
+from .pages import _memory, time_aggregations, time_pages
+from .scales import BENCH_AS_OF, DEFAULT_DIR, SCALES, TARGET_MS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -76,133 +65,6 @@ def dataset(scale: str, data_dir: Path, rebuild: bool = False) -> tuple[Path, fl
                     "--pupils", str(spec["pupils"]), "--schools", str(spec["schools"]),
                     "--as-of", BENCH_AS_OF.isoformat(), "--phase", "secondary"], check=True)
     return path, time.perf_counter() - started
-
-
-# --------------------------------------------------------------------------- page timings
-
-
-def _role_for(page) -> str:
-    for role in ("head", "senco", "teacher", "governor", "trust", "admin"):
-        if role in page.roles:
-            return role
-    raise ValueError(page.key)
-
-
-def _memory() -> dict:
-    """This process's resident memory now and at its peak (VmHWM), in MB (Linux; else getrusage)."""
-    out = {"rss_mb": None, "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                out["rss_mb"] = round(int(line.split()[1]) / 1024)
-            elif line.startswith("VmHWM:"):
-                out["peak_rss_mb"] = round(int(line.split()[1]) / 1024)
-    except OSError:
-        pass
-    return out
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
-    return ordered[k]
-
-
-def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: str = "school",
-               all_at_la: bool = False) -> list[dict]:
-    from streamlit.testing.v1 import AppTest
-
-    from .access import PAGES
-    from .auth import viewer_for
-    from .db import close_all, open_database
-
-    os.environ["SENDBOARD_DB"] = str(db_path)
-    os.environ["SENDBOARD_TODAY"] = BENCH_AS_OF.isoformat()
-    root = Path(__file__).resolve().parent.parent
-    db = open_database(db_path)
-    terms = [r[0] for r in db.cursor().execute(
-        "SELECT term_id FROM terms WHERE start_date <= $d ORDER BY term_id DESC", {"d": BENCH_AS_OF}).fetchall()]
-    results = []
-    for page in PAGES:
-        if not (root / page.path).exists() or (only and page.key not in only):
-            continue
-        if scale == "la" and not only and not all_at_la and page.key not in LA_PAGES + ("home",):
-            continue
-        role = "trust" if (scale != "school" and "trust" in page.roles) else _role_for(page)
-        user = db.cursor().execute("SELECT user_id FROM users WHERE username = $u", {"u": role}).fetchone()
-        if user is None:
-            continue
-        at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=600)
-        at.session_state["viewer"] = viewer_for(db, user[0])
-        at.session_state["term_id"] = terms[0]
-        first, reruns, error = float("nan"), [], []
-        try:
-            at.run()
-            at.switch_page(page.path)
-            started = time.perf_counter()
-            at.run()
-            first = time.perf_counter() - started
-            error = [str(e.value) for e in at.exception]
-            for i in range(repeat):
-                at.session_state["term_id"] = terms[(i + 1) % len(terms)]
-                started = time.perf_counter()
-                at.run()
-                reruns.append(time.perf_counter() - started)
-                error += [str(e.value) for e in at.exception]
-        except Exception as exc:  # a page that fails (or times out) is reported, and the bench goes on
-            error.append(f"{type(exc).__name__}: {exc}")
-        if not reruns:
-            reruns = [float("nan")]
-        results.append({
-            "page": page.key, "role": role, "first_ms": round(first * 1000, 1),
-            "rerun_median_ms": round(statistics.median(reruns) * 1000, 1),
-            "rerun_p95_ms": round(_percentile(reruns, 0.95) * 1000, 1),
-            "errors": sorted(set(error))[:3],
-            "rss_mb": _memory()["rss_mb"],
-        })
-        del at
-        gc.collect()
-    close_all()
-    return results
-
-
-# --------------------------------------------------------------------------- aggregations against pandas
-
-
-def time_aggregations(db_path: Path, repeat: int) -> list[dict]:
-    from .baseline import AGGREGATIONS, load_frames
-
-    from .db import close_all, open_database
-
-    db = open_database(db_path)
-    started = time.perf_counter()
-    frames = load_frames(db)
-    load_seconds = time.perf_counter() - started
-    frames_mb = round(sum(f.memory_usage(deep=True).sum() for f in frames.values()
-                          if hasattr(f, "memory_usage")) / 2**20)
-    results = []
-    import pandas as pd
-
-    for name, ours, theirs in AGGREGATIONS:
-        try:  # both sides must give the same numbers, or the comparison means nothing
-            pd.testing.assert_frame_equal(ours(db), theirs(frames), check_dtype=False, rtol=1e-9)
-            same = True
-        except AssertionError:
-            same = False
-        ours_times, theirs_times = [], []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            ours(db)
-            ours_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            theirs(frames)
-            theirs_times.append(time.perf_counter() - started)
-        o, t = statistics.median(ours_times), statistics.median(theirs_times)
-        results.append({"aggregation": name, "pandas_load_s": round(load_seconds, 1), "pandas_frames_mb": frames_mb,
-                        "sendboard_ms": round(o * 1000, 1), "pandas_ms": round(t * 1000, 1),
-                        "speedup": round(t / o, 2) if o else None, "same_result": same})
-    close_all()
-    return results
 
 
 # --------------------------------------------------------------------------- the command
@@ -266,7 +128,7 @@ def _worker(args: argparse.Namespace) -> int:
     elif args.worker == "aggregations":
         result = {"aggregations": time_aggregations(args.worker_db, max(3, args.repeat // 2))}
     else:
-        from .importers.bench import bench_imports
+        from ..importers.bench import bench_imports
 
         result = {"imports": bench_imports(args.data_dir / "imports")}
     args.worker_out.write_text(json.dumps(result, default=str))
@@ -345,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
         _write(args.out, report)
     if not args.skip_imports:
         try:
-            from .importers import bench as _import_bench  # noqa: F401
+            from ..importers import bench as _import_bench  # noqa: F401
         except ImportError:
             report["imports"] = "the import benchmark is not available in this copy"
         else:
@@ -353,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
             report["imports"] = imp.get("imports", imp)
             print("\nimports (seconds, one run each):", json.dumps(report["imports"], indent=2))
     if args.concurrency:
-        from .bench_browser import run_concurrency
+        from .concurrency import run_concurrency
 
         path, _ = dataset("school", args.data_dir, False)
         report["concurrency"] = run_concurrency(path)
