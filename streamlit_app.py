@@ -10,24 +10,26 @@ if __name__ != "__main__":
 
     app = st.App(__file__, routes=web.routes(), middleware=[Middleware(web.SignInGate)])
 else:  # each run of the app in a browser session
+    from sendboard import runlog, ui
 
-    from sendboard import ui
+    with runlog.timed_run() as run:  # off unless SENDBOARD_RUN_LOG is set (sendboard bench)
+        st.set_page_config(page_title="sendboard", page_icon=":material/diversity_3:", layout="wide")
 
-    st.set_page_config(page_title="sendboard", page_icon=":material/diversity_3:", layout="wide")
+        db = ui.database()
+        viewer = ui.current_viewer(db)
 
-    db = ui.database()
-    viewer = ui.current_viewer(db)
+        if viewer is None:
+            st.navigation([st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:")], position="hidden").run()
+            st.stop()
 
-    if viewer is None:
-        st.navigation([st.Page(ui.sign_in_page, title="Sign in", icon=":material/login:")], position="hidden").run()
-        st.stop()
-
-    groups: dict[str, list] = {}
-    for page in ui.role_pages(viewer):
-        groups.setdefault(page.group, []).append(
-            st.Page(page.path, title=page.title, icon=page.icon, url_path=page.key, default=page.key == "home")
-        )
-    navigation = st.navigation(groups, expanded=True)  # every page in view, never "View 5 more"
-    ui.sidebar_filters(viewer)
-    ui.watch_session()  # clears the screen when the session ends, without waiting for a click
-    navigation.run()
+        groups: dict[str, list] = {}
+        for page in ui.role_pages(viewer):
+            groups.setdefault(page.group, []).append(
+                st.Page(page.path, title=page.title, icon=page.icon, url_path=page.key, default=page.key == "home")
+            )
+        navigation = st.navigation(groups, expanded=True)  # every page in view, never "View 5 more"
+        ui.sidebar_filters(viewer)
+        ui.watch_session()  # clears the screen when the session ends, without waiting for a click
+        if run is not None:
+            run["page"] = navigation.url_path
+        navigation.run()

@@ -26,18 +26,29 @@ from pathlib import Path
 from .pages import _memory, time_aggregations, time_pages
 from .scales import BENCH_AS_OF, DEFAULT_DIR, SCALES, TARGET_MS
 
+DEFAULT_OUT = Path("bench-results/bench.json")
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scales", default="school,trust,la", help="comma-separated: school, trust, la")
     parser.add_argument("--repeat", type=int, default=7, help="reruns per page (default 7)")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DIR, help="where bench databases are kept")
-    parser.add_argument("--out", type=Path, default=Path("bench-results/bench.json"))
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--pages", default="", help="only these page keys (comma-separated)")
     parser.add_argument("--rebuild", action="store_true", help="build the databases afresh")
     parser.add_argument("--skip-imports", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--concurrency", action="store_true",
                         help="also run the 20-browser class-profile and 10-session review benchmarks (school scale)")
+    parser.add_argument("--browser", action="store_true",
+                        help="time every page as a person feels it: the real app, Chromium, click to page drawn "
+                             "(instead of the server-side page timings)")
+    parser.add_argument("--runs", type=int, default=5, help="with --browser: cold starts to take medians over")
+    parser.add_argument("--roles", default="", help="with --browser: only these roles (comma-separated)")
+    parser.add_argument("--browser-db", type=Path, help="with --browser: this database instead of the scale's")
+    parser.add_argument("--no-term-change", action="store_true", help="with --browser: skip the term changes")
+    parser.add_argument("--meeting", type=int, default=0, metavar="TEACHERS",
+                        help="a staff meeting at the server: this many teachers open their class profiles at once")
     parser.add_argument("--markdown", type=Path, nargs="+", metavar="JSON",
                         help="print the tables of earlier results (JSON files written by this command) as markdown")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed for each child process")
@@ -177,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
         print(markdown([json.loads(p.read_text()) for p in args.markdown]))
         return 0
     report = {"machine": _machine(), "as_of": BENCH_AS_OF.isoformat(), "repeat": args.repeat, "scales": {}}
+    if args.browser or args.meeting:
+        return _run_in_browser(args, report)
     for scale in [s for s in args.scales.split(",") if s]:
         path, build_seconds = dataset(scale, args.data_dir, args.rebuild)
         entry = {"pupils": SCALES[scale]["pupils"], "schools": SCALES[scale]["schools"], "database": str(path),
@@ -221,6 +234,25 @@ def run(args: argparse.Namespace) -> int:
         report["concurrency"] = run_concurrency(path)
         print("\nconcurrency:", json.dumps(report["concurrency"], indent=2))
     _write(args.out, report)
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+def _run_in_browser(args: argparse.Namespace, report: dict) -> int:
+    """``--browser`` and ``--meeting``: the real app through scripts/run.sh, measured from outside."""
+    if args.out == DEFAULT_OUT:
+        args.out = DEFAULT_OUT.with_name("browser.json" if args.browser else "meeting.json")
+    if args.browser:
+        from .browser import run_browser_bench
+
+        report["browser"] = run_browser_bench(args)
+        _write(args.out, report)
+    if args.meeting:
+        from .meeting import run_meeting
+
+        path = args.browser_db or dataset("school", args.data_dir, args.rebuild)[0]
+        report["meeting"] = run_meeting(path, args.meeting)
+        _write(args.out, report)
     print(f"\nwritten to {args.out}")
     return 0
 

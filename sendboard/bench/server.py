@@ -108,10 +108,20 @@ def cpu_seconds(pids) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def _is_browser(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip().startswith(("chrom", "headless_shell"))
+    except OSError:
+        return False
+
+
 def cpu_split() -> dict:
-    """CPU seconds used so far by the app server and by everything else this process started (the browser).
+    """CPU seconds used so far by the app server, by the Chromium processes this process started, and by
+    the rest of them (Playwright's driver).
 
     A browser process that has exited is no longer counted, so take both readings while the browser runs."""
     app = APP_PID.get("pid")
     others = descendants(os.getpid()) - {app} - ({*descendants(app)} if app else set())
-    return {"app": cpu_seconds({app} if app else set()), "browser": cpu_seconds(others)}
+    browser = {pid for pid in others if _is_browser(pid)}
+    return {"app": cpu_seconds({app} if app else set()), "browser": cpu_seconds(browser),
+            "driver": cpu_seconds(others - browser)}
