@@ -6,8 +6,9 @@ if __name__ != "__main__":
     # set an HttpOnly cookie) and the gate that sends a browser with no session to it (sendboard/web.py).
     from starlette.middleware import Middleware
 
-    from sendboard import web
+    from sendboard import warmup, web
 
+    warmup.start()  # imports, first charts and the database opened now, not on the first person's page
     app = st.App(__file__, routes=web.routes(), middleware=[Middleware(web.SignInGate)])
 else:  # each run of the app in a browser session
     from sendboard import runlog, ui
@@ -31,5 +32,5 @@ else:  # each run of the app in a browser session
         ui.sidebar_filters(viewer)
         ui.watch_session()  # clears the screen when the session ends, without waiting for a click
         if run is not None:
-            run["page"] = navigation.url_path
+            run["page"] = navigation.url_path or "home"
         navigation.run()
