@@ -296,8 +296,8 @@ def run_browser_bench(args) -> dict:
     result: dict = {"runs": args.runs, "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
                     "scales": {}}
     floors = []
-    for i in range(args.runs):
-        floors.append(floor_run())
+    for _ in range(args.runs):
+        floors.append(floor_run(args.today))
     result["floor"] = _floor_summary(floors)
     result["floor_runs"] = floors
     for scale in [s for s in args.scales.split(",") if s]:
@@ -310,7 +310,7 @@ def run_browser_bench(args) -> dict:
                  "load_average_at_start": [round(x, 2) for x in os.getloadavg()], "runs": []}
         for run in range(args.runs):
             _say(f"{scale}: run {run + 1} of {args.runs}")
-            entry["runs"].append(one_run(path, roles, not args.no_term_change))
+            entry["runs"].append(one_run(path, roles, not args.no_term_change, args.today))
         entry["median"] = summarise(entry["runs"])
         entry["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         result["scales"][scale] = entry
