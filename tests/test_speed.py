@@ -12,7 +12,7 @@ import pytest
 
 from sendboard import warmup
 from tests.apptest_helpers import signed_in
-from tests.fixture_school import TODAY
+from tests.fixture_school import PASSWORD, TODAY
 
 
 def test_run_log_writes_one_line_per_run(fixture_path, tmp_path, monkeypatch):
@@ -143,9 +143,9 @@ def test_bench_browser_and_meeting_write_valid_json(fixture_path, tmp_path):
     out = tmp_path / "browser.json"
     done = subprocess.run(
         [sys.executable, "-m", "sendboard", "bench", "--browser", "--runs", "1", "--scales", "school",
-         "--browser-db", str(fixture_path), "--roles", "teacher", "--no-term-change", "--meeting", "2",
-         "--today", TODAY.isoformat(), "--out", str(out)],
-        capture_output=True, text=True, timeout=240)
+         "--browser-db", str(fixture_path), "--roles", "teacher", "--meeting", "2",
+         "--today", TODAY.isoformat(), "--password", PASSWORD, "--out", str(out)],
+        capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     report = json.loads(out.read_text())
     school = report["browser"]["scales"]["school"]
@@ -158,6 +158,9 @@ def test_bench_browser_and_meeting_write_valid_json(fixture_path, tmp_path):
             assert row[visit]["cpu_app_s"] >= 0 and row[visit]["cpu_browser_s"] >= 0
     assert school["median"]["sign_in"]["teacher"]["ms"] > 0
     assert report["browser"]["floor"]["first"]["ms"] > 0
+    changes = {t["page"] for t in school["median"]["term_change"]}
+    assert "class_profile" in changes and all(t["ms"] > 0 for t in school["median"]["term_change"])
+    assert school["median"]["errors"] == []
     meeting = report["meeting"]
     assert meeting["rendered"] == 2 and meeting["errors"] == [] and meeting["server_runs"] == 2
     assert meeting["server_run_p95_s"] > 0

@@ -85,6 +85,17 @@ _SIDEBAR_KEYS = """() => [...document.querySelectorAll('[data-testid="stSidebarN
   return path === '' ? 'home' : path; })"""
 
 
+_STATE = """() => ({state: document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState,
+  status: !!document.querySelector('[data-testid="stStatusWidget"]'),
+  stale: document.querySelectorAll('[data-stale="true"]').length,
+  skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
+  headings: [...document.querySelectorAll('[data-testid="stMain"] h1')].map(e => e.innerText), url: location.href})"""
+
+
+class PageNotDrawn(RuntimeError):
+    pass
+
+
 def _say(message: str) -> None:
     print(f"[browser {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -104,7 +115,14 @@ class _Meter:
         cpu_before, bytes_before = cpu_split(), self.received
         started = time.perf_counter()
         act()
-        self.page.wait_for_function(_DRAWN, arg=[title, not_caption], timeout=TIMEOUT_MS, polling="raf")
+        try:
+            self.page.wait_for_function(_DRAWN, arg=[title, not_caption], timeout=TIMEOUT_MS, polling="raf")
+        except Exception as exc:  # reported with what the page showed, and the bench goes on
+            shot = Path(tempfile.gettempdir()) / f"sendboard-bench-timeout-{int(time.time())}.png"
+            self.page.screenshot(path=str(shot))
+            _say(f"'{title}' was not drawn within {TIMEOUT_MS / 1000:.0f} s: {shot}; state "
+                 f"{self.page.evaluate(_STATE)}")
+            raise PageNotDrawn(f"{title}: {type(exc).__name__}") from exc
         seconds = time.perf_counter() - started
         cpu_after = cpu_split()
         out = {"ms": round(seconds * 1000, 1),
@@ -122,14 +140,14 @@ def _title(key: str) -> str:
     return "^Welcome, " if key == "home" else PAGES_BY_KEY[key].title
 
 
-def _sign_in(browser, url: str, username: str):
+def _sign_in(browser, url: str, username: str, password: str = PASSWORD):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     meter = _Meter(page)
     page.goto(url)
     page.get_by_role("textbox", name="Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("textbox", name="Password").fill(password)
     signed = meter.measure(lambda: page.get_by_role("button", name="Sign in").click(), _title("home"))
     return context, page, meter, signed
 
@@ -142,59 +160,71 @@ def _click_link(page, key: str):
     return link.click
 
 
-def _choose_term(page, index: int):
+def _choose_term(page, label: str):
     def act():
         box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Term").first
-        box.click()
-        page.get_by_role("option").nth(index).click()
+        option = page.get_by_role("option", name=label, exact=True)
+        for _ in range(3):  # a click that lands while the sidebar redraws does not open the list: again
+            box.click()
+            try:
+                option.wait_for(timeout=10_000)
+                break
+            except Exception:
+                page.keyboard.press("Escape")
+        option.click()
     return act
 
 
-def _term_count(page) -> int:
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Term").first
-    if not box.count():
-        return 0
-    box.click()
-    page.get_by_role("option").first.wait_for()
-    n = page.get_by_role("option").count()
-    page.keyboard.press("Escape")
-    return n
+def _term_labels(db_path: Path, today: str) -> list[str]:
+    """The terms the sidebar offers, newest first (read before the app opens the file)."""
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return [r[0] for r in con.execute("SELECT label FROM terms WHERE start_date <= CAST($d AS DATE) "
+                                          "ORDER BY term_id DESC", {"d": today}).fetchall()]
+    finally:
+        con.close()
 
 
-def one_run(db_path: Path, roles: tuple[str, ...], term_changes: bool, today: str = TODAY) -> dict:
+def one_run(db_path: Path, roles: tuple[str, ...], term_changes: bool, today: str = TODAY,
+            password: str = PASSWORD) -> dict:
     """One cold start of the app on ``db_path`` and every role's pages; see the module docstring."""
     from playwright.sync_api import sync_playwright
 
-    out: dict = {"sign_in": {}, "pages": [], "term_change": []}
+    out: dict = {"sign_in": {}, "pages": [], "term_change": [], "errors": []}
     termed: set[str] = set()
+    terms = _term_labels(db_path, today) if term_changes else []
     started = time.perf_counter()
     with running_app(db_path, today) as url, sync_playwright() as p:
         out["server_start_s"] = round(time.perf_counter() - started, 2)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for role in roles:
-                context, page, meter, signed = _sign_in(browser, url, role)
+                context, page, meter, signed = _sign_in(browser, url, role, password)
                 out["sign_in"][role] = signed
                 keys = [k for k in page.evaluate(_SIDEBAR_KEYS) if k != "home"]
                 _say(f"{role}: signed in in {signed['ms']:.0f} ms; {len(keys)} pages")
-                rows = {}
-                for key in keys:
-                    rows[key] = {"page": key, "role": role, "first": meter.measure(_click_link(page, key), _title(key))}
-                for key in keys:
-                    rows[key]["revisit"] = meter.measure(_click_link(page, key), _title(key))
-                out["pages"] += rows.values()
-                if term_changes:
-                    terms = _term_count(page)
-                    todo = [k for k in keys if k not in termed]
-                    for i, key in enumerate(todo):
-                        if terms < 2:
-                            break
+                rows = {key: {"page": key, "role": role} for key in keys}
+                for visit in ("first", "revisit"):
+                    for key in keys:
+                        try:
+                            rows[key][visit] = meter.measure(_click_link(page, key), _title(key))
+                        except PageNotDrawn as exc:  # reported; the other pages are still measured
+                            out["errors"].append(f"{role} {key} {visit}: {exc}")
+                out["pages"] += [r for r in rows.values() if "first" in r and "revisit" in r]
+                todo = [k for k in keys if k not in termed] if len(terms) > 1 else []
+                for i, key in enumerate(todo):
+                    try:
                         meter.measure(_click_link(page, key), _title(key))  # drawn at the term it was left on
                         caption = page.evaluate(_CAPTION)
-                        # a term no page has been drawn for yet in this session (index 0 is the current term)
-                        change = meter.measure(_choose_term(page, 1 + i % (terms - 1)), _title(key), caption)
-                        out["term_change"].append({"page": key, "role": role, **change})
-                        termed.add(key)
+                        # each page to a term it has not been drawn for in this session (0 is the current term)
+                        label = terms[1 + i % (len(terms) - 1)]
+                        change = meter.measure(_choose_term(page, label), _title(key), caption)
+                        out["term_change"].append({"page": key, "role": role, "term": label, **change})
+                    except Exception as exc:  # reported; the other pages are still measured
+                        out["errors"].append(f"{role} {key} term change: {type(exc).__name__}: {str(exc)[:200]}")
+                    termed.add(key)
                 context.close()
         finally:
             browser.close()
@@ -246,17 +276,19 @@ def summarise(runs: list[dict]) -> dict:
     """Median over the runs of every measurement, keyed as in one run."""
     sign_in = {role: _median([r["sign_in"][role] for r in runs if role in r["sign_in"]])
                for role in runs[0]["sign_in"]}
+    def matching(kind: str, row: dict) -> list[dict]:
+        return [x for r in runs for x in r[kind] if (x["page"], x["role"]) == (row["page"], row["role"])]
+
     pages = []
-    for i, row in enumerate(runs[0]["pages"]):
-        same = [r["pages"][i] for r in runs if i < len(r["pages"]) and r["pages"][i]["page"] == row["page"]]
+    for row in runs[0]["pages"]:
+        same = matching("pages", row)
         pages.append({"page": row["page"], "role": row["role"], "first": _median([s["first"] for s in same]),
                       "revisit": _median([s["revisit"] for s in same])})
-    terms = []
-    for i, row in enumerate(runs[0]["term_change"]):
-        same = [r["term_change"][i] for r in runs if i < len(r["term_change"])]
-        terms.append({"page": row["page"], "role": row["role"], **_median(same)})
+    terms = [{"page": row["page"], "role": row["role"], **_median(matching("term_change", row))}
+             for row in runs[0]["term_change"]]
     return {"server_start_s": statistics.median(r["server_start_s"] for r in runs), "sign_in": sign_in,
-            "pages": pages, "term_change": terms, "cold_role": next(iter(runs[0]["sign_in"]), None)}
+            "pages": pages, "term_change": terms, "cold_role": next(iter(runs[0]["sign_in"]), None),
+            "errors": [e for r in runs for e in r.get("errors", [])]}
 
 
 def _floor_summary(floors: list[dict]) -> dict:
@@ -284,6 +316,8 @@ def print_table(scale: str, summary: dict, floor: dict | None) -> None:
               f"{v['ms']:>9.0f} ({v['cpu_app_s']:.2f}/{v['cpu_browser_s']:.2f}){f.get('elements', 0):>7.0f}"
               f"{f.get('ws_kb', 0):>8.0f}{mark(f['ms'], 'first')}{mark(v['ms'], 'revisit')}"
               + (f"  EXCEPTIONS {f['exceptions']}" if f["exceptions"] or v["exceptions"] else ""))
+    for error in summary["errors"]:
+        print(f"  NOT DRAWN: {error}")
     for r in summary["term_change"]:
         print(f"  term change {r['page']:<18}{r['role']:<10}{r['ms']:>7.0f} ({r['cpu_app_s']:.2f}/"
               f"{r['cpu_browser_s']:.2f}){mark(r['ms'], 'term')}")
@@ -295,10 +329,8 @@ def run_browser_bench(args) -> dict:
 
     result: dict = {"runs": args.runs, "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
                     "scales": {}}
-    floors = []
-    for _ in range(args.runs):
-        floors.append(floor_run(args.today))
-    result["floor"] = _floor_summary(floors)
+    floors = [] if args.no_floor else [floor_run(args.today) for _ in range(args.runs)]
+    result["floor"] = _floor_summary(floors) if floors else None
     result["floor_runs"] = floors
     for scale in [s for s in args.scales.split(",") if s]:
         if args.browser_db:
@@ -310,7 +342,7 @@ def run_browser_bench(args) -> dict:
                  "load_average_at_start": [round(x, 2) for x in os.getloadavg()], "runs": []}
         for run in range(args.runs):
             _say(f"{scale}: run {run + 1} of {args.runs}")
-            entry["runs"].append(one_run(path, roles, not args.no_term_change, args.today))
+            entry["runs"].append(one_run(path, roles, not args.no_term_change, args.today, args.password))
         entry["median"] = summarise(entry["runs"])
         entry["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         result["scales"][scale] = entry

@@ -48,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--browser-db", type=Path, help="with --browser: this database instead of the scale's")
     parser.add_argument("--today", default=BENCH_AS_OF.isoformat(),
                         help="with --browser or --meeting: the app's today (the bench databases are built as of it)")
+    parser.add_argument("--password", default="sendboard-demo",
+                        help="with --browser or --meeting: the accounts' password (the demo databases' by default)")
+    parser.add_argument("--no-floor", action="store_true", help="with --browser: skip the empty-page floor")
     parser.add_argument("--no-term-change", action="store_true", help="with --browser: skip the term changes")
     parser.add_argument("--meeting", type=int, default=0, metavar="TEACHERS",
                         help="a staff meeting at the server: this many teachers open their class profiles at once")
@@ -253,7 +256,7 @@ def _run_in_browser(args: argparse.Namespace, report: dict) -> int:
         from .meeting import run_meeting
 
         path = args.browser_db or dataset("school", args.data_dir, args.rebuild)[0]
-        report["meeting"] = run_meeting(path, args.meeting, args.today)
+        report["meeting"] = run_meeting(path, args.meeting, args.today, args.password)
         _write(args.out, report)
     print(f"\nwritten to {args.out}")
     return 0

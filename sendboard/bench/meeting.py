@@ -43,11 +43,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def sign_in(url: str, username: str) -> str:
+def sign_in(url: str, username: str, password: str = PASSWORD) -> str:
     """Post the sign-in form; return the session cookie the server sets."""
     from ..signin import COOKIE_NAME
 
-    body = urllib.parse.urlencode({"username": username, "password": PASSWORD, "next": "/"}).encode()
+    body = urllib.parse.urlencode({"username": username, "password": password, "next": "/"}).encode()
     request = urllib.request.Request(f"{url}/signin", data=body, method="POST",
                                      headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": url})
     opener = urllib.request.build_opener(_NoRedirect)
@@ -155,7 +155,7 @@ def _p95(values: list[float]) -> float | None:
     return ordered[max(0, min(len(ordered) - 1, round(0.95 * (len(ordered) - 1))))]
 
 
-def run_meeting(db_path: Path, teachers: int = 30, today: str = TODAY) -> dict:
+def run_meeting(db_path: Path, teachers: int = 30, today: str = TODAY, password: str = PASSWORD) -> dict:
     """Start the app (scripts/run.sh, SENDBOARD_RUN_LOG on), sign ``teachers`` teachers in, and have them
     open the class profile at once. Page views are audited in ``db_path``, as the app would."""
     folder = Path(tempfile.mkdtemp(prefix="sendboard-meeting-"))
@@ -164,9 +164,9 @@ def run_meeting(db_path: Path, teachers: int = 30, today: str = TODAY) -> dict:
     out: dict = {"teachers": teachers, "page": PAGE, "via": "websocket sessions (Streamlit's own protocol)",
                  "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
     with running_app(db_path, today, env={"SENDBOARD_RUN_LOG": str(run_log)}) as url:
-        cookies = {n: sign_in(url, n) for n in names}  # one at a time: signing in is not what is measured
+        cookies = {n: sign_in(url, n, password) for n in names}  # one at a time: signing in is not what is measured
         # warm the app once (imports, first queries): the head opens the page first
-        warm = asyncio.run(_meeting(url, ["head"], {"head": sign_in(url, "head")}))
+        warm = asyncio.run(_meeting(url, ["head"], {"head": sign_in(url, "head", password)}))
         _say(f"warm-up: {warm['rows'][0].get('seconds')} s")
         meeting = asyncio.run(_meeting(url, names, cookies))
     runs = [json.loads(line) for line in run_log.read_text().splitlines() if line.strip()]
