@@ -348,3 +348,38 @@ def run_browser_bench(args) -> dict:
         result["scales"][scale] = entry
         print_table(scale, entry["median"], result["floor"])
     return result
+
+
+def markdown(entry: dict) -> str:
+    """Markdown tables of a report's "browser" entry, for docs/performance.md."""
+    lines: list[str] = []
+    floor = entry.get("floor")
+    if floor:
+        lines += [f"Floor, a Streamlit page holding only a title, same app start, browser and timing: first load "
+                  f"{floor['sign_in']['ms']:.0f} ms, first visit {floor['first']['ms']:.0f} ms, revisit "
+                  f"{floor['revisit']['ms']:.0f} ms (browser CPU {floor['first']['cpu_browser_s']:.2f} s a visit).", ""]
+    for scale, s in entry["scales"].items():
+        m = s["median"]
+        lines += [f"**{scale}**, median of {len(s['runs'])} cold start(s); load average at start "
+                  f"{s['load_average_at_start']}, at end {s.get('load_average_at_end')}; server start "
+                  f"{m['server_start_s']} s", "",
+                  "| first page after sign-in | ms | app CPU s | browser CPU s |", "|---|---:|---:|---:|"]
+        for role, r in m["sign_in"].items():
+            cold = " (first of the run: cold app)" if role == m["cold_role"] else ""
+            lines.append(f"| {role}{cold} | {r['ms']:.0f} | {r['cpu_app_s']:.2f} | {r['cpu_browser_s']:.2f} |")
+        lines += ["", "| page | role | first visit ms | app / browser CPU s | revisit ms | app / browser CPU s | "
+                      "elements | sent kB |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+        for r in m["pages"]:
+            f, v = r["first"], r["revisit"]
+            lines.append(f"| {r['page']} | {r['role']} | {f['ms']:.0f} | {f['cpu_app_s']:.2f} / {f['cpu_browser_s']:.2f} "
+                         f"| {v['ms']:.0f} | {v['cpu_app_s']:.2f} / {v['cpu_browser_s']:.2f} | {f.get('elements', 0):.0f} "
+                         f"| {f.get('ws_kb', 0):.0f} |")
+        if m["term_change"]:
+            lines += ["", "| term change on | role | ms | app / browser CPU s |", "|---|---|---:|---:|"]
+            for r in m["term_change"]:
+                lines.append(f"| {r['page']} | {r['role']} | {r['ms']:.0f} | {r['cpu_app_s']:.2f} / "
+                             f"{r['cpu_browser_s']:.2f} |")
+        if m.get("errors"):
+            lines += ["", "Not drawn: " + "; ".join(m["errors"])]
+        lines.append("")
+    return "\n".join(lines)

@@ -155,6 +155,14 @@ def markdown(reports: list[dict]) -> str:
     """Markdown tables of one or more bench reports (as written to --out), for docs/performance.md."""
     lines: list[str] = []
     for report in reports:
+        if report.get("browser"):
+            from .browser import markdown as browser_markdown
+
+            lines.append(browser_markdown(report["browser"]))
+        if report.get("meeting"):
+            lines += ["| staff meeting | figure |", "|---|---|"]
+            lines += [f"| {k} | {v} |" for k, v in report["meeting"].items()]
+            lines.append("")
         for scale, entry in report.get("scales", {}).items():
             target = TARGET_MS[scale]
             lines += [f"**{scale}** ({entry['pupils']:,} pupils, {entry['schools']} school(s), database "
