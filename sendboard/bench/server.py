@@ -43,20 +43,22 @@ def wait_until(check, what: str, timeout: float = 120) -> None:
 
 @contextlib.contextmanager
 def running_app(db_path: Path, today: str = TODAY, log: Path | None = None, env: dict | None = None,
-                script: Path | None = None):
+                script: Path | None = None, root: Path = ROOT):
     """The app on ``db_path`` through scripts/run.sh on a free port; yields its base URL; stops it.
 
     ``script`` replaces streamlit_app.py (the empty page the floor is measured with); ``env`` adds
-    variables (``SENDBOARD_RUN_LOG``)."""
+    variables (``SENDBOARD_RUN_LOG``); ``root`` is another copy of sendboard to start with this copy's
+    .venv and run.sh's flags (a before-and-after comparison: its own package is found first, next to
+    its streamlit_app.py)."""
     port = free_port()
     full_env = dict(os.environ, SENDBOARD_DB=str(db_path), SENDBOARD_TODAY=today, **(env or {}))
-    command = [str(LAUNCHER), "--server.port", str(port)]
-    if script is not None:  # run.sh names streamlit_app.py; the floor needs the same flags on another script
-        command = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", str(script), "--server.headless", "true",
+    command = [str(root / "scripts" / "run.sh"), "--server.port", str(port)]
+    if script is not None or root != ROOT:  # run.sh's own flags, on another script or another copy
+        command = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", str(script or root / "streamlit_app.py"), "--server.headless", "true",
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
                    "--server.address", "127.0.0.1", "--server.port", str(port)]
     out = open(log, "wb") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(command, cwd=root, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     APP_PID["pid"] = proc.pid  # run.sh execs streamlit, so this is the server itself
     try:
