@@ -323,8 +323,9 @@ def print_table(scale: str, summary: dict, floor: dict | None) -> None:
               f"{r['cpu_browser_s']:.2f}){mark(r['ms'], 'term')}")
 
 
-def run_browser_bench(args) -> dict:
-    """The ``--browser`` part of ``sendboard bench``: returns the report's "browser" entry."""
+def run_browser_bench(args, save=None) -> dict:
+    """The ``--browser`` part of ``sendboard bench``: returns the report's "browser" entry (and hands it to
+    ``save`` after every run, so a bench cut short keeps what it measured)."""
     from .command import dataset
 
     result: dict = {"runs": args.runs, "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
@@ -343,6 +344,10 @@ def run_browser_bench(args) -> dict:
         for run in range(args.runs):
             _say(f"{scale}: run {run + 1} of {args.runs}")
             entry["runs"].append(one_run(path, roles, not args.no_term_change, args.today, args.password))
+            entry["median"] = summarise(entry["runs"])
+            result["scales"][scale] = entry
+            if save:
+                save(result)
         entry["median"] = summarise(entry["runs"])
         entry["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         result["scales"][scale] = entry

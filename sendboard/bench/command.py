@@ -258,7 +258,7 @@ def _run_in_browser(args: argparse.Namespace, report: dict) -> int:
     if args.browser:
         from .browser import run_browser_bench
 
-        report["browser"] = run_browser_bench(args)
+        report["browser"] = run_browser_bench(args, lambda partial: _write(args.out, {**report, "browser": partial}))
         _write(args.out, report)
     if args.meeting:
         from .meeting import run_meeting
