@@ -7,7 +7,7 @@ context signs in through the sign-in form and then:
 - **sign-in**: from the click on "Sign in" to the home page drawn;
 - **first visit**: each page in the role's sidebar, from the click on its link to the page drawn;
 - **revisit**: each page again, in the same order, after all have been visited once;
-- **term change**: on each page (the first role that has it), choosing another term in the sidebar, to the
+- **term change**: on each page (the first role that has it), from the click on another term in the sidebar's opened list to the
   page drawn again for that term (a term no page has been drawn for yet, so the server's cache misses).
 
 "Drawn" is: Streamlit's script state is "notRunning", no running indicator, skeleton or stale element is
