@@ -99,6 +99,41 @@ def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: 
     return results
 
 
+# --------------------------------------------------------------------------- the trust lead's views
+
+
+def time_trust_views(db_path: Path, repeat: int) -> list[dict]:
+    """The trust lead's figures computed afresh (no cache), each at a different term's date in turn: the
+    trust home, each theme of the side-by-side table (the page shows one at a time), and the trust board
+    pack (figures, PDF and workbook)."""
+    from .. import trust_compare, trust_pack
+    from ..auth import viewer_for
+    from ..db import close_all, open_database
+
+    db = open_database(db_path)
+    user = db.cursor().execute("SELECT user_id FROM users WHERE role = 'trust' ORDER BY user_id LIMIT 1").fetchone()
+    if user is None:
+        return []
+    viewer = viewer_for(db, user[0])
+    dates = [r[0] for r in db.cursor().execute(
+        "SELECT least(census_date, $d) FROM terms WHERE start_date <= $d ORDER BY term_id DESC", {"d": BENCH_AS_OF}).fetchall()]
+    jobs = {"trust home": lambda d: trust_compare.trust_home(db, viewer, d)}
+    for theme in trust_compare.THEMES:
+        jobs[f"side by side: {theme}"] = lambda d, theme=theme: trust_compare.side_by_side(db, viewer, d, d, theme)
+    jobs["trust board pack (PDF and Excel)"] = lambda d: trust_pack.pack_files(db, viewer, d, d)
+    results = []
+    for name, job in jobs.items():
+        times = []
+        for i in range(max(1, repeat if "pack" not in name else min(repeat, 3))):
+            started = time.perf_counter()
+            job(dates[i % len(dates)])
+            times.append(time.perf_counter() - started)
+        results.append({"view": name, "median_ms": round(statistics.median(times) * 1000, 1),
+                        "max_ms": round(max(times) * 1000, 1)})
+    close_all()
+    return results
+
+
 # --------------------------------------------------------------------------- aggregations against pandas
 
 

@@ -21,6 +21,7 @@ from .problems import FileRejected, Problem, frame_of
 from .readers import SourceFile, read_table
 from .validate import STAGERS, Context, Rows, Staged, check_batch
 from . import ehc as _ehc_kinds  # noqa: F401  registers the EHC record kinds (stagers and commit targets)
+from . import timetable as _timetable_kind  # noqa: F401  registers the timetable kind (area: figures)
 
 __all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "transfer_sources", "ImportFailed", "KINDS"]
 
