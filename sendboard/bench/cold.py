@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -42,6 +43,7 @@ def cold_pages(db_path: Path, wait: float = 20, today: str = TODAY, password: st
         time.sleep(wait)
         waited = asyncio.run(_visit(url, sign_in(url, "head", password)))
     runs = [json.loads(line) for line in log.read_text().splitlines()]
+    shutil.rmtree(log.parent, ignore_errors=True)
     return [{"page": r["page"], "seconds": r["seconds"], "thread_cpu_seconds": r["cpu_seconds"], "client_seconds": w}
             for r, w in zip(runs, waited)]
 

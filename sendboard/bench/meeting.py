@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -170,6 +171,7 @@ def run_meeting(db_path: Path, teachers: int = 30, today: str = TODAY, password:
         _say(f"warm-up: {warm['rows'][0].get('seconds')} s")
         meeting = asyncio.run(_meeting(url, names, cookies))
     runs = [json.loads(line) for line in run_log.read_text().splitlines() if line.strip()]
+    shutil.rmtree(folder, ignore_errors=True)
     during = [r for r in runs if r["page"] == PAGE and r["start"] >= meeting["started_at"] - 0.5]
     seconds = [r["seconds"] for r in during]
     rows = meeting["rows"]
