@@ -13,7 +13,7 @@ if __name__ != "__main__":
 else:  # each run of the app in a browser session
     from sendboard import runlog, ui
 
-    with runlog.timed_run() as run:  # off unless SENDBOARD_RUN_LOG is set (sendboard bench)
+    with runlog.timed_run() as run:  # off unless SENDBOARD_RUN_LOG or SENDBOARD_RUN_PROFILE is set
         st.set_page_config(page_title="sendboard", page_icon=":material/diversity_3:", layout="wide")
 
         db = ui.database()
