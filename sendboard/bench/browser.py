@@ -48,10 +48,13 @@ _DRAWN = """([title, notCaption]) => {
   if (!app || app.dataset.testScriptState !== 'notRunning') return false;
   if (document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]')) return false;
   // on screen: what a person sees without scrolling (a table below the fold draws its grid when scrolled to)
+  // (inside a closed expander an element keeps its box but is not shown: checkVisibility and a height)
   const onScreen = (e) => {
-    if (e.offsetParent === null) return false;
+    if (e.offsetParent === null || (e.checkVisibility && !e.checkVisibility({visibilityProperty: true})))
+      return false;
+    if (e.closest('details:not([open])')) return false;
     const r = e.getBoundingClientRect();
-    return r.bottom > 0 && r.top < window.innerHeight && r.width > 0;
+    return r.bottom > 0 && r.top < window.innerHeight && r.width > 0 && r.height > 0;
   };
   for (const s of document.querySelectorAll('[data-testid="stSkeleton"]')) if (onScreen(s)) return false;
   const main = document.querySelector('[data-testid="stMain"]');
@@ -86,6 +89,8 @@ _SIDEBAR_KEYS = """() => [...document.querySelectorAll('[data-testid="stSidebarN
 
 
 _STATE = """() => ({state: document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState,
+  charts: [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => [Math.round(c.getBoundingClientRect().top), !!c.querySelector('.main-svg')]),
+  tables: [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(c => [Math.round(c.getBoundingClientRect().top), Math.round(c.getBoundingClientRect().height), c.querySelectorAll('canvas').length]),
   status: !!document.querySelector('[data-testid="stStatusWidget"]'),
   stale: document.querySelectorAll('[data-stale="true"]').length,
   skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
