@@ -289,7 +289,7 @@ def build_demo(path, *, pupils: int | None = 1200, schools: int = 1, seed: int =
             add_demo_accounts = None
         if add_demo_accounts is not None:
             add_demo_accounts(db)
-        db.cursor().execute("CHECKPOINT")
+        db.checkpoint()
         db.close()
         db = None
         existing = dbmod._OPEN.get(str(path.resolve()))
@@ -355,6 +355,9 @@ def _finishing_touches(db, as_of: date, seed: int) -> None:
     from .records.demo import seed_demo_records  # concerns' decisions and outside-service referrals
 
     seed_demo_records(db, as_of, seed)
+    from .publishing.demo import seed_demo_publishing  # the SEN Information Report, policies, accessibility plan
+
+    seed_demo_publishing(db, as_of)
 
 
 class _Demo:

@@ -28,7 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from . import audit
 from .access import Viewer
-from .db import Database, Writer, _bind, sql_for
+from .db import Database, Writer
 from .settings import get_settings
 
 COOKIE_NAME = "sendboard_session"
@@ -57,12 +57,7 @@ def token_hash(token: str) -> str:
 def _unversioned(db: Database, name: str, **params: Any) -> list[tuple]:
     """Run a named statement in its own tiny transaction without bumping the data version: sessions and
     failure counts are not data any page shows, and a click must not empty every cache."""
-    sql = sql_for(name)
-    cur = db.cursor().execute(sql, _bind(sql, params))
-    try:
-        return cur.fetchall()
-    except Exception:  # statements with no result set
-        return []
+    return db.run_unversioned(name, **params)
 
 
 # --------------------------------------------------------------------------- sessions

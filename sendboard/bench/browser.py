@@ -187,14 +187,13 @@ def _choose_term(page, label: str):
 
 def _term_labels(db_path: Path, today: str) -> list[str]:
     """The terms the sidebar offers, newest first (read before the app opens the file)."""
-    import duckdb
+    from ..db import Database
 
-    con = duckdb.connect(str(db_path), read_only=True)
+    db = Database(db_path, read_only=True)  # not the process's shared one: closed before the app opens the file
     try:
-        return [r[0] for r in con.execute("SELECT label FROM terms WHERE start_date <= CAST($d AS DATE) "
-                                          "ORDER BY term_id DESC", {"d": today}).fetchall()]
+        return [r[0] for r in db.query_rows("speed_term_labels_from", on=today)]
     finally:
-        con.close()
+        db.close()
 
 
 def one_run(db_path: Path, roles: tuple[str, ...], term_changes: bool, today: str = TODAY,

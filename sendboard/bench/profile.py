@@ -34,7 +34,7 @@ def profile_page(db_path: Path, page_key: str, username: str, warm: str | None, 
     db = open_database(db_path)
 
     def app_for(user: str) -> AppTest:
-        uid = db.cursor().execute("SELECT user_id FROM users WHERE username = $u", {"u": user}).fetchone()[0]
+        uid = db.scalar("security_user_id_by_username", username=user)
         at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=300)
         at.session_state["viewer"] = viewer_for(db, uid)
         at.run()
@@ -49,8 +49,7 @@ def profile_page(db_path: Path, page_key: str, username: str, warm: str | None, 
     at.switch_page(path)
     if term_change:
         at.run()
-        terms = [r[0] for r in db.cursor().execute(
-            "SELECT term_id FROM terms WHERE start_date <= $d ORDER BY term_id DESC", {"d": BENCH_AS_OF}).fetchall()]
+        terms = [r[0] for r in db.query_rows("security_term_ids_from", on=BENCH_AS_OF)]
         at.session_state["term_id"] = terms[1]
     # cProfile sees only the thread it is enabled on, and the script runs on the script runner's own thread:
     # enable it there, around the run (AppTest reruns only the page, not the frame around it)
