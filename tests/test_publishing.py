@@ -140,7 +140,7 @@ def test_no_pupil_identifier_in_any_output_on_the_fixture(fixture_db, viewers):
 
 def test_no_pupil_identifier_in_any_output_on_the_demo(demo_path):
     from sendboard.auth import viewer_for
-    from sendboard.db import open_database
+    from sendboard.app_db import open_database
 
     db = open_database(demo_path)
     cur = db.cursor()

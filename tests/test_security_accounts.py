@@ -11,7 +11,7 @@ import pytest
 
 from sendboard import admin, auth, cli, role_requests
 from sendboard.access import AccessDenied
-from sendboard.db import open_database
+from sendboard.app_db import open_database
 from tests.apptest_helpers import all_text, signed_in
 
 PASSWORD = "a long enough password 7"
