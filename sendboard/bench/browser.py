@@ -30,6 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .scales import dataset
 from .server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, TODAY, cpu_split, running_app
 
 TIMEOUT_MS = 120_000
@@ -336,7 +337,6 @@ def print_table(scale: str, summary: dict, floor: dict | None) -> None:
 def run_browser_bench(args, save=None) -> dict:
     """The ``--browser`` part of ``sendboard bench``: returns the report's "browser" entry (and hands it to
     ``save`` after every run, so a bench cut short keeps what it measured)."""
-    from .command import dataset
 
     result: dict = {"runs": args.runs, "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
                     "scales": {}}

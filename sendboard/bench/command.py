@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from .pages import _memory, time_aggregations, time_pages, time_trust_views
-from .scales import BENCH_AS_OF, DEFAULT_DIR, SCALES, TARGET_MS
+from .scales import BENCH_AS_OF, DEFAULT_DIR, SCALES, TARGET_MS, dataset
 from ..domain import DEMO_PASSWORD
 
 DEFAULT_OUT = Path("bench-results/bench.json")
@@ -68,20 +68,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 # --------------------------------------------------------------------------- datasets
-
-
-def dataset(scale: str, data_dir: Path, rebuild: bool = False) -> tuple[Path, float | None]:
-    """The bench database for a scale, built in a child process (so this process's memory is the app's)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / f"{scale}.duckdb"
-    if path.exists() and not rebuild:
-        return path, None
-    spec = SCALES[scale]
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "sendboard", "demo", "--db", str(path), "--force",
-                    "--pupils", str(spec["pupils"]), "--schools", str(spec["schools"]),
-                    "--as-of", BENCH_AS_OF.isoformat(), "--phase", "secondary"], check=True)
-    return path, time.perf_counter() - started
 
 
 # --------------------------------------------------------------------------- the command
