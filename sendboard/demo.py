@@ -283,12 +283,9 @@ def build_demo(path, *, pupils: int | None = 1200, schools: int = 1, seed: int =
         load_reference_data(db)
         summary = _build_schools(db, pupils=pupils, schools=schools, seed=seed, phase=phase, as_of=as_of)
         _finishing_touches(db, as_of, seed)
-        try:
-            from .auth import add_demo_accounts
-        except ImportError:
-            add_demo_accounts = None
-        if add_demo_accounts is not None:
-            add_demo_accounts(db)
+        from .auth import add_demo_accounts
+
+        add_demo_accounts(db)
         db.cursor().execute("CHECKPOINT")
         db.close()
         db = None

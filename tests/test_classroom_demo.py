@@ -5,8 +5,6 @@ from sendboard.classroom import strategies
 from sendboard.db import open_database
 from tests.apptest_helpers import all_text, signed_in
 
-pytest.importorskip("sendboard.demo")
-
 
 @pytest.mark.parametrize("user", ["teacher", "senco", "head"])
 def test_classroom_pages_render_on_the_demo(demo_path, user):

@@ -292,7 +292,7 @@ def every_page_renders_for_every_role(db_path: Path) -> dict[tuple[str, str], st
         role = role_of(username)
         at = signed_in(login_for(username), db_path, timeout=90)
         for page in PAGES:
-            if role not in page.roles or not (ROOT / page.path).exists():
+            if role not in page.roles:
                 continue
             if page.key != "home":
                 at.switch_page(page.path)
