@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .db import Database
+from .sqltext import compose, ident
 
 ON_REGISTER = ("EHC plan", "SEN support")
 TABLES = ("pupils", "enrolments", "sen_provision", "sen_needs", "ref_need_codes", "terms", "academic_years",
@@ -61,7 +62,7 @@ _SUBJECTS: dict = {}
 
 def load_frames(db: Database, as_at: date | None = None) -> dict[str, pd.DataFrame]:
     """Every table the pandas side reads, whole (as an analyst with an export would have them)."""
-    frames = {t: db.cursor().execute(f"SELECT * FROM {t}").df() for t in TABLES}  # table names are constants
+    frames = {t: db.cursor().execute(compose("SELECT * FROM {t}", t=ident(t))).df() for t in TABLES}
     for name, frame in frames.items():
         for col in frame.columns:
             if col.endswith(("_date", "_on")) or col == "date_of_birth":

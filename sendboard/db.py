@@ -21,6 +21,8 @@ from typing import Any, Iterator
 import duckdb
 import pandas as pd
 
+from .sqltext import compose, ident, idents
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 SQL_DIR = PACKAGE_DIR / "sql"
@@ -316,8 +318,8 @@ class Writer:
             return 0
         self.cur.register("_frame_to_insert", frame)
         try:
-            cols = ", ".join(f'"{c}"' for c in frame.columns)
-            self.cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame_to_insert")
+            self.cur.execute(compose("INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame_to_insert",
+                                     table=ident(table), cols=idents(frame.columns)))
         finally:
             self.cur.unregister("_frame_to_insert")
         return len(frame)

@@ -406,7 +406,7 @@ class _Demo:
             self.db.write(work)
         used = self.ids.next - FIRST_ID
         if used:
-            self.db.cursor().execute(f"SELECT max(nextval('id_seq')) FROM range({int(used)})").fetchone()
+            self.db.cursor().execute("SELECT max(nextval('id_seq')) FROM range($n)", {"n": int(used)}).fetchone()
         latest = self.census_summary()
         return {"pupils": int(len(self.P["pupil_id"])), "schools": self.n_schools, "on_roll": latest[0],
                 "sen_support": latest[1], "ehc": latest[2]}

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..reference import AREAS
+from ..sqltext import compose
 from .concerns import CLOSING, DECISIONS
 from .specialists import service_of
 
@@ -180,25 +181,25 @@ def stage_specialists(r: "Rows") -> list[Staged]:
 STAGERS = {"funding": stage_funding, "concerns": stage_concerns, "training": stage_training,
            "specialists": stage_specialists}
 
-_P = "JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school"  # a pupil of the import's school only
+_P = compose("JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school")  # a pupil of the import's school only
 # (name, table, keys, select over _stage, insert columns, label) for sendboard.importers.commit.
 TARGETS = (
     ("funding", "funding", ["school_id", "financial_year", "line", "pupil_id", "note"],
-     "SELECT s.school_id, s.financial_year AS academic_year, s.financial_year, s.line, p.pupil_id, s.amount, s.note "
-     "FROM _stage s LEFT JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school",
+     compose("SELECT s.school_id, s.financial_year AS academic_year, s.financial_year, s.line, p.pupil_id, s.amount, "
+             "s.note FROM _stage s LEFT JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school"),
      ["school_id", "academic_year", "financial_year", "line", "pupil_id", "amount", "note"], "funding lines"),
     ("concerns", "concerns", ["pupil_id", "raised_on", "reason"],
-     f"SELECT p.pupil_id, s.raised_on, s.raised_by, s.area, s.reason, s.evidence, s.decision, s.decided_on, s.decided_by, "
-     f"s.outcome, s.closed_on FROM _stage s {_P}",
+     compose("SELECT p.pupil_id, s.raised_on, s.raised_by, s.area, s.reason, s.evidence, s.decision, s.decided_on, "
+             "s.decided_by, s.outcome, s.closed_on FROM _stage s {p}", p=_P),
      ["pupil_id", "raised_on", "raised_by", "area", "reason", "evidence", "decision", "decided_on", "decided_by", "outcome",
       "closed_on"], "concerns"),
     ("training", "training", ["staff_id", "course", "completed_on"],
-     "SELECT min(st.staff_id) AS staff_id, s.course, s.area, s.level, s.completed_on, s.expires_on FROM _stage s "
-     "JOIN staff st ON lower(st.email) = s.email AND st.school_id = s.school_id GROUP BY ALL",
+     compose("SELECT min(st.staff_id) AS staff_id, s.course, s.area, s.level, s.completed_on, s.expires_on FROM _stage s "
+             "JOIN staff st ON lower(st.email) = s.email AND st.school_id = s.school_id GROUP BY ALL"),
      ["staff_id", "course", "area", "level", "completed_on", "expires_on"], "staff training"),
     ("specialist_involvements", "specialist_involvements", ["pupil_id", "service", "referred_on"],
-     f"SELECT p.pupil_id, s.service, s.referred_on, s.seen_on, s.advice, s.next_contact, s.closed_on, s.recorded_by "
-     f"FROM _stage s {_P}",
+     compose("SELECT p.pupil_id, s.service, s.referred_on, s.seen_on, s.advice, s.next_contact, s.closed_on, "
+             "s.recorded_by FROM _stage s {p}", p=_P),
      ["pupil_id", "service", "referred_on", "seen_on", "advice", "next_contact", "closed_on", "recorded_by"],
      "external specialist involvements"),
 )
