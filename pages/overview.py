@@ -2,10 +2,9 @@
 import streamlit as st
 
 from sendboard import ui
-from sendboard.leaders import ON_REGISTER
+from sendboard.leaders import ON_REGISTER, register
 from sendboard.leaders import charts as lc
 from sendboard.leaders import display as d
-from sendboard.leaders import register
 from sendboard.statutory import ehc
 
 ctx = ui.page_context("overview")
@@ -78,9 +77,9 @@ else:
                                                             "national_note"] if level == "need" else
                                                       ["label", "pupils", "pct", "national_pct", "national_note"]),
                  f"overview_need_{level}")
-    st.caption(("Shares are of pupils in the group" + (" (a pupil with two needs counts twice)" if include_secondary else "")
+    st.caption("Shares are of pupils in the group" + (" (a pupil with two needs counts twice)" if include_secondary else "")
                 + ". 'not published' means sendboard holds no national figure for that need and group: none is invented. "
-                f"National need mixes are for all schools in England."))
+                "National need mixes are for all schools in England.")
 
 st.subheader("The pupils behind a bar")
 choices = ui.memo(register.drill_choices, data["roster"], data["codes"])

@@ -376,4 +376,4 @@ def readable_audit(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-from .text import md_escape  # noqa: F401  (re-exported for the admin pages)
+from .text import md_escape  # noqa: E402, F401  (re-exported for the admin pages)

@@ -27,7 +27,7 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -84,7 +84,7 @@ def _schema_version(cur) -> int:
 def _write_manifest(backup_file: Path, tables: dict, schema_version: int, taken_by: str, method: str) -> dict:
     manifest = {
         "format": MANIFEST_FORMAT,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "taken_by": taken_by,
         "method": method,
         "schema_version": schema_version,

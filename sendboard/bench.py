@@ -171,7 +171,6 @@ def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: 
 
 def time_aggregations(db_path: Path, repeat: int) -> list[dict]:
     from .baseline import AGGREGATIONS, load_frames
-
     from .db import close_all, open_database
 
     db = open_database(db_path)

@@ -107,7 +107,7 @@ def running_app(db_path: Path, today: str = TODAY, log: Path | None = None):
     """`streamlit run streamlit_app.py` on the database; yields its base URL; stops it."""
     port = _free_port()
     env = dict(os.environ, SENDBOARD_DB=str(db_path), SENDBOARD_TODAY=today)
-    out = open(log, "wb") if log else subprocess.DEVNULL
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (the app writes to it until it stops; closed then)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],

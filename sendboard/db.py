@@ -12,11 +12,12 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -215,7 +216,7 @@ class Database:
 
     # -- writes --------------------------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator["Writer"]:
+    def transaction(self) -> Iterator[Writer]:
         """One short explicit transaction. The body may run again after a conflict, so keep it pure:
         use :meth:`write` for retries. Bumps the data version on commit."""
         cur = self.cursor()

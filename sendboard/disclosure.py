@@ -35,8 +35,8 @@ or a figure built from a small count. :func:`legend` gives the text to print bes
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd

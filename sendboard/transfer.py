@@ -81,7 +81,7 @@ def pupil_frames(db: Database, pupil_id: int) -> dict[str, pd.DataFrame]:
         out["pfa_outcomes"] = cur.execute(
             "SELECT * FROM pfa_outcomes WHERE ehc_review_id IN (SELECT r.ehc_review_id FROM ehc_reviews r "
             "JOIN ehc_plans e ON e.ehcp_id = r.ehcp_id WHERE e.pupil_id = $p)", {"p": pupil_id}).df()
-    return {k: v for k, v in sorted(out.items())}
+    return dict(sorted(out.items()))
 
 
 def subject_access_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:

@@ -63,8 +63,9 @@ DEMO_AS_OF = "2026-11-23"
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
     """The demo school (1,200-pupil secondary, seed 42, as of 2026-11-23), built once per test run."""
-    from sendboard.demo import build_demo
     from datetime import date
+
+    from sendboard.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path, pupils=1200, schools=1, seed=42, phase="secondary", as_of=date.fromisoformat(DEMO_AS_OF))

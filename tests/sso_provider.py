@@ -72,7 +72,7 @@ server_metadata_url = "{provider_url}/.well-known/openid-configuration"
 def running_app_with_secrets(db_path: Path, today: str, secrets_path: Path, port: int, log: Path | None = None):
     """`streamlit run streamlit_app.py` with the secrets file; yields the base URL; stops the app."""
     env = dict(os.environ, SENDBOARD_DB=str(db_path), SENDBOARD_TODAY=today)
-    out = open(log, "wb") if log else subprocess.DEVNULL
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (the app writes to it until it stops; closed then)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",

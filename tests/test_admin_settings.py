@@ -84,7 +84,7 @@ def test_a_stored_value_outside_its_range_is_not_used(fixture_db, viewers):
 
 
 def test_the_admin_page_offers_exactly_the_rule_range_and_refuses_a_value_outside_it(fixture_path):
-    from tests.apptest_helpers import all_text, signed_in
+    from tests.apptest_helpers import signed_in
 
     at = signed_in("admin", page="pages/users.py", timeout=60)
     assert not at.exception

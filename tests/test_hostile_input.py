@@ -252,7 +252,7 @@ def _choose_something(at, form_id) -> None:
             before = w.value
             try:
                 w.set_value([w.options[0]] if kind == "multiselect" else w.options[0])
-                w._widget_state  # serialisable only if the label is also the value
+                _ = w._widget_state  # serialisable only if the label is also the value
             except Exception:
                 w.set_value(before)
 

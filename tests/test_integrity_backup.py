@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from sendboard import audit, cli
-from sendboard.backup import (BackupError, backup, manifest_path, restore, verify_backup)
+from sendboard.backup import BackupError, backup, manifest_path, restore, verify_backup
 from sendboard.db import close_all, open_database
 
 

@@ -13,9 +13,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_backup_verify_and_a_refused_stale_save(fixture_path, tmp_path, artifacts, monkeypatch):
-    from sendboard.db import close_all
+    from sendboard.db import close_all, open_database
     from tests.classroom_helpers import add_classroom_rows
-    from sendboard.db import open_database
 
     add_classroom_rows(open_database(fixture_path))
     close_all()

@@ -3,7 +3,6 @@ and teachers never see a cost. Fixture school plus the catalogue of tests/test_p
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
 
 import pytest

@@ -5,7 +5,7 @@ asking for a class or pupil they do not teach simply gets nothing back.
 """
 from __future__ import annotations
 
-from ..reference import AREAS as AREA_NAMES  # noqa: F401  (one list of broad areas)
+from ..reference import AREAS as AREA_NAMES
 
 # Plain-English need names and broad areas, used when reference data has not been loaded.
 NEED_NAMES = {
@@ -45,4 +45,4 @@ def need_area_code(code: str, area_code=None) -> str:
     return NEED_NAMES.get(code, ("", "OTH"))[1]
 
 
-from ..text import md_escape  # noqa: F401  (re-exported for the classroom pages)
+from ..text import md_escape  # noqa: E402, F401  (re-exported for the classroom pages)

@@ -17,11 +17,13 @@ import pandas as pd
 from .. import disclosure
 from ..access import Viewer
 from ..db import Database
-from ..provision.impact import impact_summary
 from ..leaders import national
+from ..provision.impact import impact_summary
 from ..reference import AREAS
-from ..statutory.ehc import (compliance_now as ehc_compliance_now, pack_facts as ehc_pack_facts,
-                             pack_lines as ehc_pack_lines, review_compliance_by_year as ehc_review_compliance_by_year)
+from ..statutory.ehc import compliance_now as ehc_compliance_now
+from ..statutory.ehc import pack_facts as ehc_pack_facts
+from ..statutory.ehc import pack_lines as ehc_pack_lines
+from ..statutory.ehc import review_compliance_by_year as ehc_review_compliance_by_year
 from . import PACK_ROLES
 
 AREA_ORDER = ["CI", "CL", "SEMH", "SP", "OTH"]
@@ -283,7 +285,7 @@ def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
     area_of = {"SLCN": "CI", "ASD": "CI", "SPLD": "CL", "MLD": "CL", "SLD": "CL", "PMLD": "CL", "SEMH": "SEMH",
                "HI": "SP", "VI": "SP", "MSI": "SP", "PD": "SP", "OTH": "OTH", "NSA": "OTH"}
     nat_year = None
-    nat_by_area = {a: None for a in AREA_ORDER}
+    nat_by_area = dict.fromkeys(AREA_ORDER)
     if not nat.empty:
         nat_year = int(nat["academic_year"].iloc[0])
         nat["area_code"] = nat["need_code"].map(area_of).fillna("OTH")

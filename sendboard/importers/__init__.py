@@ -15,12 +15,12 @@ import pandas as pd
 
 from .. import audit
 from ..settings import get_settings
+from . import ehc as _ehc_kinds  # noqa: F401  registers the EHC record kinds (stagers and commit targets)
 from .commit import TargetResult, apply_all, undo
 from .kinds import KINDS, PER_ROW_SCHOOL_KINDS, SCHOOL_COLUMN, detect_kind, fold, map_headers
 from .problems import FileRejected, Problem, frame_of
 from .readers import SourceFile, read_table
 from .validate import STAGERS, Context, Rows, Staged, check_batch
-from . import ehc as _ehc_kinds  # noqa: F401  registers the EHC record kinds (stagers and commit targets)
 
 __all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "transfer_sources", "ImportFailed", "KINDS"]
 

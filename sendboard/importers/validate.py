@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 
 import pandas as pd
 
 from .. import clock
-from ..upn import upn_check_letter, _UPN
+from ..upn import _UPN, upn_check_letter
 from .kinds import Kind
 from .problems import Problem
 from .readers import CsvTable
@@ -64,7 +64,7 @@ class Context:
     ehc_plans: pd.DataFrame | None = None   # upn, issued_on, ceased_on of plans held (EHC annual reviews need one)
 
     @classmethod
-    def load(cls, db, school_id: int | None = None, school_ids: list[int] | None = None) -> "Context":
+    def load(cls, db, school_id: int | None = None, school_ids: list[int] | None = None) -> Context:
         today = clock.today()
         ay = today.year if today.month >= 9 else today.year - 1
         all_schools = {int(i): (str(u), str(n)) for i, u, n in db.query_rows("import_schools")}
@@ -312,8 +312,8 @@ class Rows:
 
 
 def _term_parser(ctx: Context):
-    by_label = {str(l).strip().lower(): int(t) for t, l in zip(ctx.terms["term_id"], ctx.terms["label"])}
-    ids = set(int(t) for t in ctx.terms["term_id"])
+    by_label = {str(label).strip().lower(): int(t) for t, label in zip(ctx.terms["term_id"], ctx.terms["label"])}
+    ids = {int(t) for t in ctx.terms["term_id"]}
     names = {"autumn": 1, "spring": 2, "summer": 3}
 
     def parse(text: str):

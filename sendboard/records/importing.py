@@ -74,18 +74,18 @@ def _financial_year(text: str) -> int | None:
     return start if 2000 <= start <= 2100 else None
 
 
-def _any_date(r: "Rows", name: str, *, earliest: date = date(1990, 1, 1)) -> pd.Series:
+def _any_date(r: Rows, name: str, *, earliest: date = date(1990, 1, 1)) -> pd.Series:
     """A date column that may hold future dates (a planned next contact)."""
     return r.parsed(name, lambda v: (lambda d: d if d and d >= earliest else None)(parse_date(v)[0]),
                     f"a real date as dd/mm/yyyy or yyyy-mm-dd, on or after {earliest:%d/%m/%Y}", required=False)
 
 
-def _not_before(r: "Rows", later: pd.Series, earlier: pd.Series, name: str, what: str) -> None:
+def _not_before(r: Rows, later: pd.Series, earlier: pd.Series, name: str, what: str) -> None:
     e, l_ = pd.to_datetime(earlier), pd.to_datetime(later)
     r.flag(e.notna() & l_.notna() & (l_ < e), name, what)
 
 
-def stage_funding(r: "Rows") -> list[Staged]:
+def stage_funding(r: Rows) -> list[Staged]:
     ctx = r.ctx
     fy = r.parsed("financial_year", _financial_year,
                   "a financial year such as 2025-26 (April 2025 to March 2026) or 2025", required=True)
@@ -108,7 +108,7 @@ def stage_funding(r: "Rows") -> list[Staged]:
     return [Staged("funding", frame, ["amount"])]
 
 
-def stage_concerns(r: "Rows") -> list[Staged]:
+def stage_concerns(r: Rows) -> list[Staged]:
     upn = r.upns()
     raised = r.dates("raised_on", required=True)
     noticed = r.required("noticed")
@@ -136,7 +136,7 @@ def stage_concerns(r: "Rows") -> list[Staged]:
     return [Staged("concerns", frame, update)]
 
 
-def stage_training(r: "Rows") -> list[Staged]:
+def stage_training(r: Rows) -> list[Staged]:
     ctx = r.ctx
     email = r.required("staff_email").str.lower()
     r.flag((email != "") & ~email.isin(ctx.staff_emails), "staff_email",
@@ -156,7 +156,7 @@ def stage_training(r: "Rows") -> list[Staged]:
     return [Staged("training", frame, update)]
 
 
-def stage_specialists(r: "Rows") -> list[Staged]:
+def stage_specialists(r: Rows) -> list[Staged]:
     upn = r.upns()
     service = r.parsed("service", service_of,
                        "a service: educational psychology (EP), speech and language therapy (SALT), occupational therapy (OT), "

@@ -16,7 +16,7 @@ from .. import audit
 from ..access import AccessDenied, Viewer
 from ..db import Database
 from . import StatutoryError, as_date, deadlines
-from .ehc import step_status  # noqa: F401  (one wording for every step)
+from .ehc import step_status
 
 EDITOR_ROLES = frozenset({"senco", "head"})
 MAX_TEXT = 2000
