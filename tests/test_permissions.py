@@ -66,10 +66,11 @@ def test_an_allowed_page_renders_on_the_fixture_school(fixture_path, role, page_
     assert refusals(role, page_key) == 0
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_school(request, tmp_path_factory):
-    """One copy of the demo school for every (role, page) run in this module: the pages only read it (and
-    append audit rows), and one copy lets the query cache work across runs."""
+    """One copy of the demo school for every (role, page) run on this worker: the pages only read it (and
+    append audit rows), and one copy lets the query cache work across runs. Session-scoped, so these tests
+    may be shared between workers without the copy being made again each time a worker comes back."""
     template = request.getfixturevalue("demo_template")
     path = tmp_path_factory.mktemp("perm-demo") / "demo.duckdb"
     shutil.copy(template, path)
