@@ -70,7 +70,7 @@ _WATCH_RUNS = """() => {
 _RUNS_SEEN: dict[int, int] = {}
 
 
-def settle(page, timeout: float = 45000) -> None:
+def settle(page, timeout: float = 90000) -> None:
     """Wait until Streamlit has finished the run: the script not running, no 'Running' widget, no skeletons,
     nothing stale. A widget change asks the server for a run and the browser marks it only when the server
     starts it: if no run has started since the last settle, wait (at most a second) for one to start."""
@@ -90,11 +90,11 @@ def sign_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> Non
     page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Sign out").wait_for(timeout=45000)
+    page.get_by_text("Sign out").wait_for(timeout=90000)
     settle(page)
 
 
-def open_page(page, url: str, key: str, timeout: float = 60000) -> None:
+def open_page(page, url: str, key: str, timeout: float = 120000) -> None:
     """Go to `<url>/<key>` inside the signed-in session and wait until its title is drawn and the run
     has finished."""
     title = PAGES_BY_KEY[key].title if key != "home" else re.compile(r"^Welcome, ")

@@ -37,6 +37,7 @@ def test_backup_verify_and_a_refused_stale_save(fixture_path, tmp_path, artifact
         for page in (first, second):
             sign_in(page, url, "senco", PASSWORD)
             page.get_by_role("link", name="Pupil passport").first.click()
+            wait_idle(page)  # the passport's run has finished: a tab clicked mid-run can be redrawn under the click
             page.get_by_role("tab", name="Edit passport").click()
             page.get_by_label("Strengths").wait_for(timeout=30000)
         second.get_by_label("Strengths").fill("Wording saved first, by a colleague")
