@@ -184,11 +184,20 @@ with tab_record:
         st.session_state["_ehc_saved"] = message
         st.rerun()
 
+    def pupil_field(slots: FieldSlots) -> int | None:
+        """The pupil a new record is for, with the slot its refusal is shown in."""
+        pupil = st.selectbox("Pupil", list(names), format_func=names.get, index=None, placeholder="Choose a pupil")
+        slots("pupil")
+        return pupil
+
+    def require_pupil(pupil: int | None) -> None:
+        if pupil is None:
+            raise records.FieldError("pupil", "Please choose the pupil.")
+
     if what == "EHC plan":
         with st.form("ehc_plan_form"):
             slots = FieldSlots()
-            pupil = st.selectbox("Pupil", list(names), format_func=names.get, index=None, placeholder="Choose a pupil")
-            slots("pupil")
+            pupil = pupil_field(slots)
             la = st.text_input("Local authority that maintains the plan", max_chars=100)
             slots("local_authority")
             issued = st.date_input("Date the final plan was issued", value=None, max_value=ctx.today, format="DD/MM/YYYY")
@@ -201,8 +210,7 @@ with tab_record:
             slots("outcomes")
             if st.form_submit_button("Save EHC plan", type="primary"):
                 def save():
-                    if pupil is None:
-                        raise records.FieldError("pupil", "Please choose the pupil.")
+                    require_pupil(pupil)
                     records.record_plan(ctx.db, ctx.viewer, pupil, school_id=ctx.school_id, local_authority=la,
                                         issued_on=issued, hours_per_week=hours,
                                         outcomes=[(None, line) for line in outcomes.splitlines()], today=ctx.today)
@@ -212,8 +220,7 @@ with tab_record:
     elif what == "Needs-assessment request":
         with st.form("ehc_request_form"):
             slots = FieldSlots()
-            pupil = st.selectbox("Pupil", list(names), format_func=names.get, index=None, placeholder="Choose a pupil")
-            slots("pupil")
+            pupil = pupil_field(slots)
             la = st.text_input("Local authority asked", max_chars=100)
             slots("local_authority")
             who = st.selectbox("Who asked", records.REQUESTED_BY, format_func=records.REQUESTED_BY_LABELS.get)
@@ -231,8 +238,7 @@ with tab_record:
             slots("final_plan_on")
             if st.form_submit_button("Save request", type="primary"):
                 def save():
-                    if pupil is None:
-                        raise records.FieldError("pupil", "Please choose the pupil.")
+                    require_pupil(pupil)
                     records.record_request(ctx.db, ctx.viewer, pupil, school_id=ctx.school_id, local_authority=la,
                                            requested_on=requested, requested_by=who, decision_on=decided,
                                            decision=decision, final_plan_on=final, today=ctx.today)
