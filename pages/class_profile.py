@@ -1,7 +1,7 @@
 """Class profile: who in this class has SEND, what helps them, and what is coming up."""
 import streamlit as st
 
-from sendboard import audit, ui
+from sendboard import audit, timetable, timetable_views, ui
 from sendboard.classroom import md_escape, pdf, profile
 from sendboard.classroom.profile import ALERT_ICONS
 from sendboard.records import views as records_views
@@ -70,6 +70,16 @@ pdf_col.download_button(
 )
 
 cards = prof["cards"]
+# "This lesson": the teacher picks one of the group's lessons (the next one from now to begin with); each card
+# then says who is out of it for an intervention and who has support in class during it.
+lesson_id = timetable_views.lesson_picker(ctx, group_id)
+this_lesson = ui.cached(timetable.this_lesson, ctx.viewer, group_id, lesson_id,
+                        tuple(int(c["pupil_id"]) for c in cards), ctx.as_at, ctx.today)
+if lesson_id is not None:
+    out = sum(1 for lines in this_lesson.values() if any(t.startswith(timetable.OUT_OF_LESSON) for t in lines))
+    helped = sum(1 for lines in this_lesson.values() if any(t.startswith(timetable.IN_CLASS_SUPPORT) for t in lines))
+    st.markdown(f":material/logout: **{out}** out of this lesson for an intervention · "
+                f":material/support_agent: **{helped}** with support in class during it")
 if not cards:
     ui.empty_state("No pupil in this class is on the SEND register or of concern at this date.")
     st.stop()
@@ -99,6 +109,9 @@ for start in range(0, len(cards), per_row):
             st.badge(badge[0], color=badge[1], icon=":material/badge:")
             for kind, text in card["alerts"]:
                 st.markdown(f"{ALERT_ICONS[kind]} **{md_escape(text)}**")
+            for text in this_lesson.get(card["pupil_id"], []):
+                icon = ":material/logout:" if text.startswith(timetable.OUT_OF_LESSON) else ":material/support_agent:"
+                st.markdown(f"{icon} **{md_escape(text)}**")
             _line("Strengths", "; ".join(x for x in (card["strengths"], card["interests"] and f"Interests: {card['interests']}") if x))
             st.caption("Needs: " + ("; ".join(n["name"] for n in card["needs"]) or "not yet identified"))
             if card["of_concern"]:
@@ -122,3 +135,10 @@ if not mix.empty:
     if need_mix.open:
         with need_mix:
             ui.chart(ctx, profile.need_mix_chart(mix), mix[["area", "pupils"]], f"need_mix_{prof['group']['name']}")
+
+if ctx.viewer.role in timetable.EDIT_ROLES:
+    lessons_box = st.expander("This group's lessons (timetable)", icon=":material/schedule:", key="class_profile_timetable",
+                              on_change="rerun")
+    if lessons_box.open:
+        with lessons_box:
+            timetable_views.lessons_editor(ctx, group_id, prof["group"]["name"])

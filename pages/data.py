@@ -2,7 +2,7 @@
 go, see the history and undo the last import; download templates; subject access export (SENCO)."""
 import streamlit as st
 
-from sendboard import ui
+from sendboard import timetable_views, ui
 from sendboard.importers import (
     SourceFile,
     commit,
@@ -25,7 +25,8 @@ ui.page_header(ctx, caption="Nothing is written until you press Import, and then
 limit_mb = max_upload_bytes(ctx.db) / 1024 / 1024
 PROBLEMS_SHOWN = 200
 upload_tab, history_tab, templates_tab, *more = st.tabs(
-    ["Import files", "History and undo", "Templates"] + (["Subject access"] if ctx.viewer.role == "senco" else []))
+    ["Import files", "History and undo", "Templates"] + (["Subject access"] if ctx.viewer.role == "senco" else [])
+    + ["Timetable"])
 
 with upload_tab:
     kind_labels = {"": "Recognise from the columns"} | {k: v.title for k, v in KINDS.items()} | {"ctf": "Common Transfer File (XML)"}
@@ -136,7 +137,7 @@ with templates_tab:
                            key=f"tpl-{key}", icon=":material/download:")
         st.caption(spec.description)
 
-if more:
+if ctx.viewer.role == "senco":  # the Subject access tab (the Timetable tab is last for everyone)
     with more[0]:
         st.write("Everything sendboard holds about one pupil, as a workbook with a sheet per table. The export is recorded.")
         upn = st.text_input("Pupil's UPN", key="data_sar_upn").strip()
@@ -148,3 +149,6 @@ if more:
                 data, pupil_id = subject_access(ctx.db, ctx.viewer, upn, "xlsx")
                 st.download_button("Download subject access workbook", data, f"subject_access_{upn.upper()}.xlsx",
                                    key="data_sar_dl", icon=":material/download:")
+
+with more[-1]:  # the teaching groups' lessons, for "this lesson" on the class profile (area: figures)
+    timetable_views.timetable_tab(ctx)

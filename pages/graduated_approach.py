@@ -1,7 +1,7 @@
 """Graduated approach: is assess, plan, do, review working?"""
 import streamlit as st
 
-from sendboard import ui
+from sendboard import trust_sharing, ui
 from sendboard.leaders import charts as lc
 from sendboard.leaders import display as d
 from sendboard.leaders import graduated as ga
@@ -50,6 +50,8 @@ missing = data["days"]
 st.subheader("Reviews that are overdue")
 if overdue.empty:
     st.success("No open plan is past its review date.", icon=":material/check_circle:")
+elif trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+    pass
 else:
     ui.audit_view(ctx, detail={"list": "overdue reviews", "as_at": ctx.as_at.isoformat(), "pupils": overdue["pupil_id"].tolist()})
     shown = overdue.drop(columns="pupil_id")
@@ -65,13 +67,16 @@ st.caption("Each pupil on the register counts once, by their most recent review 
            "Support plans are usually reviewed every 6 to 13 weeks; EHC plans also have a statutory annual review "
            "(see the EHC plans page).")
 with st.expander("Each pupil's last review", icon=":material/person:"):
-    ui.audit_view(ctx, detail={"list": "last review", "as_at": ctx.as_at.isoformat(), "pupils": missing["pupil_id"].tolist()})
-    ui.table(ctx, missing.drop(columns=["pupil_id", "band"]), "graduated_last_review")
+    if not trust_sharing.withhold_pupil_table(ctx):
+        ui.audit_view(ctx, detail={"list": "last review", "as_at": ctx.as_at.isoformat(), "pupils": missing["pupil_id"].tolist()})
+        ui.table(ctx, missing.drop(columns=["pupil_id", "band"]), "graduated_last_review")
 
 st.subheader("Pupils not yet making progress on their targets")
 stuck = data["stuck"]
 if stuck.empty:
     st.success("No pupil's last two reviews rated every target 'not yet'.", icon=":material/check_circle:")
+elif trust_sharing.withhold_pupil_table(ctx):
+    pass
 else:
     ui.audit_view(ctx, detail={"list": "not yet twice", "as_at": ctx.as_at.isoformat(), "pupils": stuck["pupil_id"].tolist()})
     ui.table(ctx, stuck.drop(columns="pupil_id"), "graduated_not_yet")

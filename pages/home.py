@@ -1,7 +1,7 @@
 """Home: a sentence for each page this role may open, and the headline figures where the role sees them."""
 import streamlit as st
 
-from sendboard import ui
+from sendboard import trust_views, ui
 from sendboard.access import ROLE_LABELS
 from sendboard.home import headline, is_demo_database
 from sendboard.statutory import ehc
@@ -9,13 +9,16 @@ from sendboard.text import md_escape
 
 ctx = ui.page_context("home")
 st.title(f"Welcome, {md_escape(ctx.viewer.display_name)}")
-st.caption(f"Signed in as {ROLE_LABELS[ctx.viewer.role].lower()}" + (f" · {md_escape(ctx.school_name)}" if ctx.school_name else ""))
+where = ctx.viewer.trust if ctx.viewer.role == "trust" else ctx.school_name  # the trust lead's home is the whole trust
+st.caption(f"Signed in as {ROLE_LABELS[ctx.viewer.role].lower()}" + (f" · {md_escape(where)}" if where else ""))
 if ui.cached(is_demo_database):
     st.warning("**This is a demonstration.** The pupils are made up, and every account's password "
                "(`sendboard-demo`) is published in the README. Never put a school's own data here: "
                "start a school's database with `sendboard init`.", icon=":material/science:")
 
-if ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.role != "admin":
+if ctx.viewer.role == "trust":  # the whole trust at a glance, not one school (sendboard/trust_views.py)
+    trust_views.trust_home(ctx)
+elif ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.role != "admin":
     figures = ui.cached(headline, ctx.viewer, ctx.school_id, ctx.as_at)
     if figures["on_roll"]:
         cols = st.columns(3)

@@ -1,7 +1,7 @@
 """Identification: are we identifying the right pupils, early?"""
 import streamlit as st
 
-from sendboard import ui
+from sendboard import trust_sharing, ui
 from sendboard.leaders import charts as lc
 from sendboard.leaders import display as d
 from sendboard.leaders import identification as ident
@@ -68,12 +68,15 @@ ui.table(ctx, d.show(nat, ["measure", "pupils", "school_pct", "national_pct", "n
 st.caption("National shares are for all schools in England, from the reference data held; 'not published' means "
            "no national figure is held, and none is invented. Small groups here move a lot from year to year.")
 
-records_views.concern_queue(ctx)
+if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+    records_views.concern_queue(ctx)
 
 st.subheader("Pupils of concern, not on the register")
 concerns = data["concerns"]
 if concerns.empty:
     ui.empty_state("No open concerns for pupils off the register at this date.")
+elif trust_sharing.withhold_pupil_table(ctx):
+    pass
 else:
     ui.audit_view(ctx, detail={"list": "pupils of concern", "as_at": ctx.as_at.isoformat(),
                        "pupils": concerns["pupil_id"].tolist()})
@@ -102,6 +105,8 @@ st.markdown("Ranked by the strength of the evidence: **4 points** for progress a
             "are listed to act on, strongest first.")
 if unidentified.empty:
     ui.empty_state("No pupil off the register has 3 points of evidence at this date.")
+elif trust_sharing.withhold_pupil_table(ctx):
+    pass
 else:
     ui.audit_view(ctx, detail={"list": "possibly unidentified", "as_at": ctx.as_at.isoformat(), "lowest_pct": lowest,
                        "attendance_below": below, "pupils": unidentified["pupil_id"].tolist()})
@@ -111,7 +116,7 @@ else:
     strong = int((unidentified["Evidence"] == "Strong").sum())
     st.caption(f"{len(unidentified)} pupils to look at first ({strong} with strong evidence). A flag is a prompt to "
                "look, not a judgement: low attendance or a dip in scores has many causes.")
-if not weaker.empty:
+if not weaker.empty and not trust_sharing.names_withheld(ctx.db, ctx.viewer):
     box = st.expander(f"One weaker sign only: {len(weaker)} pupils", icon=":material/visibility:",
                       key="identification_weaker", on_change="rerun")
     if box.open:

@@ -1,7 +1,7 @@
 """Overview: where are we now? The SEN register as at a date, beside national figures and our own past."""
 import streamlit as st
 
-from sendboard import ui
+from sendboard import trust_sharing, ui
 from sendboard.leaders import ON_REGISTER, register
 from sendboard.leaders import charts as lc
 from sendboard.leaders import display as d
@@ -72,18 +72,20 @@ else:
     for level, title in (("area", "Which broad areas of need are most common, here and nationally?"),
                          ("need", "Which types of need are most common, here and nationally?")):
         mix = ui.memo(register.need_mix, data["need_counts"], data["codes"], data["national"], data["academic_year"], group,
-                      level, include_secondary=include_secondary)
+                      level, include_secondary=include_secondary, phase=data.get("phase"))
         ui.chart(ctx, ui.figure(lc.need_mix, mix, title), d.show(mix, ["label", "area", "pupils", "pct", "national_pct",
                                                             "national_note"] if level == "need" else
                                                       ["label", "pupils", "pct", "national_pct", "national_note"]),
                  f"overview_need_{level}")
     st.caption("Shares are of pupils in the group" + (" (a pupil with two needs counts twice)" if include_secondary else "")
                 + ". 'not published' means sendboard holds no national figure for that need and group: none is invented. "
-                "National need mixes are for all schools in England.")
+                "Each national share names its year and the schools it covers (the school's phase where the DfE "
+                "publishes a mix for it, otherwise all schools in England).")
 
 st.subheader("The pupils behind a bar")
+names_withheld = trust_sharing.withhold_pupil_table(ctx)  # the trust lead: names only where shared
 choices = ui.memo(register.drill_choices, data["roster"], data["codes"])
-pick = st.selectbox("Show the pupils in", list(choices), index=None, placeholder="Choose a bar…",
+pick = None if names_withheld else st.selectbox("Show the pupils in", list(choices), index=None, placeholder="Choose a bar…",
                     key=f"overview_drill_{as_at}")
 if pick:
     pupils = ui.memo(register.pupil_list, data["roster"], data["codes"], include_secondary=include_secondary, **choices[pick])

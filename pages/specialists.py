@@ -36,7 +36,7 @@ else:
     m = ui.metric_row()
     m.metric("Pupils still waiting", f"{int(waiting['still_waiting'].sum())}")
     longest = waiting["longest_open_wait_days"].max()
-    m.metric("Longest wait so far", "None waiting" if longest != longest else f"{int(longest)} days")
+    m.metric("Longest wait so far", "No one waiting" if longest != longest else f"{int(longest)} days")
     m.metric("Referrals in the period", f"{int(waiting['referrals'].sum())}")
     st.subheader("How long is the wait for each service?")
     records_views.waiting_table(ctx, waiting)

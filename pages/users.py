@@ -5,6 +5,7 @@ import streamlit as st
 from sendboard import admin, signin, ui
 from sendboard.access import ROLE_LABELS, ROLES, AccessDenied
 from sendboard.db import ConflictError
+from sendboard.trust_views import trust_sharing_toggle
 
 ctx = ui.page_context("users")
 ui.page_header(ctx, caption="Every change on this page is recorded in the audit log, with who made it and when.")
@@ -210,6 +211,7 @@ with settings_tab:
                        list(admin.PASSPORT_FIELDS), default=values[admin.PASSPORT_SETTING],
                        format_func=admin.PASSPORT_FIELDS.get, key="setting_passport_fields")
         st.form_submit_button("Save settings", type="primary", on_click=_save_settings)
+    trust_sharing_toggle(ctx)
 
 with sso_tab:
     st.caption("An account is linked to one school account (Microsoft or Google) the first time that person signs in "

@@ -166,6 +166,41 @@ def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: 
     return results
 
 
+# --------------------------------------------------------------------------- the trust lead's views
+
+
+def time_trust_views(db_path: Path, repeat: int) -> list[dict]:
+    """The trust lead's figures computed afresh (no cache), each at a different term's date in turn: the
+    trust home, each theme of the side-by-side table (the page shows one at a time), and the trust board
+    pack (figures, PDF and workbook)."""
+    from . import trust_compare, trust_pack
+    from .auth import viewer_for
+    from .db import close_all, open_database
+
+    db = open_database(db_path)
+    user = db.cursor().execute("SELECT user_id FROM users WHERE role = 'trust' ORDER BY user_id LIMIT 1").fetchone()
+    if user is None:
+        return []
+    viewer = viewer_for(db, user[0])
+    dates = [r[0] for r in db.cursor().execute(
+        "SELECT least(census_date, $d) FROM terms WHERE start_date <= $d ORDER BY term_id DESC", {"d": BENCH_AS_OF}).fetchall()]
+    jobs = {"trust home": lambda d: trust_compare.trust_home(db, viewer, d)}
+    for theme in trust_compare.THEMES:
+        jobs[f"side by side: {theme}"] = lambda d, theme=theme: trust_compare.side_by_side(db, viewer, d, d, theme)
+    jobs["trust board pack (PDF and Excel)"] = lambda d: trust_pack.pack_files(db, viewer, d, d)
+    results = []
+    for name, job in jobs.items():
+        times = []
+        for i in range(max(1, repeat if "pack" not in name else min(repeat, 3))):
+            started = time.perf_counter()
+            job(dates[i % len(dates)])
+            times.append(time.perf_counter() - started)
+        results.append({"view": name, "median_ms": round(statistics.median(times) * 1000, 1),
+                        "max_ms": round(max(times) * 1000, 1)})
+    close_all()
+    return results
+
+
 # --------------------------------------------------------------------------- aggregations against pandas
 
 
@@ -262,6 +297,8 @@ def _worker(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         pages = time_pages(args.worker_db, args.repeat, only, args.worker_scale, args.all_pages_at_la)
         result = {"pages": pages, "memory": _memory(), "seconds": round(time.perf_counter() - started, 1)}
+        if args.worker_scale == "trust" and (only is None or "trust" in only):
+            result["trust_views"] = time_trust_views(args.worker_db, args.repeat)
     elif args.worker == "aggregations":
         result = {"aggregations": time_aggregations(args.worker_db, max(3, args.repeat // 2))}
     else:
@@ -290,6 +327,9 @@ def markdown(reports: list[dict]) -> str:
             if entry.get("memory"):
                 lines += ["", f"Peak memory of the process that rendered these pages: "
                               f"{entry['memory']['peak_rss_mb']} MB (VmHWM)."]
+            if entry.get("trust_views"):
+                lines += ["", "| the trust lead's figures, computed afresh | median ms | max ms |", "|---|---:|---:|"]
+                lines += [f"| {r['view']} | {r['median_ms']:.0f} | {r['max_ms']:.0f} |" for r in entry["trust_views"]]
             if entry.get("aggregations"):
                 lines += ["", "| aggregation | sendboard ms | pandas ms | speed-up | same numbers |",
                           "|---|---:|---:|---:|---|"]
@@ -329,6 +369,11 @@ def run(args: argparse.Namespace) -> int:
             _print_pages(scale, entry["pages"])
             print(f"  memory of the process that rendered these pages: peak {worker['memory']['peak_rss_mb']} MB, "
                   f"now {worker['memory']['rss_mb']} MB (target at la scale: peak < 1536 MB)")
+            if worker.get("trust_views"):
+                entry["trust_views"] = worker["trust_views"]
+                print("  the trust lead's figures computed afresh, median ms (pack target: < 5000)")
+                for r in worker["trust_views"]:
+                    print(f"    {r['view']:<48}{r['median_ms']:>9.0f} ms  (max {r['max_ms']:.0f})")
         if not args.skip_baseline:
             agg = _child("aggregations", args, db=path, scale=scale)
             if "error" in agg:

@@ -389,12 +389,13 @@ class _Demo:
         frames.update(self.intervention_frames())
         frames.update(self.plan_frames())
         frames.update(self.outcome_frames())
+        frames.update(self.lesson_frames(frames["teaching_groups"]))  # last: its ids shift no other table's
         frames["settings"] = pd.DataFrame({"key": ["demo_as_of", "school_phase"],
                                            "value": [self.as_of.isoformat(), self.phase]})
         shared = ["academic_years", "terms", "settings"] if self.n_pass == 0 else []  # written once per database
         frames["school_resourced_provision"] = self.resourced_frame
         groups = [["schools", "school_resourced_provision", *shared, "pupils", "enrolments", "staff", "staff_role_costs", "training", "funding"],
-                  ["teaching_groups", "group_teachers", "group_members"],
+                  ["teaching_groups", "group_teachers", "group_members", "group_lessons"],
                   ["sen_provision", "sen_needs", "concerns", "passports", "ehc_plans", "ehc_reviews",
                    "pfa_outcomes", "ehc_requests"],
                   ["support_plans", "plan_targets", "plan_reviews", "interventions", "allocations", "allocation_sessions"],
@@ -852,6 +853,30 @@ class _Demo:
         return {"teaching_groups": groups, "group_teachers": gt, "group_members": members}
 
     # ------------------------------------------------------------------ staff training
+    # The timetable of this year's groups (migration 025), for "this lesson" on the class profile: secondary
+    # sets have four lessons a week in a five-period day, spread over the week by the group's number; forms
+    # have tutor time every morning; a primary class has a morning and an afternoon block every day.
+    PERIODS = (("08:50", "09:50"), ("09:50", "10:50"), ("11:10", "12:10"), ("12:10", "13:10"), ("14:00", "15:00"))
+
+    def lesson_frames(self, groups: pd.DataFrame) -> dict:
+        days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+        rows = []
+        for gid, kind in zip(groups["group_id"].tolist(), groups["kind"].tolist()):
+            if kind == "form":
+                rows += [(gid, d, "08:30", "08:50") for d in days]
+            elif kind == "class":
+                rows += [(gid, d, start, end) for d in days for start, end in (("08:50", "12:00"), ("13:00", "15:15"))]
+            else:
+                h = (int(gid) * 2654435761) % 1000003
+                for k in range(4):  # 0, 6, 12, 18 slots apart: spread over the week
+                    slot = (h + 6 * k) % 25
+                    rows.append((gid, days[slot // 5], *self.PERIODS[slot % 5]))
+        frame = pd.DataFrame(rows, columns=["group_id", "day_of_week", "start_time", "end_time"])
+        current = set(groups.loc[groups["academic_year"] == self.Y, "group_id"].tolist())
+        frame = frame[frame["group_id"].isin(current)].reset_index(drop=True)
+        frame.insert(0, "lesson_id", self.ids.take(len(frame)))
+        return {"group_lessons": frame}
+
     def staff_frames(self):
         rng = self.rng
         n = len(self.St["staff_id"])

@@ -111,6 +111,20 @@ def national_frame(folder: Path = REFERENCE_DIR) -> pd.DataFrame:
         source = f"{r.dataset}, {r.provision}: {r.source_url}" + (f" ({r.source_note})" if r.source_note else "")
         add(_year(r.time_period), "all", measure, r.percent_of_group, source, 2 if _is_dfe(r.source_url) else 1)
 
+    # 5b. The primary-need mix of pupils on SEN support and with EHC plans in the school census (DfE), with the
+    # phase the DfE gives ('all' where the figures are not split by phase). Only cells read from the source.
+    mix_file = folder / "national_need_mix_by_provision.csv"
+    if mix_file.exists():
+        mix = pd.read_csv(mix_file, dtype=str).fillna("")
+        url = ""
+        for r in mix.itertuples(index=False):
+            url = url if r.source_url == "same" else r.source_url  # 'same': the URL of the row above
+            suffix = {"SEN support": "K", "EHC plan": "E"}.get(r.provision)
+            if not suffix or not r.percent:
+                continue
+            source = f"DfE school census {r.census}, {r.provision}, phase {r.phase}: {url}" + (f" ({r.source_note})" if r.source_note else "")
+            add(_year(r.time_period), r.phase, f"need_pct:{r.need_code.upper()}:{suffix}", r.percent, source, 3)
+
     # 5. Characteristics: boys and FSM shares by SEN provision.
     chars = pd.read_csv(folder / "national_sen_characteristics.csv", dtype=str).fillna("")
     group_code = {"EHC plan pupils": "E", "SEN support pupils": "K", "all pupils with SEN": "SEN",

@@ -176,7 +176,7 @@ def test_home_and_register_headlines_at_d(both):
 
 
 def test_governors_pack_facts_at_d(both):
-    """Every section's facts but the EHC annual reviews' (whose as-at rule is the EHC compliance work's)."""
+    """Every section's facts, the EHC annual reviews' included."""
     from sendboard.governors import figures
 
     full, cut, d = both
@@ -184,10 +184,23 @@ def test_governors_pack_facts_at_d(both):
     def facts(db):
         v = _viewer(db, "governor")
         pack = figures.build_pack(db, v, v.school_ids[0], 2025, d)
-        return {s.key: s.facts for s in pack.sections if s.key != "reviews"}
+        return {s.key: s.facts for s in pack.sections}
 
     a, b = facts(full), facts(cut)
     assert a.keys() == b.keys()
     for key in a:
         assert a[key] == pytest.approx(b[key], rel=1e-9) if isinstance(a[key], dict) and all(
             isinstance(x, (int, float)) or x is None for x in a[key].values()) else a[key] == b[key], key
+
+
+def test_self_evaluation_evidence_at_d(both):
+    """The self-evaluation's evidence at D counts only what was recorded by D (reviews held later included)."""
+    from sendboard.statutory import self_evaluation
+
+    full, cut, d = both
+
+    def evidence(db):
+        v = _viewer(db, "head")
+        return self_evaluation.factor_evidence(db, v, v.school_ids[0], d, d)
+
+    _same(full, cut, evidence)

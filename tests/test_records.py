@@ -243,3 +243,16 @@ def test_subject_access_and_erasure_cover_concerns_referrals_and_top_ups(fixture
     cur = fixture_db.cursor()
     for table in ("concerns", "specialist_involvements", "funding"):
         assert cur.execute(f"SELECT count(*) FROM {table} WHERE pupil_id = 4").fetchone() == (0,), table
+
+
+def test_waiting_table_says_no_one_waiting_instead_of_an_empty_cell(fixture_db, viewers):
+    """Speech and language therapy: 2 still waiting, longest 445 days, median 74. Educational psychology's one
+    referral is closed here before being seen, so no one waits and no one was seen: words, not a blank."""
+    _referrals(fixture_db, viewers["senco"])
+    fixture_db.cursor().execute("UPDATE specialist_involvements SET closed_on = DATE '2025-12-20' WHERE pupil_id = 11")
+    frame = specialists.waiting_for_display(
+        specialists.waiting_by_service(fixture_db, viewers["head"], SCHOOL, TODAY)).set_index("service")
+    assert frame.loc["speech_language_therapy", "longest_open_wait_days"] == "445 days"
+    assert frame.loc["speech_language_therapy", "median_wait_days"] == "74 days"
+    assert frame.loc["educational_psychology", "longest_open_wait_days"] == specialists.NO_ONE_WAITING
+    assert frame.loc["educational_psychology", "median_wait_days"] == specialists.NONE_SEEN

@@ -257,7 +257,21 @@ def register_section(db: Database, viewer: Viewer, school_id: int, phase: str, a
     return s
 
 
-def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int) -> Section:
+AREA_OF_NEED = {"SLCN": "CI", "ASD": "CI", "SPLD": "CL", "MLD": "CL", "SLD": "CL", "PMLD": "CL", "SEMH": "SEMH",
+                "HI": "SP", "VI": "SP", "MSI": "SP", "PD": "SP", "OTH": "OTH", "NSA": "OTH"}
+
+
+def national_by_area(basis: national.NeedBasis) -> dict[str, float | None]:
+    """A national need mix summed to broad areas: an area's share only where every need code of the area
+    is in the mix (NSA, a SEN support code, is not asked of an EHC plan mix); otherwise None, not a part-sum."""
+    out: dict[str, float | None] = {}
+    for area in AREA_ORDER:
+        codes = [c for c, a in AREA_OF_NEED.items() if a == area and not (basis.suffix == ":E" and c == "NSA")]
+        out[area] = sum(basis.values[c] for c in codes) if basis.values and all(c in basis.values for c in codes) else None
+    return out
+
+
+def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int, phase: str | None = None) -> Section:
     s = Section("need_mix", "Areas of need", "What are the main needs of our pupils with SEND, against national?",
                 "The kinds of special educational needs provided for")
     raw = db.query("governors_need_mix", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
@@ -276,58 +290,74 @@ def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
     total = pd.DataFrame([{"area_code": "ALL", "area": "All areas", "support": int(frame["support"].sum()),
                            "ehc": int(frame["ehc"].sum()), "send": int(frame["send"].sum())}])
     frame = pd.concat([frame, total], ignore_index=True)
-    all_send, all_ehc = int(total["send"].iloc[0]), int(total["ehc"].iloc[0])
+    all_send, all_ehc, all_support = int(total["send"].iloc[0]), int(total["ehc"].iloc[0]), int(total["support"].iloc[0])
     frame["pct_send"] = 100 * frame["send"] / all_send if all_send else float("nan")
+    frame["pct_support"] = 100 * frame["support"] / all_support if all_support else float("nan")
     frame["pct_ehc"] = 100 * frame["ehc"] / all_ehc if all_ehc else float("nan")
-    # National: the primary-need mix of EHC plans, summed to broad areas.
+    # National: the primary-need mixes of pupils on SEN support and of EHC plans, summed to broad areas; the
+    # school's phase where the DfE publishes a mix for it, else all schools, and the year named (methods.md).
     year = as_at.year if as_at.month >= 9 else as_at.year - 1
-    nat = db.query("governors_national_need_mix", academic_year=year)
-    area_of = {"SLCN": "CI", "ASD": "CI", "SPLD": "CL", "MLD": "CL", "SLD": "CL", "PMLD": "CL", "SEMH": "SEMH",
-               "HI": "SP", "VI": "SP", "MSI": "SP", "PD": "SP", "OTH": "OTH", "NSA": "OTH"}
-    nat_year = None
-    nat_by_area = dict.fromkeys(AREA_ORDER)
-    if not nat.empty:
-        nat_year = int(nat["academic_year"].iloc[0])
-        nat["area_code"] = nat["need_code"].map(area_of).fillna("OTH")
-        sums = nat.groupby("area_code")["pct"].sum()
-        nat_by_area = {a: float(sums.get(a, 0.0)) for a in AREA_ORDER}
+    nat_frame = national.national_frame(db, phase)
+    ehc_basis = national.need_basis(nat_frame, ":E", year, phase)
+    k_basis = national.need_basis(nat_frame, ":K", year, phase)
+    nat_by_area, k_by_area = national_by_area(ehc_basis), national_by_area(k_basis)
+    nat_year, k_year = ehc_basis.year, k_basis.year
+    frame["nat_support"] = [k_by_area.get(a) if a != "ALL" else (100.0 if k_year else None) for a in frame["area_code"]]
     frame["nat_ehc"] = [nat_by_area.get(a) if a != "ALL" else (100.0 if nat_year else None) for a in frame["area_code"]]
-    # Each share's denominator (the school's pupils with SEND, its EHC plans) sits on every row so that a
-    # share with a hidden count is shown as a range rather than hidden (disclosure rule 5).
-    frame["all_send"], frame["all_ehc"] = all_send, all_ehc
-    p = disclosure.protect(frame, ["support", "ehc", "send", "all_send", "all_ehc"], {"nat_ehc": []}, threshold=t,
+    # Each share's denominator (the school's pupils with SEND, on SEN support, its EHC plans) sits on every row
+    # so that a share with a hidden count is shown as a range rather than hidden (disclosure rule 5).
+    frame["all_send"], frame["all_support"], frame["all_ehc"] = all_send, all_support, all_ehc
+    p = disclosure.protect(frame, ["support", "ehc", "send", "all_send", "all_support", "all_ehc"],
+                           {"nat_support": [], "nat_ehc": []}, threshold=t,
                            row_total="send", row_parts=["support", "ehc"], total_row="ALL", total_row_col="area_code",
                            additive=["support", "ehc", "send"],
-                           shares={"pct_send": ("send", "all_send"), "pct_ehc": ("ehc", "all_ehc")})
+                           shares={"pct_send": ("send", "all_send"), "pct_support": ("support", "all_support"),
+                                   "pct_ehc": ("ehc", "all_ehc")})
+    k_head = (f"National % on SEN support ({year_label(k_year)}, {k_basis.where})" if k_year
+              else "National % on SEN support (not held)")
+    e_head = (f"National % of EHC plans ({year_label(nat_year)}, {ehc_basis.where})" if nat_year
+              else "National % of EHC plans (not held)")
     s.tables.append(Table("need_mix", "Pupils with SEND by the broad area of their primary need", p, {
         "area": "Broad area of need", "support": "SEN support", "ehc": "EHC plan", "send": "All with SEND",
-        "pct_send": "% of pupils with SEND", "pct_ehc": "% of our EHC plans",
-        "nat_ehc": f"National % of EHC plans ({year_label(nat_year)})" if nat_year else "National % of EHC plans"}))
+        "pct_send": "% of pupils with SEND", "pct_support": "% of our SEN support", "nat_support": k_head,
+        "pct_ehc": "% of our EHC plans", "nat_ehc": e_head}))
     body = p.values.iloc[:-1]
     shares = {a: _safe(body.at[i, "pct_send"]) for i, a in enumerate(AREA_ORDER)}
     shown = p.display["pct_send"].iloc[:-1].tolist()
-    s.facts = {"pct_send_display": dict(zip(AREA_ORDER, shown)), "pct_send": shares, "pct_ehc": {a: _safe(body.at[i, "pct_ehc"]) for i, a in enumerate(AREA_ORDER)},
-               "national_pct_ehc": nat_by_area, "national_year": nat_year}
+    s.facts = {"pct_send_display": dict(zip(AREA_ORDER, shown)), "pct_send": shares,
+               "pct_support": {a: _safe(body.at[i, "pct_support"]) for i, a in enumerate(AREA_ORDER)},
+               "pct_ehc": {a: _safe(body.at[i, "pct_ehc"]) for i, a in enumerate(AREA_ORDER)},
+               "national_pct_ehc": nat_by_area, "national_year": nat_year, "national_ehc_where": ehc_basis.where,
+               "national_pct_support": k_by_area, "national_support_year": k_year,
+               "national_support_where": k_basis.where}
     known = {a: v for a, v in shares.items() if v is not None}
     if known:
         top = max(known, key=known.get)
         s.headline.append(f"The most common primary need is {AREAS[top].lower()} ({known[top]:.0f}% of pupils with SEND).")
-    if nat_year:
-        s.headline.append(f"The national column is the primary-need mix of all EHC plans in England in {year_label(nat_year)} "
-                          "(the full national mix held by sendboard).")
-    k_year, k_mix = national.need_family(national.national_frame(db, "all"), ":K", year)
-    if k_mix:  # the SEN support mix: only what the reference holds, each figure with its year
-        top_k = max(k_mix, key=k_mix.get)
+    if k_year and any(v is not None for v in k_by_area.values()):
+        top_k = max((a for a in AREA_ORDER if k_by_area[a] is not None), key=lambda a: k_by_area[a])
+        s.headline.append(f"Nationally the most common broad area of need on SEN support is {AREAS[top_k].lower()} "
+                          f"({k_by_area[top_k]:.1f}% in {year_label(k_year)}; {k_basis.where}); our SEN support column "
+                          "is set beside it.")
+    elif k_year:
+        top_k = max(k_basis.values, key=k_basis.values.get)
         s.headline.append(f"Nationally the most common primary need on SEN support is {NEED_WORDS.get(top_k, top_k)} "
-                          f"({k_mix[top_k]:.1f}% in {year_label(k_year)}); the rest of the national SEN support mix "
-                          "is not held, so it is not compared here.")
-    s.chart = Bars("What are our pupils' main needs? (% by broad area of primary need)",
+                          f"({k_basis.values[top_k]:.1f}% in {year_label(k_year)}); the rest of that year's SEN support "
+                          "mix is not held, so the broad areas are not compared.")
+    if nat_year:
+        s.headline.append(f"The national EHC plan column is the primary-need mix of EHC plans in {year_label(nat_year)} "
+                          f"({ehc_basis.where}).".replace("(all schools, ", "(all schools; "))
+    s.chart = Bars("What are our pupils' main needs? (% by broad area of primary need, with national)",
                    [AREAS[a] for a in AREA_ORDER],
-                   {"Our pupils with SEND": _series(p, "pct_send")[:-1], "Our EHC plans": _series(p, "pct_ehc")[:-1],
-                    "National EHC plans": [_nan(nat_by_area.get(a)) for a in AREA_ORDER]},
-                   unit="%", hidden=_hidden(p, ["pct_send", "pct_ehc"]) - int(p.mask.at[len(frame) - 1, "pct_send"])
+                   {"Our SEN support": _series(p, "pct_support")[:-1],
+                    f"National SEN support ({year_label(k_year)})" if k_year else "National SEN support (not held)":
+                        [_nan(k_by_area.get(a)) for a in AREA_ORDER],
+                    "Our EHC plans": _series(p, "pct_ehc")[:-1],
+                    f"National EHC plans ({year_label(nat_year)})" if nat_year else "National EHC plans (not held)":
+                        [_nan(nat_by_area.get(a)) for a in AREA_ORDER]},
+                   unit="%", hidden=_hidden(p, ["pct_support", "pct_ehc"]) - int(p.mask.at[len(frame) - 1, "pct_support"])
                    - int(p.mask.at[len(frame) - 1, "pct_ehc"]),
-                   ranges={"Our pupils with SEND": _ranges(p, "pct_send", range(len(AREA_ORDER))),
+                   ranges={"Our SEN support": _ranges(p, "pct_support", range(len(AREA_ORDER))),
                            "Our EHC plans": _ranges(p, "pct_ehc", range(len(AREA_ORDER)))})
     return s
 
@@ -410,13 +440,19 @@ def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: i
     return s
 
 
-def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date, t: int) -> Section:
+def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date, t: int,
+                  fetched: dict | None = None) -> Section:
+    """``fetched``: this school's rows of the three queries below, read already for several schools at once
+    (the trust's grouped queries): {"raw": ..., "fund": ..., "total_pupils": ...}."""
     s = Section("spend", "Provision and funding", "What do we spend on SEND provision, against our SEND funding?",
                 "How the school's resources are matched to pupils' needs")
     start, end = _year_bounds(db, academic_year)
     params = dict(viewer_id=viewer.user_id, school_id=school_id)
-    raw = db.query("governors_spend_by_area", year_start=start, year_end=end, as_at=as_at, **params)
-    fund = db.query("governors_funding", academic_year=academic_year, **params)
+    if fetched is None:
+        raw = db.query("governors_spend_by_area", year_start=start, year_end=end, as_at=as_at, **params)
+        fund = db.query("governors_funding", academic_year=academic_year, **params)
+    else:
+        raw, fund = fetched["raw"], fetched["fund"]
     if raw.empty and fund.empty:
         s.empty = "No provision or funding recorded for this academic year."
         return s
@@ -427,7 +463,8 @@ def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: i
     frame = pd.DataFrame({"area_code": spend_areas, "area": [spend_names[a] for a in spend_areas],
                           "pupils": [int(by_area["pupils"].get(a, 0)) for a in spend_areas],
                           "spend": [float(by_area["spend"].get(a, 0.0)) for a in spend_areas]})
-    total_pupils = int(db.scalar("governors_provision_pupils", year_start=start, year_end=end, as_at=as_at, **params) or 0)
+    total_pupils = int((db.scalar("governors_provision_pupils", year_start=start, year_end=end, as_at=as_at, **params)
+                        if fetched is None else fetched["total_pupils"]) or 0)
     frame = pd.concat([frame, pd.DataFrame([{"area_code": "ALL", "area": "All areas", "pupils": total_pupils,
                                              "spend": float(frame["spend"].sum())}])], ignore_index=True)
     p = disclosure.protect(frame, ["pupils"], {"spend": "pupils"}, threshold=t, total_row="ALL",
@@ -622,7 +659,7 @@ def build_pack(db: Database, viewer: Viewer, school_id: int, academic_year: int,
     # on a few threads (each with its own cursor) overlaps one section's queries with another's pandas
     # work: about a quarter off the pack on two cores.
     with ThreadPoolExecutor(max_workers=3) as pool:
-        need = pool.submit(need_mix_section, db, viewer, school_id, as_at, t)
+        need = pool.submit(need_mix_section, db, viewer, school_id, as_at, t, school_phase)
         built = [
             pool.submit(register_section, db, viewer, school_id, school_phase or "all", as_at, t),
             need,

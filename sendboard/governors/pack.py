@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 
+import pandas as pd
 from fpdf import FPDF, FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -167,6 +168,35 @@ def _short(v: float, unit: str) -> str:
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
 
 
+CELL_PADDING = 0.8
+
+
+def column_widths(pdf: _Doc, frame: pd.DataFrame, width: float, size: float) -> list[float] | None:
+    """Column widths for a table at a type size: in proportion to the longest value (a heading counts at
+    about three quarters, as it may wrap), but never narrower than the longest single word of its bold
+    heading, so a heading wraps between words ("SEN / support"), never inside one ("SEN supp / ort").
+    None when the headings' words alone are wider than the page at this size (the caller shrinks the type)."""
+    pdf.font(size, True)
+    word_min = [max(pdf.get_string_width(w) for w in (pdf.clean(col).split() or [""])) + 2 * CELL_PADDING + 1.2
+                for col in frame.columns]
+    heading = [pdf.get_string_width(pdf.clean(col)) for col in frame.columns]
+    pdf.font(size)
+    need = []
+    for col, lower, head in zip(frame.columns, word_min, heading):
+        longest = max([pdf.get_string_width(pdf.clean(v)) for v in frame[col].astype(str)] + [0])
+        need.append(max(longest + 3, head / 1.35 + 3, 14, lower))
+    n = len(need)
+    target = width - 0.5 if n > 2 or sum(need) > width - 0.5 else max(sum(need), width * 0.6)
+    if sum(word_min) > target:
+        return None
+    if sum(need) <= target:
+        return [w * target / sum(need) for w in need]
+    # Too wide: every column keeps its heading's longest word; the room left is shared by what each needs beyond it.
+    spare = target - sum(word_min)
+    extra = [w - m for w, m in zip(need, word_min)]
+    return [m + e * spare / sum(extra) for m, e in zip(word_min, extra)]
+
+
 def draw_table(pdf: _Doc, table: Table) -> None:
     frame = table.display
     pdf.ensure(18)
@@ -176,14 +206,11 @@ def draw_table(pdf: _Doc, table: Table) -> None:
     n = len(frame.columns)
     width = pdf.w - pdf.l_margin - pdf.r_margin
     size = 7.5 if n <= 6 else 6.8
+    widths = column_widths(pdf, frame, width, size)
+    while widths is None:  # a heading word cannot fit whole even at its narrowest: a smaller type, never a broken word
+        size -= 0.4
+        widths = column_widths(pdf, frame, width, size)
     pdf.font(size)
-    # Widths in proportion to the longest value (headings count at a third: they wrap).
-    need = []
-    for col in frame.columns:
-        longest = max([pdf.get_string_width(pdf.clean(v)) for v in frame[col].astype(str)] + [0])
-        need.append(max(longest + 3, pdf.get_string_width(pdf.clean(col)) / 1.35 + 3, 14))
-    target = width - 0.5 if n > 2 or sum(need) > width - 0.5 else max(sum(need), width * 0.6)
-    widths = [w * target / sum(need) for w in need]
     figure_headings = {table.columns.get(c, c) for c in table.protected.mask.columns}
     align = ["LEFT"] + ["RIGHT" if col in figure_headings else "LEFT" for col in list(frame.columns)[1:]]
     pdf.set_draw_color(*RULE)
@@ -191,7 +218,7 @@ def draw_table(pdf: _Doc, table: Table) -> None:
     with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", cell_fill_mode="NONE",
                    text_align=align, line_height=size * 0.55,
                    headings_style=FontFace(emphasis="BOLD", fill_color=(221, 231, 240)),
-                   first_row_as_headings=True, borders_layout="HORIZONTAL_LINES", padding=0.8) as t:
+                   first_row_as_headings=True, borders_layout="HORIZONTAL_LINES", padding=CELL_PADDING) as t:
         row = t.row()
         for col in frame.columns:
             row.cell(pdf.clean(col))

@@ -16,6 +16,7 @@ import pandas as pd
 from .. import audit
 from ..settings import get_settings
 from . import ehc as _ehc_kinds  # noqa: F401  registers the EHC record kinds (stagers and commit targets)
+from . import timetable as _timetable_kind  # noqa: F401  registers the timetable kind (area: figures)
 from .commit import TargetResult, apply_all, undo
 from .kinds import KINDS, PER_ROW_SCHOOL_KINDS, SCHOOL_COLUMN, detect_kind, fold, map_headers
 from .problems import FileRejected, Problem, frame_of

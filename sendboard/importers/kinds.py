@@ -431,3 +431,24 @@ _kind(
 
 APPLY_ORDER += ("ehc_plans", "ehc_requests", "ehc_reviews", "pfa", "careers")
 DETECT_PRIORITY += ("ehc_reviews", "ehc_plans", "ehc_requests", "pfa", "careers")
+
+# --------------------------------------------------------------------------- timetable (area: figures): the lessons
+# of teaching groups, for "this lesson" on the class card. Stager and commit target: sendboard/importers/timetable.py.
+
+_kind(
+    "timetable", "Timetable (lessons of teaching groups)",
+    "One row per lesson a teaching group has each week: the group, the day, the start and the end. The lessons a file "
+    "gives for a group are its whole week: they replace the ones held for that group (undo puts them back).",
+    Field("group_name", True, ("Group", "Group Name", "Class", "Teaching Group", "Set", "Class Name", "Group Code"),
+          "the name of a teaching group held in sendboard (or in a teaching groups file in the same import)"),
+    Field("day_of_week", True, ("Day", "Day of Week", "Weekday", "Lesson Day"), "Monday to Friday (Mon, Tue, ... also read)"),
+    Field("start_time", True, ("Start", "Start Time", "From", "Lesson Start", "Period Start"), "HH:MM, 24-hour"),
+    Field("end_time", True, ("End", "End Time", "To", "Lesson End", "Period End"), "HH:MM, 24-hour, after the start"),
+    Field("academic_year", False, ("Academic Year", "Year of Timetable", "School Year"),
+          "e.g. 2025 or 2025/26 (default: this academic year)"),
+    example=({"Group": "7A", "Day": "Tuesday", "Start Time": "10:40", "End Time": "11:40", "Academic Year": "2025/26"},
+             {"Group": "7A", "Day": "Thursday", "Start Time": "13:15", "End Time": "14:15", "Academic Year": "2025/26"}),
+)
+
+APPLY_ORDER += ("timetable",)
+DETECT_PRIORITY += ("timetable",)

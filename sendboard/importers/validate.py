@@ -740,6 +740,9 @@ def check_batch(staged: list[Staged], ctx: Context, problems: list[Problem]) -> 
     from .ehc import check_reviews_have_plans  # EHC annual reviews need a plan open on the meeting date
 
     check_reviews_have_plans(staged, ctx, problems)
+    from .timetable import check_lessons_have_groups  # a timetable's lessons need their teaching group (area: figures)
+
+    check_lessons_have_groups(staged, ctx, problems)
 
     # UPN -> school for pupils a pupils file or CTF in this import adds (or keeps), then every pupil row's
     # school checked: a UPN held by another school is refused, never matched

@@ -75,7 +75,7 @@ def need_mix(frame: pd.DataFrame, title: str) -> go.Figure:
                 textposition="outside", cliponaxis=False)
     nat = frame["national_pct"].astype(float)
     years = sorted({str(n).replace("national ", "") for n in frame["national_note"] if str(n).startswith("national ")})
-    fig.add_bar(y=labels, x=nat.fillna(0), name="National" + (f" ({', '.join(years)}, all schools)" if years else ""),
+    fig.add_bar(y=labels, x=nat.fillna(0), name="National" + (f": {'; '.join(years)}" if years else ""),
                 orientation="h", marker_color=GROUP_COLOURS["National"],
                 marker_pattern_shape="/",
                 text=[_pct_short(v) if pd.notna(v) else f"national {note}" for v, note in zip(nat, frame["national_note"])],

@@ -99,6 +99,73 @@ def need_family(national: pd.DataFrame, suffix: str, academic_year: int) -> tupl
     return year, {m.split(":")[1]: v for m, y, v in rows if y == year}
 
 
+MIX_PHASE_WORDS = {"primary": "primary schools", "secondary": "secondary schools", "special": "special schools",
+                    "all": "all schools"}
+# A year's need mix counts as complete when it holds at least this many need codes (the census has 13 for
+# SEN support, 12 for EHC plans): a year with only the most common need is a single figure, not a mix.
+FULL_MIX_CODES = 10
+
+
+@dataclass(frozen=True)
+class NeedBasis:
+    """The national need mix set beside a group of the school's pupils: its year and phase, and each need
+    code's share that year. ``wanted_phase``/``wanted_year`` are the school's, so the words can say where the
+    figure falls back (all schools for want of the phase; an earlier year for want of this one)."""
+    suffix: str
+    year: int | None
+    phase: str | None
+    values: dict
+    wanted_phase: str | None
+    wanted_year: int
+    complete: bool
+
+    @property
+    def where(self) -> str:
+        """e.g. 'all schools, no secondary split held' or 'secondary schools'."""
+        if self.phase is None:
+            return ""
+        text = MIX_PHASE_WORDS.get(self.phase, self.phase)
+        if self.phase == "all" and self.wanted_phase in ("primary", "secondary", "special"):
+            text += f", no {self.wanted_phase} split held"
+        return text
+
+    @property
+    def note(self) -> str:
+        """What the national column is, in words, e.g. 'national 2023/24 · all schools, no secondary split held'."""
+        if self.year is None:
+            return "not published"
+        text = f"national {year_label(self.year)} · {self.where}"
+        if not self.complete:
+            text += " · part of the mix only"
+        return text
+
+
+def need_basis(national: pd.DataFrame, suffix: str, academic_year: int, phase: str | None) -> NeedBasis:
+    """The national need mix need_pct:<code><suffix> to set beside the school: the school's phase where a mix
+    is held for it, else all schools; within that, the latest complete mix up to the year wanted, else the
+    latest partial one up to it, else the earliest held after it. One year only, never stitched together."""
+    by_phase: dict[str, list[tuple[str, int, float]]] = {}
+    for m, y, v, p in zip(national["measure"].tolist(), national["academic_year"].tolist(), national["value"].tolist(),
+                          national["phase"].tolist()):
+        if m.startswith("need_pct:") and m.endswith(suffix):
+            by_phase.setdefault(p, []).append((m.split(":")[1], int(y), float(v)))
+    order = ([phase] if phase in ("primary", "secondary", "special") else []) + ["all"]
+    for ph in order:
+        held = by_phase.get(ph)
+        if not held:
+            continue
+        counts: dict[int, int] = {}
+        for _, y, _ in held:
+            counts[y] = counts.get(y, 0) + 1
+        full = [y for y, n in counts.items() if n >= FULL_MIX_CODES]
+        year = (max([y for y in full if y <= academic_year], default=None)
+                or max([y for y in counts if y <= academic_year], default=None)
+                or min(full, default=None) or min(counts))
+        values = {code: v for code, y, v in held if y == year}
+        return NeedBasis(suffix, year, ph, values, phase, academic_year, counts[year] >= FULL_MIX_CODES)
+    return NeedBasis(suffix, None, None, {}, phase, academic_year, False)
+
+
 @dataclass(frozen=True)
 class Basis:
     """What a school's register is set against nationally, each figure with its own year.

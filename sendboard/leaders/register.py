@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..access import Viewer
 from ..db import Database
-from . import GROUPS, ON_REGISTER, national, pct, year_label
+from . import GROUPS, ON_REGISTER, national, pct
 
 NEED_GROUPS = ("EHC plan", "SEN support", "On the register")
 NATIONAL_SUFFIX = {"EHC plan": ":E", "SEN support": ":K", "On the register": ":SEN"}
@@ -77,7 +77,7 @@ def need_counts(db: Database, viewer: Viewer, school_id: int, as_at: date, today
 
 
 def need_mix(counts: pd.DataFrame, codes: pd.DataFrame, nat: pd.DataFrame, academic_year: int, group: str,
-             level: str, *, include_secondary: bool = False) -> pd.DataFrame:
+             level: str, *, include_secondary: bool = False, phase: str | None = None) -> pd.DataFrame:
     """Share of a group's pupils with each need (level 'need') or broad area (level 'area'), beside the
     national share where it is published, from :func:`need_counts`. A pupil whose primary need is not
     recorded counts under 'Not recorded'. With secondary needs a pupil can count twice, so shares may add up
@@ -118,18 +118,23 @@ def need_mix(counts: pd.DataFrame, codes: pd.DataFrame, nat: pd.DataFrame, acade
         for bar in bars:
             bar["national_note"] = "primary need only: not comparable"
     elif suffix is not None:
-        year, values = national.need_family(nat, suffix, academic_year)
+        # the mix of the school's phase where held, else all schools; the year and where named in the note
+        basis = national.need_basis(nat, suffix, academic_year, phase)
+        year, values = basis.year, basis.values
+        # A code no national mix has ever held (Down syndrome, first collected in 2025/26) is not asked of an
+        # area's national sum: those pupils were recorded under other codes in the years published.
+        ever = {m.split(":")[1] for m in nat["measure"].tolist() if m.startswith("need_pct:")}
         if year is not None:
             for bar in bars:
                 if level == "need":
                     value = values.get(bar["code"])
                 else:
                     area_codes = [c for c, a in zip(code_list, areas)
-                                  if a == bar["area"] and not (group == "EHC plan" and c == "NSA")]
+                                  if a == bar["area"] and c in ever and not (group == "EHC plan" and c == "NSA")]
                     value = (sum(values[c] for c in area_codes)
                              if area_codes and all(c in values for c in area_codes) else None)
                 if value is not None:
-                    bar.update(national_pct=value, national_year=year, national_note=f"national {year_label(year)}")
+                    bar.update(national_pct=value, national_year=year, national_note=basis.note)
     head = ["label", "code", "pupils", "area"] if level == "area" else ["code", "label", "area", "pupils"]
     return pd.DataFrame(bars, columns=[*head, "pct", "national_pct", "national_year", "national_note", "group"])
 
@@ -225,7 +230,7 @@ def overview(db: Database, viewer: Viewer, school_id: int, phase: str | None, as
     trend_frame = trend(db, viewer, school_id, today)
     summ = summary(frame)
     return {
-        "roster": frame, "summary": summ, "trend": trend_frame, "national": nat, "codes": need_codes(db),
+        "roster": frame, "summary": summ, "trend": trend_frame, "national": nat, "codes": need_codes(db), "phase": phase,
         "need_counts": need_counts(db, viewer, school_id, as_at, today),
         "academic_year": academic_year, "term_label": None if term is None else str(term["label"]),
         "by_year": by_year_group(frame),

@@ -166,6 +166,21 @@ def waiting_by_service(db: Database, viewer: Viewer, school_id: int, as_at: date
     return frame.sort_values("service_name", ignore_index=True)
 
 
+NO_ONE_WAITING = "no one waiting"
+NONE_SEEN = "none seen yet"
+
+
+def waiting_for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The waiting table with its two waits in words where there is no number: a service where nobody is
+    still waiting says so instead of an empty cell, and one where nobody has been seen or is waiting has no
+    median. The numbers stay whole days."""
+    out = frame.copy()
+    out["longest_open_wait_days"] = [NO_ONE_WAITING if pd.isna(v) else f"{int(v)} days"
+                                     for v in out["longest_open_wait_days"]]
+    out["median_wait_days"] = [NONE_SEEN if pd.isna(v) else f"{v:.0f} days" for v in out["median_wait_days"]]
+    return out
+
+
 def governors_waiting(db: Database, viewer: Viewer, school_id: int, as_at: date) -> disclosure.Protected:
     """The waiting table as governors see it: small counts hidden, and a median built from a hidden
     count hidden with it (disclosure rules 1 to 4). Referrals = seen + still waiting + closed unseen in

@@ -293,11 +293,10 @@ def involvement_columns() -> dict:
 
 
 def waiting_table(ctx, frame: pd.DataFrame) -> None:
-    ui.table(ctx, frame.drop(columns="service"), "specialist_waiting", column_config={
+    ui.table(ctx, specialists.waiting_for_display(frame).drop(columns="service"), "specialist_waiting", column_config={
         "service_name": "Service", "referrals": "Referrals", "seen": "Seen", "still_waiting": "Still waiting",
-        "closed_unseen": "Closed before being seen",
-        "median_wait_days": st.column_config.NumberColumn("Median wait (days)", format="%.0f"),
-        "longest_open_wait_days": st.column_config.NumberColumn("Longest wait so far (days)", format="%d")})
+        "closed_unseen": "Closed before being seen", "median_wait_days": "Median wait",
+        "longest_open_wait_days": "Longest wait so far"})
 
 
 # --------------------------------------------------------------------------- funding

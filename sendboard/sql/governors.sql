@@ -39,17 +39,6 @@ WHERE r.school_id = $school_id AND sen_group(st.code) <> 'No SEN'
   AND r.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
 GROUP BY ALL;
 
--- name: governors_national_need_mix
--- National primary-need mix of EHC plans (the only complete national mix shipped), latest year up to
--- $academic_year: need code and percentage.
-WITH latest AS (
-    SELECT max(academic_year) AS y FROM ref_national
-    WHERE measure LIKE 'need_pct:%:E' AND academic_year <= $academic_year
-)
-SELECT academic_year, split_part(measure, ':', 2) AS need_code, value AS pct, source
-FROM ref_national
-WHERE measure LIKE 'need_pct:%:E' AND academic_year = (SELECT y FROM latest) AND phase = 'all';
-
 -- name: governors_attendance_by_term
 -- Attendance per term (the latest $terms started by $as_at) for SEND and No SEN groups, grouped by
 -- status at the term's census date (or $as_at).
@@ -226,11 +215,3 @@ INSERT INTO governor_commentary (school_id, academic_year, section, text, update
 VALUES ($school_id, $academic_year, $section, $text, $updated_by, current_timestamp)
 ON CONFLICT (school_id, academic_year, section)
 DO UPDATE SET text = excluded.text, updated_by = excluded.updated_by, updated_at = excluded.updated_at;
-
--- name: governors_pupils_named_in_text
--- How many of the school's pupils' full names, or UPNs, appear in a piece of text (commentary check).
-SELECT CAST(count(*) AS INTEGER)
-FROM pupils p
-WHERE p.school_id = $school_id
-  AND (contains(lower($text), lower(p.first_name || ' ' || p.last_name))
-       OR contains(upper($text), upper(p.upn)));

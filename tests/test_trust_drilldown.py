@@ -1,0 +1,93 @@
+"""Drilling into one school as the trust lead: the school's own pages, aggregated as its head sees them;
+pupils' names only where the trust's data-sharing setting allows, and then every pupil list audited."""
+import pytest
+
+from sendboard import trust_sharing
+from sendboard.access import AccessDenied
+from tests.apptest_helpers import all_text, signed_in
+
+SCHOOL_PAGES = ["pages/overview.py", "pages/identification.py", "pages/outcomes.py", "pages/graduated_approach.py"]
+NAMES = [f"Pupil{i:02d}" for i in range(1, 22)] + [f"Fixture{i:02d}" for i in range(1, 22)]
+
+
+def _add_a_concern_and_an_overdue_plan(db):
+    cur = db.cursor()
+    # a support plan for pupil 1 overdue for review, so the graduated approach page has a pupil list
+    cur.execute("INSERT INTO support_plans (pupil_id, start_date, review_due) VALUES (1, DATE '2025-09-10', DATE '2025-12-01')")
+
+
+def _page_texts(school_id=1):
+    texts = {}
+    for page in SCHOOL_PAGES:
+        at = signed_in("trust", page=page, term_id=20252, school_id=school_id)
+        assert not at.exception, (page, [e.value for e in at.exception])
+        texts[page] = all_text(at)
+    return texts
+
+
+def test_sharing_is_off_by_default_and_no_pupil_is_named(fixture_path, fixture_db):
+    _add_a_concern_and_an_overdue_plan(fixture_db)
+    assert not trust_sharing.names_shared(fixture_db)
+    for page, text in _page_texts().items():
+        assert "Oak Lane Academy" in text, page  # the school's own page, as that school
+        assert not [n for n in NAMES if n in text], page
+    texts = _page_texts()
+    assert trust_sharing.WITHHELD_SENTENCE in texts["pages/graduated_approach.py"]
+    views = fixture_db.cursor().execute(
+        "SELECT count(*) FROM audit_log a JOIN audit_pupils_seen s USING (audit_id) WHERE a.role = 'trust'").fetchone()[0]
+    assert views == 0
+
+
+def test_with_sharing_on_names_show_and_each_pupil_list_is_audited(fixture_path, fixture_db, viewers):
+    _add_a_concern_and_an_overdue_plan(fixture_db)
+    trust_sharing.set_names_shared(fixture_db, viewers["admin"], True)
+    at = signed_in("trust", page="pages/graduated_approach.py", term_id=20252, school_id=1)
+    assert not at.exception
+    text = all_text(at)
+    assert "Fixture01" in text  # pupil 1's overdue support plan
+    assert trust_sharing.WITHHELD_SENTENCE not in text
+    rows = fixture_db.cursor().execute(
+        "SELECT a.object_type, json_extract_string(a.detail, '$.list'), list(s.pupil_id ORDER BY s.pupil_id) "
+        "FROM audit_log a JOIN audit_pupils_seen s USING (audit_id) "
+        "WHERE a.role = 'trust' AND a.action = 'view' GROUP BY ALL ORDER BY 2").fetchall()
+    lists = {r[1]: r[2] for r in rows}
+    assert lists["overdue reviews"] == [1]
+    assert set(lists["last review"]) == {1, 2, 3, 4, 11, 12}  # every pupil on Oak Lane's register
+
+
+def test_only_an_admin_changes_the_setting_and_the_change_is_audited(fixture_db, viewers):
+    with pytest.raises(AccessDenied):
+        trust_sharing.set_names_shared(fixture_db, viewers["trust"], True)
+    assert not trust_sharing.names_shared(fixture_db)
+    assert trust_sharing.set_names_shared(fixture_db, viewers["admin"], True)
+    assert trust_sharing.names_shared(fixture_db)
+    change = fixture_db.cursor().execute(
+        "SELECT username, old_value, new_value FROM audit_log WHERE action = 'setting_changed' "
+        "AND object_id = 'trust_pupil_names'").fetchall()
+    assert change == [("admin", "off", "on")]
+    refused = fixture_db.cursor().execute(
+        "SELECT count(*) FROM audit_log WHERE action = 'access_refused' AND object_id = 'trust_pupil_names'").fetchone()[0]
+    assert refused == 1
+
+
+def test_the_admin_turns_it_on_from_the_users_page(fixture_path, fixture_db):
+    at = signed_in("admin", page="pages/users.py")
+    assert not at.exception
+    at.toggle(key="trust_pupil_names").set_value(True).run()
+    assert trust_sharing.names_shared(fixture_db)
+    assert "now shown to the trust lead" in all_text(at)
+
+
+def test_a_head_is_never_affected_by_the_setting(fixture_path, fixture_db):
+    _add_a_concern_and_an_overdue_plan(fixture_db)
+    at = signed_in("head", page="pages/graduated_approach.py", term_id=20252)
+    assert "Fixture01" in all_text(at)
+
+
+def test_choosing_a_school_on_the_trust_page_opens_its_pages(fixture_path):
+    at = signed_in("trust", page="pages/trust.py", term_id=20252)
+    assert not at.exception
+    at.selectbox(key="trust-open-Register and needs-None").set_value(1).run()  # row 1: Oak Lane Academy
+    at.button(key="open-pages/identification.py").click().run()
+    assert at.session_state["school_id"] == 1
+    assert not at.exception
