@@ -77,5 +77,5 @@ ui.table(ctx, shown, "audit_log",
          column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss"),
                         "Entry": st.column_config.NumberColumn(format="%d"),
                         "Details": st.column_config.TextColumn(width="large"),
-                        # in the download, not on screen: the codes and values exactly as recorded
-                        "Action code": None, "Detail (raw)": None, "Old value (raw)": None, "New value (raw)": None})
+                        # in the download, not on screen: the action's code as recorded
+                        "Action code": None})

@@ -3,7 +3,8 @@ import streamlit as st
 
 from sendboard import trust_views, ui
 from sendboard.access import ROLE_LABELS
-from sendboard.home import headline, is_demo_database
+from sendboard.home import headline, is_demo_database, policy_alerts
+from sendboard.publishing.policies import alert_lines as policy_alert_lines
 from sendboard.statutory import ehc
 from sendboard.text import md_escape
 
@@ -31,6 +32,16 @@ elif ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.
             st.caption(f"EHC plans: {md_escape(ehc.compliance_sentence(ehc_now))}")
     else:
         ui.empty_state("No pupils are on roll for this school and term yet. Import data on the Data import page.")
+
+if ctx.school_id is not None and ctx.viewer.role in {"head", "governor"}:  # what the board must approve soon
+    due = ui.cached(policy_alerts, ctx.viewer, ctx.school_id, ctx.as_at)
+    lines = policy_alert_lines(due)
+    if lines:
+        with st.container(border=True):
+            st.markdown(f"**:material/event_busy: Policies for the governing board** (as at {ctx.as_at:%d %B %Y})")
+            for line in lines:
+                st.markdown(f"- {md_escape(line)}")
+            st.page_link("pages/sen_report.py", label="Open the policy calendar", icon=":material/publish:")
 
 st.subheader("What each page answers")
 for page in ui.role_pages(ctx.viewer):

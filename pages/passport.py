@@ -11,6 +11,7 @@ from sendboard.classroom.profile import ALERT_ICONS, fmt_date
 from sendboard.db import ConflictError
 from sendboard.records import specialists as records_specialists
 from sendboard.records import views as records_views
+from sendboard.scope import may_see_pupil
 from sendboard.statutory import records as ehc_records
 from sendboard.statutory.form_ui import FieldSlots
 from sendboard.versions import StaleEdit
@@ -30,7 +31,7 @@ if asked is not None:
         asked_id = int(asked)
     except ValueError:
         asked_id = None
-    if asked_id is None or not passport.may_see(db, viewer, asked_id, ctx.today):
+    if asked_id is None or not may_see_pupil(db, viewer, asked_id, ctx.today):
         if st.session_state.get("_passport_refused") != asked:
             passport.refuse(db, viewer, asked)
             st.session_state["_passport_refused"] = asked

@@ -1,8 +1,9 @@
 """Users (administrators): who has an account and with which role; add, change, reset, disable; settings.
+Heads: confirm or refuse the head and SENCO roles an administrator asked for (sendboard.role_requests).
 Every change goes through sendboard.admin (which uses sendboard.auth) and is audited there."""
 import streamlit as st
 
-from sendboard import admin, signin, ui
+from sendboard import admin, role_requests, signin, ui
 from sendboard.access import ROLE_LABELS, ROLES, AccessDenied
 from sendboard.db import ConflictError
 from sendboard.trust_views import trust_sharing_toggle
@@ -21,7 +22,12 @@ def _attempt(action, success: str, *, clear: tuple[str, ...] = ()) -> None:
     """Run one change from a button's callback; remember a message to show; clear fields on success."""
     try:
         action()
-    except (admin.AdminError, AccessDenied, ConflictError) as exc:
+    except role_requests.AwaitingConfirmation as exc:
+        _say("info", str(exc))
+        for key in clear:
+            st.session_state[key] = ""
+        return
+    except (admin.AdminError, role_requests.RequestError, AccessDenied, ConflictError) as exc:
         _say("error", str(exc))
         return
     _say("success", success)
@@ -33,8 +39,9 @@ def _show_message() -> None:
     message = st.session_state.pop(MESSAGE, None)
     if message:
         kind, text = message
-        (st.success if kind == "success" else st.error)(admin.md_escape(text),
-                                                         icon=":material/check_circle:" if kind == "success" else ":material/error:")
+        show, icon = {"success": (st.success, ":material/check_circle:"), "info": (st.info, ":material/hourglass_top:")
+                      }.get(kind, (st.error, ":material/error:"))
+        show(admin.md_escape(text), icon=icon)
 
 
 def _role_label(role: str) -> str:
@@ -112,9 +119,51 @@ def _save_sso_policy() -> None:
     _say("success", "Saved the single sign-on restrictions." if changed else "Nothing changed.")
 
 
+def _decide(request_id: int, username: str, confirm: bool) -> None:
+    _attempt(lambda: role_requests.decide(db, viewer, request_id, confirm=confirm),
+             f"{'Confirmed' if confirm else 'Refused'}: {username}."
+             + (" The change is in force now." if confirm else " Nothing was changed."))
+
+
+def _save_staff_link(username: str) -> None:
+    chosen = st.session_state.get(f"edit_staff_{username}") or None
+    _attempt(lambda: admin.set_staff_link(db, viewer, username, chosen),
+             f"{username} is now linked to staff record {chosen}." if chosen else f"{username} is not linked to a staff record now.")
+
+
+def _requests_table(frame):
+    shown = frame.rename(columns={"username": "Username", "display_name": "Name", "requested_by": "Asked by",
+                                  "requested_at": "Asked on", "schools": "Schools"})
+    shown["Role asked for"] = shown["role"].map(_role_label)
+    shown["Now"] = [("new account" if new else _role_label(cur)) for new, cur in zip(frame["new_account"], frame["current_role"])]
+    return shown[["Username", "Name", "Now", "Role asked for", "Schools", "Asked by", "Asked on"]]
+
+
 # ---------------------------------------------------------------- the page
 
 _show_message()
+if viewer.role == "head":
+    # A head comes here only to confirm or refuse the head and SENCO roles: these see every pupil and every cost.
+    waiting = role_requests.pending(db, viewer)
+    st.subheader("Head and SENCO roles waiting for your confirmation")
+    st.caption("An administrator asked for these. Head and SENCO accounts see every pupil and every cost of the school, "
+               "so nothing changes until a head confirms. Refuse anything you did not expect.")
+    if waiting.empty:
+        ui.empty_state("Nothing is waiting for your confirmation.")
+    else:
+        for r in waiting.itertuples(index=False):
+            with st.container(border=True):
+                what = "A new account" if r.new_account else f"Now {_role_label(r.current_role).lower()}"
+                st.markdown(f"**{admin.md_escape(r.username)}** ({admin.md_escape(r.display_name or r.username)}) "
+                            f"as **{_role_label(r.role)}** at {admin.md_escape(r.schools or '')}")
+                st.caption(f"{what}. Asked by {admin.md_escape(r.requested_by)} on {r.requested_at:%d %B %Y at %H:%M}.")
+                left, right, _ = st.columns([1, 1, 4])
+                left.button("Confirm", key=f"confirm_{r.request_id}", type="primary", icon=":material/check:",
+                            on_click=_decide, args=(int(r.request_id), r.username, True))
+                right.button("Refuse", key=f"refuse_{r.request_id}", icon=":material/close:",
+                             on_click=_decide, args=(int(r.request_id), r.username, False))
+    st.stop()
+
 accounts = admin.list_accounts(db, viewer)
 # Keyed, so a refused form stays on its own tab with what was typed (not back on the first tab).
 list_tab, add_tab, change_tab, settings_tab, sso_tab = st.tabs(
@@ -125,12 +174,18 @@ with list_tab:
     active = int((accounts["Status"] == "Active").sum())
     st.caption(f"{len(accounts)} accounts, {active} active. A disabled account cannot sign in; its history stays in "
                "the audit log. Use the other tabs to add an account or change one.")
-    columns = ["Username", "Name", "Role", "Status", "Schools", "Trust", "E-mail", "Last sign-in", "Created"]
+    columns = ["Username", "Name", "Role", "Status", "Schools", "Trust", "E-mail", "Staff id", "Last sign-in", "Created"]
     if (accounts["Trust"] == "").all():
         columns.remove("Trust")
     ui.table(ctx, accounts[columns], "accounts",
              column_config={"Last sign-in": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
                             "Created": st.column_config.DatetimeColumn(format="D MMM YYYY")})
+    waiting = role_requests.pending(db, viewer)
+    if not waiting.empty:
+        st.markdown(f"**Waiting for a head's confirmation ({len(waiting)})**: head and SENCO roles take effect only "
+                    "when a head of the school confirms them on this page.")
+        ui.table(ctx, _requests_table(waiting), "role_requests",
+                 column_config={"Asked on": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
 
 with add_tab:
     schools = admin.school_choices(db, viewer)
@@ -138,7 +193,8 @@ with add_tab:
     trusts = admin.trust_choices(db, viewer)
     role = st.selectbox("Role", ROLES, index=ROLES.index("teacher"), format_func=_role_label, key="add_role",
                         help="Teachers see only the pupils in the groups they teach; governors see anonymised "
-                             "totals only; administrators see no pupil pages.")
+                             "totals only; administrators see no pupil pages. A head or SENCO account is created "
+                             "only when a head of the school confirms it on this page.")
     with st.form("add_account", border=True):
         left, right = st.columns(2)
         left.text_input("New username", key="add_username", max_chars=40,
@@ -176,12 +232,28 @@ with change_tab:
         col_role, col_email = st.columns(2)
         with col_role.form("change_role", border=True):
             st.selectbox("Role", ROLES, index=ROLES.index(raw_role) if raw_role in ROLES else 0,
-                         format_func=_role_label, key=f"edit_role_{chosen}")
+                         format_func=_role_label, key=f"edit_role_{chosen}",
+                         help="The head and SENCO roles see every pupil and every cost: once the school has a head, "
+                              "they take effect only when a head confirms them on this page.")
             st.form_submit_button("Save role", on_click=_set_role, args=(chosen,))
         with col_email.form("change_email", border=True):
             st.text_input("E-mail (for single sign-on)", value=row["E-mail"] or "", key=f"edit_email_{chosen}",
                           max_chars=254, help="Leave blank to unlink the account from single sign-on.")
             st.form_submit_button("Save e-mail", on_click=_set_email, args=(chosen,))
+
+        staff = admin.staff_choices(db, viewer, chosen)
+        staff_labels = {0: "Not linked to a staff record"}  # 0: no staff record has it (ids come from id_seq)
+        staff_labels.update({int(s.staff_id): f"{s.first_name} {s.last_name} · {s.staff_role.replace('_', ' ')} · "
+                             f"{s.email or 'no e-mail'} · id {int(s.staff_id)}" + ("" if s.end_date is None or s.end_date != s.end_date else " · left")
+                             for s in staff.itertuples(index=False)})
+        linked = int(row["Staff id"]) if row.get("Staff id") else 0
+        with st.form("change_staff", border=True):
+            st.selectbox("Staff record (a teacher's classes come from it)", list(staff_labels),
+                         index=list(staff_labels).index(linked) if linked in staff_labels else 0,
+                         format_func=staff_labels.get, key=f"edit_staff_{chosen}",
+                         help="The staff record of this person in the MIS staff file. A teacher sees the pupils of the "
+                              "groups this staff record teaches today.")
+            st.form_submit_button("Save staff link", on_click=_save_staff_link, args=(chosen,), icon=":material/link:")
 
         col_pw, col_state = st.columns(2)
         with col_pw.form("reset_password", border=True):

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from . import audit, auth
+from . import audit, auth, role_requests
 from .access import ROLES, AccessDenied, Viewer
 from .db import Database
 from .settings import get_int, get_settings, int_range
@@ -71,8 +71,11 @@ PASSPORT_SETTING = "teacher_editable_passport_fields"
 EDITABLE_KEYS = frozenset(INT_SETTINGS_BY_KEY) | {PASSPORT_SETTING}
 
 
+ADMIN_ROLES = frozenset({"admin"})  # accounts, settings, staff links, the audit log (docs/security.md)
+
+
 def require_admin(viewer: Viewer | None) -> Viewer:
-    if not isinstance(viewer, Viewer) or viewer.role != "admin":
+    if not isinstance(viewer, Viewer) or viewer.role not in ADMIN_ROLES:
         raise AccessDenied("only an administrator may do this")
     return viewer
 
@@ -160,11 +163,13 @@ def list_accounts(db: Database, viewer: Viewer) -> pd.DataFrame:
     frame = auth.list_users(db)
     frame = frame.rename(columns={
         "username": "Username", "display_name": "Name", "email": "E-mail", "role": "Role", "disabled": "Disabled",
-        "schools": "Schools", "trust": "Trust", "last_sign_in": "Last sign-in", "created_at": "Created"})
+        "schools": "Schools", "trust": "Trust", "last_sign_in": "Last sign-in", "created_at": "Created",
+        "staff_id": "Staff id"})
     from .access import ROLE_LABELS
 
     frame["Role"] = frame["Role"].map(lambda r: ROLE_LABELS.get(r, r))
     frame["Status"] = frame.pop("Disabled").map(lambda d: "Disabled" if d else "Active")
+    frame["Staff id"] = frame["Staff id"].map(lambda v: "" if pd.isna(v) else str(int(v))).astype(object)
     for column in ("Name", "E-mail", "Schools", "Trust"):
         frame[column] = frame[column].map(lambda v: v if isinstance(v, str) else "").astype(object)
     return frame
@@ -206,7 +211,7 @@ def add_account(db: Database, viewer: Viewer, *, username: str, display_name: st
         return auth.add_user(db, viewer, username=username, display_name=(display_name or "").strip() or username,
                              role=role, password=password or "", school_ids=[int(s) for s in school_ids],
                              email=email, trust=trust)
-    except auth.AccountError as exc:
+    except (auth.AccountError, role_requests.RequestError) as exc:
         raise AdminError(str(exc)) from None
 
 
@@ -224,7 +229,7 @@ def set_role(db: Database, viewer: Viewer, username: str, role: str) -> None:
         _guard_last_admin(db, viewer, username)
     try:
         auth.set_role(db, viewer, username, role)
-    except auth.AccountError as exc:
+    except (auth.AccountError, role_requests.RequestError) as exc:
         raise AdminError(str(exc)) from None
 
 
@@ -266,6 +271,20 @@ def set_email(db: Database, viewer: Viewer, username: str, email: str | None) ->
                             old_value=old, new_value=new)
 
     db.write(work)
+
+
+def set_staff_link(db: Database, viewer: Viewer, username: str, staff_id: int | None) -> None:
+    """Link an account to a staff record of its school (a teacher's classes come from it), or unlink it."""
+    require_admin(viewer)
+    try:
+        role_requests.set_staff_link(db, viewer, username, staff_id)
+    except role_requests.RequestError as exc:
+        raise AdminError(str(exc)) from None
+
+
+def staff_choices(db: Database, viewer: Viewer, username: str) -> pd.DataFrame:
+    require_admin(viewer)
+    return role_requests.staff_choices(db, viewer, username)
 
 
 # --------------------------------------------------------------------------- the audit log
@@ -332,7 +351,7 @@ def action_words(action: str) -> str:
 
 def _summary_part(raw) -> str:
     """A JSON detail or value as 'key: value; key: value' (or the text itself)."""
-    if raw is None or (isinstance(raw, float) and pd.isna(raw)) or raw == "":
+    if raw is None or raw is pd.NA or (isinstance(raw, float) and pd.isna(raw)) or raw == "":
         return ""
     try:
         value = json.loads(raw) if isinstance(raw, str) else raw
@@ -358,9 +377,63 @@ def audit_summary(detail, old_value, new_value) -> str:
     return " | ".join(p for p in parts if p)
 
 
+# The administrator's audit view shows who did what and when, never what a pupil's record says: values are
+# shown only for entries about accounts, settings and the system (role names, numbers, reasons written by
+# sendboard itself), and even there a field that holds a person's name or an e-mail is left out. For every
+# other entry (a plan, a passport, a concern, commentary...) only the names of the fields are shown.
+VALUE_OBJECTS = frozenset({"user", "setting", "sso", "role_request", "database", "backup", "import", "school",
+                           "staff_role_cost", "page"})
+SYSTEM_ACTIONS = frozenset({"sign_in", "sign_in_failed", "sign_in_locked", "sign_out", "page_refused", "backup",
+                            "restore", "import", "import_undone"})
+HIDDEN_KEYS = frozenset({"email", "display_name", "name", "first_name", "last_name", "text", "note", "description"})
+
+
+def _parsed(raw):
+    if raw is None or raw is pd.NA or (isinstance(raw, float) and pd.isna(raw)) or raw == "":
+        return None
+    try:
+        return json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return raw
+
+
+def _field_names(*raws) -> str:
+    """'fields: a, b' for the JSON objects among an entry's detail and values; 'pupils: N' for a list view."""
+    names, pupils = [], 0
+    for value in map(_parsed, raws):
+        if isinstance(value, dict):
+            for key, v in value.items():
+                if key == "pupils" and isinstance(v, (list, tuple)):
+                    pupils = max(pupils, len(v))
+                elif key not in names:
+                    names.append(key)
+    parts = ([f"pupils shown: {pupils}"] if pupils else []) + ([f"fields: {', '.join(k.replace('_', ' ') for k in names)}"] if names else [])
+    return " | ".join(parts) or ("changed (contents not shown)" if any(map(_parsed, raws)) else "")
+
+
+def _without_names(raw):
+    value = _parsed(raw)
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k not in HIDDEN_KEYS}
+    return raw
+
+
+def safe_details(object_type, action, pupil_id, detail, old_value, new_value) -> str:
+    """What the audit view says about an entry's contents (see VALUE_OBJECTS)."""
+    def blank(value) -> bool:
+        return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value == ""
+
+    system = action in SYSTEM_ACTIONS and blank(object_type)
+    if blank(pupil_id) and (object_type in VALUE_OBJECTS or system):
+        shown = [_without_names(v) for v in (detail, old_value, new_value)]
+        return audit_summary(*[json.dumps(v) if isinstance(v, dict) else v for v in shown])
+    return _field_names(detail, old_value, new_value)
+
+
 def readable_audit(frame: pd.DataFrame) -> pd.DataFrame:
-    """The audit rows as a person reads them: actions and objects in words, one summary of what changed,
-    blanks rather than 'None'. The raw detail, old and new values stay (for the download)."""
+    """The audit rows as an administrator reads them: who, when, which action on which object (by id), and
+    what changed without the contents of pupils' records (safe_details). The action code stays, for the
+    download; the recorded values themselves are not in this view (`sendboard audit` reads them)."""
     out = pd.DataFrame({
         "Entry": frame["audit_id"].astype("Int64"), "When": frame["logged_at"],
         "User": frame["username"].fillna(""), "Role": frame["role"].fillna(""),
@@ -369,9 +442,9 @@ def readable_audit(frame: pd.DataFrame) -> pd.DataFrame:
         "Which": frame["object_id"].fillna("").astype(str),
         "Pupil": frame["pupil_id"].map(lambda v: "" if pd.isna(v) else str(int(v))),
         "Class or group": frame["group_id"].map(lambda v: "" if pd.isna(v) else str(int(v))),
-        "Details": [audit_summary(d, o, n) for d, o, n in zip(frame["detail"], frame["old_value"], frame["new_value"])],
-        "Action code": frame["action"], "Detail (raw)": frame["detail"].fillna(""),
-        "Old value (raw)": frame["old_value"].fillna(""), "New value (raw)": frame["new_value"].fillna(""),
+        "Details": [safe_details(t, a, p, d, o, n) for t, a, p, d, o, n in zip(
+            frame["object_type"], frame["action"], frame["pupil_id"], frame["detail"], frame["old_value"], frame["new_value"])],
+        "Action code": frame["action"],
     })
     return out
 

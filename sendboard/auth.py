@@ -6,7 +6,7 @@ from datetime import date
 
 from argon2 import PasswordHasher
 
-from . import audit, clock, passwords, signin
+from . import audit, clock, passwords, role_requests, signin
 from .access import ROLES, Viewer
 from .db import Database
 from .settings import get_settings
@@ -96,7 +96,10 @@ def sign_out(db: Database, viewer: Viewer, *, reason: str = "signed out") -> Non
 
 def add_user(db: Database, actor: Viewer | str, *, username: str, display_name: str, role: str,
              password: str | None, school_ids=(), email: str | None = None, staff_id: int | None = None,
-             trust: str | None = None, password_hash: str | None = None) -> int:
+             trust: str | None = None, password_hash: str | None = None, first_accounts: bool = False) -> int:
+    """Add an account. The head and SENCO roles on a school that has a head only record a request for a
+    head's confirmation (sendboard.role_requests), raising AwaitingConfirmation; ``first_accounts`` is for
+    the callers that make a school's first accounts (`sendboard init`, the demo builder) and skips that."""
     username = username.strip().lower()
     if not USERNAME_PATTERN.match(username):
         raise AccountError("A username is 2 to 40 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter.")
@@ -111,9 +114,15 @@ def add_user(db: Database, actor: Viewer | str, *, username: str, display_name: 
         password_hash = hash_password(password)
     if db.query_rows("user_by_username", username=username):
         raise AccountError(f"The username {username!r} is already taken.")
+    if db.query_rows("security_pending_request_for", username=username):
+        raise AccountError(f"The username {username!r} is waiting for a head's confirmation already.")
     if staff_id is None and email and school_ids:  # link to the staff record with the same school e-mail
         found = db.query_rows("setup_staff_by_email", email=email.strip(), school_ids=[int(s) for s in school_ids])
         staff_id = int(found[0][0]) if len(found) == 1 else None
+    if not first_accounts and role_requests.requires_confirmation(db, role, school_ids, username):
+        role_requests.request_new_account(db, actor, username=username, display_name=display_name.strip() or username,
+                                          role=role, password_hash=password_hash, school_ids=school_ids, email=email,
+                                          staff_id=staff_id)
 
     def work(w):
         user_id = w.run("insert_user", username=username, display_name=display_name.strip() or username,
@@ -138,6 +147,11 @@ def set_role(db: Database, actor: Viewer | str, username: str, role: str) -> Non
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
     user_id, old_role = _user_id(db, username)
+    if role != old_role:
+        school_ids = db.query_rows("security_user_staff", username=username)[0][4] or []
+        if role_requests.requires_confirmation(db, role, school_ids, username):
+            role_requests.request_promotion(db, actor, user_id=user_id, username=username, role=role,
+                                            school_ids=school_ids)
 
     def work(w):
         w.run("set_user_role", user_id=user_id, role=role)
@@ -208,7 +222,7 @@ def add_demo_accounts(db: Database, *, extra_teachers: int = 29, today=None) -> 
     ):
         add_user(db, "demo", username=username, display_name=name, role=role, password=None,
                  password_hash=shared_hash, school_ids=[school_id], email=f"{username}@example.sch.uk",
-                 staff_id=staff_id)
+                 staff_id=staff_id, first_accounts=True)
         made.append(username)
     trust = first["trust"] if isinstance(first["trust"], str) and first["trust"] else None
     if trust:

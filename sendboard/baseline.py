@@ -42,14 +42,13 @@ def subject(db: Database, as_at: date | None = None) -> dict:
     key = (str(db.path), as_at)
     if key in _SUBJECTS:
         return _SUBJECTS[key]
-    uid = db.cursor().execute("SELECT user_id FROM users WHERE role = 'head' ORDER BY user_id LIMIT 1").fetchone()[0]
+    uid = db.scalar("security_first_head_user_id")
     viewer = viewer_for(db, uid)
     school_id = int(viewer.school_ids[0])
-    phase = db.cursor().execute("SELECT phase FROM schools WHERE school_id = $s", {"s": school_id}).fetchone()[0]
+    phase = db.scalar("security_school_phase", school_id=school_id)
     year = as_at.year if as_at.month >= 9 else as_at.year - 1
-    row = db.cursor().execute("SELECT user_id FROM users WHERE role = 'trust' AND NOT disabled "
-                              "ORDER BY user_id LIMIT 1").fetchone()
-    wide = viewer_for(db, row[0]) if row else viewer
+    trust_uid = db.scalar("security_first_trust_user_id")
+    wide = viewer_for(db, trust_uid) if trust_uid is not None else viewer
     out = {"viewer": viewer, "wide_viewer": wide, "school_ids": [int(x) for x in wide.school_ids],
            "school_id": school_id, "phase": phase, "as_at": as_at, "today": as_at,
            "academic_year": year}

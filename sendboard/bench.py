@@ -120,8 +120,7 @@ def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: 
     os.environ["SENDBOARD_TODAY"] = BENCH_AS_OF.isoformat()
     root = Path(__file__).resolve().parent.parent
     db = open_database(db_path)
-    terms = [r[0] for r in db.cursor().execute(
-        "SELECT term_id FROM terms WHERE start_date <= $d ORDER BY term_id DESC", {"d": BENCH_AS_OF}).fetchall()]
+    terms = [r[0] for r in db.query_rows("security_term_ids_from", on=BENCH_AS_OF)]
     results = []
     for page in PAGES:
         if not (root / page.path).exists() or (only and page.key not in only):
@@ -129,11 +128,11 @@ def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: 
         if scale == "la" and not only and not all_at_la and page.key not in LA_PAGES + ("home",):
             continue
         role = "trust" if (scale != "school" and "trust" in page.roles) else _role_for(page)
-        user = db.cursor().execute("SELECT user_id FROM users WHERE username = $u", {"u": role}).fetchone()
-        if user is None:
+        user = db.query_rows("security_user_id_by_username", username=role)[:1]
+        if not user:
             continue
         at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=600)
-        at.session_state["viewer"] = viewer_for(db, user[0])
+        at.session_state["viewer"] = viewer_for(db, user[0][0])
         at.session_state["term_id"] = terms[0]
         first, reruns, error = float("nan"), [], []
         try:
@@ -178,12 +177,11 @@ def time_trust_views(db_path: Path, repeat: int) -> list[dict]:
     from .db import close_all, open_database
 
     db = open_database(db_path)
-    user = db.cursor().execute("SELECT user_id FROM users WHERE role = 'trust' ORDER BY user_id LIMIT 1").fetchone()
-    if user is None:
+    trust_uid = db.scalar("security_first_trust_user_id")
+    if trust_uid is None:
         return []
-    viewer = viewer_for(db, user[0])
-    dates = [r[0] for r in db.cursor().execute(
-        "SELECT least(census_date, $d) FROM terms WHERE start_date <= $d ORDER BY term_id DESC", {"d": BENCH_AS_OF}).fetchall()]
+    viewer = viewer_for(db, trust_uid)
+    dates = [r[0] for r in db.query_rows("security_term_dates_from", on=BENCH_AS_OF)]
     jobs = {"trust home": lambda d: trust_compare.trust_home(db, viewer, d)}
     for theme in trust_compare.THEMES:
         jobs[f"side by side: {theme}"] = lambda d, theme=theme: trust_compare.side_by_side(db, viewer, d, d, theme)

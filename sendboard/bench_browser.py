@@ -253,10 +253,10 @@ def _review_jobs(db_path: Path, count: int, today: date, stamp: str) -> list[dic
         for username in names:
             if len(jobs) >= count:
                 break
-            row = db.cursor().execute("SELECT user_id FROM users WHERE username = $u", {"u": username}).fetchone()
-            if row is None:
+            uid = db.scalar("security_user_id_by_username", username=username)
+            if uid is None:
                 continue
-            viewer = viewer_for(db, row[0])
+            viewer = viewer_for(db, uid)
             if viewer is None or not viewer.school_ids:
                 continue
             choices = passport.pupil_choices(db, viewer, viewer.school_ids[0], today, today)
@@ -278,9 +278,7 @@ def _count_notes(db_path: Path, notes: list[str]) -> tuple[int, int]:
 
     db = open_database(db_path)
     try:
-        total = db.cursor().execute("SELECT count(*) FROM plan_reviews").fetchone()[0]
-        found = db.cursor().execute("SELECT count(*) FROM plan_reviews WHERE note IN (SELECT unnest($n))",
-                                    {"n": notes}).fetchone()[0]
+        total, found = db.query_rows("security_review_note_counts", notes=list(notes))[0]
         return int(total), int(found)
     finally:
         close_all()
@@ -299,7 +297,7 @@ def reviews_via_library(db_path: Path, jobs: list[dict], today: date) -> dict:
     errors: list[str] = []
 
     def one(job):
-        uid = db.cursor().execute("SELECT user_id FROM users WHERE username = $u", {"u": job["username"]}).fetchone()[0]
+        uid = db.scalar("security_user_id_by_username", username=job["username"])
         viewer = viewer_for(db, uid)
         target = int(passport.passport(db, viewer, job["pupil_id"], today, today)["target_rows"]["target_id"].iloc[0])
         barrier.wait()

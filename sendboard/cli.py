@@ -20,6 +20,7 @@ COMMANDS = {
     "erase": ("sendboard.transfer", "erase one pupil's records (the audit entry is kept)"),
     "audit": ("sendboard.commands.audit", "check the audit log's hash chain; list who saw a pupil"),
     "bench": ("sendboard.bench", "time every page and import at school, trust and local-authority scale"),
+    "docs": ("sendboard.commands.docs", "write the permission matrix, generated from the code, into docs/security.md"),
 }
 
 
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands that make a database (or replace one from a backup, or build their own); every other command
 # needs the file to exist already, so a mistyped path never quietly becomes a new, empty database.
-MAKES_ITS_DATABASE = {"init", "demo", "restore", "bench"}
+MAKES_ITS_DATABASE = {"init", "demo", "restore", "bench", "docs"}  # docs: reads no database
 
 
 def _refuse_missing_database(args: argparse.Namespace) -> None:

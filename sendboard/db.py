@@ -211,6 +211,22 @@ class Database:
         rows = self.query_rows(name, **params)
         return rows[0][0] if rows else None
 
+    def run_unversioned(self, name: str, **params: Any) -> list[tuple]:
+        """A named statement in its own implicit transaction, without bumping the data version: for
+        bookkeeping no page shows (sessions, failure counts, an edit's version row), so a click does not
+        empty every cache. Audit statements are refused here as everywhere."""
+        sql = sql_for(name)
+        _refuse_audit_tampering(sql, name)
+        result = self.cursor().execute(sql, _bind(sql, params))
+        try:
+            return result.fetchall()
+        except duckdb.Error:  # a statement with no result set
+            return []
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file (after building or restoring a whole file)."""
+        self.cursor().execute("CHECKPOINT")
+
     def data_version(self) -> int:
         return int(self.cursor().execute("SELECT max(version) FROM data_version").fetchone()[0])
 

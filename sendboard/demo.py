@@ -286,7 +286,7 @@ def build_demo(path, *, pupils: int | None = 1200, schools: int = 1, seed: int =
         from .auth import add_demo_accounts
 
         add_demo_accounts(db)
-        db.cursor().execute("CHECKPOINT")
+        db.checkpoint()
         db.close()
         db = None
         existing = dbmod._OPEN.get(str(path.resolve()))
@@ -352,6 +352,9 @@ def _finishing_touches(db, as_of: date, seed: int) -> None:
     from .records.demo import seed_demo_records  # concerns' decisions and outside-service referrals
 
     seed_demo_records(db, as_of, seed)
+    from .publishing.demo import seed_demo_publishing  # the SEN Information Report, policies, accessibility plan
+
+    seed_demo_publishing(db, as_of)
 
 
 class _Demo:

@@ -22,3 +22,10 @@ def headline(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
 def is_demo_database(db: Database) -> bool:
     """Built by `sendboard demo` (or the app's first run): made-up pupils, accounts with a published password."""
     return bool(db.scalar("setup_is_demo"))
+
+
+def policy_alerts(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
+    """Policies overdue for the board's approval or due this term (the publishing area's policy calendar)."""
+    from .publishing.policies import alerts
+
+    return alerts(db, viewer, school_id, as_at)

@@ -157,8 +157,8 @@ def load_reference_data(db: Database, folder: Path = REFERENCE_DIR) -> dict[str,
     national = national_frame(folder)
 
     def work(w):
-        w.cur.execute("DELETE FROM ref_need_codes")
-        w.cur.execute("DELETE FROM ref_national")
+        w.run("security_delete_ref_need_codes")
+        w.run("security_delete_ref_national")
         w.insert_frame("ref_need_codes", codes)
         w.insert_frame("ref_national", national)
         return {"ref_need_codes": len(codes), "ref_national": len(national)}
@@ -168,7 +168,5 @@ def load_reference_data(db: Database, folder: Path = REFERENCE_DIR) -> dict[str,
 
 def latest_national(db: Database, measure: str, phase: str) -> tuple[int, float] | None:
     """The most recent (academic_year, value) of a measure for a phase, or None."""
-    row = db.cursor().execute(
-        "SELECT academic_year, value FROM ref_national WHERE measure = $m AND phase = $p "
-        "ORDER BY academic_year DESC LIMIT 1", {"m": measure, "p": phase}).fetchone()
-    return (int(row[0]), float(row[1])) if row else None
+    rows = db.query_rows("security_latest_national", measure=measure, phase=phase)
+    return (int(rows[0][0]), float(rows[0][1])) if rows else None

@@ -189,8 +189,8 @@ def init_database(path: Path | str, *, school: NewSchool, admin_username: str, a
         add_schools(db, "cli", [school])
         school_id = school_id_for(db, school.urn)
         user_id = auth.add_user(db, "cli", username=admin_username, display_name=admin_name or admin_username,
-                                role="admin", password=admin_password, school_ids=[school_id])
-        db.cursor().execute("CHECKPOINT")
+                                role="admin", password=admin_password, school_ids=[school_id], first_accounts=True)
+        db.checkpoint()
         return user_id
     except BaseException:  # all or nothing: no half-made database is left to be mistaken for a school's
         _remove_half_made(path)

@@ -17,5 +17,5 @@ def load_shipped_data(db: Database) -> None:
 
 def ensure_shipped_data(db: Database) -> None:
     """Load the shipped data into a database that has none yet (a new file, or one made by imports)."""
-    if not db.cursor().execute("SELECT count(*) FROM ref_need_codes").fetchone()[0]:
+    if not db.scalar("security_need_code_count"):
         load_shipped_data(db)

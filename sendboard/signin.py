@@ -29,7 +29,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from . import audit
 from .access import Viewer
-from .db import Database, Writer, _bind, sql_for
+from .db import Database, Writer
 from .settings import IntRange, get_int, get_settings
 
 COOKIE_NAME = "sendboard_session"
@@ -68,12 +68,7 @@ def token_hash(token: str) -> str:
 def _unversioned(db: Database, name: str, **params: Any) -> list[tuple]:
     """Run a named statement in its own tiny transaction without bumping the data version: sessions and
     failure counts are not data any page shows, and a click must not empty every cache."""
-    sql = sql_for(name)
-    cur = db.cursor().execute(sql, _bind(sql, params))
-    try:
-        return cur.fetchall()
-    except Exception:  # statements with no result set
-        return []
+    return db.run_unversioned(name, **params)
 
 
 # --------------------------------------------------------------------------- sessions

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from .db import ConflictError, Database, Writer, sql_for
+from .db import ConflictError, Database, Writer
 
 KINDS = {"passport": "passport", "support_plan": "plan", "plan_target": "target", "allocation": "allocation",
          "intervention": "catalogue entry", "plan_review": "review", "ehc_review": "review"}
@@ -71,17 +71,16 @@ def ensure(db: Database, kind: str, record_id) -> None:
     """Make the record's version row exist (at 0) before a save's transaction, outside it. Two first saves
     at once then both update one existing row, which DuckDB reports as a write conflict (retried, then
     refused as stale) rather than as a duplicate key that would end the save with an error."""
-    cur = db.cursor()
     params = {"kind": kind, "record_id": str(record_id)}
     # Someone else's first save may be inserting the row at this moment: our insert then conflicts, and
     # the row is not yet visible. Wait until it is committed, or the transaction that follows would not
     # see it and would try to insert it again (a duplicate key at commit, not a clean refusal).
     for attempt in range(ENSURE_ATTEMPTS):
         try:
-            cur.execute(sql_for("integrity_version_ensure"), params)
+            db.run_unversioned("integrity_version_ensure", **params)
         except (duckdb.ConstraintException, duckdb.TransactionException):
             pass
-        if cur.execute(sql_for("integrity_version_get"), params).fetchall():
+        if db.query_rows("integrity_version_get", **params):
             return
         time.sleep(0.01 * (attempt + 1))
 

@@ -86,5 +86,5 @@ def build_fixture(path: Path):
     ):
         auth.add_user(db, "fixture", username=username, display_name=username.title(), role=role, password=None,
                       password_hash=shared_hash, school_ids=schools, staff_id=staff_id, trust=trust,
-                      email=f"{username}@oak.sch.uk")
+                      email=f"{username}@oak.sch.uk", first_accounts=True)
     return db

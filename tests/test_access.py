@@ -59,7 +59,7 @@ def test_a_disabled_account_cannot_sign_in(fixture_db):
 
 def test_passwords_are_argon2id_hashes(fixture_db):
     auth.add_user(fixture_db, "admin", username="newhead", display_name="New Head", role="head",
-                  password="a long enough password", school_ids=[1])
+                  password="a long enough password", school_ids=[2])  # school 2 has no head: no confirmation
     stored = fixture_db.cursor().execute("SELECT password_hash FROM users WHERE username = 'newhead'").fetchone()[0]
     assert stored.startswith("$argon2id$") and "a long enough password" not in stored
     with pytest.raises(auth.AccountError, match="12 characters"):
@@ -67,10 +67,10 @@ def test_passwords_are_argon2id_hashes(fixture_db):
 
 
 def test_account_changes_are_audited_with_old_and_new(fixture_db):
-    auth.set_role(fixture_db, "admin", "teacher2", "senco")
+    auth.set_role(fixture_db, "admin", "teacher2", "governor")
     row = fixture_db.cursor().execute(
         "SELECT action, object_id, old_value, new_value FROM audit_log ORDER BY audit_id DESC LIMIT 1").fetchone()
-    assert row == ("user_role_changed", "teacher2", "teacher", "senco")
+    assert row == ("user_role_changed", "teacher2", "teacher", "governor")
 
 
 def test_sso_maps_an_email_to_its_account(fixture_db):

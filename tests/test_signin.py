@@ -61,7 +61,7 @@ def test_a_session_ends_when_idle_at_its_maximum_age_and_when_signed_out(fixture
 
 
 @pytest.mark.parametrize("change, words", [
-    (lambda db: auth.set_role(db, "admin", "teacher2", "senco"), "role was changed"),
+    (lambda db: auth.set_role(db, "admin", "teacher2", "governor"), "role was changed"),
     (lambda db: auth.reset_password(db, "admin", "teacher2", "a brand new password 7"), "password was changed"),
     (lambda db: auth.set_disabled(db, "admin", "teacher2"), "disabled"),
 ])
@@ -310,7 +310,7 @@ def test_the_in_app_form_opens_a_session_that_a_role_change_ends_at_the_next_cli
     assert at.session_state["viewer"].username == "teacher2" and "session_token_hash" in at.session_state
     from sendboard.db import open_database
 
-    auth.set_role(open_database(), "admin", "teacher2", "senco")
+    auth.set_role(open_database(), "admin", "teacher2", "governor")
     at.run()
     assert "role was changed" in all_text(at) and "viewer" not in at.session_state
 

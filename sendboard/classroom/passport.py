@@ -13,6 +13,7 @@ import pandas as pd
 from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
+from ..scope import may_see_pupil, refuse_pupil
 from ..settings import get_settings
 from . import ClassroomError, profile, reviews
 
@@ -42,18 +43,9 @@ def pupil_choices(db: Database, viewer: Viewer, school_id: int, as_at: date, tod
     return frame
 
 
-def may_see(db: Database, viewer: Viewer, pupil_id: int, today: date) -> bool:
-    return viewer.sees_pupils and bool(
-        db.scalar("classroom_pupil_visible", viewer_id=viewer.user_id, today=today, pupil_id=int(pupil_id)))
-
-
 def refuse(db: Database, viewer: Viewer, pupil_id, page: str = "passport") -> None:
     """Audit an attempt to open a pupil the viewer may not see."""
-    try:
-        pid = int(pupil_id)
-    except (TypeError, ValueError):
-        pid = None
-    audit.record(db, viewer, "access_refused", object_type=page, object_id=pupil_id, pupil_id=pid)
+    refuse_pupil(db, viewer, pupil_id, page)
 
 
 def editable_fields(db: Database, viewer: Viewer) -> list[str]:
@@ -69,7 +61,7 @@ def editable_fields(db: Database, viewer: Viewer) -> list[str]:
 def passport(db: Database, viewer: Viewer, pupil_id: int, as_at: date, today: date) -> dict | None:
     """Everything on a pupil's passport, or None if the viewer may not see the pupil."""
     viewer.require_pupils()
-    if not may_see(db, viewer, pupil_id, today):
+    if not may_see_pupil(db, viewer, pupil_id, today):
         return None
     frames = profile.pupil_frames(db, viewer, [int(pupil_id)], as_at, today)
     if frames["summary"].empty:
@@ -97,7 +89,7 @@ def save_passport(db: Database, viewer: Viewer, pupil_id: int, changes: dict[str
     and audited with old and new values. Returns the fields that changed. ``expected_version``: the
     version the form was opened at; a save made after someone else's is refused (versions.StaleEdit)."""
     viewer.require_pupils()
-    if not may_see(db, viewer, pupil_id, today):
+    if not may_see_pupil(db, viewer, pupil_id, today):
         refuse(db, viewer, pupil_id)
         raise AccessDenied("you do not teach this pupil")
     allowed = set(editable_fields(db, viewer))

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
+from ..scope import may_see_pupil
 from . import ClassroomError
 
 RATINGS = ("not_yet", "emerging", "achieved", "exceeded")
@@ -23,10 +24,6 @@ PLAN_ROLES = frozenset({"senco"})
 
 class ReviewError(ClassroomError):
     """A review or plan change that cannot be saved as it is; the message says why."""
-
-
-def _may_see(db: Database, viewer: Viewer, pupil_id: int, today: date) -> bool:
-    return bool(db.scalar("classroom_pupil_visible", viewer_id=viewer.user_id, today=today, pupil_id=int(pupil_id)))
 
 
 def _clean_text(value: str | None, what: str, *, required: bool) -> str | None:
@@ -51,7 +48,7 @@ def validate_review(db: Database, viewer: Viewer, pupil_id: int, target_id: int,
     """Check a review before saving; returns the cleaned values or raises ReviewError."""
     if viewer.role not in REVIEWER_ROLES:
         raise AccessDenied("reviews are recorded by the pupil's teachers and the SENCO")
-    if not _may_see(db, viewer, pupil_id, today):
+    if not may_see_pupil(db, viewer, pupil_id, today):
         audit.record(db, viewer, "access_refused", object_type="review", pupil_id=pupil_id)
         raise AccessDenied("you do not teach this pupil")
     if rating not in RATINGS:
@@ -137,7 +134,7 @@ def reviews(db: Database, viewer: Viewer, pupil_id: int, today: date) -> pd.Data
 def _require_plan_role(db: Database, viewer: Viewer, pupil_id: int, today: date) -> None:
     if viewer.role not in PLAN_ROLES:
         raise AccessDenied("support plans are opened, edited and closed by the SENCO")
-    if not _may_see(db, viewer, pupil_id, today):
+    if not may_see_pupil(db, viewer, pupil_id, today):
         audit.record(db, viewer, "access_refused", object_type="support_plan", pupil_id=pupil_id)
         raise AccessDenied("this pupil is not in your school")
 

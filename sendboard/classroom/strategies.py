@@ -14,6 +14,7 @@ import pandas as pd
 from .. import audit
 from ..access import AccessDenied, Viewer
 from ..db import PROJECT_DIR, Database
+from ..scope import may_see_pupil
 from . import AREA_NAMES, NEED_NAMES, ClassroomError, need_area_code, passport, profile
 
 SHIPPED_CSV = PROJECT_DIR / "data" / "strategies.csv"
@@ -203,7 +204,7 @@ def set_retired(db: Database, viewer: Viewer, strategy_id: int, retired: bool) -
 def attach_to_pupil(db: Database, viewer: Viewer, pupil_id: int, strategy_id: int, today: date) -> None:
     """Recommend a strategy on a pupil's passport (SENCO or head)."""
     _require_editor(viewer)
-    if not passport.may_see(db, viewer, pupil_id, today):
+    if not may_see_pupil(db, viewer, pupil_id, today):
         passport.refuse(db, viewer, pupil_id, page="strategies")
         raise AccessDenied("this pupil is not in your school")
     rows = db.query("classroom_strategy_row", strategy_id=int(strategy_id))
@@ -221,7 +222,7 @@ def attach_to_pupil(db: Database, viewer: Viewer, pupil_id: int, strategy_id: in
 
 def detach_from_pupil(db: Database, viewer: Viewer, pupil_id: int, strategy_id: int, today: date) -> None:
     _require_editor(viewer)
-    if not passport.may_see(db, viewer, pupil_id, today):
+    if not may_see_pupil(db, viewer, pupil_id, today):
         passport.refuse(db, viewer, pupil_id, page="strategies")
         raise AccessDenied("this pupil is not in your school")
     rows = db.query("classroom_strategy_row", strategy_id=int(strategy_id))

@@ -34,7 +34,7 @@ def _verify_file_in_use(path: Path) -> audit.ChainReport:
         try:
             return audit.verify(db)
         finally:
-            db.con.close()
+            db.close()
 
 
 def run(args: argparse.Namespace) -> int:

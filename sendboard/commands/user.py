@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from .. import auth
+from .. import auth, role_requests
 from ..access import ROLES
 from ..db import open_database
 from .passwords import PasswordInputError, add_password_stdin, read_new_password
@@ -20,6 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--school", action="append", default=[], metavar="URN",
                      help="the school's URN (or its sendboard id); repeat for several schools")
     add.add_argument("--trust", default=None, help="trust name, for the trust role")
+    add.add_argument("--staff", default=None, metavar="STAFF_ID_OR_EMAIL",
+                     help="link the account to this staff record of its school (its id, or its school e-mail as in "
+                          "the staff file); a teacher sees the groups that staff record teaches")
     add_password_stdin(add)
     sub.add_parser("list", help="list accounts")
     role = sub.add_parser("set-role", help="change an account's role")
@@ -32,6 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     disable.add_argument("username")
     enable = sub.add_parser("enable", help="let a disabled account sign in again")
     enable.add_argument("username")
+    link = sub.add_parser("link-staff", help="link an account to a staff record (or unlink it with --none)")
+    link.add_argument("username")
+    link.add_argument("staff", nargs="?", default=None, metavar="STAFF_ID_OR_EMAIL")
+    link.add_argument("--none", action="store_true", help="unlink the account from its staff record")
+    sub.add_parser("pending", help="list head and SENCO roles waiting for a head's confirmation")
     _db_after_action(sub)
 
 
@@ -53,10 +61,16 @@ def run(args: argparse.Namespace) -> int:
                 school_ids = [school_id_for(db, school) for school in args.school]
             except SetupError as exc:
                 raise auth.AccountError(str(exc)) from None
-            auth.add_user(db, actor, username=args.username, display_name=args.name or args.username, role=args.role,
-                          password=read_new_password(args, f"Password for {args.username}"), school_ids=school_ids,
-                          email=args.email, trust=args.trust)
-            print(f"Added {args.username} ({args.role}).")
+            staff_id = role_requests.find_staff(db, args.staff, school_ids) if args.staff else None
+            try:
+                auth.add_user(db, actor, username=args.username, display_name=args.name or args.username, role=args.role,
+                              password=read_new_password(args, f"Password for {args.username}"), school_ids=school_ids,
+                              email=args.email, trust=args.trust, staff_id=staff_id)
+            except role_requests.AwaitingConfirmation as pending:
+                # a head or SENCO on a school that has a head: recorded, not created (sendboard.role_requests)
+                print(f"Not added yet: {pending}")
+                return 0
+            print(f"Added {args.username} ({args.role})" + (f", linked to staff record {staff_id}." if staff_id else "."))
             staff_id = db.query_rows("user_by_username", username=args.username)[0][6]
             if args.role == "teacher" and staff_id is None:
                 print(f"note: no current staff record in that school has the e-mail {args.email or '(none given)'}, so "
@@ -66,15 +80,29 @@ def run(args: argparse.Namespace) -> int:
             frame = auth.list_users(db)
             print(frame.to_string(index=False) if not frame.empty else "No accounts yet.")
         elif args.action == "set-role":
-            auth.set_role(db, actor, args.username, args.role)
+            try:
+                auth.set_role(db, actor, args.username, args.role)
+            except role_requests.AwaitingConfirmation as pending:
+                print(f"Not changed yet: {pending}")
+                return 0
             print(f"{args.username} is now {args.role}.")
+        elif args.action == "link-staff":
+            if args.none == bool(args.staff):
+                raise auth.AccountError("Give a staff id or e-mail to link, or --none to unlink (one of the two).")
+            staff_id = role_requests.set_staff_link(db, actor, args.username, None if args.none else args.staff)
+            print(f"{args.username} is linked to staff record {staff_id}." if staff_id else f"{args.username} is not linked to a staff record.")
+        elif args.action == "pending":
+            from ..access import Viewer
+
+            frame = role_requests.pending(db, Viewer(0, "cli", "command line", "admin"))
+            print(frame.to_string(index=False) if not frame.empty else "Nothing is waiting for a head's confirmation.")
         elif args.action == "reset-password":
             auth.reset_password(db, actor, args.username, read_new_password(args, f"New password for {args.username}"))
             print(f"Password reset for {args.username}.")
         elif args.action in ("disable", "enable"):
             auth.set_disabled(db, actor, args.username, args.action == "disable")
             print(f"{args.username} {args.action}d.")
-    except (auth.AccountError, PasswordInputError) as exc:
+    except (auth.AccountError, role_requests.RequestError, PasswordInputError) as exc:
         print(f"sendboard: {exc}")
         return 1
     return 0

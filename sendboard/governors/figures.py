@@ -655,6 +655,8 @@ def build_pack(db: Database, viewer: Viewer, school_id: int, academic_year: int,
 
         raise AccessDenied("this school is not one of yours")
     t = disclosure.get_threshold(db)
+    from ..publishing.pack_section import policies_section
+
     # The sections are independent reads. DuckDB lets go of the GIL while a query runs, so building them
     # on a few threads (each with its own cursor) overlaps one section's queries with another's pandas
     # work: about a quarter off the pack on two cores.
@@ -669,6 +671,7 @@ def build_pack(db: Database, viewer: Viewer, school_id: int, academic_year: int,
             pool.submit(compliance_section, db, viewer, school_id, as_at, t),
             pool.submit(lambda: training_section(db, viewer, school_id, as_at, t, need.result())),
             pool.submit(self_evaluation_section, db, viewer, school_id, as_at, t),
+            pool.submit(policies_section, db, viewer, school_id, as_at, t),  # the publishing area's policy calendar
         ]
         sections = [future.result() for future in built]
     pack = Pack(school_name=school_name, school_id=school_id, academic_year=academic_year, as_at=as_at, threshold=t,

@@ -15,13 +15,19 @@ import pandas as pd
 
 from .. import audit
 from ..settings import get_settings
-from . import ehc as _ehc_kinds  # noqa: F401  registers the EHC record kinds (stagers and commit targets)
-from . import timetable as _timetable_kind  # noqa: F401  registers the timetable kind (area: figures)
 from .commit import TargetResult, apply_all, undo
 from .kinds import KINDS, PER_ROW_SCHOOL_KINDS, SCHOOL_COLUMN, detect_kind, fold, map_headers
 from .problems import FileRejected, Problem, frame_of
 from .readers import SourceFile, read_table
 from .validate import STAGERS, Context, Rows, Staged, check_batch
+
+# isort: split
+# Kinds registered by other modules, in this order: their writes run in this order too.
+from . import ehc as _ehc_kinds  # noqa: F401  registers the EHC record kinds (stagers and commit targets)
+from . import timetable as _timetable_kind  # noqa: F401  registers the timetable kind (area: figures)
+
+# isort: split
+from ..publishing import importing as _publishing_kinds  # noqa: F401  policies and accessibility actions
 
 __all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "transfer_sources", "ImportFailed", "KINDS"]
 
@@ -256,8 +262,8 @@ def commit(db, batch: Batch, actor, *, progress=None) -> Outcome:
                               file_count=len(batch.files), added=0, changed=0, unchanged=0)[0][0])
         results = apply_all(w.cur, import_id, batch.staged, progress, school_id=batch.school_id)
         out = Outcome(import_id, results)
-        w.cur.execute("UPDATE imports SET added = $a, changed = $c, unchanged = $u WHERE import_id = $id",
-                      {"a": out.added, "c": out.changed, "u": out.unchanged, "id": import_id})
+        w.run("security_import_set_counts", added=out.added, changed=out.changed, unchanged=out.unchanged,
+              import_id=import_id)
         for i, f in enumerate(batch.files):
             w.run("import_file_insert", import_id=import_id, position=i, file_name=f.name, sha256=f.sha256, kind=f.kind, rows=f.rows,
                   source=f.source, file_date=f.file_date)

@@ -452,3 +452,43 @@ _kind(
 
 APPLY_ORDER += ("timetable",)
 DETECT_PRIORITY += ("timetable",)
+
+# --------------------------------------------------------------------------- publishing area: the policy calendar
+# and the accessibility plan's actions (validated and written by sendboard/publishing/importing.py)
+
+_kind(
+    "policies", "Policy calendar",
+    "One row per policy or plan the governing board keeps current: who owns it, when the board last approved it, its "
+    "review cycle and where it is published. Matched by the policy (a known one by its name, any other by its title); "
+    "a matching policy is updated.",
+    Field("policy", True, ("Policy", "Policy Name", "Policy or Plan", "Document"),
+          "e.g. SEN policy, Accessibility plan, Equality objectives, SEN Information Report, Behaviour policy, "
+          "Pupil Premium strategy statement, or the title of another policy"),
+    Field("owner", False, ("Owner", "Policy Owner", "Lead", "Responsible"), "who keeps it up to date"),
+    Field("last_approved", False, ("Last Approved", "Date Approved", "Approved On", "Board Approval Date"),
+          "date the governing board last approved it (not in the future)"),
+    Field("cycle_months", False, ("Review Cycle (Months)", "Cycle Months", "Review Every (Months)", "Review Cycle"),
+          "whole months between approvals, 1 to 120; blank: the statutory cycle (or 12 months); never longer than "
+          "the statutory one"),
+    Field("url", False, ("Link", "URL", "Web Address", "Published At"), "https:// address of the published document"),
+    example=({"Policy": "Accessibility plan", "Owner": "Business manager", "Last Approved": "10/03/2025",
+              "Review Cycle (Months)": "", "Link": "https://www.example.sch.uk/policies/accessibility-plan"},),
+)
+
+_kind(
+    "accessibility_actions", "Accessibility plan actions",
+    "One row per action of the accessibility plan, in one of its three strands (access to the curriculum, the physical "
+    "environment, information), matched by strand and action; a matching action is updated.",
+    Field("strand", True, ("Strand", "Accessibility Strand", "Plan Strand", "Aspect"),
+          "curriculum, environment or information (or Curriculum access, Physical environment)"),
+    Field("action", True, ("Action", "Action Point", "What Will Be Done"), "what will be done"),
+    Field("owner", False, ("Owner", "Action Owner", "Lead", "Responsible"), "who leads it"),
+    Field("target_date", True, ("Target Date", "Due Date", "By When", "Complete By"), "date (may be in the future)"),
+    Field("status", False, ("Status", "Progress", "Action Status"), "not started, in progress or done (default not started)"),
+    Field("done_on", False, ("Date Done", "Done On", "Date Completed", "Completed On"), "date, needed when the status is done"),
+    example=({"Strand": "environment", "Action": "Mark step edges with contrasting strips", "Owner": "Site manager",
+              "Target Date": "31/03/2027", "Status": "not started", "Date Done": ""},),
+)
+
+APPLY_ORDER += ("policies", "accessibility_actions")
+DETECT_PRIORITY += ("accessibility_actions", "policies")

@@ -16,6 +16,7 @@ import pandas as pd
 from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
+from ..scope import may_see_pupil
 from . import DELIVERY, DELIVERY_LABELS, EDIT_ROLES, NEED_AREA_NAMES, WAVES, ProvisionError
 from .costs import allocation_costs, strip_costs
 
@@ -220,8 +221,7 @@ def _intervention(db: Database, intervention_id: int) -> dict:
 
 
 def _check_pupil(db: Database, viewer: Viewer, pupil_id: int, school_id: int, today: date) -> None:
-    if not db.scalar("provision_pupil_in_school", viewer_id=viewer.user_id, today=today, pupil_id=int(pupil_id),
-                     school_id=int(school_id)):
+    if not may_see_pupil(db, viewer, pupil_id, today, school_id=school_id):
         audit.record(db, viewer, "access_refused", object_type="allocation", pupil_id=int(pupil_id))
         raise ProvisionError("That pupil is not on this school's records (or not one you may see).")
 

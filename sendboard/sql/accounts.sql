@@ -21,7 +21,7 @@ SELECT school_id FROM schools WHERE trust = $trust ORDER BY school_id;
 -- name: users_list
 SELECT u.username, u.display_name, u.email, u.role, u.disabled,
        string_agg(s.name, ', ' ORDER BY s.name) AS schools,
-       u.trust, u.last_sign_in, u.created_at
+       u.trust, u.last_sign_in, u.created_at, u.staff_id
 FROM users u
 LEFT JOIN user_schools us ON us.user_id = u.user_id
 LEFT JOIN schools s ON s.school_id = us.school_id

@@ -17,6 +17,7 @@ UPDATE users SET email = $email WHERE lower(username) = lower($username);
 SELECT username FROM users WHERE role = 'admin' AND NOT disabled ORDER BY username;
 
 -- name: admin_audit_search
+-- scope-exempt: the audit log, read only by the administrator's audit view (admin.require_admin); it shows ids, never record contents
 -- Every filter is a parameter; an empty string or NULL means "any". The user filter matches part of a
 -- name, case-insensitively, as plain text (LIKE wildcards in the input are escaped by the caller).
 SELECT audit_id, logged_at, username, role, action, object_type, object_id, pupil_id, group_id,
@@ -32,7 +33,9 @@ ORDER BY audit_id DESC
 LIMIT $limit;
 
 -- name: admin_audit_actions
+-- scope-exempt: the audit log's action names, for the administrator's audit view (admin.require_admin)
 SELECT DISTINCT action FROM audit_log ORDER BY action;
 
 -- name: admin_audit_span
+-- scope-exempt: counts and dates of the audit log, for the administrator's audit view (admin.require_admin)
 SELECT min(logged_at) AS first_at, max(logged_at) AS last_at, count(*) AS entries FROM audit_log;

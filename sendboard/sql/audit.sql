@@ -28,43 +28,37 @@ UPDATE audit_chain SET last_id = $audit_id, last_hash = $entry_hash WHERE chain_
 -- Verifying the chain (sendboard audit verify).
 
 -- name: audit_chain_state
+-- scope-exempt: counts of audit entries for the chain check (sendboard audit verify), no pupil rows leave it
 SELECT chained_after, last_id, last_hash,
        (SELECT count(*) FROM audit_log) AS entries,
        (SELECT count(*) FROM audit_log WHERE audit_id <= chained_after) AS unchained
 FROM audit_chain WHERE chain_id = 1;
 
 -- name: audit_pupils_seen_all
+-- scope-exempt: the audit chain check and restore rehash every entry with its pupil ids; nothing is shown
 SELECT audit_id, pupil_id FROM audit_pupils_seen WHERE audit_id > $after ORDER BY audit_id, pupil_id;
 
 -- name: audit_chained_entries
+-- scope-exempt: the audit chain check rehashes every entry; nothing is shown to a person
 SELECT a.audit_id, a.logged_at, a.username, a.role, a.action, a.object_type, a.object_id, a.pupil_id, a.group_id,
        a.detail, a.old_value, a.new_value, l.prev_hash, l.entry_hash
 FROM audit_log a LEFT JOIN audit_links l USING (audit_id)
 WHERE a.audit_id > $after ORDER BY a.audit_id;
 
 -- name: audit_stray_links
+-- scope-exempt: the audit chain check: an id of a link with no entry, nothing about a pupil
 SELECT min(l.audit_id) FROM audit_links l ANTI JOIN audit_log a ON a.audit_id = l.audit_id;
 
 -- name: audit_stray_pupils_seen
+-- scope-exempt: the audit chain check: an id of a seen-row with no entry, nothing about a pupil
 SELECT min(s.audit_id) FROM audit_pupils_seen s ANTI JOIN audit_log a ON a.audit_id = s.audit_id;
 
 -- Who saw this pupil: every entry that showed the pupil, newest first.
 
 -- name: audit_who_saw_pupil
+-- scope-exempt: the command line's who-saw-this-pupil report, run by whoever holds the database file
 SELECT a.audit_id, a.logged_at, a.username, a.role, a.action, a.object_type, a.object_id
 FROM audit_pupils_seen s JOIN audit_log a ON a.audit_id = s.audit_id
 WHERE s.pupil_id = $pupil_id
 ORDER BY a.audit_id DESC;
 
--- name: audit_search
-SELECT audit_id, logged_at, username, role, action, object_type, object_id, pupil_id, group_id, detail, old_value, new_value
-FROM audit_log
-WHERE logged_at >= $from_ts AND logged_at < $to_ts
-  AND ($username = '' OR lower(username) = lower($username))
-  AND ($action = '' OR action = $action)
-  AND ($pupil_id IS NULL OR pupil_id = $pupil_id)
-ORDER BY audit_id DESC
-LIMIT $limit;
-
--- name: audit_actions
-SELECT DISTINCT action FROM audit_log ORDER BY action;

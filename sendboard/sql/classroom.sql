@@ -12,9 +12,6 @@ WHERE g.group_id = $group_id
 -- name: classroom_group_member_ids
 SELECT pupil_id FROM class_members_visible($viewer_id, $today, $group_id, $as_at) ORDER BY pupil_id;
 
--- name: classroom_pupil_visible
-SELECT count(*) > 0 FROM visible_pupils($viewer_id, $today) WHERE pupil_id = $pupil_id;
-
 -- name: classroom_pupil_choices
 -- Pupils on roll in a school at a date that the viewer may see, for the passport picker.
 SELECT p.pupil_id, p.first_name, p.last_name, r.year_group,
@@ -188,12 +185,10 @@ WHERE h.pupil_id = $pupil_id
   AND h.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
 ORDER BY h.changed_at DESC, h.history_id DESC;
 
--- name: classroom_pupil_school
-SELECT school_id FROM pupils WHERE pupil_id = $pupil_id;
-
 -- ------------------------------------------------------------------ writes
 
 -- name: classroom_passport_row
+-- scope-exempt: reached only after passport.save_passport checked may_see_pupil for this pupil
 SELECT strengths, interests, what_helps, what_does_not_help, pupil_voice, parent_voice
 FROM passports WHERE pupil_id = $pupil_id;
 
@@ -212,11 +207,13 @@ INSERT INTO classroom_history (object_type, object_id, pupil_id, field, old_valu
 VALUES ($object_type, $object_id, $pupil_id, $field, $old_value, $new_value, $changed_by);
 
 -- name: classroom_target_owner
+-- scope-exempt: reached only after validate_review checked may_see_pupil; the target must then belong to that pupil
 SELECT sp.pupil_id, sp.plan_id, sp.closed_on AS plan_closed_on, t.closed_on AS target_closed_on, t.description
 FROM plan_targets t JOIN support_plans sp ON sp.plan_id = t.plan_id
 WHERE t.target_id = $target_id;
 
 -- name: classroom_plan_row
+-- scope-exempt: reached only after the SENCO's plan check (_require_plan_role, may_see_pupil) or the review check
 SELECT plan_id, pupil_id, start_date, review_due, closed_on, assess_note FROM support_plans WHERE plan_id = $plan_id;
 
 -- name: classroom_review_insert
@@ -279,4 +276,5 @@ VALUES ($pupil_id, $strategy_id, $added_on, $added_by)
 ON CONFLICT DO NOTHING;
 
 -- name: classroom_pupil_strategy_detach
+-- scope-exempt: reached only after detach_from_pupil checked may_see_pupil for this pupil
 DELETE FROM pupil_strategies WHERE pupil_id = $pupil_id AND strategy_id = $strategy_id;

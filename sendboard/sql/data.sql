@@ -8,26 +8,31 @@ SELECT min(school_id) FROM schools;
 SELECT school_id FROM schools WHERE urn = $urn;
 
 -- name: import_pupil_upns
+-- scope-exempt: the importer compares a file with what its own school holds (data import: SENCO and admin); nothing is shown
 SELECT upn, school_id FROM pupils WHERE list_contains($school_ids, school_id);
 
 -- Only to refuse: a UPN held by a school outside the import (UPNs are unique across the database).
 -- name: import_upns_elsewhere
+-- scope-exempt: the importer only refuses a UPN already held by another school; no row is shown
 SELECT upn FROM pupils WHERE NOT list_contains($school_ids, school_id);
 
 -- name: import_schools
 SELECT school_id, urn, name FROM schools ORDER BY school_id;
 
 -- name: import_pupil_years
+-- scope-exempt: the importer compares a file with what its own school holds; nothing is shown
 SELECT p.upn, e.year_group FROM pupils p JOIN enrolments e ON e.pupil_id = p.pupil_id AND e.academic_year = $academic_year
 WHERE list_contains($school_ids, p.school_id);
 
 -- name: import_held_pupils
+-- scope-exempt: the importer compares a file with what its own school holds; nothing is shown
 SELECT upn, first_name, last_name, date_of_birth, gender, entry_date FROM pupils WHERE list_contains($school_ids, school_id);
 
 -- name: import_need_names
 SELECT need_code, description FROM ref_need_codes;
 
 -- name: import_stored_needs
+-- scope-exempt: the importer compares a file with what its own school holds; nothing is shown
 SELECT p.upn, n.need_code, n.need_rank, n.start_date, n.end_date
 FROM sen_needs n JOIN pupils p ON p.pupil_id = n.pupil_id
 WHERE list_contains($school_ids, p.school_id);
@@ -45,6 +50,7 @@ SELECT name FROM interventions WHERE school_id = $school_id;
 SELECT lower(email) FROM staff WHERE school_id = $school_id AND email IS NOT NULL;
 
 -- name: import_stored_provision
+-- scope-exempt: the importer compares a file with what its own school holds; nothing is shown
 SELECT p.upn, sp.code, sp.start_date, sp.end_date
 FROM sen_provision sp JOIN pupils p ON p.pupil_id = sp.pupil_id
 WHERE list_contains($school_ids, p.school_id);
@@ -80,9 +86,11 @@ VALUES ($import_id, $position, $file_name, $sha256, $kind, $rows, $source, $file
 UPDATE imports SET undone_at = current_timestamp, undone_by = $username WHERE import_id = $import_id;
 
 -- name: import_forget_changes
+-- scope-exempt: a delete of one import's undo history, run by the importer inside its own write
 DELETE FROM import_changes WHERE import_id = $import_id;
 
 -- name: data_pupil_by_upn
+-- scope-exempt: subject access and erasure from the command line, run by whoever holds the database file
 SELECT pupil_id, school_id, upn, first_name, last_name FROM pupils WHERE upn = upper($upn);
 
 -- name: data_pupil_visible

@@ -13,6 +13,7 @@ SELECT s.school_id, 'In-class support from a teaching assistant, ' || b.hours ||
 FROM schools s, (VALUES (10), (15), (20), (25)) b(hours);
 
 -- name: demo_in_class_support_allocations
+-- scope-exempt: the demo generator writing a made-up school, no viewer involved
 -- Each current EHC plan gets the band at or below the hours it specifies, for last year and this;
 -- about one pupil in seven gets a band lower (a gap the SENCO should see). Last year's blocks carry
 -- entry and exit ratings (rating 1-10: a modest gain, uneven from pupil to pupil); this year's are
@@ -42,6 +43,7 @@ JOIN pupils p ON p.pupil_id = pl.pupil_id
 WHERE (p.leaving_date IS NULL OR p.leaving_date > y.starts) AND p.entry_date <= y.ends;  -- while on roll
 
 -- name: demo_attach_strategies
+-- scope-exempt: the demo generator writing a made-up school, no viewer involved
 -- Up to three recommended strategies on most current SEND pupils' passports, chosen to fit their
 -- primary need: strategies listed for that need code first; a strategy for any need (no codes listed)
 -- only where its broad area matches. Never one written for another need in the same area (a hearing
@@ -66,6 +68,7 @@ SELECT school_id FROM schools ORDER BY school_id;
 
 
 -- name: demo_in_class_support_sessions
+-- scope-exempt: the demo generator writing a made-up school, no viewer involved
 -- In-class support is with the pupil from the start of each school day.
 INSERT INTO allocation_sessions (allocation_id, day_of_week, start_time)
 SELECT a.allocation_id, d.day, '08:50'

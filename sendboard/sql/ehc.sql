@@ -73,6 +73,7 @@ WHERE o.pupil_id = $pupil_id
 ORDER BY o.ehc_outcome_id, t.set_on, t.target_id;
 
 -- name: ehc_open_support_plan
+-- scope-exempt: reached only after the EHC record check (_pupil, through visible_pupils) for this pupil
 -- The pupil's open support plan, most recent first (steps toward EHC outcomes are added to it).
 SELECT plan_id, review_due FROM support_plans
 WHERE pupil_id = $pupil_id AND closed_on IS NULL
@@ -108,6 +109,7 @@ WHERE q.request_id = $request_id AND p.school_id = $school_id
   AND q.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today));
 
 -- name: ehc_review_base
+-- scope-exempt: reached only after ehc_plan_row found the plan through visible_pupils; returns a date only
 -- What an annual review held on $held_on was due against: the last review of the plan held before it,
 -- else the plan's issue date.
 SELECT coalesce((SELECT max(r.held_on) FROM ehc_reviews r WHERE r.ehcp_id = $ehcp_id AND r.held_on < $held_on),
@@ -257,6 +259,7 @@ SELECT CAST(count(*) AS INTEGER) AS plans,
 FROM plans pl LEFT JOIN got g ON g.pupil_id = pl.pupil_id;
 
 -- name: ehc_import_plans
+-- scope-exempt: the importer checks a file's annual reviews against its own school's plans; nothing is shown
 -- EHC plans held for the school's pupils, for checking that an imported annual review has a plan.
 SELECT p.upn, e.issued_on, e.ceased_on
 FROM ehc_plans e JOIN pupils p ON p.pupil_id = e.pupil_id
@@ -267,6 +270,7 @@ WHERE p.school_id = $school_id;
 UPDATE support_plans SET review_due = $review_due WHERE plan_id = $plan_id;
 
 -- name: ehc_demo_open_plans
+-- scope-exempt: the demo generator writing a made-up school, no viewer involved
 -- Demo set-up: EHC plans open at a date with the broad area of the pupil's primary need and the pupil's
 -- open support plan (if any).
 SELECT e.ehcp_id, e.pupil_id, coalesce(n.area_code, 'OTH') AS area_code,

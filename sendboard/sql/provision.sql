@@ -272,12 +272,6 @@ WHERE r.school_id = $school_id
   AND p.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today))
 ORDER BY sen_group(coalesce(s.code, 'N')), p.last_name, p.first_name, p.pupil_id;
 
--- name: provision_pupil_in_school
--- Is this pupil in this school and one the viewer may see?
-SELECT count(*) > 0 FROM pupils p
-WHERE p.pupil_id = $pupil_id AND p.school_id = $school_id
-  AND p.pupil_id IN (SELECT pupil_id FROM visible_pupils($viewer_id, $today));
-
 -- name: provision_ehc_hours
 -- EHC plans open at a date for visible pupils on roll, with the hours a week each plan sets out.
 SELECT p.pupil_id, p.first_name, p.last_name, r.year_group, e.ehcp_id, e.hours_per_week AS plan_hours
@@ -417,6 +411,7 @@ INSERT OR REPLACE INTO staff_role_costs (school_id, staff_role, hourly_cost)
 VALUES ($school_id, $staff_role, $hourly_cost);
 
 -- name: provision_allocation_row
+-- scope-exempt: followed at once by a school check and may_see_pupil before anything is shown or changed
 SELECT a.*, i.school_id FROM allocations a JOIN interventions i ON i.intervention_id = a.intervention_id
 WHERE a.allocation_id = $allocation_id;
 

@@ -62,12 +62,14 @@ UPDATE concerns SET decision = $decision, decided_on = $decided_on, decided_by =
 WHERE concern_id = $concern_id;
 
 -- name: records_pupil_open_provision
+-- scope-exempt: reached only inside a concern decision, after the concern was found through visible_pupils
 -- The pupil's SEN provision open at a date (none if off the register).
 SELECT code, start_date FROM sen_provision
 WHERE pupil_id = $pupil_id AND start_date <= $on AND (end_date IS NULL OR end_date >= $on)
 ORDER BY start_date DESC LIMIT 1;
 
 -- name: records_provision_after
+-- scope-exempt: reached only inside a concern decision, after the concern was found through visible_pupils
 -- Any SEN provision of the pupil starting after a date (a new SEN support period would overlap it).
 SELECT count(*) FROM sen_provision WHERE pupil_id = $pupil_id AND start_date > $on;
 
@@ -105,6 +107,7 @@ WHERE f.funding_id = $funding_id AND f.school_id = $school_id AND can_see_costs(
   AND f.school_id IN (SELECT school_id FROM visible_schools($viewer_id));
 
 -- name: records_funding_delete
+-- scope-exempt: a delete reached only after records_funding_row found the line in the viewer's school
 DELETE FROM funding WHERE funding_id = $funding_id;
 
 -- name: records_funding_by_academic_year
@@ -217,6 +220,7 @@ UPDATE concerns SET decision = 'sen_support', decided_on = closed_on, decided_by
 WHERE decision IS NULL AND closed_on IS NOT NULL AND outcome = 'Added to SEN support';
 
 -- name: records_demo_referrals
+-- scope-exempt: the demo generator writing a made-up school, no viewer involved
 -- Demo: about one in six pupils on the register at $as_at referred to a service that fits their primary
 -- need in the year before, most seen after 2 to 22 weeks, some still waiting. Chosen by a hash of the
 -- pupil and $seed, so the same seed gives the same rows.

@@ -171,6 +171,8 @@ WITH plans AS (
     FROM ehc_reviews rv JOIN ehc_plans e ON e.ehcp_id = rv.ehcp_id JOIN pupils p ON p.pupil_id = e.pupil_id
     WHERE p.school_id IN (SELECT school_id FROM visible_schools($viewer_id))
       AND rv.held_on <= $as_at
+      -- as known at $as_at: a pupil who joined later, or a plan issued later, was not in the school's records yet
+      AND p.entry_date <= $as_at AND e.issued_on <= $as_at
 ), every AS (
     SELECT school_id, academic_year_of(due_on) AS academic_year,
            CASE WHEN held_on <= due_on THEN 'on_time' ELSE 'late' END AS state FROM held

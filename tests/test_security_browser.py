@@ -1,0 +1,61 @@
+"""In a real browser: an administrator asks for a SENCO account, the head confirms it on the Users page, and
+the audit log shows the request and the confirmation without the contents of any pupil's record."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import browser, running_app, sign_in, wait_idle
+from tests.fixture_school import PASSWORD
+
+pytestmark = pytest.mark.browser
+NEW_PASSWORD = "a long enough password 7"
+
+
+def test_a_head_confirms_a_senco_in_the_browser_and_the_audit_log_shows_it(fixture_path, artifacts):
+    from sendboard import auth
+    from sendboard.db import close_all, open_database
+
+    with running_app(fixture_path, "2026-01-20") as url, browser() as b:
+        admin = b.new_page(viewport={"width": 1366, "height": 900})
+        sign_in(admin, url, "admin", PASSWORD)
+        admin.goto(f"{url}/users")
+        admin.get_by_role("tab", name="Add an account").click()
+        role = admin.locator('[data-testid="stSelectbox"]').filter(has_text="Role").first
+        role.locator("input").click()
+        admin.keyboard.type("SENCO")  # the list filters as you type
+        admin.get_by_role("option", name="SENCO", exact=True).first.wait_for()
+        admin.keyboard.press("Enter")
+        wait_idle(admin)
+        schools = admin.locator('[data-testid="stMultiSelect"]').filter(has_text="Schools").first
+        schools.locator("input").click()
+        admin.keyboard.type("Oak Lane")
+        admin.get_by_role("option", name="Oak Lane Academy").first.wait_for()
+        admin.keyboard.press("Enter")
+        admin.keyboard.press("Escape")
+        admin.get_by_role("textbox", name="New username").fill("rpatel")
+        admin.get_by_role("textbox", name="Full name").fill("Ravi Patel")
+        admin.get_by_role("textbox", name="Initial password", exact=True).fill(NEW_PASSWORD)
+        admin.get_by_role("textbox", name="Initial password again").fill(NEW_PASSWORD)
+        admin.get_by_role("button", name="Add account").click()
+        admin.get_by_text("waits for a head's confirmation").wait_for(timeout=45000)
+        wait_idle(admin)
+        admin.screenshot(path=str(artifacts / "security_browser_requested.png"))
+
+        head = b.new_page(viewport={"width": 1366, "height": 900})
+        sign_in(head, url, "head", PASSWORD)
+        head.goto(f"{url}/users")
+        head.get_by_text("Ravi Patel").wait_for(timeout=45000)
+        head.get_by_role("button", name="Confirm").click()
+        head.get_by_text("Confirmed: rpatel").wait_for(timeout=45000)
+        wait_idle(head)
+        head.screenshot(path=str(artifacts / "security_browser_confirmed.png"))
+
+        admin.goto(f"{url}/audit")
+        admin.get_by_text("entries, newest first").wait_for(timeout=45000)
+        wait_idle(admin)
+        admin.screenshot(path=str(artifacts / "security_browser_audit.png"), full_page=True)
+    close_all()
+    db = open_database(fixture_path)
+    assert auth.sign_in(db, "rpatel", NEW_PASSWORD).role == "senco"
+    actions = [r[0] for r in db.query_rows("admin_audit_actions")]
+    assert {"role_requested", "role_request_confirmed", "user_added"} <= set(actions)

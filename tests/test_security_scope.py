@@ -1,0 +1,238 @@
+"""Scope by construction: no raw cursor outside the data layer, every pupil-reading named query through the
+scope macros (or marked exempt with a reason), one may_see_pupil, and a teacher's scope held to their school."""
+from __future__ import annotations
+
+import ast
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sendboard import db as dbmod
+from sendboard.scope import may_see_pupil
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 1, 20)  # the fixture school's today
+
+# Modules that may hold a raw DuckDB cursor or connection, each with the reason. Everything else reads and
+# writes through db.query / db.query_rows / db.scalar / db.write (named SQL only).
+RAW_CURSOR_ALLOWED = {
+    "sendboard/db.py": "the data layer itself: owns the one connection and every cursor",
+    "sendboard/audit.py": "appends each entry to the hash chain inside the writer's own transaction, and "
+                          "verifies the chain by streaming every entry",
+    "sendboard/importers/__init__.py": "the importer's preview: the same writes in a transaction rolled back",
+    "sendboard/importers/commit.py": "the importer's guarded writer: one generic upsert and undo for every "
+                                     "import kind's table (table names from code, values as parameters)",
+    "sendboard/importers/bench.py": "builds a throwaway benchmark database from nothing",
+    "sendboard/transfer.py": "subject access export and erasure: walks every pupil-level table by name",
+    "sendboard/backup.py": "backup and restore copy the whole file (ATTACH, COPY FROM DATABASE, checkpoints)",
+    "sendboard/demo.py": "the demo generator builds a made-up school from nothing, in bulk",
+    "sendboard/baseline.py": "the benchmark's pandas baseline reads whole tables of a throwaway copy",
+}
+RAW_METHODS = {"cursor", "execute", "executemany", "sql", "fetchone", "fetchall", "fetchdf"}
+
+
+def _python_files():
+    yield ROOT / "streamlit_app.py"
+    for folder in ("sendboard", "pages", "scripts"):
+        yield from sorted((ROOT / folder).rglob("*.py"))
+
+
+def raw_database_uses(path: Path, rel: str | None = None) -> list[str]:
+    """'file:line what' for every raw cursor call, .con access or duckdb.connect in one source file."""
+    rel = rel or path.relative_to(ROOT).as_posix()
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=rel)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in RAW_METHODS:
+            found.append(f"{rel}:{node.lineno} .{node.func.attr}()")
+        elif isinstance(node, ast.Attribute) and node.attr == "con" and isinstance(node.ctx, ast.Load):
+            found.append(f"{rel}:{node.lineno} .con")
+        elif (isinstance(node, ast.Attribute) and node.attr == "connect" and isinstance(node.value, ast.Name)
+              and node.value.id == "duckdb"):
+            found.append(f"{rel}:{node.lineno} duckdb.connect")  # (importing duckdb for its exception types is fine)
+    return found
+
+
+def test_no_raw_cursor_outside_the_data_layer():
+    offenders = [use for path in _python_files()
+                 if path.relative_to(ROOT).as_posix() not in RAW_CURSOR_ALLOWED
+                 for use in raw_database_uses(path)]
+    assert not offenders, "raw database use outside db.py and its allow-list (use a named query):\n" + "\n".join(offenders)
+
+
+def test_the_raw_cursor_check_finds_a_planted_use(tmp_path):
+    planted = tmp_path / "planted.py"
+    planted.write_text("import duckdb\n\ndef f(db):\n    return db.cursor().execute('SELECT 1')\n\n"
+                       "def g(db):\n    db.con.close()\n    return duckdb.connect('x')\n", encoding="utf-8")
+    assert sorted(raw_database_uses(planted, "sendboard/planted.py")) == [
+        "sendboard/planted.py:4 .cursor()", "sendboard/planted.py:4 .execute()", "sendboard/planted.py:7 .con",
+        "sendboard/planted.py:8 duckdb.connect"]
+
+
+def test_every_allowed_module_exists_and_still_needs_it():
+    for rel in RAW_CURSOR_ALLOWED:
+        assert raw_database_uses(ROOT / rel), f"{rel} no longer uses a raw cursor: take it off the allow-list"
+
+
+# --------------------------------------------------------------------------- named queries and the scope macros
+
+SCOPE_MACROS = ("visible_pupils", "visible_groups", "visible_schools")
+EXEMPT = re.compile(r"--\s*scope-exempt:\s*(\S.*)")
+_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+
+
+def _macros() -> dict[str, str]:
+    """Every table or scalar macro the migrations define, by name, with its body (the last definition)."""
+    found = {}
+    for path in sorted(dbmod.MIGRATIONS_DIR.glob("*.sql")):
+        text = _COMMENT.sub(" ", path.read_text(encoding="utf-8"))
+        for m in re.finditer(r"CREATE\s+(?:OR\s+REPLACE\s+)?MACRO\s+(\w+)\s*\(.*?\)\s+AS(.*?)(?=CREATE\s|\Z)", text, re.S | re.I):
+            found[m.group(1).lower()] = m.group(2).lower()
+    return found
+
+
+def _reads(sql: str, tables: set[str], macros: set[str]) -> set[str]:
+    code = _COMMENT.sub(" ", sql).lower()
+    hit = {t for t in tables if re.search(r"\b(?:from|join|using)\s+(?:main\.)?\"?" + t + r"\b", code)}
+    return hit | {m for m in macros if re.search(r"\b" + m + r"\s*\(", code)}
+
+
+def unscoped_pupil_queries(queries: dict[str, str], pupil_tables: set[str]) -> list[str]:
+    """Named queries that read a pupil-level table (or a macro over one) with no scope macro and no
+    'scope-exempt: reason' comment: 'name (reads: ...)'."""
+    macros = _macros()
+    scoped = {m for m, body in macros.items() if any(re.search(r"\b" + s + r"\s*\(", body) for s in SCOPE_MACROS)}
+    scoped |= set(SCOPE_MACROS)
+    over_pupils = {m for m, body in macros.items() if m not in scoped and _reads(body, pupil_tables, set())}
+    bad = []
+    for name, sql in queries.items():
+        reads = _reads(sql, pupil_tables, over_pupils)
+        if not reads or _reads(sql, set(), scoped) or EXEMPT.search(sql):
+            continue
+        bad.append(f"{name} (reads: {', '.join(sorted(reads))})")
+    return bad
+
+
+@pytest.fixture(scope="module")
+def pupil_tables(_fixture_template) -> set[str]:
+    db = dbmod.Database(_fixture_template, read_only=True)
+    try:
+        return {r[0] for r in db.query_rows("security_pupil_level_tables")}
+    finally:
+        db.close()
+
+
+def test_pupil_level_tables_come_from_the_schema(pupil_tables):
+    assert {"pupils", "sen_provision", "passports", "concerns", "audit_log"} <= pupil_tables
+    assert "users" not in pupil_tables and "teaching_groups" not in pupil_tables
+
+
+def test_every_pupil_reading_query_goes_through_the_scope_macros(pupil_tables):
+    bad = unscoped_pupil_queries(dbmod.named_queries(), pupil_tables)
+    assert not bad, ("named queries that read pupil-level tables without visible_pupils/visible_groups/"
+                     "visible_schools, and no '-- scope-exempt: reason':\n" + "\n".join(bad))
+
+
+def test_every_exemption_gives_a_reason():
+    for name, sql in dbmod.named_queries().items():
+        for reason in EXEMPT.findall(sql):
+            assert len(reason.split()) >= 3, f"{name}: the scope exemption needs a reason in words, not {reason!r}"
+
+
+def test_the_query_check_names_an_unscoped_query(pupil_tables):
+    planted = {
+        "leaky": "SELECT first_name FROM pupils WHERE school_id = $school_id",
+        "leaky_macro": "SELECT * FROM roll_at($as_at)",
+        "scoped": "SELECT first_name FROM pupils WHERE pupil_id IN (SELECT pupil_id FROM visible_pupils($v, $t))",
+        "exempt": "-- scope-exempt: reached only after the caller checked may_see_pupil\nSELECT 1 FROM pupils",
+        "not_pupils": "SELECT name FROM schools",
+    }
+    assert unscoped_pupil_queries(planted, pupil_tables) == ["leaky (reads: pupils)", "leaky_macro (reads: roll_at)"]
+
+
+# --------------------------------------------------------------------------- one may_see_pupil
+
+
+def test_may_see_pupil_is_defined_once_and_its_query_used_once():
+    definers, users = [], []
+    for path in _python_files():
+        rel = path.relative_to(ROOT).as_posix()
+        text = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and re.fullmatch(r"_?(may|can)_see(_pupil)?", node.name):
+                definers.append(f"{rel}:{node.lineno} {node.name}")
+        if "scope_pupil_visible" in text:
+            users.append(rel)
+    assert [d.split(":")[0] + " " + d.split(" ")[1] for d in definers] == ["sendboard/scope.py may_see_pupil"], definers
+    assert users == ["sendboard/scope.py"], users
+
+
+def test_may_see_pupil_answers_for_every_role(fixture_db, viewers):
+    # The fixture: teacher (staff 101) teaches 7A = pupils 1-10, teacher2 teaches 8A = pupils 11-20, both in
+    # school 1; pupil 21 is in school 2 of the same trust.
+    teacher, teacher2, head, trust, governor, admin = (viewers[k] for k in ("teacher", "teacher2", "head", "trust", "governor", "admin"))
+
+    def seen(viewer, **kw):
+        return [p for p in range(1, 22) if may_see_pupil(fixture_db, viewer, p, TODAY, **kw)]
+
+    assert seen(teacher) == list(range(1, 11))
+    assert seen(teacher2) == list(range(11, 21))
+    assert seen(head) == list(range(1, 21))
+    assert seen(trust) == list(range(1, 22))
+    assert seen(trust, school_id=2) == [21]
+    assert seen(governor) == [] and seen(admin) == []
+    assert not may_see_pupil(fixture_db, head, "1; DROP TABLE pupils", TODAY)
+    assert not may_see_pupil(fixture_db, head, True, TODAY)
+
+
+# --------------------------------------------------------------------------- a teacher linked across schools
+
+
+def _link_teacher_to_other_school(db):
+    """Teacher (staff 101, school 1) made to teach group 301 of school 2 (pupil 21), and pupil 21 put in
+    school 1's group 7A too: the two ways a bad import could reach across schools."""
+    cur = db.cursor()
+    cur.execute("INSERT INTO teaching_groups VALUES (301, 2, 2025, '7E', 'form', NULL, 7)")
+    cur.execute("INSERT INTO group_teachers VALUES (301, 101, DATE '2025-09-01', NULL)")
+    cur.execute("INSERT INTO group_members VALUES (301, 21, DATE '2025-09-01', NULL), (201, 21, DATE '2025-09-01', NULL)")
+
+
+def _teacher_reach(db, viewer):
+    cur = db.cursor()
+    pupils = {r[0] for r in cur.execute("SELECT pupil_id FROM visible_pupils($v, $t)", {"v": viewer.user_id, "t": TODAY}).fetchall()}
+    groups = {r[0] for r in cur.execute("SELECT group_id FROM visible_groups($v, $t)", {"v": viewer.user_id, "t": TODAY}).fetchall()}
+    return pupils, groups
+
+
+def test_a_teacher_linked_to_another_schools_group_sees_nothing_from_it(fixture_db, viewers):
+    from sendboard.classroom import passport, profile
+
+    teacher = viewers["teacher"]
+    _link_teacher_to_other_school(fixture_db)
+    pupils, groups = _teacher_reach(fixture_db, teacher)
+    assert pupils == set(range(1, 11)) and groups == {201}
+    assert not may_see_pupil(fixture_db, teacher, 21, TODAY)
+    # what the teacher's pages list: the passport picker and the class picker, for either school
+    for school in (1, 2):
+        choices = passport.pupil_choices(fixture_db, teacher, school, TODAY, TODAY)
+        assert 21 not in set(choices["pupil_id"])
+    assert fixture_db.query("teaching_groups_visible", viewer_id=teacher.user_id, school_id=2, academic_year=2025,
+                            today=TODAY).empty
+    assert passport.passport(fixture_db, teacher, 21, TODAY, TODAY) is None
+    # the class profile of 7A (school 1), which pupil 21 was wrongly put in: the other school's pupil is not listed
+    members = [r[0] for r in fixture_db.query_rows("classroom_group_member_ids", viewer_id=teacher.user_id, today=TODAY,
+                                                   group_id=201, as_at=TODAY)]
+    assert members == list(range(1, 11))
+    assert profile.groups_for(fixture_db, teacher, 2, 2025, TODAY).empty
+    # the head of school 1 still sees none of school 2's pupils; the trust lead still sees them all
+    assert 21 not in _teacher_reach(fixture_db, viewers["head"])[0]
+    assert 21 in _teacher_reach(fixture_db, viewers["trust"])[0]
+
+
+def test_the_scope_before_024_leaked_across_schools(fixture_db, viewers):
+    """The same case under the 010 macros: the test above would fail without migration 024."""
+    _link_teacher_to_other_school(fixture_db)
+    fixture_db.cursor().execute((dbmod.MIGRATIONS_DIR / "010_scope_by_role.sql").read_text(encoding="utf-8"))
+    pupils, groups = _teacher_reach(fixture_db, viewers["teacher"])
+    assert 21 in pupils and 301 in groups
