@@ -137,6 +137,11 @@ class Database:
         # write appends to the audit log's hash chain, so concurrent writes would all conflict on its
         # last link; waiting a moment here is better than failing after retries.
         self._write_lock = threading.RLock()
+        # The data version, remembered between writes: every cached call asks for it (several times a
+        # page run), and this process is the file's only writer, bumping it only in transaction() below.
+        self._version_lock = threading.Lock()
+        self._version: int | None = None
+        self._version_generation = 0
         self.con = _connect(self.path, read_only=read_only)
 
     # -- cursors -------------------------------------------------------------------------------
@@ -228,7 +233,20 @@ class Database:
         self.cursor().execute("CHECKPOINT")
 
     def data_version(self) -> int:
-        return int(self.cursor().execute("SELECT max(version) FROM data_version").fetchone()[0])
+        known = self._version
+        if known is not None:
+            return known
+        generation = self._version_generation
+        read = int(self.cursor().execute("SELECT max(version) FROM data_version").fetchone()[0])
+        with self._version_lock:
+            if generation == self._version_generation:  # no write committed while it was being read
+                self._version = read
+        return read
+
+    def _forget_version(self) -> None:
+        with self._version_lock:
+            self._version_generation += 1
+            self._version = None
 
     # -- writes --------------------------------------------------------------------------------------
     @contextmanager
@@ -249,7 +267,9 @@ class Database:
             cur.execute(
                 "INSERT INTO data_version SELECT max(version) + 1, current_timestamp FROM data_version"
             )
+            self._forget_version()  # before the commit too: a reader between here and the commit stores nothing
             cur.execute("COMMIT")
+            self._forget_version()
         except BaseException:
             try:
                 cur.execute("ROLLBACK")

@@ -1,15 +1,77 @@
-"""Running the real app on a free port (the same way `sendboard bench` does) and driving it with
-Playwright + Debian's Chromium."""
+"""The tests' own browser harness: the real app (`streamlit run`) on a free port, and Playwright with
+Debian's Chromium. Kept in tests/ so that no test depends on the benchmark code in the package."""
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
-from sendboard.bench_browser import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: F401  (re-exported for tests)
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+RUNNING = {}  # the process id of the app last started here (to read its memory)
 
 
 def chromium_available() -> bool:
     return Path(CHROMIUM).exists()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(check, what: str, timeout: float = 90) -> None:
+    """Poll ``check()`` until it is true; an OSError (nothing listening yet) counts as not yet."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} did not happen within {timeout} s")
+
+
+@contextlib.contextmanager
+def running_app(db_path: Path, today: str = "2026-11-23", log: Path | None = None, *, port: int | None = None,
+                extra_args: tuple[str, ...] = ()):
+    """`streamlit run streamlit_app.py` on the database; yields its base URL; stops the app."""
+    port = port or free_port()
+    env = dict(os.environ, SENDBOARD_DB=str(db_path), SENDBOARD_TODAY=today)
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (the app writes to it until it stops)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", *extra_args],
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    RUNNING["pid"] = proc.pid
+    try:
+        def healthy():
+            if proc.poll() is not None:
+                raise RuntimeError(f"the app exited with {proc.returncode}")
+            return urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200
+
+        wait_until(healthy, "the app answering", timeout=120)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log:
+            out.close()
 
 
 @contextlib.contextmanager

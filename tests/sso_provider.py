@@ -4,34 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RUNNING = {}  # the process id of the app last started here (to read its memory)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(check, what: str, timeout: float = 90) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{what} did not happen within {timeout} s")
+from tests.browser import RUNNING, free_port, running_app, wait_until  # noqa: F401  (RUNNING, free_port: for tests)
 
 
 @contextlib.contextmanager
@@ -71,29 +47,5 @@ server_metadata_url = "{provider_url}/.well-known/openid-configuration"
 @contextlib.contextmanager
 def running_app_with_secrets(db_path: Path, today: str, secrets_path: Path, port: int, log: Path | None = None):
     """`streamlit run streamlit_app.py` with the secrets file; yields the base URL; stops the app."""
-    env = dict(os.environ, SENDBOARD_DB=str(db_path), SENDBOARD_TODAY=today)
-    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (the app writes to it until it stops; closed then)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--secrets.files", str(secrets_path)],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    RUNNING["pid"] = proc.pid
-    try:
-        def healthy():
-            if proc.poll() is not None:
-                raise RuntimeError(f"the app exited with {proc.returncode}")
-            return urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200
-
-        wait_until(healthy, "the app answering", timeout=120)
+    with running_app(db_path, today, log, port=port, extra_args=("--secrets.files", str(secrets_path))) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if log:
-            out.close()

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sendboard import baseline
-from sendboard.bench import _memory, time_pages
+from sendboard.bench.pages import _memory, time_pages
 
 
 def _same(db, name):

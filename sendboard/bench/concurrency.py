@@ -14,31 +14,23 @@ contexts (separate cookies, so separate Streamlit sessions), and reports:
     must be in ``plan_reviews`` (counted by its unique note).
 
 The timing is from the click on the page's link in the sidebar to the page being drawn (a new URL would
-start a new Streamlit session, so navigation is by link, as a person would). This module copies the
-few lines it needs from tests/browser.py because the package must not import the tests.
+start a new Streamlit session, so navigation is by link, as a person would).
 """
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-PASSWORD = "sendboard-demo"
-TODAY = "2026-11-23"
+from .server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, TODAY, running_app
+from .server import cpu_split as _cpu_split
+
 TIMEOUT_MS = 180_000
 
 # The class profile has rendered when its metrics are drawn (or its empty state), and the script is idle.
@@ -55,87 +47,6 @@ _IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 def _say(message: str) -> None:
     print(f"[concurrency {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-_APP_PID: dict = {}
-
-
-def _descendants(root: int) -> set[int]:
-    """Every process under ``root`` (Linux /proc), for attributing CPU time."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-                parents[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
-            except (OSError, ValueError):
-                pass
-    found, frontier = set(), {root}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def _cpu_seconds(pids) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-            fields = stat[stat.rindex(")") + 2:].split()
-            total += int(fields[11]) + int(fields[12])
-        except (OSError, ValueError, IndexError):
-            pass
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_split() -> dict:
-    """CPU seconds used so far by the app server and by everything else this process started (the browser)."""
-    app = _APP_PID.get("pid")
-    others = _descendants(os.getpid()) - {app} - ({*_descendants(app)} if app else set())
-    return {"app": _cpu_seconds({app} if app else set()), "browser": _cpu_seconds(others)}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running_app(db_path: Path, today: str = TODAY, log: Path | None = None):
-    """`streamlit run streamlit_app.py` on the database; yields its base URL; stops it."""
-    port = _free_port()
-    env = dict(os.environ, SENDBOARD_DB=str(db_path), SENDBOARD_TODAY=today)
-    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (the app writes to it until it stops; closed then)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    _APP_PID["pid"] = proc.pid
-    try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the app exited with {proc.returncode}")
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("the app did not start within 120 s")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if log:
-            out.close()
 
 
 _SIGN_IN_SLOTS: asyncio.Semaphore | None = None
@@ -242,9 +153,9 @@ def _p95(values: list[float]) -> float | None:
 def _review_jobs(db_path: Path, count: int, today: date, stamp: str) -> list[dict]:
     """For each of ``count`` teachers, a pupil they teach (first in their passport list if possible)
     with an open target, found through the same library calls the page makes."""
-    from .auth import viewer_for
-    from .classroom import passport
-    from .db import close_all, open_database
+    from ..auth import viewer_for
+    from ..classroom import passport
+    from ..db import close_all, open_database
 
     db = open_database(db_path)
     jobs = []
@@ -274,7 +185,7 @@ def _review_jobs(db_path: Path, count: int, today: date, stamp: str) -> list[dic
 
 
 def _count_notes(db_path: Path, notes: list[str]) -> tuple[int, int]:
-    from .db import close_all, open_database
+    from ..db import close_all, open_database
 
     db = open_database(db_path)
     try:
@@ -288,9 +199,9 @@ def reviews_via_library(db_path: Path, jobs: list[dict], today: date) -> dict:
     """Fallback for (b): ``len(jobs)`` threads calling reviews.record_review on one Database at once."""
     import threading
 
-    from .auth import viewer_for
-    from .classroom import passport, reviews
-    from .db import close_all, open_database
+    from ..auth import viewer_for
+    from ..classroom import passport, reviews
+    from ..db import close_all, open_database
 
     db = open_database(db_path)
     barrier = threading.Barrier(len(jobs))

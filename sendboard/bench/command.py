@@ -15,40 +15,45 @@ scale (the dataset is built in yet another process, so building does not count).
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import platform
-import resource
-import statistics
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
-SCALES = {
-    "school": {"pupils": 1200, "schools": 1},
-    "trust": {"pupils": 15000, "schools": 20},
-    "la": {"pupils": 250000, "schools": 120},
-}
-TARGET_MS = {"school": 300, "trust": 1000, "la": 2000}
-LA_PAGES = ("overview", "identification")  # the pages the local-authority target names
-BENCH_AS_OF = date(2026, 11, 23)
-DEFAULT_DIR = Path("data/bench")
+from .pages import _memory, time_aggregations, time_pages, time_trust_views
+from .scales import BENCH_AS_OF, DEFAULT_DIR, SCALES, TARGET_MS
+
+DEFAULT_OUT = Path("bench-results/bench.json")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scales", default="school,trust,la", help="comma-separated: school, trust, la")
     parser.add_argument("--repeat", type=int, default=7, help="reruns per page (default 7)")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DIR, help="where bench databases are kept")
-    parser.add_argument("--out", type=Path, default=Path("bench-results/bench.json"))
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--pages", default="", help="only these page keys (comma-separated)")
     parser.add_argument("--rebuild", action="store_true", help="build the databases afresh")
     parser.add_argument("--skip-imports", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--concurrency", action="store_true",
                         help="also run the 20-browser class-profile and 10-session review benchmarks (school scale)")
+    parser.add_argument("--browser", action="store_true",
+                        help="time every page as a person feels it: the real app, Chromium, click to page drawn "
+                             "(instead of the server-side page timings)")
+    parser.add_argument("--runs", type=int, default=5, help="with --browser: cold starts to take medians over")
+    parser.add_argument("--roles", default="", help="with --browser: only these roles (comma-separated)")
+    parser.add_argument("--browser-db", type=Path, help="with --browser: this database instead of the scale's")
+    parser.add_argument("--today", default=BENCH_AS_OF.isoformat(),
+                        help="with --browser or --meeting: the app's today (the bench databases are built as of it)")
+    parser.add_argument("--password", default="sendboard-demo",
+                        help="with --browser or --meeting: the accounts' password (the demo databases' by default)")
+    parser.add_argument("--no-floor", action="store_true", help="with --browser: skip the empty-page floor")
+    parser.add_argument("--no-term-change", action="store_true", help="with --browser: skip the term changes")
+    parser.add_argument("--meeting", type=int, default=0, metavar="TEACHERS",
+                        help="a staff meeting at the server: this many teachers open their class profiles at once")
     parser.add_argument("--markdown", type=Path, nargs="+", metavar="JSON",
                         help="print the tables of earlier results (JSON files written by this command) as markdown")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed for each child process")
@@ -76,165 +81,6 @@ def dataset(scale: str, data_dir: Path, rebuild: bool = False) -> tuple[Path, fl
                     "--pupils", str(spec["pupils"]), "--schools", str(spec["schools"]),
                     "--as-of", BENCH_AS_OF.isoformat(), "--phase", "secondary"], check=True)
     return path, time.perf_counter() - started
-
-
-# --------------------------------------------------------------------------- page timings
-
-
-def _role_for(page) -> str:
-    for role in ("head", "senco", "teacher", "governor", "trust", "admin"):
-        if role in page.roles:
-            return role
-    raise ValueError(page.key)
-
-
-def _memory() -> dict:
-    """This process's resident memory now and at its peak (VmHWM), in MB (Linux; else getrusage)."""
-    out = {"rss_mb": None, "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                out["rss_mb"] = round(int(line.split()[1]) / 1024)
-            elif line.startswith("VmHWM:"):
-                out["peak_rss_mb"] = round(int(line.split()[1]) / 1024)
-    except OSError:
-        pass
-    return out
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
-    return ordered[k]
-
-
-def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: str = "school",
-               all_at_la: bool = False) -> list[dict]:
-    from streamlit.testing.v1 import AppTest
-
-    from .access import PAGES
-    from .auth import viewer_for
-    from .db import close_all, open_database
-
-    os.environ["SENDBOARD_DB"] = str(db_path)
-    os.environ["SENDBOARD_TODAY"] = BENCH_AS_OF.isoformat()
-    root = Path(__file__).resolve().parent.parent
-    db = open_database(db_path)
-    terms = [r[0] for r in db.query_rows("security_term_ids_from", on=BENCH_AS_OF)]
-    results = []
-    for page in PAGES:
-        if not (root / page.path).exists() or (only and page.key not in only):
-            continue
-        if scale == "la" and not only and not all_at_la and page.key not in LA_PAGES + ("home",):
-            continue
-        role = "trust" if (scale != "school" and "trust" in page.roles) else _role_for(page)
-        user = db.query_rows("security_user_id_by_username", username=role)[:1]
-        if not user:
-            continue
-        at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=600)
-        at.session_state["viewer"] = viewer_for(db, user[0][0])
-        at.session_state["term_id"] = terms[0]
-        first, reruns, error = float("nan"), [], []
-        try:
-            at.run()
-            at.switch_page(page.path)
-            started = time.perf_counter()
-            at.run()
-            first = time.perf_counter() - started
-            error = [str(e.value) for e in at.exception]
-            for i in range(repeat):
-                at.session_state["term_id"] = terms[(i + 1) % len(terms)]
-                started = time.perf_counter()
-                at.run()
-                reruns.append(time.perf_counter() - started)
-                error += [str(e.value) for e in at.exception]
-        except Exception as exc:  # a page that fails (or times out) is reported, and the bench goes on
-            error.append(f"{type(exc).__name__}: {exc}")
-        if not reruns:
-            reruns = [float("nan")]
-        results.append({
-            "page": page.key, "role": role, "first_ms": round(first * 1000, 1),
-            "rerun_median_ms": round(statistics.median(reruns) * 1000, 1),
-            "rerun_p95_ms": round(_percentile(reruns, 0.95) * 1000, 1),
-            "errors": sorted(set(error))[:3],
-            "rss_mb": _memory()["rss_mb"],
-        })
-        del at
-        gc.collect()
-    close_all()
-    return results
-
-
-# --------------------------------------------------------------------------- the trust lead's views
-
-
-def time_trust_views(db_path: Path, repeat: int) -> list[dict]:
-    """The trust lead's figures computed afresh (no cache), each at a different term's date in turn: the
-    trust home, each theme of the side-by-side table (the page shows one at a time), and the trust board
-    pack (figures, PDF and workbook)."""
-    from . import trust_compare, trust_pack
-    from .auth import viewer_for
-    from .db import close_all, open_database
-
-    db = open_database(db_path)
-    trust_uid = db.scalar("security_first_trust_user_id")
-    if trust_uid is None:
-        return []
-    viewer = viewer_for(db, trust_uid)
-    dates = [r[0] for r in db.query_rows("security_term_dates_from", on=BENCH_AS_OF)]
-    jobs = {"trust home": lambda d: trust_compare.trust_home(db, viewer, d)}
-    for theme in trust_compare.THEMES:
-        jobs[f"side by side: {theme}"] = lambda d, theme=theme: trust_compare.side_by_side(db, viewer, d, d, theme)
-    jobs["trust board pack (PDF and Excel)"] = lambda d: trust_pack.pack_files(db, viewer, d, d)
-    results = []
-    for name, job in jobs.items():
-        times = []
-        for i in range(max(1, repeat if "pack" not in name else min(repeat, 3))):
-            started = time.perf_counter()
-            job(dates[i % len(dates)])
-            times.append(time.perf_counter() - started)
-        results.append({"view": name, "median_ms": round(statistics.median(times) * 1000, 1),
-                        "max_ms": round(max(times) * 1000, 1)})
-    close_all()
-    return results
-
-
-# --------------------------------------------------------------------------- aggregations against pandas
-
-
-def time_aggregations(db_path: Path, repeat: int) -> list[dict]:
-    from .baseline import AGGREGATIONS, load_frames
-    from .db import close_all, open_database
-
-    db = open_database(db_path)
-    started = time.perf_counter()
-    frames = load_frames(db)
-    load_seconds = time.perf_counter() - started
-    frames_mb = round(sum(f.memory_usage(deep=True).sum() for f in frames.values()
-                          if hasattr(f, "memory_usage")) / 2**20)
-    results = []
-    import pandas as pd
-
-    for name, ours, theirs in AGGREGATIONS:
-        try:  # both sides must give the same numbers, or the comparison means nothing
-            pd.testing.assert_frame_equal(ours(db), theirs(frames), check_dtype=False, rtol=1e-9)
-            same = True
-        except AssertionError:
-            same = False
-        ours_times, theirs_times = [], []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            ours(db)
-            ours_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            theirs(frames)
-            theirs_times.append(time.perf_counter() - started)
-        o, t = statistics.median(ours_times), statistics.median(theirs_times)
-        results.append({"aggregation": name, "pandas_load_s": round(load_seconds, 1), "pandas_frames_mb": frames_mb,
-                        "sendboard_ms": round(o * 1000, 1), "pandas_ms": round(t * 1000, 1),
-                        "speedup": round(t / o, 2) if o else None, "same_result": same})
-    close_all()
-    return results
 
 
 # --------------------------------------------------------------------------- the command
@@ -300,7 +146,7 @@ def _worker(args: argparse.Namespace) -> int:
     elif args.worker == "aggregations":
         result = {"aggregations": time_aggregations(args.worker_db, max(3, args.repeat // 2))}
     else:
-        from .importers.bench import bench_imports
+        from ..importers.bench import bench_imports
 
         result = {"imports": bench_imports(args.data_dir / "imports")}
     args.worker_out.write_text(json.dumps(result, default=str))
@@ -311,6 +157,14 @@ def markdown(reports: list[dict]) -> str:
     """Markdown tables of one or more bench reports (as written to --out), for docs/performance.md."""
     lines: list[str] = []
     for report in reports:
+        if report.get("browser"):
+            from .browser import markdown as browser_markdown
+
+            lines.append(browser_markdown(report["browser"]))
+        if report.get("meeting"):
+            lines += ["| staff meeting | figure |", "|---|---|"]
+            lines += [f"| {k} | {v} |" for k, v in report["meeting"].items()]
+            lines.append("")
         for scale, entry in report.get("scales", {}).items():
             target = TARGET_MS[scale]
             lines += [f"**{scale}** ({entry['pupils']:,} pupils, {entry['schools']} school(s), database "
@@ -352,6 +206,8 @@ def run(args: argparse.Namespace) -> int:
         print(markdown([json.loads(p.read_text()) for p in args.markdown]))
         return 0
     report = {"machine": _machine(), "as_of": BENCH_AS_OF.isoformat(), "repeat": args.repeat, "scales": {}}
+    if args.browser or args.meeting:
+        return _run_in_browser(args, report)
     for scale in [s for s in args.scales.split(",") if s]:
         path, build_seconds = dataset(scale, args.data_dir, args.rebuild)
         entry = {"pupils": SCALES[scale]["pupils"], "schools": SCALES[scale]["schools"], "database": str(path),
@@ -387,7 +243,7 @@ def run(args: argparse.Namespace) -> int:
         _write(args.out, report)
     if not args.skip_imports:
         try:
-            from .importers import bench as _import_bench  # noqa: F401
+            from ..importers import bench as _import_bench  # noqa: F401
         except ImportError:
             report["imports"] = "the import benchmark is not available in this copy"
         else:
@@ -395,12 +251,31 @@ def run(args: argparse.Namespace) -> int:
             report["imports"] = imp.get("imports", imp)
             print("\nimports (seconds, one run each):", json.dumps(report["imports"], indent=2))
     if args.concurrency:
-        from .bench_browser import run_concurrency
+        from .concurrency import run_concurrency
 
         path, _ = dataset("school", args.data_dir, False)
         report["concurrency"] = run_concurrency(path)
         print("\nconcurrency:", json.dumps(report["concurrency"], indent=2))
     _write(args.out, report)
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+def _run_in_browser(args: argparse.Namespace, report: dict) -> int:
+    """``--browser`` and ``--meeting``: the real app through scripts/run.sh, measured from outside."""
+    if args.out == DEFAULT_OUT:
+        args.out = DEFAULT_OUT.with_name("browser.json" if args.browser else "meeting.json")
+    if args.browser:
+        from .browser import run_browser_bench
+
+        report["browser"] = run_browser_bench(args, lambda partial: _write(args.out, {**report, "browser": partial}))
+        _write(args.out, report)
+    if args.meeting:
+        from .meeting import run_meeting
+
+        path = args.browser_db or dataset("school", args.data_dir, args.rebuild)[0]
+        report["meeting"] = run_meeting(path, args.meeting, args.today, args.password)
+        _write(args.out, report)
     print(f"\nwritten to {args.out}")
     return 0
 
