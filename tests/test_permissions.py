@@ -242,8 +242,9 @@ def test_the_table_matches_the_permissions_as_written_down():
         "class_profile": classroom, "passport": classroom, "strategies": classroom, "provision_map": classroom,
         "impact": {"senco", "head"}, "ehc_plans": {"senco", "head"}, "self_evaluation": {"senco", "head"},
         "expertise": {"senco", "head", "admin"}, "specialists": {"senco", "head", "governor"},
+        "sen_report": {"senco", "head", "governor"},
         "governors": {"governor", "head"}, "trust": {"trust"},
-        "data": {"senco", "admin"}, "users": {"admin"}, "audit": {"admin"},
+        "data": {"senco", "admin"}, "users": {"admin", "head"}, "audit": {"admin"},
     }
     assert {p.key: set(p.roles) for p in PAGES} == expected
     assert sorted((ROOT / "pages").glob("*.py")) == sorted(ROOT / p.path for p in PAGES)
