@@ -3,8 +3,17 @@ go, see the history and undo the last import; download templates; subject access
 import streamlit as st
 
 from sendboard import timetable_views, ui
-from sendboard.importers import (SourceFile, commit, history, last_import, load, max_upload_bytes, preview,
-                                 transfer_sources, undo_last)
+from sendboard.importers import (
+    SourceFile,
+    commit,
+    history,
+    last_import,
+    load,
+    max_upload_bytes,
+    preview,
+    transfer_sources,
+    undo_last,
+)
 from sendboard.importers.kinds import KINDS
 from sendboard.importers.templates import template_csv
 from sendboard.text import md_escape

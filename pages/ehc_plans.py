@@ -95,7 +95,7 @@ with tab_plans:
                                   "hold_by": "Hold by", "status_label": "Status", "days_left": "Days left"})[
         ["Status", "Pupil", "Year", "LA", "Issued", "Last review", "Reviews held", "Interval (months)",
          "Next review due", "Hold by", "Days left"]]
-    ui.table(ctx, frame, "ehc_annual_reviews", column_config={c: DATE for c in ("Issued", "Last review", "Next review due", "Hold by")})
+    ui.table(ctx, frame, "ehc_annual_reviews", column_config=dict.fromkeys(("Issued", "Last review", "Next review due", "Hold by"), DATE))
     st.markdown("**Reviews held: each step on time, late or due**")
     st.caption("The meeting against the date it was due; the school's report to the LA within 2 weeks of the meeting; "
                "the LA's decision (maintain, amend or cease) within 4 weeks of the meeting.")
@@ -123,8 +123,7 @@ with tab_requests:
                                          "requested_by": "Asked by"})[
             ["Status", "Pupil", "Year", "LA", "Requested", "Asked by", "Decision (6 weeks)", "Final plan (20 weeks)", "Decision",
              "Stage", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"]]
-        ui.table(ctx, frame, "ehc_requests", column_config={c: DATE for c in (
-            "Requested", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued")})
+        ui.table(ctx, frame, "ehc_requests", column_config=dict.fromkeys(("Requested", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"), DATE))
 
 with tab_transfer:
     if transfers.empty:

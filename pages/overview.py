@@ -2,10 +2,9 @@
 import streamlit as st
 
 from sendboard import trust_sharing, ui
-from sendboard.leaders import ON_REGISTER
+from sendboard.leaders import ON_REGISTER, register
 from sendboard.leaders import charts as lc
 from sendboard.leaders import display as d
-from sendboard.leaders import register
 from sendboard.statutory import ehc
 
 ctx = ui.page_context("overview")
@@ -78,10 +77,10 @@ else:
                                                             "national_note"] if level == "need" else
                                                       ["label", "pupils", "pct", "national_pct", "national_note"]),
                  f"overview_need_{level}")
-    st.caption(("Shares are of pupils in the group" + (" (a pupil with two needs counts twice)" if include_secondary else "")
+    st.caption("Shares are of pupils in the group" + (" (a pupil with two needs counts twice)" if include_secondary else "")
                 + ". 'not published' means sendboard holds no national figure for that need and group: none is invented. "
                 "Each national share names its year and the schools it covers (the school's phase where the DfE "
-                "publishes a mix for it, otherwise all schools in England)."))
+                "publishes a mix for it, otherwise all schools in England).")
 
 st.subheader("The pupils behind a bar")
 names_withheld = trust_sharing.withhold_pupil_table(ctx)  # the trust lead: names only where shared

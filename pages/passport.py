@@ -5,16 +5,16 @@ import pandas as pd
 import streamlit as st
 
 from sendboard import ui, versions
-from sendboard.versions import StaleEdit
 from sendboard.access import AccessDenied
-from sendboard.classroom import ClassroomError, RATING_LABELS, md_escape, passport, pdf, reviews, strategies
+from sendboard.classroom import RATING_LABELS, ClassroomError, md_escape, passport, pdf, reviews, strategies
 from sendboard.classroom.profile import ALERT_ICONS, fmt_date
 from sendboard.db import ConflictError
-from sendboard.scope import may_see_pupil
 from sendboard.records import specialists as records_specialists
 from sendboard.records import views as records_views
+from sendboard.scope import may_see_pupil
 from sendboard.statutory import records as ehc_records
 from sendboard.statutory.form_ui import FieldSlots
+from sendboard.versions import StaleEdit
 
 ctx = ui.page_context("passport")
 ui.page_header(ctx)
@@ -352,7 +352,7 @@ with tab["EHC plan and adulthood"]:
                     text = st.text_input("A short-term step toward this outcome", key=f"ehc_step_text_{outcome_id}")
                     slots("step")
                     if st.form_submit_button("Add step"):
-                        def save():
+                        def save(outcome_id=outcome_id, text=text):  # bound now: called within this iteration
                             ehc_records.add_step(db, viewer, int(outcome_id), text, school_id=ctx.school_id,
                                                  set_on=ctx.today, today=ctx.today)
                         if slots.save(save):

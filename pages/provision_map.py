@@ -7,17 +7,25 @@ import pandas as pd
 import streamlit as st
 
 from sendboard import audit, domain, ui, versions
-from sendboard.versions import StaleEdit
 from sendboard.access import AccessDenied
 from sendboard.db import ConflictError
-from sendboard.provision import (AREA_NAMES, DELIVERY, DELIVERY_LABELS, EDIT_ROLES, RATE_ROLES, WAVE_LABELS, WAVES,
-                                 ProvisionError)
+from sendboard.provision import (
+    AREA_NAMES,
+    DELIVERY,
+    DELIVERY_LABELS,
+    EDIT_ROLES,
+    RATE_ROLES,
+    WAVE_LABELS,
+    WAVES,
+    ProvisionError,
+    costs,
+)
 from sendboard.provision import allocations as alloc
 from sendboard.provision import catalogue as cat
 from sendboard.provision import charts as pcharts
-from sendboard.provision import costs
-from sendboard.records import views as records_views
 from sendboard.provision import display as d
+from sendboard.records import views as records_views
+from sendboard.versions import StaleEdit
 
 ctx = ui.page_context("provision_map")
 viewer = ctx.viewer

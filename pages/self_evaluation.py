@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from sendboard import ui
-from sendboard.statutory import StatutoryError, self_evaluation as se
+from sendboard.statutory import StatutoryError
+from sendboard.statutory import self_evaluation as se
 from sendboard.text import md_escape as plain
 
 ctx = ui.page_context("self_evaluation")

@@ -6,12 +6,35 @@ from sendboard import audit, ui, versions
 from sendboard.access import AccessDenied
 from sendboard.domain import year_label
 from sendboard.publishing import APPROVE_ROLES, EDIT_ROLES
-from sendboard.publishing.policies import (DONE, DUE_THIS_TERM, LATE, NOT_RECORDED, ON_TRACK, OVERDUE, POLICIES, POLICIES_BY_KEY,
-                                           STRANDS, ACTION_STATUSES, actions_display, actions_frame, calendar_display,
-                                           calendar_frame, progress_counts, save_action, save_policy)
+from sendboard.publishing.policies import (
+    ACTION_STATUSES,
+    DONE,
+    DUE_THIS_TERM,
+    LATE,
+    NOT_RECORDED,
+    ON_TRACK,
+    OVERDUE,
+    POLICIES,
+    POLICIES_BY_KEY,
+    STRANDS,
+    actions_display,
+    actions_frame,
+    calendar_display,
+    calendar_frame,
+    progress_counts,
+    save_action,
+    save_policy,
+)
 from sendboard.publishing.render import docx_bytes, html_bytes, pdf_bytes
-from sendboard.publishing.report import (ApprovalRefused, approve, build_report, copy_from_year,
-                                         earlier_year_with_text, record_id, save_text)
+from sendboard.publishing.report import (
+    ApprovalRefused,
+    approve,
+    build_report,
+    copy_from_year,
+    earlier_year_with_text,
+    record_id,
+    save_text,
+)
 from sendboard.statutory.form_ui import FieldSlots
 from sendboard.statutory.records import FieldError
 from sendboard.text import md_escape

@@ -4,9 +4,9 @@ Every change goes through sendboard.admin (which uses sendboard.auth) and is aud
 import streamlit as st
 
 from sendboard import admin, role_requests, signin, ui
-from sendboard.trust_views import trust_sharing_toggle
 from sendboard.access import ROLE_LABELS, ROLES, AccessDenied
 from sendboard.db import ConflictError
+from sendboard.trust_views import trust_sharing_toggle
 
 ctx = ui.page_context("users")
 ui.page_header(ctx, caption="Every change on this page is recorded in the audit log, with who made it and when.")

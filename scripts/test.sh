@@ -9,6 +9,10 @@ if [ ! -f .venv/.installed-test ] || [ pyproject.toml -nt .venv/.installed-test 
   .venv/bin/python -m pip install --quiet -e ".[test]"
   touch .venv/.installed-test
 fi
-# Two workers (one a core on the machines we test on); a test file stays on one worker, so its app and
-# browser are started once. SENDBOARD_TEST_WORKERS=0 runs everything in this one process.
-exec .venv/bin/python -m pytest -n "${SENDBOARD_TEST_WORKERS:-2}" --dist loadfile "$@"
+# Lint first (rules and the reason for each exception in pyproject.toml's [tool.ruff]): seconds, and it stops
+# a run on an unused import or a likely bug before the tests spend minutes.
+.venv/bin/ruff check .
+# Two workers (one a core on the machines we test on). Tests are shared out one at a time (loadgroup), except
+# those that use a set-up their module makes once (an app and a browser, a built database): tests/conftest.py
+# keeps those on one worker. SENDBOARD_TEST_WORKERS=0 runs everything in this one process.
+exec .venv/bin/python -m pytest -n "${SENDBOARD_TEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -5,8 +5,8 @@ decides which pages and which kinds of figure a role may have, and builds the Vi
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 ROLES = ("head", "senco", "teacher", "governor", "admin", "trust")
 

@@ -14,7 +14,7 @@ import pandas as pd
 from . import audit, auth, role_requests
 from .access import ROLES, Viewer, require_admin
 from .db import Database
-from .settings import DEFAULTS, get_settings
+from .settings import get_int, get_settings, int_range
 
 PASSPORT_FIELDS = {
     "strengths": "Strengths",
@@ -36,26 +36,33 @@ class AdminError(ValueError):
 class IntSetting:
     key: str
     label: str
-    low: int
-    high: int
     help: str
+
+    # the range is the rule's own (sendboard.settings.RANGE_HOMES), never a second copy here
+    @property
+    def low(self) -> int:
+        return int_range(self.key).low
+
+    @property
+    def high(self) -> int:
+        return int_range(self.key).high
 
 
 INT_SETTINGS: tuple[IntSetting, ...] = (
-    IntSetting("disclosure_threshold", "Smallest group governors may see (pupils)", 1, 20,
+    IntSetting("disclosure_threshold", "Smallest group governors may see (pupils)",
                "Figures about fewer pupils than this are hidden in governor views, so nobody can be "
                "identified. 5 is usual; 10 is cautious."),
-    IntSetting("idle_timeout_minutes", "Sign out after this many idle minutes", 5, 240,
+    IntSetting("idle_timeout_minutes", "Sign out after this many idle minutes",
                "A session with no activity for this long is signed out."),
-    IntSetting("session_max_hours", "Longest a sign-in lasts (hours)", 1, 24,
+    IntSetting("session_max_hours", "Longest a sign-in lasts (hours)",
                "However active, a session ends this long after signing in, and the person signs in again."),
-    IntSetting("lockout_failures", "Failed sign-ins before the longest wait", 3, 20,
+    IntSetting("lockout_failures", "Failed sign-ins before the longest wait",
                "From this many recent failures (from one address, or on one account) each further attempt "
                "waits the longest wait. Nobody is locked out: the owner signing in from a machine that has "
                "not failed gets straight in."),
-    IntSetting("lockout_minutes", "Longest wait between sign-in attempts (minutes)", 1, 1440,
+    IntSetting("lockout_minutes", "Longest wait between sign-in attempts (minutes)",
                "The most a source that keeps failing must wait before its next attempt is tried."),
-    IntSetting("slowdown_after", "Failed sign-ins before attempts must wait", 1, 19,
+    IntSetting("slowdown_after", "Failed sign-ins before attempts must wait",
                "From this many recent failures each further attempt waits: 1 second, then twice as long "
                "after each failure. Must be fewer than the count for the longest wait."),
 )
@@ -76,10 +83,7 @@ def current_settings(db: Database, viewer: Viewer) -> dict:
     raw = get_settings(db)
     values: dict = {}
     for spec in INT_SETTINGS:
-        try:
-            values[spec.key] = int(raw[spec.key])
-        except (TypeError, ValueError):
-            values[spec.key] = int(DEFAULTS[spec.key])
+        values[spec.key] = get_int(db, spec.key)  # in its range, as the rule uses it
     values[PASSPORT_SETTING] = [f for f in str(raw.get(PASSPORT_SETTING) or "").split("|") if f in PASSPORT_FIELDS]
     return values
 
@@ -439,4 +443,4 @@ def readable_audit(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-from .text import md_escape  # noqa: F401  (re-exported for the admin pages)
+from .text import md_escape  # noqa: E402, F401  (re-exported for the admin pages)

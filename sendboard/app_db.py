@@ -12,7 +12,8 @@ import threading
 import weakref
 from pathlib import Path
 
-from .db import Database, open_database as open_schema
+from .db import Database
+from .db import open_database as open_schema
 from .shipped import ensure_shipped_data
 
 # One load at a time per process: two threads opening a new file at once must not both fill the tables.

@@ -27,7 +27,7 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -35,6 +35,7 @@ import duckdb
 from . import audit
 from .app_db import open_database
 from .db import Database, DatabaseError, latest_schema_version, sql_for
+from .sqltext import compose, ident, literal
 
 MANIFEST_SUFFIX = ".manifest.json"
 MANIFEST_FORMAT = "sendboard-backup-1"
@@ -71,7 +72,8 @@ def _table_sums(cur) -> dict[str, dict]:
     tables = [r[0] for r in cur.execute(sql_for("backup_table_names")).fetchall()]
     out = {}
     for table in tables:  # names come from the catalogue, quoted; never from input
-        rows, checksum = cur.execute(f'SELECT count(*), coalesce(sum(hash(x)), 0) FROM "{table}" x').fetchone()
+        rows, checksum = cur.execute(compose("SELECT count(*), coalesce(sum(hash(x)), 0) FROM {t} x",
+                                             t=ident(table))).fetchone()
         out[table] = {"rows": int(rows), "checksum": str(checksum)}
     return out
 
@@ -83,7 +85,7 @@ def _schema_version(cur) -> int:
 def _write_manifest(backup_file: Path, tables: dict, schema_version: int, taken_by: str, method: str) -> dict:
     manifest = {
         "format": MANIFEST_FORMAT,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "taken_by": taken_by,
         "method": method,
         "schema_version": schema_version,
@@ -138,19 +140,19 @@ def backup(db: Database, actor, target: Path) -> BackupResult:
         alias = f"sendboard_backup_{os.getpid()}_{threading.get_ident()}"
         cur = db.cursor()
         catalog = cur.execute("SELECT current_database()").fetchone()[0]
-        cur.execute(f"ATTACH '{_sql_string(tmp)}' AS {alias}")
+        cur.execute(compose("ATTACH {path} AS {alias}", path=literal(str(tmp)), alias=ident(alias)))
         try:
             cur.execute("BEGIN TRANSACTION")
             try:
                 source = _table_sums(cur)
                 version = _schema_version(cur)
-                cur.execute(f'COPY FROM DATABASE "{catalog}" TO {alias}')
+                cur.execute(compose("COPY FROM DATABASE {catalog} TO {alias}", catalog=ident(catalog), alias=ident(alias)))
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
         finally:
-            cur.execute(f"DETACH {alias}")
+            cur.execute(compose("DETACH {alias}", alias=ident(alias)))
     copy = _sums_of_file(tmp)
     if copy != source:
         tmp.unlink(missing_ok=True)
@@ -216,10 +218,6 @@ def _sums_of_file(path: Path) -> dict:
         return _table_sums(con)
     finally:
         con.close()
-
-
-def _sql_string(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _actor_name(actor) -> str:

@@ -25,6 +25,7 @@ from .db import Database
 from .domain import academic_year_of
 from .provision.costs import pupil_share_cost, weekly_group_cost
 from .provision.impact import gain_of
+from .sqltext import compose, ident
 
 ON_REGISTER = ("EHC plan", "SEN support")
 TABLES = ("pupils", "enrolments", "sen_provision", "sen_needs", "ref_need_codes", "terms", "academic_years",
@@ -63,8 +64,8 @@ _SUBJECTS: dict = {}
 
 def load_frames(db: Database, as_at: date | None = None) -> dict[str, pd.DataFrame]:
     """Every table the pandas side reads, whole (as an analyst with an export would have them)."""
-    frames = {t: db.cursor().execute(f"SELECT * FROM {t}").df() for t in TABLES}  # table names are constants
-    for name, frame in frames.items():
+    frames = {t: db.cursor().execute(compose("SELECT * FROM {t}", t=ident(t))).df() for t in TABLES}
+    for frame in frames.values():
         for col in frame.columns:
             if col.endswith(("_date", "_on")) or col == "date_of_birth":
                 frame[col] = pd.to_datetime(frame[col])

@@ -24,12 +24,17 @@ COMMANDS = {
 }
 
 
+class MissingCommand(RuntimeError):
+    """A command registered in COMMANDS has no module: the install is broken, so say so."""
+
+
 def _module(name: str):
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name == name:
-            return None
+            raise MissingCommand(f"the module {name!r} registered for a sendboard command is missing "
+                                 "(a broken install: reinstall sendboard)") from exc
         raise
 
 
@@ -38,8 +43,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for command, (module_name, help_text) in COMMANDS.items():
         module = _module(module_name)
-        if module is None:
-            continue
         command_parser = sub.add_parser(command, help=help_text, description=help_text)
         adder = getattr(module, f"add_{command}_arguments", None) or module.add_arguments
         adder(command_parser)

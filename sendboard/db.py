@@ -12,14 +12,17 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 import pandas as pd
+
+from .sqltext import compose, ident, idents
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
@@ -247,7 +250,7 @@ class Database:
 
     # -- writes --------------------------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator["Writer"]:
+    def transaction(self) -> Iterator[Writer]:
         """One short explicit transaction. The body may run again after a conflict, so keep it pure:
         use :meth:`write` for retries. Bumps the data version on commit."""
         cur = self.cursor()
@@ -352,8 +355,8 @@ class Writer:
             return 0
         self.cur.register("_frame_to_insert", frame)
         try:
-            cols = ", ".join(f'"{c}"' for c in frame.columns)
-            self.cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame_to_insert")
+            self.cur.execute(compose("INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame_to_insert",
+                                     table=ident(table), cols=idents(frame.columns)))
         finally:
             self.cur.unregister("_frame_to_insert")
         return len(frame)

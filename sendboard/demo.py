@@ -31,7 +31,7 @@ NA = -(10 ** 9)  # "no date" in the integer-day arrays
 EPOCH = date(1970, 1, 1)
 FIRST_ID = 1_000_000  # the schema's id_seq starts here; the sequence is advanced past what we use
 
-GRADES = {"secondary": list(range(7, 12)), "primary": list(range(0, 7))}
+GRADES = {"secondary": list(range(7, 12)), "primary": list(range(7))}
 SUBJECTS = {"secondary": ["English", "Maths", "Science"], "primary": ["Reading", "Writing", "Maths"]}
 SET_CODES = {"English": "En", "Maths": "Ma", "Science": "Sc"}
 FORM_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
@@ -272,12 +272,9 @@ def build_demo(path, *, pupils: int | None = 1200, schools: int = 1, seed: int =
         load_reference_data(db)
         summary = _build_schools(db, pupils=pupils, schools=schools, seed=seed, phase=phase, as_of=as_of)
         _finishing_touches(db, as_of, seed)
-        try:
-            from .auth import add_demo_accounts
-        except ImportError:
-            add_demo_accounts = None
-        if add_demo_accounts is not None:
-            add_demo_accounts(db)
+        from .auth import add_demo_accounts
+
+        add_demo_accounts(db)
         db.checkpoint()
         db.close()
         db = None
@@ -402,7 +399,7 @@ class _Demo:
             self.db.write(work)
         used = self.ids.next - FIRST_ID
         if used:
-            self.db.cursor().execute(f"SELECT max(nextval('id_seq')) FROM range({int(used)})").fetchone()
+            self.db.cursor().execute("SELECT max(nextval('id_seq')) FROM range($n)", {"n": int(used)}).fetchone()
         latest = self.census_summary()
         return {"pupils": int(len(self.P["pupil_id"])), "schools": self.n_schools, "on_roll": latest[0],
                 "sen_support": latest[1], "ehc": latest[2]}
@@ -441,8 +438,8 @@ class _Demo:
         last = sorted({fake.last_name() for _ in range(1500)})
         self.name_pools = [("en_GB", male, female, last)]
         for key in sorted(T.DIVERSE):
-            m, f, l = T.DIVERSE[key]
-            self.name_pools.append((key, m, f, l))
+            m, f, surnames = T.DIVERSE[key]
+            self.name_pools.append((key, m, f, surnames))
 
     def names(self, n, gender_m, pupils=False):
         rng = self.rng
@@ -452,7 +449,7 @@ class _Demo:
         first = np.empty(n, dtype=object)
         lastn = np.empty(n, dtype=object)
         pools = self.name_pools + [("modern", T.PUPIL_BOYS, T.PUPIL_GIRLS, self.name_pools[0][3])]
-        for g, (_, m, f, l) in enumerate(pools):
+        for g, (_, m, f, surnames) in enumerate(pools):
             sel = grp == g
             k = int(sel.sum())
             if not k:
@@ -460,7 +457,7 @@ class _Demo:
             mm = _pick(m, rng.integers(0, len(m), k))
             ff = _pick(f, rng.integers(0, len(f), k))
             first[sel] = np.where(gender_m[sel], mm, ff)
-            lastn[sel] = _pick(l, rng.integers(0, len(l), k))
+            lastn[sel] = _pick(surnames, rng.integers(0, len(surnames), k))
         return first, lastn, grp
 
     # ------------------------------------------------------------------ schools
@@ -587,7 +584,7 @@ class _Demo:
                        np.where(role == "external_specialist", 0.1, np.where(rng.random(n) < 0.12, 0.8, 1.0)))
         salary = np.where(np.isnan(salary), np.nan, salary * np.where(role == "teaching_assistant", fte, 1.0)).round(0)
         start = self.today - rng.integers(200, 6000, n)
-        uname = np.array([f"{str(f)[0]}.{str(l)}".lower().replace("'", "").replace(" ", "") for f, l in zip(first, last)], dtype=object)
+        uname = np.array([f"{str(f)[0]}.{str(s)}".lower().replace("'", "").replace(" ", "") for f, s in zip(first, last)], dtype=object)
         email = np.array([f"{u}@{self.school_domain[s]}" for u, s in zip(uname, school)], dtype=object)
         self.St = {"staff_id": ids, "school": school, "role": role, "first": first, "last": last, "uname": uname}
         self.staff_frame = pd.DataFrame({
@@ -743,8 +740,8 @@ class _Demo:
                                      "academic_year": a, "year_group": g[idx]}))
         self.enrol = pd.concat(ens, ignore_index=True)
         self.enrol_idx = np.concatenate([np.flatnonzero(
-            ((P["entry"] <= min(self.year_end[a], self.today)) & ((P["leave"] == NA) | (P["leave"] > self.year_start[a]))
-             & (self.g0 + a - P["cohort"] >= self.g0) & (self.g0 + a - P["cohort"] <= self.gmax))) for a in self.years])
+            (P["entry"] <= min(self.year_end[a], self.today)) & ((P["leave"] == NA) | (P["leave"] > self.year_start[a]))
+             & (self.g0 + a - P["cohort"] >= self.g0) & (self.g0 + a - P["cohort"] <= self.gmax)) for a in self.years])
         src = self.staff_frame
         costs = pd.DataFrame([(int(sid), r, c) for sid in self.school_ids for r, c in ROLE_COSTS.items()],
                              columns=["school_id", "staff_role", "hourly_cost"])
@@ -825,12 +822,20 @@ class _Demo:
                             else:
                                 name = f"{g}{SET_CODES[subj]}{k + 1}"
                             g_name.append(name)
-                        g_id.append(gids); g_school.append(np.full(nf, sid)); g_year.append(np.full(nf, a))
-                        g_kind.extend([kind] * nf); g_subj.extend([subj] * nf); g_grade.append(np.full(nf, g))
+                        g_id.append(gids)
+                        g_school.append(np.full(nf, sid))
+                        g_year.append(np.full(nf, a))
+                        g_kind.extend([kind] * nf)
+                        g_subj.extend([subj] * nf)
+                        g_grade.append(np.full(nf, g))
                         t_staff.append(tq[(ti + np.arange(nf)) % len(tq)])
                         ti += nf
-                        t_start.append(np.full(nf, ys)); t_end.append(np.full(nf, NA if current else ye))
-                        m_gid.append(gids[slot]); m_pi.append(gp); m_start.append(mstart); m_end.append(mend)
+                        t_start.append(np.full(nf, ys))
+                        t_end.append(np.full(nf, NA if current else ye))
+                        m_gid.append(gids[slot])
+                        m_pi.append(gp)
+                        m_start.append(mstart)
+                        m_end.append(mend)
         groups = pd.DataFrame({"group_id": np.concatenate(g_id), "school_id": np.concatenate(g_school).astype("int32"),
                                "academic_year": np.concatenate(g_year).astype("int32"), "name": g_name, "kind": g_kind,
                                "subject": g_subj, "year_group": np.concatenate(g_grade).astype("int32")})
@@ -1025,7 +1030,9 @@ class _Demo:
             if not ok.any():
                 break
             idx = np.flatnonzero(ok)
-            rv_plan.append(idx); rv_due.append(due[idx]); rv_held.append(held[idx])
+            rv_plan.append(idx)
+            rv_due.append(due[idx])
+            rv_held.append(held[idx])
             prev = np.where(ok, held, prev)
             alive = ok
         rp = np.concatenate(rv_plan) if rv_plan else np.zeros(0, int)
@@ -1146,7 +1153,7 @@ class _Demo:
         ghash = (gkey * 2654435761) % 1000003
         roles = np.array([x[4] for x in INTERVENTIONS], dtype=object)[iv]
         staff = np.zeros(m, dtype=np.int64)
-        for r in set(x[4] for x in INTERVENTIONS):
+        for r in {x[4] for x in INTERVENTIONS}:
             sel = roles == r
             staff[sel] = self.staff_ids(sch[sel], r, ghash[sel])
         alloc = pd.DataFrame({

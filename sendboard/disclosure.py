@@ -35,8 +35,8 @@ or a figure built from a small count. :func:`legend` gives the text to print bes
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -44,10 +44,14 @@ import pandas as pd
 from . import audit
 from .access import AccessDenied, Viewer
 from .db import Database
+from .settings import IntRange
 
 DEFAULT_THRESHOLD = 5
-MIN_THRESHOLD = 3
-MAX_THRESHOLD = 20
+# Below 3, a count of 1 or 2 could be shown and a single pupil picked out; above 20, most of a school's
+# figures would be hidden. The admin page offers exactly this range (sendboard.settings.RANGE_HOMES).
+THRESHOLD_RANGE = IntRange(3, 20)
+MIN_THRESHOLD = THRESHOLD_RANGE.low
+MAX_THRESHOLD = THRESHOLD_RANGE.high
 SECONDARY_MARK = "x"
 SETTING_KEY = "disclosure_threshold"
 

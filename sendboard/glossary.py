@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+
 import pandas as pd
 
 from .package_data import shipped

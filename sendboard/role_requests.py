@@ -127,7 +127,7 @@ def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Dec
      _, _, _, decision) = rows[0]
     if decision is not None:
         raise RequestError(f"That request was already {decision}.")
-    if not set(int(s) for s in school_ids) & set(head.school_ids):
+    if not {int(s) for s in school_ids} & set(head.school_ids):
         audit.record(db, head, "access_refused", object_type="role_request", object_id=request_id)
         raise AccessDenied("that request is for a school you are not the head of")
     if requested_by.lower() == head.username.lower():

@@ -209,7 +209,7 @@ def read_gias_schools(source: SourceFile, *, trust: str | None = None) -> tuple[
     for _, row in table.frame.iterrows():
         where = f"row {int(row['_row'])}"
 
-        def value(key):
+        def value(key, row=row):
             return str(row[columns[key]]).strip() if key in columns else ""
 
         urn, name, la_code = value("urn"), value("name"), value("la_code")

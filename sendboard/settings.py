@@ -1,6 +1,9 @@
 """School-wide settings stored in the database, with their defaults."""
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
+
 from .db import Database
 
 DEFAULTS = {
@@ -23,5 +26,41 @@ def get_settings(db: Database) -> dict[str, str]:
     return values
 
 
+@dataclass(frozen=True)
+class IntRange:
+    """The whole numbers a setting may take (both ends included)."""
+
+    low: int
+    high: int
+
+    def __contains__(self, value: int) -> bool:
+        return self.low <= value <= self.high
+
+
+# Each whole-number setting's range is defined once, beside the rule that uses it (the rule knows why its
+# bounds are what they are); this says where. The admin page and get_int both read the range from there.
+RANGE_HOMES = {
+    "disclosure_threshold": ("sendboard.disclosure", "THRESHOLD_RANGE"),
+    "idle_timeout_minutes": ("sendboard.signin", "IDLE_MINUTES_RANGE"),
+    "session_max_hours": ("sendboard.signin", "SESSION_HOURS_RANGE"),
+    "lockout_failures": ("sendboard.signin", "LONGEST_WAIT_FROM_RANGE"),
+    "lockout_minutes": ("sendboard.signin", "LONGEST_WAIT_MINUTES_RANGE"),
+    "slowdown_after": ("sendboard.signin", "WAITS_FROM_RANGE"),
+}
+
+
+def int_range(key: str) -> IntRange:
+    module, name = RANGE_HOMES[key]
+    return getattr(importlib.import_module(module), name)
+
+
 def get_int(db: Database, key: str) -> int:
-    return int(get_settings(db)[key])
+    """A whole-number setting; a stored value that is not a number in its range (written by hand into the
+    database, or allowed by an older version) gives the default, so a rule never runs outside its bounds."""
+    try:
+        value = int(get_settings(db)[key])
+    except (TypeError, ValueError):
+        return int(DEFAULTS[key])
+    if key in RANGE_HOMES and value not in int_range(key):
+        return int(DEFAULTS[key])
+    return value

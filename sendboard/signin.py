@@ -20,9 +20,10 @@ import hashlib
 import re
 import secrets
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -30,7 +31,7 @@ from . import audit, identity
 from .access import Viewer, require_admin
 from .db import Database, Writer
 from .identity import DEMO_PASSWORD, GENERIC_FAILURE, demo_password_allowed, viewer_for
-from .settings import get_settings
+from .settings import IntRange, get_int, get_settings
 
 COOKIE_NAME = "sendboard_session"
 TOKEN_BYTES = 32                     # 256 random bits; the issue asks for at least 128
@@ -38,6 +39,16 @@ TOUCH_EVERY = timedelta(seconds=5)   # last_seen is written at most this often p
 THROTTLE_WINDOW = timedelta(hours=1)
 MAX_CONCURRENT_HASHES = 2            # argon2id costs 64 MiB each: a burst must not exhaust memory
 HASH_WAIT_SECONDS = 10               # beyond that a sign-in is refused with a message, not queued forever
+
+# The ranges the administrator may set (sendboard.settings.RANGE_HOMES): an idle time-out under 5 minutes
+# signs people out mid-task, over 4 hours leaves an unattended screen open; a sign-in lasts at most a day;
+# waits begin after 1 to 19 failures and the longest wait from 3 to 20 (always after the waits begin, checked
+# by sendboard.admin); the longest wait is from 1 minute to a day.
+IDLE_MINUTES_RANGE = IntRange(5, 240)
+SESSION_HOURS_RANGE = IntRange(1, 24)
+WAITS_FROM_RANGE = IntRange(1, 19)
+LONGEST_WAIT_FROM_RANGE = IntRange(3, 20)
+LONGEST_WAIT_MINUTES_RANGE = IntRange(1, 1440)
 
 BUSY_MESSAGE = "Sign-in is busy at the moment. Please wait a few seconds and try again."
 _hash_slots = threading.BoundedSemaphore(MAX_CONCURRENT_HASHES)
@@ -48,7 +59,7 @@ class SignInRefused(Exception):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def token_hash(token: str) -> str:
@@ -65,11 +76,11 @@ def _unversioned(db: Database, name: str, **params: Any) -> list[tuple]:
 
 
 def max_age(db: Database) -> timedelta:
-    return timedelta(hours=int(get_settings(db)["session_max_hours"]))
+    return timedelta(hours=get_int(db, "session_max_hours"))
 
 
 def idle_limit(db: Database) -> timedelta:
-    return timedelta(minutes=int(get_settings(db)["idle_timeout_minutes"]))
+    return timedelta(minutes=get_int(db, "idle_timeout_minutes"))
 
 
 def start_session(db: Database, user_id: int, method: str, *, now: datetime | None = None) -> str:
@@ -182,10 +193,9 @@ class Throttle:
 
 
 def throttle_for(db: Database, source: str, user_id: int | None, *, now: datetime) -> Throttle:
-    settings = get_settings(db)
-    free = int(settings["slowdown_after"])
-    longest_from = int(settings["lockout_failures"])
-    cap = timedelta(minutes=int(settings["lockout_minutes"]))
+    free = get_int(db, "slowdown_after")
+    longest_from = get_int(db, "lockout_failures")
+    cap = timedelta(minutes=get_int(db, "lockout_minutes"))
     source_failures, source_last, account_failures, account_last = _unversioned(
         db, "signin_failures_recent", source=source, user_id=user_id, since=now - THROTTLE_WINDOW)[0]
     waits = [timedelta(0)]

@@ -19,6 +19,7 @@ import pandas as pd
 from . import audit, exports
 from .app_db import open_database
 from .db import Database, database_path
+from .sqltext import compose, ident
 
 # Tables that hold no pupil and are never exported by --table to protect secrets.
 NEVER_EXPORT = {"users"}
@@ -47,14 +48,23 @@ def pupil_tables(db: Database) -> list[str]:
 def checksums(db: Database) -> dict[str, tuple]:
     """(row count, sum of row hashes) for every table: equal checksums mean equal contents."""
     cur = db.cursor()
-    return {t: tuple(cur.execute(f'SELECT count(*), sum(hash(x)) FROM "{t}" x').fetchone()) for t in _tables(db)}
+    return {t: tuple(cur.execute(compose("SELECT count(*), sum(hash(x)) FROM {t} x", t=ident(t))).fetchone())
+            for t in _tables(db)}
 
 
 def table_frame(db: Database, table: str) -> pd.DataFrame:
     if table not in _tables(db) or table in NEVER_EXPORT:
         raise ValueError(f"no table {table!r} may be exported; choose one of: "
                          + ", ".join(t for t in _tables(db) if t not in NEVER_EXPORT))
-    return db.cursor().execute(f'SELECT * FROM "{table}"').df()
+    return db.cursor().execute(compose("SELECT * FROM {t}", t=ident(table))).df()
+
+
+def _child_rows(verb: str, table: str, col: str, parent: str, key: str):
+    """`SELECT *` or `DELETE` of a child table's rows whose parent row belongs to the pupil ($p)."""
+    pieces = {"t": ident(table), "c": ident(col), "parent": ident(parent), "k": ident(key)}
+    if verb == "DELETE":
+        return compose("DELETE FROM {t} WHERE {c} IN (SELECT {k} FROM {parent} WHERE pupil_id = $p)", **pieces)
+    return compose("SELECT * FROM {t} WHERE {c} IN (SELECT {k} FROM {parent} WHERE pupil_id = $p)", **pieces)
 
 
 def pupil_frames(db: Database, pupil_id: int) -> dict[str, pd.DataFrame]:
@@ -62,18 +72,17 @@ def pupil_frames(db: Database, pupil_id: int) -> dict[str, pd.DataFrame]:
     cur = db.cursor()
     out = {}
     for table in pupil_tables(db):
-        out[table] = cur.execute(f'SELECT * FROM "{table}" WHERE pupil_id = $p', {"p": pupil_id}).df()
+        out[table] = cur.execute(compose("SELECT * FROM {t} WHERE pupil_id = $p", t=ident(table)), {"p": pupil_id}).df()
     # every audited view, download or change that showed the pupil, including lists of many pupils
     out["audit_log"] = db.query("integrity_audit_entries_for_pupil", pupil_id=pupil_id)
     for table, col, parent, key in CHILD_TABLES:
         if table in _tables(db):
-            out[table] = cur.execute(f'SELECT * FROM "{table}" WHERE "{col}" IN (SELECT "{key}" FROM "{parent}" WHERE pupil_id = $p)',
-                                     {"p": pupil_id}).df()
+            out[table] = cur.execute(_child_rows("SELECT *", table, col, parent, key), {"p": pupil_id}).df()
     if "pfa_outcomes" in _tables(db):
         out["pfa_outcomes"] = cur.execute(
             "SELECT * FROM pfa_outcomes WHERE ehc_review_id IN (SELECT r.ehc_review_id FROM ehc_reviews r "
             "JOIN ehc_plans e ON e.ehcp_id = r.ehcp_id WHERE e.pupil_id = $p)", {"p": pupil_id}).df()
-    return {k: v for k, v in sorted(out.items())}
+    return dict(sorted(out.items()))
 
 
 def subject_access_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
@@ -108,13 +117,13 @@ def erase_pupil(db: Database, actor, pupil_id: int) -> dict[str, int]:
         cur = w.cur
         counts = {}
         for table, col, parent, key in CHILD_TABLES:
-            n = cur.execute(f'DELETE FROM "{table}" WHERE "{col}" IN (SELECT "{key}" FROM "{parent}" WHERE pupil_id = $p)',
-                            {"p": pupil_id}).fetchone()[0]
+            n = cur.execute(_child_rows("DELETE", table, col, parent, key), {"p": pupil_id}).fetchone()[0]
             counts[table] = int(n)
         n = cur.execute("DELETE FROM pfa_outcomes WHERE ehc_review_id NOT IN (SELECT ehc_review_id FROM ehc_reviews)").fetchone()[0]
         counts["pfa_outcomes"] = int(n)
         for table in tables:
-            counts[table] = int(cur.execute(f'DELETE FROM "{table}" WHERE pupil_id = $p', {"p": pupil_id}).fetchone()[0])
+            counts[table] = int(cur.execute(compose("DELETE FROM {t} WHERE pupil_id = $p", t=ident(table)),
+                                            {"p": pupil_id}).fetchone()[0])
         counts["import_changes"] = int(cur.execute("DELETE FROM import_changes WHERE pupil_id = $p", {"p": pupil_id}).fetchone()[0])
         counts = {k: v for k, v in counts.items() if v}
         audit.record_change(w, actor, "pupil_erased", object_type="pupil", object_id=pupil_id, pupil_id=pupil_id,

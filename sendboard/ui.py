@@ -544,9 +544,19 @@ def metric_row() -> MetricRow:
 APP_DIR = Path(__file__).resolve().parent.parent
 
 
+class MissingPage(RuntimeError):
+    """A page registered in sendboard.access.PAGES has no file: the install is broken, so say so."""
+
+
 def role_pages(viewer: Viewer):
-    """The pages this viewer may open that this copy of sendboard has."""
-    return [p for p in pages_for(viewer.role) if (APP_DIR / p.path).exists()]
+    """The pages this viewer may open. A registered page without its file is an error, not a page quietly
+    left out of the menu: a role would lose a page and nobody would be told."""
+    pages = pages_for(viewer.role)
+    missing = [p.path for p in pages if not (APP_DIR / p.path).is_file()]
+    if missing:
+        raise MissingPage(f"page file(s) registered in sendboard.access.PAGES are missing from {APP_DIR}: "
+                          + ", ".join(missing))
+    return pages
 
 
 __all__ = ["AccessDenied", "PageContext", "cached", "database", "page_context", "page_header", "table", "chart"]

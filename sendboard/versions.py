@@ -14,8 +14,9 @@ save with :func:`forget`; ``ui.stale_edit`` shows the refusal.
 from __future__ import annotations
 
 import time
+from collections.abc import MutableMapping
 from datetime import datetime
-from typing import Any, MutableMapping
+from typing import Any
 
 import duckdb
 

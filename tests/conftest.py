@@ -1,3 +1,5 @@
+import contextlib
+import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -19,12 +21,31 @@ def _fresh_connections():
     dbmod.close_all()
 
 
+@contextlib.contextmanager
+def _built_once_per_run(tmp_path_factory, name: str):
+    """(path, needs_building) for a template database shared by every worker of this run: the first worker
+    to ask builds it under a lock, the others wait and then copy it (each test copies it again before use)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's folder, above gw0, gw1
+    path = shared / "templates" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(str(path) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield path, not path.exists()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def _fixture_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("fixture") / "template.duckdb"
     os.environ.setdefault("SENDBOARD_TODAY", TODAY.isoformat())
-    build_fixture(path)
-    dbmod.close_all()
+    with _built_once_per_run(tmp_path_factory, "fixture.duckdb") as (path, build):
+        if build:
+            part = path.with_suffix(".part")
+            build_fixture(part)
+            dbmod.close_all()
+            os.replace(part, path)
     return path
 
 
@@ -68,9 +89,12 @@ def demo_template(tmp_path_factory) -> Path:
 
     from sendboard.demo import build_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(path, pupils=1200, schools=1, seed=42, phase="secondary", as_of=date.fromisoformat(DEMO_AS_OF))
-    dbmod.close_all()
+    with _built_once_per_run(tmp_path_factory, "demo.duckdb") as (path, build):
+        if build:
+            part = path.with_name("demo.part.duckdb")
+            build_demo(part, pupils=1200, schools=1, seed=42, phase="secondary", as_of=date.fromisoformat(DEMO_AS_OF))
+            dbmod.close_all()
+            os.replace(part, path)
     return path
 
 
@@ -84,12 +108,30 @@ def demo_path(demo_template, tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its own hook runs after ours)
 def pytest_collection_modifyitems(config, items):
     """Browser tests fail loudly, never skip, when Chromium is missing: a suite that quietly leaves out the
     journeys, accessibility scans and hostile-input checks in a browser would pass without proving them."""
     from tests.browser import CHROMIUM, chromium_available
 
+    keep_modules_together(items)
+
     if any(item.get_closest_marker("browser") for item in items) and not chromium_available():
         raise pytest.UsageError(
             f"the browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium); "
             "to run only the other tests, add: -m 'not browser'")
+
+
+def keep_modules_together(items) -> None:
+    """With `--dist loadgroup` tests are shared out one by one, so a big file no longer leaves one worker
+    busy while the other idles. The tests that use something their module sets up once for all of them (a
+    module-scoped fixture of the module's own: an app server, a browser, a built database) are kept together
+    on one worker, so that set-up runs once there and is not torn down each time the worker moves between
+    files."""
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        defs = getattr(item, "_fixtureinfo", None)
+        shared = [name for name, fixturedefs in (defs.name2fixturedefs.items() if defs else ())
+                  if any(d.scope in ("module", "class") and d.baseid.startswith(module) for d in fixturedefs)]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(module))

@@ -27,19 +27,79 @@ def test_only_an_administrator_may_use_admin_functions(fixture_db, viewers):
     assert get_settings(fixture_db)["disclosure_threshold"] == "5"
 
 
-@pytest.mark.parametrize("key,good,bad", [
-    ("disclosure_threshold", [1, 20, "7"], [0, 21, -1, "five", 2.5, True, ""]),
-    ("idle_timeout_minutes", [5, 240], [4, 241, "1e3"]),
-    ("lockout_failures", [4, 20], [2, 21]),
-    ("lockout_minutes", [1, 1440], [0, 1441]),
-])
-def test_integer_settings_are_range_checked(fixture_db, viewers, key, good, bad):
+# Each range as its rule states it (worked out from the rule, not read back from the code under test).
+RULE_RANGES = {
+    "disclosure_threshold": (3, 20),    # governors' figures: a count of 1 or 2 would pick out a pupil
+    "idle_timeout_minutes": (5, 240),
+    "session_max_hours": (1, 24),
+    "lockout_failures": (3, 20),
+    "lockout_minutes": (1, 1440),
+    "slowdown_after": (1, 19),
+}
+
+
+def test_every_number_setting_has_one_range_read_from_its_rule():
+    from sendboard import disclosure, settings, signin
+
+    assert {s.key for s in admin.INT_SETTINGS} == set(RULE_RANGES) == set(settings.RANGE_HOMES)
+    for spec in admin.INT_SETTINGS:
+        assert (spec.low, spec.high) == RULE_RANGES[spec.key], spec.key
+    # the admin page's lowest threshold is the one the governors' figures accept
+    assert admin.INT_SETTINGS_BY_KEY["disclosure_threshold"].low == disclosure.MIN_THRESHOLD == 3
+    assert settings.int_range("idle_timeout_minutes") is signin.IDLE_MINUTES_RANGE
+
+
+def _edges(key):
+    low, high = RULE_RANGES[key]
+    return [low, high, str(low + 1)], [low - 1, high + 1]
+
+
+@pytest.mark.parametrize("key", list(RULE_RANGES))
+def test_integer_settings_are_range_checked(fixture_db, viewers, key):
+    good, bad = _edges(key)
+    bad += ["five", 2.5, True, "", "1e3"]
+    if key == "disclosure_threshold":
+        bad += [1, 2, 0, -1, 21]
+    others = {"slowdown_after": 1} if key == "lockout_failures" else {}  # waits must begin before the longest
+    if key == "slowdown_after":
+        admin.update_settings(fixture_db, viewers["admin"], {"lockout_failures": 20})
     for value in bad:
-        with pytest.raises(admin.AdminError):
-            admin.update_settings(fixture_db, viewers["admin"], {key: value})
+        with pytest.raises(admin.AdminError, match="whole number|outside the allowed range"):
+            admin.update_settings(fixture_db, viewers["admin"], {key: value, **others})
     for value in good:
-        admin.update_settings(fixture_db, viewers["admin"], {key: value})
+        admin.update_settings(fixture_db, viewers["admin"], {key: value, **others})
         assert get_settings(fixture_db)[key] == str(int(value))
+
+
+def test_a_stored_value_outside_its_range_is_not_used(fixture_db, viewers):
+    """A threshold of 1 written straight into the table (not through the page) is not applied: governors' figures
+    and the admin page both see the default."""
+    from sendboard import disclosure
+    from sendboard.settings import get_int
+
+    fixture_db.write(lambda w: w.run("upsert_setting", key="disclosure_threshold", value="1"))
+    assert get_int(fixture_db, "disclosure_threshold") == 5
+    assert disclosure.get_threshold(fixture_db) == 5
+    assert admin.current_settings(fixture_db, viewers["admin"])["disclosure_threshold"] == 5
+
+
+def test_the_admin_page_offers_exactly_the_rule_range_and_refuses_a_value_outside_it(fixture_path):
+    from tests.apptest_helpers import signed_in
+
+    at = signed_in("admin", page="pages/users.py", timeout=60)
+    assert not at.exception
+    box = next(n for n in at.number_input if n.key == "setting_disclosure_threshold")
+    assert (box.proto.min, box.proto.max) == (3, 20)
+    assert "(3 to 20)" in box.label
+    box.set_value(2)  # the field itself will not take it (Streamlit keeps the last value in range) ...
+    next(b for b in at.button if b.label == "Save settings").click()
+    at.run()
+    assert not at.exception
+    refused = [e.value for e in at.error]
+    assert refused == [] and [e.value for e in at.success] == ["Nothing changed\\."], (refused, at.success)
+    from sendboard.db import open_database
+
+    assert get_settings(open_database())["disclosure_threshold"] == "5"  # ... and nothing was saved
 
 
 def test_a_setting_change_is_audited_with_old_and_new(fixture_db, viewers):

@@ -5,8 +5,6 @@ from sendboard.app_db import open_database
 from sendboard.classroom import strategies
 from tests.apptest_helpers import all_text, signed_in
 
-pytest.importorskip("sendboard.demo")
-
 
 @pytest.mark.parametrize("user", ["teacher", "senco", "head"])
 def test_classroom_pages_render_on_the_demo(demo_path, user):

@@ -1,4 +1,7 @@
 """The data layer: migrations, bad database files, named queries, transactions and the audit guard."""
+import ast
+from pathlib import Path
+
 import pytest
 
 from sendboard import db as dbmod
@@ -91,6 +94,108 @@ def test_the_audit_log_cannot_be_updated_or_deleted_through_the_writer(fixture_d
 def test_named_queries_use_parameters_never_formatting():
     for name, sql in dbmod.named_queries().items():
         assert "{" not in sql and "%s" not in sql, f"{name} looks string-built"
+
+
+# ------------------------------------------------------------------ no SQL built by formatting, in any module
+
+SENDBOARD = Path(dbmod.__file__).resolve().parent
+RUNS_SQL = {"execute", "executemany", "sql", "query", "query_rows", "query_df", "scalar", "run"}
+
+
+def _formatted(node, assigned: dict) -> str | None:
+    """Why this expression is text built by formatting (f-string, %, .format, + of text), or None."""
+    if isinstance(node, ast.JoinedStr):
+        return "an f-string"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, (ast.Constant, ast.JoinedStr)):
+        return "% formatting"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        sides = (node.left, node.right)
+        if any(_formatted(side, assigned) for side in sides) or (
+                any(isinstance(side, ast.Constant) and isinstance(side.value, str) for side in sides)
+                and not all(isinstance(side, ast.Constant) for side in sides)):
+            return "text joined with +"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return ".format()"
+    if isinstance(node, ast.Name) and node.id in assigned:
+        return assigned[node.id]
+    return None
+
+
+def formatting_sql_calls(source: str, filename: str) -> list[str]:
+    """Calls that run SQL (execute, sql, query, run, ...) given formatted text, directly or through a variable
+    assigned formatted text in the same function; `compose` templates that are not a literal; and `SQL(...)` made
+    outside sendboard/sqltext.py."""
+    found = []
+    tree = ast.parse(source)
+    scopes = [tree] + [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
+    for scope in scopes:
+        assigned = {}
+        body = list(ast.walk(scope)) if not isinstance(scope, ast.Module) else list(ast.iter_child_nodes(scope))
+        for node in body:
+            if isinstance(node, ast.Assign):
+                why = _formatted(node.value, {})
+                if why:
+                    assigned.update({t.id: f"a variable holding {why}" for t in node.targets if isinstance(t, ast.Name)})
+        for node in ast.walk(scope):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            first = node.args[0]
+            if name in RUNS_SQL:
+                why = _formatted(first, assigned)
+                if why:
+                    found.append(f"{filename}:{node.lineno}: {name}() given {why}")
+            if name == "compose" and not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                found.append(f"{filename}:{node.lineno}: compose() template is not a literal")
+            if name == "SQL" and not filename.endswith("sqltext.py"):
+                found.append(f"{filename}:{node.lineno}: SQL() made outside sendboard/sqltext.py")
+    return sorted(set(found))
+
+
+def test_no_module_runs_sql_built_by_formatting():
+    found = []
+    for path in sorted(SENDBOARD.rglob("*.py")):
+        found += formatting_sql_calls(path.read_text(encoding="utf-8"), str(path.relative_to(SENDBOARD.parent)))
+    assert found == []
+
+
+@pytest.mark.parametrize("code,why", [
+    ("cur.execute(f'SELECT * FROM {table}')", "an f-string"),
+    ("cur.execute('SELECT * FROM %s' % table)", "% formatting"),
+    ("cur.execute('SELECT * FROM {}'.format(table))", ".format()"),
+    ("cur.execute('SELECT * FROM ' + table)", "text joined with +"),
+    ("db.sql(f'DELETE FROM {t} WHERE pupil_id = {p}')", "an f-string"),
+    ("def f(cur, t):\n    q = f'SELECT * FROM {t}'\n    return cur.execute(q)", "a variable holding an f-string"),
+    ("cur.execute(compose(template, t=ident(t)))", "not a literal"),
+    ("cur.execute(SQL('SELECT 1'))", "outside sendboard/sqltext.py"),
+])
+def test_the_scan_catches_a_formatted_query(code, why):
+    found = formatting_sql_calls(code, "planted.py")
+    assert len(found) == 1 and why in found[0], found
+
+
+def test_the_scan_lets_parameters_and_composed_identifiers_through():
+    code = ("cur.execute('SELECT * FROM pupils WHERE pupil_id = $p', {'p': 3})\n"
+            "cur.execute(compose('SELECT * FROM {t} WHERE pupil_id = $p', t=ident(table)), {'p': 3})\n"
+            "db.query('user_by_username', username=name)\n")
+    assert formatting_sql_calls(code, "fine.py") == []
+
+
+def test_composed_sql_takes_only_checked_pieces():
+    from sendboard import sqltext
+
+    assert sqltext.compose("SELECT * FROM {t}", t=sqltext.ident("pupils")) == 'SELECT * FROM "pupils"'
+    assert sqltext.idents(["a", "b"], alias="t", sep=" AND ") == 't."a" AND t."b"'
+    assert sqltext.literal("it's") == "'it''s'"
+    assert sqltext.column_type("DECIMAL(8,2)") == "DECIMAL(8,2)"
+    with pytest.raises(TypeError, match="parameter"):
+        sqltext.compose("SELECT * FROM pupils WHERE upn = {u}", u="A123' OR '1'='1")  # a plain value: refused
+    with pytest.raises(ValueError, match="identifier"):
+        sqltext.ident('pupils"; DROP TABLE audit_log; --')
+    with pytest.raises(ValueError, match="column type"):
+        sqltext.column_type("INTEGER); DROP TABLE pupils; --")
+    with pytest.raises(KeyError, match="placeholders"):
+        sqltext.compose("SELECT * FROM {t}", t=sqltext.ident("a"), extra=sqltext.ident("b"))
 
 
 def test_missing_parameter_is_an_error_not_a_null(fixture_db):

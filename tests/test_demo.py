@@ -10,10 +10,7 @@ from sendboard.upn import is_valid_upn
 
 AS_OF = date(2026, 11, 23)
 # the tables the demo fills (key factors, strategies and later features belong to other code)
-FILLED = """schools academic_years terms pupils enrolments staff staff_role_costs teaching_groups group_teachers
-group_members sen_provision sen_needs concerns passports support_plans plan_targets plan_reviews ehc_requests
-ehc_plans ehc_reviews pfa_outcomes interventions allocations training assessments attendance suspensions funding
-settings ref_need_codes ref_national""".split()
+FILLED = ["schools", "academic_years", "terms", "pupils", "enrolments", "staff", "staff_role_costs", "teaching_groups", "group_teachers", "group_members", "sen_provision", "sen_needs", "concerns", "passports", "support_plans", "plan_targets", "plan_reviews", "ehc_requests", "ehc_plans", "ehc_reviews", "pfa_outcomes", "interventions", "allocations", "training", "assessments", "attendance", "suspensions", "funding", "settings", "ref_need_codes", "ref_national"]
 SKIP = {"data_version", "schema_version", "audit_log", "audit_links", "audit_chain", "audit_pupils_seen", "users", "user_schools"}
 
 
@@ -88,7 +85,7 @@ def test_register_matches_national_figures(demo):
     assert abs(share[1] - latest("ehc_plan_pct")) <= 0.8, share
     assert abs(share[0] + share[1] - latest("any_sen_pct")) <= 2.5, share
     # the register grows gently over the years
-    trend = con.execute(f"""
+    trend = con.execute("""
         SELECT t.academic_year, (SELECT count(*) FROM sen_status_at(t.census_date) s
                                  JOIN roll_at(t.census_date) r USING (pupil_id) WHERE s.code IN ('K', 'E'))
                                 / (SELECT count(*) FROM roll_at(t.census_date))

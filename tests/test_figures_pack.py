@@ -52,8 +52,8 @@ def _split_words(text: str, words: set[str]) -> list[str]:
 
 
 def test_no_table_heading_is_split_inside_a_word_on_the_demo(demo_path):
-    from sendboard.auth import viewer_for
     from sendboard.app_db import open_database
+    from sendboard.auth import viewer_for
 
     db = open_database(demo_path)
     uid = db.cursor().execute("SELECT user_id FROM users WHERE username = 'governor'").fetchone()[0]

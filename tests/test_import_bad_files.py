@@ -11,7 +11,6 @@ from sendboard.transfer import checksums
 from sendboard.upn import upn_check_letter
 
 
-
 def upn(pid: int) -> str:
     base = f"3832000250{pid:02d}"
     return upn_check_letter(base) + base

@@ -1,7 +1,6 @@
 """The Data page in a real browser (Playwright + Debian Chromium, 1366x768): a good and a bad CSV."""
 from __future__ import annotations
 
-
 import pytest
 
 from tests.browser import browser, running_app, sign_in, wait_idle

@@ -186,7 +186,7 @@ def test_backup_restore_round_trip(fixture_path, tmp_path, capsys):
     backup = tmp_path / "backup.duckdb"
     assert cli.main(["backup", str(backup), "--db", str(fixture_path)]) == 0
     db = open_database(fixture_path)
-    before = {t: v for t, v in checksums(db).items()}  # includes the backup's own audit row
+    before = dict(checksums(db).items())  # includes the backup's own audit row
     run(db, [("p.csv", f"UPN,Surname,Forename,DOB,Gender\n{NEW},Doe,Jo,01/02/2014,F\n".encode())])
     close_all()
     assert cli.main(["restore", str(backup), "--db", str(fixture_path)]) == 1  # needs --yes

@@ -9,7 +9,6 @@ from sendboard.importers.commit import apply_all
 from sendboard.importers.validate import Staged
 from sendboard.transfer import checksums
 from sendboard.upn import upn_check_letter
-
 from tests.test_import_library import DATA
 
 
@@ -113,8 +112,8 @@ def test_commit_itself_never_matches_another_schools_pupil(fixture_db):
 
 
 def test_cli_all_schools(fixture_path, tmp_path, capsys):
-    from sendboard.db import close_all
     from sendboard.cli import main
+    from sendboard.db import close_all
 
     close_all()
     path = tmp_path / "trust.csv"

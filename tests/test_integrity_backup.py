@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from sendboard import audit, cli
-from sendboard.backup import (BackupError, backup, manifest_path, restore, verify_backup)
 from sendboard.app_db import open_database
+from sendboard.backup import BackupError, backup, manifest_path, restore, verify_backup
 from sendboard.db import close_all
 
 

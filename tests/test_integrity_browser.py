@@ -13,9 +13,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_backup_verify_and_a_refused_stale_save(fixture_path, tmp_path, artifacts, monkeypatch):
+    from sendboard.app_db import open_database
     from sendboard.db import close_all
     from tests.classroom_helpers import add_classroom_rows
-    from sendboard.app_db import open_database
 
     add_classroom_rows(open_database(fixture_path))
     close_all()
@@ -38,6 +38,7 @@ def test_backup_verify_and_a_refused_stale_save(fixture_path, tmp_path, artifact
         for page in (first, second):
             sign_in(page, url, "senco", PASSWORD)
             page.get_by_role("link", name="Pupil passport").first.click()
+            wait_idle(page)  # the passport's run has finished: a tab clicked mid-run can be redrawn under the click
             page.get_by_role("tab", name="Edit passport").click()
             page.get_by_label("Strengths").wait_for(timeout=30000)
         second.get_by_label("Strengths").fill("Wording saved first, by a colleague")

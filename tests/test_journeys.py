@@ -10,6 +10,7 @@ school, with screenshots in test-artifacts/journeys/:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -149,7 +150,7 @@ def test_b_teacher_records_a_review_and_sees_it_in_the_history(session, app, sho
     h.settle(page)
     with page.expect_download() as info:
         button.click()
-    history = open(info.value.path(), encoding="utf-8").read()
+    history = Path(info.value.path()).read_text(encoding="utf-8")
     assert note in history and "Emerging" in history
 
 
@@ -211,7 +212,7 @@ def test_d_governor_reads_the_pack_and_downloads_the_pdf(session, app, shots):
         page.get_by_role("button", name="Download PDF pack").click()
     download = info.value
     assert download.suggested_filename.endswith(".pdf")
-    data = open(download.path(), "rb").read()
+    data = Path(download.path()).read_bytes()
     assert data.startswith(b"%PDF"), data[:20]
     (shots / download.suggested_filename).write_bytes(data)
 

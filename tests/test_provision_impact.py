@@ -21,7 +21,7 @@ import pytest
 from sendboard.access import AccessDenied
 from sendboard.provision import impact
 from sendboard.provision.allocations import year_allocations
-from tests.test_provision_costs import A, B, C, TODAY, YEAR, seed
+from tests.test_provision_costs import TODAY, YEAR, A, B, C, seed
 
 J4 = 1 - 3 / 15  # Hedges' J on 4 degrees of freedom = 0.8
 

@@ -2,9 +2,7 @@
 and teachers never see a cost. Fixture school plus the catalogue of tests/test_provision_costs.py."""
 from __future__ import annotations
 
-import importlib.util
 import json
-
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,6 @@ from tests.apptest_helpers import all_text, signed_in
 from tests.test_provision_costs import seed
 
 ROOT = Path(__file__).resolve().parent.parent
-HAS_DEMO = importlib.util.find_spec("sendboard.demo") is not None
 
 
 @pytest.fixture
@@ -85,7 +82,6 @@ def test_an_allocation_change_is_audited_with_old_and_new_values(seeded_path, vi
     assert json.loads(new) == {"end_date": "2026-01-19", "exit_score": 84.0}
 
 
-@pytest.mark.skipif(not HAS_DEMO, reason="sendboard.demo is not written yet")
 @pytest.mark.parametrize("username,page", [("senco", "provision_map"), ("head", "provision_map"),
                                            ("teacher", "provision_map"), ("senco", "impact"), ("head", "impact")])
 def test_pages_render_on_the_demo(demo_path, username, page):

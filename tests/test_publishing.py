@@ -18,11 +18,20 @@ from sendboard.governors.figures import build_pack
 from sendboard.home import policy_alerts
 from sendboard.importers import SourceFile, commit, load, undo_last
 from sendboard.publishing.headings import HEADINGS
-from sendboard.publishing.policies import (DUE_THIS_TERM, NOT_RECORDED, OVERDUE, CURRENT, add_months, actions_frame,
-                                           calendar_frame, progress_counts, save_action, save_policy)
+from sendboard.publishing.policies import (
+    CURRENT,
+    DUE_THIS_TERM,
+    NOT_RECORDED,
+    OVERDUE,
+    actions_frame,
+    add_months,
+    calendar_frame,
+    progress_counts,
+    save_action,
+    save_policy,
+)
 from sendboard.publishing.render import docx_bytes, html_bytes, pdf_bytes
-from sendboard.publishing.report import (ApprovalRefused, approve, build_report, copy_from_year, get_approval,
-                                         save_text)
+from sendboard.publishing.report import ApprovalRefused, approve, build_report, copy_from_year, get_approval, save_text
 from sendboard.statutory.records import FieldError
 from tests.fixture_school import SCHOOL, TODAY
 
@@ -139,8 +148,8 @@ def test_no_pupil_identifier_in_any_output_on_the_fixture(fixture_db, viewers):
 
 
 def test_no_pupil_identifier_in_any_output_on_the_demo(demo_path):
-    from sendboard.auth import viewer_for
     from sendboard.app_db import open_database
+    from sendboard.auth import viewer_for
 
     db = open_database(demo_path)
     cur = db.cursor()

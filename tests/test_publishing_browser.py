@@ -39,8 +39,8 @@ def test_the_report_web_page_passes_axe(fixture_db, viewers, artifacts):
 
 
 def test_a_named_pupil_is_refused_beside_the_field_and_the_text_kept(fixture_path, artifacts):
-    from sendboard.db import close_all
     from sendboard.app_db import open_database
+    from sendboard.db import close_all
 
     with running_app(fixture_path, TODAY.isoformat()) as url, browser() as b:
         page = b.new_page(viewport={"width": 1366, "height": 900})

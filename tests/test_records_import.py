@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sendboard.importers import SourceFile, commit, load, preview, undo_last
+from sendboard.importers import ImportFailed, SourceFile, commit, load, preview, undo_last
 from sendboard.importers.templates import template_csv
 from sendboard.transfer import checksums
 from tests.test_import_bad_files import U1, U2, U3, upn
@@ -99,7 +99,7 @@ def test_one_bad_row_among_good_ones_writes_nothing(fixture_db):
     batch = load(fixture_db, [SourceFile("s.csv", data)])
     assert [str(p) for p in batch.problems] == [
         "s.csv, row 4, Date Referred: found '01/13/2025'; expected a real date (that day does not exist)"]
-    with pytest.raises(Exception):
+    with pytest.raises(ImportFailed):
         commit(fixture_db, batch, "tester")
     assert checksums(fixture_db) == before
 

@@ -13,8 +13,8 @@ NEW_PASSWORD = "a long enough password 7"
 
 def test_a_head_confirms_a_senco_in_the_browser_and_the_audit_log_shows_it(fixture_path, artifacts):
     from sendboard import auth
-    from sendboard.db import close_all
     from sendboard.app_db import open_database
+    from sendboard.db import close_all
 
     with running_app(fixture_path, "2026-01-20") as url, browser() as b:
         admin = b.new_page(viewport={"width": 1366, "height": 900})

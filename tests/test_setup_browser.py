@@ -6,8 +6,15 @@ import pytest
 
 from sendboard import db as dbmod
 from tests.browser import browser, running_app, sign_in, wait_idle
-from tests.test_setup_from_nothing import (PASSWORD, RECORDS, TODAY, add_accounts_by_command, init_school, sendboard,
-                                           write_record_file)
+from tests.test_setup_from_nothing import (
+    PASSWORD,
+    RECORDS,
+    TODAY,
+    add_accounts_by_command,
+    init_school,
+    sendboard,
+    write_record_file,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from sendboard import auth, signin, web
+from sendboard.access import AccessDenied
 from sendboard.signin import SsoPolicy
 from tests.apptest_helpers import all_text, app, signed_in
 from tests.fixture_school import PASSWORD
@@ -284,7 +285,7 @@ def test_a_bound_but_disabled_account_cannot_sign_in(fixture_db):
 def test_an_administrator_unbinds_an_account_audited_and_its_sessions_end(fixture_db, viewers):
     signin.sso_sign_in(fixture_db, claims("s-head", "head@oak.sch.uk"), SsoPolicy())
     hashed = signin.token_hash(signin.start_session(fixture_db, user_id(fixture_db, "head"), "sso"))
-    with pytest.raises(Exception):
+    with pytest.raises(AccessDenied):
         signin.unbind(fixture_db, viewers["head"], "head")  # only an administrator
     assert list(signin.bound_accounts(fixture_db, viewers["admin"])["username"]) == ["head"]
     signin.unbind(fixture_db, viewers["admin"], "head")

@@ -6,8 +6,8 @@ import pytest
 
 from sendboard import disclosure
 from sendboard import trust_compare as tc
-from sendboard.auth import viewer_for
 from sendboard.app_db import open_database
+from sendboard.auth import viewer_for
 from sendboard.provision.impact import impact_summary
 from sendboard.records.specialists import waiting_by_service
 from tests.apptest_helpers import all_text, signed_in

@@ -23,9 +23,9 @@ import sys
 import time
 from pathlib import Path
 
+from ..domain import DEMO_PASSWORD
 from .pages import _memory, time_aggregations, time_pages, time_trust_views
 from .scales import BENCH_AS_OF, DEFAULT_DIR, SCALES, TARGET_MS, dataset
-from ..domain import DEMO_PASSWORD
 
 DEFAULT_OUT = Path("bench-results/bench.json")
 

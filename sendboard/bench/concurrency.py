@@ -153,10 +153,10 @@ def _p95(values: list[float]) -> float | None:
 def _review_jobs(db_path: Path, count: int, today: date, stamp: str) -> list[dict]:
     """For each of ``count`` teachers, a pupil they teach (first in their passport list if possible)
     with an open target, found through the same library calls the page makes."""
+    from ..app_db import open_database
     from ..auth import viewer_for
     from ..classroom import passport
     from ..db import close_all
-    from ..app_db import open_database
 
     db = open_database(db_path)
     jobs = []
@@ -186,8 +186,8 @@ def _review_jobs(db_path: Path, count: int, today: date, stamp: str) -> list[dic
 
 
 def _count_notes(db_path: Path, notes: list[str]) -> tuple[int, int]:
-    from ..db import close_all
     from ..app_db import open_database
+    from ..db import close_all
 
     db = open_database(db_path)
     try:
@@ -201,10 +201,10 @@ def reviews_via_library(db_path: Path, jobs: list[dict], today: date) -> dict:
     """Fallback for (b): ``len(jobs)`` threads calling reviews.record_review on one Database at once."""
     import threading
 
+    from ..app_db import open_database
     from ..auth import viewer_for
     from ..classroom import passport, reviews
     from ..db import close_all
-    from ..app_db import open_database
 
     db = open_database(db_path)
     barrier = threading.Barrier(len(jobs))

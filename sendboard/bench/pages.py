@@ -46,9 +46,9 @@ def time_pages(db_path: Path, repeat: int, only: set[str] | None = None, scale: 
     from streamlit.testing.v1 import AppTest
 
     from ..access import PAGES
+    from ..app_db import open_database
     from ..auth import viewer_for
     from ..db import close_all
-    from ..app_db import open_database
 
     os.environ["SENDBOARD_DB"] = str(db_path)
     os.environ["SENDBOARD_TODAY"] = BENCH_AS_OF.isoformat()
@@ -107,9 +107,9 @@ def time_trust_views(db_path: Path, repeat: int) -> list[dict]:
     trust home, each theme of the side-by-side table (the page shows one at a time), and the trust board
     pack (figures, PDF and workbook)."""
     from .. import trust_compare, trust_pack
+    from ..app_db import open_database
     from ..auth import viewer_for
     from ..db import close_all
-    from ..app_db import open_database
 
     db = open_database(db_path)
     trust_uid = db.scalar("security_first_trust_user_id")
@@ -138,9 +138,9 @@ def time_trust_views(db_path: Path, repeat: int) -> list[dict]:
 
 
 def time_aggregations(db_path: Path, repeat: int) -> list[dict]:
+    from ..app_db import open_database
     from ..baseline import AGGREGATIONS, load_frames
     from ..db import close_all
-    from ..app_db import open_database
 
     db = open_database(db_path)
     started = time.perf_counter()

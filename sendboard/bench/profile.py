@@ -27,8 +27,8 @@ def profile_page(db_path: Path, page_key: str, username: str, warm: str | None, 
     from streamlit.testing.v1 import AppTest
 
     from ..access import PAGES_BY_KEY
-    from ..auth import viewer_for
     from ..app_db import open_database
+    from ..auth import viewer_for
 
     root = Path(__file__).resolve().parent.parent.parent
     db = open_database(db_path)

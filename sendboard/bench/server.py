@@ -59,7 +59,7 @@ def running_app(db_path: Path, today: str = TODAY, log: Path | None = None, env:
         command = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", str(script or root / "streamlit_app.py"), "--server.headless", "true",
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
                    "--server.address", "127.0.0.1", "--server.port", str(port)]
-    out = open(log, "wb") if log else subprocess.DEVNULL
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (the app writes to it until it stops)
     proc = subprocess.Popen(command, cwd=root, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     APP_PID["pid"] = proc.pid  # run.sh execs streamlit, so this is the server itself

@@ -5,7 +5,7 @@ asking for a class or pupil they do not teach simply gets nothing back.
 """
 from __future__ import annotations
 
-from ..reference import AREAS as AREA_NAMES  # noqa: F401  (one list of broad areas)
+from ..reference import AREAS as AREA_NAMES
 from ..reference import need_area_codes
 
 # Plain-English need names (the classroom's wording), each with its broad area from the shipped code list.
@@ -47,4 +47,4 @@ def need_area_code(code: str, area_code=None) -> str:
     return need_area_codes().get(code, "OTH")
 
 
-from ..text import md_escape  # noqa: F401  (re-exported for the classroom pages)
+from ..text import md_escape  # noqa: E402, F401  (re-exported for the classroom pages)

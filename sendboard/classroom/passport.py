@@ -109,7 +109,7 @@ def save_passport(db: Database, viewer: Viewer, pupil_id: int, changes: dict[str
 
     def work(w):
         rows = w.query("classroom_passport_row", pupil_id=int(pupil_id))
-        old = {f: None for f in FIELDS} if rows.empty else {
+        old = dict.fromkeys(FIELDS) if rows.empty else {
             f: (None if pd.isna(rows[f].iloc[0]) else rows[f].iloc[0]) for f in FIELDS}
         changed = [f for f, v in clean.items() if old[f] != v]
         if not changed:

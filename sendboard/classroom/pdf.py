@@ -12,7 +12,6 @@ import pandas as pd
 from fpdf import FPDF
 
 from ..pdf_fonts import use_unicode_font
-
 from . import RATING_LABELS
 from .passport import FIELDS
 from .profile import fmt_date

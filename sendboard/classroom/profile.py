@@ -116,7 +116,7 @@ def target_line(row) -> str:
 
 def build_cards(frames: dict[str, pd.DataFrame], as_at: date, *, include_all: bool = False) -> list[dict]:
     """One card per pupil with SEND or an open concern (every pupil if include_all), EHC plans first."""
-    by = {key: {pid: grp for pid, grp in frame.groupby("pupil_id")} if not frame.empty else {}
+    by = {key: {pid: grp for pid, grp in frame.groupby("pupil_id")} if not frame.empty else {}  # noqa: C416 (dict() of a groupby calls its .keys, a str)
           for key, frame in frames.items() if key != "summary"}
     cards = []
     for row in frames["summary"].to_dict("records"):

@@ -17,14 +17,16 @@ from .. import disclosure
 from ..access import Viewer
 from ..db import Database
 from ..domain import AREA_CODES, academic_year_bounds, academic_year_of, year_label
-from ..provision.impact import impact_summary
 from ..leaders import national
+from ..provision.impact import impact_summary
 from ..reference import AREAS
-from ..statutory.ehc import (compliance_now as ehc_compliance_now, pack_facts as ehc_pack_facts,
-                             pack_lines as ehc_pack_lines, review_compliance_by_year as ehc_review_compliance_by_year)
+from ..statutory.ehc import compliance_now as ehc_compliance_now
+from ..statutory.ehc import pack_facts as ehc_pack_facts
+from ..statutory.ehc import pack_lines as ehc_pack_lines
+from ..statutory.ehc import review_compliance_by_year as ehc_review_compliance_by_year
 from . import PACK_ROLES
 from .judgements import GOOD, JUDGEMENTS, NOT_ENOUGH, REVIEW
-from .pack_parts import Bars, Pack, Section, Table  # noqa: F401  (the pack and the pages take them from here)
+from .pack_parts import Bars, Pack, Section, Table
 from .questions import questions_for
 
 AREA_ORDER = list(AREA_CODES)

@@ -13,7 +13,6 @@ import io
 import math
 
 import pandas as pd
-
 from fpdf import FPDF, FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill

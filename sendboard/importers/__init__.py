@@ -21,10 +21,13 @@ from .kinds import KINDS, PER_ROW_SCHOOL_KINDS, SCHOOL_COLUMN, detect_kind, fold
 from .problems import FileRejected, Problem, frame_of
 from .readers import FileInfo, SourceFile, read_table
 from .validate import STAGERS, Context, Rows, Staged, check_batch
-from . import records as _records_kinds  # noqa: F401  registers the records area's kinds (before EHC's: write order)
+
+# isort: split
+# Kinds registered by other modules, in this order: their writes run in this order too.
 from . import ehc as _ehc_kinds  # noqa: F401  registers the EHC record kinds (stagers and commit targets)
+from . import publishing as _publishing_kinds  # noqa: F401  policies and accessibility actions
+from . import records as _records_kinds  # noqa: F401  registers the records area's kinds (before EHC's: write order)
 from . import timetable as _timetable_kind  # noqa: F401  registers the timetable kind (area: figures)
-from . import publishing as _publishing_kinds  # noqa: F401, E402  policies and accessibility actions
 
 __all__ = ["SourceFile", "Batch", "load", "preview", "commit", "undo_last", "history", "transfer_sources", "ImportFailed", "KINDS"]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..sqltext import SQL, column_type, compose, ident, idents, join, qualified
 from .validate import Staged
 
 
@@ -20,80 +21,84 @@ from .validate import Staged
 class Target:
     table: str
     keys: tuple[str, ...]
-    select: str                        # SQL over _stage giving the table's columns
+    select: SQL                        # SQL over _stage giving the table's columns (a composed constant)
     insert_cols: tuple[str, ...]       # columns written for a new row (keys included)
     label: str
 
 
 # A staged row names its pupil by UPN and the school the import is for (_school): a pupil is only ever
 # matched within that school, so no import can write to another school's pupil even if validation missed it.
-_P = "JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school"
+_P = compose("JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school")
 TARGETS: dict[str, Target] = {t.table if t.table not in ("staff",) else t.label: t for t in ()}
 
 
 def _t(name, table, keys, select, insert_cols, label):
+    ident(table), idents(keys), idents(insert_cols)  # every name a plain identifier, checked once here
+    if not isinstance(select, SQL):
+        raise TypeError(f"the select of import target {name!r} must be made with sendboard.sqltext.compose")
     TARGETS[name] = Target(table, tuple(keys), select, tuple(insert_cols), label)
 
 
 _t("pupils", "pupils", ["upn"],
    # a UPN held by another school is left out here, so it is inserted and the unique UPN refuses the whole import
-   "SELECT upn, school_id, first_name, last_name, date_of_birth, gender, disadvantaged, fsm, eal, entry_date, leaving_date "
-   "FROM _stage s WHERE NOT EXISTS (SELECT 1 FROM pupils o WHERE o.upn = s.upn AND o.school_id <> s.school_id)",
+   compose("SELECT upn, school_id, first_name, last_name, date_of_birth, gender, disadvantaged, fsm, eal, "
+           "entry_date, leaving_date FROM _stage s WHERE NOT EXISTS (SELECT 1 FROM pupils o WHERE o.upn = s.upn "
+           "AND o.school_id <> s.school_id)"),
    ["upn", "school_id", "first_name", "last_name", "date_of_birth", "gender", "disadvantaged", "fsm", "eal", "entry_date", "leaving_date"],
    "pupils")
 _t("enrolments", "enrolments", ["pupil_id", "academic_year"],
-   f"SELECT p.pupil_id, p.school_id, s.academic_year, s.year_group FROM _stage s {_P}",
+   compose("SELECT p.pupil_id, p.school_id, s.academic_year, s.year_group FROM _stage s {p}", p=_P),
    ["pupil_id", "school_id", "academic_year", "year_group"], "year groups")
 _t("staff_by_email", "staff", ["school_id", "email"],
-   "SELECT * EXCLUDE (_file, _where) FROM _stage s",
+   compose("SELECT * EXCLUDE (_file, _where) FROM _stage s"),
    ["school_id", "first_name", "last_name", "email", "staff_role", "fte", "annual_salary", "start_date", "end_date"], "staff")
 _t("staff_by_name", "staff", ["school_id", "first_name", "last_name"],
-   "SELECT * EXCLUDE (_file, _where) FROM _stage s",
+   compose("SELECT * EXCLUDE (_file, _where) FROM _stage s"),
    ["school_id", "first_name", "last_name", "email", "staff_role", "fte", "annual_salary", "start_date", "end_date"], "staff")
 _t("teaching_groups", "teaching_groups", ["school_id", "academic_year", "name"],
-   "SELECT school_id, academic_year, name, kind, subject, year_group FROM _stage s",
+   compose("SELECT school_id, academic_year, name, kind, subject, year_group FROM _stage s"),
    ["school_id", "academic_year", "name", "kind", "subject", "year_group"], "teaching groups")
 _t("group_members", "group_members", ["group_id", "pupil_id", "start_date"],
-   f"SELECT g.group_id, p.pupil_id, s.start_date, s.end_date FROM _stage s {_P} "
-   "JOIN teaching_groups g ON g.school_id = s.school_id AND g.academic_year = s.academic_year AND g.name = s.group_name",
+   compose("SELECT g.group_id, p.pupil_id, s.start_date, s.end_date FROM _stage s {p} JOIN teaching_groups g ON "
+           "g.school_id = s.school_id AND g.academic_year = s.academic_year AND g.name = s.group_name", p=_P),
    ["group_id", "pupil_id", "start_date", "end_date"], "group memberships")
 _t("group_teachers", "group_teachers", ["group_id", "staff_id", "start_date"],
-   "SELECT g.group_id, min(st.staff_id) AS staff_id, s.start_date, s.end_date FROM _stage s "
-   "JOIN staff st ON lower(st.email) = s.email AND st.school_id = s.school_id "
-   "JOIN teaching_groups g ON g.school_id = s.school_id AND g.academic_year = s.academic_year AND g.name = s.group_name "
-   "GROUP BY ALL",
+   compose("SELECT g.group_id, min(st.staff_id) AS staff_id, s.start_date, s.end_date FROM _stage s JOIN staff "
+           "st ON lower(st.email) = s.email AND st.school_id = s.school_id JOIN teaching_groups g ON g.school_id"
+           " = s.school_id AND g.academic_year = s.academic_year AND g.name = s.group_name GROUP BY ALL"),
    ["group_id", "staff_id", "start_date", "end_date"], "group teachers")
 _t("interventions", "interventions", ["school_id", "name"],
-   "SELECT * EXCLUDE (_file, _where) FROM _stage s",
+   compose("SELECT * EXCLUDE (_file, _where) FROM _stage s"),
    ["school_id", "name", "areas", "wave", "delivered_by", "group_size", "sessions_per_week", "minutes_per_session",
     "planned_weeks", "other_costs", "measure", "measure_scale", "higher_is_better"], "interventions")
 _t("sen_provision", "sen_provision", ["pupil_id", "start_date"],
-   f"SELECT p.pupil_id, s.code, s.start_date, s.end_date FROM _stage s {_P}",
+   compose("SELECT p.pupil_id, s.code, s.start_date, s.end_date FROM _stage s {p}", p=_P),
    ["pupil_id", "code", "start_date", "end_date"], "SEN provision")
 _t("sen_needs", "sen_needs", ["pupil_id", "need_code", "start_date"],
-   f"SELECT p.pupil_id, s.need_code, s.need_rank, s.start_date, s.end_date FROM _stage s {_P}",
+   compose("SELECT p.pupil_id, s.need_code, s.need_rank, s.start_date, s.end_date FROM _stage s {p}", p=_P),
    ["pupil_id", "need_code", "need_rank", "start_date", "end_date"], "SEN needs")
 _t("assessments", "assessments", ["pupil_id", "term_id", "subject"],
-   f"SELECT p.pupil_id, s.term_id, s.subject, s.score, s.scale, s.expected_standard FROM _stage s {_P}",
+   compose("SELECT p.pupil_id, s.term_id, s.subject, s.score, s.scale, s.expected_standard FROM _stage s {p}", p=_P),
    ["pupil_id", "term_id", "subject", "score", "scale", "expected_standard"], "assessment results")
 _t("attendance", "attendance", ["pupil_id", "term_id"],
-   f"SELECT p.pupil_id, s.term_id, s.possible_sessions, s.attended_sessions FROM _stage s {_P}",
+   compose("SELECT p.pupil_id, s.term_id, s.possible_sessions, s.attended_sessions FROM _stage s {p}", p=_P),
    ["pupil_id", "term_id", "possible_sessions", "attended_sessions"], "attendance")
 _t("suspensions", "suspensions", ["pupil_id", "start_date"],
-   f"SELECT p.pupil_id, s.term_id, s.start_date, s.days FROM _stage s {_P}",
+   compose("SELECT p.pupil_id, s.term_id, s.start_date, s.days FROM _stage s {p}", p=_P),
    ["pupil_id", "term_id", "start_date", "days"], "suspensions")
 _t("allocations", "allocations", ["pupil_id", "intervention_id", "start_date"],
-   f"SELECT p.pupil_id, i.intervention_id, s.start_date, s.end_date, s.group_label, s.sessions_attended, "
-   f"s.entry_score, s.exit_score, s.delivery FROM _stage s {_P} JOIN interventions i ON i.school_id = s.school_id AND i.name = s.intervention",
+   compose("SELECT p.pupil_id, i.intervention_id, s.start_date, s.end_date, s.group_label, s.sessions_attended, "
+           "s.entry_score, s.exit_score, s.delivery FROM _stage s {p} JOIN interventions i ON i.school_id = "
+           "s.school_id AND i.name = s.intervention", p=_P),
    ["pupil_id", "intervention_id", "start_date", "end_date", "group_label", "sessions_attended", "entry_score", "exit_score",
     "delivery"],
    "intervention allocations")
 # The weekly sessions of allocations (provision area, migration 018): an allocation's sessions in a file
 # replace the ones held (see REPLACE_WITHIN); the ones it drops are logged so that undo puts them back.
 _t("allocation_sessions", "allocation_sessions", ["allocation_id", "day_of_week", "start_time"],
-   f"SELECT a.allocation_id, s.day_of_week, s.start_time FROM _stage s {_P} "
-   "JOIN interventions i ON i.school_id = s.school_id AND i.name = s.intervention "
-   "JOIN allocations a ON a.pupil_id = p.pupil_id AND a.intervention_id = i.intervention_id AND a.start_date = s.start_date",
+   compose("SELECT a.allocation_id, s.day_of_week, s.start_time FROM _stage s {p} JOIN interventions i ON "
+           "i.school_id = s.school_id AND i.name = s.intervention JOIN allocations a ON a.pupil_id = p.pupil_id "
+           "AND a.intervention_id = i.intervention_id AND a.start_date = s.start_date", p=_P),
    ["allocation_id", "day_of_week", "start_time"], "intervention sessions")
 REPLACE_WITHIN = {"allocation_sessions": "allocation_id"}
 
@@ -108,8 +113,9 @@ def _types(cur, table: str) -> dict[str, str]:
     return dict(rows)
 
 
-def _match(keys, left="t", right="c") -> str:
-    return " AND ".join(f'{left}."{k}" IS NOT DISTINCT FROM {right}."{k}"' for k in keys)
+def _match(keys, left="t", right="c") -> SQL:
+    return join((compose("{l} IS NOT DISTINCT FROM {r}", l=qualified(left, k), r=qualified(right, k)) for k in keys),
+                " AND ")
 
 
 @dataclass
@@ -133,59 +139,73 @@ def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *,
     update_cols = sorted(set().union(*[s.update_cols for s in frames]))
     types = _types(cur, target.table)
     cur.register("_stage", frame)
+    table = ident(target.table)
     try:
-        cols = [c for c in target.insert_cols]
-        cast = ", ".join(f'CAST(x."{c}" AS {types[c]}) AS "{c}"' for c in cols)
-        cur.execute(f"CREATE OR REPLACE TEMP TABLE _src AS SELECT DISTINCT ON ({', '.join(target.keys)}) {cast} FROM ({target.select}) x")
+        cols = list(target.insert_cols)
+        cast = join(compose("CAST({x} AS {type}) AS {c}", x=qualified("x", c), type=column_type(types[c]), c=ident(c))
+                    for c in cols)
+        cur.execute(compose("CREATE OR REPLACE TEMP TABLE _src AS SELECT DISTINCT ON ({keys}) {cast} FROM ({select}) x",
+                            keys=idents(target.keys), cast=cast, select=target.select))
     finally:
         cur.unregister("_stage")
     values = [c for c in update_cols if c in types and c not in target.keys]
-    differs = " OR ".join(f'c."{v}" IS DISTINCT FROM t."{v}"' for v in values) or "false"
-    cur.execute(
-        f"CREATE OR REPLACE TEMP TABLE _cls AS SELECT c.*, CASE WHEN t._here IS NULL THEN 'add' "
-        f"WHEN {differs} THEN 'change' ELSE 'same' END AS _state "
-        f"FROM _src c LEFT JOIN (SELECT *, true AS _here FROM {target.table}) t ON {_match(target.keys)}")
+    differs = (join((compose("{c} IS DISTINCT FROM {t}", c=qualified("c", v), t=qualified("t", v)) for v in values), " OR ")
+               if values else compose("false"))
+    cur.execute(compose(
+        "CREATE OR REPLACE TEMP TABLE _cls AS SELECT c.*, CASE WHEN t._here IS NULL THEN 'add' "
+        "WHEN {differs} THEN 'change' ELSE 'same' END AS _state "
+        "FROM _src c LEFT JOIN (SELECT *, true AS _here FROM {table}) t ON {match}",
+        differs=differs, table=table, match=_match(target.keys)))
     counts = dict(cur.execute("SELECT _state, count(*) FROM _cls GROUP BY 1").fetchall())
     # the preview's examples name pupils by UPN (what the file and the MIS use), not by sendboard's own number
     by_upn = "pupil_id" in cols
-    sample = cur.execute(
-        f"SELECT {'p.upn AS upn, ' if by_upn else ''}x.* FROM (SELECT *, row_number() OVER (PARTITION BY _state) AS _n FROM _cls) x "
-        f"{'LEFT JOIN pupils p ON p.pupil_id = x.pupil_id ' if by_upn else ''}"
-        f"WHERE x._n <= {int(samples)} AND x._state <> 'same' ORDER BY x._state, x._n").df().drop(columns="_n")
+    examples = (
+        "SELECT p.upn AS upn, x.* FROM (SELECT *, row_number() OVER (PARTITION BY _state) AS _n FROM _cls) x "
+        "LEFT JOIN pupils p ON p.pupil_id = x.pupil_id WHERE x._n <= $n AND x._state <> 'same' ORDER BY x._state, x._n"
+        if by_upn else
+        "SELECT x.* FROM (SELECT *, row_number() OVER (PARTITION BY _state) AS _n FROM _cls) x "
+        "WHERE x._n <= $n AND x._state <> 'same' ORDER BY x._state, x._n")
+    sample = cur.execute(examples, {"n": int(samples)}).df().drop(columns="_n")
     if by_upn:
         sample = sample.drop(columns="pupil_id")
     has_pupil = "pupil_id" in types
-    pk = {k: f't."{k}"' for k in target.keys}
-    key_json = "to_json(struct_pack(" + ", ".join(f'"{k}" := {v}' for k, v in pk.items()) + "))"
+    pupil = compose("t.pupil_id") if has_pupil else compose("NULL")
+    key_json = compose("to_json(struct_pack({pairs}))",
+                       pairs=join(compose("{k} := {v}", k=ident(k), v=qualified("t", k)) for k in target.keys))
     if counts.get("change"):
         if import_id is not None:
-            cur.execute(
-                f"INSERT INTO import_changes SELECT $id, $table, 'update', {'t.pupil_id' if has_pupil else 'NULL'}, "
-                f"{key_json}, to_json(t) FROM {target.table} t JOIN _cls c ON {_match(target.keys)} WHERE c._state = 'change'",
+            cur.execute(compose(
+                "INSERT INTO import_changes SELECT $id, $table, 'update', {pupil}, {key_json}, to_json(t) "
+                "FROM {table} t JOIN _cls c ON {match} WHERE c._state = 'change'",
+                pupil=pupil, key_json=key_json, table=table, match=_match(target.keys)),
                 {"id": import_id, "table": target.table})
-        sets = ", ".join(f'"{v}" = c."{v}"' for v in values)
-        cur.execute(f"UPDATE {target.table} t SET {sets} FROM _cls c WHERE {_match(target.keys)} AND c._state = 'change'")
+        sets = join(compose("{v} = {c}", v=ident(v), c=qualified("c", v)) for v in values)
+        cur.execute(compose("UPDATE {table} t SET {sets} FROM _cls c WHERE {match} AND c._state = 'change'",
+                            table=table, sets=sets, match=_match(target.keys)))
     dropped = 0
     if name in REPLACE_WITHIN:
         # rows held for the same parent (e.g. allocation) that the file no longer lists: logged as changed
         # (undo inserts the old row back) and deleted
         parent = REPLACE_WITHIN[name]
-        stale = (f"FROM {target.table} t WHERE t.\"{parent}\" IN (SELECT \"{parent}\" FROM _src) "
-                 f"AND NOT EXISTS (SELECT 1 FROM _src c WHERE {_match(target.keys)})")
-        dropped = int(cur.execute(f"SELECT count(*) {stale}").fetchone()[0])
+        stale = compose("FROM {table} t WHERE {t_parent} IN (SELECT {parent} FROM _src) "
+                        "AND NOT EXISTS (SELECT 1 FROM _src c WHERE {match})",
+                        table=table, t_parent=qualified("t", parent), parent=ident(parent), match=_match(target.keys))
+        dropped = int(cur.execute(compose("SELECT count(*) {stale}", stale=stale)).fetchone()[0])
         if dropped and import_id is not None:
-            cur.execute(f"INSERT INTO import_changes SELECT $id, $table, 'update', NULL, {key_json}, to_json(t) {stale}",
+            cur.execute(compose("INSERT INTO import_changes SELECT $id, $table, 'update', NULL, {key_json}, to_json(t) {stale}",
+                                key_json=key_json, stale=stale),
                         {"id": import_id, "table": target.table})
         if dropped:
-            cur.execute(f"DELETE {stale}")
+            cur.execute(compose("DELETE {stale}", stale=stale))
     if counts.get("add"):
-        col_list = ", ".join(f'"{c}"' for c in cols)
-        cur.execute(f"INSERT INTO {target.table} ({col_list}) SELECT {col_list} FROM _cls WHERE _state = 'add'")
+        col_list = idents(cols)
+        cur.execute(compose("INSERT INTO {table} ({cols}) SELECT {cols} FROM _cls WHERE _state = 'add'",
+                            table=table, cols=col_list))
         if import_id is not None:
-            pupil = "t.pupil_id" if has_pupil else "NULL"
-            cur.execute(
-                f"INSERT INTO import_changes SELECT $id, $table, 'insert', {pupil}, {key_json}, NULL "
-                f"FROM _cls c JOIN {target.table} t ON {_match(target.keys)} WHERE c._state = 'add'",
+            cur.execute(compose(
+                "INSERT INTO import_changes SELECT $id, $table, 'insert', {pupil}, {key_json}, NULL "
+                "FROM _cls c JOIN {table} t ON {match} WHERE c._state = 'add'",
+                pupil=pupil, key_json=key_json, table=table, match=_match(target.keys)),
                 {"id": import_id, "table": target.table})
     cur.execute("DROP TABLE IF EXISTS _src")
     cur.execute("DROP TABLE IF EXISTS _cls")
@@ -224,10 +244,12 @@ def undo(cur, import_id: int) -> dict[str, int]:
                 "CREATE OR REPLACE TEMP TABLE _undo_keys AS SELECT unnest(json_transform(row_key, $s)) FROM import_changes "
                 "WHERE import_id = $id AND table_name = $t AND json_keys(row_key) = $keys",
                 {"s": kstruct, "id": import_id, "t": table, "keys": keys})
-            cur.execute(f"DELETE FROM {table} t USING _undo_keys c WHERE {_match(keys)}")
+            cur.execute(compose("DELETE FROM {table} t USING _undo_keys c WHERE {match}", table=ident(table),
+                                match=_match(keys)))
         struct = json.dumps(types)
-        cur.execute(f"INSERT INTO {table} BY NAME SELECT unnest(json_transform(old_row, $s)) FROM import_changes "
-                    "WHERE import_id = $id AND table_name = $t AND op = 'update'", {"s": struct, "id": import_id, "t": table})
+        cur.execute(compose("INSERT INTO {table} BY NAME SELECT unnest(json_transform(old_row, $s)) FROM import_changes "
+                            "WHERE import_id = $id AND table_name = $t AND op = 'update'", table=ident(table)),
+                    {"s": struct, "id": import_id, "t": table})
         done[table] = int(cur.execute("SELECT count(*) FROM import_changes WHERE import_id = $id AND table_name = $t",
                                       {"id": import_id, "t": table}).fetchone()[0])
     cur.execute("DROP TABLE IF EXISTS _undo_keys")

@@ -27,10 +27,10 @@ import pandas as pd
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import ParseError, fromstring
 
+from ..domain import ACADEMIC_YEAR_START_MONTH, academic_year_of
 from .problems import FileRejected, Problem
 from .readers import FileInfo, SourceFile
-from .validate import (CENSUS_NEEDS, EARLIEST, PROVISION_CODES, Context, Staged, _gender, parse_date, upn_problem)
-from ..domain import ACADEMIC_YEAR_START_MONTH, academic_year_of
+from .validate import CENSUS_NEEDS, EARLIEST, PROVISION_CODES, Context, Staged, _gender, parse_date, upn_problem
 
 DAY = timedelta(days=1)
 FIRST_SPEC_VERSION = 19
@@ -112,9 +112,8 @@ def _keep_held_name(from_file: str, held: str | None, partial: bool) -> str:
     never overwrites it so; a full file does only when it is a different name, not the same in capitals."""
     if not held or not from_file:
         return from_file or (held or "")
-    if from_file.isupper() and not held.isupper():
-        if partial or from_file == held.upper():
-            return held
+    if from_file.isupper() and not held.isupper() and (partial or from_file == held.upper()):
+        return held
     return from_file
 
 
@@ -188,8 +187,8 @@ def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
     # ------------------------------------------------------------------ what is held, for partial files and history
     held_rows = {}
     if ctx.held is not None and len(ctx.held):
-        for u, f, l, d, g, e in ctx.held[["upn", "first_name", "last_name", "date_of_birth", "gender", "entry_date"]].itertuples(index=False):
-            held_rows[u] = (f, l, pd.Timestamp(d).date(), g, pd.Timestamp(e).date())
+        for u, f, last, d, g, e in ctx.held[["upn", "first_name", "last_name", "date_of_birth", "gender", "entry_date"]].itertuples(index=False):
+            held_rows[u] = (f, last, pd.Timestamp(d).date(), g, pd.Timestamp(e).date())
     held_prov: dict[str, list] = {}
     for u, c, s, e in ctx.provision[["upn", "code", "start_date", "end_date"]].itertuples(index=False):
         held_prov.setdefault(u, []).append((pd.Timestamp(s).date(), c, None if pd.isna(e) else pd.Timestamp(e).date()))
@@ -220,7 +219,7 @@ def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
     seen: dict[str, int] = {}
     skipped_results, extra_ranks, n_new, own_years = 0, 0, 0, 0
     terms = {int(t) for t in ctx.terms["term_id"]}
-    labels = {str(l).lower(): int(t) for t, l in zip(ctx.terms["term_id"], ctx.terms["label"])}
+    labels = {str(label).lower(): int(t) for t, label in zip(ctx.terms["term_id"], ctx.terms["label"])}
     base_school = {"_file": name, "_school": school_id}
 
     for i, p in enumerate(pupils_el.findall("Pupil"), start=1):
@@ -235,7 +234,6 @@ def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
             continue
         seen[upn] = i
         held = held_rows.get(upn) if upn not in ctx.elsewhere else None
-        basic = p.find("BasicDetails")
         surname = _text(p, "Surname", "BasicDetails/Surname")
         forename = _text(p, "Forename", "BasicDetails/Forename")
         dob = get_date(p, ("DOB", "BasicDetails/DOB"), where, required=held is None)
@@ -456,7 +454,8 @@ def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
                      f"{'their admission date' if any(r['entry_date'] != ctx.today for r in pupils) else 'today'}, in the "
                      "year group the file implies for today")
 
-    cols = lambda rows, c: pd.DataFrame(rows, columns=c + ["_file", "_where", "_school"])
+    def cols(rows, c):
+        return pd.DataFrame(rows, columns=c + ["_file", "_where", "_school"])
     asm_frame = cols(asm, ["upn", "term_id", "subject", "score", "scale", "expected_standard"]).drop_duplicates(
         ["upn", "term_id", "subject"], keep="last")
     staged = [

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..domain import AREA_CODES
+from ..sqltext import compose
 from . import commit, validate
 from .problems import Problem
 from .validate import MAX_PER_CHECK, Rows, Staged
-from ..domain import AREA_CODES
 
 REQUESTED_BY = ("school", "parent", "young_person", "other")
 REQUEST_DECISIONS = ("agreed", "refused")
@@ -159,7 +160,7 @@ def check_reviews_have_plans(staged: list[Staged], ctx, problems: list[Problem])
     plans = pd.concat([held[["upn", "issued_on", "ceased_on"]], *new], ignore_index=True)
     plans["issued_on"] = pd.to_datetime(plans["issued_on"])
     plans["ceased_on"] = pd.to_datetime(plans["ceased_on"])
-    by_upn = {u: g for u, g in plans.groupby("upn")}
+    by_upn = {u: g for u, g in plans.groupby("upn")}  # noqa: C416 (dict() of a groupby calls its .keys, a str)
     count = 0
     for s in reviews:
         for row in s.frame.to_dict("records"):
@@ -178,51 +179,51 @@ def check_reviews_have_plans(staged: list[Staged], ctx, problems: list[Problem])
 
 validate.BATCH_CHECKS.append(check_reviews_have_plans)
 
-_P = "JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school"  # a pupil of the import's school only
+_P = compose("JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school")  # a pupil of the import's school only
 commit._t("ehc_plans", "ehc_plans", ["pupil_id", "issued_on"],
-          f"SELECT p.pupil_id, s.local_authority, s.issued_on, s.hours_per_week, s.ceased_on FROM _stage s {_P}",
+          compose("SELECT p.pupil_id, s.local_authority, s.issued_on, s.hours_per_week, s.ceased_on FROM _stage s {p}", p=_P),
           ["pupil_id", "local_authority", "issued_on", "hours_per_week", "ceased_on"], "EHC plans")
 commit._t("ehc_outcomes", "ehc_outcomes", ["ehcp_id", "outcome"],
-          f"SELECT e.ehcp_id, p.pupil_id, s.area, s.outcome FROM _stage s {_P} "
-          "JOIN ehc_plans e ON e.pupil_id = p.pupil_id AND e.issued_on = s.issued_on",
+          compose("SELECT e.ehcp_id, p.pupil_id, s.area, s.outcome FROM _stage s {p} "
+                  "JOIN ehc_plans e ON e.pupil_id = p.pupil_id AND e.issued_on = s.issued_on", p=_P),
           ["ehcp_id", "pupil_id", "area", "outcome"], "EHC plan outcomes")
 commit._t("ehc_requests", "ehc_requests", ["pupil_id", "requested_on"],
-          f"SELECT p.pupil_id, s.local_authority, s.requested_on, s.requested_by, s.decision_on, s.decision, "
-          f"s.final_plan_on FROM _stage s {_P}",
+          compose("SELECT p.pupil_id, s.local_authority, s.requested_on, s.requested_by, s.decision_on, s.decision, "
+                  "s.final_plan_on FROM _stage s {p}", p=_P),
           ["pupil_id", "local_authority", "requested_on", "requested_by", "decision_on", "decision", "final_plan_on"],
-          "EHC needs-assessment requests")
+                  "EHC needs-assessment requests")
 # The date a review was due: 12 months (6 for a child under 5 on that date) after the plan's last review
 # before the meeting, held or earlier in the same file, else after the issue date (as the EHC page does).
 commit._t("ehc_reviews", "ehc_reviews", ["ehcp_id", "held_on"],
-          "SELECT x.ehcp_id, ehc_review_due_after(x.base_on, x.date_of_birth) AS due_on, x.held_on, x.report_sent_on, "
-          "x.la_decision_on, x.la_decision, x.note FROM ("
-          "SELECT e.ehcp_id, p.date_of_birth, s.held_on, s.report_sent_on, s.la_decision_on, s.la_decision, s.note, "
-          "greatest(e.issued_on, "
-          "coalesce((SELECT max(r.held_on) FROM ehc_reviews r WHERE r.ehcp_id = e.ehcp_id AND r.held_on < s.held_on), e.issued_on), "
-          "coalesce((SELECT max(s2.held_on) FROM _stage s2 WHERE s2.upn = s.upn AND s2.held_on < s.held_on), e.issued_on)"
-          ") AS base_on "
-          f"FROM _stage s {_P} JOIN ehc_plans e ON e.pupil_id = p.pupil_id AND e.issued_on <= s.held_on "
-          "AND (e.ceased_on IS NULL OR e.ceased_on >= s.held_on)) x",
+          compose("SELECT x.ehcp_id, ehc_review_due_after(x.base_on, x.date_of_birth) AS due_on, x.held_on, x.report_sent_on, "
+                  "x.la_decision_on, x.la_decision, x.note FROM ("
+                  "SELECT e.ehcp_id, p.date_of_birth, s.held_on, s.report_sent_on, s.la_decision_on, s.la_decision, s.note, "
+                  "greatest(e.issued_on, "
+                  "coalesce((SELECT max(r.held_on) FROM ehc_reviews r WHERE r.ehcp_id = e.ehcp_id AND r.held_on < s.held_on), e.issued_on), "
+                  "coalesce((SELECT max(s2.held_on) FROM _stage s2 WHERE s2.upn = s.upn AND s2.held_on < s.held_on), e.issued_on)"
+                  ") AS base_on "
+                  "FROM _stage s {p} JOIN ehc_plans e ON e.pupil_id = p.pupil_id AND e.issued_on <= s.held_on "
+                  "AND (e.ceased_on IS NULL OR e.ceased_on >= s.held_on)) x", p=_P),
           ["ehcp_id", "due_on", "held_on", "report_sent_on", "la_decision_on", "la_decision", "note"], "EHC annual reviews")
 commit._t("pfa_records", "pfa_records", ["pupil_id", "recorded_on", "area"],
-          f"SELECT p.pupil_id, s.recorded_on, s.area, s.outcome FROM _stage s {_P}",
+          compose("SELECT p.pupil_id, s.recorded_on, s.area, s.outcome FROM _stage s {p}", p=_P),
           ["pupil_id", "recorded_on", "area", "outcome"], "Preparing for Adulthood outcomes")
 commit._t("careers_guidance", "careers_guidance", ["pupil_id", "given_on"],
-          f"SELECT p.pupil_id, s.given_on, s.given_by, s.note FROM _stage s {_P}",
+          compose("SELECT p.pupil_id, s.given_on, s.given_by, s.note FROM _stage s {p}", p=_P),
           ["pupil_id", "given_on", "given_by", "note"], "careers guidance")
-_OPEN_PLAN = "(SELECT max(sp.plan_id) FROM support_plans sp WHERE sp.pupil_id = p.pupil_id AND sp.closed_on IS NULL)"
+_OPEN_PLAN = compose("(SELECT max(sp.plan_id) FROM support_plans sp WHERE sp.pupil_id = p.pupil_id AND sp.closed_on IS NULL)")
 commit._t("ehc_step_plans", "support_plans", ["pupil_id", "start_date"],
-          f"SELECT p.pupil_id, s.today AS start_date, s.review_due, 'import' AS created_by, "
-          f"'Steps toward the outcomes of the EHC plan' AS assess_note FROM _stage s {_P} WHERE {_OPEN_PLAN} IS NULL",
+          compose("SELECT p.pupil_id, s.today AS start_date, s.review_due, 'import' AS created_by, "
+                  "'Steps toward the outcomes of the EHC plan' AS assess_note FROM _stage s {p} WHERE {open_plan} IS NULL", p=_P, open_plan=_OPEN_PLAN),
           ["pupil_id", "start_date", "review_due", "created_by", "assess_note"], "support plans (for EHC steps)")
 commit._t("ehc_step_targets", "plan_targets", ["plan_id", "description"],
-          f"SELECT {_OPEN_PLAN} AS plan_id, s.step AS description, s.area, s.today AS set_on FROM _stage s {_P}",
+          compose("SELECT {open_plan} AS plan_id, s.step AS description, s.area, s.today AS set_on FROM _stage s {p}", open_plan=_OPEN_PLAN, p=_P),
           ["plan_id", "description", "area", "set_on"], "short-term steps toward EHC outcomes")
 commit._t("ehc_step_links", "ehc_outcome_steps", ["target_id"],
-          f"SELECT t.target_id, o.ehc_outcome_id, p.pupil_id FROM _stage s {_P} "
-          "JOIN ehc_plans e ON e.pupil_id = p.pupil_id AND e.issued_on = s.issued_on "
-          "JOIN ehc_outcomes o ON o.ehcp_id = e.ehcp_id AND o.outcome = s.outcome "
-          f"JOIN plan_targets t ON t.plan_id = {_OPEN_PLAN} AND t.description = s.step",
+          compose("SELECT t.target_id, o.ehc_outcome_id, p.pupil_id FROM _stage s {p} "
+                  "JOIN ehc_plans e ON e.pupil_id = p.pupil_id AND e.issued_on = s.issued_on "
+                  "JOIN ehc_outcomes o ON o.ehcp_id = e.ehcp_id AND o.outcome = s.outcome "
+                  "JOIN plan_targets t ON t.plan_id = {open_plan} AND t.description = s.step", p=_P, open_plan=_OPEN_PLAN),
           ["target_id", "ehc_outcome_id", "pupil_id"], "links from steps to EHC outcomes")
 commit.ORDER = commit.ORDER + ("ehc_plans", "ehc_outcomes", "ehc_step_plans", "ehc_step_targets", "ehc_step_links",
                                "ehc_requests", "ehc_reviews", "pfa_records", "careers_guidance")

@@ -7,7 +7,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..publishing.policies import ACTION_STATUSES, MAX_ACTION, MAX_OWNER, MAX_TITLE, MAX_URL, POLICIES_BY_KEY, STRANDS, policy_key_for
+from ..publishing.policies import (
+    ACTION_STATUSES,
+    MAX_ACTION,
+    MAX_OWNER,
+    MAX_TITLE,
+    MAX_URL,
+    POLICIES_BY_KEY,
+    STRANDS,
+    policy_key_for,
+)
+from ..sqltext import compose
 from . import commit, validate
 from .validate import Rows, Staged, parse_date
 
@@ -89,13 +99,13 @@ def stage_accessibility_actions(r: Rows) -> list[Staged]:
 # the module itself, not sendboard.importers.commit() (the package's function of the same name hides it)
 validate.STAGERS.update({"policies": stage_policies, "accessibility_actions": stage_accessibility_actions})
 commit._t("policies", "policies", ["school_id", "policy_key"],
-          "SELECT s.school_id, s.policy_key, s.title, s.owner, s.last_approved, s.cycle_months, s.url, s.updated_by, "
-          "current_timestamp AS updated_at FROM _stage s",
+          compose("SELECT s.school_id, s.policy_key, s.title, s.owner, s.last_approved, s.cycle_months, s.url, "
+                  "s.updated_by, current_timestamp AS updated_at FROM _stage s"),
           ["school_id", "policy_key", "title", "owner", "last_approved", "cycle_months", "url", "updated_by", "updated_at"],
           "policies")
 commit._t("accessibility_actions", "accessibility_actions", ["school_id", "strand", "action"],
-          "SELECT s.school_id, s.strand, s.action, s.owner, s.target_date, s.status, s.done_on, s.updated_by, "
-          "current_timestamp AS updated_at FROM _stage s",
+          compose("SELECT s.school_id, s.strand, s.action, s.owner, s.target_date, s.status, s.done_on, "
+                  "s.updated_by, current_timestamp AS updated_at FROM _stage s"),
           ["school_id", "strand", "action", "owner", "target_date", "status", "done_on", "updated_by", "updated_at"],
           "accessibility plan actions")
 commit.ORDER = commit.ORDER + ("policies", "accessibility_actions")

@@ -16,6 +16,7 @@ import pandas as pd
 from ..records.concerns import CLOSING, DECISIONS
 from ..records.specialists import service_of
 from ..reference import AREAS
+from ..sqltext import compose
 from . import commit, validate
 from .validate import Rows, Staged, parse_date
 
@@ -61,18 +62,18 @@ def _financial_year(text: str) -> int | None:
     return start if 2000 <= start <= 2100 else None
 
 
-def _any_date(r: "Rows", name: str, *, earliest: date = date(1990, 1, 1)) -> pd.Series:
+def _any_date(r: Rows, name: str, *, earliest: date = date(1990, 1, 1)) -> pd.Series:
     """A date column that may hold future dates (a planned next contact)."""
     return r.parsed(name, lambda v: (lambda d: d if d and d >= earliest else None)(parse_date(v)[0]),
                     f"a real date as dd/mm/yyyy or yyyy-mm-dd, on or after {earliest:%d/%m/%Y}", required=False)
 
 
-def _not_before(r: "Rows", later: pd.Series, earlier: pd.Series, name: str, what: str) -> None:
+def _not_before(r: Rows, later: pd.Series, earlier: pd.Series, name: str, what: str) -> None:
     e, l_ = pd.to_datetime(earlier), pd.to_datetime(later)
     r.flag(e.notna() & l_.notna() & (l_ < e), name, what)
 
 
-def stage_funding(r: "Rows") -> list[Staged]:
+def stage_funding(r: Rows) -> list[Staged]:
     ctx = r.ctx
     fy = r.parsed("financial_year", _financial_year,
                   "a financial year such as 2025-26 (April 2025 to March 2026) or 2025", required=True)
@@ -95,7 +96,7 @@ def stage_funding(r: "Rows") -> list[Staged]:
     return [Staged("funding", frame, ["amount"])]
 
 
-def stage_concerns(r: "Rows") -> list[Staged]:
+def stage_concerns(r: Rows) -> list[Staged]:
     upn = r.upns()
     raised = r.dates("raised_on", required=True)
     noticed = r.required("noticed")
@@ -123,7 +124,7 @@ def stage_concerns(r: "Rows") -> list[Staged]:
     return [Staged("concerns", frame, update)]
 
 
-def stage_training(r: "Rows") -> list[Staged]:
+def stage_training(r: Rows) -> list[Staged]:
     ctx = r.ctx
     email = r.required("staff_email").str.lower()
     r.flag((email != "") & ~email.isin(ctx.staff_emails), "staff_email",
@@ -143,7 +144,7 @@ def stage_training(r: "Rows") -> list[Staged]:
     return [Staged("training", frame, update)]
 
 
-def stage_specialists(r: "Rows") -> list[Staged]:
+def stage_specialists(r: Rows) -> list[Staged]:
     upn = r.upns()
     service = r.parsed("service", service_of,
                        "a service: educational psychology (EP), speech and language therapy (SALT), occupational therapy (OT), "
@@ -168,25 +169,25 @@ def stage_specialists(r: "Rows") -> list[Staged]:
 STAGERS = {"funding": stage_funding, "concerns": stage_concerns, "training": stage_training,
            "specialists": stage_specialists}
 
-_P = "JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school"  # a pupil of the import's school only
+_P = compose("JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school")  # a pupil of the import's school only
 # (name, table, keys, select over _stage, insert columns, label) for sendboard.importers.commit.
 TARGETS = (
     ("funding", "funding", ["school_id", "financial_year", "line", "pupil_id", "note"],
-     "SELECT s.school_id, s.financial_year AS academic_year, s.financial_year, s.line, p.pupil_id, s.amount, s.note "
-     "FROM _stage s LEFT JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school",
+     compose("SELECT s.school_id, s.financial_year AS academic_year, s.financial_year, s.line, p.pupil_id, s.amount, "
+             "s.note FROM _stage s LEFT JOIN pupils p ON p.upn = s.upn AND p.school_id = s._school"),
      ["school_id", "academic_year", "financial_year", "line", "pupil_id", "amount", "note"], "funding lines"),
     ("concerns", "concerns", ["pupil_id", "raised_on", "reason"],
-     f"SELECT p.pupil_id, s.raised_on, s.raised_by, s.area, s.reason, s.evidence, s.decision, s.decided_on, s.decided_by, "
-     f"s.outcome, s.closed_on FROM _stage s {_P}",
+     compose("SELECT p.pupil_id, s.raised_on, s.raised_by, s.area, s.reason, s.evidence, s.decision, s.decided_on, "
+             "s.decided_by, s.outcome, s.closed_on FROM _stage s {p}", p=_P),
      ["pupil_id", "raised_on", "raised_by", "area", "reason", "evidence", "decision", "decided_on", "decided_by", "outcome",
       "closed_on"], "concerns"),
     ("training", "training", ["staff_id", "course", "completed_on"],
-     "SELECT min(st.staff_id) AS staff_id, s.course, s.area, s.level, s.completed_on, s.expires_on FROM _stage s "
-     "JOIN staff st ON lower(st.email) = s.email AND st.school_id = s.school_id GROUP BY ALL",
+     compose("SELECT min(st.staff_id) AS staff_id, s.course, s.area, s.level, s.completed_on, s.expires_on FROM _stage s "
+             "JOIN staff st ON lower(st.email) = s.email AND st.school_id = s.school_id GROUP BY ALL"),
      ["staff_id", "course", "area", "level", "completed_on", "expires_on"], "staff training"),
     ("specialist_involvements", "specialist_involvements", ["pupil_id", "service", "referred_on"],
-     f"SELECT p.pupil_id, s.service, s.referred_on, s.seen_on, s.advice, s.next_contact, s.closed_on, s.recorded_by "
-     f"FROM _stage s {_P}",
+     compose("SELECT p.pupil_id, s.service, s.referred_on, s.seen_on, s.advice, s.next_contact, s.closed_on, "
+             "s.recorded_by FROM _stage s {p}", p=_P),
      ["pupil_id", "service", "referred_on", "seen_on", "advice", "next_contact", "closed_on", "recorded_by"],
      "external specialist involvements"),
 )

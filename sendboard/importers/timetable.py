@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import timetable
 from ..domain import year_label
+from ..sqltext import compose
 from . import commit, validate
 from .problems import Problem
 from .validate import MAX_PER_CHECK, Rows, Staged
@@ -71,8 +72,9 @@ def check_lessons_have_groups(staged: list[Staged], ctx, problems: list[Problem]
 validate.STAGERS["timetable"] = stage_timetable
 validate.BATCH_CHECKS.append(check_lessons_have_groups)  # after the EHC check, as check_batch ran them
 commit._t("group_lessons", "group_lessons", ["group_id", "day_of_week", "start_time"],
-          "SELECT g.group_id, s.day_of_week, s.start_time, s.end_time FROM _stage s "
-          "JOIN teaching_groups g ON g.school_id = s._school AND g.academic_year = s.academic_year AND g.name = s.group_name",
+          compose("SELECT g.group_id, s.day_of_week, s.start_time, s.end_time FROM _stage s "
+                  "JOIN teaching_groups g ON g.school_id = s._school AND g.academic_year = s.academic_year "
+                  "AND g.name = s.group_name"),
           ["group_id", "day_of_week", "start_time", "end_time"], "lessons (timetable)")
 # A group's lessons in a file are its whole week: the ones held that the file no longer lists are removed.
 commit.REPLACE_WITHIN["group_lessons"] = "group_id"

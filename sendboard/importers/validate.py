@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 
 import pandas as pd
 
 from .. import clock, domain
 from ..domain import academic_year_bounds, academic_year_of, year_label
-from ..upn import upn_check_letter, _UPN
+from ..upn import _UPN, upn_check_letter
 from .kinds import Kind
 from .problems import Problem
 from .readers import CsvTable
@@ -65,7 +65,7 @@ class Context:
     ehc_plans: pd.DataFrame | None = None   # upn, issued_on, ceased_on of plans held (EHC annual reviews need one)
 
     @classmethod
-    def load(cls, db, school_id: int | None = None, school_ids: list[int] | None = None) -> "Context":
+    def load(cls, db, school_id: int | None = None, school_ids: list[int] | None = None) -> Context:
         today = clock.today()
         ay = academic_year_of(today)
         all_schools = {int(i): (str(u), str(n)) for i, u, n in db.query_rows("import_schools")}
@@ -313,8 +313,8 @@ class Rows:
 
 
 def _term_parser(ctx: Context):
-    by_label = {str(l).strip().lower(): int(t) for t, l in zip(ctx.terms["term_id"], ctx.terms["label"])}
-    ids = set(int(t) for t in ctx.terms["term_id"])
+    by_label = {str(label).strip().lower(): int(t) for t, label in zip(ctx.terms["term_id"], ctx.terms["label"])}
+    ids = {int(t) for t in ctx.terms["term_id"]}
     names = {"autumn": 1, "spring": 2, "summer": 3}
 
     def parse(text: str):

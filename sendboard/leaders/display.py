@@ -25,7 +25,7 @@ LABELS = {
 DECIMALS = {"relative_likelihood": 2, "ci_low": 2, "ci_high": 2}
 
 
-from ..text import md_escape  # noqa: F401  (re-exported for the leaders pages)
+from ..text import md_escape  # noqa: E402, F401  (re-exported for the leaders pages)
 
 
 def show(frame: pd.DataFrame, columns: list[str], *, decimals: int = 1) -> pd.DataFrame:

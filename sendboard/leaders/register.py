@@ -9,7 +9,7 @@ import pandas as pd
 from ..access import Viewer
 from ..db import Database
 from ..domain import academic_year_of
-from . import GROUPS, ON_REGISTER, national, pct, year_label
+from . import GROUPS, ON_REGISTER, national, pct
 
 NEED_GROUPS = ("EHC plan", "SEN support", "On the register")
 NATIONAL_SUFFIX = {"EHC plan": ":E", "SEN support": ":K", "On the register": ":SEN"}

@@ -8,7 +8,7 @@ decided in SQL (sendboard/sql/provision.sql); bad input raises ProvisionError wi
 """
 from __future__ import annotations
 
-from ..reference import AREAS as AREA_NAMES  # noqa: F401  (one list of broad areas)
+from ..reference import AREAS as AREA_NAMES
 
 # Areas of a pupil's own primary need, for spend by area: 'NONE' is provision for a pupil with no
 # primary need recorded when it started (a pupil of concern, say).

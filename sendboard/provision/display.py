@@ -79,7 +79,7 @@ def show(frame: pd.DataFrame, columns: list[str], *, money: tuple[str, ...] = ()
     return out.rename(columns=LABELS)
 
 
-from ..text import md_escape  # noqa: F401  (re-exported for the provision pages)
+from ..text import md_escape  # noqa: E402, F401  (re-exported for the provision pages)
 
 
 def money_config(_columns=None) -> dict:

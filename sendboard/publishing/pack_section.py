@@ -9,8 +9,16 @@ import pandas as pd
 from .. import disclosure
 from ..access import Viewer
 from ..db import Database
-from .policies import (DUE_THIS_TERM, NOT_RECORDED, OVERDUE, STRANDS, actions_frame, calendar_display, calendar_frame,
-                       progress_counts)
+from .policies import (
+    DUE_THIS_TERM,
+    NOT_RECORDED,
+    OVERDUE,
+    STRANDS,
+    actions_frame,
+    calendar_display,
+    calendar_frame,
+    progress_counts,
+)
 
 ORDER = {OVERDUE: 0, DUE_THIS_TERM: 1, NOT_RECORDED: 2}
 

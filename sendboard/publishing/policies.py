@@ -132,7 +132,7 @@ def calendar_frame(db: Database, viewer: Viewer, school_id: int, as_at: date) ->
     with its cycle, due date and status at ``as_at``."""
     _check_read(viewer, school_id)
     held = db.query("publishing_policies", viewer_id=viewer.user_id, school_id=school_id)
-    by_key = {k: r for k, r in zip(held["policy_key"], held.to_dict("records"))}
+    by_key = dict(zip(held["policy_key"], held.to_dict("records")))
     end = term_end(db, as_at)
     rows = []
     keys = [p.key for p in POLICIES] + sorted((k for k in by_key if k not in POLICIES_BY_KEY),

@@ -15,8 +15,8 @@ Definitions:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -160,7 +160,7 @@ def expiry_watch(db: Database, viewer: Viewer, school_id: int, as_at: date) -> p
     records = training_records(db, viewer, school_id, as_at)
     _, training = _staff_and_training(db, viewer, school_id, as_at)
     renewed = set()
-    for (staff_id, course), grp in training.groupby(["staff_id", "course"]):
+    for _, grp in training.groupby(["staff_id", "course"]):
         if len(grp) > 1:
             latest = grp.sort_values("completed_on").iloc[-1]
             renewed.update(int(t) for t in grp["training_id"] if int(t) != int(latest["training_id"]))

@@ -42,7 +42,7 @@ def pfa_matrix(db: Database, viewer: Viewer, school_id: int, as_at: date, today:
                "next_review_due": p["next_due"]}
         if mine.empty:
             row.update({"latest_review": None, "reviews_since_year_9": 0})
-            row.update({label: f"{NO} no review yet" for label in AREAS.values()})
+            row.update(dict.fromkeys(AREAS.values(), f"{NO} no review yet"))
             row["missing"] = f"No review held since Year {FROM_YEAR}: plan all four areas at the next one"
             row["areas_recorded"] = 0
             rows.append(row)
@@ -77,7 +77,7 @@ def pfa_outcomes_by_review(db: Database, viewer: Viewer, school_id: int, as_at: 
     reviews = _reviews(db, viewer, school_id, as_at, today)
     reviews = reviews[reviews["pupil_id"].isin(names)]
     rows = []
-    for review_id, grp in reviews.groupby("ehc_review_id", sort=False):
+    for _, grp in reviews.groupby("ehc_review_id", sort=False):
         first = grp.iloc[0]
         row = {"pupil": names[first["pupil_id"]], "held_on": pd.Timestamp(first["held_on"]).date(),
                "year_group_at_review": None if pd.isna(first["year_group_at_review"]) else int(first["year_group_at_review"])}

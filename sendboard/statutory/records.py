@@ -17,7 +17,7 @@ from ..access import AccessDenied, Viewer
 from ..db import Database
 from ..domain import AREA_CODES
 from . import StatutoryError, as_date, deadlines
-from .ehc import step_status  # noqa: F401  (one wording for every step)
+from .ehc import step_status
 
 EDITOR_ROLES = frozenset({"senco", "head"})
 MAX_TEXT = 2000
