@@ -134,4 +134,4 @@ def test_opening_a_database_imports_no_area(tmp_path):
                          check=True).stdout
     loaded = json.loads(out)
     assert not [m for m in loaded if m.split(".")[1:2] and m.split(".")[1] in AREAS], loaded
-    assert loaded == ["sendboard", "sendboard.db"], loaded
+    assert loaded == ["sendboard", "sendboard.db", "sendboard.sqltext"], loaded  # sqltext: how SQL text is built, no area

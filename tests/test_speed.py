@@ -18,7 +18,9 @@ from tests.fixture_school import PASSWORD, TODAY
 def test_run_log_writes_one_line_per_run(fixture_path, tmp_path, monkeypatch):
     log = tmp_path / "runs.jsonl"
     monkeypatch.setenv("SENDBOARD_RUN_LOG", str(log))
-    at = signed_in("head", page="pages/overview.py")
+    at = signed_in("head")  # the frame runs (home), as it does for a person signing in
+    at.switch_page("pages/overview.py")
+    at.run()
     assert not at.exception
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     # AppTest runs the frame once (home) and then only the page script, which the frame's hook does not see
@@ -162,5 +164,6 @@ def test_bench_browser_and_meeting_write_valid_json(fixture_path, tmp_path):
     assert "class_profile" in changes and all(t["ms"] > 0 for t in school["median"]["term_change"])
     assert school["median"]["errors"] == []
     meeting = report["meeting"]
-    assert meeting["rendered"] == 2 and meeting["errors"] == [] and meeting["server_runs"] == 2
+    assert meeting["rendered"] == 2 and meeting["errors"] == []
+    assert meeting["server_runs"] >= 2  # each session ran its page; a session may rerun once more (its watcher)
     assert meeting["server_run_p95_s"] > 0
