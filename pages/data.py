@@ -3,6 +3,7 @@ go, see the history and undo the last import; download templates; subject access
 import streamlit as st
 
 from sendboard import timetable_views, ui
+from sendboard.access import AccessDenied
 from sendboard.importers import (
     SourceFile,
     commit,
@@ -142,11 +143,11 @@ if ctx.viewer.role == "senco":  # the Subject access tab (the Timetable tab is l
         st.write("Everything sendboard holds about one pupil, as a workbook with a sheet per table. The export is recorded.")
         upn = st.text_input("Pupil's UPN", key="data_sar_upn").strip()
         if upn and st.button("Prepare the export", key="data_sar_go", icon=":material/folder_zip:"):
-            visible = ctx.db.query_rows("data_pupil_visible", upn=upn, viewer_id=ctx.viewer.user_id, today=ctx.today)
-            if not visible:
+            try:
+                data, pupil_id = subject_access(ctx.db, ctx.viewer, upn, "xlsx", today=ctx.today)
+            except (ValueError, AccessDenied):  # not held, or not this person's to see: the same words for both
                 st.error(f"No pupil with UPN {md_escape(upn.upper())} is held at your school.")
             else:
-                data, pupil_id = subject_access(ctx.db, ctx.viewer, upn, "xlsx")
                 st.download_button("Download subject access workbook", data, f"subject_access_{upn.upper()}.xlsx",
                                    key="data_sar_dl", icon=":material/download:")
 

@@ -236,3 +236,25 @@ def test_the_scope_before_024_leaked_across_schools(fixture_db, viewers):
     fixture_db.cursor().execute((dbmod.MIGRATIONS_DIR / "010_scope_by_role.sql").read_text(encoding="utf-8"))
     pupils, groups = _teacher_reach(fixture_db, viewers["teacher"])
     assert 21 in pupils and 301 in groups
+
+
+def test_the_subject_access_export_itself_refuses_a_pupil_the_person_may_not_see(fixture_db, viewers):
+    """The export checks may_see_pupil itself, whoever calls it: a teacher gets a pupil of their classes
+    and is refused one outside them, a governor is refused every pupil; the command line (a name, not
+    a signed-in person) is the file's owner and gets any."""
+    from sendboard.access import AccessDenied
+    from sendboard.scope import may_see_pupil
+    from sendboard.transfer import subject_access
+
+    teacher, governor = viewers["teacher"], viewers["governor"]
+    pupils = fixture_db.cursor().execute("SELECT pupil_id, upn FROM pupils ORDER BY pupil_id").fetchall()
+    seen = [(pid, upn) for pid, upn in pupils if may_see_pupil(fixture_db, teacher, pid, TODAY)]
+    unseen = [(pid, upn) for pid, upn in pupils if not may_see_pupil(fixture_db, teacher, pid, TODAY)]
+    assert seen and unseen  # the fixture has both, or this test would prove nothing
+    data, pupil_id = subject_access(fixture_db, teacher, seen[0][1], "xlsx", today=TODAY)
+    assert pupil_id == seen[0][0] and data[:2] == b"PK"
+    with pytest.raises(AccessDenied):
+        subject_access(fixture_db, teacher, unseen[0][1], "xlsx", today=TODAY)
+    with pytest.raises(AccessDenied):
+        subject_access(fixture_db, governor, seen[0][1], "xlsx", today=TODAY)
+    assert subject_access(fixture_db, "server owner", unseen[0][1], "xlsx", today=TODAY)[1] == unseen[0][0]
