@@ -30,7 +30,7 @@ from defusedxml.ElementTree import ParseError, fromstring
 from ..domain import ACADEMIC_YEAR_START_MONTH, academic_year_of
 from .problems import FileRejected, Problem
 from .readers import FileInfo, SourceFile
-from .validate import CENSUS_NEEDS, EARLIEST, PROVISION_CODES, Context, Staged, _gender, parse_date, upn_problem
+from .validate import EARLIEST, PROVISION_CODES, Context, Staged, _gender, parse_date, upn_problem
 
 DAY = timedelta(days=1)
 FIRST_SPEC_VERSION = 19
@@ -325,7 +325,7 @@ def stage_ctf(source: SourceFile, ctx: Context, problems: list[Problem]):
                 w = f"{path}[{j}]"
                 code = _text(n, "SENtype").upper()
                 if code not in ctx.need_codes:
-                    bad(f"{w}/SENtype", "SENtype", code, "a census type-of-need code: " + ", ".join(CENSUS_NEEDS))
+                    bad(f"{w}/SENtype", "SENtype", code, "a census type-of-need code: " + ", ".join(sorted(ctx.need_codes)))
                     continue
                 rank_text = _text(n, "SENtypeRank")
                 if not rank_text.isdigit() or not 1 <= int(rank_text) <= 99:
