@@ -216,15 +216,9 @@ def pdf_bytes(pack: TrustPack) -> bytes:
             super().__init__(shell)
             self.set_title(f"SEND trust board pack: {pack.trust_name}")
 
-        def footer(self):
-            if self.page_no() == 1:
-                return
-            self.set_y(-11)
-            self.font(7.5)
-            self.set_text_color(*gp.MUTED)
-            self.cell(0, 5, self.clean(f"{pack.trust_name} · SEND trust board pack · as at {pack.as_at:%d %B %Y} · "
-                                       f"Anonymised: no pupil is named · page {self.page_no()}"), align="C")
-            self.set_text_color(*gp.INK)
+        def footer_line(self) -> str:
+            return (f"{pack.trust_name} · SEND trust board pack · as at {pack.as_at:%d %B %Y} · "
+                    f"Anonymised: no pupil is named · page {self.page_no()}")
 
     pdf = _TrustDoc()
     pdf.add_page()

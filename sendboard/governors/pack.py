@@ -67,14 +67,18 @@ class _Doc(FPDF):
         self.multi_cell(0, h or size * 0.5, self.clean(text), new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(*INK)
 
+    def footer_line(self) -> str:
+        """What the foot of every page after the cover says; each kind of document names itself."""
+        return (f"{self.pack.school_name} · SEND governors' pack · as at {self.pack.as_at:%d %B %Y} · "
+                f"Anonymised: no pupil is named · page {self.page_no()}")
+
     def footer(self):
         if self.page_no() == 1:
             return
         self.set_y(-11)
         self.font(7.5)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, self.clean(f"{self.pack.school_name} · SEND governors' pack · as at {self.pack.as_at:%d %B %Y} · "
-                                   f"Anonymised: no pupil is named · page {self.page_no()}"), align="C")
+        self.cell(0, 5, self.clean(self.footer_line()), align="C")
         self.set_text_color(*INK)
 
     def ensure(self, height: float):

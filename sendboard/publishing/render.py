@@ -164,14 +164,8 @@ class _ReportDoc(_Doc):
         self.set_title(f"SEN Information Report {report.year_label}: {report.school_name}")
         self.set_lang("en-GB")
 
-    def footer(self):
-        if self.page_no() == 1:
-            return
-        self.set_y(-11)
-        self.font(7.5)
-        self.set_text_color(*MUTED)
-        self.cell(0, 5, self.clean(f"{self.report.school_name} · SEN Information Report {self.report.year_label} · "
-                                   f"page {self.page_no()}"), align="C")
+    def footer_line(self) -> str:
+        return f"{self.report.school_name} · SEN Information Report {self.report.year_label} · page {self.page_no()}"
 
 
 def pdf_bytes(report: Report) -> bytes:
