@@ -202,7 +202,7 @@ def add_demo_accounts(db: Database, *, extra_teachers: int = 29, today=None) -> 
     if today is None:
         pinned = get_settings(db).get("demo_as_of")
         today = date.fromisoformat(pinned) if pinned else clock.today()
-    teachers = db.query("teachers_with_groups", today=today)
+    teachers = db.query("teachers_with_groups", on_date=today)
     teachers = teachers[teachers["school_id"] == school_id].head(extra_teachers + 1)
     for i, row in enumerate(teachers.itertuples(index=False), start=1):
         username = "teacher" if i == 1 else f"teacher{i}"

@@ -92,6 +92,33 @@ def sql_for(name: str) -> str:
         raise KeyError(f"no query named {name!r} in sendboard/sql") from None
 
 
+# The parameters a statement takes from the Scope it is run under, never from its caller.
+SCOPE_PARAMETERS = ("viewer_id", "today")
+
+
+class ScopeError(PermissionError):
+    """A named statement called without its scope, or with the viewer or date passed by hand."""
+
+
+def _scope_params(name: str, sql: str, scope, params: dict[str, Any]) -> dict[str, Any]:
+    """The caller's parameters plus the scope's viewer and date, for a statement that names them. A caller
+    may not pass ``viewer_id`` or ``today`` itself (that is how a query would be widened to someone else's
+    rows or another day), and a scoped statement run without a scope is refused rather than left open."""
+    handed = [p for p in SCOPE_PARAMETERS if p in params]
+    if handed:
+        raise ScopeError(f"query {name!r}: {' and '.join(handed)} come from the scope; pass scope=, not "
+                         f"{', '.join(p + '=' for p in handed)}")
+    wanted = [p for p in SCOPE_PARAMETERS if re.search(r"\$" + p + r"\b", sql)]
+    if not wanted:
+        return params
+    from .scope import Scope  # here, not at the top: scope.py is built on this module
+
+    if not isinstance(scope, Scope):
+        raise ScopeError(f"query {name!r} is scoped to a viewer and a date: call it with scope= (the page's "
+                         f"ctx.scope), not {'without one' if scope is None else type(scope).__name__}")
+    return {**params, "viewer_id": scope.viewer.user_id, "today": scope.today}
+
+
 def _bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     """Only the parameters the statement names (DuckDB rejects extras), and all of them present."""
     wanted = set(_PARAM.findall(sql))
@@ -203,26 +230,27 @@ class Database:
         return applied
 
     # -- reads ---------------------------------------------------------------------------------------
-    def query(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run a named read query and return a DataFrame."""
+    def query(self, name: str, *, scope=None, **params: Any) -> pd.DataFrame:
+        """Run a named read query and return a DataFrame. ``scope`` (a :class:`sendboard.scope.Scope`)
+        gives ``$viewer_id`` and ``$today`` to a statement that names them."""
         sql = sql_for(name)
-        return self.cursor().execute(sql, _bind(sql, params)).df()
+        return self.cursor().execute(sql, _bind(sql, _scope_params(name, sql, scope, params))).df()
 
-    def query_rows(self, name: str, **params: Any) -> list[tuple]:
+    def query_rows(self, name: str, *, scope=None, **params: Any) -> list[tuple]:
         sql = sql_for(name)
-        return self.cursor().execute(sql, _bind(sql, params)).fetchall()
+        return self.cursor().execute(sql, _bind(sql, _scope_params(name, sql, scope, params))).fetchall()
 
-    def scalar(self, name: str, **params: Any) -> Any:
-        rows = self.query_rows(name, **params)
+    def scalar(self, name: str, *, scope=None, **params: Any) -> Any:
+        rows = self.query_rows(name, scope=scope, **params)
         return rows[0][0] if rows else None
 
-    def run_unversioned(self, name: str, **params: Any) -> list[tuple]:
+    def run_unversioned(self, name: str, *, scope=None, **params: Any) -> list[tuple]:
         """A named statement in its own implicit transaction, without bumping the data version: for
         bookkeeping no page shows (sessions, failure counts, an edit's version row), so a click does not
         empty every cache. Audit statements are refused here as everywhere."""
         sql = sql_for(name)
         _refuse_audit_tampering(sql, name)
-        result = self.cursor().execute(sql, _bind(sql, params))
+        result = self.cursor().execute(sql, _bind(sql, _scope_params(name, sql, scope, params)))
         try:
             return result.fetchall()
         except duckdb.Error:  # a statement with no result set
@@ -336,10 +364,10 @@ class Writer:
     def __init__(self, cur: duckdb.DuckDBPyConnection):
         self.cur = _GuardedCursor(cur)
 
-    def run(self, name: str, **params: Any) -> list[tuple]:
+    def run(self, name: str, *, scope=None, **params: Any) -> list[tuple]:
         sql = sql_for(name)
         _refuse_audit_tampering(sql, name)
-        result = self.cur.execute(sql, _bind(sql, params))
+        result = self.cur.execute(sql, _bind(sql, _scope_params(name, sql, scope, params)))
         try:
             return result.fetchall()
         except duckdb.Error:
@@ -361,9 +389,9 @@ class Writer:
             self.cur.unregister("_frame_to_insert")
         return len(frame)
 
-    def query(self, name: str, **params: Any) -> pd.DataFrame:
+    def query(self, name: str, *, scope=None, **params: Any) -> pd.DataFrame:
         sql = sql_for(name)
-        return self.cur.execute(sql, _bind(sql, params)).df()
+        return self.cur.execute(sql, _bind(sql, _scope_params(name, sql, scope, params))).df()
 
 
 @lru_cache(maxsize=1)

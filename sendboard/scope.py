@@ -1,4 +1,11 @@
-"""The one question every pupil-level check asks: may this viewer see this pupil today?
+"""Who is asking, and on which day: the :class:`Scope` every pupil-level read is bound to, and the one
+question every pupil-level check asks: may this viewer see this pupil today?
+
+A ``Scope`` (the signed-in :class:`~sendboard.access.Viewer` and the real date of the run) is made once
+per page run by ``ui.page_context`` (``ctx.scope``), or by the command line and tests where they act for a
+person. The data layer binds it: a named statement whose SQL names ``$viewer_id`` or ``$today`` takes
+them from the scope it is given, refuses to run without one, and refuses either passed by hand, so no
+caller can widen a query by passing another person's id or another day.
 
 Row-level scope is SQL (the ``visible_pupils`` / ``visible_groups`` / ``visible_schools`` macros, last
 defined in migrations/024_security.sql). This module is the one Python door to it for a single pupil, so a
@@ -7,11 +14,27 @@ page or module that must refuse a pupil never writes its own check: it calls :fu
 """
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from . import audit
 from .access import Viewer
 from .db import Database
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The viewer a query answers to and the date of the run ("today" of the scope macros). Frozen and
+    hashable: it is part of every cached call's key, so two people never share a cached answer."""
+
+    viewer: Viewer
+    today: date
+
+    def __post_init__(self):
+        if not isinstance(self.viewer, Viewer):
+            raise TypeError(f"a Scope needs the signed-in Viewer, not {type(self.viewer).__name__}")
+        if not isinstance(self.today, date) or isinstance(self.today, datetime):
+            raise TypeError(f"a Scope's today must be a date, not {self.today!r}")
 
 
 def may_see_pupil(db: Database, viewer: Viewer, pupil_id, today: date, *, school_id: int | None = None) -> bool:

@@ -16,6 +16,7 @@ from . import audit, auth, clock, exports, signin, web
 from .access import PAGES_BY_KEY, ROLE_LABELS, AccessDenied, Viewer, may_open, pages_for
 from .app_db import open_database
 from .db import Database, DatabaseError, database_path
+from .scope import Scope
 from .text import md_escape
 
 SESSION_VIEWER = "viewer"
@@ -314,6 +315,7 @@ class PageContext:
     term_start: date | None
     as_at: date
     today: date
+    scope: Scope  # the viewer and today, made once per run: every logic function takes it, never the two
 
 
 def _terms(db: Database) -> pd.DataFrame:
@@ -324,16 +326,16 @@ def _term_frame(db: Database) -> pd.DataFrame:
     return db.query("term_list")
 
 
-def _school_frame(db: Database, viewer: Viewer) -> pd.DataFrame:
-    return db.query("visible_school_list", viewer_id=viewer.user_id)
+def _school_frame(db: Database, scope: Scope) -> pd.DataFrame:
+    return db.query("visible_school_list", scope=scope)
 
 
 def sidebar_filters(viewer: Viewer) -> None:
     """School and term selectors, drawn once by the app frame so they carry across every page."""
     db = database()
-    schools = cached(_school_frame, viewer)
-    terms = _terms(db)
     today = clock.today()
+    schools = cached(_school_frame, Scope(viewer, today))
+    terms = _terms(db)
     with st.sidebar:
         st.markdown(f"**{md_escape(viewer.display_name)}**  \n{ROLE_LABELS[viewer.role]}")
         if len(schools) > 1:
@@ -373,7 +375,8 @@ def page_context(page_key: str) -> PageContext:
         st.session_state[_VIEWS_THIS_VISIT] = set()
         st.session_state.pop("_edit_versions", None)  # and its forms start from the stored versions
     today = clock.today()
-    schools = cached(_school_frame, viewer)
+    scope = Scope(viewer, today)
+    schools = cached(_school_frame, scope)
     school_id = st.session_state.get("school_id")
     if school_id not in set(schools["school_id"].astype(int)) and not schools.empty:
         school_id = int(schools["school_id"].iloc[0])
@@ -400,7 +403,7 @@ def page_context(page_key: str) -> PageContext:
         term_label=None if term_row is None else str(term_row["label"]),
         academic_year=None if term_row is None else int(term_row["academic_year"]),
         term_start=None if term_row is None else pd.Timestamp(term_row["start_date"]).date(),
-        as_at=as_at, today=today,
+        as_at=as_at, today=today, scope=scope,
     )
 
 

@@ -61,7 +61,7 @@ ORDER BY staff_id LIMIT 1;
 SELECT st.staff_id, st.school_id, st.first_name, st.last_name, count(*) AS groups
 FROM staff st
 JOIN group_teachers gt ON gt.staff_id = st.staff_id
-WHERE gt.start_date <= $today AND (gt.end_date IS NULL OR gt.end_date >= $today)
+WHERE gt.start_date <= $on_date AND (gt.end_date IS NULL OR gt.end_date >= $on_date)
 GROUP BY ALL
 ORDER BY st.school_id, groups DESC, st.staff_id;
 
