@@ -13,7 +13,7 @@ if ctx.school_id is None or ctx.academic_year is None:
     ui.empty_state("No school or term is set up yet. Import data on the Data import page.")
     st.stop()
 
-groups = ui.cached(profile.groups_for, ctx.viewer, ctx.school_id, ctx.academic_year, ctx.today)
+groups = ui.cached(profile.groups_for, ctx.scope, ctx.school_id, ctx.academic_year)
 if groups.empty:
     ui.empty_state("You have no teaching groups this year. If that is wrong, ask your SENCO or data manager "
                    "to check the class lists." if ctx.viewer.role == "teacher"
@@ -28,7 +28,7 @@ group_id = st.selectbox("Teaching group", ids, format_func=labels.get, key="clas
                         help="Teachers see the groups they teach; the head and SENCO see every group.")
 st.session_state["classroom_group"] = group_id
 
-prof = ui.cached(profile.class_profile, ctx.viewer, group_id, ctx.as_at, ctx.today)
+prof = ui.cached(profile.class_profile, ctx.scope, group_id, ctx.as_at)
 if prof is None:
     audit.record(ctx.db, ctx.viewer, "access_refused", object_type="class_profile", object_id=group_id, group_id=group_id)
     st.error("You do not teach this group, so its profile is not available to you.")
@@ -73,8 +73,8 @@ cards = prof["cards"]
 # "This lesson": the teacher picks one of the group's lessons (the next one from now to begin with); each card
 # then says who is out of it for an intervention and who has support in class during it.
 lesson_id = timetable_views.lesson_picker(ctx, group_id)
-this_lesson = ui.cached(timetable.this_lesson, ctx.viewer, group_id, lesson_id,
-                        tuple(int(c["pupil_id"]) for c in cards), ctx.as_at, ctx.today)
+this_lesson = ui.cached(timetable.this_lesson, ctx.scope, group_id, lesson_id,
+                        tuple(int(c["pupil_id"]) for c in cards), ctx.as_at)
 if lesson_id is not None:
     out = sum(1 for lines in this_lesson.values() if any(t.startswith(timetable.OUT_OF_LESSON) for t in lines))
     helped = sum(1 for lines in this_lesson.values() if any(t.startswith(timetable.IN_CLASS_SUPPORT) for t in lines))

@@ -144,7 +144,7 @@ if ctx.viewer.role == "senco":  # the Subject access tab (the Timetable tab is l
         upn = st.text_input("Pupil's UPN", key="data_sar_upn").strip()
         if upn and st.button("Prepare the export", key="data_sar_go", icon=":material/folder_zip:"):
             try:
-                data, pupil_id = subject_access(ctx.db, ctx.viewer, upn, "xlsx", today=ctx.today)
+                data, pupil_id = subject_access(ctx.db, ctx.scope, upn, "xlsx")
             except (ValueError, AccessDenied):  # not held, or not this person's to see: the same words for both
                 st.error(f"No pupil with UPN {md_escape(upn.upper())} is held at your school.")
             else:

@@ -18,12 +18,12 @@ if ctx.school_id is None:
     st.stop()
 
 DATE = st.column_config.DateColumn(format="D MMM YYYY")
-staff = ui.cached(expertise.staff_list, ctx.viewer, ctx.school_id, ctx.as_at)
+staff = ui.cached(expertise.staff_list, ctx.scope, ctx.school_id, ctx.as_at)
 if staff.empty:
     ui.empty_state("No staff are recorded for this school at this date. Import the staff list on the Data import page.")
     st.stop()
-conc = ui.cached(expertise.training_concentration, ctx.viewer, ctx.school_id, ctx.as_at)
-watch = ui.cached(expertise.expiry_watch, ctx.viewer, ctx.school_id, ctx.as_at)
+conc = ui.cached(expertise.training_concentration, ctx.scope, ctx.school_id, ctx.as_at)
+watch = ui.cached(expertise.expiry_watch, ctx.scope, ctx.school_id, ctx.as_at)
 expiring = watch[watch["state"].astype(str).str.contains(expertise.EXPIRING, regex=False)]
 expired = watch[watch["state"].astype(str).str.contains(expertise.EXPIRED, regex=False)]
 
@@ -45,7 +45,7 @@ cols.metric(":material/warning: To renew", f"{len(watch):,}", f"{len(expired)} e
 
 left, right = st.columns([3, 2])
 with left:
-    coverage = ui.cached(expertise.training_coverage, ctx.viewer, ctx.school_id, ctx.as_at)
+    coverage = ui.cached(expertise.training_coverage, ctx.scope, ctx.school_id, ctx.as_at)
     frame = coverage.rename(columns={"area": "Broad area", "send_pupils": "SEND pupils (primary need)",
                                      "pct_of_send": "% of SEND pupils", "staff_trained": "Staff with current training",
                                      "pct_of_staff": "% of staff", "specialist_staff": "Of whom specialist level"}).drop(
@@ -73,7 +73,7 @@ st.subheader("Training by member of staff")
 names = dict(zip(staff["staff_id"].astype(int), staff["name"]))
 who = st.selectbox("Staff member", [0, *names], format_func=lambda s: "All staff" if s == 0 else names[s],
                    key="expertise_staff")
-records = ui.cached(expertise.training_records, ctx.viewer, ctx.school_id, ctx.as_at)
+records = ui.cached(expertise.training_records, ctx.scope, ctx.school_id, ctx.as_at)
 if who:
     records = records[records["staff"] == names[who]]
 if records.empty:
@@ -105,7 +105,7 @@ with add_col, st.form("add_training", border=True):
     expires = st.date_input("Expires on", value=ctx.today + timedelta(days=3 * 365), format="DD/MM/YYYY")
     if st.form_submit_button("Add course", type="primary", icon=":material/add:"):
         try:
-            expertise.add_training(ctx.db, ctx.viewer, ctx.school_id, staff_id=staff_id, course=course, area=area,
+            expertise.add_training(ctx.db, ctx.scope, ctx.school_id, staff_id=staff_id, course=course, area=area,
                                    level=level, completed_on=completed, expires_on=expires if expires_known else None)
         except StatutoryError as exc:
             st.error(str(exc))
@@ -116,7 +116,7 @@ with add_col, st.form("add_training", border=True):
 
 with edit_col, st.form("edit_expiry", border=True):
     st.markdown("**Change an expiry date**")
-    all_records = ui.cached(expertise.training_records, ctx.viewer, ctx.school_id, ctx.as_at)
+    all_records = ui.cached(expertise.training_records, ctx.scope, ctx.school_id, ctx.as_at)
     if who:
         all_records = all_records[all_records["staff"] == names[who]]
     options = {int(r.training_id): f"{r.staff}: {r.course} ({r.completed_on:%d/%m/%Y})"
@@ -127,7 +127,7 @@ with edit_col, st.form("edit_expiry", border=True):
     new_expiry = st.date_input("New expiry date", value=ctx.today + timedelta(days=365), format="DD/MM/YYYY")
     if st.form_submit_button("Save expiry date", icon=":material/save:", disabled=not options):
         try:
-            expertise.set_training_expiry(ctx.db, ctx.viewer, ctx.school_id, training_id,
+            expertise.set_training_expiry(ctx.db, ctx.scope, ctx.school_id, training_id,
                                           None if no_expiry else new_expiry)
         except StatutoryError as exc:
             st.error(str(exc))

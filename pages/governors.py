@@ -15,9 +15,9 @@ if ctx.school_id is None or ctx.academic_year is None:
     ui.empty_state("No school or term is set up yet, so there is no pack to show.")
     st.stop()
 
-pack = ui.cached(build_pack, ctx.viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.school_name or "",
+pack = ui.cached(build_pack, ctx.scope, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.school_name or "",
                  ctx.school_phase)
-commentary = ui.cached(get_commentary, ctx.viewer, ctx.school_id, ctx.academic_year)
+commentary = ui.cached(get_commentary, ctx.scope, ctx.school_id, ctx.academic_year)
 is_head = ctx.viewer.role == "head"
 
 
@@ -34,7 +34,7 @@ def commentary_block(section_key: str, title: str = "Headteacher's commentary") 
                                help="Shown to governors in the pack. Do not name pupils: the pack is anonymised.")
             if st.form_submit_button("Save commentary", icon=":material/save:"):
                 try:
-                    save_commentary(ctx.db, ctx.viewer, ctx.school_id, ctx.academic_year, section_key, new)
+                    save_commentary(ctx.db, ctx.scope, ctx.school_id, ctx.academic_year, section_key, new)
                 except (GovernorsError, PermissionError) as exc:
                     st.error(str(exc))
                 else:

@@ -13,7 +13,7 @@ if ctx.school_id is None:
     ui.empty_state("No school is linked to your account yet. Ask the administrator to add one.")
     st.stop()
 
-data = ui.cached(ga.graduated, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+data = ui.cached(ga.graduated, ctx.scope, ctx.school_id, ctx.as_at)
 cov = data["coverage"]
 if data["roster"].empty:
     ui.empty_state(f"No pupils were on roll at {d.md_escape(ctx.school_name)} on {ctx.as_at:%d %B %Y}. Choose another term, "
@@ -42,7 +42,7 @@ for key, label in (("pupil_voice", "Pupil's view recorded"), ("parent_voice", "P
                help="Review meetings in the 12 months to this date.")
 st.caption(f"As at {ctx.as_at:%d %B %Y}. Reviews counted are the review meetings from {data['year_start']:%d %B %Y}. "
            f"Pupils with an EHC plan who also have a support plan open: {share(cov['ehc_plan'])}.")
-ehc_now = ui.cached(ehc.compliance_now, ctx.viewer, ctx.school_id, ctx.as_at)
+ehc_now = ui.cached(ehc.compliance_now, ctx.scope, ctx.school_id, ctx.as_at)
 st.caption(f"EHC plans: {d.md_escape(ehc.compliance_sentence(ehc_now))} A held EHC annual review counts as a review below.")
 
 missing = data["days"]

@@ -21,7 +21,7 @@ if ui.cached(is_demo_database):
 if ctx.viewer.role == "trust":  # the whole trust at a glance, not one school (sendboard/trust_views.py)
     trust_views.trust_home(ctx)
 elif ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.role != "admin":
-    figures = ui.cached(headline, ctx.viewer, ctx.school_id, ctx.as_at)
+    figures = ui.cached(headline, ctx.scope, ctx.school_id, ctx.as_at)
     if figures["on_roll"]:
         cols = st.columns(3)
         cols[0].metric("Pupils on roll", f"{figures['on_roll']:,}")
@@ -29,13 +29,13 @@ elif ctx.school_id is not None and ctx.academic_year is not None and ctx.viewer.
         cols[2].metric("With an EHC plan", f"{figures['ehc_plans']:,}", f"{figures['ehc_pct']:.1f}% of roll", delta_color="off", delta_arrow="off")
         st.caption(f"As at {ctx.as_at:%d %B %Y}. Change the term in the sidebar to look back.")
         if ctx.viewer.role in {"head", "senco", "trust"} and figures["ehc_plans"]:  # governors: the pack, with disclosure control
-            ehc_now = ui.cached(ehc.compliance_now, ctx.viewer, ctx.school_id, ctx.as_at)
+            ehc_now = ui.cached(ehc.compliance_now, ctx.scope, ctx.school_id, ctx.as_at)
             st.caption(f"EHC plans: {md_escape(ehc.compliance_sentence(ehc_now))}")
     else:
         ui.empty_state("No pupils are on roll for this school and term yet. Import data on the Data import page.")
 
 if ctx.school_id is not None and ctx.viewer.role in {"head", "governor"}:  # what the board must approve soon
-    due = ui.cached(policy_alerts, ctx.viewer, ctx.school_id, ctx.as_at)
+    due = ui.cached(policy_alerts, ctx.scope, ctx.school_id, ctx.as_at)
     lines = policy_alert_lines(due)
     if lines:
         with st.container(border=True):

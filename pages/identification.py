@@ -13,7 +13,7 @@ if ctx.school_id is None:
     ui.empty_state("No school is linked to your account yet. Ask the administrator to add one.")
     st.stop()
 
-data = ui.cached(ident.identification, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+data = ui.cached(ident.identification, ctx.scope, ctx.school_id, ctx.as_at)
 frame = data["roster"]
 if frame.empty:
     ui.empty_state(f"No pupils were on roll at {d.md_escape(ctx.school_name)} on {ctx.as_at:%d %B %Y}. Choose another term, "
@@ -90,7 +90,7 @@ lowest = c1.slider("Lowest progress (% of the cohort)", 1, 50, 10, key="identifi
 below = c2.slider("Attendance below (%)", 50, 100, 90, key="identification_attendance",
                   help="Flag pupils whose attendance this school year is below this (90% is the persistent absence line).")
 if (lowest, below) != (10, 90):
-    data = ui.cached(ident.identification, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today, lowest, below)
+    data = ui.cached(ident.identification, ctx.scope, ctx.school_id, ctx.as_at, lowest, below)
 unidentified, weaker, info = data["unidentified"], data["weaker_signs"], data["progress_info"]
 if info["terms"]:
     st.caption(f"Progress = each pupil's mean change in score since the term before, over their subjects, ranked "

@@ -24,7 +24,7 @@ if year == ctx.academic_year:
     as_at = ctx.as_at
 else:
     as_at = min(alloc.year_bounds(ctx.db, year)[1], ctx.today)
-result = ui.cached(impact.impact_for_year, ctx.viewer, ctx.school_id, year, as_at, ctx.today)
+result = ui.cached(impact.impact_for_year, ctx.scope, ctx.school_id, year, as_at)
 table, pupils = result["impact"], result["pupils"]
 ui.audit_view(ctx, detail={"academic_year": year, "interventions": len(table), "pupils": audit.pupil_ids(pupils)})
 if table.empty:

@@ -12,7 +12,7 @@ if ctx.school_id is None:
     ui.empty_state("No school is linked to your account yet. Ask the administrator to add one.")
     st.stop()
 
-data = ui.cached(out.outcomes, ctx.viewer, ctx.school_id, ctx.today)
+data = ui.cached(out.outcomes, ctx.scope, ctx.school_id)
 scores, gaps, attendance = data["scores"], data["gaps"], data["attendance"]
 if ctx.term_id is not None:  # the sidebar term is the last term shown
     scores = scores[scores["term_id"] <= ctx.term_id]

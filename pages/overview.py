@@ -17,7 +17,7 @@ picker, _ = st.columns([1, 3])
 as_at = picker.date_input("Register as at", value=ctx.as_at, max_value=ctx.today, format="DD/MM/YYYY",
                       key=f"overview_as_at_{ctx.term_id}",
                       help="Defaults to the term chosen in the sidebar (its census date, or today for this term).")
-data = ui.cached(register.overview, ctx.viewer, ctx.school_id, ctx.school_phase, as_at, ctx.today)
+data = ui.cached(register.overview, ctx.scope, ctx.school_id, ctx.school_phase, as_at)
 summ = data["summary"]
 if not summ["on_roll"]:
     ui.empty_state(f"No pupils were on roll at {d.md_escape(ctx.school_name)} on {as_at:%d %B %Y}. Choose another date or term, "
@@ -34,7 +34,7 @@ cols.metric("With an EHC plan", f"{summ['ehc_plan']:,}", f"{summ['ehc_plan_pct']
 cols.metric("On the register in all", f"{summ['on_register']:,}", f"{summ['on_register_pct']:.1f}% of roll",
             delta_color="off", delta_arrow="off")
 st.caption(data["national_basis"].sentence())
-ehc_now = ui.cached(ehc.compliance_now, ctx.viewer, ctx.school_id, as_at)
+ehc_now = ui.cached(ehc.compliance_now, ctx.scope, ctx.school_id, as_at)
 if ehc_now["plans"]:
     st.caption(f"EHC plans: {d.md_escape(ehc.compliance_sentence(ehc_now))} Details on the EHC plans page.")
 

@@ -31,7 +31,7 @@ if asked is not None:
         asked_id = int(asked)
     except ValueError:
         asked_id = None
-    if asked_id is None or not may_see_pupil(db, viewer, asked_id, ctx.today):
+    if asked_id is None or not may_see_pupil(db, ctx.scope, asked_id):
         if st.session_state.get("_passport_refused") != asked:
             passport.refuse(db, viewer, asked)
             st.session_state["_passport_refused"] = asked
@@ -42,7 +42,7 @@ if asked is not None:
         st.stop()
     st.session_state["passport_pupil"] = asked_id
 
-choices = ui.cached(passport.pupil_choices, viewer, ctx.school_id, ctx.as_at, ctx.today)
+choices = ui.cached(passport.pupil_choices, ctx.scope, ctx.school_id, ctx.as_at)
 if choices.empty:
     ui.empty_state("There are no pupils you can see at this date." + (
         " Teachers see the pupils in the groups they teach." if viewer.role == "teacher" else ""))
@@ -66,7 +66,7 @@ def _follow_choice():
 
 pupil_id = st.selectbox("Pupil", list(labels), format_func=labels.get, key="passport_pupil", on_change=_follow_choice)
 
-pp = ui.cached(passport.passport, viewer, pupil_id, ctx.as_at, ctx.today)
+pp = ui.cached(passport.passport, ctx.scope, pupil_id, ctx.as_at)
 if pp is None:
     passport.refuse(db, viewer, pupil_id)
     st.error("This pupil's passport is not available to you.")
@@ -114,7 +114,7 @@ with tab["Passport"]:
         st.subheader("My needs and support")
         show_text("Needs", "\n".join(f"• {n['name']}" + (" (primary)" if n["rank"] == 1 and len(pp["needs"]) > 1 else "")
                                      for n in pp["needs"]), "No need recorded.")
-        ehc_outcomes = ui.cached(ehc_records.outcomes_with_steps, viewer, pupil_id, ctx.as_at, ctx.today)
+        ehc_outcomes = ui.cached(ehc_records.outcomes_with_steps, ctx.scope, pupil_id, ctx.as_at)
         if not ehc_outcomes.empty:
             show_text("EHC plan outcomes (long-term targets)",
                       "\n".join(f"• {o}" for o in ehc_outcomes.drop_duplicates("ehc_outcome_id")["outcome"]))
@@ -133,7 +133,7 @@ with tab["Passport"]:
                                       key="passport_strategy_pick")
                 if st.button("Add to this passport", key="passport_strategy_add"):
                     try:
-                        strategies.attach_to_pupil(db, viewer, pupil_id, chosen, ctx.today)
+                        strategies.attach_to_pupil(db, ctx.scope, pupil_id, chosen)
                     except (ClassroomError, AccessDenied, ConflictError) as exc:
                         st.error(str(exc))
                     else:
@@ -168,7 +168,7 @@ if "Edit passport" in tab:
             saved = st.form_submit_button("Save passport", type="primary")
         if saved:
             try:
-                changed = passport.save_passport(db, viewer, pupil_id, new_values, ctx.today,
+                changed = passport.save_passport(db, ctx.scope, pupil_id, new_values,
                                                  expected_version=opened_at)
             except StaleEdit as exc:  # someone saved first: their version is shown, this person's typing kept
                 ui.stale_edit(exc, passport.FIELDS)
@@ -219,7 +219,7 @@ with tab["Targets and reviews"]:
                 submitted = st.form_submit_button("Save review", type="primary")
             if submitted:
                 try:
-                    reviews.record_review(db, viewer, pupil_id, target_id, rating, note, reviewed_on, ctx.today,
+                    reviews.record_review(db, ctx.scope, pupil_id, target_id, rating, note, reviewed_on,
                                           pupil_voice=pupil_voice, parent_voice=parent_voice,
                                           next_review_due=None if next_due == default_next else next_due,
                                           expected_version=targets_opened_at.get(target_id))
@@ -263,7 +263,7 @@ if "Plans (SENCO)" in tab:
                                         key=f"plan_note_{plan.plan_id}")
                     if st.form_submit_button("Save plan changes"):
                         try:
-                            reviews.edit_plan(db, viewer, plan.plan_id, review_due=due, assess_note=note, today=ctx.today,
+                            reviews.edit_plan(db, ctx.scope, plan.plan_id, review_due=due, assess_note=note,
                                               expected_version=plan_opened_at)
                             versions.forget(st.session_state, "support_plan", plan.plan_id)
                             st.rerun()
@@ -278,7 +278,7 @@ if "Plans (SENCO)" in tab:
                     a.text(f"• {t.description}")
                     if b.button("Close target", key=f"close_target_{t.target_id}"):
                         try:
-                            reviews.close_target(db, viewer, pupil_id, t.target_id, closed_on=ctx.today, today=ctx.today,
+                            reviews.close_target(db, ctx.scope, pupil_id, t.target_id, closed_on=ctx.today,
                                                  expected_version=target_opened_at)
                             versions.forget(st.session_state, "plan_target", t.target_id)
                             st.rerun()
@@ -290,13 +290,13 @@ if "Plans (SENCO)" in tab:
                     text = st.text_input("New target")
                     if st.form_submit_button("Add target"):
                         try:
-                            reviews.add_target(db, viewer, plan.plan_id, text, set_on=ctx.today, today=ctx.today)
+                            reviews.add_target(db, ctx.scope, plan.plan_id, text, set_on=ctx.today)
                             st.rerun()
                         except (ClassroomError, AccessDenied, ConflictError) as exc:
                             st.error(str(exc))
                 if st.button("Close this plan", key=f"close_plan_{plan.plan_id}", icon=":material/lock:"):
                     try:
-                        reviews.close_plan(db, viewer, plan.plan_id, closed_on=ctx.today, today=ctx.today,
+                        reviews.close_plan(db, ctx.scope, plan.plan_id, closed_on=ctx.today,
                                            expected_version=plan_opened_at)
                         versions.forget(st.session_state, "support_plan", plan.plan_id)
                         st.rerun()
@@ -312,8 +312,8 @@ if "Plans (SENCO)" in tab:
             target_text = st.text_area("Targets, one per line")
             if st.form_submit_button("Open plan", type="primary"):
                 try:
-                    reviews.open_plan(db, viewer, pupil_id, start_date=start, review_due=due, assess_note=note,
-                                      target_texts=target_text.splitlines(), today=ctx.today)
+                    reviews.open_plan(db, ctx.scope, pupil_id, start_date=start, review_due=due, assess_note=note,
+                                      target_texts=target_text.splitlines())
                     st.rerun()
                 except (ClassroomError, AccessDenied, ConflictError) as exc:
                     st.error(str(exc))
@@ -353,14 +353,14 @@ with tab["EHC plan and adulthood"]:
                     slots("step")
                     if st.form_submit_button("Add step"):
                         def save(outcome_id=outcome_id, text=text):  # bound now: called within this iteration
-                            ehc_records.add_step(db, viewer, int(outcome_id), text, school_id=ctx.school_id,
-                                                 set_on=ctx.today, today=ctx.today)
+                            ehc_records.add_step(db, ctx.scope, int(outcome_id), text, school_id=ctx.school_id,
+                                                 set_on=ctx.today)
                         if slots.save(save):
                             st.rerun()
     st.caption("Steps are targets on the pupil's support plan: they are reviewed with the other targets.")
 
     st.subheader("Preparing for Adulthood")
-    cohort = ui.cached(ehc_records.pfa_pupils, viewer, ctx.school_id, ctx.as_at, ctx.today)
+    cohort = ui.cached(ehc_records.pfa_pupils, ctx.scope, ctx.school_id, ctx.as_at)
     mine = cohort[cohort["pupil_id"] == pupil_id] if not cohort.empty else cohort
     if mine.empty:
         ui.empty_state("Preparing for Adulthood outcomes are planned for pupils with SEND from Year 9.")
@@ -381,8 +381,8 @@ with tab["EHC plan and adulthood"]:
                     slots(area)
                 if st.form_submit_button("Save outcomes", type="primary"):
                     def save():
-                        ehc_records.record_pfa(db, viewer, pupil_id, school_id=ctx.school_id, recorded_on=when,
-                                               outcomes=texts, today=ctx.today)
+                        ehc_records.record_pfa(db, ctx.scope, pupil_id, school_id=ctx.school_id, recorded_on=when,
+                                               outcomes=texts)
                     if slots.save(save):
                         st.rerun()
             with right, st.form(f"careers_{pupil_id}"):
@@ -395,9 +395,8 @@ with tab["EHC plan and adulthood"]:
                 slots("note")
                 if st.form_submit_button("Save careers guidance"):
                     def save():
-                        ehc_records.record_careers_guidance(db, viewer, pupil_id, school_id=ctx.school_id,
-                                                            given_on=given_on, given_by=given_by, note=careers_note,
-                                                            today=ctx.today)
+                        ehc_records.record_careers_guidance(db, ctx.scope, pupil_id, school_id=ctx.school_id,
+                                                            given_on=given_on, given_by=given_by, note=careers_note)
                     if slots.save(save):
                         st.rerun()
 

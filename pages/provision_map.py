@@ -40,7 +40,7 @@ if ctx.school_id is None or ctx.academic_year is None:
     st.stop()
 
 year_label = domain.year_label(ctx.academic_year)
-frame = ui.cached(alloc.year_allocations, viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.today)
+frame = ui.cached(alloc.year_allocations, ctx.scope, ctx.school_id, ctx.academic_year, ctx.as_at)
 ui.audit_view(ctx, detail={"academic_year": ctx.academic_year, "allocations": len(frame), "pupils": audit.pupil_ids(frame)})
 
 
@@ -62,7 +62,7 @@ def attempt(fn, *args, **kwargs):
 
 
 # --------------------------------------------------------------------------- headline
-totals = ui.cached(alloc.year_summary, viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.today, "all")
+totals = ui.cached(alloc.year_summary, ctx.scope, ctx.school_id, ctx.academic_year, ctx.as_at, "all")
 total = totals.iloc[0] if not totals.empty else {"pupils": 0, "pupils_now": 0, "interventions_now": 0}
 cols = ui.metric_row()
 cols.metric(f"Pupils in {year_label}" if viewer.sees_whole_school else f"Your pupils in {year_label}", f"{int(total['pupils']):,}",
@@ -70,7 +70,7 @@ cols.metric(f"Pupils in {year_label}" if viewer.sees_whole_school else f"Your pu
 cols.metric("In one now", f"{int(total['pupils_now']):,}")
 cols.metric("Interventions running", f"{int(total['interventions_now']):,}")
 if sees_costs:
-    funding = ui.cached(alloc.funding_lines, viewer, ctx.school_id, ctx.academic_year)
+    funding = ui.cached(alloc.funding_lines, ctx.scope, ctx.school_id, ctx.academic_year)
     money = costs.budget(totals, funding)
     cols.metric("Spent so far", f"£{money['spend_to_date'] or 0:,.0f}",
                 f"£{money['projected_spend'] or 0:,.0f} projected", delta_color="off", delta_arrow="off",
@@ -111,7 +111,7 @@ with tabs[MAP_TAB]:
         choice = st.segmented_control("Break the map down by", ["Year group", "Area of need", "Wave", "Intervention"],
                                       default="Year group", key="pm_by")
         by = {"Year group": "year_group", "Area of need": "area", "Wave": "wave", "Intervention": "intervention"}[choice or "Year group"]
-        summary = ui.cached(alloc.year_summary, viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.today, by)
+        summary = ui.cached(alloc.year_summary, ctx.scope, ctx.school_id, ctx.academic_year, ctx.as_at, by)
         money_cols = ("year_cost_to_date", "year_cost")
         if sees_costs:
             fig = ui.figure(pcharts.spend_chart, summary.assign(wave=summary["wave"].map(d.wave_text)) if by == "wave" else summary,
@@ -179,7 +179,7 @@ with tabs[PUPILS_TAB]:
 
 # --------------------------------------------------------------------------- hours against need
 with tabs["Hours against need"]:
-    ehc = ui.cached(alloc.ehc_hours, viewer, ctx.school_id, ctx.as_at, ctx.today)
+    ehc = ui.cached(alloc.ehc_hours, ctx.scope, ctx.school_id, ctx.as_at)
     hours = costs.hours_against_need(ehc, frame)
     if hours.empty:
         ui.empty_state("No pupil you can see has an EHC plan open on this date.")
@@ -199,7 +199,7 @@ with tabs["Hours against need"]:
 
 # --------------------------------------------------------------------------- catalogue
 with tabs["Catalogue"]:
-    catalogue = ui.cached(cat.catalogue, viewer, ctx.school_id)
+    catalogue = ui.cached(cat.catalogue, ctx.scope, ctx.school_id)
     cat_cols = ["name", "areas", "wave", "delivered_by", "group_size", "sessions_per_week", "minutes_per_session",
                 "planned_weeks", "hourly_cost", "other_costs", "measure", "measure_scale", "higher_is_better", "retired"]
     if catalogue.empty:
@@ -208,7 +208,7 @@ with tabs["Catalogue"]:
         ui.table(ctx, d.show(catalogue, cat_cols, money=("hourly_cost", "other_costs")), "provision_catalogue",
                  column_config=d.money_config())
     if editor:
-        roles = ui.cached(cat.staff_roles, viewer, ctx.school_id) or ["teacher", "teaching_assistant"]
+        roles = ui.cached(cat.staff_roles, ctx.scope, ctx.school_id) or ["teacher", "teaching_assistant"]
         area_codes = list(AREA_NAMES)
 
         def intervention_form(key: str, start: dict | None):
@@ -269,8 +269,8 @@ with tabs["Catalogue"]:
 # --------------------------------------------------------------------------- allocations
 if "Add or change allocations" in tabs:
     with tabs["Add or change allocations"]:
-        catalogue = ui.cached(cat.catalogue, viewer, ctx.school_id, include_retired=False)
-        pupils = ui.cached(alloc.pupil_choices, viewer, ctx.school_id, ctx.as_at, ctx.today)
+        catalogue = ui.cached(cat.catalogue, ctx.scope, ctx.school_id, include_retired=False)
+        pupils = ui.cached(alloc.pupil_choices, ctx.scope, ctx.school_id, ctx.as_at)
         st.subheader("Put a pupil in an intervention")
         if catalogue.empty or pupils.empty:
             ui.empty_state("Add an intervention to the catalogue (and pupils to the roll) first.")
@@ -298,9 +298,9 @@ if "Add or change allocations" in tabs:
                 if pupil_id is None:
                     st.error("Choose a pupil.")
                 else:
-                    ok, _ = attempt(alloc.add_allocation, ctx.db, viewer, pupil_id, intervention_id,
+                    ok, _ = attempt(alloc.add_allocation, ctx.db, ctx.scope, pupil_id, intervention_id,
                                     dict(group_label=group_label, start_date=start, delivery=delivery,
-                                         sessions=sessions_text, entry_score=entry), today=ctx.today)
+                                         sessions=sessions_text, entry_score=entry))
                     if ok:
                         saved(f"Added {pupil_names[pupil_id].split(' · ')[0]} to {int_names[intervention_id]}.")
         st.subheader("Record exit scores, attendance, or end an allocation")
@@ -335,11 +335,11 @@ if "Add or change allocations" in tabs:
                                                  placeholder="Mon 10:40, Wed 10:40", key=f"pm_alloc_{chosen}_sessions")
                 submitted = st.form_submit_button("Save changes", type="primary")
             if submitted:
-                ok, changed = attempt(alloc.edit_allocation, ctx.db, viewer, chosen,
+                ok, changed = attempt(alloc.edit_allocation, ctx.db, ctx.scope, chosen,
                                       dict(start_date=start, end_date=end if ended else None, group_label=label,
                                            sessions_attended=attended, entry_score=entry, exit_score=exit_,
                                            delivery=delivery, sessions=sessions_text),
-                                      today=ctx.today, expected_version=alloc_opened_at)
+                                      expected_version=alloc_opened_at)
                 if ok:
                     versions.forget(st.session_state, "allocation", chosen)
                     saved("Saved." if changed else "Nothing had changed.")
@@ -349,13 +349,13 @@ if "Add or change allocations" in tabs:
 # --------------------------------------------------------------------------- hourly costs
 if "Staff hourly costs" in tabs:
     with tabs["Staff hourly costs"]:
-        rates = ui.cached(cat.role_costs, viewer, ctx.school_id)
+        rates = ui.cached(cat.role_costs, ctx.scope, ctx.school_id)
         if rates.empty:
             ui.empty_state("No hourly costs are set yet: sessions delivered by a role without one have no cost.")
         else:
             ui.table(ctx, d.show(rates.assign(staff_role=rates["staff_role"].map(d.role_text)), ["staff_role", "hourly_cost"],
                                  decimals=2), "provision_staff_role_costs")
-        roles = ui.cached(cat.staff_roles, viewer, ctx.school_id)
+        roles = ui.cached(cat.staff_roles, ctx.scope, ctx.school_id)
         left, right = st.columns(2)
         role = left.selectbox("Staff role", roles, format_func=d.role_text, accept_new_options=True, key="pm_rate_role")
         current_rate = rates.set_index("staff_role")["hourly_cost"].get(role) if not rates.empty else None

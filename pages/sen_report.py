@@ -47,10 +47,10 @@ if ctx.school_id is None or ctx.academic_year is None:
 
 viewer, db = ctx.viewer, ctx.db
 edits = viewer.role in EDIT_ROLES
-report = ui.cached(build_report, viewer, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.school_name or "",
+report = ui.cached(build_report, ctx.scope, ctx.school_id, ctx.academic_year, ctx.as_at, ctx.school_name or "",
                    ctx.school_phase)
-calendar = ui.cached(calendar_frame, viewer, ctx.school_id, ctx.as_at)
-actions = ui.cached(actions_frame, viewer, ctx.school_id, ctx.as_at)
+calendar = ui.cached(calendar_frame, ctx.scope, ctx.school_id, ctx.as_at)
+actions = ui.cached(actions_frame, ctx.scope, ctx.school_id, ctx.as_at)
 progress = progress_counts(actions)
 
 written = len(report.sections) - len(report.missing)
@@ -106,18 +106,18 @@ with report_tab:
                     st.error("Tick the box to confirm the board has agreed the report.", icon=":material/error:")
                 else:
                     try:
-                        approve(db, viewer, ctx.school_id, ctx.academic_year, ctx.today)
+                        approve(db, ctx.scope, ctx.school_id, ctx.academic_year)
                     except (ApprovalRefused, AccessDenied) as exc:
                         st.error(md_escape(str(exc)), icon=":material/error:")
                     else:
                         st.rerun()
 
-    earlier = ui.cached(earlier_year_with_text, viewer, ctx.school_id, ctx.academic_year) if edits else None
+    earlier = ui.cached(earlier_year_with_text, ctx.scope, ctx.school_id, ctx.academic_year) if edits else None
     if edits and report.missing and earlier is not None:
         st.info(f"{len(report.missing)} heading(s) have no text for {report.year_label}. You can start from "
                 f"{year_label(earlier)}'s words, then bring them up to date.", icon=":material/content_copy:")
         if st.button(f"Start from {year_label(earlier)}'s text", key="sir-copy", icon=":material/content_copy:"):
-            copy_from_year(db, viewer, ctx.school_id, ctx.academic_year, earlier)
+            copy_from_year(db, ctx.scope, ctx.school_id, ctx.academic_year, earlier)
             for section in report.sections:
                 st.session_state.pop(f"sir-{ctx.academic_year}-{section.heading.key}", None)
             st.rerun()
@@ -202,9 +202,8 @@ with calendar_tab:
             slots("url")
             if st.form_submit_button("Save policy", icon=":material/save:"):
                 try:
-                    save_policy(db, viewer, ctx.school_id, policy=key if key in POLICIES_BY_KEY else title, title=title,
-                                owner=owner, last_approved=last, cycle_months=cycle.strip() or None, url=url,
-                                today=ctx.today, expected_version=held)
+                    save_policy(db, ctx.scope, ctx.school_id, policy=key if key in POLICIES_BY_KEY else title, title=title,
+                                owner=owner, last_approved=last, cycle_months=cycle.strip() or None, url=url, expected_version=held)
                 except versions.StaleEdit as exc:
                     ui.stale_edit(exc)
                 except (FieldError, AccessDenied) as exc:
@@ -254,9 +253,8 @@ with plan_tab:
             slots("done_on")
             if st.form_submit_button("Save action", icon=":material/save:"):
                 try:
-                    save_action(db, viewer, ctx.school_id, action_id=None if pick == "new" else int(pick), strand=strand,
-                                action=text, owner=owner, target_date=target, status=status, done_on=done,
-                                today=ctx.today, expected_version=held)
+                    save_action(db, ctx.scope, ctx.school_id, action_id=None if pick == "new" else int(pick), strand=strand,
+                                action=text, owner=owner, target_date=target, status=status, done_on=done, expected_version=held)
                 except versions.StaleEdit as exc:
                     ui.stale_edit(exc)
                 except (FieldError, AccessDenied) as exc:

@@ -18,7 +18,7 @@ st.caption(f"Referrals made in the 365 days to {ctx.as_at:%d %B %Y}, and any old
            "long queue is not hidden. The median is the middle wait (half waited longer).")
 
 if ctx.viewer.role == "governor":
-    protected = ui.cached(specialists.governors_waiting, ctx.viewer, ctx.school_id, ctx.as_at)
+    protected = ui.cached(specialists.governors_waiting, ctx.scope, ctx.school_id, ctx.as_at)
     if protected.display.empty:
         ui.empty_state("No referrals to outside services are recorded for this period.")
     else:
@@ -28,7 +28,7 @@ if ctx.viewer.role == "governor":
         st.caption(disclosure.legend(protected.threshold))
     st.stop()
 
-waiting = ui.cached(specialists.waiting_by_service, ctx.viewer, ctx.school_id, ctx.as_at)
+waiting = ui.cached(specialists.waiting_by_service, ctx.scope, ctx.school_id, ctx.as_at)
 if waiting.empty:
     ui.empty_state("No referrals to outside services are recorded yet. Record one below, on a pupil's passport, "
                    "or import a file of referrals on the Data import page.")
@@ -41,7 +41,7 @@ else:
     st.subheader("How long is the wait for each service?")
     records_views.waiting_table(ctx, waiting)
 
-involvements = ui.cached(specialists.involvements, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+involvements = ui.cached(specialists.involvements, ctx.scope, ctx.school_id, ctx.as_at)
 open_rows = involvements[involvements["state"] == "Waiting"]
 st.subheader("Pupils waiting to be seen")
 if open_rows.empty:
@@ -64,7 +64,7 @@ if ctx.viewer.role in specialists.EDIT_ROLES:
                                   "next_contact", "closed_on", "state"]], "specialists_involvements",
                      column_config=records_views.involvement_columns())
     st.subheader("Record or update")
-    pupils = ui.cached(specialists.pupil_choices, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    pupils = ui.cached(specialists.pupil_choices, ctx.scope, ctx.school_id, ctx.as_at)
     records_views.referral_form(ctx, None, dict(zip(pupils["pupil_id"].astype(int), pupils["label"])),
                                 form="referral_page")
     records_views.involvement_update_form(ctx, involvements, "involvement_page")

@@ -18,7 +18,7 @@ if ctx.school_id is None or ctx.academic_year is None:
     ui.empty_state("No school or term is set up yet. Import data on the Data import page.")
     st.stop()
 
-groups = ui.cached(profile.groups_for, viewer, ctx.school_id, ctx.academic_year, ctx.today)
+groups = ui.cached(profile.groups_for, ctx.scope, ctx.school_id, ctx.academic_year)
 tab_names = ["For a class", "All strategies"] + (["Add or edit"] if editor else [])
 tab = dict(zip(tab_names, st.tabs(tab_names)))
 
@@ -33,7 +33,7 @@ with tab["For a class"]:
         group_id = st.selectbox("Teaching group", list(labels), format_func=labels.get, index=index,
                                 key="strategies_group")
         st.session_state["classroom_group"] = group_id
-        ranked = ui.cached(strategies.ranked_for_group, viewer, group_id, ctx.as_at, ctx.today)
+        ranked = ui.cached(strategies.ranked_for_group, ctx.scope, group_id, ctx.as_at)
         if ranked is None:
             st.error("You do not teach this group.")
         elif ranked.empty:
@@ -61,7 +61,7 @@ with tab["For a class"]:
                         "Pupils": st.column_config.TextColumn(width="medium")})
             if editor:
                 st.subheader("Recommend a strategy for a pupil's passport")
-                prof = ui.cached(profile.class_profile, viewer, group_id, ctx.as_at, ctx.today)
+                prof = ui.cached(profile.class_profile, ctx.scope, group_id, ctx.as_at)
                 pupils = {c["pupil_id"]: c["name"] for c in prof["cards"]}
                 if pupils:
                     with st.form("attach_strategy"):
@@ -71,7 +71,7 @@ with tab["For a class"]:
                         sid = b.selectbox("Strategy", list(names), format_func=names.get)
                         if st.form_submit_button("Add to passport"):
                             try:
-                                strategies.attach_to_pupil(db, viewer, pid, sid, ctx.today)
+                                strategies.attach_to_pupil(db, ctx.scope, pid, sid)
                             except (ClassroomError, AccessDenied, ConflictError) as exc:
                                 st.error(str(exc))
                             else:

@@ -21,10 +21,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from . import clock
 from .db import Database
 from .domain import academic_year_of
 from .provision.costs import pupil_share_cost, weekly_group_cost
 from .provision.impact import gain_of
+from .scope import Scope
 from .sqltext import compose, ident
 
 ON_REGISTER = ("EHC plan", "SEN support")
@@ -38,7 +40,6 @@ TABLES = ("pupils", "enrolments", "sen_provision", "sen_needs", "ref_need_codes"
 
 def subject(db: Database, as_at: date | None = None) -> dict:
     """The head's Viewer, school and dates every aggregation uses (looked up once per database)."""
-    from . import clock
     from .auth import viewer_for
 
     as_at = as_at or clock.today()
@@ -99,7 +100,7 @@ def register_by_need_sendboard(db: Database) -> pd.DataFrame:
     from .leaders import national, register
 
     s = subject(db)
-    counts = register.need_counts(db, s["viewer"], s["school_id"], s["as_at"], s["today"])
+    counts = register.need_counts(db, Scope(s["viewer"], s["today"]), s["school_id"], s["as_at"])
     codes, nat = register.need_codes(db), national.national_frame(db, s["phase"])
     parts = [register.need_mix(counts, codes, nat, s["academic_year"], group, "area")
              for group in ("EHC plan", "SEN support")]
@@ -152,7 +153,7 @@ def identification_sendboard(db: Database) -> pd.DataFrame:
     from .leaders import identification
 
     s = subject(db)
-    out = identification.rates(db, s["viewer"], s["school_id"], s["as_at"], s["today"])
+    out = identification.rates(db, Scope(s["viewer"], s["today"]), s["school_id"], s["as_at"])
     return _norm(out, ["dimension", "value"], ["pupils", "on_register", "relative_likelihood"])
 
 
@@ -190,7 +191,7 @@ def outcome_gaps_sendboard(db: Database) -> pd.DataFrame:
     from .leaders import outcomes
 
     s = subject(db)
-    out = outcomes.gaps(outcomes.scores(db, s["viewer"], s["school_id"], s["today"]))
+    out = outcomes.gaps(outcomes.scores(db, Scope(s["viewer"], s["today"]), s["school_id"]))
     return _norm(out, ["term_id", "subject", "measure"], ["send", "no_sen", "gap"])
 
 
@@ -242,7 +243,7 @@ def provision_costs_sendboard(db: Database) -> pd.DataFrame:
     from .provision.allocations import year_summary
 
     s = subject(db)  # the provision map's breakdown by intervention, as the page asks for it
-    out = year_summary(db, s["viewer"], s["school_id"], s["academic_year"], s["as_at"], s["today"], "intervention")
+    out = year_summary(db, Scope(s["viewer"], s["today"]), s["school_id"], s["academic_year"], s["as_at"], "intervention")
     return _norm(out, ["intervention"], ["pupils", "year_cost"])
 
 
@@ -290,7 +291,7 @@ def impact_sendboard(db: Database) -> pd.DataFrame:
     from .provision.impact import intervention_figures
 
     s = subject(db)  # the impact page's per-intervention figures (before its comparison and verdicts)
-    out = intervention_figures(db, s["viewer"], s["school_id"], s["academic_year"], s["as_at"])
+    out = intervention_figures(db, Scope(s["viewer"], s["today"]), s["school_id"], s["academic_year"], s["as_at"])
     return _norm(out, ["intervention_id"], ["places", "with_both_scores", "mean_gain", "sd_gain"])
 
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from .access import Viewer
 from .db import Database
+from .scope import Scope
 
 
-def headline(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
+def headline(db: Database, scope: Scope, school_id: int, as_at: date) -> dict:
     """Roll, SEN support and EHC plans as at a date, with shares of roll (for the schools a viewer sees)."""
-    row = db.query_rows("home_counts", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)[0]
+    row = db.query_rows("home_counts", scope=scope, school_id=school_id, as_at=as_at)[0]
     on_roll, support, ehc = (int(v or 0) for v in row)
 
     def pct(n):
@@ -24,8 +24,8 @@ def is_demo_database(db: Database) -> bool:
     return bool(db.scalar("setup_is_demo"))
 
 
-def policy_alerts(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
+def policy_alerts(db: Database, scope: Scope, school_id: int, as_at: date) -> dict:
     """Policies overdue for the board's approval or due this term (the publishing area's policy calendar)."""
     from .publishing.policies import alerts
 
-    return alerts(db, viewer, school_id, as_at)
+    return alerts(db, scope, school_id, as_at)

@@ -37,10 +37,10 @@ class Scope:
             raise TypeError(f"a Scope's today must be a date, not {self.today!r}")
 
 
-def may_see_pupil(db: Database, viewer: Viewer, pupil_id, today: date, *, school_id: int | None = None) -> bool:
-    """True if the pupil is one the viewer may see today (and, when given, on the roll of that school).
+def may_see_pupil(db: Database, scope: Scope, pupil_id, *, school_id: int | None = None) -> bool:
+    """True if the pupil is one the scope's viewer may see on its day (and, when given, on the roll of that school).
     A governor or administrator never sees a pupil; an id that is not a whole number is never visible."""
-    if not isinstance(viewer, Viewer) or not viewer.sees_pupils:
+    if not isinstance(scope, Scope) or not scope.viewer.sees_pupils:
         return False
     try:
         pid = int(pupil_id)
@@ -48,7 +48,7 @@ def may_see_pupil(db: Database, viewer: Viewer, pupil_id, today: date, *, school
         return False
     if isinstance(pupil_id, bool) or not -2**31 < pid < 2**31:
         return False
-    return bool(db.scalar("scope_pupil_visible", viewer_id=viewer.user_id, today=today, pupil_id=pid,
+    return bool(db.scalar("scope_pupil_visible", scope=scope, pupil_id=pid,
                           school_id=None if school_id is None else int(school_id)))
 
 

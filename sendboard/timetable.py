@@ -18,6 +18,7 @@ import pandas as pd
 from .access import Viewer
 from .audit import record_change
 from .db import Database
+from .scope import Scope
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 EDIT_ROLES = {"senco", "admin"}
@@ -95,15 +96,15 @@ def lesson_label(row) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def school_groups(db: Database, viewer: Viewer, school_id: int, academic_year: int) -> pd.DataFrame:
+def school_groups(db: Database, scope: Scope, school_id: int, academic_year: int) -> pd.DataFrame:
     """A school's teaching groups in a year, for the timetable form (names, no pupils)."""
-    return db.query("figures_school_groups", viewer_id=viewer.user_id, school_id=int(school_id),
+    return db.query("figures_school_groups", scope=scope, school_id=int(school_id),
                     academic_year=int(academic_year))
 
 
-def group_lessons(db: Database, viewer: Viewer, group_id: int) -> pd.DataFrame:
+def group_lessons(db: Database, scope: Scope, group_id: int) -> pd.DataFrame:
     """One group's lessons, Monday first, with a label such as 'Tue 10:40–11:40'."""
-    frame = pd.DataFrame(db.query_rows("figures_group_lessons", viewer_id=viewer.user_id, group_id=int(group_id)),
+    frame = pd.DataFrame(db.query_rows("figures_group_lessons", scope=scope, group_id=int(group_id)),
                          columns=LESSON_COLUMNS)
     frame["label"] = [lesson_label(r) for r in frame.to_dict("records")]
     return frame
@@ -155,17 +156,17 @@ def lesson_notes(sessions: pd.DataFrame, lesson: dict) -> dict[int, list[str]]:
     return out
 
 
-def this_lesson(db: Database, viewer: Viewer, group_id: int, lesson_id: int | None, pupil_ids: list[int],
-                as_at: date, today: date) -> dict[int, list[str]]:
+def this_lesson(db: Database, scope: Scope, group_id: int, lesson_id: int | None, pupil_ids: list[int],
+                as_at: date) -> dict[int, list[str]]:
     """The class card's words about one of the group's lessons for each of the pupils given (the card's
     pupils, already scoped): see :func:`lesson_notes`. Empty when the lesson is not one of the group's."""
     if lesson_id is None or not pupil_ids:
         return {}
-    lessons = group_lessons(db, viewer, group_id)
+    lessons = group_lessons(db, scope, group_id)
     chosen = lessons[lessons["lesson_id"] == int(lesson_id)]
     if chosen.empty:
         return {}
-    sessions = db.query("figures_pupil_sessions", viewer_id=viewer.user_id, today=today, as_at=as_at,
+    sessions = db.query("figures_pupil_sessions", scope=scope, as_at=as_at,
                         pupil_ids=[int(p) for p in pupil_ids])
     return lesson_notes(sessions, chosen.iloc[0].to_dict())
 
@@ -180,14 +181,14 @@ def _require_editor(viewer: Viewer, school_id: int) -> None:
         raise AccessDenied("only the SENCO or the administrator of the school may change its timetable")
 
 
-def add_lesson(db: Database, viewer: Viewer, group_id: int, day, start, end) -> int:
+def add_lesson(db: Database, scope: Scope, group_id: int, day, start, end) -> int:
     """Add a lesson to a group's timetable (audited). Refuses, naming the field, a day or time that cannot be
     read, an end not after the start, and a lesson overlapping one the group already has."""
-    found = db.query_rows("figures_group_school", viewer_id=viewer.user_id, group_id=int(group_id))
+    found = db.query_rows("figures_group_school", scope=scope, group_id=int(group_id))
     if not found:
         raise TimetableError("group", "That teaching group is not one of your school's.")
     school_id, group_name = int(found[0][0]), found[0][1]
-    _require_editor(viewer, school_id)
+    _require_editor(scope.viewer, school_id)
     d, s, e = check_lesson(day, start, end)
 
     def work(w):
@@ -199,24 +200,24 @@ def add_lesson(db: Database, viewer: Viewer, group_id: int, day, start, end) -> 
                                           f"{d[:3]} {s}–{e}: a group is in one lesson at a time.")
         lesson_id = int(w.run("figures_insert_lesson", group_id=int(group_id), day_of_week=d, start_time=s,
                               end_time=e)[0][0])
-        record_change(w, viewer, "lesson_changed", object_type="group_lesson", object_id=lesson_id, group_id=int(group_id),
+        record_change(w, scope.viewer, "lesson_changed", object_type="group_lesson", object_id=lesson_id, group_id=int(group_id),
                       old_value=None, new_value=f"{group_name}: {d[:3]} {s}–{e}")
         return lesson_id
 
     return db.write(work)
 
 
-def remove_lesson(db: Database, viewer: Viewer, lesson_id: int) -> None:
+def remove_lesson(db: Database, scope: Scope, lesson_id: int) -> None:
     """Remove a lesson from its group's timetable (audited)."""
-    rows = db.query("figures_lesson", viewer_id=viewer.user_id, lesson_id=int(lesson_id))
+    rows = db.query("figures_lesson", scope=scope, lesson_id=int(lesson_id))
     if rows.empty:
         raise TimetableError("lesson", "That lesson is no longer on the timetable (someone may have removed it).")
     row = rows.iloc[0].to_dict()
-    _require_editor(viewer, int(row["school_id"]))
+    _require_editor(scope.viewer, int(row["school_id"]))
 
     def work(w):
         w.run("figures_delete_lesson", lesson_id=int(lesson_id))
-        record_change(w, viewer, "lesson_changed", object_type="group_lesson", object_id=int(lesson_id),
+        record_change(w, scope.viewer, "lesson_changed", object_type="group_lesson", object_id=int(lesson_id),
                       group_id=int(row["group_id"]), old_value=f"{row['group_name']}: {lesson_label(row)}", new_value=None)
 
     db.write(work)

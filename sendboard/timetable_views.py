@@ -23,7 +23,7 @@ def reference_moment(ctx) -> datetime:
 
 def lesson_picker(ctx, group_id: int):
     """A select box of the group's lessons, the next one from now first chosen; returns the lesson id or None."""
-    lessons = ui.cached(timetable.group_lessons, ctx.viewer, group_id)
+    lessons = ui.cached(timetable.group_lessons, ctx.scope, group_id)
     if lessons.empty:
         st.caption(":material/schedule: No lessons of this group are on the timetable yet, so the cards cannot say who "
                    "is out of a lesson." + (" Add them below." if ctx.viewer.role in timetable.EDIT_ROLES else
@@ -40,7 +40,7 @@ def lesson_picker(ctx, group_id: int):
 
 def lessons_editor(ctx, group_id: int, group_name: str) -> None:
     """The group's lessons, and a form to add one or remove one (SENCO and administrator)."""
-    lessons = ui.cached(timetable.group_lessons, ctx.viewer, group_id)
+    lessons = ui.cached(timetable.group_lessons, ctx.scope, group_id)
     if lessons.empty:
         st.caption(f"{md_escape(group_name)} has no lessons on the timetable yet.")
     else:
@@ -60,7 +60,7 @@ def lessons_editor(ctx, group_id: int, group_name: str) -> None:
             slots("end")
         if st.form_submit_button("Add the lesson", icon=":material/add:"):
             try:
-                timetable.add_lesson(ctx.db, ctx.viewer, group_id, day, start, end)
+                timetable.add_lesson(ctx.db, ctx.scope, group_id, day, start, end)
             except timetable.TimetableError as exc:
                 slots.show(exc)
             except (AccessDenied, ConflictError) as exc:
@@ -76,7 +76,7 @@ def lessons_editor(ctx, group_id: int, group_name: str) -> None:
                                 key=f"timetable_remove_pick_{group_id}")
             if st.form_submit_button("Remove it", icon=":material/delete:") and gone is not None:
                 try:
-                    timetable.remove_lesson(ctx.db, ctx.viewer, gone)
+                    timetable.remove_lesson(ctx.db, ctx.scope, gone)
                 except (timetable.TimetableError, AccessDenied, ConflictError) as exc:
                     st.error(md_escape(str(exc)), icon=":material/error:")
                 else:
@@ -95,7 +95,7 @@ def timetable_tab(ctx) -> None:
     if ctx.school_id is None or ctx.academic_year is None:
         ui.empty_state("No school or academic year is set up yet.")
         return
-    groups = ui.cached(timetable.school_groups, ctx.viewer, ctx.school_id, ctx.academic_year)
+    groups = ui.cached(timetable.school_groups, ctx.scope, ctx.school_id, ctx.academic_year)
     if groups.empty:
         ui.empty_state("There are no teaching groups this year yet: import them first.")
         return

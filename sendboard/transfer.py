@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import audit, clock, exports
+from . import audit, exports
 from .access import AccessDenied, Viewer
 from .app_db import open_database
 from .db import Database, database_path
-from .scope import may_see_pupil
+from .scope import Scope, may_see_pupil
 from .sqltext import compose, ident
 
 # Tables that hold no pupil and are never exported by --table to protect secrets.
@@ -100,17 +100,20 @@ def find_pupil(db: Database, upn: str):
     return rows[0] if rows else None
 
 
-def subject_access(db: Database, actor, upn: str, fmt: str = "xlsx", *, today=None) -> tuple[bytes, int]:
-    """Everything held about one pupil. A person signed in gets it only for a pupil they may see (the
-    same rule as every page); the command line is the server's owner, who holds the whole file."""
+def subject_access(db: Database, actor: Scope | str, upn: str, fmt: str = "xlsx") -> tuple[bytes, int]:
+    """Everything held about one pupil. A person signed in (their Scope) gets it only for a pupil they may
+    see (the same rule as every page); the command line (a name) is the server's owner, who holds the
+    whole file. A Viewer on its own is refused: a person always comes with the scope of their run."""
+    if isinstance(actor, Viewer):
+        raise TypeError("subject_access takes the person's Scope (ctx.scope), not a bare Viewer")
     pupil = find_pupil(db, upn)
     if pupil is None:
         raise ValueError(f"no pupil with UPN {upn!r} is held")
-    if isinstance(actor, Viewer) and not may_see_pupil(db, actor, int(pupil[0]), today or clock.today()):
+    if isinstance(actor, Scope) and not may_see_pupil(db, actor, int(pupil[0])):
         raise AccessDenied(f"no pupil with UPN {upn!r} is held at your school")
     frames = pupil_frames(db, int(pupil[0]))
     data = subject_access_xlsx(frames) if fmt == "xlsx" else subject_access_zip(frames)
-    audit.record(db, actor, "subject_access_export", object_type="pupil", object_id=int(pupil[0]), pupil_id=int(pupil[0]),
+    audit.record(db, actor.viewer if isinstance(actor, Scope) else actor, "subject_access_export", object_type="pupil", object_id=int(pupil[0]), pupil_id=int(pupil[0]),
                  detail={"format": fmt, "rows": {k: len(v) for k, v in frames.items()}})
     return data, int(pupil[0])
 

@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from sendboard import app_db, home
+from sendboard import app_db, clock, home
 from sendboard import db as dbmod
 from sendboard.auth import viewer_for
 from sendboard.classroom import profile
@@ -21,6 +21,7 @@ from sendboard.leaders import identification as ident
 from sendboard.leaders import register
 from sendboard.provision import allocations as alloc
 from sendboard.provision import impact
+from sendboard.scope import Scope
 
 # Rows dated after D are deleted; end dates after D are cleared. (table, date column that dates the row)
 DELETE_AFTER = [
@@ -107,7 +108,7 @@ def test_impact_page_at_d(both):
 
     def figures(db):
         v = _viewer(db, "senco")
-        out = impact.impact_for_year(db, v, v.school_ids[0], ay, d, d)
+        out = impact.impact_for_year(db, Scope(v, d), v.school_ids[0], ay, d)
         table = out["impact"][["intervention", "places", "with_both_scores", "missing_exit", "mean_gain", "effect_size",
                                "es_ci_low", "es_ci_high", "months_progress", "verdict"]].sort_values("intervention")
         return pd.concat([table, pd.DataFrame({"intervention": ["(pupil rows)"], "places": [len(out["pupils"])]})])
@@ -121,7 +122,7 @@ def test_provision_map_totals_at_d(both, by):
 
     def totals(db):
         v = _viewer(db, "head")
-        return alloc.year_summary(db, v, v.school_ids[0], 2025, d, d, by)
+        return alloc.year_summary(db, Scope(v, d), v.school_ids[0], 2025, d, by)
 
     _same(full, cut, totals)
 
@@ -133,7 +134,7 @@ def test_time_out_of_class_at_d(both):
 
     def minutes(db):
         v = _viewer(db, "senco")
-        return costs.time_out_of_class(alloc.year_allocations(db, v, v.school_ids[0], 2025, d, d))
+        return costs.time_out_of_class(alloc.year_allocations(db, Scope(v, d), v.school_ids[0], 2025, d))
 
     _same(full, cut, minutes)
 
@@ -143,7 +144,7 @@ def test_identification_at_d(both):
 
     def lists(db):
         v = _viewer(db, "senco")
-        out = ident.identification(db, v, v.school_ids[0], d, d)
+        out = ident.identification(db, Scope(v, d), v.school_ids[0], d)
         return pd.concat([out["unidentified"].assign(list="act"), out["weaker_signs"].assign(list="weaker")])
 
     _same(full, cut, lists)
@@ -157,7 +158,7 @@ def test_class_card_at_d(both):
         group = db.cursor().execute("SELECT min(gt.group_id) FROM group_teachers gt JOIN users u ON u.staff_id = gt.staff_id "
                                     "JOIN teaching_groups g ON g.group_id = gt.group_id "
                                     "WHERE u.username = 'teacher' AND g.academic_year = 2025").fetchone()[0]
-        prof = profile.class_profile(db, v, int(group), d, d)
+        prof = profile.class_profile(db, Scope(v, d), int(group), d)
         return {"summary": prof["summary"], "cards": [(c["pupil_id"], c["interventions"], c["in_class_support"])
                                                       for c in prof["cards"]]}
 
@@ -169,8 +170,8 @@ def test_home_and_register_headlines_at_d(both):
 
     def head(db):
         v = _viewer(db, "head")
-        return {**home.headline(db, v, v.school_ids[0], d),
-                **register.summary(register.roster(db, v, v.school_ids[0], d, d))}
+        return {**home.headline(db, Scope(v, clock.today()), v.school_ids[0], d),
+                **register.summary(register.roster(db, Scope(v, d), v.school_ids[0], d))}
 
     _same(full, cut, head)
 
@@ -183,7 +184,7 @@ def test_governors_pack_facts_at_d(both):
 
     def facts(db):
         v = _viewer(db, "governor")
-        pack = figures.build_pack(db, v, v.school_ids[0], 2025, d)
+        pack = figures.build_pack(db, Scope(v, clock.today()), v.school_ids[0], 2025, d)
         return {s.key: s.facts for s in pack.sections}
 
     a, b = facts(full), facts(cut)
@@ -201,6 +202,6 @@ def test_self_evaluation_evidence_at_d(both):
 
     def evidence(db):
         v = _viewer(db, "head")
-        return self_evaluation.factor_evidence(db, v, v.school_ids[0], d, d)
+        return self_evaluation.factor_evidence(db, Scope(v, d), v.school_ids[0], d)
 
     _same(full, cut, evidence)

@@ -5,6 +5,7 @@ import pypdf
 import pytest
 
 from sendboard.classroom import passport, pdf, profile
+from sendboard.scope import Scope
 from tests.apptest_helpers import all_text, app, signed_in
 from tests.classroom_helpers import (
     TODAY,
@@ -18,7 +19,7 @@ G7A, G8A = 201, 202
 
 def test_7a_numbers_by_hand(fixture_db, viewers):
     load_reference(fixture_db)
-    prof = profile.class_profile(fixture_db, viewers["teacher"], G7A, TODAY, TODAY)
+    prof = profile.class_profile(fixture_db, Scope(viewers["teacher"], TODAY), G7A, TODAY)
     # 7A: pupils 1-10; SEN support 1, 2, 3; EHC plan 4; pupil 5 left the register in 2025.
     assert prof["summary"]["pupils"] == 10
     assert prof["summary"]["sen_support"] == 3
@@ -33,7 +34,7 @@ def test_7a_numbers_by_hand(fixture_db, viewers):
 
 def test_cards_show_strengths_targets_interventions_and_alerts(fixture_db, viewers):
     add_classroom_rows(fixture_db)
-    prof = profile.class_profile(fixture_db, viewers["teacher"], G7A, TODAY, TODAY)
+    prof = profile.class_profile(fixture_db, Scope(viewers["teacher"], TODAY), G7A, TODAY)
     cards = {c["pupil_id"]: c for c in prof["cards"]}
     assert prof["summary"]["of_concern_only"] == 1 and prof["summary"]["reviews_overdue"] == 1
     assert cards[4]["strengths"] == "Brilliant at drawing" and cards[4]["what_helps"] == "A visual timetable"
@@ -49,7 +50,7 @@ def test_new_to_the_register_in_the_last_six_weeks(fixture_db, viewers):
     cur = fixture_db.cursor()
     cur.execute("INSERT INTO sen_provision (pupil_id, code, start_date) VALUES (7, 'K', DATE '2026-01-05')")
     cur.execute("INSERT INTO sen_needs (pupil_id, need_code, need_rank, start_date) VALUES (7, 'MLD', 1, DATE '2026-01-05')")
-    prof = profile.class_profile(fixture_db, viewers["teacher"], G7A, TODAY, TODAY)
+    prof = profile.class_profile(fixture_db, Scope(viewers["teacher"], TODAY), G7A, TODAY)
     cards = {c["pupil_id"]: c for c in prof["cards"]}
     assert prof["summary"]["sen_support"] == 4 and prof["summary"]["new_to_register"] == 1
     assert any(text.startswith("New to the SEND register") for _, text in cards[7]["alerts"])
@@ -59,20 +60,20 @@ def test_new_to_the_register_in_the_last_six_weeks(fixture_db, viewers):
 def test_a_teacher_sees_only_their_own_class_and_pupils(fixture_db, viewers):
     add_classroom_rows(fixture_db)
     teacher = viewers["teacher"]
-    assert profile.groups_for(fixture_db, teacher, 1, 2025, TODAY)["name"].tolist() == ["7A"]
-    assert profile.class_profile(fixture_db, teacher, G8A, TODAY, TODAY) is None
-    assert passport.passport(fixture_db, teacher, 11, TODAY, TODAY) is None
-    assert profile.class_profile(fixture_db, viewers["teacher2"], G8A, TODAY, TODAY)["summary"]["pupils"] == 10
-    assert profile.groups_for(fixture_db, viewers["head"], 1, 2025, TODAY)["name"].tolist() == ["7A", "8A"]
-    assert profile.groups_for(fixture_db, viewers["senco"], 1, 2025, TODAY)["name"].tolist() == ["7A", "8A"]
+    assert profile.groups_for(fixture_db, Scope(teacher, TODAY), 1, 2025)["name"].tolist() == ["7A"]
+    assert profile.class_profile(fixture_db, Scope(teacher, TODAY), G8A, TODAY) is None
+    assert passport.passport(fixture_db, Scope(teacher, TODAY), 11, TODAY) is None
+    assert profile.class_profile(fixture_db, Scope(viewers["teacher2"], TODAY), G8A, TODAY)["summary"]["pupils"] == 10
+    assert profile.groups_for(fixture_db, Scope(viewers["head"], TODAY), 1, 2025)["name"].tolist() == ["7A", "8A"]
+    assert profile.groups_for(fixture_db, Scope(viewers["senco"], TODAY), 1, 2025)["name"].tolist() == ["7A", "8A"]
     # even asked directly for 8A's pupils, the per-pupil queries return nothing for this teacher
-    frames = profile.pupil_frames(fixture_db, teacher, [11, 12], TODAY, TODAY)
+    frames = profile.pupil_frames(fixture_db, Scope(teacher, TODAY), [11, 12], TODAY)
     assert all(frame.empty for frame in frames.values())
 
 
 def test_class_profile_pdf_holds_this_class_only(fixture_db, viewers):
     add_classroom_rows(fixture_db)
-    data = pdf.class_profile_pdf_for(fixture_db, viewers["teacher"], G7A, TODAY, TODAY, "Oak Lane Academy", "Tess")
+    data = pdf.class_profile_pdf_for(fixture_db, Scope(viewers["teacher"], TODAY), G7A, TODAY, "Oak Lane Academy", "Tess")
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
     text = " ".join(page.extract_text() for page in reader.pages)
@@ -82,12 +83,12 @@ def test_class_profile_pdf_holds_this_class_only(fixture_db, viewers):
     for other in ("Pupil05", "Pupil11", "Pupil12", "Eight-A", "Pupil07"):
         assert other not in squashed
     assert "Brilliant at drawing" in squashed and "Tue 10:40" in squashed
-    assert pdf.class_profile_pdf_for(fixture_db, viewers["teacher"], G8A, TODAY, TODAY, "Oak", "Tess") is None
+    assert pdf.class_profile_pdf_for(fixture_db, Scope(viewers["teacher"], TODAY), G8A, TODAY, "Oak", "Tess") is None
 
 
 def test_passport_pdf(fixture_db, viewers):
     add_classroom_rows(fixture_db)
-    data = pdf.passport_pdf_for(fixture_db, viewers["senco"], 4, TODAY, TODAY, "Oak Lane Academy", "Sam")
+    data = pdf.passport_pdf_for(fixture_db, Scope(viewers["senco"], TODAY), 4, TODAY, "Oak Lane Academy", "Sam")
     text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert "Pupil04" in text and "Brilliant at drawing" in text and "He enjoys art club" in text
 

@@ -7,6 +7,7 @@ import pytest
 from sendboard.access import AccessDenied
 from sendboard.classroom import reviews
 from sendboard.classroom.reviews import ReviewError
+from sendboard.scope import Scope
 from tests.apptest_helpers import signed_in
 from tests.classroom_helpers import TODAY, add_classroom_rows, audit_rows
 
@@ -22,13 +23,13 @@ def school(fixture_db):
 
 
 def test_a_teacher_records_a_review_and_it_is_audited(school, viewers):
-    review_id = reviews.record_review(school, viewers["teacher"], 1, 9002, "emerging", "Read 6 of 10 words",
-                                      date(2026, 1, 19), TODAY)
+    review_id = reviews.record_review(school, Scope(viewers["teacher"], TODAY), 1, 9002, "emerging", "Read 6 of 10 words",
+                                      date(2026, 1, 19))
     row = school.cursor().execute("SELECT plan_id, target_id, rating, note, recorded_by, reviewed_on FROM plan_reviews "
                                   "WHERE review_id = $r", {"r": review_id}).fetchone()
     assert row == (8002, 9002, "emerging", "Read 6 of 10 words", "teacher", date(2026, 1, 19))
     assert audit_rows(school, "review_recorded")[-1][:2] == ("teacher", 1)
-    history = reviews.reviews(school, viewers["senco"], 1, TODAY)
+    history = reviews.reviews(school, Scope(viewers["senco"], TODAY), 1)
     assert history["note"].tolist() == ["Read 6 of 10 words"]
 
 
@@ -45,19 +46,19 @@ def test_a_teacher_records_a_review_and_it_is_audited(school, viewers):
 def test_bad_reviews_are_refused_and_nothing_is_saved(school, viewers, note, when, target, message):
     before = _count(school)
     with pytest.raises(ReviewError, match=message):
-        reviews.record_review(school, viewers["teacher"], 1, target, "achieved", note, when, TODAY)
+        reviews.record_review(school, Scope(viewers["teacher"], TODAY), 1, target, "achieved", note, when)
     assert isinstance(ReviewError("x"), ValueError)
     assert _count(school) == before
 
 
 def test_a_rating_must_be_chosen(school, viewers):
     with pytest.raises(ReviewError, match="choose a rating"):
-        reviews.record_review(school, viewers["teacher"], 1, 9002, None, "note", TODAY, TODAY)
+        reviews.record_review(school, Scope(viewers["teacher"], TODAY), 1, 9002, None, "note", TODAY)
 
 
 def test_a_teacher_cannot_review_another_class_pupil(school, viewers):
     with pytest.raises(AccessDenied):
-        reviews.record_review(school, viewers["teacher"], 11, 9011, "achieved", "note", TODAY, TODAY)
+        reviews.record_review(school, Scope(viewers["teacher"], TODAY), 11, 9011, "achieved", "note", TODAY)
     assert audit_rows(school, "access_refused")[-1][:2] == ("teacher", 11)
     assert _count(school) == 0
 
@@ -70,7 +71,7 @@ def test_two_people_saving_at_the_same_moment_both_keep_their_reviews(school, vi
     def save(i, viewer):
         try:
             barrier.wait()
-            reviews.record_review(school, viewer, 1, 9002, "emerging", f"review {i}", TODAY, TODAY)
+            reviews.record_review(school, Scope(viewer, TODAY), 1, 9002, "emerging", f"review {i}", TODAY)
         except Exception as exc:
             errors.append(exc)
 
@@ -87,37 +88,36 @@ def test_two_people_saving_at_the_same_moment_both_keep_their_reviews(school, vi
 
 def test_the_senco_opens_edits_and_closes_a_plan_keeping_history(school, viewers):
     senco = viewers["senco"]
-    plan_id = reviews.open_plan(school, senco, 2, start_date=date(2026, 1, 5), review_due=date(2026, 3, 20),
-                                assess_note="Reading age 8y2m", target_texts=["Blend CVC words", "", "Use a word mat"],
-                                today=TODAY)
-    targets = reviews.targets(school, senco, 2, TODAY)
+    plan_id = reviews.open_plan(school, Scope(senco, TODAY), 2, start_date=date(2026, 1, 5), review_due=date(2026, 3, 20),
+                                assess_note="Reading age 8y2m", target_texts=["Blend CVC words", "", "Use a word mat"])
+    targets = reviews.targets(school, Scope(senco, TODAY), 2)
     assert targets["description"].tolist() == ["Blend CVC words", "Use a word mat"]
-    reviews.edit_plan(school, senco, plan_id, review_due=date(2026, 3, 27), assess_note="Reading age 8y4m", today=TODAY)
+    reviews.edit_plan(school, Scope(senco, TODAY), plan_id, review_due=date(2026, 3, 27), assess_note="Reading age 8y4m")
     history = school.cursor().execute(
         "SELECT field, old_value, new_value FROM classroom_history WHERE object_id = $p ORDER BY history_id",
         {"p": plan_id}).fetchall()
     assert ("review_due", "2026-03-20", "2026-03-27") in history
     assert ("assess_note", "Reading age 8y2m", "Reading age 8y4m") in history
-    reviews.record_review(school, viewers["teacher"], 2, int(targets["target_id"].iloc[0]), "achieved", "All 20",
-                          TODAY, TODAY)
-    reviews.close_plan(school, senco, plan_id, closed_on=TODAY, today=TODAY)
-    plans = reviews.plans(school, senco, 2, TODAY)
+    reviews.record_review(school, Scope(viewers["teacher"], TODAY), 2, int(targets["target_id"].iloc[0]), "achieved", "All 20",
+                          TODAY)
+    reviews.close_plan(school, Scope(senco, TODAY), plan_id, closed_on=TODAY)
+    plans = reviews.plans(school, Scope(senco, TODAY), 2)
     assert str(plans.loc[plans["plan_id"] == plan_id, "closed_on"].iloc[0])[:10] == "2026-01-20"
-    assert reviews.reviews(school, senco, 2, TODAY)["note"].tolist() == ["All 20"]  # reviews survive closing
+    assert reviews.reviews(school, Scope(senco, TODAY), 2)["note"].tolist() == ["All 20"]  # reviews survive closing
     with pytest.raises(ReviewError, match="closed"):
-        reviews.record_review(school, viewers["teacher"], 2, int(targets["target_id"].iloc[0]), "achieved", "again",
-                              TODAY, TODAY)
+        reviews.record_review(school, Scope(viewers["teacher"], TODAY), 2, int(targets["target_id"].iloc[0]), "achieved", "again",
+                              TODAY)
     assert [r[0] for r in audit_rows(school, "plan_closed")] == ["senco"]
 
 
 def test_only_the_senco_manages_plans(school, viewers):
     for who in ("teacher", "head"):
         with pytest.raises(AccessDenied):
-            reviews.open_plan(school, viewers[who], 1, start_date=TODAY, review_due=TODAY + timedelta(days=30),
-                              assess_note=None, target_texts=["x"], today=TODAY)
+            reviews.open_plan(school, Scope(viewers[who], TODAY), 1, start_date=TODAY, review_due=TODAY + timedelta(days=30),
+                              assess_note=None, target_texts=["x"])
     with pytest.raises(ReviewError, match="at least one target"):
-        reviews.open_plan(school, viewers["senco"], 1, start_date=TODAY, review_due=TODAY + timedelta(days=30),
-                          assess_note=None, target_texts=["  "], today=TODAY)
+        reviews.open_plan(school, Scope(viewers["senco"], TODAY), 1, start_date=TODAY, review_due=TODAY + timedelta(days=30),
+                          assess_note=None, target_texts=["  "])
 
 
 def test_the_page_shows_the_message_and_keeps_the_text(fixture_path):

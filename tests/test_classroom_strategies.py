@@ -4,6 +4,7 @@ import pytest
 from sendboard.access import AccessDenied
 from sendboard.classroom import AREA_NAMES, NEED_NAMES, passport, strategies
 from sendboard.classroom.strategies import StrategyError
+from sendboard.scope import Scope
 from tests.classroom_helpers import TODAY, add_classroom_rows, audit_rows
 
 
@@ -31,14 +32,14 @@ def test_loading_is_idempotent(school):
 
 
 def test_ranking_for_7a(school, viewers):
-    ranked = strategies.ranked_for_group(school, viewers["teacher"], 201, TODAY, TODAY).set_index("strategy")
+    ranked = strategies.ranked_for_group(school, Scope(viewers["teacher"], TODAY), 201, TODAY).set_index("strategy")
     # 7A's pupils with SEND: 1, 2 (SPLD), 3 (SEMH), 4 (ASD + SLCN). Pupil 6 (concern only) is not counted.
     assert ranked.loc["Chunk tasks into short steps", "pupils_served"] == 4
     assert ranked.loc["Dyslexia-friendly text layout", "pupils_served"] == 2  # areas CL|SP: pupils 1 and 2
     assert "Pupil01 Fixture01 (SPLD)" in ranked.loc["Dyslexia-friendly text layout", "pupils"]
     assert "Check radio aid and hearing technology" not in ranked.index  # hearing only: nobody in 7A
     assert ranked["pupils_served"].is_monotonic_decreasing
-    assert strategies.ranked_for_group(school, viewers["teacher"], 202, TODAY, TODAY) is None
+    assert strategies.ranked_for_group(school, Scope(viewers["teacher"], TODAY), 202, TODAY) is None
 
 
 def test_the_senco_adds_edits_and_retires_and_it_is_audited(school, viewers):
@@ -62,11 +63,11 @@ def test_the_senco_adds_edits_and_retires_and_it_is_audited(school, viewers):
 def test_attaching_a_strategy_to_a_passport(school, viewers):
     library = strategies.all_strategies(school).set_index("name")
     sid = int(library.loc["Visual timetable and task board", "strategy_id"])
-    strategies.attach_to_pupil(school, viewers["senco"], 4, sid, TODAY)
-    strategies.attach_to_pupil(school, viewers["senco"], 4, sid, TODAY)  # twice: still once
-    assert passport.passport(school, viewers["teacher"], 4, TODAY, TODAY)["strategies"] == ["Visual timetable and task board"]
+    strategies.attach_to_pupil(school, Scope(viewers["senco"], TODAY), 4, sid)
+    strategies.attach_to_pupil(school, Scope(viewers["senco"], TODAY), 4, sid)  # twice: still once
+    assert passport.passport(school, Scope(viewers["teacher"], TODAY), 4, TODAY)["strategies"] == ["Visual timetable and task board"]
     assert audit_rows(school, "pupil_strategy_added")[0][:2] == ("senco", 4)
     with pytest.raises(AccessDenied):
-        strategies.attach_to_pupil(school, viewers["teacher"], 4, sid, TODAY)
-    strategies.detach_from_pupil(school, viewers["senco"], 4, sid, TODAY)
-    assert passport.passport(school, viewers["teacher"], 4, TODAY, TODAY)["strategies"] == []
+        strategies.attach_to_pupil(school, Scope(viewers["teacher"], TODAY), 4, sid)
+    strategies.detach_from_pupil(school, Scope(viewers["senco"], TODAY), 4, sid)
+    assert passport.passport(school, Scope(viewers["teacher"], TODAY), 4, TODAY)["strategies"] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sendboard.app_db import open_database
 from sendboard.db import close_all
+from sendboard.scope import Scope
 from tests.apptest_helpers import all_text, signed_in
 from tests.test_statutory_ehc import add_ehc_rows
 
@@ -79,8 +80,8 @@ def test_the_passport_shows_ehc_outcomes_and_takes_steps_pfa_and_careers(fixture
     db = open_database(fixture_path)
     db.cursor().execute("UPDATE enrolments SET year_group = 9 WHERE academic_year = 2025 AND pupil_id = 12")
     senco = viewer_for(db, db.cursor().execute("SELECT user_id FROM users WHERE username = 'senco'").fetchone()[0])
-    records.record_plan(db, senco, 12, school_id=1, local_authority="Leeds", issued_on=date(2025, 10, 1),
-                        hours_per_week=5, outcomes=[("CI", "Talks with a partner in lessons")], today=date(2026, 1, 20))
+    records.record_plan(db, Scope(senco, date(2026, 1, 20)), 12, school_id=1, local_authority="Leeds", issued_on=date(2025, 10, 1),
+                        hours_per_week=5, outcomes=[("CI", "Talks with a partner in lessons")])
     at = signed_in("senco", fixture_path, page="pages/passport.py", timeout=60, passport_pupil=12)
     assert not at.exception and not at.error
     assert "Talks with a partner in lessons" in all_text(at)

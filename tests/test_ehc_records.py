@@ -18,8 +18,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from sendboard import clock
 from sendboard.access import AccessDenied
 from sendboard.importers import SourceFile, commit, load, undo_last
+from sendboard.scope import Scope
 from sendboard.statutory import ehc, records
 from sendboard.statutory.records import FieldError
 from sendboard.transfer import checksums, erase_pupil, pupil_frames
@@ -45,13 +47,13 @@ def run_import(db, files, actor="senco"):
 def test_compliance_counts_overdue_reviews_in_the_denominator(fixture_db, viewers):
     add_ehc_rows(fixture_db)
     for who in ("senco", "head", "governor"):
-        frame = ehc.review_compliance_by_year(fixture_db, viewers[who], 1, AS_AT).set_index("academic_year")
+        frame = ehc.review_compliance_by_year(fixture_db, Scope(viewers[who], clock.today()), 1, AS_AT).set_index("academic_year")
         assert frame.loc[2024, ["reviews_due", "held_on_time", "held_late", "overdue"]].tolist() == [2, 2, 0, 0]
         assert frame.loc[2024, "pct_on_time"] == pytest.approx(100.0)
         assert frame.loc[2025, ["reviews_due", "held_on_time", "held_late", "overdue"]].tolist() == [2, 0, 1, 1]
         assert frame.loc[2025, "pct_on_time"] == pytest.approx(0.0)
     with pytest.raises(AccessDenied):
-        ehc.review_compliance_by_year(fixture_db, viewers["teacher"], 1, AS_AT)
+        ehc.review_compliance_by_year(fixture_db, Scope(viewers["teacher"], clock.today()), 1, AS_AT)
 
 
 def test_a_review_held_early_next_year_and_one_overdue_on_a_second_plan(fixture_db, viewers):
@@ -62,15 +64,15 @@ def test_a_review_held_early_next_year_and_one_overdue_on_a_second_plan(fixture_
     fixture_db.cursor().execute(
         "INSERT INTO ehc_plans (ehcp_id, pupil_id, local_authority, issued_on) VALUES (504, 11, 'Leeds', DATE '2024-06-01');"
         "INSERT INTO ehc_reviews (ehcp_id, due_on, held_on) VALUES (501, DATE '2026-02-10', DATE '2026-01-12')")
-    frame = ehc.review_compliance_by_year(fixture_db, viewers["governor"], 1, AS_AT).set_index("academic_year")
+    frame = ehc.review_compliance_by_year(fixture_db, Scope(viewers["governor"], clock.today()), 1, AS_AT).set_index("academic_year")
     assert frame.loc[2024, ["reviews_due", "held_on_time", "overdue"]].tolist() == [3, 2, 1]
     assert frame.loc[2024, "pct_on_time"] == pytest.approx(66.7)
     assert frame.loc[2025, ["reviews_due", "held_on_time", "held_late", "overdue"]].tolist() == [3, 1, 1, 1]
     assert frame.loc[2025, "pct_on_time"] == pytest.approx(33.3)
-    assert ehc.compliance_now(fixture_db, viewers["governor"], 1, AS_AT)["overdue_now"] == 2
+    assert ehc.compliance_now(fixture_db, Scope(viewers["governor"], clock.today()), 1, AS_AT)["overdue_now"] == 2
     # Looking back to 2025-05-01: pupil 11's review (due 2025-06-01) was not yet due; pupil 3's (due
     # 2025-12-15) neither, and pupil 12's second review had not been held: nothing overdue then.
-    assert ehc.compliance_now(fixture_db, viewers["governor"], 1, date(2025, 5, 1))["overdue_now"] == 0
+    assert ehc.compliance_now(fixture_db, Scope(viewers["governor"], clock.today()), 1, date(2025, 5, 1))["overdue_now"] == 0
 
 
 def test_hours_short_counts_plans_whose_interventions_give_fewer_hours(fixture_db, viewers):
@@ -87,7 +89,7 @@ def test_hours_short_counts_plans_whose_interventions_give_fewer_hours(fixture_d
                 "(802, 1, 'Two a week', 'CL', 'targeted', 'teaching_assistant', 1, 2, 60, 20, 'x', 'x');"
                 "INSERT INTO allocations (pupil_id, intervention_id, start_date) VALUES "
                 "(4, 801, DATE '2025-09-08'), (12, 802, DATE '2025-09-08')")
-    now = ehc.compliance_now(fixture_db, viewers["governor"], 1, AS_AT)
+    now = ehc.compliance_now(fixture_db, Scope(viewers["governor"], clock.today()), 1, AS_AT)
     assert (now["plans"], now["plans_with_hours"], now["hours_short"], now["overdue_now"]) == (3, 2, 1, 1)
     assert "1 of 2 EHC plans" in ehc.compliance_sentence(now)
     assert "1 annual review is overdue" in ehc.compliance_sentence(now)
@@ -98,24 +100,23 @@ def test_hours_short_counts_plans_whose_interventions_give_fewer_hours(fixture_d
 
 def test_recording_a_plan_makes_its_outcomes_long_term_targets_with_steps(fixture_db, viewers):
     senco = viewers["senco"]
-    ehcp_id = records.record_plan(fixture_db, senco, 2, school_id=1, local_authority="Leeds", issued_on=date(2025, 12, 1),
+    ehcp_id = records.record_plan(fixture_db, Scope(senco, AS_AT), 2, school_id=1, local_authority="Leeds", issued_on=date(2025, 12, 1),
                                   hours_per_week="12.5", outcomes=[("CL", "Reads a Year 6 text aloud"), (None, "  "),
-                                                                   ("SEMH", "Asks an adult for help when stuck")],
-                                  today=AS_AT)
+                                                                   ("SEMH", "Asks an adult for help when stuck")])
     assert count(fixture_db, "SELECT count(*) FROM ehc_outcomes WHERE ehcp_id = $e", e=ehcp_id) == 2
     assert count(fixture_db, "SELECT hours_per_week FROM ehc_plans WHERE ehcp_id = $e", e=ehcp_id) == 12.5
-    outcomes = records.outcomes_with_steps(fixture_db, senco, 2, AS_AT, AS_AT)
+    outcomes = records.outcomes_with_steps(fixture_db, Scope(senco, AS_AT), 2, AS_AT)
     assert outcomes["step"].isna().all()  # not yet broken into steps
     first = int(outcomes.iloc[0]["ehc_outcome_id"])
-    target_id = records.add_step(fixture_db, senco, first, "Reads 20 high-frequency words", school_id=1,
-                                 set_on=AS_AT, today=AS_AT)
+    target_id = records.add_step(fixture_db, Scope(senco, AS_AT), first, "Reads 20 high-frequency words", school_id=1,
+                                 set_on=AS_AT)
     # No support plan was open for pupil 2: one is opened, reviewed one term later (spring starts
     # 2026-01-01, the step was set 19 days in, so summer start 2026-04-15 + 19 days = 2026-05-04).
     plan = fixture_db.cursor().execute("SELECT sp.review_due, s.ehc_outcome_id FROM plan_targets t JOIN support_plans sp "
                                        "USING (plan_id) JOIN ehc_outcome_steps s USING (target_id) WHERE t.target_id = $t",
                                        {"t": target_id}).fetchone()
     assert plan == (date(2026, 5, 4), first)
-    steps = records.outcomes_with_steps(fixture_db, senco, 2, AS_AT, AS_AT)
+    steps = records.outcomes_with_steps(fixture_db, Scope(senco, AS_AT), 2, AS_AT)
     assert steps.loc[steps["ehc_outcome_id"] == first, "step"].tolist() == ["Reads 20 high-frequency words"]
     actions = [r[0] for r in fixture_db.cursor().execute(
         "SELECT action FROM audit_log WHERE pupil_id = 2 ORDER BY audit_id").fetchall()]
@@ -135,7 +136,7 @@ def test_a_bad_plan_is_refused_beside_its_field_and_nothing_is_written(fixture_d
               "outcomes": [("CL", "Reads aloud")]} | change
     before = checksums(fixture_db)
     with pytest.raises(FieldError) as err:
-        records.record_plan(fixture_db, viewers["senco"], 2, school_id=1, today=AS_AT, **values)
+        records.record_plan(fixture_db, Scope(viewers["senco"], AS_AT), 2, school_id=1, **values)
     assert err.value.field == field and str(err.value)
     assert checksums(fixture_db) == before
 
@@ -143,29 +144,29 @@ def test_a_bad_plan_is_refused_beside_its_field_and_nothing_is_written(fixture_d
 def test_only_the_senco_and_head_record_and_only_their_school_pupils(fixture_db, viewers):
     for who in ("teacher", "governor", "admin"):
         with pytest.raises(AccessDenied):
-            records.record_request(fixture_db, viewers[who], 1, school_id=1, local_authority="Leeds",
-                                   requested_on=date(2025, 12, 1), requested_by="school", today=AS_AT)
+            records.record_request(fixture_db, Scope(viewers[who], AS_AT), 1, school_id=1, local_authority="Leeds",
+                                   requested_on=date(2025, 12, 1), requested_by="school")
     with pytest.raises(AccessDenied):  # pupil 21 is in the other school
-        records.record_request(fixture_db, viewers["head"], 21, school_id=1, local_authority="Leeds",
-                               requested_on=date(2025, 12, 1), requested_by="school", today=AS_AT)
+        records.record_request(fixture_db, Scope(viewers["head"], AS_AT), 21, school_id=1, local_authority="Leeds",
+                               requested_on=date(2025, 12, 1), requested_by="school")
     assert count(fixture_db, "SELECT count(*) FROM audit_log WHERE action = 'access_refused' AND pupil_id = 21") == 1
 
 
 def test_a_request_and_its_steps(fixture_db, viewers):
     head = viewers["head"]
-    request_id = records.record_request(fixture_db, head, 1, school_id=1, local_authority="Leeds",
-                                        requested_on=date(2025, 11, 1), requested_by="parent", today=AS_AT)
+    request_id = records.record_request(fixture_db, Scope(head, AS_AT), 1, school_id=1, local_authority="Leeds",
+                                        requested_on=date(2025, 11, 1), requested_by="parent")
     with pytest.raises(FieldError) as err:  # a final plan with no decision to assess
-        records.update_request(fixture_db, head, request_id, school_id=1, final_plan_on=date(2026, 1, 5), today=AS_AT)
+        records.update_request(fixture_db, Scope(head, AS_AT), request_id, school_id=1, final_plan_on=date(2026, 1, 5))
     assert err.value.field == "final_plan_on"
     with pytest.raises(FieldError) as err:  # decided before it was asked
-        records.update_request(fixture_db, head, request_id, school_id=1, decision_on=date(2025, 10, 1),
-                               decision="agreed", today=AS_AT)
+        records.update_request(fixture_db, Scope(head, AS_AT), request_id, school_id=1, decision_on=date(2025, 10, 1),
+                               decision="agreed")
     assert err.value.field == "decision_on"
     # Decided on 2025-12-20: the 6-week date was 2025-12-13, so late by 7 days.
-    records.update_request(fixture_db, head, request_id, school_id=1, decision_on=date(2025, 12, 20),
-                           decision="agreed", today=AS_AT)
-    req = ehc.request_deadlines(fixture_db, viewers["senco"], 1, AS_AT, AS_AT).set_index("request_id")
+    records.update_request(fixture_db, Scope(head, AS_AT), request_id, school_id=1, decision_on=date(2025, 12, 20),
+                           decision="agreed")
+    req = ehc.request_deadlines(fixture_db, Scope(viewers["senco"], AS_AT), 1, AS_AT).set_index("request_id")
     assert req.loc[request_id, "stage"] == "Assessing: awaiting final plan"
     assert req.loc[request_id, "final_plan_due"] == date(2026, 3, 21)
     assert "Decision made late" in req.loc[request_id, "flags"]
@@ -180,27 +181,27 @@ def test_recording_an_annual_review_completes_it_and_the_overdue_count_falls(fix
     report (due 2026-01-22) went 2026-01-14, on time, and the LA decision (due 2026-02-05) is due."""
     add_ehc_rows(fixture_db)
     senco = viewers["senco"]
-    assert ehc.compliance_now(fixture_db, senco, 1, AS_AT)["overdue_now"] == 1
-    review_id = records.record_annual_review(fixture_db, senco, 503, school_id=1, held_on=date(2026, 1, 8),
-                                             report_sent_on=date(2026, 1, 14), today=AS_AT)
+    assert ehc.compliance_now(fixture_db, Scope(senco, clock.today()), 1, AS_AT)["overdue_now"] == 1
+    review_id = records.record_annual_review(fixture_db, Scope(senco, AS_AT), 503, school_id=1, held_on=date(2026, 1, 8),
+                                             report_sent_on=date(2026, 1, 14))
     assert fixture_db.cursor().execute("SELECT due_on FROM ehc_reviews WHERE ehc_review_id = $r",
                                        {"r": review_id}).fetchone() == (date(2025, 12, 15),)
-    assert ehc.compliance_now(fixture_db, senco, 1, AS_AT)["overdue_now"] == 0
-    frame = ehc.review_compliance_by_year(fixture_db, senco, 1, AS_AT).set_index("academic_year")
+    assert ehc.compliance_now(fixture_db, Scope(senco, clock.today()), 1, AS_AT)["overdue_now"] == 0
+    frame = ehc.review_compliance_by_year(fixture_db, Scope(senco, clock.today()), 1, AS_AT).set_index("academic_year")
     assert frame.loc[2025, ["reviews_due", "held_on_time", "held_late", "overdue"]].tolist() == [2, 0, 2, 0]
-    steps = records.review_steps(fixture_db, senco, 1, AS_AT, AS_AT).set_index("ehc_review_id")
+    steps = records.review_steps(fixture_db, Scope(senco, AS_AT), 1, AS_AT).set_index("ehc_review_id")
     assert steps.loc[review_id, "meeting"].startswith("⚠ Done late")
     assert steps.loc[review_id, "report"] == "✓ Done on time (14 Jan 2026)"
     assert steps.loc[review_id, "decision"] == "◔ Due by 5 Feb 2026"
     with pytest.raises(FieldError) as err:
-        records.record_annual_review(fixture_db, senco, 503, school_id=1, held_on=date(2026, 1, 8), today=AS_AT)
+        records.record_annual_review(fixture_db, Scope(senco, AS_AT), 503, school_id=1, held_on=date(2026, 1, 8))
     assert err.value.field == "held_on"
     with pytest.raises(FieldError) as err:  # a decision with no decision date
-        records.update_annual_review(fixture_db, senco, review_id, school_id=1, la_decision="amend", today=AS_AT)
+        records.update_annual_review(fixture_db, Scope(senco, AS_AT), review_id, school_id=1, la_decision="amend")
     assert err.value.field == "la_decision_on"
-    records.update_annual_review(fixture_db, senco, review_id, school_id=1, report_sent_on=date(2026, 1, 14),
-                                 la_decision_on=date(2026, 1, 19), la_decision="amend", today=AS_AT)
-    steps = records.review_steps(fixture_db, senco, 1, AS_AT, AS_AT).set_index("ehc_review_id")
+    records.update_annual_review(fixture_db, Scope(senco, AS_AT), review_id, school_id=1, report_sent_on=date(2026, 1, 14),
+                                 la_decision_on=date(2026, 1, 19), la_decision="amend")
+    steps = records.review_steps(fixture_db, Scope(senco, AS_AT), 1, AS_AT).set_index("ehc_review_id")
     assert steps.loc[review_id, "decision"] == "✓ Done on time (19 Jan 2026): amend"
 
 
@@ -212,18 +213,17 @@ def _year_nine(db):
 def test_preparing_for_adulthood_for_every_pupil_with_send_from_year_nine(fixture_db, viewers):
     _year_nine(fixture_db)
     senco = viewers["senco"]
-    records.record_pfa(fixture_db, senco, 11, school_id=1, recorded_on=date(2026, 1, 10),
-                       outcomes={"employment": "Work experience in a garage", "health": "", "community": "Joins a club"},
-                       today=AS_AT)
-    records.record_careers_guidance(fixture_db, senco, 11, school_id=1, given_on=date(2026, 1, 12),
-                                    given_by="Careers adviser", today=AS_AT)
+    records.record_pfa(fixture_db, Scope(senco, AS_AT), 11, school_id=1, recorded_on=date(2026, 1, 10),
+                       outcomes={"employment": "Work experience in a garage", "health": "", "community": "Joins a club"})
+    records.record_careers_guidance(fixture_db, Scope(senco, AS_AT), 11, school_id=1, given_on=date(2026, 1, 12),
+                                    given_by="Careers adviser")
     with pytest.raises(FieldError) as err:
-        records.record_pfa(fixture_db, senco, 12, school_id=1, recorded_on=AS_AT, outcomes={"employment": " "}, today=AS_AT)
+        records.record_pfa(fixture_db, Scope(senco, AS_AT), 12, school_id=1, recorded_on=AS_AT, outcomes={"employment": " "})
     assert err.value.field == "employment"
     with pytest.raises(FieldError) as err:
-        records.record_careers_guidance(fixture_db, senco, 12, school_id=1, given_on=AS_AT, given_by="", today=AS_AT)
+        records.record_careers_guidance(fixture_db, Scope(senco, AS_AT), 12, school_id=1, given_on=AS_AT, given_by="")
     assert err.value.field == "given_by"
-    frame = records.pfa_pupils(fixture_db, senco, 1, AS_AT, AS_AT).set_index("pupil_id")
+    frame = records.pfa_pupils(fixture_db, Scope(senco, AS_AT), 1, AS_AT).set_index("pupil_id")
     assert sorted(frame.index) == [11, 12]  # pupil 13 has no SEN; Year 7 and 8 pupils are not yet due
     assert frame.loc[11, "employment"] == "Work experience in a garage"
     assert frame.loc[11, "missing"] == "Independent living, Health"
@@ -266,14 +266,14 @@ def test_every_ehc_kind_in_one_import_then_undo_restores_exactly(fixture_db, vie
     assert out.added == 1 + 2 + 1 + 1 + 1 + 1 + 1 + 2 + 1
     # The step is a target on a support plan opened today (2026-01-20, 19 days into spring), reviewed one
     # term later (2026-05-04), linked to its outcome: pupil 3 now has a target on the passport and class card.
-    assert records.outcomes_with_steps(fixture_db, viewers["senco"], 3, AS_AT, AS_AT)["step"].dropna().tolist() == \
+    assert records.outcomes_with_steps(fixture_db, Scope(viewers["senco"], AS_AT), 3, AS_AT)["step"].dropna().tolist() == \
         ["Reads ten key words a week"]
     assert fixture_db.cursor().execute("SELECT start_date, review_due FROM support_plans WHERE pupil_id = 3").fetchall() == \
         [(date(2026, 1, 20), date(2026, 5, 4))]
     row = fixture_db.cursor().execute("SELECT due_on, held_on, report_sent_on FROM ehc_reviews").fetchone()
     assert row == (date(2025, 12, 15), date(2026, 1, 8), date(2026, 1, 14))
     assert count(fixture_db, "SELECT requested_by FROM ehc_requests") == "parent"
-    assert ehc.compliance_now(fixture_db, viewers["governor"], 1, AS_AT)["overdue_now"] == 0
+    assert ehc.compliance_now(fixture_db, Scope(viewers["governor"], clock.today()), 1, AS_AT)["overdue_now"] == 0
     undo_last(fixture_db, "senco")
     after = checksums(fixture_db)
     changed = {t for t in before if before[t] != after[t]}
@@ -344,13 +344,13 @@ def test_recording_a_review_completes_it_and_the_overdue_count_falls_at_once(fix
 
     add_classroom_rows(fixture_db)
     head = viewers["head"]
-    before = graduated.graduated(fixture_db, head, 1, AS_AT, AS_AT)["overdue"]
+    before = graduated.graduated(fixture_db, Scope(head, AS_AT), 1, AS_AT)["overdue"]
     assert before["pupil_id"].tolist() == [3]
-    reviews.record_review(fixture_db, viewers["senco"], 3, 9001, "emerging", "Used the card twice", AS_AT, AS_AT)
+    reviews.record_review(fixture_db, Scope(viewers["senco"], AS_AT), 3, 9001, "emerging", "Used the card twice", AS_AT)
     due = fixture_db.cursor().execute("SELECT review_due FROM support_plans WHERE plan_id = 8001").fetchone()[0]
     assert due == date(2026, 5, 4)
-    assert graduated.graduated(fixture_db, head, 1, AS_AT, AS_AT)["overdue"].empty
-    reviews.record_review(fixture_db, viewers["senco"], 3, 9001, "achieved", "Uses it unprompted", AS_AT, AS_AT,
+    assert graduated.graduated(fixture_db, Scope(head, AS_AT), 1, AS_AT)["overdue"].empty
+    reviews.record_review(fixture_db, Scope(viewers["senco"], AS_AT), 3, 9001, "achieved", "Uses it unprompted", AS_AT,
                           next_review_due=date(2026, 3, 2))
     due = fixture_db.cursor().execute("SELECT review_due FROM support_plans WHERE plan_id = 8001").fetchone()[0]
     assert due == date(2026, 3, 2)
@@ -366,7 +366,7 @@ def test_a_held_ehc_annual_review_counts_as_a_review_on_the_graduated_approach_p
     from sendboard.leaders import graduated
 
     add_ehc_rows(fixture_db)
-    data = graduated.graduated(fixture_db, viewers["head"], 1, AS_AT, AS_AT)
+    data = graduated.graduated(fixture_db, Scope(viewers["head"], AS_AT), 1, AS_AT)
     days = data["days"].set_index("pupil_id")
     assert days.loc[4, "Last review"] == date(2025, 2, 10) and days.loc[4, "Days since"] == 344
     assert days.loc[4, "band"] == "6 to 12 months"
@@ -376,7 +376,7 @@ def test_a_held_ehc_annual_review_counts_as_a_review_on_the_graduated_approach_p
     # The pupil's review history on the passport lists the annual review meetings too.
     from sendboard.classroom import reviews
 
-    history = reviews.reviews(fixture_db, viewers["senco"], 12, AS_AT)
+    history = reviews.reviews(fixture_db, Scope(viewers["senco"], AS_AT), 12)
     assert [pd.Timestamp(d).date() for d in history["reviewed_on"]] == [date(2025, 11, 25), date(2024, 10, 20)]
     assert set(history["target"]) == {"EHC plan: annual review meeting"}
 
@@ -388,11 +388,11 @@ def test_the_governors_pack_says_how_many_reviews_are_overdue_now_and_plans_shor
 
     add_ehc_rows(fixture_db)
     fixture_db.cursor().execute("UPDATE ehc_plans SET hours_per_week = 10 WHERE ehcp_id = 501")
-    section = figures.compliance_section(fixture_db, viewers["governor"], 1, AS_AT, 1)
+    section = figures.compliance_section(fixture_db, Scope(viewers["governor"], clock.today()), 1, AS_AT, 1)
     assert "Annual reviews overdue and not yet held on 20 January 2026: 1." in section.headline
     assert any("fewer hours a week" in line and ": 1 of 1 plans" in line for line in section.headline)
     assert section.facts["overdue_now"] == 1 and section.facts["hours_short"] == 1
-    hidden = figures.compliance_section(fixture_db, viewers["governor"], 1, AS_AT, 5)
+    hidden = figures.compliance_section(fixture_db, Scope(viewers["governor"], clock.today()), 1, AS_AT, 5)
     assert hidden.facts["overdue_now"] is None
     assert not any(": 1." in line for line in hidden.headline if "overdue" in line)
 
@@ -421,7 +421,7 @@ def test_the_governors_pack_counts_every_review_that_fell_due(fixture_db, viewer
     fixture_db.cursor().execute(
         "INSERT INTO ehc_plans (ehcp_id, pupil_id, local_authority, issued_on) VALUES (504, 11, 'Leeds', DATE '2024-06-01');"
         "INSERT INTO ehc_reviews (ehcp_id, due_on, held_on) VALUES (501, DATE '2026-02-10', DATE '2026-01-12')")
-    section = figures.compliance_section(fixture_db, viewers["governor"], 1, AS_AT, 3)
+    section = figures.compliance_section(fixture_db, Scope(viewers["governor"], clock.today()), 1, AS_AT, 3)
     table = section.tables[0]
     assert table.columns["overdue"] == "Overdue, not held"
     assert table.protected.values["reviews_due"].tolist() == [3, 3]

@@ -15,9 +15,11 @@ from datetime import date
 
 import pytest
 
+from sendboard import clock
 from sendboard.governors.figures import build_pack
 from sendboard.leaders import national, register
 from sendboard.reference import load_reference_data
+from sendboard.scope import Scope
 from tests.fixture_school import SCHOOL
 
 AS_AT = date(2026, 1, 20)
@@ -44,7 +46,7 @@ def _national(db, *, secondary: bool = True) -> None:
 
 
 def _mix(db, viewer, group, level, phase):
-    data = register.overview(db, viewer, SCHOOL, phase, AS_AT, AS_AT)
+    data = register.overview(db, Scope(viewer, AS_AT), SCHOOL, phase, AS_AT)
     return register.need_mix(data["need_counts"], data["codes"], data["national"], YEAR, group, level,
                              phase=phase).set_index("code" if level == "need" else "label")
 
@@ -92,7 +94,7 @@ def test_the_year_chosen_and_a_partial_mix():
 
 def test_the_governors_pack_compares_both_mixes_by_area_naming_year_and_schools(fixture_db, viewers):
     _national(fixture_db, secondary=False)
-    pack = build_pack(fixture_db, viewers["governor"], SCHOOL, YEAR, AS_AT, "Oak Lane Academy", "secondary")
+    pack = build_pack(fixture_db, Scope(viewers["governor"], clock.today()), SCHOOL, YEAR, AS_AT, "Oak Lane Academy", "secondary")
     section = pack.section("need_mix")
     facts = section.facts
     assert facts["national_support_year"] == 2023 and facts["national_year"] == 2024

@@ -3,19 +3,20 @@ from datetime import date
 
 import pytest
 
-from sendboard import disclosure
+from sendboard import clock, disclosure
 from sendboard.access import AccessDenied
 from sendboard.governors import GovernorsError
 from sendboard.governors import questions as Q
 from sendboard.governors.commentary import get_commentary, save_commentary
 from sendboard.governors.figures import build_pack
 from sendboard.governors.judgements import GOOD, NOT_ENOUGH, REVIEW, judge
+from sendboard.scope import Scope
 
 AS_AT = date(2026, 1, 15)  # spring 2026 census: K = 1, 2, 3, 11; E = 4, 12; roll 20
 
 
 def _pack(db, viewer):
-    return build_pack(db, viewer, 1, 2025, AS_AT, "Oak Lane Academy", "secondary")
+    return build_pack(db, Scope(viewer, clock.today()), 1, 2025, AS_AT, "Oak Lane Academy", "secondary")
 
 
 def _add_attendance(db):
@@ -193,22 +194,22 @@ def test_judgement_rule():
 
 def test_the_head_saves_commentary_audited_and_governors_read_it(fixture_db, viewers):
     head, gov = viewers["head"], viewers["governor"]
-    save_commentary(fixture_db, head, 1, 2025, "register", "Register steady this term.")
-    save_commentary(fixture_db, head, 1, 2025, "register", "Register steady; EHC requests up.")
-    assert get_commentary(fixture_db, gov, 1, 2025) == {"register": "Register steady; EHC requests up."}
+    save_commentary(fixture_db, Scope(head, clock.today()), 1, 2025, "register", "Register steady this term.")
+    save_commentary(fixture_db, Scope(head, clock.today()), 1, 2025, "register", "Register steady; EHC requests up.")
+    assert get_commentary(fixture_db, Scope(gov, clock.today()), 1, 2025) == {"register": "Register steady; EHC requests up."}
     rows = fixture_db.cursor().execute(
         "SELECT old_value, new_value FROM audit_log WHERE action = 'governor_commentary_changed' ORDER BY audit_id").fetchall()
     assert rows == [(None, "Register steady this term."), ("Register steady this term.", "Register steady; EHC requests up.")]
     with pytest.raises(AccessDenied):
-        save_commentary(fixture_db, gov, 1, 2025, "register", "A governor's note")
+        save_commentary(fixture_db, Scope(gov, clock.today()), 1, 2025, "register", "A governor's note")
 
 
 def test_commentary_naming_a_pupil_or_giving_a_upn_is_refused(fixture_db, viewers):
     upn = fixture_db.cursor().execute("SELECT upn FROM pupils WHERE pupil_id = 3").fetchone()[0]
     for text in ("Well done to pupil03 fixture03 this term", f"See {upn.lower()}"):
         with pytest.raises(GovernorsError):
-            save_commentary(fixture_db, viewers["head"], 1, 2025, "overall", text)
-    assert get_commentary(fixture_db, viewers["head"], 1, 2025) == {}
+            save_commentary(fixture_db, Scope(viewers["head"], clock.today()), 1, 2025, "overall", text)
+    assert get_commentary(fixture_db, Scope(viewers["head"], clock.today()), 1, 2025) == {}
 
 
 def test_self_evaluation_shows_the_latest_rating_of_each_factor_without_free_text(fixture_db, viewers):

@@ -9,11 +9,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from sendboard import clock
 from sendboard.app_db import open_database
 from sendboard.auth import viewer_for
 from sendboard.governors.commentary import save_commentary
 from sendboard.governors.figures import build_pack
 from sendboard.governors.pack import OVERALL, excel_bytes, pack_files, pdf_bytes
+from sendboard.scope import Scope
 from tests.apptest_helpers import all_text, signed_in
 from tests.conftest import ROOT
 
@@ -80,9 +82,9 @@ def demo(demo_path):
     gov = _viewer(db, "governor")
     head = _viewer(db, "head")
     sid, name, phase = _school(db, gov)
-    save_commentary(db, head, sid, YEAR, OVERALL, "Attendance is our priority this year – £ well spent.")
-    save_commentary(db, head, sid, YEAR, "register", "The register has grown in line with national figures.")
-    pack = build_pack(db, gov, sid, YEAR, AS_AT, name, phase)
+    save_commentary(db, Scope(head, clock.today()), sid, YEAR, OVERALL, "Attendance is our priority this year – £ well spent.")
+    save_commentary(db, Scope(head, clock.today()), sid, YEAR, "register", "The register has grown in line with national figures.")
+    pack = build_pack(db, Scope(gov, clock.today()), sid, YEAR, AS_AT, name, phase)
     return db, gov, head, pack
 
 
@@ -133,7 +135,7 @@ def test_the_page_renders_for_a_governor_with_the_same_figures_and_no_pupil(demo
     assert "Attendance is our priority this year" in flat  # the head's commentary, read-only
     assert not at.text_area  # governors cannot edit commentary
     assert leaks(text, identifiers(db)) == []
-    files = pack_files(db, gov, pack.school_id, YEAR, AS_AT, pack.school_name, "secondary")
+    files = pack_files(db, Scope(gov, clock.today()), pack.school_id, YEAR, AS_AT, pack.school_name, "secondary")
     assert files["pdf"][:4] == b"%PDF"
 
 

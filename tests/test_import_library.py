@@ -10,6 +10,7 @@ import pytest
 
 from sendboard.importers import SourceFile, commit, history, load, preview, undo_last
 from sendboard.importers.ctf_sample import make_upn
+from sendboard.scope import Scope
 from sendboard.transfer import checksums
 from sendboard.upn import upn_check_letter
 
@@ -297,10 +298,10 @@ def test_pupils_a_ctf_adds_are_on_the_register_at_once(fixture_db, viewers):
     from sendboard.leaders.register import roster, summary
 
     today = date(2026, 1, 20)
-    before = summary(roster(fixture_db, viewers["senco"], 1, today, today))
+    before = summary(roster(fixture_db, Scope(viewers["senco"], today), 1, today))
     assert (before["on_roll"], before["sen_support"], before["ehc_plan"]) == (20, 4, 2)
     imported(fixture_db, "ctf_v19_sen_support_then_ehcp.xml")
-    after = summary(roster(fixture_db, viewers["senco"], 1, today, today))
+    after = summary(roster(fixture_db, Scope(viewers["senco"], today), 1, today))
     assert (after["on_roll"], after["sen_support"], after["ehc_plan"]) == (22, 4, 3)
 
 

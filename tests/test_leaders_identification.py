@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from sendboard.leaders import identification as ident
+from sendboard.scope import Scope
 from tests.leaders_helpers import AS_AT, seed, seeded_results
 
 TODAY = date(2026, 1, 20)
@@ -15,7 +16,7 @@ TODAY = date(2026, 1, 20)
 @pytest.fixture(scope="module")
 def data(_fixture_template, tmp_path_factory):
     return seeded_results(_fixture_template, tmp_path_factory.mktemp("leaders_identification"),
-                          lambda db, v: ident.identification(db, v["senco"], 1, AS_AT, TODAY))
+                          lambda db, v: ident.identification(db, Scope(v["senco"], TODAY), 1, AS_AT))
 
 
 def test_risk_ratio_log_method():
@@ -101,13 +102,13 @@ def test_possibly_unidentified_ranked_by_strength_of_evidence(data):
 
 def test_thresholds_can_be_changed(fixture_db, viewers):
     seed(fixture_db)
-    wider = ident.identification(fixture_db, viewers["senco"], 1, AS_AT, TODAY, 15, 91)
+    wider = ident.identification(fixture_db, Scope(viewers["senco"], TODAY), 1, AS_AT, 15, 91)
     # 15% (3 lowest): progress 20251 = 6, 7, 1 and 20252 = 1, 6, 8; spring scores 1 (88), 6 (91), 7 (96).
     # Pupil 7: concern 2 + scores 2 = 4 (moderate); pupil 8: spring progress only, 1; 91%: pupil 10 (90.0%), 1.
     assert wider["unidentified"]["pupil_id"].tolist() == [6, 7]
     assert wider["unidentified"]["Evidence"].tolist() == ["Strong", "Moderate"]
     assert sorted(wider["weaker_signs"]["pupil_id"]) == [8, 9, 10]
-    stricter = ident.identification(fixture_db, viewers["senco"], 1, AS_AT, TODAY, 5, 80)
+    stricter = ident.identification(fixture_db, Scope(viewers["senco"], TODAY), 1, AS_AT, 5, 80)
     # 5% (1 lowest): pupil 6 progress in autumn only; pupil 1 lowest in spring (on the register)
     assert stricter["unidentified"].empty
 

@@ -8,6 +8,7 @@ import pytest
 
 from sendboard.leaders import graduated as ga
 from sendboard.leaders import outcomes as out
+from sendboard.scope import Scope
 from tests.leaders_helpers import AS_AT, seeded_results
 
 TODAY = date(2026, 1, 20)
@@ -16,7 +17,7 @@ TODAY = date(2026, 1, 20)
 @pytest.fixture(scope="module")
 def outcome_data(_fixture_template, tmp_path_factory):
     return seeded_results(_fixture_template, tmp_path_factory.mktemp("leaders_outcomes"),
-                          lambda db, v: out.outcomes(db, v["head"], 1, TODAY))
+                          lambda db, v: out.outcomes(db, Scope(v["head"], TODAY), 1))
 
 
 def score_row(data, term, subject, group):
@@ -78,7 +79,7 @@ def test_no_national_outcome_figures_held(outcome_data):
 @pytest.fixture(scope="module")
 def ga_data(_fixture_template, tmp_path_factory):
     return seeded_results(_fixture_template, tmp_path_factory.mktemp("leaders_graduated"),
-                          lambda db, v: ga.graduated(db, v["senco"], 1, AS_AT, TODAY))
+                          lambda db, v: ga.graduated(db, Scope(v["senco"], TODAY), 1, AS_AT))
 
 
 def test_plan_coverage_and_overdue(ga_data):

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from sendboard.leaders import register
+from sendboard.scope import Scope
 from tests.leaders_helpers import AS_AT, seeded_results
 
 TODAY = date(2026, 1, 20)
@@ -14,7 +15,7 @@ TODAY = date(2026, 1, 20)
 @pytest.fixture(scope="module")
 def data(_fixture_template, tmp_path_factory):
     return seeded_results(_fixture_template, tmp_path_factory.mktemp("leaders_register"),
-                          lambda db, v: register.overview(db, v["head"], 1, "secondary", AS_AT, TODAY))
+                          lambda db, v: register.overview(db, Scope(v["head"], TODAY), 1, "secondary", AS_AT))
 
 
 def test_headline_counts_and_shares(data):
@@ -93,6 +94,6 @@ def test_drill_down_lists_the_pupils_behind_a_bar(data):
 
 
 def test_trust_sees_the_other_school_and_head_does_not(fixture_db, viewers):
-    trust = register.roster(fixture_db, viewers["trust"], 2, AS_AT, TODAY)
+    trust = register.roster(fixture_db, Scope(viewers["trust"], TODAY), 2, AS_AT)
     assert trust["pupil_id"].tolist() == [21]
-    assert register.roster(fixture_db, viewers["head"], 2, AS_AT, TODAY).empty
+    assert register.roster(fixture_db, Scope(viewers["head"], TODAY), 2, AS_AT).empty

@@ -24,6 +24,7 @@ from sendboard.provision import costs
 from sendboard.provision.allocations import year_allocations
 from sendboard.provision.impact import spend_by_area
 from sendboard.reference import load_reference_data
+from sendboard.scope import Scope
 
 TODAY = date(2026, 1, 20)
 YEAR = 2025
@@ -72,7 +73,7 @@ def _by_pupil(frame):
 
 
 def test_costs_per_allocation_match_hand_working(seeded, viewers):
-    frame = _by_pupil(year_allocations(seeded, viewers["senco"], 1, YEAR, TODAY, TODAY))
+    frame = _by_pupil(year_allocations(seeded, Scope(viewers["senco"], TODAY), 1, YEAR, TODAY))
     # A: group of three sharing £27 a week; other costs £60 shared.
     assert frame.loc[1, "pupils_in_group"] == 3
     assert frame.loc[1, "session_cost"] == pytest.approx(9)
@@ -94,7 +95,7 @@ def test_costs_per_allocation_match_hand_working(seeded, viewers):
 
 
 def test_totals_by_area_wave_and_budget(seeded, viewers):
-    frame = year_allocations(seeded, viewers["head"], 1, YEAR, TODAY, TODAY)
+    frame = year_allocations(seeded, Scope(viewers["head"], TODAY), 1, YEAR, TODAY)
     # By each pupil's own primary need when the allocation started, not the areas the intervention is
     # tagged with: Reading catch-up (CL) pupils 1, 2 (SPLD) -> CL 2 x 110; pupil 3 (SEMH) -> SEMH 110.
     # Maths boost (CL): pupil 4 (ASD) -> CI 144; pupils 5-8 have no primary need -> none 4 x 144.
@@ -111,7 +112,7 @@ def test_totals_by_area_wave_and_budget(seeded, viewers):
     assert by_wave.loc["specialist", "staff_hours_week"] == pytest.approx(0.5)  # 1 h / 4 each
     by_year = costs.summarise(frame, "year_group", with_costs=True).set_index("year_group")
     assert by_year.loc[7, "year_cost"] == pytest.approx(1050)
-    funding = seeded.query("provision_funding", viewer_id=viewers["head"].user_id, school_id=1, academic_year=YEAR)
+    funding = seeded.query("provision_funding", scope=Scope(viewers["head"], TODAY), school_id=1, academic_year=YEAR)
     money = costs.budget(frame, funding)
     assert money["total_funding"] == pytest.approx(7000)
     assert money["projected_spend"] == pytest.approx(1185)
@@ -122,22 +123,22 @@ def test_totals_by_area_wave_and_budget(seeded, viewers):
 
 
 def test_teacher_gets_no_costs_and_only_their_pupils(seeded, viewers):
-    frame = year_allocations(seeded, viewers["teacher"], 1, YEAR, TODAY, TODAY)
+    frame = year_allocations(seeded, Scope(viewers["teacher"], TODAY), 1, YEAR, TODAY)
     assert sorted(frame["pupil_id"]) == [1, 2, 3, 4, 5, 6, 7, 8]
     assert not set(costs.COST_COLUMNS) & set(frame.columns)
     # and in SQL: the raw query gives NULL rates and other costs to a teacher
-    raw = seeded.query("provision_allocations", viewer_id=viewers["teacher"].user_id, today=TODAY, school_id=1,
+    raw = seeded.query("provision_allocations", scope=Scope(viewers["teacher"], TODAY), school_id=1,
                        from_date=date(2025, 9, 1), to_date=date(2026, 8, 31), as_at=TODAY)
     assert raw["hourly_cost"].isna().all() and raw["other_costs"].isna().all()
-    assert seeded.query("provision_role_costs", viewer_id=viewers["teacher"].user_id, school_id=1).empty
-    assert seeded.query("provision_funding", viewer_id=viewers["teacher"].user_id, school_id=1, academic_year=YEAR).empty
-    other = year_allocations(seeded, viewers["teacher2"], 1, YEAR, TODAY, TODAY)
+    assert seeded.query("provision_role_costs", scope=Scope(viewers["teacher"], TODAY), school_id=1).empty
+    assert seeded.query("provision_funding", scope=Scope(viewers["teacher"], TODAY), school_id=1, academic_year=YEAR).empty
+    other = year_allocations(seeded, Scope(viewers["teacher2"], TODAY), 1, YEAR, TODAY)
     assert sorted(other["pupil_id"]) == [11, 12]
 
 
 def test_hours_against_need_and_time_out_of_class(seeded, viewers):
-    frame = year_allocations(seeded, viewers["senco"], 1, YEAR, TODAY, TODAY)
-    ehc = seeded.query("provision_ehc_hours", viewer_id=viewers["senco"].user_id, today=TODAY, school_id=1, as_at=TODAY)
+    frame = year_allocations(seeded, Scope(viewers["senco"], TODAY), 1, YEAR, TODAY)
+    ehc = seeded.query("provision_ehc_hours", scope=Scope(viewers["senco"], TODAY), school_id=1, as_at=TODAY)
     hours = costs.hours_against_need(ehc, frame).set_index("pupil_id")
     assert hours.loc[4, "scheduled_hours"] == 0 and hours.loc[4, "gap"] == pytest.approx(5)
     assert hours.loc[12, "scheduled_hours"] == pytest.approx(1) and hours.loc[12, "gap"] == pytest.approx(2)
@@ -148,7 +149,7 @@ def test_hours_against_need_and_time_out_of_class(seeded, viewers):
 
 
 def test_spend_by_area_for_governors_is_aggregate(seeded, viewers):
-    out = spend_by_area(seeded, viewers["governor"], 1, YEAR, TODAY).set_index("area")
+    out = spend_by_area(seeded, Scope(viewers["governor"], TODAY), 1, YEAR, TODAY).set_index("area")
     assert "pupil_id" not in out.columns and "first_name" not in out.columns
     assert out.loc["Cognition and learning", "year_cost"] == pytest.approx(220)
     assert out.loc["No primary need recorded", "year_cost"] == pytest.approx(576)
@@ -163,21 +164,21 @@ def test_sql_summary_matches_the_frame_totals(seeded, viewers):
 
     for who in ("head", "senco", "teacher", "teacher2"):
         viewer = viewers[who]
-        frame = year_allocations(seeded, viewer, 1, YEAR, TODAY, TODAY)
+        frame = year_allocations(seeded, Scope(viewer, TODAY), 1, YEAR, TODAY)
         for by in ("year_group", "area", "wave", "intervention"):
             want = costs.summarise(frame, by, with_costs=viewer.sees_costs).reset_index(drop=True)
-            got = year_summary(seeded, viewer, 1, YEAR, TODAY, TODAY, by)
+            got = year_summary(seeded, Scope(viewer, TODAY), 1, YEAR, TODAY, by)
             pd.testing.assert_frame_equal(got[list(want.columns)].reset_index(drop=True), want, check_dtype=False,
                                           rtol=1e-9, obj=f"{who} by {by}")
             assert viewer.sees_costs or not {"year_cost", "year_cost_to_date"} & set(got.columns)
-    total = year_summary(seeded, viewers["head"], 1, YEAR, TODAY, TODAY, "all").iloc[0]
+    total = year_summary(seeded, Scope(viewers["head"], TODAY), 1, YEAR, TODAY, "all").iloc[0]
     # current = started and not ended: A (no end date recorded) and C -> 5 pupils in 2 interventions now
     assert total["pupils"] == 10 and total["pupils_now"] == 5 and total["interventions_now"] == 2
     assert total["year_cost"] == pytest.approx(1185)
     assert total["year_cost_to_date"] == pytest.approx(330 + 720 + 2 * 11.25 * 16 / 7)
     # and in SQL: a teacher's totals carry no costs whatever the Python does
-    raw = seeded.query("provision_summary", viewer_id=viewers["teacher"].user_id, today=TODAY, school_id=1,
+    raw = seeded.query("provision_summary", scope=Scope(viewers["teacher"], TODAY), school_id=1,
                        academic_year=YEAR, as_at=TODAY, by="all")
     assert raw["pupils"].tolist() == [8] and raw["year_cost"].isna().all() and raw["year_cost_to_date"].isna().all()
-    assert seeded.query("provision_summary", viewer_id=viewers["governor"].user_id, today=TODAY, school_id=1,
+    assert seeded.query("provision_summary", scope=Scope(viewers["governor"], TODAY), school_id=1,
                         academic_year=YEAR, as_at=TODAY, by="all").empty

@@ -18,9 +18,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from sendboard import clock
 from sendboard.access import AccessDenied
 from sendboard.provision import impact
 from sendboard.provision.allocations import year_allocations
+from sendboard.scope import Scope
 from tests.test_provision_costs import TODAY, YEAR, A, B, C, seed
 
 J4 = 1 - 3 / 15  # Hedges' J on 4 degrees of freedom = 0.8
@@ -33,8 +35,8 @@ def seeded(fixture_db):
 
 
 def _impact(db, viewer):
-    frame = year_allocations(db, viewer, 1, YEAR, TODAY, TODAY)
-    return impact.year_impact(db, viewer, frame, 1, YEAR, TODAY).set_index("intervention_id")
+    frame = year_allocations(db, Scope(viewer, TODAY), 1, YEAR, TODAY)
+    return impact.year_impact(db, Scope(viewer, clock.today()), frame, 1, YEAR, TODAY).set_index("intervention_id")
 
 
 def test_mean_gain_ci_and_effect_size_by_hand(seeded, viewers):
@@ -164,35 +166,35 @@ def test_difference_in_gains_against_similar_pupils(seeded, viewers):
 
 
 def test_impact_summary_is_aggregate_and_refused_to_teachers(seeded, viewers):
-    out = impact.impact_summary(seeded, viewers["governor"], 1, YEAR, TODAY)
+    out = impact.impact_summary(seeded, Scope(viewers["governor"], clock.today()), 1, YEAR, TODAY)
     assert not {"pupil_id", "first_name", "last_name"} & set(out.columns)
     a = out.set_index("intervention_id").loc[A]
     assert pd.isna(a["mean_gain"])  # 3 pupils: under the disclosure threshold for governors
     assert out.set_index("intervention_id").loc[B, "mean_gain"] == pytest.approx(5)
     with pytest.raises(AccessDenied):
-        impact.impact_summary(seeded, viewers["teacher"], 1, YEAR, TODAY)
+        impact.impact_summary(seeded, Scope(viewers["teacher"], clock.today()), 1, YEAR, TODAY)
 
 
 def test_sql_figures_match_the_frame(seeded, viewers):
     """The impact page's per-intervention figures come from SQL (provision_impact): the same as
     intervention_impact over the allocations frame; teachers get nothing."""
     for who in ("head", "senco"):
-        frame = year_allocations(seeded, viewers[who], 1, YEAR, TODAY, TODAY)
-        cmp = impact.comparison(seeded, viewers[who], 1, YEAR, TODAY)
-        spreads = impact.cohort_spreads(seeded, viewers[who], 1, TODAY)
+        frame = year_allocations(seeded, Scope(viewers[who], TODAY), 1, YEAR, TODAY)
+        cmp = impact.comparison(seeded, Scope(viewers[who], clock.today()), 1, YEAR, TODAY)
+        spreads = impact.cohort_spreads(seeded, Scope(viewers[who], clock.today()), 1, TODAY)
         want = impact.intervention_impact(frame, cmp, spreads, TODAY)
-        got = impact.with_verdicts(impact.intervention_figures(seeded, viewers[who], 1, YEAR, TODAY), cmp)
+        got = impact.with_verdicts(impact.intervention_figures(seeded, Scope(viewers[who], clock.today()), 1, YEAR, TODAY), cmp)
         pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-9)
-    b = impact.intervention_figures(seeded, viewers["senco"], 1, YEAR).set_index("intervention_id").loc[B]
+    b = impact.intervention_figures(seeded, Scope(viewers["senco"], clock.today()), 1, YEAR).set_index("intervention_id").loc[B]
     assert b["cost_per_pupil"] == pytest.approx(144) and b["ci_low"] == pytest.approx(3.037, abs=1e-3)
     with pytest.raises(AccessDenied):
-        impact.intervention_figures(seeded, viewers["teacher"], 1, YEAR)
-    assert seeded.query("provision_impact", viewer_id=viewers["teacher"].user_id, school_id=1, academic_year=YEAR,
+        impact.intervention_figures(seeded, Scope(viewers["teacher"], clock.today()), 1, YEAR)
+    assert seeded.query("provision_impact", scope=Scope(viewers["teacher"], TODAY), school_id=1, academic_year=YEAR,
                         as_at=TODAY).empty
 
 
 def test_impact_page_table_is_the_sql_one(seeded, viewers):
-    out = impact.impact_for_year(seeded, viewers["head"], 1, YEAR, TODAY, TODAY)
+    out = impact.impact_for_year(seeded, Scope(viewers["head"], TODAY), 1, YEAR, TODAY)
     table = out["impact"].set_index("intervention_id")
     assert table.loc[B, "verdict"] == "Not enough data yet" and table.loc[C, "verdict"] == "Not enough data yet"
     assert len(out["pupils"]) == 10
@@ -200,10 +202,10 @@ def test_impact_page_table_is_the_sql_one(seeded, viewers):
 
 def test_as_at_counts_only_scores_taken_by_then(seeded, viewers):
     """As at 2026-01-04, B (ends 2026-01-18) has entry scores only: 5 waiting, no gain; C had not started."""
-    out = impact.intervention_figures(seeded, viewers["senco"], 1, YEAR, date(2026, 1, 4)).set_index("intervention_id")
+    out = impact.intervention_figures(seeded, Scope(viewers["senco"], clock.today()), 1, YEAR, date(2026, 1, 4)).set_index("intervention_id")
     assert out.loc[B, "with_both_scores"] == 0 and out.loc[B, "missing_exit"] == 5 and C not in out.index
     assert out.loc[A, "with_both_scores"] == 3
-    frame = year_allocations(seeded, viewers["senco"], 1, YEAR, date(2026, 1, 4), TODAY)
+    frame = year_allocations(seeded, Scope(viewers["senco"], TODAY), 1, YEAR, date(2026, 1, 4))
     pupils = impact.pupil_gains(frame, date(2026, 1, 4))
     assert pupils["exit_score"].notna().sum() == 3 and len(pupils) == 8
 

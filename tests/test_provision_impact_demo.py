@@ -11,6 +11,7 @@ from sendboard import app_db
 from sendboard import db as dbmod
 from sendboard.auth import viewer_for
 from sendboard.provision import impact
+from sendboard.scope import Scope
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def _senco(db):
 def test_demo_effects_are_realistic(demo_db):
     senco = _senco(demo_db)
     school = senco.school_ids[0]
-    table = impact.impact_for_year(demo_db, senco, school, 2024, date(2025, 8, 31), date(2026, 11, 23))["impact"]
+    table = impact.impact_for_year(demo_db, Scope(senco, date(2026, 11, 23)), school, 2024, date(2025, 8, 31))["impact"]
     judged = table[table["verdict"] != "Not enough data yet"].set_index("intervention")
     assert len(judged) >= 10
     effects = judged["effect_size"]

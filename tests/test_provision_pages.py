@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from sendboard import clock
 from sendboard.app_db import open_database
+from sendboard.scope import Scope
 from tests.apptest_helpers import all_text, signed_in
 from tests.test_provision_costs import seed
 
@@ -68,13 +70,13 @@ def test_an_allocation_change_is_audited_with_old_and_new_values(seeded_path, vi
     db = open_database(seeded_path)
     today = date(2026, 1, 20)
     with pytest.raises(ProvisionError, match="before the start"):
-        add_allocation(db, viewers["senco"], 9, 9001, {"start_date": date(2026, 1, 10), "end_date": date(2026, 1, 5)}, today=today)
+        add_allocation(db, Scope(viewers["senco"], today), 9, 9001, {"start_date": date(2026, 1, 10), "end_date": date(2026, 1, 5)})
     with pytest.raises(ProvisionError, match="number"):
-        add_allocation(db, viewers["senco"], 9, 9001, {"start_date": date(2026, 1, 10), "entry_score": "high"}, today=today)
+        add_allocation(db, Scope(viewers["senco"], today), 9, 9001, {"start_date": date(2026, 1, 10), "entry_score": "high"})
     with pytest.raises(ProvisionError, match="not on this school"):
-        add_allocation(db, viewers["senco"], 21, 9001, {"start_date": date(2026, 1, 10)}, today=today)
-    new_id = add_allocation(db, viewers["senco"], 9, 9001, {"start_date": date(2026, 1, 12), "entry_score": 81}, today=today)
-    end_allocation(db, viewers["senco"], new_id, date(2026, 1, 19), exit_score=84, today=today)
+        add_allocation(db, Scope(viewers["senco"], today), 21, 9001, {"start_date": date(2026, 1, 10)})
+    new_id = add_allocation(db, Scope(viewers["senco"], today), 9, 9001, {"start_date": date(2026, 1, 12), "entry_score": 81})
+    end_allocation(db, Scope(viewers["senco"], today), new_id, date(2026, 1, 19), exit_score=84)
     old, new = db.cursor().execute(
         "SELECT old_value, new_value FROM audit_log WHERE action = 'allocation_changed' AND object_id = $i "
         "AND detail = 'edited'", {"i": str(new_id)}).fetchone()
@@ -135,12 +137,12 @@ def test_catalogue_add_edit_retire_are_validated_and_audited(seeded_path, viewer
     cat.edit_intervention(db, viewers["head"], new_id, {**values, "minutes_per_session": 30})
     cat.set_retired(db, viewers["senco"], new_id, True)
     with pytest.raises(ProvisionError, match="retired"):
-        add_allocation(db, viewers["senco"], 9, new_id, {"start_date": date(2026, 1, 12)}, today=date(2026, 1, 20))
+        add_allocation(db, Scope(viewers["senco"], date(2026, 1, 20)), 9, new_id, {"start_date": date(2026, 1, 12)})
     rows = db.cursor().execute("SELECT detail, old_value, new_value FROM audit_log WHERE action = 'intervention_changed' "
                                "AND object_id = $i ORDER BY audit_id", {"i": str(new_id)}).fetchall()
     assert [r[0] for r in rows] == ["added", "edited", "retired"]
     assert json.loads(rows[1][1]) == {"minutes_per_session": 20} and json.loads(rows[1][2]) == {"minutes_per_session": 30}
-    teacher_view = cat.catalogue(db, viewers["teacher"], 1)
+    teacher_view = cat.catalogue(db, Scope(viewers["teacher"], clock.today()), 1)
     assert "hourly_cost" not in teacher_view.columns and "other_costs" not in teacher_view.columns
 
 

@@ -18,6 +18,7 @@ import pytest
 from sendboard.classroom import profile
 from sendboard.provision import ProvisionError, costs
 from sendboard.provision.allocations import add_allocation, edit_allocation, parse_sessions, year_allocations
+from sendboard.scope import Scope
 from tests.classroom_helpers import add_classroom_rows
 
 TODAY = date(2026, 1, 20)
@@ -34,11 +35,10 @@ def with_sessions(fixture_db, viewers):
                 "(7002, 1, 'In-class support', 'CI', 'specialist', 'teaching_assistant', 1, 5, 120, 38, "
                 "'Independence rating', 'rating 1-10')")
     senco = viewers["senco"]
-    reading = add_allocation(fixture_db, senco, 2, 7001, {"start_date": date(2026, 1, 5), "delivery": "withdrawn",
-                                                            "sessions": "Thursday 13.15; tue 10:40"}, today=TODAY)
-    in_class = add_allocation(fixture_db, senco, 4, 7002, {"start_date": date(2026, 1, 5), "delivery": "in_class",
-                                                           "sessions": "Mon 8:50, Tue 8:50, Wed 8:50, Thu 8:50, Fri 8:50"},
-                              today=TODAY)
+    reading = add_allocation(fixture_db, Scope(senco, TODAY), 2, 7001, {"start_date": date(2026, 1, 5), "delivery": "withdrawn",
+                                                            "sessions": "Thursday 13.15; tue 10:40"})
+    in_class = add_allocation(fixture_db, Scope(senco, TODAY), 4, 7002, {"start_date": date(2026, 1, 5), "delivery": "in_class",
+                                                           "sessions": "Mon 8:50, Tue 8:50, Wed 8:50, Thu 8:50, Fri 8:50"})
     return fixture_db, reading, in_class
 
 
@@ -54,18 +54,17 @@ def test_bad_sessions_are_refused_naming_the_part_and_nothing_is_written(fixture
     before = fixture_db.cursor().execute("SELECT count(*) FROM allocations").fetchone()[0]
     add_classroom_rows(fixture_db)
     with pytest.raises(ProvisionError, match=words.replace("(", r"\(")):
-        add_allocation(fixture_db, viewers["senco"], 2, 7001, {"start_date": date(2026, 1, 5), "sessions": text}, today=TODAY)
+        add_allocation(fixture_db, Scope(viewers["senco"], TODAY), 2, 7001, {"start_date": date(2026, 1, 5), "sessions": text})
     cur = fixture_db.cursor()
     assert cur.execute("SELECT count(*) FROM allocations").fetchone()[0] == before + 1  # only the helper's row
     assert cur.execute("SELECT count(*) FROM allocation_sessions").fetchone()[0] == 0
     with pytest.raises(ProvisionError, match="in class"):
-        add_allocation(fixture_db, viewers["senco"], 2, 7001, {"start_date": date(2026, 1, 5), "delivery": "sideways"},
-                       today=TODAY)
+        add_allocation(fixture_db, Scope(viewers["senco"], TODAY), 2, 7001, {"start_date": date(2026, 1, 5), "delivery": "sideways"})
 
 
 def test_withdrawal_minutes_count_withdrawn_sessions_only(with_sessions, viewers):
     db, reading, in_class = with_sessions
-    frame = year_allocations(db, viewers["senco"], 1, 2025, TODAY, TODAY).set_index("allocation_id")
+    frame = year_allocations(db, Scope(viewers["senco"], TODAY), 1, 2025, TODAY).set_index("allocation_id")
     assert frame.loc[reading, "minutes_week"] == 60 and frame.loc[in_class, "minutes_week"] == 0
     assert frame.loc[reading, "session_times"] == "Tue 10:40, Thu 13:15"
     out = costs.time_out_of_class(frame.reset_index(), 0).set_index("pupil_id")
@@ -76,7 +75,7 @@ def test_withdrawal_minutes_count_withdrawn_sessions_only(with_sessions, viewers
 
 def test_class_card_says_when_out_of_class_and_when_supported_in_it(with_sessions, viewers):
     db, _, _ = with_sessions
-    cards = {c["pupil_id"]: c for c in profile.class_profile(db, viewers["teacher"], 201, TODAY, TODAY)["cards"]}
+    cards = {c["pupil_id"]: c for c in profile.class_profile(db, Scope(viewers["teacher"], TODAY), 201, TODAY)["cards"]}
     assert cards[2]["interventions"] == ["Reading catch-up: Tue 10:40, Thu 13:15 (30 min each)"]
     assert cards[2]["in_class_support"] == []
     assert cards[4]["interventions"] == []
@@ -85,7 +84,7 @@ def test_class_card_says_when_out_of_class_and_when_supported_in_it(with_session
 
 def test_changing_sessions_is_audited_with_old_and_new(with_sessions, viewers):
     db, reading, _ = with_sessions
-    changed = edit_allocation(db, viewers["senco"], reading, {"sessions": "Wed 09:15"}, today=TODAY)
+    changed = edit_allocation(db, Scope(viewers["senco"], TODAY), reading, {"sessions": "Wed 09:15"})
     assert changed["sessions"] == "Wed 09:15"
     cur = db.cursor()
     assert cur.execute("SELECT day_of_week, start_time FROM allocation_sessions WHERE allocation_id = $a",
@@ -93,7 +92,7 @@ def test_changing_sessions_is_audited_with_old_and_new(with_sessions, viewers):
     old, new = cur.execute("SELECT old_value, new_value FROM audit_log WHERE action = 'allocation_changed' "
                            "AND object_id = $a ORDER BY audit_id DESC LIMIT 1", {"a": reading}).fetchone()
     assert json.loads(old)["sessions"] == "Tue 10:40, Thu 13:15" and json.loads(new)["sessions"] == "Wed 09:15"
-    assert edit_allocation(db, viewers["senco"], reading, {"sessions": "wednesday 9:15"}, today=TODAY) == {}
+    assert edit_allocation(db, Scope(viewers["senco"], TODAY), reading, {"sessions": "wednesday 9:15"}) == {}
 
 
 # --------------------------------------------------------------------------- the allocations import kind

@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from sendboard import versions
+from sendboard import clock, versions
 from sendboard.access import AccessDenied
 from sendboard.governors.figures import build_pack
 from sendboard.home import policy_alerts
@@ -32,6 +32,7 @@ from sendboard.publishing.policies import (
 )
 from sendboard.publishing.render import docx_bytes, html_bytes, pdf_bytes
 from sendboard.publishing.report import ApprovalRefused, approve, build_report, copy_from_year, get_approval, save_text
+from sendboard.scope import Scope
 from sendboard.statutory.records import FieldError
 from tests.fixture_school import SCHOOL, TODAY
 
@@ -75,7 +76,7 @@ def test_headings_follow_schedule_1_in_order():
 def test_every_heading_is_in_the_html_word_and_pdf(fixture_db, viewers):
     head = viewers["head"]
     save_text(fixture_db, head, SCHOOL, YEAR, "complaints", "Talk to the SENCO first.\n\nThen the head.", expected_version=None)
-    report = build_report(fixture_db, head, SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    report = build_report(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
     outputs = _outputs(report)
     for name, text in outputs.items():
         flat = _norm(html.unescape(text))
@@ -94,7 +95,7 @@ def test_every_heading_is_in_the_html_word_and_pdf(fixture_db, viewers):
 def test_text_is_escaped_in_html(fixture_db, viewers):
     head = viewers["head"]
     save_text(fixture_db, head, SCHOOL, YEAR, "pupils", "<script>alert(1)</script> & <b>bold</b>", expected_version=None)
-    html_text = html_bytes(build_report(fixture_db, head, SCHOOL, YEAR, TODAY, "Oak <Lane>", "secondary")).decode()
+    html_text = html_bytes(build_report(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak <Lane>", "secondary")).decode()
     assert "<script>" not in html_text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in html_text
     assert "Oak &lt;Lane&gt;" in html_text
 
@@ -106,8 +107,8 @@ def test_report_figures_are_the_governors_packs_and_worked_by_hand(fixture_db, v
     """The fixture at its spring census (15 January 2026): 20 on roll, 4 on SEN support and 2 with an EHC plan,
     both fewer than 5 and so hidden, as the governors' pack hides them."""
     head = viewers["head"]
-    report = build_report(fixture_db, head, SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
-    pack = build_pack(fixture_db, head, SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    report = build_report(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    pack = build_pack(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
     for key in ("register", "need_mix", "reviews", "training", "impact"):
         assert report.facts[key] == pack.section(key).facts, key
     reg = report.facts["register"]
@@ -122,15 +123,15 @@ def test_accessibility_progress_worked_by_hand(fixture_db, viewers):
     """Three actions at 20 January 2026: one done, one due 1 March 2026 (on track), one due 1 December 2025 and
     not done (overdue)."""
     senco = viewers["senco"]
-    save_action(fixture_db, senco, SCHOOL, strand="environment", action="Ramp to the hall", target_date=date(2025, 11, 1),
-                status="done", done_on=date(2025, 10, 30), today=TODAY)
-    save_action(fixture_db, senco, SCHOOL, strand="curriculum", action="Large-print maths papers",
-                target_date=date(2026, 3, 1), status="in progress", today=TODAY)
-    save_action(fixture_db, senco, SCHOOL, strand="information", action="Audio newsletter", target_date=date(2025, 12, 1),
-                status="not started", today=TODAY)
-    counts = progress_counts(actions_frame(fixture_db, senco, SCHOOL, TODAY))
+    save_action(fixture_db, Scope(senco, TODAY), SCHOOL, strand="environment", action="Ramp to the hall", target_date=date(2025, 11, 1),
+                status="done", done_on=date(2025, 10, 30))
+    save_action(fixture_db, Scope(senco, TODAY), SCHOOL, strand="curriculum", action="Large-print maths papers",
+                target_date=date(2026, 3, 1), status="in progress")
+    save_action(fixture_db, Scope(senco, TODAY), SCHOOL, strand="information", action="Audio newsletter", target_date=date(2025, 12, 1),
+                status="not started")
+    counts = progress_counts(actions_frame(fixture_db, Scope(senco, clock.today()), SCHOOL, TODAY))
     assert (counts["Done"], counts["On track"], counts["Overdue"], counts["total"]) == (1, 1, 1, 3)
-    report = build_report(fixture_db, viewers["governor"], SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    report = build_report(fixture_db, Scope(viewers["governor"], clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
     access = next(s for s in report.sections if s.heading.key == "accessibility")
     assert access.lines[0].startswith("Our accessibility plan has 3 actions: 1 done, 1 on track and 1 past their target date")
     assert report.facts["accessibility"]["Overdue"] == 1
@@ -139,7 +140,7 @@ def test_accessibility_progress_worked_by_hand(fixture_db, viewers):
 def test_no_pupil_identifier_in_any_output_on_the_fixture(fixture_db, viewers):
     head = viewers["head"]
     _write_all(fixture_db, head)
-    outputs = _outputs(build_report(fixture_db, head, SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary"))
+    outputs = _outputs(build_report(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary"))
     people = fixture_db.cursor().execute("SELECT first_name, last_name, upn FROM pupils").fetchall()
     for name, text in outputs.items():
         low = html.unescape(text).lower()
@@ -157,13 +158,13 @@ def test_no_pupil_identifier_in_any_output_on_the_demo(demo_path):
     governor = viewer_for(db, uid)
     sid = governor.school_ids[0]
     name, phase = cur.execute("SELECT name, phase FROM schools WHERE school_id = $s", {"s": sid}).fetchone()
-    report = build_report(db, governor, sid, 2026, date(2026, 11, 23), name, phase)
+    report = build_report(db, Scope(governor, clock.today()), sid, 2026, date(2026, 11, 23), name, phase)
     assert not report.missing  # the demo has written every heading
     # the annual-review rate under "assessing and reviewing progress" is the EHC plans page's own figure
     from sendboard.statutory import ehc
 
     head = viewer_for(db, cur.execute("SELECT user_id FROM users WHERE username = 'head'").fetchone()[0])
-    page = ehc.review_compliance_by_year(db, head, sid, date(2026, 11, 23)).set_index("academic_year_label")
+    page = ehc.review_compliance_by_year(db, Scope(head, clock.today()), sid, date(2026, 11, 23)).set_index("academic_year_label")
     shown = [(label, v) for label, v in report.facts["reviews"]["years"] if v is not None]
     assert shown
     for label, value in shown:
@@ -212,22 +213,22 @@ def test_a_save_from_an_older_version_is_refused(fixture_db, viewers):
 def test_approval_by_a_governor_then_an_edit_marks_it_changed_and_all_is_audited(fixture_db, viewers):
     head, governor = viewers["head"], viewers["governor"]
     with pytest.raises(ApprovalRefused) as refused:
-        approve(fixture_db, governor, SCHOOL, YEAR, TODAY)
+        approve(fixture_db, Scope(governor, TODAY), SCHOOL, YEAR)
     # 19, not 20: the SENCO heading falls back on the SENCO in the staff records
     assert "19 headings have no text" in str(refused.value) and "(SENCO)" not in str(refused.value)
     _write_all(fixture_db, head)
     with pytest.raises(AccessDenied):
-        approve(fixture_db, head, SCHOOL, YEAR, TODAY)
+        approve(fixture_db, Scope(head, TODAY), SCHOOL, YEAR)
     with pytest.raises(AccessDenied):
         save_text(fixture_db, governor, SCHOOL, YEAR, "senco", "x", expected_version=None)
-    approval = approve(fixture_db, governor, SCHOOL, YEAR, TODAY)
+    approval = approve(fixture_db, Scope(governor, TODAY), SCHOOL, YEAR)
     assert approval.approved_on == TODAY and approval.approved_by == "governor" and not approval.changed_since
-    report = build_report(fixture_db, governor, SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    report = build_report(fixture_db, Scope(governor, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
     assert report.status.startswith("Approved by the governing board")
     save_text(fixture_db, head, SCHOOL, YEAR, "complaints", "A new complaints procedure.", expected_version=None)
-    assert get_approval(fixture_db, governor, SCHOOL, YEAR).changed_since
+    assert get_approval(fixture_db, Scope(governor, clock.today()), SCHOOL, YEAR).changed_since
     assert "Changed since the governing board approved it" in html_bytes(
-        build_report(fixture_db, governor, SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")).decode()
+        build_report(fixture_db, Scope(governor, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")).decode()
     actions = dict(fixture_db.cursor().execute(
         "SELECT action, count(*) FROM audit_log WHERE action IN ('sen_report_approved', 'sen_report_text_changed') "
         "GROUP BY 1").fetchall())
@@ -238,11 +239,11 @@ def test_a_new_year_starts_empty_and_can_start_from_last_years_words(fixture_db,
     head = viewers["head"]
     save_text(fixture_db, head, SCHOOL, 2024, "local_offer", "See the council's website.", expected_version=None)
     save_text(fixture_db, head, SCHOOL, YEAR, "pupils", "Already written this year.", expected_version=None)
-    assert copy_from_year(fixture_db, head, SCHOOL, YEAR, 2024) == 1
-    report = build_report(fixture_db, head, SCHOOL, YEAR, TODAY, "Oak", "secondary")
+    assert copy_from_year(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, 2024) == 1
+    report = build_report(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak", "secondary")
     text = {s.heading.key: s.text for s in report.sections}
     assert text["local_offer"] == "See the council's website." and text["pupils"] == "Already written this year."
-    last = build_report(fixture_db, head, SCHOOL, 2024, TODAY, "Oak", "secondary")
+    last = build_report(fixture_db, Scope(head, clock.today()), SCHOOL, 2024, TODAY, "Oak", "secondary")
     assert {s.heading.key: s.text for s in last.sections}["pupils"] == ""  # last year's report is left as it was
 
 
@@ -252,13 +253,13 @@ def test_a_new_year_starts_empty_and_can_start_from_last_years_words(fixture_db,
 def test_due_dates_and_statuses_worked_by_hand(fixture_db, viewers):
     """Today 20 January 2026; the spring term ends 14 April 2026."""
     head = viewers["head"]
-    save_policy(fixture_db, head, SCHOOL, policy="accessibility_plan", last_approved=date(2023, 3, 10), today=TODAY)
-    save_policy(fixture_db, head, SCHOOL, policy="equality_objectives", last_approved=date(2021, 12, 1), today=TODAY)
-    save_policy(fixture_db, head, SCHOOL, policy="sen_policy", last_approved=date(2025, 6, 30), cycle_months="12",
-                owner="SENCO", url="https://oak.example.sch.uk/sen-policy", today=TODAY)
-    save_policy(fixture_db, head, SCHOOL, policy="Supporting pupils with medical conditions", title="Supporting pupils "
-                "with medical conditions", last_approved=date(2024, 1, 31), cycle_months="24", today=TODAY)
-    frame = calendar_frame(fixture_db, head, SCHOOL, TODAY).set_index("policy_key")
+    save_policy(fixture_db, Scope(head, TODAY), SCHOOL, policy="accessibility_plan", last_approved=date(2023, 3, 10))
+    save_policy(fixture_db, Scope(head, TODAY), SCHOOL, policy="equality_objectives", last_approved=date(2021, 12, 1))
+    save_policy(fixture_db, Scope(head, TODAY), SCHOOL, policy="sen_policy", last_approved=date(2025, 6, 30), cycle_months="12",
+                owner="SENCO", url="https://oak.example.sch.uk/sen-policy")
+    save_policy(fixture_db, Scope(head, TODAY), SCHOOL, policy="Supporting pupils with medical conditions", title="Supporting pupils "
+                "with medical conditions", last_approved=date(2024, 1, 31), cycle_months="24")
+    frame = calendar_frame(fixture_db, Scope(head, clock.today()), SCHOOL, TODAY).set_index("policy_key")
     assert frame.at["accessibility_plan", "due"] == date(2026, 3, 10)          # 3 years (statutory)
     assert frame.at["accessibility_plan", "status"] == DUE_THIS_TERM
     assert frame.at["equality_objectives", "due"] == date(2025, 12, 1)         # 4 years (statutory)
@@ -268,10 +269,10 @@ def test_due_dates_and_statuses_worked_by_hand(fixture_db, viewers):
     assert other["due"] == date(2026, 1, 31) and other["status"] == DUE_THIS_TERM and other["cycle"] == "2 years (school-set)"
     assert frame.at["pupil_premium", "status"] == NOT_RECORDED
     assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
-    alerts = policy_alerts(fixture_db, viewers["governor"], SCHOOL, TODAY)
+    alerts = policy_alerts(fixture_db, Scope(viewers["governor"], clock.today()), SCHOOL, TODAY)
     assert [a["title"] for a in alerts["overdue"]] == ["Equality objectives"]
     assert [a["title"] for a in alerts["due_this_term"]] == ["Supporting pupils with medical conditions", "Accessibility plan"]
-    pack = build_pack(fixture_db, viewers["governor"], SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    pack = build_pack(fixture_db, Scope(viewers["governor"], clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
     section = pack.section("policies")
     assert section.facts["overdue"] == ["Equality objectives"]
     assert section.tables[0].display["Policy or plan"].iloc[0] == "Equality objectives"  # overdue first
@@ -289,7 +290,7 @@ def test_policy_form_refuses_a_bad_value_beside_its_field(fixture_db, viewers, c
     values = {"policy": "accessibility_plan", "last_approved": date(2025, 1, 1), "cycle_months": None, "url": "",
               "owner": "Bursar", "today": TODAY} | change
     with pytest.raises(FieldError) as exc:
-        save_policy(fixture_db, viewers["head"], SCHOOL, **values)
+        save_policy(fixture_db, Scope(viewers["head"], clock.today()), SCHOOL, **values)
     assert exc.value.field == field
     assert _count(fixture_db, "SELECT count(*) FROM policies") == 0
 
@@ -306,16 +307,16 @@ def test_action_form_refuses_a_bad_value_beside_its_field(fixture_db, viewers, c
     values = {"strand": "environment", "action": "Ramp", "target_date": date(2026, 6, 1), "status": "in progress",
               "done_on": None, "today": TODAY} | change
     with pytest.raises(FieldError) as exc:
-        save_action(fixture_db, viewers["senco"], SCHOOL, **values)
+        save_action(fixture_db, Scope(viewers["senco"], clock.today()), SCHOOL, **values)
     assert exc.value.field == field
     assert _count(fixture_db, "SELECT count(*) FROM accessibility_actions") == 0
 
 
 def test_teachers_and_governors_cannot_change_the_calendar(fixture_db, viewers):
     with pytest.raises(AccessDenied):
-        save_policy(fixture_db, viewers["governor"], SCHOOL, policy="sen_policy", last_approved=None, today=TODAY)
+        save_policy(fixture_db, Scope(viewers["governor"], TODAY), SCHOOL, policy="sen_policy", last_approved=None)
     with pytest.raises(AccessDenied):
-        calendar_frame(fixture_db, viewers["teacher"], SCHOOL, TODAY)
+        calendar_frame(fixture_db, Scope(viewers["teacher"], clock.today()), SCHOOL, TODAY)
 
 
 # --------------------------------------------------------------------------- imports
@@ -361,10 +362,10 @@ def test_accessibility_actions_import_all_or_nothing_then_update_and_undo(fixtur
     again = good.replace(b"in progress,", b"done,10/01/2026")
     outcome = commit(fixture_db, load(fixture_db, [SourceFile("plan.csv", again)], school_id=SCHOOL), "senco")
     assert (outcome.added, outcome.changed) == (0, 1)
-    counts = progress_counts(actions_frame(fixture_db, viewers["senco"], SCHOOL, TODAY))
+    counts = progress_counts(actions_frame(fixture_db, Scope(viewers["senco"], clock.today()), SCHOOL, TODAY))
     assert (counts["Done"], counts["total"]) == (2, 2)
     undo_last(fixture_db, "senco", SCHOOL)
-    counts = progress_counts(actions_frame(fixture_db, viewers["senco"], SCHOOL, TODAY))
+    counts = progress_counts(actions_frame(fixture_db, Scope(viewers["senco"], clock.today()), SCHOOL, TODAY))
     assert (counts["Done"], counts["On track"]) == (1, 1)
 
 
@@ -416,20 +417,19 @@ def test_page_for_governors_reads_and_approves_but_never_edits(fixture_db, viewe
 def test_policy_and_action_saves_from_an_older_version_are_refused(fixture_db, viewers):
     head, senco = viewers["head"], viewers["senco"]
     opened = versions.current(fixture_db, "policy", f"{SCHOOL}:sen_policy")[0]
-    save_policy(fixture_db, senco, SCHOOL, policy="sen_policy", owner="SENCO", last_approved=date(2025, 9, 1), today=TODAY,
+    save_policy(fixture_db, Scope(senco, TODAY), SCHOOL, policy="sen_policy", owner="SENCO", last_approved=date(2025, 9, 1),
                 expected_version=opened)
     with pytest.raises(versions.StaleEdit) as stale:
-        save_policy(fixture_db, head, SCHOOL, policy="sen_policy", owner="Head", last_approved=date(2025, 9, 2),
-                    today=TODAY, expected_version=opened)
+        save_policy(fixture_db, Scope(head, TODAY), SCHOOL, policy="sen_policy", owner="Head", last_approved=date(2025, 9, 2), expected_version=opened)
     assert stale.value.theirs["owner"] == "SENCO"
-    action = save_action(fixture_db, senco, SCHOOL, strand="information", action="Large print", target_date=date(2026, 5, 1),
-                         status="not started", today=TODAY)
+    action = save_action(fixture_db, Scope(senco, TODAY), SCHOOL, strand="information", action="Large print", target_date=date(2026, 5, 1),
+                         status="not started")
     opened = versions.current(fixture_db, "accessibility_action", action)[0]
-    save_action(fixture_db, senco, SCHOOL, action_id=action, strand="information", action="Large print",
-                target_date=date(2026, 5, 1), status="in progress", today=TODAY, expected_version=opened)
+    save_action(fixture_db, Scope(senco, TODAY), SCHOOL, action_id=action, strand="information", action="Large print",
+                target_date=date(2026, 5, 1), status="in progress", expected_version=opened)
     with pytest.raises(versions.StaleEdit):
-        save_action(fixture_db, head, SCHOOL, action_id=action, strand="information", action="Large print",
-                    target_date=date(2026, 6, 1), status="not started", today=TODAY, expected_version=opened)
+        save_action(fixture_db, Scope(head, TODAY), SCHOOL, action_id=action, strand="information", action="Large print",
+                    target_date=date(2026, 6, 1), status="not started", expected_version=opened)
     assert fixture_db.cursor().execute("SELECT owner FROM policies").fetchall() == [("SENCO",)]
     assert fixture_db.cursor().execute("SELECT status FROM accessibility_actions").fetchall() == [("in progress",)]
 
@@ -437,10 +437,8 @@ def test_policy_and_action_saves_from_an_older_version_are_refused(fixture_db, v
 def test_home_pages_of_head_and_governors_list_overdue_and_due_policies(fixture_db, viewers):
     from tests.apptest_helpers import all_text, signed_in
 
-    save_policy(fixture_db, viewers["head"], SCHOOL, policy="equality_objectives", last_approved=date(2021, 12, 1),
-                today=TODAY)
-    save_policy(fixture_db, viewers["head"], SCHOOL, policy="accessibility_plan", last_approved=date(2023, 3, 10),
-                today=TODAY)
+    save_policy(fixture_db, Scope(viewers["head"], TODAY), SCHOOL, policy="equality_objectives", last_approved=date(2021, 12, 1))
+    save_policy(fixture_db, Scope(viewers["head"], TODAY), SCHOOL, policy="accessibility_plan", last_approved=date(2023, 3, 10))
     for role in ("governor", "head"):
         text = all_text(signed_in(role, timeout=60)).replace("\\", "")
         assert "Overdue: Equality objectives (was due 1 December 2025)" in text, role

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from sendboard.scope import Scope
 from tests.browser import browser, running_app, sign_in
 from tests.fixture_school import PASSWORD, TODAY
 
@@ -22,8 +23,8 @@ def test_concern_from_teacher_to_senco_and_waiting_times_for_governors(fixture_p
     db = open_database(fixture_path)
     senco = viewer_for(db, db.cursor().execute("SELECT user_id FROM users WHERE username = 'senco'").fetchone()[0])
     for pupil in (1, 2, 3, 11, 12, 13):
-        specialists.add_referral(db, senco, 1, pupil, service="speech_language_therapy", referred_on=date(2025, 10, 1),
-                                 seen_on=date(2025, 11, 1) if pupil < 4 else None, today=TODAY)
+        specialists.add_referral(db, Scope(senco, TODAY), 1, pupil, service="speech_language_therapy", referred_on=date(2025, 10, 1),
+                                 seen_on=date(2025, 11, 1) if pupil < 4 else None)
     close_all()
     with running_app(fixture_path, TODAY.isoformat()) as url, browser() as b:
         page = b.new_page(viewport={"width": 1366, "height": 900})

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from sendboard import clock
 from sendboard.importers import ImportFailed, SourceFile, commit, load, preview, undo_last
 from sendboard.importers.templates import template_csv
+from sendboard.scope import Scope
 from sendboard.transfer import checksums
 from tests.test_import_bad_files import U1, U2, U3, upn
 
@@ -125,10 +127,10 @@ def test_a_financial_year_splits_seven_twelfths_and_five_twelfths_into_academic_
     run(fixture_db, [("f.csv", b"Financial Year,Funding Line,Amount\n2025-26,notional_sen,12000\n2026-27,notional_sen,24000\n")])
     fixture_db.cursor().execute("INSERT INTO funding (school_id, academic_year, line, amount) VALUES (1, 2025, 'notional_sen', 1000)")
     senco = viewers["senco"]
-    ay = by_academic_year(fixture_db, senco, 1, 2025)
+    ay = by_academic_year(fixture_db, Scope(senco, clock.today()), 1, 2025)
     assert ay.to_dict("records") == [{"line": "notional_sen", "amount": pytest.approx(18000.0), "pupils": 0}]
-    assert by_academic_year(fixture_db, senco, 1, 2024)["amount"].tolist() == [pytest.approx(5000.0)]
+    assert by_academic_year(fixture_db, Scope(senco, clock.today()), 1, 2024)["amount"].tolist() == [pytest.approx(5000.0)]
     # the provision map reads the same view
-    assert funding_lines(fixture_db, senco, 1, 2025)["amount"].tolist() == [pytest.approx(18000.0)]
+    assert funding_lines(fixture_db, Scope(senco, clock.today()), 1, 2025)["amount"].tolist() == [pytest.approx(18000.0)]
     # a teacher sees no money
-    assert by_academic_year(fixture_db, viewers["teacher"], 1, 2025).empty
+    assert by_academic_year(fixture_db, Scope(viewers["teacher"], clock.today()), 1, 2025).empty

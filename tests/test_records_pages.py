@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from sendboard.records import specialists
+from sendboard.scope import Scope
 from tests.apptest_helpers import all_text, signed_in
 from tests.fixture_school import TODAY
 
@@ -57,8 +58,8 @@ def test_a_teacher_raises_a_concern_from_the_class_profile(fixture_db):
 def test_the_senco_decides_from_the_queue_on_the_identification_page(fixture_db, viewers):
     from sendboard.records import concerns
 
-    cid = concerns.raise_concern(fixture_db, viewers["teacher"], 1, 7, noticed="Reads slowly aloud", area="CL",
-                                 evidence="", raised_on=TODAY, today=TODAY)
+    cid = concerns.raise_concern(fixture_db, Scope(viewers["teacher"], TODAY), 1, 7, noticed="Reads slowly aloud", area="CL",
+                                 evidence="", raised_on=TODAY)
     at = signed_in("senco", page="pages/identification.py")
     assert not at.exception
     assert "Reads slowly aloud" in all_text(at)
@@ -124,8 +125,7 @@ def test_the_senco_records_funding_on_the_provision_map(fixture_db):
     ("head", "pages/passport.py"), ("trust", "pages/identification.py"),
 ])
 def test_pages_render_for_each_role(fixture_db, viewers, user, page):
-    specialists.add_referral(fixture_db, viewers["senco"], 1, 1, service="counselling", referred_on=date(2025, 12, 1),
-                             today=TODAY)
+    specialists.add_referral(fixture_db, Scope(viewers["senco"], TODAY), 1, 1, service="counselling", referred_on=date(2025, 12, 1))
     at = signed_in(user, page=page, passport_pupil=1)
     assert not at.exception, [e.value for e in at.exception]
 

@@ -12,6 +12,7 @@ import pytest
 from sendboard import admin, auth, cli, role_requests
 from sendboard.access import AccessDenied
 from sendboard.app_db import open_database
+from sendboard.scope import Scope
 from tests.apptest_helpers import all_text, signed_in
 
 PASSWORD = "a long enough password 7"
@@ -231,7 +232,7 @@ def test_the_audit_view_shows_who_and_what_but_not_the_contents_of_records(fixtu
     db = open_database()
     senco = auth.viewer_for(db, db.scalar("security_user_id_by_username", username="senco"))
     secret = "Loves trains; father in prison"
-    passport.save_passport(db, senco, 3, {"strengths": secret}, date(2026, 1, 20))
+    passport.save_passport(db, Scope(senco, date(2026, 1, 20)), 3, {"strengths": secret})
     admin.add_account(db, auth.viewer_for(db, db.scalar("security_user_id_by_username", username="admin")),
                       username="jsmith", display_name="Jo Smith", role="teacher", password=PASSWORD, school_ids=[1],
                       email="jo.smith@oak.sch.uk")

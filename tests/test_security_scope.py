@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sendboard import db as dbmod
-from sendboard.scope import may_see_pupil
+from sendboard.scope import Scope, may_see_pupil
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 1, 20)  # the fixture school's today
@@ -174,7 +174,7 @@ def test_may_see_pupil_answers_for_every_role(fixture_db, viewers):
     teacher, teacher2, head, trust, governor, admin = (viewers[k] for k in ("teacher", "teacher2", "head", "trust", "governor", "admin"))
 
     def seen(viewer, **kw):
-        return [p for p in range(1, 22) if may_see_pupil(fixture_db, viewer, p, TODAY, **kw)]
+        return [p for p in range(1, 22) if may_see_pupil(fixture_db, Scope(viewer, TODAY), p, **kw)]
 
     assert seen(teacher) == list(range(1, 11))
     assert seen(teacher2) == list(range(11, 21))
@@ -182,8 +182,8 @@ def test_may_see_pupil_answers_for_every_role(fixture_db, viewers):
     assert seen(trust) == list(range(1, 22))
     assert seen(trust, school_id=2) == [21]
     assert seen(governor) == [] and seen(admin) == []
-    assert not may_see_pupil(fixture_db, head, "1; DROP TABLE pupils", TODAY)
-    assert not may_see_pupil(fixture_db, head, True, TODAY)
+    assert not may_see_pupil(fixture_db, Scope(head, TODAY), "1; DROP TABLE pupils")
+    assert not may_see_pupil(fixture_db, Scope(head, TODAY), True)
 
 
 # --------------------------------------------------------------------------- a teacher linked across schools
@@ -212,19 +212,18 @@ def test_a_teacher_linked_to_another_schools_group_sees_nothing_from_it(fixture_
     _link_teacher_to_other_school(fixture_db)
     pupils, groups = _teacher_reach(fixture_db, teacher)
     assert pupils == set(range(1, 11)) and groups == {201}
-    assert not may_see_pupil(fixture_db, teacher, 21, TODAY)
+    assert not may_see_pupil(fixture_db, Scope(teacher, TODAY), 21)
     # what the teacher's pages list: the passport picker and the class picker, for either school
     for school in (1, 2):
-        choices = passport.pupil_choices(fixture_db, teacher, school, TODAY, TODAY)
+        choices = passport.pupil_choices(fixture_db, Scope(teacher, TODAY), school, TODAY)
         assert 21 not in set(choices["pupil_id"])
-    assert fixture_db.query("teaching_groups_visible", viewer_id=teacher.user_id, school_id=2, academic_year=2025,
-                            today=TODAY).empty
-    assert passport.passport(fixture_db, teacher, 21, TODAY, TODAY) is None
+    assert fixture_db.query("teaching_groups_visible", scope=Scope(teacher, TODAY), school_id=2, academic_year=2025).empty
+    assert passport.passport(fixture_db, Scope(teacher, TODAY), 21, TODAY) is None
     # the class profile of 7A (school 1), which pupil 21 was wrongly put in: the other school's pupil is not listed
-    members = [r[0] for r in fixture_db.query_rows("classroom_group_member_ids", viewer_id=teacher.user_id, today=TODAY,
+    members = [r[0] for r in fixture_db.query_rows("classroom_group_member_ids", scope=Scope(teacher, TODAY),
                                                    group_id=201, as_at=TODAY)]
     assert members == list(range(1, 11))
-    assert profile.groups_for(fixture_db, teacher, 2, 2025, TODAY).empty
+    assert profile.groups_for(fixture_db, Scope(teacher, TODAY), 2, 2025).empty
     # the head of school 1 still sees none of school 2's pupils; the trust lead still sees them all
     assert 21 not in _teacher_reach(fixture_db, viewers["head"])[0]
     assert 21 in _teacher_reach(fixture_db, viewers["trust"])[0]
@@ -248,13 +247,13 @@ def test_the_subject_access_export_itself_refuses_a_pupil_the_person_may_not_see
 
     teacher, governor = viewers["teacher"], viewers["governor"]
     pupils = fixture_db.cursor().execute("SELECT pupil_id, upn FROM pupils ORDER BY pupil_id").fetchall()
-    seen = [(pid, upn) for pid, upn in pupils if may_see_pupil(fixture_db, teacher, pid, TODAY)]
-    unseen = [(pid, upn) for pid, upn in pupils if not may_see_pupil(fixture_db, teacher, pid, TODAY)]
+    seen = [(pid, upn) for pid, upn in pupils if may_see_pupil(fixture_db, Scope(teacher, TODAY), pid)]
+    unseen = [(pid, upn) for pid, upn in pupils if not may_see_pupil(fixture_db, Scope(teacher, TODAY), pid)]
     assert seen and unseen  # the fixture has both, or this test would prove nothing
-    data, pupil_id = subject_access(fixture_db, teacher, seen[0][1], "xlsx", today=TODAY)
+    data, pupil_id = subject_access(fixture_db, Scope(teacher, TODAY), seen[0][1], "xlsx")
     assert pupil_id == seen[0][0] and data[:2] == b"PK"
     with pytest.raises(AccessDenied):
-        subject_access(fixture_db, teacher, unseen[0][1], "xlsx", today=TODAY)
+        subject_access(fixture_db, Scope(teacher, TODAY), unseen[0][1], "xlsx")
     with pytest.raises(AccessDenied):
-        subject_access(fixture_db, governor, seen[0][1], "xlsx", today=TODAY)
-    assert subject_access(fixture_db, "server owner", unseen[0][1], "xlsx", today=TODAY)[1] == unseen[0][0]
+        subject_access(fixture_db, Scope(governor, TODAY), seen[0][1], "xlsx")
+    assert subject_access(fixture_db, "server owner", unseen[0][1], "xlsx")[1] == unseen[0][0]

@@ -15,7 +15,9 @@ from datetime import date
 
 import pytest
 
+from sendboard import clock
 from sendboard.access import AccessDenied
+from sendboard.scope import Scope
 from sendboard.statutory import deadlines as dl
 from sendboard.statutory import ehc, pfa
 
@@ -39,7 +41,7 @@ def add_ehc_rows(db):
 
 def test_plan_statuses(fixture_db, viewers):
     add_ehc_rows(fixture_db)
-    plans = ehc.plan_reviews(fixture_db, viewers["senco"], 1, AS_AT, AS_AT).set_index("pupil_id")
+    plans = ehc.plan_reviews(fixture_db, Scope(viewers["senco"], AS_AT), 1, AS_AT).set_index("pupil_id")
     assert plans.loc[4, "last_review_on"] == date(2025, 2, 10)
     assert plans.loc[4, "next_due"] == date(2026, 2, 10) and plans.loc[4, "status"] == dl.DUE_SOON
     assert plans.loc[4, "days_left"] == 21
@@ -53,7 +55,7 @@ def test_plan_statuses(fixture_db, viewers):
 
 def test_request_deadlines_and_flags(fixture_db, viewers):
     add_ehc_rows(fixture_db)
-    req = ehc.request_deadlines(fixture_db, viewers["senco"], 1, AS_AT, AS_AT).set_index("pupil_id")
+    req = ehc.request_deadlines(fixture_db, Scope(viewers["senco"], AS_AT), 1, AS_AT).set_index("pupil_id")
     assert req.loc[1, "decision_due"] == date(2025, 12, 13) and req.loc[1, "status"] == dl.OVERDUE
     assert "No decision" in req.loc[1, "flags"]
     assert req.loc[2, "final_plan_due"] == date(2025, 12, 19)
@@ -64,7 +66,7 @@ def test_request_deadlines_and_flags(fixture_db, viewers):
 
 def test_one_deadline_list_most_urgent_first(fixture_db, viewers):
     add_ehc_rows(fixture_db)
-    data = ehc.statutory_deadlines(fixture_db, viewers["senco"], 1, "secondary", AS_AT, AS_AT)
+    data = ehc.statutory_deadlines(fixture_db, Scope(viewers["senco"], AS_AT), 1, "secondary", AS_AT)
     items = data["deadlines"]
     assert data["transfers"].empty  # Years 7 and 8 only
     assert items["status"].tolist() == [dl.OVERDUE] * 3 + [dl.DUE_SOON] * 2 + [dl.ON_TRACK]
@@ -75,31 +77,31 @@ def test_one_deadline_list_most_urgent_first(fixture_db, viewers):
 
 def test_a_teacher_sees_only_plans_of_pupils_they_teach_and_a_governor_none(fixture_db, viewers):
     add_ehc_rows(fixture_db)
-    assert ehc.plan_reviews(fixture_db, viewers["teacher2"], 1, AS_AT, AS_AT)["pupil_id"].tolist() == [12]
+    assert ehc.plan_reviews(fixture_db, Scope(viewers["teacher2"], AS_AT), 1, AS_AT)["pupil_id"].tolist() == [12]
     with pytest.raises(AccessDenied):
-        ehc.plan_reviews(fixture_db, viewers["governor"], 1, AS_AT, AS_AT)
+        ehc.plan_reviews(fixture_db, Scope(viewers["governor"], AS_AT), 1, AS_AT)
     with pytest.raises(AccessDenied):
-        ehc.request_deadlines(fixture_db, viewers["admin"], 1, AS_AT, AS_AT)
+        ehc.request_deadlines(fixture_db, Scope(viewers["admin"], AS_AT), 1, AS_AT)
 
 
 def test_review_compliance_by_year_is_counts_only_and_open_to_governors(fixture_db, viewers):
     add_ehc_rows(fixture_db)
     for who in ("senco", "head", "governor"):
-        frame = ehc.review_compliance_by_year(fixture_db, viewers[who], 1).set_index("academic_year")
+        frame = ehc.review_compliance_by_year(fixture_db, Scope(viewers[who], clock.today()), 1).set_index("academic_year")
         assert frame.loc[2024, ["reviews_held", "held_on_time"]].tolist() == [2, 2]
         assert frame.loc[2024, "pct_on_time"] == pytest.approx(100.0)
         assert frame.loc[2025, ["reviews_held", "held_on_time"]].tolist() == [1, 0]
         assert frame.loc[2025, "academic_year_label"] == "2025/26"
         assert "pupil_id" not in frame.columns
     with pytest.raises(AccessDenied):
-        ehc.review_compliance_by_year(fixture_db, viewers["teacher"], 1)
+        ehc.review_compliance_by_year(fixture_db, Scope(viewers["teacher"], clock.today()), 1)
     # Another school's figures are not the governor's to see.
-    assert ehc.review_compliance_by_year(fixture_db, viewers["governor"], 2).empty
+    assert ehc.review_compliance_by_year(fixture_db, Scope(viewers["governor"], clock.today()), 2).empty
 
 
 def test_timeline_chart_shows_only_the_window(fixture_db, viewers):
     add_ehc_rows(fixture_db)
-    items = ehc.statutory_deadlines(fixture_db, viewers["senco"], 1, "secondary", AS_AT, AS_AT)["deadlines"]
+    items = ehc.statutory_deadlines(fixture_db, Scope(viewers["senco"], AS_AT), 1, "secondary", AS_AT)["deadlines"]
     fig = ehc.timeline_chart(items, AS_AT, date(2026, 4, 14))
     plotted = sum(len([x for x in t.x if x is not None]) for t in fig.data)
     assert plotted == 2  # pupil 4's review (10 Feb) and pupil 11's decision (16 Feb)
@@ -123,15 +125,15 @@ def _make_year_nine(db):
 def test_pfa_matrix_marks_each_missing_area(fixture_db, viewers):
     add_ehc_rows(fixture_db)
     _make_year_nine(fixture_db)
-    matrix = pfa.pfa_matrix(fixture_db, viewers["senco"], 1, AS_AT, AS_AT).set_index("pupil_id")
+    matrix = pfa.pfa_matrix(fixture_db, Scope(viewers["senco"], AS_AT), 1, AS_AT).set_index("pupil_id")
     assert sorted(matrix.index) == [4, 12]  # pupil 3 is in Year 7
     assert matrix.loc[12, "areas_recorded"] == 4 and matrix.loc[12, "missing"] == "None missing"
     assert matrix.loc[4, "Employment"].startswith("✓") and matrix.loc[4, "Community participation"].startswith("✗")
     assert matrix.loc[4, "missing"] == "Missing: Independent living, Community participation"
     assert matrix.loc[12, "reviews_since_year_9"] == 1  # the Year 7 review does not count
-    detail = pfa.pfa_outcomes_by_review(fixture_db, viewers["senco"], 1, AS_AT, AS_AT)
+    detail = pfa.pfa_outcomes_by_review(fixture_db, Scope(viewers["senco"], AS_AT), 1, AS_AT)
     assert len(detail) == 2 and "Join a youth club" in detail["Community participation"].tolist()
-    cover = pfa.pfa_coverage(fixture_db, viewers["governor"], 1, AS_AT)
+    cover = pfa.pfa_coverage(fixture_db, Scope(viewers["governor"], clock.today()), 1, AS_AT)
     assert cover == {"pupils": 2, "all_four_areas": 1, "pct_all_four": 50.0}
 
 

@@ -15,7 +15,9 @@ from datetime import date
 
 import pytest
 
+from sendboard import clock
 from sendboard.access import AccessDenied
+from sendboard.scope import Scope
 from sendboard.statutory import StatutoryError, expertise
 from tests.classroom_helpers import load_reference
 
@@ -51,7 +53,7 @@ def test_concentration_edge_cases():
 
 def test_training_concentration_on_the_fixture(fixture_db, viewers):
     add_training_rows(fixture_db)
-    result = expertise.training_concentration(fixture_db, viewers["senco"], 1, AS_AT)
+    result = expertise.training_concentration(fixture_db, Scope(viewers["senco"], clock.today()), 1, AS_AT)
     assert (result["staff"], result["records"], result["top_n"], result["staff_with_any"]) == (4, 4, 1, 3)
     assert result["top_share"] == pytest.approx(0.5)
     assert result["gini"] == pytest.approx(0.375)
@@ -59,7 +61,7 @@ def test_training_concentration_on_the_fixture(fixture_db, viewers):
 
 def test_coverage_against_need_mix(fixture_db, viewers):
     add_training_rows(fixture_db)
-    cover = expertise.training_coverage(fixture_db, viewers["governor"], 1, AS_AT).set_index("area_code")
+    cover = expertise.training_coverage(fixture_db, Scope(viewers["governor"], clock.today()), 1, AS_AT).set_index("area_code")
     assert cover.loc["CI", ["send_pupils", "staff_trained", "specialist_staff"]].tolist() == [3, 2, 1]
     assert cover.loc["CI", "pct_of_send"] == pytest.approx(50.0) and cover.loc["CI", "pct_of_staff"] == pytest.approx(50.0)
     assert cover.loc["CL", ["send_pupils", "staff_trained"]].tolist() == [2, 1]
@@ -70,7 +72,7 @@ def test_coverage_against_need_mix(fixture_db, viewers):
 
 def test_renewals_list_expired_and_expiring(fixture_db, viewers):
     add_training_rows(fixture_db)
-    watch = expertise.expiry_watch(fixture_db, viewers["senco"], 1, AS_AT)
+    watch = expertise.expiry_watch(fixture_db, Scope(viewers["senco"], clock.today()), 1, AS_AT)
     assert watch["training_id"].tolist() == [703, 704]
     assert watch.iloc[0]["state"].endswith(expertise.EXPIRED) and watch.iloc[1]["state"].endswith(expertise.EXPIRING)
 
@@ -82,12 +84,12 @@ def _audit(db, action="training_changed"):
 
 def test_admin_adds_training_and_senco_changes_an_expiry_both_audited(fixture_db, viewers):
     add_training_rows(fixture_db)
-    new_id = expertise.add_training(fixture_db, viewers["admin"], 1, staff_id=101, course="Dyslexia awareness",
+    new_id = expertise.add_training(fixture_db, Scope(viewers["admin"], clock.today()), 1, staff_id=101, course="Dyslexia awareness",
                                     area="CL", level="awareness", completed_on=date(2026, 1, 10), expires_on=None)
-    cover = expertise.training_coverage(fixture_db, viewers["senco"], 1, AS_AT).set_index("area_code")
+    cover = expertise.training_coverage(fixture_db, Scope(viewers["senco"], clock.today()), 1, AS_AT).set_index("area_code")
     assert cover.loc["CL", "staff_trained"] == 2
-    expertise.set_training_expiry(fixture_db, viewers["senco"], 1, 704, date(2029, 3, 1))
-    watch = expertise.expiry_watch(fixture_db, viewers["senco"], 1, AS_AT)
+    expertise.set_training_expiry(fixture_db, Scope(viewers["senco"], clock.today()), 1, 704, date(2029, 3, 1))
+    watch = expertise.expiry_watch(fixture_db, Scope(viewers["senco"], clock.today()), 1, AS_AT)
     assert watch["training_id"].tolist() == [703]
     rows = _audit(fixture_db)
     assert [(r[0], r[1]) for r in rows] == [("admin", str(new_id)), ("senco", "704")]
@@ -97,19 +99,19 @@ def test_admin_adds_training_and_senco_changes_an_expiry_both_audited(fixture_db
 def test_bad_changes_are_refused_with_a_reason(fixture_db, viewers):
     add_training_rows(fixture_db)
     with pytest.raises(StatutoryError, match="before"):
-        expertise.set_training_expiry(fixture_db, viewers["head"], 1, 702, date(2024, 1, 1))
+        expertise.set_training_expiry(fixture_db, Scope(viewers["head"], clock.today()), 1, 702, date(2024, 1, 1))
     with pytest.raises(StatutoryError, match="course"):
-        expertise.add_training(fixture_db, viewers["head"], 1, staff_id=101, course="  ", area="CL",
+        expertise.add_training(fixture_db, Scope(viewers["head"], clock.today()), 1, staff_id=101, course="  ", area="CL",
                                level="awareness", completed_on=AS_AT, expires_on=None)
     with pytest.raises(StatutoryError, match="not at this school"):
-        expertise.add_training(fixture_db, viewers["head"], 2, staff_id=101, course="X", area="CL",
+        expertise.add_training(fixture_db, Scope(viewers["head"], clock.today()), 2, staff_id=101, course="X", area="CL",
                                level="awareness", completed_on=AS_AT, expires_on=None)
     for who in ("teacher", "governor"):
         with pytest.raises(AccessDenied):
-            expertise.add_training(fixture_db, viewers[who], 1, staff_id=101, course="X", area="CL",
+            expertise.add_training(fixture_db, Scope(viewers[who], clock.today()), 1, staff_id=101, course="X", area="CL",
                                    level="awareness", completed_on=AS_AT, expires_on=None)
     with pytest.raises(AccessDenied):
-        expertise.training_records(fixture_db, viewers["governor"], 1, AS_AT)
+        expertise.training_records(fixture_db, Scope(viewers["governor"], clock.today()), 1, AS_AT)
     assert _audit(fixture_db) == []
 
 

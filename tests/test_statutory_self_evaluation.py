@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 
+from sendboard import clock
 from sendboard.access import AccessDenied
+from sendboard.scope import Scope
 from sendboard.statutory import StatutoryError
 from sendboard.statutory import self_evaluation as se
 
@@ -28,16 +30,16 @@ def test_eight_factors_with_three_to_five_statements_loaded_idempotently(fixture
 def test_two_rounds_are_both_kept_and_the_trend_is_right(fixture_db, viewers):
     se.load_key_factors(fixture_db)
     senco, head = viewers["senco"], viewers["head"]
-    se.record_rating(fixture_db, senco, 1, factor_code="culture", rating=2, rated_on=date(2025, 6, 1),
+    se.record_rating(fixture_db, Scope(senco, clock.today()), 1, factor_code="culture", rating=2, rated_on=date(2025, 6, 1),
                      evidence="SEND in the plan", next_actions="Report to governors")
-    se.record_rating(fixture_db, senco, 1, factor_code="tracking", rating=3, rated_on=date(2025, 6, 1))
-    se.record_rating(fixture_db, head, 1, factor_code="culture", rating=3, rated_on=date(2026, 1, 10),
+    se.record_rating(fixture_db, Scope(senco, clock.today()), 1, factor_code="tracking", rating=3, rated_on=date(2025, 6, 1))
+    se.record_rating(fixture_db, Scope(head, clock.today()), 1, factor_code="culture", rating=3, rated_on=date(2026, 1, 10),
                      evidence="Governors now get termly figures")
-    se.record_rating(fixture_db, head, 1, factor_code="tracking", rating=2, rated_on=date(2026, 1, 10))
-    se.record_rating(fixture_db, head, 1, factor_code="expertise", rating=1, rated_on=date(2026, 1, 10))
-    history = se.ratings_history(fixture_db, senco, 1)
+    se.record_rating(fixture_db, Scope(head, clock.today()), 1, factor_code="tracking", rating=2, rated_on=date(2026, 1, 10))
+    se.record_rating(fixture_db, Scope(head, clock.today()), 1, factor_code="expertise", rating=1, rated_on=date(2026, 1, 10))
+    history = se.ratings_history(fixture_db, Scope(senco, clock.today()), 1)
     assert len(history) == 5 and _count(fixture_db, "SELECT count(*) FROM key_factor_ratings") == 5
-    latest = se.latest_self_evaluation(fixture_db, viewers["governor"], 1).set_index("factor_code")
+    latest = se.latest_self_evaluation(fixture_db, Scope(viewers["governor"], clock.today()), 1).set_index("factor_code")
     assert latest.loc["culture", ["latest_rating", "previous_rating", "change"]].tolist() == [3, 2, 1]
     assert latest.loc["culture", "trend"] == "↑ Up from 2 Developing"
     assert latest.loc["culture", "evidence"] == "Governors now get termly figures"
@@ -54,35 +56,34 @@ def test_two_rounds_are_both_kept_and_the_trend_is_right(fixture_db, viewers):
 def test_a_second_rating_on_the_same_day_counts_without_overwriting(fixture_db, viewers):
     se.load_key_factors(fixture_db)
     for rating in (2, 3):
-        se.record_rating(fixture_db, viewers["senco"], 1, factor_code="teaching", rating=rating, rated_on=date(2026, 1, 10))
-    latest = se.latest_self_evaluation(fixture_db, viewers["senco"], 1).set_index("factor_code")
+        se.record_rating(fixture_db, Scope(viewers["senco"], clock.today()), 1, factor_code="teaching", rating=rating, rated_on=date(2026, 1, 10))
+    latest = se.latest_self_evaluation(fixture_db, Scope(viewers["senco"], clock.today()), 1).set_index("factor_code")
     assert latest.loc["teaching", "latest_rating"] == 3 and latest.loc["teaching", "rounds"] == 1
-    assert len(se.ratings_history(fixture_db, viewers["senco"], 1)) == 2
+    assert len(se.ratings_history(fixture_db, Scope(viewers["senco"], clock.today()), 1)) == 2
 
 
 def test_bad_ratings_and_wrong_roles_are_refused(fixture_db, viewers):
     se.load_key_factors(fixture_db)
     with pytest.raises(StatutoryError):
-        se.record_rating(fixture_db, viewers["senco"], 1, factor_code="nonsense", rating=2, rated_on=date(2026, 1, 1))
+        se.record_rating(fixture_db, Scope(viewers["senco"], clock.today()), 1, factor_code="nonsense", rating=2, rated_on=date(2026, 1, 1))
     with pytest.raises(StatutoryError):
-        se.record_rating(fixture_db, viewers["senco"], 1, factor_code="culture", rating=5, rated_on=date(2026, 1, 1))
+        se.record_rating(fixture_db, Scope(viewers["senco"], clock.today()), 1, factor_code="culture", rating=5, rated_on=date(2026, 1, 1))
     with pytest.raises(StatutoryError):
-        se.record_rating(fixture_db, viewers["senco"], 1, factor_code="culture", rating=2, rated_on=date(2026, 2, 1),
-                         today=date(2026, 1, 20))
+        se.record_rating(fixture_db, Scope(viewers["senco"], date(2026, 1, 20)), 1, factor_code="culture", rating=2, rated_on=date(2026, 2, 1))
     with pytest.raises(StatutoryError):
-        se.record_rating(fixture_db, viewers["senco"], 2, factor_code="culture", rating=2, rated_on=date(2026, 1, 1))
+        se.record_rating(fixture_db, Scope(viewers["senco"], clock.today()), 2, factor_code="culture", rating=2, rated_on=date(2026, 1, 1))
     for who in ("governor", "teacher", "admin"):
         with pytest.raises(AccessDenied):
-            se.record_rating(fixture_db, viewers[who], 1, factor_code="culture", rating=2, rated_on=date(2026, 1, 1))
+            se.record_rating(fixture_db, Scope(viewers[who], clock.today()), 1, factor_code="culture", rating=2, rated_on=date(2026, 1, 1))
     with pytest.raises(AccessDenied):
-        se.latest_self_evaluation(fixture_db, viewers["teacher"], 1)
+        se.latest_self_evaluation(fixture_db, Scope(viewers["teacher"], clock.today()), 1)
     assert _count(fixture_db, "SELECT count(*) FROM key_factor_ratings") == 0
 
 
 def test_seeding_writes_three_dated_rounds_once(fixture_db, viewers):
     assert se.seed_demo_self_evaluations(fixture_db, 1, date(2026, 1, 20), 42) == 24
     assert se.seed_demo_self_evaluations(fixture_db, 1, date(2026, 1, 20), 42) == 0
-    history = se.ratings_history(fixture_db, viewers["head"], 1)
+    history = se.ratings_history(fixture_db, Scope(viewers["head"], clock.today()), 1)
     assert history["rated_on"].nunique() == 3 and history["factor_code"].nunique() == 8
     assert all(d.weekday() < 5 and d < date(2026, 1, 20) for d in history["rated_on"])
     assert history["rating"].between(1, 4).all()
@@ -95,7 +96,7 @@ def test_factor_evidence_has_figures_for_the_data_backed_factors(fixture_db, vie
     add_ehc_rows(fixture_db)
     _make_year_nine(fixture_db)
     add_training_rows(fixture_db)
-    ev = se.factor_evidence(fixture_db, viewers["senco"], 1, AS_AT, AS_AT)
+    ev = se.factor_evidence(fixture_db, Scope(viewers["senco"], AS_AT), 1, AS_AT)
     assert {"culture", "tailored", "tracking", "expertise", "teaching", "adulthood"} <= set(ev["factor_code"])
     by = {(r.factor_code, r.measure): r.value for r in ev.itertuples()}
     assert by[("culture", "Statutory deadlines overdue now")] == "3"

@@ -28,6 +28,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from ..scope import Scope
 from .server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, TODAY, running_app
 from .server import cpu_split as _cpu_split
 
@@ -171,10 +172,10 @@ def _review_jobs(db_path: Path, count: int, today: date, stamp: str) -> list[dic
             viewer = viewer_for(db, uid)
             if viewer is None or not viewer.school_ids:
                 continue
-            choices = passport.pupil_choices(db, viewer, viewer.school_ids[0], today, today)
+            choices = passport.pupil_choices(db, Scope(viewer, today), viewer.school_ids[0], today)
             shown = choices[(choices["sen_group"] != "No SEN") | choices["of_concern"]].reset_index(drop=True)
             for index, r in shown.iterrows():
-                pp = passport.passport(db, viewer, int(r["pupil_id"]), today, today)
+                pp = passport.passport(db, Scope(viewer, today), int(r["pupil_id"]), today)
                 if pp is not None and not pp["target_rows"].empty:
                     jobs.append({"username": username, "pupil_id": int(r["pupil_id"]), "index": int(index),
                                  "label": str(r["label"]), "name": pp["name"],
@@ -213,11 +214,11 @@ def reviews_via_library(db_path: Path, jobs: list[dict], today: date) -> dict:
     def one(job):
         uid = db.scalar("security_user_id_by_username", username=job["username"])
         viewer = viewer_for(db, uid)
-        target = int(passport.passport(db, viewer, job["pupil_id"], today, today)["target_rows"]["target_id"].iloc[0])
+        target = int(passport.passport(db, Scope(viewer, today), job["pupil_id"], today)["target_rows"]["target_id"].iloc[0])
         barrier.wait()
         try:
-            reviews.record_review(db, viewer, job["pupil_id"], target, "emerging", job["note"] + " (library)",
-                                  today, today)
+            reviews.record_review(db, Scope(viewer, today), job["pupil_id"], target, "emerging", job["note"] + " (library)",
+                                  today)
         except Exception as exc:
             errors.append(f"{job['username']}: {type(exc).__name__}: {exc}")
 

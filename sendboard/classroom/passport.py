@@ -13,7 +13,7 @@ import pandas as pd
 from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
-from ..scope import may_see_pupil, refuse_pupil
+from ..scope import Scope, may_see_pupil, refuse_pupil
 from ..settings import get_settings
 from . import ClassroomError, profile, reviews
 
@@ -32,9 +32,9 @@ class PassportError(ClassroomError):
     """A passport edit that cannot be saved as it is."""
 
 
-def pupil_choices(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
-    viewer.require_pupils()
-    frame = db.query("classroom_pupil_choices", viewer_id=viewer.user_id, today=today, school_id=school_id, as_at=as_at)
+def pupil_choices(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
+    scope.viewer.require_pupils()
+    frame = db.query("classroom_pupil_choices", scope=scope, school_id=school_id, as_at=as_at)
     frame["label"] = [
         f"{r.first_name} {r.last_name} · Y{r.year_group}"
         + ("" if r.sen_group == "No SEN" else f" · {r.sen_group}") + (" · of concern" if r.of_concern else "")
@@ -58,23 +58,23 @@ def editable_fields(db: Database, viewer: Viewer) -> list[str]:
     return []
 
 
-def passport(db: Database, viewer: Viewer, pupil_id: int, as_at: date, today: date) -> dict | None:
+def passport(db: Database, scope: Scope, pupil_id: int, as_at: date) -> dict | None:
     """Everything on a pupil's passport, or None if the viewer may not see the pupil."""
-    viewer.require_pupils()
-    if not may_see_pupil(db, viewer, pupil_id, today):
+    scope.viewer.require_pupils()
+    if not may_see_pupil(db, scope, pupil_id):
         return None
-    frames = profile.pupil_frames(db, viewer, [int(pupil_id)], as_at, today)
+    frames = profile.pupil_frames(db, scope, [int(pupil_id)], as_at)
     if frames["summary"].empty:
         return None
     card = profile.build_cards(frames, as_at, include_all=True)[0]
-    card["groups"] = db.query("classroom_pupil_groups", viewer_id=viewer.user_id, today=today,
+    card["groups"] = db.query("classroom_pupil_groups", scope=scope,
                               pupil_id=int(pupil_id), as_at=as_at)["name"].tolist()
     card["target_rows"] = frames["targets"]
     card["strategy_rows"] = frames["strategies"]
-    card["plans"] = reviews.plans(db, viewer, pupil_id, today)
-    card["all_targets"] = reviews.targets(db, viewer, pupil_id, today)
-    card["reviews"] = reviews.reviews(db, viewer, pupil_id, today)
-    card["history"] = db.query("classroom_history_for_pupil", viewer_id=viewer.user_id, today=today,
+    card["plans"] = reviews.plans(db, scope, pupil_id)
+    card["all_targets"] = reviews.targets(db, scope, pupil_id)
+    card["reviews"] = reviews.reviews(db, scope, pupil_id)
+    card["history"] = db.query("classroom_history_for_pupil", scope=scope,
                                pupil_id=int(pupil_id))
     pp = frames["passports"]
     card["updated_at"] = None if pp.empty else pp["updated_at"].iloc[0]
@@ -83,16 +83,16 @@ def passport(db: Database, viewer: Viewer, pupil_id: int, as_at: date, today: da
     return card
 
 
-def save_passport(db: Database, viewer: Viewer, pupil_id: int, changes: dict[str, str], today: date,
+def save_passport(db: Database, scope: Scope, pupil_id: int, changes: dict[str, str],
                   expected_version: int | None = None) -> list[str]:
     """Save edited passport fields. Only fields the viewer may edit; each change is kept in the history
     and audited with old and new values. Returns the fields that changed. ``expected_version``: the
     version the form was opened at; a save made after someone else's is refused (versions.StaleEdit)."""
-    viewer.require_pupils()
-    if not may_see_pupil(db, viewer, pupil_id, today):
-        refuse(db, viewer, pupil_id)
+    scope.viewer.require_pupils()
+    if not may_see_pupil(db, scope, pupil_id):
+        refuse(db, scope.viewer, pupil_id)
         raise AccessDenied("you do not teach this pupil")
-    allowed = set(editable_fields(db, viewer))
+    allowed = set(editable_fields(db, scope.viewer))
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise PassportError(f"Unknown passport fields: {', '.join(sorted(unknown))}.")
@@ -114,15 +114,15 @@ def save_passport(db: Database, viewer: Viewer, pupil_id: int, changes: dict[str
         changed = [f for f, v in clean.items() if old[f] != v]
         if not changed:
             return []
-        versions.check_and_bump(w, viewer, "passport", int(pupil_id), expected_version,
+        versions.check_and_bump(w, scope.viewer, "passport", int(pupil_id), expected_version,
                                 theirs={f: old[f] for f in changed})
         new = dict(old)
         new.update({f: clean[f] for f in changed})
-        w.run("classroom_passport_upsert", pupil_id=int(pupil_id), updated_by=viewer.username, **new)
+        w.run("classroom_passport_upsert", pupil_id=int(pupil_id), updated_by=scope.viewer.username, **new)
         for f in changed:
             w.run("classroom_history_insert", object_type="passport", object_id=int(pupil_id), pupil_id=int(pupil_id),
-                  field=f, old_value=old[f], new_value=new[f], changed_by=viewer.username)
-        audit.record_change(w, viewer, "passport_changed", object_type="passport", object_id=pupil_id,
+                  field=f, old_value=old[f], new_value=new[f], changed_by=scope.viewer.username)
+        audit.record_change(w, scope.viewer, "passport_changed", object_type="passport", object_id=pupil_id,
                             pupil_id=pupil_id, old_value={f: old[f] for f in changed},
                             new_value={f: new[f] for f in changed})
         return changed

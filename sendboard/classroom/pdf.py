@@ -135,18 +135,18 @@ def passport_pdf(pp: dict, *, school: str | None, printed_by: str, printed_on: d
     return bytes(doc.output())
 
 
-def class_profile_pdf_for(db, viewer, group_id: int, as_at: date, today: date, school: str | None,
+def class_profile_pdf_for(db, scope, group_id: int, as_at: date, school: str | None,
                           printed_by: str) -> bytes | None:
     """The class profile PDF, built from the viewer's own scoped profile (cacheable with ui.cached)."""
     from .profile import class_profile
 
-    prof = class_profile(db, viewer, group_id, as_at, today)
-    return None if prof is None else class_profile_pdf(prof, school=school, printed_by=printed_by, printed_on=today)
+    prof = class_profile(db, scope, group_id, as_at)
+    return None if prof is None else class_profile_pdf(prof, school=school, printed_by=printed_by, printed_on=scope.today)
 
 
-def passport_pdf_for(db, viewer, pupil_id: int, as_at: date, today: date, school: str | None,
+def passport_pdf_for(db, scope, pupil_id: int, as_at: date, school: str | None,
                      printed_by: str) -> bytes | None:
     from .passport import passport
 
-    pp = passport(db, viewer, pupil_id, as_at, today)
-    return None if pp is None else passport_pdf(pp, school=school, printed_by=printed_by, printed_on=today)
+    pp = passport(db, scope, pupil_id, as_at)
+    return None if pp is None else passport_pdf(pp, school=school, printed_by=printed_by, printed_on=scope.today)

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from ..access import Viewer
 from ..db import Database
+from ..scope import Scope
 from . import AREA_NAMES, RATING_LABELS, need_area_code, need_name
 
 NEW_TO_REGISTER_DAYS = 42  # six weeks
@@ -19,11 +19,11 @@ ALERT_ICONS = {"overdue": ":material/warning:", "new": ":material/fiber_new:", "
 GROUP_ORDER = {"EHC plan": 0, "SEN support": 1, "No SEN": 2}
 
 
-def groups_for(db: Database, viewer: Viewer, school_id: int, academic_year: int, today: date) -> pd.DataFrame:
+def groups_for(db: Database, scope: Scope, school_id: int, academic_year: int) -> pd.DataFrame:
     """The teaching groups a viewer may open in a school and year (a teacher: only the ones they teach)."""
-    viewer.require_pupils()
-    frame = db.query("teaching_groups_visible", viewer_id=viewer.user_id, school_id=school_id,
-                     academic_year=academic_year, today=today)
+    scope.viewer.require_pupils()
+    frame = db.query("teaching_groups_visible", scope=scope, school_id=school_id,
+                     academic_year=academic_year)
     frame["label"] = [
         f"{row.name}" + (f" ({row.subject})" if isinstance(row.subject, str) and row.subject else "")
         + f" · Year {row.year_group}"
@@ -32,14 +32,14 @@ def groups_for(db: Database, viewer: Viewer, school_id: int, academic_year: int,
     return frame
 
 
-def group_row(db: Database, viewer: Viewer, group_id: int, today: date) -> dict | None:
-    rows = db.query("classroom_group", viewer_id=viewer.user_id, group_id=group_id, today=today)
+def group_row(db: Database, scope: Scope, group_id: int) -> dict | None:
+    rows = db.query("classroom_group", scope=scope, group_id=group_id)
     return None if rows.empty else rows.iloc[0].to_dict()
 
 
-def pupil_frames(db: Database, viewer: Viewer, pupil_ids: list[int], as_at: date, today: date) -> dict[str, pd.DataFrame]:
+def pupil_frames(db: Database, scope: Scope, pupil_ids: list[int], as_at: date) -> dict[str, pd.DataFrame]:
     """Everything a card or passport shows for a list of pupils, each frame scoped by the viewer in SQL."""
-    params = dict(viewer_id=viewer.user_id, today=today, as_at=as_at, pupil_ids=[int(p) for p in pupil_ids])
+    params = dict(scope=scope, as_at=as_at, pupil_ids=[int(p) for p in pupil_ids])
     return {
         "summary": db.query("classroom_pupil_summary", **params),
         "needs": db.query("classroom_needs", **params),
@@ -178,15 +178,15 @@ def build_cards(frames: dict[str, pd.DataFrame], as_at: date, *, include_all: bo
     return cards
 
 
-def class_profile(db: Database, viewer: Viewer, group_id: int, as_at: date, today: date) -> dict | None:
+def class_profile(db: Database, scope: Scope, group_id: int, as_at: date) -> dict | None:
     """The class profile of one group, or None if the viewer may not open it."""
-    viewer.require_pupils()
-    group = group_row(db, viewer, group_id, today)
+    scope.viewer.require_pupils()
+    group = group_row(db, scope, group_id)
     if group is None:
         return None
-    ids = [int(r[0]) for r in db.query_rows("classroom_group_member_ids", viewer_id=viewer.user_id, today=today,
+    ids = [int(r[0]) for r in db.query_rows("classroom_group_member_ids", scope=scope,
                                             group_id=group_id, as_at=as_at)]
-    frames = pupil_frames(db, viewer, ids, as_at, today)
+    frames = pupil_frames(db, scope, ids, as_at)
     summary = frames["summary"]
     needs = frames["needs"].copy()
     if not needs.empty:

@@ -15,7 +15,7 @@ from .. import audit
 from ..access import AccessDenied, Viewer
 from ..db import Database
 from ..package_data import shipped
-from ..scope import may_see_pupil
+from ..scope import Scope, may_see_pupil
 from . import AREA_NAMES, NEED_NAMES, ClassroomError, need_area_code, passport, profile
 
 SHIPPED_CSV = shipped("strategies.csv")
@@ -101,9 +101,9 @@ def rank_for_pupils(strategies: pd.DataFrame, needs: pd.DataFrame, names: dict[i
     return frame.drop(columns=["breadth"])
 
 
-def ranked_for_group(db: Database, viewer: Viewer, group_id: int, as_at: date, today: date) -> pd.DataFrame | None:
+def ranked_for_group(db: Database, scope: Scope, group_id: int, as_at: date) -> pd.DataFrame | None:
     """Strategies ranked for the pupils with SEND in a class; None if the viewer may not open the class."""
-    prof = profile.class_profile(db, viewer, group_id, as_at, today)
+    prof = profile.class_profile(db, scope, group_id, as_at)
     if prof is None:
         return None
     send_ids = {c["pupil_id"] for c in prof["cards"] if c["sen_group"] != "No SEN"}
@@ -202,11 +202,11 @@ def set_retired(db: Database, viewer: Viewer, strategy_id: int, retired: bool) -
     return edit_strategy(db, viewer, strategy_id, rows.iloc[0].to_dict(), retired=retired)
 
 
-def attach_to_pupil(db: Database, viewer: Viewer, pupil_id: int, strategy_id: int, today: date) -> None:
+def attach_to_pupil(db: Database, scope: Scope, pupil_id: int, strategy_id: int) -> None:
     """Recommend a strategy on a pupil's passport (SENCO or head)."""
-    _require_editor(viewer)
-    if not may_see_pupil(db, viewer, pupil_id, today):
-        passport.refuse(db, viewer, pupil_id, page="strategies")
+    _require_editor(scope.viewer)
+    if not may_see_pupil(db, scope, pupil_id):
+        passport.refuse(db, scope.viewer, pupil_id, page="strategies")
         raise AccessDenied("this pupil is not in your school")
     rows = db.query("classroom_strategy_row", strategy_id=int(strategy_id))
     if rows.empty or bool(rows["retired"].iloc[0]):
@@ -214,23 +214,23 @@ def attach_to_pupil(db: Database, viewer: Viewer, pupil_id: int, strategy_id: in
 
     def work(w):
         w.run("classroom_pupil_strategy_attach", pupil_id=int(pupil_id), strategy_id=int(strategy_id),
-              added_on=today, added_by=viewer.username)
-        audit.record_change(w, viewer, "pupil_strategy_added", object_type="pupil_strategy", object_id=strategy_id,
+              added_on=scope.today, added_by=scope.viewer.username)
+        audit.record_change(w, scope.viewer, "pupil_strategy_added", object_type="pupil_strategy", object_id=strategy_id,
                             pupil_id=pupil_id, new_value={"strategy": rows["name"].iloc[0]})
 
     db.write(work)
 
 
-def detach_from_pupil(db: Database, viewer: Viewer, pupil_id: int, strategy_id: int, today: date) -> None:
-    _require_editor(viewer)
-    if not may_see_pupil(db, viewer, pupil_id, today):
-        passport.refuse(db, viewer, pupil_id, page="strategies")
+def detach_from_pupil(db: Database, scope: Scope, pupil_id: int, strategy_id: int) -> None:
+    _require_editor(scope.viewer)
+    if not may_see_pupil(db, scope, pupil_id):
+        passport.refuse(db, scope.viewer, pupil_id, page="strategies")
         raise AccessDenied("this pupil is not in your school")
     rows = db.query("classroom_strategy_row", strategy_id=int(strategy_id))
 
     def work(w):
         w.run("classroom_pupil_strategy_detach", pupil_id=int(pupil_id), strategy_id=int(strategy_id))
-        audit.record_change(w, viewer, "pupil_strategy_removed", object_type="pupil_strategy", object_id=strategy_id,
+        audit.record_change(w, scope.viewer, "pupil_strategy_removed", object_type="pupil_strategy", object_id=strategy_id,
                             pupil_id=pupil_id, old_value={"strategy": None if rows.empty else rows["name"].iloc[0]})
 
     db.write(work)

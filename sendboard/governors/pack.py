@@ -493,12 +493,12 @@ def _isnan(v) -> bool:
         return True
 
 
-def pack_files(db, viewer, school_id: int, academic_year: int, as_at, school_name: str = "",
+def pack_files(db, scope, school_id: int, academic_year: int, as_at, school_name: str = "",
                school_phase: str | None = None) -> dict:
     """The pack, its commentary and both files, for the page's downloads (cached by the caller)."""
     from .commentary import get_commentary
     from .figures import build_pack
 
-    pack = build_pack(db, viewer, school_id, academic_year, as_at, school_name, school_phase)
-    commentary = get_commentary(db, viewer, school_id, academic_year)
+    pack = build_pack(db, scope, school_id, academic_year, as_at, school_name, school_phase)
+    commentary = get_commentary(db, scope, school_id, academic_year)
     return {"pdf": pdf_bytes(pack, commentary), "xlsx": excel_bytes(pack, commentary)}

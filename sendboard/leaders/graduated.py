@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from ..access import Viewer
 from ..db import Database
+from ..scope import Scope
 from . import ON_REGISTER, pct
 from .register import roster
 
@@ -115,10 +115,10 @@ def stuck(frame: pd.DataFrame, occasions: pd.DataFrame, *, at_least: int = 2) ->
     return out.sort_values(["Reviews in a row rated 'not yet'", "Name"], ascending=[False, True]).reset_index(drop=True)
 
 
-def graduated(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> dict:
+def graduated(db: Database, scope: Scope, school_id: int, as_at: date) -> dict:
     """Everything the Graduated approach page draws, in one cached call."""
-    frame = roster(db, viewer, school_id, as_at, today)
-    params = dict(viewer_id=viewer.user_id, today=today, school_id=school_id, as_at=as_at)
+    frame = roster(db, scope, school_id, as_at)
+    params = dict(scope=scope, school_id=school_id, as_at=as_at)
     plans = db.query("leaders_plans_at", **params)
     occasions = db.query("leaders_review_occasions", **params)
     year_start = as_at - timedelta(days=365)

@@ -8,10 +8,10 @@ from datetime import date
 
 import pandas as pd
 
-from ..access import Viewer
 from ..db import Database
 from ..domain import academic_year_of
 from ..reference import AREAS
+from ..scope import Scope
 from . import ON_REGISTER, national, pct, year_label
 from .register import roster
 
@@ -50,11 +50,11 @@ RATE_COLUMNS = ["dimension", "value", "pupils", "on_register", "rate", "rest_pup
                 "relative_likelihood", "ci_low", "ci_high", "finding"]
 
 
-def rates(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+def rates(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """For each group in each dimension: pupils on roll at a date, how many are on the register (SEN support
     or EHC plan), the rate, the rest of the cohort's rate, the relative likelihood with its 95% CI, and a
     finding. The counts are one SQL query (leaders_identification_counts); the rest is worked out here."""
-    rows = db.query_rows("leaders_identification_counts", viewer_id=viewer.user_id, today=today,
+    rows = db.query_rows("leaders_identification_counts", scope=scope,
                          school_id=school_id, as_at=as_at)
     return rates_from_counts(rows)
 
@@ -210,12 +210,12 @@ def possibly_unidentified(frame: pd.DataFrame, progress: pd.DataFrame, attendanc
     return out.drop(columns="_rank").reset_index(drop=True)[UNIDENTIFIED_COLUMNS], info
 
 
-def identification(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date,
+def identification(db: Database, scope: Scope, school_id: int, as_at: date,
                    lowest_pct: float = 10, attendance_below: float = 90) -> dict:
     """Everything the Identification page draws, in one cached call."""
-    frame = roster(db, viewer, school_id, as_at, today)
+    frame = roster(db, scope, school_id, as_at)
     academic_year = academic_year_of(as_at)
-    params = dict(viewer_id=viewer.user_id, today=today, school_id=school_id, as_at=as_at)
+    params = dict(scope=scope, school_id=school_id, as_at=as_at)
     concerns = db.query("leaders_open_concerns", **params)
     progress = db.query("leaders_term_progress", **params)
     attendance = db.query("leaders_year_attendance", **params)
@@ -227,7 +227,7 @@ def identification(db: Database, viewer: Viewer, school_id: int, as_at: date, to
     ranked["Open concern"] = ranked["pupil_id"].isin(set(concern_list["pupil_id"])).map({True: "Yes", False: ""})
     unidentified = ranked[ranked["Points"] >= ACT_ON].reset_index(drop=True)
     weaker = ranked[ranked["Points"] < ACT_ON].reset_index(drop=True)
-    return {"roster": frame, "rates": rates(db, viewer, school_id, as_at, today), "academic_year": academic_year,
+    return {"roster": frame, "rates": rates(db, scope, school_id, as_at), "academic_year": academic_year,
             "national": national_comparison(frame, national.national_frame(db, "all"), academic_year),
             "concerns": concern_list, "unidentified": unidentified, "weaker_signs": weaker, "progress_info": info,
             "has_progress": not progress.empty, "has_attendance": not attendance.empty}

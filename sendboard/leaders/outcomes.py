@@ -3,12 +3,11 @@ and with no SEN (each pupil's group as at each term's census date), and the gap 
 from __future__ import annotations
 
 import math
-from datetime import date
 
 import pandas as pd
 
-from ..access import Viewer
 from ..db import Database
+from ..scope import Scope
 from . import GROUPS
 
 MEASURES = {
@@ -26,10 +25,10 @@ SCORE_COLUMNS = ["term_id", "academic_year", "label", "subject", "sen_group", "p
                  "pct_expected"]
 
 
-def scores(db: Database, viewer: Viewer, school_id: int, today: date) -> pd.DataFrame:
+def scores(db: Database, scope: Scope, school_id: int) -> pd.DataFrame:
     """Attainment and progress by term, subject and group, with the pooled 'All with SEND' rows and the
     share at the expected standard: all counted and averaged in SQL (leaders_outcome_scores)."""
-    rows = db.query_rows("leaders_outcome_scores", viewer_id=viewer.user_id, today=today, school_id=school_id)
+    rows = db.query_rows("leaders_outcome_scores", scope=scope, school_id=school_id)
     frame = pd.DataFrame.from_records(rows, columns=SCORE_COLUMNS)
     for col in ("mean_score", "mean_change_term", "mean_change_year", "pct_expected"):  # NULL -> NaN
         frame[col] = frame[col].astype(float)
@@ -71,9 +70,9 @@ def gap_movement(gap_part: pd.DataFrame) -> list[str]:
     return sentences
 
 
-def attendance(db: Database, viewer: Viewer, school_id: int, today: date) -> pd.DataFrame:
+def attendance(db: Database, scope: Scope, school_id: int) -> pd.DataFrame:
     """Attendance %, persistent absence (below 90%) and suspensions by term and group."""
-    frame = db.query("leaders_outcome_attendance", viewer_id=viewer.user_id, today=today, school_id=school_id)
+    frame = db.query("leaders_outcome_attendance", scope=scope, school_id=school_id)
     frame["attendance_pct"] = 100.0 * frame["attended"] / frame["possible"].where(frame["possible"] > 0)
     frame["persistent_absence_pct"] = 100.0 * frame["persistent_absent"] / frame["with_attendance"].where(frame["with_attendance"] > 0)
     frame["suspensions_per_100"] = 100.0 * frame["suspensions"] / frame["pupils"]
@@ -89,8 +88,8 @@ def national_measures(db: Database) -> pd.DataFrame:
     return frame[frame["measure"].str.lower().str.startswith(NATIONAL_PREFIXES)].reset_index(drop=True)
 
 
-def outcomes(db: Database, viewer: Viewer, school_id: int, today: date) -> dict:
+def outcomes(db: Database, scope: Scope, school_id: int) -> dict:
     """Everything the Outcomes page draws, in one cached call."""
-    score_frame = scores(db, viewer, school_id, today)
-    return {"scores": score_frame, "gaps": gaps(score_frame), "attendance": attendance(db, viewer, school_id, today),
+    score_frame = scores(db, scope, school_id)
+    return {"scores": score_frame, "gaps": gaps(score_frame), "attendance": attendance(db, scope, school_id),
             "national": national_measures(db)}

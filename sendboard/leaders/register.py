@@ -6,9 +6,9 @@ from datetime import date
 
 import pandas as pd
 
-from ..access import Viewer
 from ..db import Database
 from ..domain import academic_year_of
+from ..scope import Scope
 from . import GROUPS, ON_REGISTER, national, pct
 
 NEED_GROUPS = ("EHC plan", "SEN support", "On the register")
@@ -16,9 +16,9 @@ NATIONAL_SUFFIX = {"EHC plan": ":E", "SEN support": ":K", "On the register": ":S
 NOT_PUBLISHED = "not published"
 
 
-def roster(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+def roster(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Every pupil on roll at a date that the viewer may see: characteristics, SEN group, needs, form."""
-    frame = db.query("leaders_roster_at", viewer_id=viewer.user_id, today=today, school_id=school_id, as_at=as_at)
+    frame = db.query("leaders_roster_at", scope=scope, school_id=school_id, as_at=as_at)
     frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"])
     return frame
 
@@ -43,9 +43,9 @@ def summary(frame: pd.DataFrame) -> dict:
             "on_register_pct": pct(support + ehc, on_roll)}
 
 
-def trend(db: Database, viewer: Viewer, school_id: int, today: date) -> pd.DataFrame:
+def trend(db: Database, scope: Scope, school_id: int) -> pd.DataFrame:
     """Roll and register at every census date held up to today, with shares of roll."""
-    frame = db.query("leaders_register_trend", viewer_id=viewer.user_id, today=today, school_id=school_id)
+    frame = db.query("leaders_register_trend", scope=scope, school_id=school_id)
     frame["sen_support_pct"] = 100.0 * frame["sen_support"] / frame["on_roll"]
     frame["ehc_plan_pct"] = 100.0 * frame["ehc_plan"] / frame["on_roll"]
     frame["census_date"] = pd.to_datetime(frame["census_date"]).dt.date
@@ -68,11 +68,11 @@ def by_year_group(frame: pd.DataFrame) -> pd.DataFrame:
 NEED_COUNT_COLUMNS = ["sen_group", "level", "code", "pupils", "pupils_with_secondary"]
 
 
-def need_counts(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+def need_counts(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """The register's need mix at a date, counted in SQL (leaders_need_counts): one small row per SEN group,
     level ('all', 'area' or 'need') and area or need code, with the pupils counted by primary need only and
     with secondary needs too. :func:`need_mix` turns it into the bars the Overview draws."""
-    rows = db.query_rows("leaders_need_counts", viewer_id=viewer.user_id, today=today, school_id=school_id,
+    rows = db.query_rows("leaders_need_counts", scope=scope, school_id=school_id,
                          as_at=as_at)
     return pd.DataFrame(rows, columns=NEED_COUNT_COLUMNS)
 
@@ -221,18 +221,18 @@ def headline_comparison(summ: dict, trend_frame: pd.DataFrame, nat: pd.DataFrame
     return out
 
 
-def overview(db: Database, viewer: Viewer, school_id: int, phase: str | None, as_at: date, today: date) -> dict:
+def overview(db: Database, scope: Scope, school_id: int, phase: str | None, as_at: date) -> dict:
     """Everything the Overview page draws, in one cached call."""
-    frame = roster(db, viewer, school_id, as_at, today)
+    frame = roster(db, scope, school_id, as_at)
     terms = db.query("term_list")
     term = term_at(terms, as_at)
     academic_year = academic_year_of(as_at)
     nat = national.national_frame(db, phase)
-    trend_frame = trend(db, viewer, school_id, today)
+    trend_frame = trend(db, scope, school_id)
     summ = summary(frame)
     return {
         "roster": frame, "summary": summ, "trend": trend_frame, "national": nat, "codes": need_codes(db), "phase": phase,
-        "need_counts": need_counts(db, viewer, school_id, as_at, today),
+        "need_counts": need_counts(db, scope, school_id, as_at),
         "academic_year": academic_year, "term_label": None if term is None else str(term["label"]),
         "by_year": by_year_group(frame),
         "comparison": headline_comparison(summ, trend_frame, nat, phase, as_at, academic_year,

@@ -17,7 +17,7 @@ from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
 from ..domain import academic_year_bounds
-from ..scope import may_see_pupil
+from ..scope import Scope, may_see_pupil
 from . import DELIVERY, DELIVERY_LABELS, EDIT_ROLES, NEED_AREA_NAMES, WAVES, ProvisionError
 from .costs import allocation_costs, strip_costs
 
@@ -36,22 +36,21 @@ def year_bounds(db: Database, academic_year: int) -> tuple[date, date]:
     return academic_year_bounds(academic_year)
 
 
-def year_allocations(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date,
-                     today: date) -> pd.DataFrame:
+def year_allocations(db: Database, scope: Scope, school_id: int, academic_year: int, as_at: date) -> pd.DataFrame:
     """Allocations overlapping the academic year that the viewer may see, with the cost columns of
     sendboard.provision.costs (dropped for anyone who may not see costs)."""
-    viewer.require_pupils()
+    scope.viewer.require_pupils()
     ys, ye = year_bounds(db, academic_year)
-    frame = db.query("provision_allocations", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
+    frame = db.query("provision_allocations", scope=scope, school_id=int(school_id),
                      from_date=ys, to_date=ye, as_at=as_at)
     costed = allocation_costs(frame, as_at, ys, ye)
-    return costed if viewer.sees_costs else strip_costs(costed)
+    return costed if scope.viewer.sees_costs else strip_costs(costed)
 
 
-def aggregate_allocations(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date) -> pd.DataFrame:
+def aggregate_allocations(db: Database, scope: Scope, school_id: int, academic_year: int, as_at: date) -> pd.DataFrame:
     """Allocations of the year scoped by school, with no names: for totals only (never shown as rows)."""
     ys, ye = year_bounds(db, academic_year)
-    frame = db.query("provision_allocations_for_aggregates", viewer_id=viewer.user_id, school_id=int(school_id),
+    frame = db.query("provision_allocations_for_aggregates", scope=scope, school_id=int(school_id),
                      from_date=ys, to_date=ye, as_at=as_at)
     return allocation_costs(frame, as_at, ys, ye)
 
@@ -59,7 +58,7 @@ def aggregate_allocations(db: Database, viewer: Viewer, school_id: int, academic
 SUMMARY_BY = ("year_group", "area", "wave", "intervention", "all")
 
 
-def year_summary(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date, today: date,
+def year_summary(db: Database, scope: Scope, school_id: int, academic_year: int, as_at: date,
                  by: str) -> pd.DataFrame:
     """Totals of the year's allocations the viewer may see, worked out in SQL (provision_summary).
 
@@ -69,12 +68,12 @@ def year_summary(db: Database, viewer: Viewer, school_id: int, academic_year: in
     interventions_now, pupil_hours_week, staff_hours_week, and for those who may see costs
     year_cost_to_date and year_cost (the same figures as summarise over :func:`year_allocations`).
     """
-    viewer.require_pupils()
+    scope.viewer.require_pupils()
     if by not in SUMMARY_BY:
         raise ValueError(f"cannot total allocations by {by!r}")
-    out = db.query("provision_summary", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
+    out = db.query("provision_summary", scope=scope, school_id=int(school_id),
                    academic_year=int(academic_year), as_at=as_at, by=by)
-    if not viewer.sees_costs:
+    if not scope.viewer.sees_costs:
         out = out.drop(columns=["year_cost_to_date", "year_cost"])
     if by == "all":
         return out.drop(columns="key")
@@ -90,8 +89,8 @@ def year_summary(db: Database, viewer: Viewer, school_id: int, academic_year: in
     return out.reset_index(drop=True) if by != "intervention" else out
 
 
-def pupil_choices(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
-    return db.query("provision_pupil_choices", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
+def pupil_choices(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
+    return db.query("provision_pupil_choices", scope=scope, school_id=int(school_id),
                     as_at=as_at)
 
 
@@ -221,22 +220,22 @@ def _intervention(db: Database, intervention_id: int) -> dict:
     return rows.iloc[0].to_dict()
 
 
-def _check_pupil(db: Database, viewer: Viewer, pupil_id: int, school_id: int, today: date) -> None:
-    if not may_see_pupil(db, viewer, pupil_id, today, school_id=school_id):
-        audit.record(db, viewer, "access_refused", object_type="allocation", pupil_id=int(pupil_id))
+def _check_pupil(db: Database, scope: Scope, pupil_id: int, school_id: int) -> None:
+    if not may_see_pupil(db, scope, pupil_id, school_id=school_id):
+        audit.record(db, scope.viewer, "access_refused", object_type="allocation", pupil_id=int(pupil_id))
         raise ProvisionError("That pupil is not on this school's records (or not one you may see).")
 
 
-def add_allocation(db: Database, viewer: Viewer, pupil_id: int, intervention_id: int, values: dict, *, today: date) -> int:
+def add_allocation(db: Database, scope: Scope, pupil_id: int, intervention_id: int, values: dict) -> int:
     """Put a pupil in an intervention. Returns the allocation id."""
-    _require_editor(viewer)
+    _require_editor(scope.viewer)
     intervention = _intervention(db, intervention_id)
-    if int(intervention["school_id"]) not in set(viewer.school_ids):
+    if int(intervention["school_id"]) not in set(scope.viewer.school_ids):
         raise AccessDenied("that intervention is not in one of your schools")
     if bool(intervention["retired"]):
         raise ProvisionError("That intervention is retired: reinstate it in the catalogue to add pupils.")
-    _check_pupil(db, viewer, pupil_id, intervention["school_id"], today)
-    clean = validate_allocation(values, today=today)
+    _check_pupil(db, scope, pupil_id, intervention["school_id"])
+    clean = validate_allocation(values, today=scope.today)
 
     sessions = clean.pop("sessions")
 
@@ -244,7 +243,7 @@ def add_allocation(db: Database, viewer: Viewer, pupil_id: int, intervention_id:
         new_id = int(w.run("provision_allocation_insert", pupil_id=int(pupil_id), intervention_id=int(intervention_id),
                            **clean)[0][0])
         _write_sessions(w, new_id, sessions)
-        audit.record_change(w, viewer, "allocation_changed", object_type="allocation", object_id=new_id,
+        audit.record_change(w, scope.viewer, "allocation_changed", object_type="allocation", object_id=new_id,
                             pupil_id=int(pupil_id), detail="added",
                             new_value={"intervention_id": int(intervention_id), **clean,
                                        "sessions": sessions_text(sessions)})
@@ -274,18 +273,17 @@ def _plain(value):
     return value
 
 
-def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: dict, *, today: date,
-                    expected_version: int | None = None) -> dict:
+def edit_allocation(db: Database, scope: Scope, allocation_id: int, values: dict, *, expected_version: int | None = None) -> dict:
     """Change an allocation (dates, group, attendance, scores). Returns the fields changed."""
-    _require_editor(viewer)
+    _require_editor(scope.viewer)
     old = _allocation(db, allocation_id)
-    if int(old["school_id"]) not in set(viewer.school_ids):
+    if int(old["school_id"]) not in set(scope.viewer.school_ids):
         raise AccessDenied("that allocation is not in one of your schools")
-    _check_pupil(db, viewer, old["pupil_id"], old["school_id"], today)
+    _check_pupil(db, scope, old["pupil_id"], old["school_id"])
     merged = {k: _plain(old[k]) for k in EDIT_FIELDS}
     merged["sessions"] = allocation_sessions(db, allocation_id)
     merged.update(values)
-    clean = validate_allocation(merged, today=today)
+    clean = validate_allocation(merged, today=scope.today)
     sessions = clean.pop("sessions")
     clean["sessions"] = sessions_text(sessions)
     before = {k: _plain(old[k]) for k in EDIT_FIELDS}
@@ -297,11 +295,11 @@ def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: di
     versions.ensure(db, "allocation", int(allocation_id))
 
     def work(w):
-        versions.check_and_bump(w, viewer, "allocation", int(allocation_id), expected_version,
+        versions.check_and_bump(w, scope.viewer, "allocation", int(allocation_id), expected_version,
                                 theirs={k: before[k] for k in changed})
         w.run("provision_allocation_update", allocation_id=int(allocation_id), **clean)
         _write_sessions(w, allocation_id, sessions)
-        audit.record_change(w, viewer, "allocation_changed", object_type="allocation", object_id=int(allocation_id),
+        audit.record_change(w, scope.viewer, "allocation_changed", object_type="allocation", object_id=int(allocation_id),
                             pupil_id=int(old["pupil_id"]), detail="edited",
                             old_value={k: before[k] for k in changed}, new_value=changed)
 
@@ -309,26 +307,26 @@ def edit_allocation(db: Database, viewer: Viewer, allocation_id: int, values: di
     return changed
 
 
-def end_allocation(db: Database, viewer: Viewer, allocation_id: int, end_date: date, *, exit_score=None,
-                   sessions_attended=None, today: date, expected_version: int | None = None) -> dict:
+def end_allocation(db: Database, scope: Scope, allocation_id: int, end_date: date, *, exit_score=None,
+                   sessions_attended=None, expected_version: int | None = None) -> dict:
     """End an allocation on a date, recording the exit score and attendance if given."""
     values: dict = {"end_date": end_date}
     if exit_score is not None and str(exit_score).strip() != "":
         values["exit_score"] = exit_score
     if sessions_attended is not None and str(sessions_attended).strip() != "":
         values["sessions_attended"] = sessions_attended
-    return edit_allocation(db, viewer, allocation_id, values, today=today, expected_version=expected_version)
+    return edit_allocation(db, scope, allocation_id, values, expected_version=expected_version)
 
 
-def ehc_hours(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+def ehc_hours(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """EHC plans open at as_at for the viewer's pupils, with the hours a week each plan sets out."""
-    viewer.require_pupils()
-    return db.query("provision_ehc_hours", viewer_id=viewer.user_id, today=today, school_id=int(school_id), as_at=as_at)
+    scope.viewer.require_pupils()
+    return db.query("provision_ehc_hours", scope=scope, school_id=int(school_id), as_at=as_at)
 
 
-def funding_lines(db: Database, viewer: Viewer, school_id: int, academic_year: int) -> pd.DataFrame:
+def funding_lines(db: Database, scope: Scope, school_id: int, academic_year: int) -> pd.DataFrame:
     """Funding lines of the year (empty for anyone who may not see costs)."""
-    return db.query("provision_funding", viewer_id=viewer.user_id, school_id=int(school_id),
+    return db.query("provision_funding", scope=scope, school_id=int(school_id),
                     academic_year=int(academic_year))
 
 

@@ -14,28 +14,29 @@ import pandas as pd
 from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
+from ..scope import Scope
 from . import AREA_NAMES, EDIT_ROLES, RATE_ROLES, WAVES, ProvisionError
 
 FIELDS = ("name", "areas", "wave", "delivered_by", "group_size", "sessions_per_week", "minutes_per_session",
           "planned_weeks", "other_costs", "measure", "measure_scale", "higher_is_better")
 
 
-def catalogue(db: Database, viewer: Viewer, school_id: int, *, include_retired: bool = True) -> pd.DataFrame:
-    frame = db.query("provision_catalogue", viewer_id=viewer.user_id, school_id=int(school_id))
+def catalogue(db: Database, scope: Scope, school_id: int, *, include_retired: bool = True) -> pd.DataFrame:
+    frame = db.query("provision_catalogue", scope=scope, school_id=int(school_id))
     if not include_retired:
         frame = frame[~frame["retired"].astype(bool)].reset_index(drop=True)
-    if not viewer.sees_costs:
+    if not scope.viewer.sees_costs:
         frame = frame.drop(columns=["hourly_cost", "other_costs"])
     return frame
 
 
-def staff_roles(db: Database, viewer: Viewer, school_id: int) -> list[str]:
-    return [r[0] for r in db.query_rows("provision_staff_roles", viewer_id=viewer.user_id, school_id=int(school_id))]
+def staff_roles(db: Database, scope: Scope, school_id: int) -> list[str]:
+    return [r[0] for r in db.query_rows("provision_staff_roles", scope=scope, school_id=int(school_id))]
 
 
-def role_costs(db: Database, viewer: Viewer, school_id: int) -> pd.DataFrame:
+def role_costs(db: Database, scope: Scope, school_id: int) -> pd.DataFrame:
     """Hourly cost of each staff role (empty for anyone who may not see costs)."""
-    return db.query("provision_role_costs", viewer_id=viewer.user_id, school_id=int(school_id))
+    return db.query("provision_role_costs", scope=scope, school_id=int(school_id))
 
 
 def _require(viewer: Viewer, school_id: int, roles) -> None:

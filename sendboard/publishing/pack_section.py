@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 
 from .. import disclosure
-from ..access import Viewer
 from ..db import Database
+from ..scope import Scope
 from .policies import (
     DUE_THIS_TERM,
     NOT_RECORDED,
@@ -23,13 +23,13 @@ from .policies import (
 ORDER = {OVERDUE: 0, DUE_THIS_TERM: 1, NOT_RECORDED: 2}
 
 
-def policies_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int):
+def policies_section(db: Database, scope: Scope, school_id: int, as_at: date, t: int):
     from ..governors.pack_parts import Bars, Section, Table
 
     s = Section("policies", "Policies and the accessibility plan",
                 "Which policies are due for the board's approval, and is the accessibility plan on track?",
                 "Disabled pupils: admission, equal treatment and our accessibility plan")
-    cal = calendar_frame(db, viewer, school_id, as_at)
+    cal = calendar_frame(db, scope, school_id, as_at)
     cal = cal.assign(_o=cal["status"].map(ORDER).fillna(3)).sort_values(["_o", "due"], kind="stable").drop(columns="_o")
     shown = calendar_display(cal).reset_index(drop=True)
     p = disclosure.protect(shown, [], {}, threshold=t)
@@ -40,7 +40,7 @@ def policies_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
     s.headline.append(f"{len(overdue)} polic{'ies' if len(overdue) != 1 else 'y'} overdue for approval"
                       + (f" ({', '.join(overdue)})" if overdue else "") + f"; {len(due)} due this term"
                       + (f" ({', '.join(due)})" if due else "") + ".")
-    actions = actions_frame(db, viewer, school_id, as_at)
+    actions = actions_frame(db, scope, school_id, as_at)
     counts = progress_counts(actions)
     s.facts = {"overdue": overdue, "due_this_term": due, "actions": {k: v for k, v in counts.items() if k != "by_strand"}}
     if counts["total"]:

@@ -19,6 +19,7 @@ import pandas as pd
 from ..access import AccessDenied, Viewer
 from ..audit import record_change
 from ..db import Database
+from ..scope import Scope
 from ..statutory.records import FieldError
 from . import EDIT_ROLES, READ_ROLES
 
@@ -127,11 +128,11 @@ def _check_edit(viewer: Viewer, school_id: int) -> None:
         raise AccessDenied("only the headteacher or the SENCO of this school may change this")
 
 
-def calendar_frame(db: Database, viewer: Viewer, school_id: int, as_at: date) -> pd.DataFrame:
+def calendar_frame(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Every policy of the calendar (the statutory and usual ones, entered or not, then the school's own),
     with its cycle, due date and status at ``as_at``."""
-    _check_read(viewer, school_id)
-    held = db.query("publishing_policies", viewer_id=viewer.user_id, school_id=school_id)
+    _check_read(scope.viewer, school_id)
+    held = db.query("publishing_policies", scope=scope, school_id=school_id)
     by_key = dict(zip(held["policy_key"], held.to_dict("records")))
     end = term_end(db, as_at)
     rows = []
@@ -165,9 +166,9 @@ def calendar_display(frame: pd.DataFrame) -> pd.DataFrame:
         "Status": [f"{STATUS_ICONS[s]} {s}" for s in frame["status"]], "Published at": frame["url"]}, dtype=object)
 
 
-def alerts(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
+def alerts(db: Database, scope: Scope, school_id: int, as_at: date) -> dict:
     """What the home pages and the governors' pack flag: policies overdue, due this term, never recorded."""
-    frame = calendar_frame(db, viewer, school_id, as_at)
+    frame = calendar_frame(db, scope, school_id, as_at)
     pick = frame[frame["status"].isin([OVERDUE, DUE_THIS_TERM])].sort_values("due")
     return {"overdue": pick[pick["status"] == OVERDUE][["title", "due"]].to_dict("records"),
             "due_this_term": pick[pick["status"] == DUE_THIS_TERM][["title", "due"]].to_dict("records"),
@@ -209,14 +210,14 @@ def check_cycle(policy_key: str, cycle_months) -> int | None:
     return months
 
 
-def save_policy(db: Database, viewer: Viewer, school_id: int, *, policy: str, title: str = "", owner: str = "",
-                last_approved: date | None, cycle_months=None, url: str = "", today: date,
+def save_policy(db: Database, scope: Scope, school_id: int, *, policy: str, title: str = "", owner: str = "",
+                last_approved: date | None, cycle_months=None, url: str = "",
                 expected_version: int | None = None) -> str:
     """Add or update one policy of the calendar. Returns its key. A value the form must refuse raises
     FieldError naming the field; a save from a form opened before someone else's save raises StaleEdit."""
     from .. import versions
 
-    _check_edit(viewer, school_id)
+    _check_edit(scope.viewer, school_id)
     key = policy if policy in POLICIES_BY_KEY else policy_key_for(title or policy)
     title = (title or "").strip() or (POLICIES_BY_KEY[key].title if key in POLICIES_BY_KEY else "")
     if not title or key == "other:":
@@ -226,7 +227,7 @@ def save_policy(db: Database, viewer: Viewer, school_id: int, *, policy: str, ti
     owner = (owner or "").strip()
     if len(owner) > MAX_OWNER:
         raise FieldError("owner", f"An owner of at most {MAX_OWNER} characters ({len(owner)} given).")
-    if last_approved is not None and last_approved > today:
+    if last_approved is not None and last_approved > scope.today:
         raise FieldError("last_approved", f"The date the board last approved it, not in the future: "
                                           f"{last_approved:%d/%m/%Y} is after today.")
     months = check_cycle(key, cycle_months)
@@ -238,10 +239,10 @@ def save_policy(db: Database, viewer: Viewer, school_id: int, *, policy: str, ti
     def work(w):
         old_rows = w.run("publishing_policy_one", school_id=school_id, policy_key=key)
         old = dict(zip(["policy_id", "title", "owner", "last_approved", "cycle_months", "url"], old_rows[0])) if old_rows else None
-        versions.check_and_bump(w, viewer, "policy", record, expected_version,
+        versions.check_and_bump(w, scope.viewer, "policy", record, expected_version,
                                 theirs={k: "" if v is None else str(v) for k, v in (old or {}).items() if k != "policy_id"})
-        w.run("publishing_policy_upsert", school_id=school_id, policy_key=key, updated_by=viewer.username, **new)
-        record_change(w, viewer, "policy_changed", object_type="policy", object_id=f"{school_id}:{key}",
+        w.run("publishing_policy_upsert", school_id=school_id, policy_key=key, updated_by=scope.viewer.username, **new)
+        record_change(w, scope.viewer, "policy_changed", object_type="policy", object_id=f"{school_id}:{key}",
                       old_value=None if old is None else json.dumps({k: v for k, v in old.items() if k != "policy_id"},
                                                                     default=str),
                       new_value=json.dumps(new, default=str))
@@ -253,11 +254,11 @@ def save_policy(db: Database, viewer: Viewer, school_id: int, *, policy: str, ti
 # --------------------------------------------------------------------------- the accessibility plan
 
 
-def actions_frame(db: Database, viewer: Viewer, school_id: int, as_at: date) -> pd.DataFrame:
+def actions_frame(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Each action with its progress at ``as_at``: done, on track (not done, target date not passed) or
     overdue (not done, target date passed)."""
-    _check_read(viewer, school_id)
-    frame = db.query("publishing_actions", viewer_id=viewer.user_id, school_id=school_id)
+    _check_read(scope.viewer, school_id)
+    frame = db.query("publishing_actions", scope=scope, school_id=school_id)
     frame["target_date"] = [pd.Timestamp(d).date() for d in frame["target_date"]]
     frame["done_on"] = pd.Series([None if pd.isna(d) else pd.Timestamp(d).date() for d in frame["done_on"]],
                                  index=frame.index, dtype=object)
@@ -287,13 +288,13 @@ def actions_display(frame: pd.DataFrame) -> pd.DataFrame:
                          "Status": frame["status"].str.capitalize(), "Done on": frame["done_on"].map(day)}, dtype=object)
 
 
-def save_action(db: Database, viewer: Viewer, school_id: int, *, action_id: int | None = None, strand: str, action: str,
-                owner: str = "", target_date: date | None, status: str, done_on: date | None = None, today: date,
+def save_action(db: Database, scope: Scope, school_id: int, *, action_id: int | None = None, strand: str, action: str,
+                owner: str = "", target_date: date | None, status: str, done_on: date | None = None,
                 expected_version: int | None = None) -> int:
     """Add an action (action_id None) or change one. Returns its id. Refused values raise FieldError."""
     from .. import versions
 
-    _check_edit(viewer, school_id)
+    _check_edit(scope.viewer, school_id)
     if strand not in STRANDS:
         raise FieldError("strand", "One of: " + ", ".join(STRANDS.values()) + ".")
     action = (action or "").strip()
@@ -312,10 +313,10 @@ def save_action(db: Database, viewer: Viewer, school_id: int, *, action_id: int 
         raise FieldError("done_on", "The date it was done (the status is done).")
     if status != "done" and done_on is not None:
         raise FieldError("done_on", f"No date done while the status is {status!r}: mark it done, or clear the date.")
-    if done_on is not None and done_on > today:
+    if done_on is not None and done_on > scope.today:
         raise FieldError("done_on", f"A date done that is not in the future: {done_on:%d/%m/%Y} is after today.")
     params = {"school_id": school_id, "strand": strand, "action": action, "owner": owner or None,
-              "target_date": target_date, "status": status, "done_on": done_on, "updated_by": viewer.username}
+              "target_date": target_date, "status": status, "done_on": done_on, "updated_by": scope.viewer.username}
     if action_id is not None:
         versions.ensure(db, "accessibility_action", action_id)
 
@@ -331,11 +332,11 @@ def save_action(db: Database, viewer: Viewer, school_id: int, *, action_id: int 
             if not rows:
                 raise FieldError("action", "This action is no longer in the plan.")
             old = dict(zip(["strand", "action", "owner", "target_date", "status", "done_on"], rows[0]))
-            versions.check_and_bump(w, viewer, "accessibility_action", action_id, expected_version,
+            versions.check_and_bump(w, scope.viewer, "accessibility_action", action_id, expected_version,
                                     theirs={k: "" if v is None else str(v) for k, v in old.items()})
             w.run("publishing_action_update", action_id=action_id, **params)
             new_id = action_id
-        record_change(w, viewer, "accessibility_action_changed", object_type="accessibility_action", object_id=new_id,
+        record_change(w, scope.viewer, "accessibility_action_changed", object_type="accessibility_action", object_id=new_id,
                       old_value=None if old is None else json.dumps(old, default=str),
                       new_value=json.dumps({k: v for k, v in params.items() if k not in ("school_id", "updated_by")},
                                            default=str))

@@ -22,6 +22,7 @@ from ..audit import record_change
 from ..db import Database
 from ..governors import figures as gov
 from ..names import Person, names_in
+from ..scope import Scope
 from ..statutory.records import FieldError
 from . import APPROVE_ROLES, EDIT_ROLES, READ_ROLES
 from .headings import HEADINGS, HEADINGS_BY_KEY, Heading
@@ -100,16 +101,16 @@ def _check_read(viewer: Viewer, school_id: int) -> None:
         raise AccessDenied("this school is not one of yours")
 
 
-def get_text(db: Database, viewer: Viewer, school_id: int, academic_year: int) -> dict[str, tuple]:
+def get_text(db: Database, scope: Scope, school_id: int, academic_year: int) -> dict[str, tuple]:
     """heading -> (body, updated_by, updated_at) for the year."""
-    _check_read(viewer, school_id)
-    rows = db.query_rows("publishing_sir_text", viewer_id=viewer.user_id, school_id=school_id, academic_year=academic_year)
+    _check_read(scope.viewer, school_id)
+    rows = db.query_rows("publishing_sir_text", scope=scope, school_id=school_id, academic_year=academic_year)
     return {h: (b, by, at) for h, b, by, at in rows}
 
 
-def get_approval(db: Database, viewer: Viewer, school_id: int, academic_year: int) -> Approval | None:
-    _check_read(viewer, school_id)
-    rows = db.query_rows("publishing_sir_approval", viewer_id=viewer.user_id, school_id=school_id,
+def get_approval(db: Database, scope: Scope, school_id: int, academic_year: int) -> Approval | None:
+    _check_read(scope.viewer, school_id)
+    rows = db.query_rows("publishing_sir_approval", scope=scope, school_id=school_id,
                          academic_year=academic_year)
     if not rows:
         return None
@@ -117,15 +118,15 @@ def get_approval(db: Database, viewer: Viewer, school_id: int, academic_year: in
     return Approval(by, name, pd.Timestamp(on).date(), pd.Timestamp(at).to_pydatetime(), bool(changed))
 
 
-def senco_contact(db: Database, viewer: Viewer, school_id: int, as_at: date) -> str:
+def senco_contact(db: Database, scope: Scope, school_id: int, as_at: date) -> str:
     """The SENCO(s) in post, from the staff records: what the report says when the school has not written
     the SENCO heading itself."""
-    rows = db.query_rows("publishing_senco_names", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    rows = db.query_rows("publishing_senco_names", scope=scope, school_id=school_id, as_at=as_at)
     return "; ".join(f"{name}" + (f" ({email})" if email else "") for name, email in rows)
 
 
-def _accessibility_lines(db: Database, viewer: Viewer, school_id: int, as_at: date) -> tuple[list[str], dict]:
-    counts = progress_counts(actions_frame(db, viewer, school_id, as_at))
+def _accessibility_lines(db: Database, scope: Scope, school_id: int, as_at: date) -> tuple[list[str], dict]:
+    counts = progress_counts(actions_frame(db, scope, school_id, as_at))
     if not counts["total"]:
         return ["No actions of the accessibility plan are recorded yet."], counts
     lines = [f"Our accessibility plan has {counts['total']} actions: {counts['Done']} done, {counts['On track']} on track "
@@ -146,31 +147,31 @@ def _subset(table: gov.Table) -> gov.Table:
     return gov.Table(table.name, table.title, table.protected, {c: table.columns[c] for c in cols if c in table.columns})
 
 
-def figure_sections(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date,
+def figure_sections(db: Database, scope: Scope, school_id: int, academic_year: int, as_at: date,
                     phase: str | None) -> dict[str, gov.Section]:
     """The governors' pack sections the report uses, built by the pack's own functions (so the report and
     the pack agree, figure for figure) with the pack's disclosure threshold."""
     t = disclosure.get_threshold(db)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        need = pool.submit(gov.need_mix_section, db, viewer, school_id, as_at, t, phase)  # as build_pack passes it
+        need = pool.submit(gov.need_mix_section, db, scope.viewer, school_id, as_at, t, phase)  # as build_pack passes it
         built = {
-            "register": pool.submit(gov.register_section, db, viewer, school_id, phase or "all", as_at, t),
-            "impact": pool.submit(gov.impact_section, db, viewer, school_id, academic_year, as_at, t),
-            "reviews": pool.submit(gov.compliance_section, db, viewer, school_id, as_at, t),
-            "training": pool.submit(lambda: gov.training_section(db, viewer, school_id, as_at, t, need.result())),
+            "register": pool.submit(gov.register_section, db, scope.viewer, school_id, phase or "all", as_at, t),
+            "impact": pool.submit(gov.impact_section, db, scope.viewer, school_id, academic_year, as_at, t),
+            "reviews": pool.submit(gov.compliance_section, db, scope.viewer, school_id, as_at, t),
+            "training": pool.submit(lambda: gov.training_section(db, scope, school_id, as_at, t, need.result())),
         }
         out = {k: f.result() for k, f in built.items()}
         out["need_mix"] = need.result()
     return out
 
 
-def build_report(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date,
+def build_report(db: Database, scope: Scope, school_id: int, academic_year: int, as_at: date,
                  school_name: str = "", school_phase: str | None = None) -> Report:
     """The year's report: every heading, the school's words, and the figures under the headings that have them."""
-    _check_read(viewer, school_id)
+    _check_read(scope.viewer, school_id)
     t = disclosure.get_threshold(db)
-    figures = figure_sections(db, viewer, school_id, academic_year, as_at, school_phase)
-    text = get_text(db, viewer, school_id, academic_year)
+    figures = figure_sections(db, scope, school_id, academic_year, as_at, school_phase)
+    text = get_text(db, scope, school_id, academic_year)
     sections = []
     facts = {k: s.facts for k, s in figures.items()}
     for h in HEADINGS:
@@ -178,7 +179,7 @@ def build_report(db: Database, viewer: Viewer, school_id: int, academic_year: in
         section = ReportSection(h, body or "", updated_by=by, updated_at=at)
         for key in h.figures:
             if key == "accessibility":
-                lines, counts = _accessibility_lines(db, viewer, school_id, as_at)
+                lines, counts = _accessibility_lines(db, scope, school_id, as_at)
                 section.lines.extend(lines)
                 facts["accessibility"] = counts
                 continue
@@ -186,12 +187,12 @@ def build_report(db: Database, viewer: Viewer, school_id: int, academic_year: in
             section.lines.extend([fs.empty] if fs.empty else fs.headline)
             section.tables.extend(_subset(tb) for tb in fs.tables)
         if h.key == "senco" and not section.text.strip():
-            contact = senco_contact(db, viewer, school_id, as_at)
+            contact = senco_contact(db, scope, school_id, as_at)
             if contact:
                 section.lines.append(f"SENCO (from the staff records): {contact}.")
         sections.append(section)
     return Report(school_name=school_name, school_id=school_id, academic_year=academic_year, as_at=as_at, threshold=t,
-                  sections=sections, approval=get_approval(db, viewer, school_id, academic_year),
+                  sections=sections, approval=get_approval(db, scope, school_id, academic_year),
                   generated_at=datetime.now().replace(microsecond=0), facts=facts)
 
 
@@ -242,23 +243,23 @@ def save_text(db: Database, viewer: Viewer, school_id: int, academic_year: int, 
     return db.write(work)
 
 
-def copy_from_year(db: Database, viewer: Viewer, school_id: int, academic_year: int, from_year: int) -> int:
+def copy_from_year(db: Database, scope: Scope, school_id: int, academic_year: int, from_year: int) -> int:
     """Start a year's report from an earlier year's words: each heading the new year has not written yet gets
     last year's text (to be read and brought up to date). Returns the number of headings copied."""
-    if viewer.role not in EDIT_ROLES or school_id not in viewer.school_ids:
+    if scope.viewer.role not in EDIT_ROLES or school_id not in scope.viewer.school_ids:
         raise AccessDenied("only the headteacher or the SENCO may write the SEN Information Report")
-    earlier = get_text(db, viewer, school_id, from_year)
-    have = get_text(db, viewer, school_id, academic_year)
+    earlier = get_text(db, scope, school_id, from_year)
+    have = get_text(db, scope, school_id, academic_year)
     todo = {h: b for h, (b, _, _) in earlier.items() if h not in have and h in HEADINGS_BY_KEY}
     for h in todo:
         versions.ensure(db, VERSION_KIND, record_id(school_id, academic_year, h))
 
     def work(w):
         for h, b in todo.items():
-            versions.check_and_bump(w, viewer, VERSION_KIND, record_id(school_id, academic_year, h), None)
+            versions.check_and_bump(w, scope.viewer, VERSION_KIND, record_id(school_id, academic_year, h), None)
             w.run("publishing_sir_text_upsert", school_id=school_id, academic_year=academic_year, heading=h, body=b,
-                  updated_by=viewer.username)
-            record_change(w, viewer, "sen_report_text_changed", object_type="sen_report_text",
+                  updated_by=scope.viewer.username)
+            record_change(w, scope.viewer, "sen_report_text_changed", object_type="sen_report_text",
                           object_id=record_id(school_id, academic_year, h), old_value=None, new_value=b,
                           detail={"copied_from_year": from_year})
         return len(todo)
@@ -266,9 +267,9 @@ def copy_from_year(db: Database, viewer: Viewer, school_id: int, academic_year: 
     return db.write(work)
 
 
-def earlier_year_with_text(db: Database, viewer: Viewer, school_id: int, academic_year: int) -> int | None:
-    _check_read(viewer, school_id)
-    rows = db.query_rows("publishing_sir_years_with_text", viewer_id=viewer.user_id, school_id=school_id,
+def earlier_year_with_text(db: Database, scope: Scope, school_id: int, academic_year: int) -> int | None:
+    _check_read(scope.viewer, school_id)
+    rows = db.query_rows("publishing_sir_years_with_text", scope=scope, school_id=school_id,
                          academic_year=academic_year)
     return int(rows[0][0]) if rows else None
 
@@ -277,25 +278,25 @@ class ApprovalRefused(ValueError):
     """The report cannot be approved yet (the message says why)."""
 
 
-def approve(db: Database, viewer: Viewer, school_id: int, academic_year: int, today: date) -> Approval:
+def approve(db: Database, scope: Scope, school_id: int, academic_year: int) -> Approval:
     """The governing board approves the year's report (a governor records it). Refused while a heading has
     no words from the school (the SENCO heading is covered by the staff records' SENCO)."""
-    if viewer.role not in APPROVE_ROLES or school_id not in viewer.school_ids:
+    if scope.viewer.role not in APPROVE_ROLES or school_id not in scope.viewer.school_ids:
         raise AccessDenied("the SEN Information Report is approved by a governor of this school")
-    text = get_text(db, viewer, school_id, academic_year)
+    text = get_text(db, scope, school_id, academic_year)
     missing = [h.title for h in HEADINGS if not (text.get(h.key, ("",))[0] or "").strip()
-               and not (h.key == "senco" and senco_contact(db, viewer, school_id, today))]
+               and not (h.key == "senco" and senco_contact(db, scope, school_id, scope.today))]
     if missing:
         raise ApprovalRefused(f"Not approved: {len(missing)} heading{'s have' if len(missing) != 1 else ' has'} no text "
                               "from the school yet (" + "; ".join(missing) + "). Ask the headteacher or SENCO to write them.")
 
     def work(w):
-        before = w.run("publishing_sir_approval", viewer_id=viewer.user_id, school_id=school_id, academic_year=academic_year)
-        w.run("publishing_sir_approve", school_id=school_id, academic_year=academic_year, approved_by=viewer.username,
-              approver_name=viewer.display_name, approved_on=today)
-        record_change(w, viewer, "sen_report_approved", object_type="sen_report", object_id=f"{school_id}:{academic_year}",
+        before = w.run("publishing_sir_approval", scope=scope, school_id=school_id, academic_year=academic_year)
+        w.run("publishing_sir_approve", school_id=school_id, academic_year=academic_year, approved_by=scope.viewer.username,
+              approver_name=scope.viewer.display_name, approved_on=scope.today)
+        record_change(w, scope.viewer, "sen_report_approved", object_type="sen_report", object_id=f"{school_id}:{academic_year}",
                       old_value=None if not before else f"{before[0][1]} on {before[0][2]}",
-                      new_value=f"{viewer.display_name} on {today}")
+                      new_value=f"{scope.viewer.display_name} on {scope.today}")
 
     db.write(work)
-    return get_approval(db, viewer, school_id, academic_year)
+    return get_approval(db, scope, school_id, academic_year)

@@ -17,9 +17,10 @@ from datetime import date
 import pandas as pd
 
 from .. import audit
-from ..access import AccessDenied, Viewer
+from ..access import AccessDenied
 from ..db import Database
 from ..domain import year_label
+from ..scope import Scope
 from . import RecordsError, clean_text
 
 LINES = {"notional_sen": "Notional SEN budget", "top_up": "Top-up (per pupil with an EHC plan)",
@@ -42,9 +43,9 @@ def academic_year_shares(financial_year: int) -> dict[int, float]:
     return {financial_year - 1: 5 / 12, financial_year: 7 / 12}
 
 
-def add_line(db: Database, viewer: Viewer, school_id: int, *, financial_year: int, line: str, amount,
-             pupil_id: int | None, note: str, today: date) -> int:
-    if not viewer.sees_costs or viewer.role not in EDIT_ROLES:
+def add_line(db: Database, scope: Scope, school_id: int, *, financial_year: int, line: str, amount,
+             pupil_id: int | None, note: str) -> int:
+    if not scope.viewer.sees_costs or scope.viewer.role not in EDIT_ROLES:
         raise AccessDenied("only the head, SENCO and administrator record funding")
     if line not in LINES:
         raise RecordsError("Choose a funding line: notional SEN budget, top-up or other grant.", "line")
@@ -52,8 +53,8 @@ def add_line(db: Database, viewer: Viewer, school_id: int, *, financial_year: in
         year = int(financial_year)
     except (TypeError, ValueError):
         raise RecordsError("Choose a financial year.", "financial_year") from None
-    if not 2000 <= year <= today.year + 1:
-        raise RecordsError(f"Choose a financial year from 2000-01 to {financial_year_label(today.year + 1)}.", "financial_year")
+    if not 2000 <= year <= scope.today.year + 1:
+        raise RecordsError(f"Choose a financial year from 2000-01 to {financial_year_label(scope.today.year + 1)}.", "financial_year")
     try:
         value = float(str(amount).replace(",", "").replace("£", "").strip())
     except (TypeError, ValueError):
@@ -69,11 +70,11 @@ def add_line(db: Database, viewer: Viewer, school_id: int, *, financial_year: in
            "pupil_id": None if pupil_id is None else int(pupil_id), "amount": round(value, 2), "note": note}
 
     def work(w):
-        rows = w.run("records_funding_insert", viewer_id=viewer.user_id, today=today, **new)
+        rows = w.run("records_funding_insert", scope=scope, **new)
         if not rows:
             return None
         funding_id = int(rows[0][0])
-        audit.record_change(w, viewer, "funding_changed", object_type="funding", object_id=funding_id,
+        audit.record_change(w, scope.viewer, "funding_changed", object_type="funding", object_id=funding_id,
                             pupil_id=new["pupil_id"], new_value=new)
         return funding_id
 
@@ -83,10 +84,10 @@ def add_line(db: Database, viewer: Viewer, school_id: int, *, financial_year: in
     return funding_id
 
 
-def remove_line(db: Database, viewer: Viewer, school_id: int, funding_id: int) -> None:
-    if not viewer.sees_costs or viewer.role not in EDIT_ROLES:
+def remove_line(db: Database, scope: Scope, school_id: int, funding_id: int) -> None:
+    if not scope.viewer.sees_costs or scope.viewer.role not in EDIT_ROLES:
         raise AccessDenied("only the head, SENCO and administrator change funding")
-    rows = db.query("records_funding_row", viewer_id=viewer.user_id, school_id=int(school_id), funding_id=int(funding_id))
+    rows = db.query("records_funding_row", scope=scope, school_id=int(school_id), funding_id=int(funding_id))
     if rows.empty:
         raise RecordsError("That funding line is not held for this school.")
     old = {k: (None if pd.isna(v) else v) for k, v in rows.iloc[0].to_dict().items()}
@@ -94,27 +95,26 @@ def remove_line(db: Database, viewer: Viewer, school_id: int, funding_id: int) -
 
     def work(w):
         w.run("records_funding_delete", funding_id=int(funding_id))
-        audit.record_change(w, viewer, "funding_changed", object_type="funding", object_id=int(funding_id),
+        audit.record_change(w, scope.viewer, "funding_changed", object_type="funding", object_id=int(funding_id),
                             pupil_id=old.get("pupil_id"), old_value=old)
 
     db.write(work)
 
 
-def lines(db: Database, viewer: Viewer, school_id: int, today: date) -> pd.DataFrame:
+def lines(db: Database, scope: Scope, school_id: int) -> pd.DataFrame:
     """Every funding line the viewer may see (empty for anyone who may not see money)."""
-    frame = db.query("records_funding_lines", viewer_id=viewer.user_id, school_id=int(school_id), today=today)
+    frame = db.query("records_funding_lines", scope=scope, school_id=int(school_id))
     frame["line_name"] = frame["line"].map(LINES)
     frame["year"] = [financial_year_label(f) if pd.notna(f) else f"academic year {year_label(a)}"
                      for f, a in zip(frame["financial_year"], frame["academic_year"])]
     return frame
 
 
-def by_academic_year(db: Database, viewer: Viewer, school_id: int, academic_year: int) -> pd.DataFrame:
+def by_academic_year(db: Database, scope: Scope, school_id: int, academic_year: int) -> pd.DataFrame:
     """Funding in one academic year by line, financial-year lines apportioned by months."""
-    return db.query("records_funding_by_academic_year", viewer_id=viewer.user_id, school_id=int(school_id),
+    return db.query("records_funding_by_academic_year", scope=scope, school_id=int(school_id),
                     academic_year=int(academic_year))
 
 
-def ehc_pupils(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
-    return db.query("records_pupils_with_ehc_plan", viewer_id=viewer.user_id, school_id=int(school_id), as_at=as_at,
-                    today=today)
+def ehc_pupils(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
+    return db.query("records_pupils_with_ehc_plan", scope=scope, school_id=int(school_id), as_at=as_at)

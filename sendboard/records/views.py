@@ -89,9 +89,9 @@ def raise_concern_form(ctx, pupil_id: int, pupil_name: str, form: str) -> None:
     if submitted:
         area = st.session_state[keys[1]]
         _attempt(form, lambda: concerns.raise_concern(
-            ctx.db, ctx.viewer, ctx.school_id, pupil_id, noticed=st.session_state[keys[0]],
+            ctx.db, ctx.scope, ctx.school_id, pupil_id, noticed=st.session_state[keys[0]],
             area=None if area == NOT_SURE else area, evidence=st.session_state[keys[2]],
-            raised_on=st.session_state[keys[3]], today=ctx.today),
+            raised_on=st.session_state[keys[3]]),
             done=f"Concern about {pupil_name} sent to the SENCO.", reset=keys)
 
 
@@ -110,7 +110,7 @@ def concern_list(ctx, frame: pd.DataFrame, name: str, *, with_pupil: bool = Fals
 
 def passport_concerns(ctx, pupil_id: int, pupil_name: str) -> None:
     """The passport's Concerns tab: raise one (anyone who teaches the pupil) and see what became of each."""
-    frame = ui.cached(concerns.for_pupil, ctx.viewer, pupil_id, ctx.today)
+    frame = ui.cached(concerns.for_pupil, ctx.scope, pupil_id)
     if ctx.viewer.role in concerns.RAISE_ROLES:
         raise_concern_form(ctx, pupil_id, pupil_name, f"concern_{pupil_id}")
     st.subheader("Concerns and what became of them")
@@ -121,7 +121,7 @@ def class_concerns(ctx, group_id: int) -> None:
     """On the class profile: raise a concern about a pupil in the class; see the concerns you raised."""
     if ctx.viewer.role not in concerns.RAISE_ROLES:
         return
-    pupils = ui.cached(concerns.group_pupils, ctx.viewer, group_id, ctx.as_at, ctx.today)
+    pupils = ui.cached(concerns.group_pupils, ctx.scope, group_id, ctx.as_at)
     if pupils.empty:
         return
     labels = dict(zip(pupils["pupil_id"].astype(int), pupils["name"]))
@@ -129,7 +129,7 @@ def class_concerns(ctx, group_id: int) -> None:
                           placeholder="Choose a pupil in this class")
     if choice is not None:
         raise_concern_form(ctx, int(choice), labels[int(choice)], f"class_concern_{int(choice)}")
-    mine = ui.cached(concerns.raised_by_me, ctx.viewer, ctx.school_id, ctx.today)
+    mine = ui.cached(concerns.raised_by_me, ctx.scope, ctx.school_id)
     mine = mine[mine["pupil_id"].isin(set(labels))]
     if not mine.empty:
         st.markdown("**Concerns you raised about pupils in this class**")
@@ -138,7 +138,7 @@ def class_concerns(ctx, group_id: int) -> None:
 
 def concern_queue(ctx) -> None:
     """The SENCO's queue (identification page): awaiting a decision first; decide each."""
-    frame = ui.cached(concerns.queue, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    frame = ui.cached(concerns.queue, ctx.scope, ctx.school_id, ctx.as_at)
     waiting = frame[frame["awaiting"].astype(bool)] if not frame.empty else frame
     st.subheader("Concerns raised by staff")
     st.caption("Every concern raised on or before the date: awaiting a decision first (oldest first), then those being "
@@ -181,8 +181,8 @@ def concern_queue(ctx) -> None:
     if submitted:
         decision = st.session_state[f"{form}_decision"]
         _attempt(form, lambda: concerns.decide(
-            ctx.db, ctx.viewer, ctx.school_id, concern_id, decision=decision or "",
-            decided_on=st.session_state[f"{form}_on"], note=st.session_state[f"{form}_note"], today=ctx.today),
+            ctx.db, ctx.scope, ctx.school_id, concern_id, decision=decision or "",
+            decided_on=st.session_state[f"{form}_on"], note=st.session_state[f"{form}_note"]),
             done="Decision saved; the member of staff who raised the concern sees it on the pupil's passport.",
             reset=(f"{form}_decision", f"{form}_note"))
 
@@ -227,10 +227,9 @@ def referral_form(ctx, pupil_id: int | None, pupils: dict[int, str] | None = Non
         def action():
             if chosen is None:
                 raise RecordsError("Choose the pupil.", "pupil")
-            specialists.add_referral(ctx.db, ctx.viewer, ctx.school_id, int(chosen), service=st.session_state[keys[1]] or "",
+            specialists.add_referral(ctx.db, ctx.scope, ctx.school_id, int(chosen), service=st.session_state[keys[1]] or "",
                                      referred_on=st.session_state[keys[2]], seen_on=st.session_state[keys[3]],
-                                     advice=st.session_state[keys[4]], next_contact=st.session_state[keys[5]],
-                                     today=ctx.today)
+                                     advice=st.session_state[keys[4]], next_contact=st.session_state[keys[5]])
         _attempt(form, action, done="Referral saved.", reset=keys)
 
 
@@ -267,13 +266,13 @@ def involvement_update_form(ctx, frame: pd.DataFrame, form: str) -> None:
         submitted = st.form_submit_button("Save changes", type="primary")
     if submitted:
         _attempt(form, lambda: specialists.update_involvement(
-            ctx.db, ctx.viewer, ctx.school_id, int(chosen), seen_on=st.session_state[f"{suffix}_seen"],
+            ctx.db, ctx.scope, ctx.school_id, int(chosen), seen_on=st.session_state[f"{suffix}_seen"],
             advice=st.session_state[f"{suffix}_advice"], next_contact=st.session_state[f"{suffix}_next"],
-            closed_on=st.session_state[f"{suffix}_closed"], today=ctx.today), done="Involvement updated.")
+            closed_on=st.session_state[f"{suffix}_closed"]), done="Involvement updated.")
 
 
 def passport_specialists(ctx, pupil_id: int) -> None:
-    frame = ui.cached(specialists.for_pupil, ctx.viewer, pupil_id, ctx.today)
+    frame = ui.cached(specialists.for_pupil, ctx.scope, pupil_id)
     if frame.empty:
         ui.empty_state("No outside service is involved with this pupil.")
     else:
@@ -304,9 +303,9 @@ def waiting_table(ctx, frame: pd.DataFrame) -> None:
 
 def funding_section(ctx) -> None:
     """The provision map's funding: lines by financial year, the academic-year view, and the form."""
-    lines = ui.cached(funding.lines, ctx.viewer, ctx.school_id, ctx.today)
+    lines = ui.cached(funding.lines, ctx.scope, ctx.school_id)
     year = ctx.academic_year
-    ay = ui.cached(funding.by_academic_year, ctx.viewer, ctx.school_id, year)
+    ay = ui.cached(funding.by_academic_year, ctx.scope, ctx.school_id, year)
     st.caption(f"Schools are funded by financial year (April to March). The provision map sets spend against the "
                f"academic year {year_label(year)}: it takes 7/12 of financial year {funding.financial_year_label(year)} "
                f"(September to March) and 5/12 of {funding.financial_year_label(year + 1)} (April to August).")
@@ -328,7 +327,7 @@ def funding_section(ctx) -> None:
     _prepare(form)
     keys = tuple(f"{form}_{k}" for k in ("year", "line", "amount", "pupil", "note"))
     this_fy = funding.financial_year_of(ctx.today)
-    pupils = ui.cached(funding.ehc_pupils, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    pupils = ui.cached(funding.ehc_pupils, ctx.scope, ctx.school_id, ctx.as_at)
     pupil_labels = dict(zip(pupils["pupil_id"].astype(int), pupils["pupil"] + " (Year " + pupils["year_group"].astype(str) + ")"))
     with st.form(form):
         st.markdown("**Record a funding line**")
@@ -350,16 +349,15 @@ def funding_section(ctx) -> None:
         submitted = st.form_submit_button("Save funding line", type="primary")
     if submitted:
         _attempt(form, lambda: funding.add_line(
-            ctx.db, ctx.viewer, ctx.school_id, financial_year=st.session_state[keys[0]], line=st.session_state[keys[1]],
-            amount=st.session_state[keys[2]], pupil_id=st.session_state[keys[3]], note=st.session_state[keys[4]],
-            today=ctx.today), done="Funding line saved.", reset=(keys[2], keys[3], keys[4]))
+            ctx.db, ctx.scope, ctx.school_id, financial_year=st.session_state[keys[0]], line=st.session_state[keys[1]],
+            amount=st.session_state[keys[2]], pupil_id=st.session_state[keys[3]], note=st.session_state[keys[4]]), done="Funding line saved.", reset=(keys[2], keys[3], keys[4]))
     if not lines.empty:
         with st.popover("Remove a funding line entered by mistake", icon=":material/delete:"):
             labels = {int(r.funding_id): f"{r.year} · {r.line_name} · £{r.amount:,.0f}" + (f" · {r.pupil}" if isinstance(r.pupil, str) else "")
                       for r in lines.itertuples()}
             chosen = st.selectbox("Funding line", list(labels), format_func=labels.get, key="funding_remove_id")
             if st.button("Remove this line", key="funding_remove"):
-                _attempt("funding_add", lambda: funding.remove_line(ctx.db, ctx.viewer, ctx.school_id, chosen),
+                _attempt("funding_add", lambda: funding.remove_line(ctx.db, ctx.scope, ctx.school_id, chosen),
                          done="Funding line removed (the audit log keeps what it was).")
 
 
@@ -367,7 +365,7 @@ def concern_notice(ctx) -> None:
     """At the top of Identification, for the SENCO and head: how many concerns await a decision."""
     if ctx.viewer.role not in concerns.DECIDE_ROLES:
         return
-    frame = ui.cached(concerns.queue, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    frame = ui.cached(concerns.queue, ctx.scope, ctx.school_id, ctx.as_at)
     waiting = int(frame["awaiting"].sum()) if not frame.empty else 0
     if waiting:
         st.info(f"{waiting} concern{'s' if waiting != 1 else ''} raised by staff await{'s' if waiting == 1 else ''} "

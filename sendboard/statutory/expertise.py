@@ -22,9 +22,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import audit, charts
-from ..access import Viewer
 from ..db import Database
 from ..reference import AREAS
+from ..scope import Scope
 from . import StatutoryError, as_date
 
 EDIT_ROLES = frozenset({"head", "senco", "admin"})
@@ -74,9 +74,9 @@ def concentration(counts: Sequence[int]) -> dict:
 # --------------------------------------------------------------------------- readers
 
 
-def _staff_and_training(db: Database, viewer: Viewer, school_id: int, as_at: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    staff = db.query("statutory_staff", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
-    training = db.query("statutory_training", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+def _staff_and_training(db: Database, scope: Scope, school_id: int, as_at: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    staff = db.query("statutory_staff", scope=scope, school_id=school_id, as_at=as_at)
+    training = db.query("statutory_training", scope=scope, school_id=school_id, as_at=as_at)
     staff["name"] = staff["first_name"] + " " + staff["last_name"]
     training["completed_on"] = [_d(x) for x in training["completed_on"]]
     training["expires_on"] = [_d(x) for x in training["expires_on"]]
@@ -84,20 +84,20 @@ def _staff_and_training(db: Database, viewer: Viewer, school_id: int, as_at: dat
     return staff, training
 
 
-def staff_list(db: Database, viewer: Viewer, school_id: int, as_at: date) -> pd.DataFrame:
+def staff_list(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Staff in post with their count of current SEND training records (for pickers and the roster)."""
-    viewer.require_role(READ_ROLES)
-    staff, training = _staff_and_training(db, viewer, school_id, as_at)
+    scope.viewer.require_role(READ_ROLES)
+    staff, training = _staff_and_training(db, scope, school_id, as_at)
     current = training[training["state"].isin((CURRENT, EXPIRING))].groupby("staff_id").size()
     staff["current_training"] = staff["staff_id"].map(current).fillna(0).astype(int)
     out = staff[["staff_id", "name", "staff_role", "fte", "current_training"]]
     return out.sort_values(["name", "staff_id"], kind="stable").reset_index(drop=True)
 
 
-def training_records(db: Database, viewer: Viewer, school_id: int, as_at: date) -> pd.DataFrame:
+def training_records(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Every training record of staff in post: who, area, course, level, completed, expiry, state."""
-    viewer.require_role(READ_ROLES)
-    staff, training = _staff_and_training(db, viewer, school_id, as_at)
+    scope.viewer.require_role(READ_ROLES)
+    staff, training = _staff_and_training(db, scope, school_id, as_at)
     names = dict(zip(staff["staff_id"], staff["name"]))
     roles = dict(zip(staff["staff_id"], staff["staff_role"]))
     out = pd.DataFrame({
@@ -114,19 +114,19 @@ def training_records(db: Database, viewer: Viewer, school_id: int, as_at: date) 
     return out.sort_values(["staff", "area", "completed_on"], kind="stable").reset_index(drop=True)
 
 
-def need_mix(db: Database, viewer: Viewer, school_id: int, as_at: date) -> pd.DataFrame:
-    frame = db.query("statutory_need_mix", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+def need_mix(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
+    frame = db.query("statutory_need_mix", scope=scope, school_id=school_id, as_at=as_at)
     counts = frame.groupby("area_code")["pupils"].sum()
     return pd.DataFrame({"area_code": list(AREAS), "pupils": [int(counts.get(code, 0)) for code in AREAS]})
 
 
-def training_coverage(db: Database, viewer: Viewer, school_id: int, as_at: date) -> pd.DataFrame:
+def training_coverage(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Per broad area: SEND pupils (primary need) and their share of the register, against staff in post
     with current training in that area (any level, and specialist) and their share of staff. Counts only,
     no pupil or staff rows (governors' pack may call this)."""
-    viewer.require_role(AGGREGATE_ROLES)
-    mix = need_mix(db, viewer, school_id, as_at)
-    staff, training = _staff_and_training(db, viewer, school_id, as_at)
+    scope.viewer.require_role(AGGREGATE_ROLES)
+    mix = need_mix(db, scope, school_id, as_at)
+    staff, training = _staff_and_training(db, scope, school_id, as_at)
     current = training[training["state"].isin((CURRENT, EXPIRING))]
     n_staff, n_send = len(staff), int(mix["pupils"].sum())
     rows = []
@@ -142,10 +142,10 @@ def training_coverage(db: Database, viewer: Viewer, school_id: int, as_at: date)
     return pd.DataFrame(rows)
 
 
-def training_concentration(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
+def training_concentration(db: Database, scope: Scope, school_id: int, as_at: date) -> dict:
     """The concentration measure over staff in post and their current training records (counts only)."""
-    viewer.require_role(AGGREGATE_ROLES)
-    staff, training = _staff_and_training(db, viewer, school_id, as_at)
+    scope.viewer.require_role(AGGREGATE_ROLES)
+    staff, training = _staff_and_training(db, scope, school_id, as_at)
     current = training[training["state"].isin((CURRENT, EXPIRING))].groupby("staff_id").size()
     counts = [int(current.get(s, 0)) for s in staff["staff_id"]]
     result = concentration(counts)
@@ -153,12 +153,12 @@ def training_concentration(db: Database, viewer: Viewer, school_id: int, as_at: 
     return result
 
 
-def expiry_watch(db: Database, viewer: Viewer, school_id: int, as_at: date) -> pd.DataFrame:
+def expiry_watch(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Training expiring in the next 90 days, and expired training not since renewed (no later record
     of the same course for the same person)."""
-    viewer.require_role(READ_ROLES)
-    records = training_records(db, viewer, school_id, as_at)
-    _, training = _staff_and_training(db, viewer, school_id, as_at)
+    scope.viewer.require_role(READ_ROLES)
+    records = training_records(db, scope, school_id, as_at)
+    _, training = _staff_and_training(db, scope, school_id, as_at)
     renewed = set()
     for _, grp in training.groupby(["staff_id", "course"]):
         if len(grp) > 1:
@@ -175,10 +175,10 @@ def expiry_watch(db: Database, viewer: Viewer, school_id: int, as_at: date) -> p
 # --------------------------------------------------------------------------- changes (audited)
 
 
-def add_training(db: Database, viewer: Viewer, school_id: int, *, staff_id: int, course: str, area: str, level: str,
+def add_training(db: Database, scope: Scope, school_id: int, *, staff_id: int, course: str, area: str, level: str,
                  completed_on: date, expires_on: date | None) -> int:
     """Record a training course for a member of staff. Returns the new training id."""
-    viewer.require_role(EDIT_ROLES)
+    scope.viewer.require_role(EDIT_ROLES)
     course = (course or "").strip()
     if not course:
         raise StatutoryError("Give the course name.")
@@ -190,24 +190,24 @@ def add_training(db: Database, viewer: Viewer, school_id: int, *, staff_id: int,
         raise StatutoryError("Choose a level: awareness, enhanced or specialist.")
     if expires_on is not None and expires_on < completed_on:
         raise StatutoryError("The expiry date is before the date the course was completed.")
-    if not db.scalar("statutory_staff_in_school", viewer_id=viewer.user_id, staff_id=int(staff_id), school_id=school_id):
+    if not db.scalar("statutory_staff_in_school", scope=scope, staff_id=int(staff_id), school_id=school_id):
         raise StatutoryError("That member of staff is not at this school.")
     new = {"staff_id": int(staff_id), "course": course, "area": area, "level": level,
            "completed_on": completed_on, "expires_on": expires_on}
 
     def work(w):
         training_id = int(w.run("statutory_insert_training", **new)[0][0])
-        audit.record_change(w, viewer, "training_changed", object_type="training", object_id=training_id,
+        audit.record_change(w, scope.viewer, "training_changed", object_type="training", object_id=training_id,
                             new_value=new)
         return training_id
 
     return db.write(work)
 
 
-def set_training_expiry(db: Database, viewer: Viewer, school_id: int, training_id: int, expires_on: date | None) -> None:
+def set_training_expiry(db: Database, scope: Scope, school_id: int, training_id: int, expires_on: date | None) -> None:
     """Change (or clear) the expiry date of one training record."""
-    viewer.require_role(EDIT_ROLES)
-    rows = db.query("statutory_training_row", viewer_id=viewer.user_id, training_id=int(training_id), school_id=school_id)
+    scope.viewer.require_role(EDIT_ROLES)
+    rows = db.query("statutory_training_row", scope=scope, training_id=int(training_id), school_id=school_id)
     if rows.empty:
         raise StatutoryError("That training record is not at this school.")
     row = rows.iloc[0]
@@ -219,7 +219,7 @@ def set_training_expiry(db: Database, viewer: Viewer, school_id: int, training_i
 
     def work(w):
         w.run("statutory_update_training_expiry", training_id=int(training_id), expires_on=expires_on)
-        audit.record_change(w, viewer, "training_changed", object_type="training", object_id=int(training_id),
+        audit.record_change(w, scope.viewer, "training_changed", object_type="training", object_id=int(training_id),
                             old_value={"expires_on": old}, new_value={"expires_on": expires_on})
 
     db.write(work)

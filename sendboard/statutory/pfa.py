@@ -11,8 +11,8 @@ from datetime import date
 
 import pandas as pd
 
-from ..access import Viewer
 from ..db import Database
+from ..scope import Scope
 from . import ehc
 
 AREAS = {"employment": "Employment", "independent_living": "Independent living", "health": "Health",
@@ -22,19 +22,19 @@ YES, NO = "✓", "✗"
 AGGREGATE_ROLES = frozenset({"head", "senco", "governor", "trust"})
 
 
-def _reviews(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
-    frame = db.query("statutory_pfa_reviews", viewer_id=viewer.user_id, today=today, school_id=school_id, as_at=as_at)
+def _reviews(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
+    frame = db.query("statutory_pfa_reviews", scope=scope, school_id=school_id, as_at=as_at)
     return frame[frame["year_group_at_review"].fillna(FROM_YEAR) >= FROM_YEAR]
 
 
-def pfa_matrix(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+def pfa_matrix(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """One row per pupil with a plan in Year 9+: for each area at their latest review since Year 9,
     "✓ recorded" or "✗ none recorded", which areas are missing (as text) and the next review due.
     The outcomes themselves are in :func:`pfa_outcomes_by_review`."""
-    viewer.require_pupils()
-    plans = ehc.plan_reviews(db, viewer, school_id, as_at, today)
+    scope.viewer.require_pupils()
+    plans = ehc.plan_reviews(db, scope, school_id, as_at)
     plans = plans[plans["year_group"].notna() & (plans["year_group"] >= FROM_YEAR)]
-    reviews = _reviews(db, viewer, school_id, as_at, today)
+    reviews = _reviews(db, scope, school_id, as_at)
     rows = []
     for p in plans.drop_duplicates("pupil_id").to_dict("records"):
         mine = reviews[reviews["pupil_id"] == p["pupil_id"]]
@@ -68,13 +68,13 @@ def pfa_matrix(db: Database, viewer: Viewer, school_id: int, as_at: date, today:
     return out.sort_values(["areas_recorded", "pupil"], kind="stable").reset_index(drop=True)
 
 
-def pfa_outcomes_by_review(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+def pfa_outcomes_by_review(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Each review since Year 9 of a pupil in Year 9+ with a plan, and its outcome in each area (blank = none)."""
-    viewer.require_pupils()
-    plans = ehc.plan_reviews(db, viewer, school_id, as_at, today)
+    scope.viewer.require_pupils()
+    plans = ehc.plan_reviews(db, scope, school_id, as_at)
     plans = plans[plans["year_group"].notna() & (plans["year_group"] >= FROM_YEAR)]
     names = dict(zip(plans["pupil_id"], plans["pupil"]))
-    reviews = _reviews(db, viewer, school_id, as_at, today)
+    reviews = _reviews(db, scope, school_id, as_at)
     reviews = reviews[reviews["pupil_id"].isin(names)]
     rows = []
     for _, grp in reviews.groupby("ehc_review_id", sort=False):
@@ -88,11 +88,11 @@ def pfa_outcomes_by_review(db: Database, viewer: Viewer, school_id: int, as_at: 
     return pd.DataFrame(rows, columns=cols).sort_values(["pupil", "held_on"], kind="stable").reset_index(drop=True)
 
 
-def pfa_coverage(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
+def pfa_coverage(db: Database, scope: Scope, school_id: int, as_at: date) -> dict:
     """Counts only: pupils with a plan in Year 9+, and how many have an outcome in all four areas at
     their latest review since Year 9."""
-    viewer.require_role(AGGREGATE_ROLES)
-    pupils, complete = db.query_rows("statutory_pfa_counts", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)[0]
+    scope.viewer.require_role(AGGREGATE_ROLES)
+    pupils, complete = db.query_rows("statutory_pfa_counts", scope=scope, school_id=school_id, as_at=as_at)[0]
     pupils, complete = int(pupils or 0), int(complete or 0)
     return {"pupils": pupils, "all_four_areas": complete,
             "pct_all_four": round(100.0 * complete / pupils, 1) if pupils else None}

@@ -16,6 +16,7 @@ from .. import audit
 from ..access import AccessDenied, Viewer
 from ..db import Database
 from ..domain import AREA_CODES
+from ..scope import Scope
 from . import StatutoryError, as_date, deadlines
 from .ehc import step_status
 
@@ -51,11 +52,11 @@ def _require_editor(viewer: Viewer) -> None:
         raise AccessDenied("EHC records are entered by the SENCO and the head")
 
 
-def _pupil(db: Database, viewer: Viewer, school_id: int, pupil_id: int, today: date) -> dict:
-    _require_editor(viewer)
-    rows = db.query("ehc_pupil", viewer_id=viewer.user_id, today=today, school_id=int(school_id), pupil_id=int(pupil_id))
+def _pupil(db: Database, scope: Scope, school_id: int, pupil_id: int) -> dict:
+    _require_editor(scope.viewer)
+    rows = db.query("ehc_pupil", scope=scope, school_id=int(school_id), pupil_id=int(pupil_id))
     if rows.empty:
-        audit.record(db, viewer, "access_refused", object_type="ehc_record", pupil_id=int(pupil_id))
+        audit.record(db, scope.viewer, "access_refused", object_type="ehc_record", pupil_id=int(pupil_id))
         raise AccessDenied("that pupil is not one of this school's pupils that you may see")
     row = rows.iloc[0].to_dict()
     row["date_of_birth"] = as_date(row["date_of_birth"])
@@ -127,12 +128,12 @@ def next_term_review(db: Database, from_date: date) -> date:
 # --------------------------------------------------------------------------- EHC plans and outcomes
 
 
-def record_plan(db: Database, viewer: Viewer, pupil_id: int, *, school_id: int, local_authority: str,
-                issued_on: date, hours_per_week, outcomes: list[tuple[str | None, str]], today: date) -> int:
+def record_plan(db: Database, scope: Scope, pupil_id: int, *, school_id: int, local_authority: str,
+                issued_on: date, hours_per_week, outcomes: list[tuple[str | None, str]]) -> int:
     """A new EHC plan with its outcomes (at least one). Refused if the pupil has a plan open on that date."""
-    pupil = _pupil(db, viewer, school_id, pupil_id, today)
+    pupil = _pupil(db, scope, school_id, pupil_id)
     la = _text(local_authority, "local_authority", "the local authority", required=True, limit=100)
-    issued = _date(issued_on, "issued_on", "the date the plan was issued", today, not_before=pupil["date_of_birth"],
+    issued = _date(issued_on, "issued_on", "the date the plan was issued", scope.today, not_before=pupil["date_of_birth"],
                    before_what="the pupil's date of birth")
     hours = _hours(hours_per_week)
     clean = []
@@ -144,7 +145,7 @@ def record_plan(db: Database, viewer: Viewer, pupil_id: int, *, school_id: int, 
             clean.append((area or None, body))
     if not clean:
         raise FieldError("outcomes", "Please write at least one outcome from the plan (section E), one a line.")
-    held = db.query("ehc_plans_of_pupil", viewer_id=viewer.user_id, today=today, pupil_id=int(pupil_id))
+    held = db.query("ehc_plans_of_pupil", scope=scope, pupil_id=int(pupil_id))
     for r in held.to_dict("records"):
         ceased = as_date(r["ceased_on"])
         if as_date(r["issued_on"]) == issued:
@@ -158,7 +159,7 @@ def record_plan(db: Database, viewer: Viewer, pupil_id: int, *, school_id: int, 
                             issued_on=issued, hours_per_week=hours)[0][0])
         ids = [int(w.run("ehc_outcome_insert", ehcp_id=ehcp_id, pupil_id=int(pupil_id), area=a, outcome=t)[0][0])
                for a, t in clean]
-        audit.record_change(w, viewer, "ehc_plan_added", object_type="ehc_plan", object_id=ehcp_id, pupil_id=pupil_id,
+        audit.record_change(w, scope.viewer, "ehc_plan_added", object_type="ehc_plan", object_id=ehcp_id, pupil_id=pupil_id,
                             new_value={"local_authority": la, "issued_on": issued, "hours_per_week": hours,
                                        "outcomes": [t for _, t in clean], "outcome_ids": ids})
         return ehcp_id
@@ -166,69 +167,68 @@ def record_plan(db: Database, viewer: Viewer, pupil_id: int, *, school_id: int, 
     return db.write(work)
 
 
-def cease_plan(db: Database, viewer: Viewer, ehcp_id: int, *, school_id: int, ceased_on: date, today: date) -> None:
-    _require_editor(viewer)
-    rows = db.query("ehc_plan_row", viewer_id=viewer.user_id, today=today, school_id=int(school_id), ehcp_id=int(ehcp_id))
+def cease_plan(db: Database, scope: Scope, ehcp_id: int, *, school_id: int, ceased_on: date) -> None:
+    _require_editor(scope.viewer)
+    rows = db.query("ehc_plan_row", scope=scope, school_id=int(school_id), ehcp_id=int(ehcp_id))
     if rows.empty:
         raise AccessDenied("that plan is not one you may change")
     plan = rows.iloc[0].to_dict()
-    ceased = _date(ceased_on, "ceased_on", "the date the plan ceased", today, not_before=as_date(plan["issued_on"]),
+    ceased = _date(ceased_on, "ceased_on", "the date the plan ceased", scope.today, not_before=as_date(plan["issued_on"]),
                    before_what="the date it was issued")
 
     def work(w):
         w.run("ehc_plan_update", ehcp_id=int(ehcp_id), local_authority=plan["local_authority"],
               hours_per_week=None if pd.isna(plan["hours_per_week"]) else float(plan["hours_per_week"]), ceased_on=ceased)
-        audit.record_change(w, viewer, "ehc_plan_changed", object_type="ehc_plan", object_id=int(ehcp_id),
+        audit.record_change(w, scope.viewer, "ehc_plan_changed", object_type="ehc_plan", object_id=int(ehcp_id),
                             pupil_id=int(plan["pupil_id"]), old_value={"ceased_on": None}, new_value={"ceased_on": ceased})
 
     db.write(work)
 
 
-def add_step(db: Database, viewer: Viewer, ehc_outcome_id: int, description: str, *, school_id: int, set_on: date,
-             today: date) -> int:
+def add_step(db: Database, scope: Scope, ehc_outcome_id: int, description: str, *, school_id: int, set_on: date) -> int:
     """A short-term step toward an EHC plan outcome: a target on the pupil's open support plan (one is
     opened, reviewed one term later, if there is none), so it is reviewed like any other target."""
-    _require_editor(viewer)
-    rows = db.query("ehc_outcome_row", viewer_id=viewer.user_id, today=today, ehc_outcome_id=int(ehc_outcome_id))
+    _require_editor(scope.viewer)
+    rows = db.query("ehc_outcome_row", scope=scope, ehc_outcome_id=int(ehc_outcome_id))
     if rows.empty:
         raise AccessDenied("that outcome is not one you may change")
     outcome = rows.iloc[0].to_dict()
     pupil_id = int(outcome["pupil_id"])
-    _pupil(db, viewer, school_id, pupil_id, today)
+    _pupil(db, scope, school_id, pupil_id)
     text = _text(description, "step", "the short-term step", required=True)
-    when = _date(set_on, "set_on", "the date the step was set", today)
+    when = _date(set_on, "set_on", "the date the step was set", scope.today)
     review_due = next_term_review(db, when)
 
     def work(w):
         found = w.query("ehc_open_support_plan", pupil_id=pupil_id)
         if found.empty:
             plan_id = int(w.run("ehc_support_plan_insert", pupil_id=pupil_id, start_date=when, review_due=review_due,
-                                created_by=viewer.username, assess_note="Steps toward the outcomes of the EHC plan")[0][0])
+                                created_by=scope.viewer.username, assess_note="Steps toward the outcomes of the EHC plan")[0][0])
         else:
             plan_id = int(found.iloc[0]["plan_id"])
         target_id = int(w.run("ehc_step_insert", plan_id=plan_id, description=text, area=outcome["area"],
                               set_on=when)[0][0])
         w.run("ehc_step_link", target_id=target_id, ehc_outcome_id=int(ehc_outcome_id), pupil_id=pupil_id)
-        audit.record_change(w, viewer, "target_added", object_type="plan_target", object_id=target_id, pupil_id=pupil_id,
+        audit.record_change(w, scope.viewer, "target_added", object_type="plan_target", object_id=target_id, pupil_id=pupil_id,
                             new_value={"plan_id": plan_id, "description": text, "ehc_outcome_id": int(ehc_outcome_id)})
         return target_id
 
     return db.write(work)
 
 
-def outcomes_with_steps(db: Database, viewer: Viewer, pupil_id: int, as_at: date, today: date) -> pd.DataFrame:
-    viewer.require_pupils()
-    return db.query("ehc_outcomes_with_steps", viewer_id=viewer.user_id, today=today, pupil_id=int(pupil_id), as_at=as_at)
+def outcomes_with_steps(db: Database, scope: Scope, pupil_id: int, as_at: date) -> pd.DataFrame:
+    scope.viewer.require_pupils()
+    return db.query("ehc_outcomes_with_steps", scope=scope, pupil_id=int(pupil_id), as_at=as_at)
 
 
-def plans_of_pupil(db: Database, viewer: Viewer, pupil_id: int, today: date) -> pd.DataFrame:
-    viewer.require_pupils()
-    return db.query("ehc_plans_of_pupil", viewer_id=viewer.user_id, today=today, pupil_id=int(pupil_id))
+def plans_of_pupil(db: Database, scope: Scope, pupil_id: int) -> pd.DataFrame:
+    scope.viewer.require_pupils()
+    return db.query("ehc_plans_of_pupil", scope=scope, pupil_id=int(pupil_id))
 
 
-def pupil_choices(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
-    viewer.require_pupils()
-    return db.query("ehc_pupil_choices", viewer_id=viewer.user_id, today=today, school_id=int(school_id), as_at=as_at)
+def pupil_choices(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
+    scope.viewer.require_pupils()
+    return db.query("ehc_pupil_choices", scope=scope, school_id=int(school_id), as_at=as_at)
 
 
 # --------------------------------------------------------------------------- needs-assessment requests
@@ -248,20 +248,19 @@ def _request_steps(requested: date, decision_on, decision, final_plan_on, today:
     return decided, choice, final
 
 
-def record_request(db: Database, viewer: Viewer, pupil_id: int, *, school_id: int, local_authority: str,
-                   requested_on: date, requested_by: str, decision_on=None, decision=None, final_plan_on=None,
-                   today: date) -> int:
-    pupil = _pupil(db, viewer, school_id, pupil_id, today)
+def record_request(db: Database, scope: Scope, pupil_id: int, *, school_id: int, local_authority: str,
+                   requested_on: date, requested_by: str, decision_on=None, decision=None, final_plan_on=None) -> int:
+    pupil = _pupil(db, scope, school_id, pupil_id)
     la = _text(local_authority, "local_authority", "the local authority", required=True, limit=100)
     who = _choice(requested_by, REQUESTED_BY, "requested_by", "who asked for the assessment", required=True)
-    requested = _date(requested_on, "requested_on", "the date of the request", today,
+    requested = _date(requested_on, "requested_on", "the date of the request", scope.today,
                       not_before=pupil["date_of_birth"], before_what="the pupil's date of birth")
-    decided, choice, final = _request_steps(requested, decision_on, decision, final_plan_on, today)
+    decided, choice, final = _request_steps(requested, decision_on, decision, final_plan_on, scope.today)
 
     def work(w):
         request_id = int(w.run("ehc_request_insert", pupil_id=int(pupil_id), local_authority=la, requested_on=requested,
                                requested_by=who, decision_on=decided, decision=choice, final_plan_on=final)[0][0])
-        audit.record_change(w, viewer, "ehc_request_added", object_type="ehc_request", object_id=request_id,
+        audit.record_change(w, scope.viewer, "ehc_request_added", object_type="ehc_request", object_id=request_id,
                             pupil_id=pupil_id, new_value={"local_authority": la, "requested_on": requested,
                                                           "requested_by": who, "decision_on": decided,
                                                           "decision": choice, "final_plan_on": final})
@@ -270,19 +269,19 @@ def record_request(db: Database, viewer: Viewer, pupil_id: int, *, school_id: in
     return db.write(work)
 
 
-def update_request(db: Database, viewer: Viewer, request_id: int, *, school_id: int, decision_on=None, decision=None,
-                   final_plan_on=None, today: date) -> None:
-    _require_editor(viewer)
-    rows = db.query("ehc_request_row", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
+def update_request(db: Database, scope: Scope, request_id: int, *, school_id: int, decision_on=None, decision=None,
+                   final_plan_on=None) -> None:
+    _require_editor(scope.viewer)
+    rows = db.query("ehc_request_row", scope=scope, school_id=int(school_id),
                     request_id=int(request_id))
     if rows.empty:
         raise AccessDenied("that request is not one you may change")
     old = rows.iloc[0].to_dict()
-    decided, choice, final = _request_steps(as_date(old["requested_on"]), decision_on, decision, final_plan_on, today)
+    decided, choice, final = _request_steps(as_date(old["requested_on"]), decision_on, decision, final_plan_on, scope.today)
 
     def work(w):
         w.run("ehc_request_update", request_id=int(request_id), decision_on=decided, decision=choice, final_plan_on=final)
-        audit.record_change(w, viewer, "ehc_request_changed", object_type="ehc_request", object_id=int(request_id),
+        audit.record_change(w, scope.viewer, "ehc_request_changed", object_type="ehc_request", object_id=int(request_id),
                             pupil_id=int(old["pupil_id"]),
                             old_value={k: old[k] for k in ("decision_on", "decision", "final_plan_on")},
                             new_value={"decision_on": decided, "decision": choice, "final_plan_on": final})
@@ -304,23 +303,22 @@ def _review_steps(held: date, report_sent_on, la_decision_on, la_decision, today
     return sent, decided, choice
 
 
-def record_annual_review(db: Database, viewer: Viewer, ehcp_id: int, *, school_id: int, held_on: date,
-                         report_sent_on=None, la_decision_on=None, la_decision=None, note: str | None = None,
-                         today: date) -> int:
+def record_annual_review(db: Database, scope: Scope, ehcp_id: int, *, school_id: int, held_on: date,
+                         report_sent_on=None, la_decision_on=None, la_decision=None, note: str | None = None) -> int:
     """An annual review meeting held. The date it was due is worked out from the last review (or the
     issue date) as on the EHC plans page, and kept with it for the compliance figures."""
-    _require_editor(viewer)
-    rows = db.query("ehc_plan_row", viewer_id=viewer.user_id, today=today, school_id=int(school_id), ehcp_id=int(ehcp_id))
+    _require_editor(scope.viewer)
+    rows = db.query("ehc_plan_row", scope=scope, school_id=int(school_id), ehcp_id=int(ehcp_id))
     if rows.empty:
         raise AccessDenied("that plan is not one you may change")
     plan = rows.iloc[0].to_dict()
     pupil_id = int(plan["pupil_id"])
     issued = as_date(plan["issued_on"])
-    held = _date(held_on, "held_on", "the date of the review meeting", today, not_before=issued,
+    held = _date(held_on, "held_on", "the date of the review meeting", scope.today, not_before=issued,
                  before_what="the date the plan was issued")
     if bool(db.scalar("ehc_review_held_same_day", ehcp_id=int(ehcp_id), held_on=held)):
         raise FieldError("held_on", f"A review of this plan held on {held:%d %B %Y} is already recorded.")
-    sent, decided, choice = _review_steps(held, report_sent_on, la_decision_on, la_decision, today)
+    sent, decided, choice = _review_steps(held, report_sent_on, la_decision_on, la_decision, scope.today)
     text = _text(note, "note", "the note", required=False)
     base = as_date(db.scalar("ehc_review_base", ehcp_id=int(ehcp_id), held_on=held))
     due = deadlines.next_review_due(base, as_date(plan["date_of_birth"]))
@@ -328,8 +326,8 @@ def record_annual_review(db: Database, viewer: Viewer, ehcp_id: int, *, school_i
     def work(w):
         review_id = int(w.run("ehc_review_insert", ehcp_id=int(ehcp_id), due_on=due, held_on=held, note=text,
                               report_sent_on=sent, la_decision_on=decided, la_decision=choice,
-                              recorded_by=viewer.username)[0][0])
-        audit.record_change(w, viewer, "ehc_review_added", object_type="ehc_review", object_id=review_id,
+                              recorded_by=scope.viewer.username)[0][0])
+        audit.record_change(w, scope.viewer, "ehc_review_added", object_type="ehc_review", object_id=review_id,
                             pupil_id=pupil_id, new_value={"held_on": held, "due_on": due, "report_sent_on": sent,
                                                           "la_decision_on": decided, "la_decision": choice})
         return review_id
@@ -337,20 +335,20 @@ def record_annual_review(db: Database, viewer: Viewer, ehcp_id: int, *, school_i
     return db.write(work)
 
 
-def update_annual_review(db: Database, viewer: Viewer, ehc_review_id: int, *, school_id: int, report_sent_on=None,
-                         la_decision_on=None, la_decision=None, today: date) -> None:
-    _require_editor(viewer)
-    rows = db.query("ehc_review_row", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
+def update_annual_review(db: Database, scope: Scope, ehc_review_id: int, *, school_id: int, report_sent_on=None,
+                         la_decision_on=None, la_decision=None) -> None:
+    _require_editor(scope.viewer)
+    rows = db.query("ehc_review_row", scope=scope, school_id=int(school_id),
                     ehc_review_id=int(ehc_review_id))
     if rows.empty:
         raise AccessDenied("that review is not one you may change")
     old = rows.iloc[0].to_dict()
-    sent, decided, choice = _review_steps(as_date(old["held_on"]), report_sent_on, la_decision_on, la_decision, today)
+    sent, decided, choice = _review_steps(as_date(old["held_on"]), report_sent_on, la_decision_on, la_decision, scope.today)
 
     def work(w):
         w.run("ehc_review_update", ehc_review_id=int(ehc_review_id), report_sent_on=sent, la_decision_on=decided,
               la_decision=choice)
-        audit.record_change(w, viewer, "ehc_review_changed", object_type="ehc_review", object_id=int(ehc_review_id),
+        audit.record_change(w, scope.viewer, "ehc_review_changed", object_type="ehc_review", object_id=int(ehc_review_id),
                             pupil_id=int(old["pupil_id"]),
                             old_value={k: old[k] for k in ("report_sent_on", "la_decision_on", "la_decision")},
                             new_value={"report_sent_on": sent, "la_decision_on": decided, "la_decision": choice})
@@ -358,11 +356,11 @@ def update_annual_review(db: Database, viewer: Viewer, ehc_review_id: int, *, sc
     db.write(work)
 
 
-def review_steps(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+def review_steps(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Annual reviews held up to ``as_at``, newest first, each step with its status: the meeting against
     its due date, the school's report (2 weeks after the meeting) and the LA's decision (4 weeks)."""
-    viewer.require_pupils()
-    frame = db.query("ehc_review_steps", viewer_id=viewer.user_id, today=today, school_id=int(school_id), as_at=as_at)
+    scope.viewer.require_pupils()
+    frame = db.query("ehc_review_steps", scope=scope, school_id=int(school_id), as_at=as_at)
     rows = []
     for r in frame.to_dict("records"):
         held, due = as_date(r["held_on"]), as_date(r["due_on"])
@@ -385,11 +383,11 @@ def review_steps(db: Database, viewer: Viewer, school_id: int, as_at: date, toda
 # --------------------------------------------------------------------------- Preparing for Adulthood
 
 
-def record_pfa(db: Database, viewer: Viewer, pupil_id: int, *, school_id: int, recorded_on: date,
-               outcomes: dict[str, str], today: date) -> list[int]:
+def record_pfa(db: Database, scope: Scope, pupil_id: int, *, school_id: int, recorded_on: date,
+               outcomes: dict[str, str]) -> list[int]:
     """Preparing for Adulthood outcomes agreed for a pupil with SEND (any of the four areas; at least one)."""
-    pupil = _pupil(db, viewer, school_id, pupil_id, today)
-    when = _date(recorded_on, "recorded_on", "the date the outcomes were agreed", today,
+    pupil = _pupil(db, scope, school_id, pupil_id)
+    when = _date(recorded_on, "recorded_on", "the date the outcomes were agreed", scope.today,
                  not_before=pupil["date_of_birth"], before_what="the pupil's date of birth")
     clean = {}
     for area, text in outcomes.items():
@@ -403,37 +401,37 @@ def record_pfa(db: Database, viewer: Viewer, pupil_id: int, *, school_id: int, r
 
     def work(w):
         ids = [int(w.run("ehc_pfa_insert", pupil_id=int(pupil_id), recorded_on=when, area=a, outcome=t,
-                         recorded_by=viewer.username)[0][0]) for a, t in clean.items()]
-        audit.record_change(w, viewer, "pfa_recorded", object_type="pfa_record", object_id=ids[0], pupil_id=pupil_id,
+                         recorded_by=scope.viewer.username)[0][0]) for a, t in clean.items()]
+        audit.record_change(w, scope.viewer, "pfa_recorded", object_type="pfa_record", object_id=ids[0], pupil_id=pupil_id,
                             new_value={"recorded_on": when, **clean})
         return ids
 
     return db.write(work)
 
 
-def record_careers_guidance(db: Database, viewer: Viewer, pupil_id: int, *, school_id: int, given_on: date,
-                            given_by: str, note: str | None = None, today: date) -> int:
-    pupil = _pupil(db, viewer, school_id, pupil_id, today)
-    when = _date(given_on, "given_on", "the date of the guidance", today, not_before=pupil["date_of_birth"],
+def record_careers_guidance(db: Database, scope: Scope, pupil_id: int, *, school_id: int, given_on: date,
+                            given_by: str, note: str | None = None) -> int:
+    pupil = _pupil(db, scope, school_id, pupil_id)
+    when = _date(given_on, "given_on", "the date of the guidance", scope.today, not_before=pupil["date_of_birth"],
                  before_what="the pupil's date of birth")
     who = _text(given_by, "given_by", "who gave the guidance (the adviser or organisation)", required=True, limit=200)
     text = _text(note, "note", "the note", required=False)
 
     def work(w):
         guidance_id = int(w.run("ehc_careers_insert", pupil_id=int(pupil_id), given_on=when, given_by=who, note=text,
-                                recorded_by=viewer.username)[0][0])
-        audit.record_change(w, viewer, "careers_guidance_recorded", object_type="careers_guidance",
+                                recorded_by=scope.viewer.username)[0][0])
+        audit.record_change(w, scope.viewer, "careers_guidance_recorded", object_type="careers_guidance",
                             object_id=guidance_id, pupil_id=pupil_id, new_value={"given_on": when, "given_by": who})
         return guidance_id
 
     return db.write(work)
 
 
-def pfa_pupils(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+def pfa_pupils(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Every pupil with SEND in Year 9 or above: the latest outcome in each area (blank = none), what is
     missing, their age, and whether independent careers guidance has been recorded (flagged from age 13)."""
-    viewer.require_pupils()
-    frame = db.query("ehc_pfa_pupils", viewer_id=viewer.user_id, today=today, school_id=int(school_id), as_at=as_at)
+    scope.viewer.require_pupils()
+    frame = db.query("ehc_pfa_pupils", scope=scope, school_id=int(school_id), as_at=as_at)
     if frame.empty:
         return frame.assign(missing=pd.Series(dtype=str), careers=pd.Series(dtype=str), age=pd.Series(dtype=int))
     frame["age"] = [deadlines.age_on(as_date(d), as_at) for d in frame["date_of_birth"]]

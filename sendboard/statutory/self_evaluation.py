@@ -14,10 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import audit
-from ..access import Viewer
 from ..db import Database
 from ..domain import academic_year_of
 from ..package_data import shipped
+from ..scope import Scope
 from . import StatutoryError, deadlines, ehc, expertise, pfa
 
 KEY_FACTORS_CSV = shipped("key_factors.csv")
@@ -74,10 +74,10 @@ def key_factors(db: Database) -> pd.DataFrame:
 # --------------------------------------------------------------------------- ratings
 
 
-def ratings_history(db: Database, viewer: Viewer, school_id: int) -> pd.DataFrame:
+def ratings_history(db: Database, scope: Scope, school_id: int) -> pd.DataFrame:
     """Every rating the school has recorded, oldest first, with factor names."""
-    viewer.require_role(AGGREGATE_ROLES)
-    frame = db.query("statutory_ratings", viewer_id=viewer.user_id, school_id=school_id)
+    scope.viewer.require_role(AGGREGATE_ROLES)
+    frame = db.query("statutory_ratings", scope=scope, school_id=school_id)
     names = key_factors(db).set_index("factor_code")
     frame["rated_on"] = [pd.Timestamp(d).date() for d in frame["rated_on"]]
     frame["factor"] = frame["factor_code"].map(names["name"]).fillna(frame["factor_code"])
@@ -113,11 +113,11 @@ def trend(history: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def latest_self_evaluation(db: Database, viewer: Viewer, school_id: int) -> pd.DataFrame:
+def latest_self_evaluation(db: Database, scope: Scope, school_id: int) -> pd.DataFrame:
     """For each key factor: the latest rating and date, the one before and the direction, with the latest
     evidence and next actions. No pupil rows (governors' pack may call this)."""
-    viewer.require_role(AGGREGATE_ROLES)
-    return trend(ratings_history(db, viewer, school_id), key_factors(db))
+    scope.viewer.require_role(AGGREGATE_ROLES)
+    return trend(ratings_history(db, scope, school_id), key_factors(db))
 
 
 def rating_table(history: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
@@ -133,28 +133,28 @@ def rating_table(history: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index(drop=True).astype({c: "Int64" for c in wide.columns if c != "factor"})
 
 
-def record_rating(db: Database, viewer: Viewer, school_id: int, *, factor_code: str, rating: int, rated_on: date,
-                  evidence: str = "", next_actions: str = "", today: date | None = None) -> int:
+def record_rating(db: Database, scope: Scope, school_id: int, *, factor_code: str, rating: int, rated_on: date,
+                  evidence: str = "", next_actions: str = "") -> int:
     """Insert one dated rating (never overwrites). Returns the new rating id."""
-    viewer.require_role(EDIT_ROLES)
-    if school_id not in viewer.school_ids:
+    scope.viewer.require_role(EDIT_ROLES)
+    if school_id not in scope.viewer.school_ids:
         raise StatutoryError("You can only rate your own school.")
     codes = set(key_factors(db)["factor_code"])
     if factor_code not in codes:
         raise StatutoryError("Choose one of the eight key factors.")
     if int(rating) not in RATING_LABELS:
         raise StatutoryError("Choose a rating from 1 (not yet in place) to 4 (embedded).")
-    if today is not None and rated_on > today:
+    if scope.today is not None and rated_on > scope.today:
         raise StatutoryError("The rating date cannot be in the future.")
     evidence, next_actions = (evidence or "").strip(), (next_actions or "").strip()
     if len(evidence) > MAX_TEXT or len(next_actions) > MAX_TEXT:
         raise StatutoryError(f"Evidence and next actions are limited to {MAX_TEXT} characters each.")
     new = {"school_id": int(school_id), "factor_code": factor_code, "rated_on": rated_on, "rating": int(rating),
-           "evidence": evidence or None, "next_actions": next_actions or None, "rated_by": viewer.username}
+           "evidence": evidence or None, "next_actions": next_actions or None, "rated_by": scope.viewer.username}
 
     def work(w):
         rating_id = int(w.run("statutory_insert_rating", **new)[0][0])
-        audit.record_change(w, viewer, "self_evaluation_changed", object_type="key_factor_rating",
+        audit.record_change(w, scope.viewer, "self_evaluation_changed", object_type="key_factor_rating",
                             object_id=rating_id, new_value=new)
         return rating_id
 
@@ -164,18 +164,18 @@ def record_rating(db: Database, viewer: Viewer, school_id: int, *, factor_code: 
 # --------------------------------------------------------------------------- what the data says
 
 
-def factor_evidence(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+def factor_evidence(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Figures from sendboard that bear on each key factor: factor_code, measure, value (text), note.
     Counts and shares only."""
-    viewer.require_role(READ_ROLES)
+    scope.viewer.require_role(READ_ROLES)
     rows: list[dict] = []
 
     def add(code, measure, value, note=""):
         rows.append({"factor_code": code, "measure": measure, "value": value, "note": note})
 
-    compliance = ehc.review_compliance_by_year(db, viewer, school_id, as_at)
-    plans = ehc.plan_reviews(db, viewer, school_id, as_at, today)
-    requests = ehc.request_deadlines(db, viewer, school_id, as_at, today)
+    compliance = ehc.review_compliance_by_year(db, scope, school_id, as_at)
+    plans = ehc.plan_reviews(db, scope, school_id, as_at)
+    requests = ehc.request_deadlines(db, scope, school_id, as_at)
     overdue_reviews = int((plans["status"] == deadlines.OVERDUE).sum())
     overdue_requests = int((requests["status"] == deadlines.OVERDUE).sum())
     this_year = academic_year_of(as_at)
@@ -198,7 +198,7 @@ def factor_evidence(db: Database, viewer: Viewer, school_id: int, as_at: date, t
     add("tailored", "EHC annual reviews overdue now", overdue_text, "Past the 12-month (6 for under-5s) date")
     add("tracking", "EHC annual reviews on time", on_time, on_time_note)
 
-    practice = db.query("statutory_register_practice", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    practice = db.query("statutory_register_practice", scope=scope, school_id=school_id, as_at=as_at)
     p = practice.iloc[0] if not practice.empty else None
     if p is not None and int(p["open_plans"] or 0):
         add("tracking", "Support plans past their review date", f"{int(p['overdue_plans'])} of {int(p['open_plans'])}",
@@ -212,7 +212,7 @@ def factor_evidence(db: Database, viewer: Viewer, school_id: int, as_at: date, t
         add("communication", "Pupils on the register with the parent's view on their passport",
             f"{100 * int(p['with_parent_voice']) / reg:.0f}% ({int(p['with_parent_voice'])} of {reg})")
 
-    conc = expertise.training_concentration(db, viewer, school_id, as_at)
+    conc = expertise.training_concentration(db, scope, school_id, as_at)
     if conc["staff"]:
         add("expertise", "Staff with current SEND training", f"{conc['staff_with_any']} of {conc['staff']}")
         add("teaching", "Staff with current SEND training", f"{conc['staff_with_any']} of {conc['staff']}")
@@ -222,13 +222,13 @@ def factor_evidence(db: Database, viewer: Viewer, school_id: int, as_at: date, t
             add("expertise", "Gini coefficient of training records", f"{conc['gini']:.2f}",
                 "0 = spread evenly, 1 = held by one person")
 
-    gap = db.query("statutory_attainment_gap", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    gap = db.query("statutory_attainment_gap", scope=scope, school_id=school_id, as_at=as_at)
     if not gap.empty and pd.notna(gap.iloc[0]["send_score"]) and pd.notna(gap.iloc[0]["other_score"]):
         g = gap.iloc[0]
         add("teaching", "Attainment gap, latest assessments", f"{g['send_score'] - g['other_score']:+.1f} points",
             f"Mean score of pupils on the register ({g['send_score']:.1f}) minus the rest ({g['other_score']:.1f})")
 
-    cover = pfa.pfa_coverage(db, viewer, school_id, as_at)
+    cover = pfa.pfa_coverage(db, scope, school_id, as_at)
     if cover["pupils"]:
         add("adulthood", "Year 9+ pupils with EHC plans with outcomes in all four areas",
             f"{cover['pct_all_four']:.0f}% ({cover['all_four_areas']} of {cover['pupils']})",
