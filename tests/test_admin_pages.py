@@ -190,7 +190,8 @@ def test_audit_download_is_itself_audited(fixture_path):
     db = open_database()
     viewer = viewer_for(db, db.cursor().execute("SELECT user_id FROM users WHERE username='admin'").fetchone()[0])
     ctx = ui.PageContext(db=db, viewer=viewer, page_key="audit", school_id=1, school_name="x", school_phase="secondary",
-                         term_id=None, term_label=None, academic_year=None, term_start=None, as_at=None, today=None)
+                         term_id=None, term_label=None, academic_year=None, term_start=None, as_at=None, today=None,
+                         scope=None)
     ui._record_download(ctx, "audit_log", "csv", 12)  # what the download button's on_click runs
     assert last_audit("download")[:2] == ("admin", "audit_log")
 

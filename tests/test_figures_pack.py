@@ -6,7 +6,6 @@ from itertools import pairwise
 
 from pypdf import PdfReader
 
-from sendboard import clock
 from sendboard.governors import pack as pack_pdf
 from sendboard.governors.figures import build_pack
 from sendboard.scope import Scope
@@ -29,7 +28,7 @@ def _table_layouts(pack):
 
 
 def test_every_heading_word_fits_whole_in_its_column(fixture_db, viewers):
-    pack = build_pack(fixture_db, Scope(viewers["governor"], clock.today()), SCHOOL, 2025, TODAY, "Oak Lane Academy", "secondary")
+    pack = build_pack(fixture_db, Scope(viewers["governor"], TODAY), SCHOOL, 2025, TODAY, "Oak Lane Academy", "secondary")
     checked = 0
     for doc, table, frame, widths, size, width in _table_layouts(pack):
         assert sum(widths) <= width + 1e-6, table.key
@@ -60,7 +59,7 @@ def test_no_table_heading_is_split_inside_a_word_on_the_demo(demo_path):
     db = open_database(demo_path)
     uid = db.cursor().execute("SELECT user_id FROM users WHERE username = 'governor'").fetchone()[0]
     gov = viewer_for(db, uid)
-    pack = build_pack(db, Scope(gov, clock.today()), gov.school_ids[0], 2025, TODAY.replace(year=2026, month=11, day=23), "Demo", "secondary")
+    pack = build_pack(db, Scope(gov, TODAY), gov.school_ids[0], 2025, TODAY.replace(year=2026, month=11, day=23), "Demo", "secondary")
     words = {w for s in pack.sections for t in s.tables for col in t.display.columns for w in str(col).split() if len(w) >= 5}
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pack_pdf.pdf_bytes(pack))).pages)
     assert "support" in words

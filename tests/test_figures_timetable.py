@@ -19,7 +19,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from sendboard import clock, timetable
+from sendboard import timetable
 from sendboard.access import AccessDenied
 from sendboard.importers import ImportFailed, SourceFile, commit, load, undo_last
 from sendboard.importers.templates import template_csv
@@ -52,7 +52,7 @@ def _import(db, data: bytes, name="timetable.csv"):
 
 
 def _lessons(db, viewer, group=GROUP_7A) -> list[tuple[str, str, str]]:
-    frame = timetable.group_lessons(db, Scope(viewer, clock.today()), group)
+    frame = timetable.group_lessons(db, Scope(viewer, TODAY), group)
     return list(zip(frame["day_of_week"], frame["start_time"], frame["end_time"]))
 
 
@@ -113,9 +113,9 @@ def test_a_bad_timetable_is_refused_row_by_row_and_nothing_is_written(fixture_db
 
 def test_the_senco_adds_and_removes_a_lesson_audited(fixture_db, viewers):
     senco = viewers["senco"]
-    lesson = timetable.add_lesson(fixture_db, Scope(senco, clock.today()), GROUP_7A, "Wed", "9:05", "10:05")
+    lesson = timetable.add_lesson(fixture_db, Scope(senco, TODAY), GROUP_7A, "Wed", "9:05", "10:05")
     assert _lessons(fixture_db, senco) == [("Wednesday", "09:05", "10:05")]
-    timetable.remove_lesson(fixture_db, Scope(senco, clock.today()), lesson)
+    timetable.remove_lesson(fixture_db, Scope(senco, TODAY), lesson)
     assert _lessons(fixture_db, senco) == []
     audit = fixture_db.cursor().execute("SELECT username, group_id, old_value, new_value FROM audit_log "
                                         "WHERE action = 'lesson_changed' ORDER BY audit_id").fetchall()
@@ -127,26 +127,26 @@ def test_the_senco_adds_and_removes_a_lesson_audited(fixture_db, viewers):
     ("Monday", "09:00", "8:30", "end"), ("Monday", "09:00", "24:10", "end")])
 def test_the_form_refuses_a_bad_lesson_beside_its_field(fixture_db, viewers, day, start, end, field):
     with pytest.raises(timetable.TimetableError) as err:
-        timetable.add_lesson(fixture_db, Scope(viewers["senco"], clock.today()), GROUP_7A, day, start, end)
+        timetable.add_lesson(fixture_db, Scope(viewers["senco"], TODAY), GROUP_7A, day, start, end)
     assert err.value.field == field
     assert fixture_db.cursor().execute("SELECT count(*) FROM group_lessons").fetchone()[0] == 0
 
 
 def test_the_form_refuses_a_lesson_overlapping_one_the_group_has(fixture_db, viewers):
-    timetable.add_lesson(fixture_db, Scope(viewers["senco"], clock.today()), GROUP_7A, "Tuesday", "10:40", "11:40")
+    timetable.add_lesson(fixture_db, Scope(viewers["senco"], TODAY), GROUP_7A, "Tuesday", "10:40", "11:40")
     with pytest.raises(timetable.TimetableError) as err:
-        timetable.add_lesson(fixture_db, Scope(viewers["senco"], clock.today()), GROUP_7A, "Tuesday", "11:00", "12:00")
+        timetable.add_lesson(fixture_db, Scope(viewers["senco"], TODAY), GROUP_7A, "Tuesday", "11:00", "12:00")
     assert err.value.field == "start" and "Tue 10:40–11:40" in str(err.value)
     # back to back is fine; another group at the same time is fine
-    timetable.add_lesson(fixture_db, Scope(viewers["senco"], clock.today()), GROUP_7A, "Tuesday", "11:40", "12:40")
-    timetable.add_lesson(fixture_db, Scope(viewers["admin"], clock.today()), GROUP_8A, "Tuesday", "10:40", "11:40")
+    timetable.add_lesson(fixture_db, Scope(viewers["senco"], TODAY), GROUP_7A, "Tuesday", "11:40", "12:40")
+    timetable.add_lesson(fixture_db, Scope(viewers["admin"], TODAY), GROUP_8A, "Tuesday", "10:40", "11:40")
     assert len(_lessons(fixture_db, viewers["senco"])) == 2
 
 
 def test_a_teacher_or_head_cannot_change_the_timetable(fixture_db, viewers):
     for who in ("teacher", "head", "governor"):
         with pytest.raises(AccessDenied):
-            timetable.add_lesson(fixture_db, Scope(viewers[who], clock.today()), GROUP_7A, "Monday", "09:00", "10:00")
+            timetable.add_lesson(fixture_db, Scope(viewers[who], TODAY), GROUP_7A, "Monday", "09:00", "10:00")
 
 
 # --------------------------------------------------------------------------- this lesson on the class card
@@ -167,7 +167,7 @@ def test_each_card_says_who_is_out_of_this_lesson_and_who_has_support_in_it(fixt
     _seed_sessions(fixture_db)
     commit(fixture_db, _import(fixture_db, TIMETABLE), "tester")
     teacher = viewers["teacher"]
-    lessons = timetable.group_lessons(fixture_db, Scope(teacher, clock.today()), GROUP_7A)
+    lessons = timetable.group_lessons(fixture_db, Scope(teacher, TODAY), GROUP_7A)
     tuesday, thursday = (int(x) for x in lessons["lesson_id"])
     members = list(range(1, 11))
     notes = timetable.this_lesson(fixture_db, Scope(teacher, TODAY), GROUP_7A, tuesday, members, TODAY)
@@ -175,7 +175,7 @@ def test_each_card_says_who_is_out_of_this_lesson_and_who_has_support_in_it(fixt
                      4: ["In-class support this lesson: TA support in class (in class, Tue 10:30–11:30)"]}
     assert timetable.this_lesson(fixture_db, Scope(teacher, TODAY), GROUP_7A, thursday, members, TODAY) == {}
     # another group's lesson id gives nothing on this group's cards
-    other = timetable.add_lesson(fixture_db, Scope(viewers["senco"], clock.today()), GROUP_8A, "Tuesday", "10:40", "11:40")
+    other = timetable.add_lesson(fixture_db, Scope(viewers["senco"], TODAY), GROUP_8A, "Tuesday", "10:40", "11:40")
     assert timetable.this_lesson(fixture_db, Scope(teacher, TODAY), GROUP_7A, other, members, TODAY) == {}
     # pupil 11 (8A) is out of 8A's Tuesday lesson; 'teacher' does not teach 8A, so sees no pupil of it
     assert timetable.this_lesson(fixture_db, Scope(viewers["teacher2"], TODAY), GROUP_8A, other, [11], TODAY) == \
@@ -187,7 +187,7 @@ def test_an_allocation_ended_before_the_date_is_not_on_the_card(fixture_db, view
     _seed_sessions(fixture_db)
     fixture_db.cursor().execute("UPDATE allocations SET end_date = DATE '2026-01-10' WHERE allocation_id = 7201")
     commit(fixture_db, _import(fixture_db, TIMETABLE), "tester")
-    tuesday = int(timetable.group_lessons(fixture_db, Scope(viewers["teacher"], clock.today()), GROUP_7A)["lesson_id"].iloc[0])
+    tuesday = int(timetable.group_lessons(fixture_db, Scope(viewers["teacher"], TODAY), GROUP_7A)["lesson_id"].iloc[0])
     notes = timetable.this_lesson(fixture_db, Scope(viewers["teacher"], TODAY), GROUP_7A, tuesday, list(range(1, 11)), TODAY)
     assert list(notes) == [4]
 

@@ -18,7 +18,6 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from sendboard import clock
 from sendboard.access import AccessDenied
 from sendboard.provision import impact
 from sendboard.provision.allocations import year_allocations
@@ -36,7 +35,7 @@ def seeded(fixture_db):
 
 def _impact(db, viewer):
     frame = year_allocations(db, Scope(viewer, TODAY), 1, YEAR, TODAY)
-    return impact.year_impact(db, Scope(viewer, clock.today()), frame, 1, YEAR, TODAY).set_index("intervention_id")
+    return impact.year_impact(db, Scope(viewer, TODAY), frame, 1, YEAR, TODAY).set_index("intervention_id")
 
 
 def test_mean_gain_ci_and_effect_size_by_hand(seeded, viewers):
@@ -166,13 +165,13 @@ def test_difference_in_gains_against_similar_pupils(seeded, viewers):
 
 
 def test_impact_summary_is_aggregate_and_refused_to_teachers(seeded, viewers):
-    out = impact.impact_summary(seeded, Scope(viewers["governor"], clock.today()), 1, YEAR, TODAY)
+    out = impact.impact_summary(seeded, Scope(viewers["governor"], TODAY), 1, YEAR, TODAY)
     assert not {"pupil_id", "first_name", "last_name"} & set(out.columns)
     a = out.set_index("intervention_id").loc[A]
     assert pd.isna(a["mean_gain"])  # 3 pupils: under the disclosure threshold for governors
     assert out.set_index("intervention_id").loc[B, "mean_gain"] == pytest.approx(5)
     with pytest.raises(AccessDenied):
-        impact.impact_summary(seeded, Scope(viewers["teacher"], clock.today()), 1, YEAR, TODAY)
+        impact.impact_summary(seeded, Scope(viewers["teacher"], TODAY), 1, YEAR, TODAY)
 
 
 def test_sql_figures_match_the_frame(seeded, viewers):
@@ -180,15 +179,15 @@ def test_sql_figures_match_the_frame(seeded, viewers):
     intervention_impact over the allocations frame; teachers get nothing."""
     for who in ("head", "senco"):
         frame = year_allocations(seeded, Scope(viewers[who], TODAY), 1, YEAR, TODAY)
-        cmp = impact.comparison(seeded, Scope(viewers[who], clock.today()), 1, YEAR, TODAY)
-        spreads = impact.cohort_spreads(seeded, Scope(viewers[who], clock.today()), 1, TODAY)
+        cmp = impact.comparison(seeded, Scope(viewers[who], TODAY), 1, YEAR, TODAY)
+        spreads = impact.cohort_spreads(seeded, Scope(viewers[who], TODAY), 1, TODAY)
         want = impact.intervention_impact(frame, cmp, spreads, TODAY)
-        got = impact.with_verdicts(impact.intervention_figures(seeded, Scope(viewers[who], clock.today()), 1, YEAR, TODAY), cmp)
+        got = impact.with_verdicts(impact.intervention_figures(seeded, Scope(viewers[who], TODAY), 1, YEAR, TODAY), cmp)
         pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-9)
-    b = impact.intervention_figures(seeded, Scope(viewers["senco"], clock.today()), 1, YEAR).set_index("intervention_id").loc[B]
+    b = impact.intervention_figures(seeded, Scope(viewers["senco"], TODAY), 1, YEAR).set_index("intervention_id").loc[B]
     assert b["cost_per_pupil"] == pytest.approx(144) and b["ci_low"] == pytest.approx(3.037, abs=1e-3)
     with pytest.raises(AccessDenied):
-        impact.intervention_figures(seeded, Scope(viewers["teacher"], clock.today()), 1, YEAR)
+        impact.intervention_figures(seeded, Scope(viewers["teacher"], TODAY), 1, YEAR)
     assert seeded.query("provision_impact", scope=Scope(viewers["teacher"], TODAY), school_id=1, academic_year=YEAR,
                         as_at=TODAY).empty
 
@@ -202,7 +201,7 @@ def test_impact_page_table_is_the_sql_one(seeded, viewers):
 
 def test_as_at_counts_only_scores_taken_by_then(seeded, viewers):
     """As at 2026-01-04, B (ends 2026-01-18) has entry scores only: 5 waiting, no gain; C had not started."""
-    out = impact.intervention_figures(seeded, Scope(viewers["senco"], clock.today()), 1, YEAR, date(2026, 1, 4)).set_index("intervention_id")
+    out = impact.intervention_figures(seeded, Scope(viewers["senco"], TODAY), 1, YEAR, date(2026, 1, 4)).set_index("intervention_id")
     assert out.loc[B, "with_both_scores"] == 0 and out.loc[B, "missing_exit"] == 5 and C not in out.index
     assert out.loc[A, "with_both_scores"] == 3
     frame = year_allocations(seeded, Scope(viewers["senco"], TODAY), 1, YEAR, date(2026, 1, 4))

@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from sendboard import clock, versions
+from sendboard import versions
 from sendboard.access import AccessDenied
 from sendboard.governors.figures import build_pack
 from sendboard.home import policy_alerts
@@ -76,7 +76,7 @@ def test_headings_follow_schedule_1_in_order():
 def test_every_heading_is_in_the_html_word_and_pdf(fixture_db, viewers):
     head = viewers["head"]
     save_text(fixture_db, head, SCHOOL, YEAR, "complaints", "Talk to the SENCO first.\n\nThen the head.", expected_version=None)
-    report = build_report(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    report = build_report(fixture_db, Scope(head, TODAY), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
     outputs = _outputs(report)
     for name, text in outputs.items():
         flat = _norm(html.unescape(text))
@@ -95,7 +95,7 @@ def test_every_heading_is_in_the_html_word_and_pdf(fixture_db, viewers):
 def test_text_is_escaped_in_html(fixture_db, viewers):
     head = viewers["head"]
     save_text(fixture_db, head, SCHOOL, YEAR, "pupils", "<script>alert(1)</script> & <b>bold</b>", expected_version=None)
-    html_text = html_bytes(build_report(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak <Lane>", "secondary")).decode()
+    html_text = html_bytes(build_report(fixture_db, Scope(head, TODAY), SCHOOL, YEAR, TODAY, "Oak <Lane>", "secondary")).decode()
     assert "<script>" not in html_text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in html_text
     assert "Oak &lt;Lane&gt;" in html_text
 
@@ -107,8 +107,8 @@ def test_report_figures_are_the_governors_packs_and_worked_by_hand(fixture_db, v
     """The fixture at its spring census (15 January 2026): 20 on roll, 4 on SEN support and 2 with an EHC plan,
     both fewer than 5 and so hidden, as the governors' pack hides them."""
     head = viewers["head"]
-    report = build_report(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
-    pack = build_pack(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    report = build_report(fixture_db, Scope(head, TODAY), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    pack = build_pack(fixture_db, Scope(head, TODAY), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
     for key in ("register", "need_mix", "reviews", "training", "impact"):
         assert report.facts[key] == pack.section(key).facts, key
     reg = report.facts["register"]
@@ -129,9 +129,9 @@ def test_accessibility_progress_worked_by_hand(fixture_db, viewers):
                 target_date=date(2026, 3, 1), status="in progress")
     save_action(fixture_db, Scope(senco, TODAY), SCHOOL, strand="information", action="Audio newsletter", target_date=date(2025, 12, 1),
                 status="not started")
-    counts = progress_counts(actions_frame(fixture_db, Scope(senco, clock.today()), SCHOOL, TODAY))
+    counts = progress_counts(actions_frame(fixture_db, Scope(senco, TODAY), SCHOOL, TODAY))
     assert (counts["Done"], counts["On track"], counts["Overdue"], counts["total"]) == (1, 1, 1, 3)
-    report = build_report(fixture_db, Scope(viewers["governor"], clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    report = build_report(fixture_db, Scope(viewers["governor"], TODAY), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
     access = next(s for s in report.sections if s.heading.key == "accessibility")
     assert access.lines[0].startswith("Our accessibility plan has 3 actions: 1 done, 1 on track and 1 past their target date")
     assert report.facts["accessibility"]["Overdue"] == 1
@@ -140,7 +140,7 @@ def test_accessibility_progress_worked_by_hand(fixture_db, viewers):
 def test_no_pupil_identifier_in_any_output_on_the_fixture(fixture_db, viewers):
     head = viewers["head"]
     _write_all(fixture_db, head)
-    outputs = _outputs(build_report(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary"))
+    outputs = _outputs(build_report(fixture_db, Scope(head, TODAY), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary"))
     people = fixture_db.cursor().execute("SELECT first_name, last_name, upn FROM pupils").fetchall()
     for name, text in outputs.items():
         low = html.unescape(text).lower()
@@ -158,13 +158,13 @@ def test_no_pupil_identifier_in_any_output_on_the_demo(demo_path):
     governor = viewer_for(db, uid)
     sid = governor.school_ids[0]
     name, phase = cur.execute("SELECT name, phase FROM schools WHERE school_id = $s", {"s": sid}).fetchone()
-    report = build_report(db, Scope(governor, clock.today()), sid, 2026, date(2026, 11, 23), name, phase)
+    report = build_report(db, Scope(governor, TODAY), sid, 2026, date(2026, 11, 23), name, phase)
     assert not report.missing  # the demo has written every heading
     # the annual-review rate under "assessing and reviewing progress" is the EHC plans page's own figure
     from sendboard.statutory import ehc
 
     head = viewer_for(db, cur.execute("SELECT user_id FROM users WHERE username = 'head'").fetchone()[0])
-    page = ehc.review_compliance_by_year(db, Scope(head, clock.today()), sid, date(2026, 11, 23)).set_index("academic_year_label")
+    page = ehc.review_compliance_by_year(db, Scope(head, TODAY), sid, date(2026, 11, 23)).set_index("academic_year_label")
     shown = [(label, v) for label, v in report.facts["reviews"]["years"] if v is not None]
     assert shown
     for label, value in shown:
@@ -223,12 +223,12 @@ def test_approval_by_a_governor_then_an_edit_marks_it_changed_and_all_is_audited
         save_text(fixture_db, governor, SCHOOL, YEAR, "senco", "x", expected_version=None)
     approval = approve(fixture_db, Scope(governor, TODAY), SCHOOL, YEAR)
     assert approval.approved_on == TODAY and approval.approved_by == "governor" and not approval.changed_since
-    report = build_report(fixture_db, Scope(governor, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    report = build_report(fixture_db, Scope(governor, TODAY), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
     assert report.status.startswith("Approved by the governing board")
     save_text(fixture_db, head, SCHOOL, YEAR, "complaints", "A new complaints procedure.", expected_version=None)
-    assert get_approval(fixture_db, Scope(governor, clock.today()), SCHOOL, YEAR).changed_since
+    assert get_approval(fixture_db, Scope(governor, TODAY), SCHOOL, YEAR).changed_since
     assert "Changed since the governing board approved it" in html_bytes(
-        build_report(fixture_db, Scope(governor, clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")).decode()
+        build_report(fixture_db, Scope(governor, TODAY), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")).decode()
     actions = dict(fixture_db.cursor().execute(
         "SELECT action, count(*) FROM audit_log WHERE action IN ('sen_report_approved', 'sen_report_text_changed') "
         "GROUP BY 1").fetchall())
@@ -239,11 +239,11 @@ def test_a_new_year_starts_empty_and_can_start_from_last_years_words(fixture_db,
     head = viewers["head"]
     save_text(fixture_db, head, SCHOOL, 2024, "local_offer", "See the council's website.", expected_version=None)
     save_text(fixture_db, head, SCHOOL, YEAR, "pupils", "Already written this year.", expected_version=None)
-    assert copy_from_year(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, 2024) == 1
-    report = build_report(fixture_db, Scope(head, clock.today()), SCHOOL, YEAR, TODAY, "Oak", "secondary")
+    assert copy_from_year(fixture_db, Scope(head, TODAY), SCHOOL, YEAR, 2024) == 1
+    report = build_report(fixture_db, Scope(head, TODAY), SCHOOL, YEAR, TODAY, "Oak", "secondary")
     text = {s.heading.key: s.text for s in report.sections}
     assert text["local_offer"] == "See the council's website." and text["pupils"] == "Already written this year."
-    last = build_report(fixture_db, Scope(head, clock.today()), SCHOOL, 2024, TODAY, "Oak", "secondary")
+    last = build_report(fixture_db, Scope(head, TODAY), SCHOOL, 2024, TODAY, "Oak", "secondary")
     assert {s.heading.key: s.text for s in last.sections}["pupils"] == ""  # last year's report is left as it was
 
 
@@ -259,7 +259,7 @@ def test_due_dates_and_statuses_worked_by_hand(fixture_db, viewers):
                 owner="SENCO", url="https://oak.example.sch.uk/sen-policy")
     save_policy(fixture_db, Scope(head, TODAY), SCHOOL, policy="Supporting pupils with medical conditions", title="Supporting pupils "
                 "with medical conditions", last_approved=date(2024, 1, 31), cycle_months="24")
-    frame = calendar_frame(fixture_db, Scope(head, clock.today()), SCHOOL, TODAY).set_index("policy_key")
+    frame = calendar_frame(fixture_db, Scope(head, TODAY), SCHOOL, TODAY).set_index("policy_key")
     assert frame.at["accessibility_plan", "due"] == date(2026, 3, 10)          # 3 years (statutory)
     assert frame.at["accessibility_plan", "status"] == DUE_THIS_TERM
     assert frame.at["equality_objectives", "due"] == date(2025, 12, 1)         # 4 years (statutory)
@@ -269,10 +269,10 @@ def test_due_dates_and_statuses_worked_by_hand(fixture_db, viewers):
     assert other["due"] == date(2026, 1, 31) and other["status"] == DUE_THIS_TERM and other["cycle"] == "2 years (school-set)"
     assert frame.at["pupil_premium", "status"] == NOT_RECORDED
     assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
-    alerts = policy_alerts(fixture_db, Scope(viewers["governor"], clock.today()), SCHOOL, TODAY)
+    alerts = policy_alerts(fixture_db, Scope(viewers["governor"], TODAY), SCHOOL, TODAY)
     assert [a["title"] for a in alerts["overdue"]] == ["Equality objectives"]
     assert [a["title"] for a in alerts["due_this_term"]] == ["Supporting pupils with medical conditions", "Accessibility plan"]
-    pack = build_pack(fixture_db, Scope(viewers["governor"], clock.today()), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
+    pack = build_pack(fixture_db, Scope(viewers["governor"], TODAY), SCHOOL, YEAR, TODAY, "Oak Lane Academy", "secondary")
     section = pack.section("policies")
     assert section.facts["overdue"] == ["Equality objectives"]
     assert section.tables[0].display["Policy or plan"].iloc[0] == "Equality objectives"  # overdue first
@@ -288,9 +288,9 @@ def test_due_dates_and_statuses_worked_by_hand(fixture_db, viewers):
 ])
 def test_policy_form_refuses_a_bad_value_beside_its_field(fixture_db, viewers, change, field):
     values = {"policy": "accessibility_plan", "last_approved": date(2025, 1, 1), "cycle_months": None, "url": "",
-              "owner": "Bursar", "today": TODAY} | change
+              "owner": "Bursar"} | change
     with pytest.raises(FieldError) as exc:
-        save_policy(fixture_db, Scope(viewers["head"], clock.today()), SCHOOL, **values)
+        save_policy(fixture_db, Scope(viewers["head"], TODAY), SCHOOL, **values)
     assert exc.value.field == field
     assert _count(fixture_db, "SELECT count(*) FROM policies") == 0
 
@@ -305,9 +305,9 @@ def test_policy_form_refuses_a_bad_value_beside_its_field(fixture_db, viewers, c
 ])
 def test_action_form_refuses_a_bad_value_beside_its_field(fixture_db, viewers, change, field):
     values = {"strand": "environment", "action": "Ramp", "target_date": date(2026, 6, 1), "status": "in progress",
-              "done_on": None, "today": TODAY} | change
+              "done_on": None} | change
     with pytest.raises(FieldError) as exc:
-        save_action(fixture_db, Scope(viewers["senco"], clock.today()), SCHOOL, **values)
+        save_action(fixture_db, Scope(viewers["senco"], TODAY), SCHOOL, **values)
     assert exc.value.field == field
     assert _count(fixture_db, "SELECT count(*) FROM accessibility_actions") == 0
 
@@ -316,7 +316,7 @@ def test_teachers_and_governors_cannot_change_the_calendar(fixture_db, viewers):
     with pytest.raises(AccessDenied):
         save_policy(fixture_db, Scope(viewers["governor"], TODAY), SCHOOL, policy="sen_policy", last_approved=None)
     with pytest.raises(AccessDenied):
-        calendar_frame(fixture_db, Scope(viewers["teacher"], clock.today()), SCHOOL, TODAY)
+        calendar_frame(fixture_db, Scope(viewers["teacher"], TODAY), SCHOOL, TODAY)
 
 
 # --------------------------------------------------------------------------- imports
@@ -362,10 +362,10 @@ def test_accessibility_actions_import_all_or_nothing_then_update_and_undo(fixtur
     again = good.replace(b"in progress,", b"done,10/01/2026")
     outcome = commit(fixture_db, load(fixture_db, [SourceFile("plan.csv", again)], school_id=SCHOOL), "senco")
     assert (outcome.added, outcome.changed) == (0, 1)
-    counts = progress_counts(actions_frame(fixture_db, Scope(viewers["senco"], clock.today()), SCHOOL, TODAY))
+    counts = progress_counts(actions_frame(fixture_db, Scope(viewers["senco"], TODAY), SCHOOL, TODAY))
     assert (counts["Done"], counts["total"]) == (2, 2)
     undo_last(fixture_db, "senco", SCHOOL)
-    counts = progress_counts(actions_frame(fixture_db, Scope(viewers["senco"], clock.today()), SCHOOL, TODAY))
+    counts = progress_counts(actions_frame(fixture_db, Scope(viewers["senco"], TODAY), SCHOOL, TODAY))
     assert (counts["Done"], counts["On track"]) == (1, 1)
 
 

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from sendboard import clock
 from sendboard.access import AccessDenied
 from sendboard.records import RecordsError, concerns, funding, specialists
 from sendboard.scope import Scope
@@ -24,9 +23,9 @@ def audit_actions(db, action):
 
 def raise_one(db, viewer, pupil_id, **kw):
     args = {"noticed": "Loses the thread of spoken instructions", "area": "CI", "evidence": "Three lessons this week",
-            "raised_on": TODAY, "today": TODAY}
+            "raised_on": TODAY}
     args.update(kw)
-    return concerns.raise_concern(db, Scope(viewer, clock.today()), SCHOOL, pupil_id, **args)
+    return concerns.raise_concern(db, Scope(viewer, TODAY), SCHOOL, pupil_id, **args)
 
 
 # --------------------------------------------------------------------------- concerns
@@ -131,7 +130,7 @@ def test_funding_lines_are_checked_scoped_to_cost_roles_and_audited(fixture_db, 
         "2025-26", "Top-up (per pupil with an EHC plan)", "Pupil04 Fixture04", 6200.0)
     assert funding.lines(fixture_db, Scope(viewers["teacher"], TODAY), SCHOOL).empty
     assert funding.lines(fixture_db, Scope(viewers["governor"], TODAY), SCHOOL).empty
-    funding.remove_line(fixture_db, Scope(senco, clock.today()), SCHOOL, fid)
+    funding.remove_line(fixture_db, Scope(senco, TODAY), SCHOOL, fid)
     assert [a[0] for a in audit_actions(fixture_db, "funding_changed")] == ["senco", "senco"]
     assert fixture_db.cursor().execute("SELECT count(*) FROM funding WHERE funding_id = $f", {"f": fid}).fetchone() == (0,)
 
@@ -162,7 +161,7 @@ def _referrals(db, senco):
 
 def test_waiting_time_per_service_counts_pupils_still_waiting(fixture_db, viewers):
     _referrals(fixture_db, viewers["senco"])
-    frame = specialists.waiting_by_service(fixture_db, Scope(viewers["head"], clock.today()), SCHOOL, TODAY).set_index("service")
+    frame = specialists.waiting_by_service(fixture_db, Scope(viewers["head"], TODAY), SCHOOL, TODAY).set_index("service")
     salt = frame.loc["speech_language_therapy"]
     # waits 42, 70, 78, 445 -> median (70 + 78) / 2 = 74; leaving out the two still waiting would give 56
     assert (salt["referrals"], salt["seen"], salt["still_waiting"], salt["closed_unseen"]) == (5, 2, 2, 1)
@@ -179,7 +178,7 @@ def test_waiting_time_per_service_counts_pupils_still_waiting(fixture_db, viewer
 
 def test_governors_see_waiting_times_through_disclosure_control(fixture_db, viewers):
     _referrals(fixture_db, viewers["senco"])
-    shown = specialists.governors_waiting(fixture_db, Scope(viewers["governor"], clock.today()), SCHOOL, TODAY).display.set_index("service_name")
+    shown = specialists.governors_waiting(fixture_db, Scope(viewers["governor"], TODAY), SCHOOL, TODAY).display.set_index("service_name")
     salt = shown.loc["Speech and language therapy"]
     # 2 seen, 2 waiting and 1 closed are small (<5), so the median built on them is hidden; educational
     # psychology's 1 referral is small, and the total (6) would give it away from speech and language
@@ -196,7 +195,7 @@ def test_governors_see_a_median_when_enough_pupils_are_behind_it(fixture_db, vie
         seen = date(2025, 12, 1) + timedelta(days=10 * (pupil - 1)) if pupil <= 5 else None
         specialists.add_referral(fixture_db, Scope(senco, TODAY), SCHOOL, pupil, service="counselling", referred_on=date(2025, 12, 1),
                                  seen_on=seen)
-    shown = specialists.governors_waiting(fixture_db, Scope(viewers["governor"], clock.today()), SCHOOL, TODAY).display.set_index("service_name")
+    shown = specialists.governors_waiting(fixture_db, Scope(viewers["governor"], TODAY), SCHOOL, TODAY).display.set_index("service_name")
     row = shown.loc["Counselling"]
     assert [str(row[c]) for c in ("referrals", "seen", "still_waiting")] == ["10", "5", "5"]
     assert float(row["median_wait_days"]) == 45  # waits 0,10,20,30,40,50,50,50,50,50: middle two 40 and 50
@@ -208,10 +207,10 @@ def test_governors_see_a_median_when_enough_pupils_are_behind_it(fixture_db, vie
     ({"advice": "x" * 4001}, "advice"),
 ])
 def test_bad_referral_input_is_refused_naming_the_field(fixture_db, viewers, change, field):
-    args = {"service": "occupational_therapy", "referred_on": date(2025, 10, 1), "today": TODAY}
+    args = {"service": "occupational_therapy", "referred_on": date(2025, 10, 1)}
     args.update(change)
     with pytest.raises(RecordsError) as err:
-        specialists.add_referral(fixture_db, Scope(viewers["senco"], clock.today()), SCHOOL, 3, **args)
+        specialists.add_referral(fixture_db, Scope(viewers["senco"], TODAY), SCHOOL, 3, **args)
     assert err.value.field == field
 
 
@@ -251,7 +250,7 @@ def test_waiting_table_says_no_one_waiting_instead_of_an_empty_cell(fixture_db, 
     _referrals(fixture_db, viewers["senco"])
     fixture_db.cursor().execute("UPDATE specialist_involvements SET closed_on = DATE '2025-12-20' WHERE pupil_id = 11")
     frame = specialists.waiting_for_display(
-        specialists.waiting_by_service(fixture_db, Scope(viewers["head"], clock.today()), SCHOOL, TODAY)).set_index("service")
+        specialists.waiting_by_service(fixture_db, Scope(viewers["head"], TODAY), SCHOOL, TODAY)).set_index("service")
     assert frame.loc["speech_language_therapy", "longest_open_wait_days"] == "445 days"
     assert frame.loc["speech_language_therapy", "median_wait_days"] == "74 days"
     assert frame.loc["educational_psychology", "longest_open_wait_days"] == specialists.NO_ONE_WAITING

@@ -75,6 +75,140 @@ def test_every_allowed_module_exists_and_still_needs_it():
         assert raw_database_uses(ROOT / rel), f"{rel} no longer uses a raw cursor: take it off the allow-list"
 
 
+# --------------------------------------------------------------------------- the Scope, bound by the data layer
+
+DB_CALLS = {"query", "query_rows", "scalar", "run", "run_unversioned"}
+SCOPE_PARAMETERS = set(dbmod.SCOPE_PARAMETERS)
+# Modules still written the old way (viewer and today by hand), converted last because another piece of work
+# is changing them at the same time. The goal is an empty set; a module that no longer needs to be here fails.
+NOT_YET_SCOPED: set[str] = {
+    "sendboard/trust.py", "sendboard/trust_compare.py", "sendboard/trust_pack.py", "sendboard/trust_views.py", "pages/trust.py",
+}
+
+
+def _passes_viewer_and_today(call: ast.Call) -> bool:
+    """A call (other than making the Scope, or the page context that holds it) given both a viewer and a
+    today: ``viewer``/``today`` or ``ctx.viewer``/``ctx.today``, positionally or by keyword."""
+    if isinstance(call.func, ast.Name) and call.func.id in ("Scope", "PageContext"):
+        return False
+    given = set()
+    for arg in list(call.args) + [k.value for k in call.keywords]:
+        if isinstance(arg, ast.Name) and arg.id in ("viewer", "today"):
+            given.add(arg.id)
+        elif isinstance(arg, ast.Attribute) and arg.attr in ("viewer", "today"):
+            given.add(arg.attr)
+    return given == {"viewer", "today"}
+
+
+def hand_scoped_calls(path: Path, rel: str | None = None) -> list[str]:
+    """'file:line what' for every named-statement call given viewer_id= or today= by hand, every parameter
+    dict holding a viewer id (dict(viewer_id=...) or {"viewer_id": ...}, for a later **params), and every function
+    that takes both a viewer and a today, or call that is given both, instead of the Scope."""
+    rel = rel or path.relative_to(ROOT).as_posix()
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=rel)):
+        if isinstance(node, ast.Call):
+            named = {k.arg for k in node.keywords} & SCOPE_PARAMETERS
+            if named and isinstance(node.func, ast.Attribute) and node.func.attr in DB_CALLS:
+                found.append(f"{rel}:{node.lineno} .{node.func.attr}({', '.join(sorted(named))}=)")
+            elif _passes_viewer_and_today(node):
+                found.append(f"{rel}:{node.lineno} {ast.unparse(node.func)}(viewer, ..., today)")
+            elif "viewer_id" in named and isinstance(node.func, ast.Name) and node.func.id == "dict":
+                found.append(f"{rel}:{node.lineno} dict(viewer_id=)")
+        elif isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "viewer_id" for k in node.keys):
+            # (a "today" key alone is too common in frames and settings to flag; the data layer refuses it at run time)
+            found.append(f"{rel}:{node.lineno} {{viewer_id: ...}}")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names = {a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
+            if {"viewer", "today"} <= names:
+                found.append(f"{rel}:{node.lineno} def {node.name}(viewer, today)")
+    return found
+
+
+def _scope_checked_files():
+    for path in _python_files():
+        rel = path.relative_to(ROOT).as_posix()
+        if rel != "sendboard/db.py" and rel not in NOT_YET_SCOPED:  # db.py is where the scope is bound
+            yield path
+
+
+def test_no_caller_passes_the_viewer_or_today_by_hand():
+    offenders = [use for path in _scope_checked_files() for use in hand_scoped_calls(path)]
+    assert not offenders, ("viewer_id / today passed by hand, or a function taking viewer and today: pass the "
+                           "Scope (ctx.scope) instead:\n" + "\n".join(offenders))
+
+
+def test_the_hand_scope_check_finds_planted_uses(tmp_path):
+    planted = tmp_path / "planted.py"
+    planted.write_text(
+        "def rows(db, viewer, school_id, today):\n"
+        "    a = db.query('x', viewer_id=viewer.user_id, today=today)\n"
+        "    b = db.scalar('y', scope=scope, school_id=school_id)\n"
+        "    params = dict(viewer_id=viewer.user_id, school_id=school_id)\n"
+        "    other = {'viewer_id': 3, 'today': today}\n"
+        "    w.run('z', today=today)\n"
+        "    ui.cached(register.roster, ctx.viewer, 1, ctx.as_at, ctx.today)\n"
+        "    return a, b, params, other\n", encoding="utf-8")
+    assert hand_scoped_calls(planted, "sendboard/planted.py") == [
+        "sendboard/planted.py:1 def rows(viewer, today)", "sendboard/planted.py:2 .query(today, viewer_id=)",
+        "sendboard/planted.py:4 dict(viewer_id=)", "sendboard/planted.py:5 {viewer_id: ...}",
+        "sendboard/planted.py:6 .run(today=)", "sendboard/planted.py:7 ui.cached(viewer, ..., today)"]
+
+
+def test_every_module_not_yet_scoped_still_needs_it():
+    for rel in NOT_YET_SCOPED:
+        assert hand_scoped_calls(ROOT / rel), f"{rel} is scoped now: take it off NOT_YET_SCOPED"
+
+
+def test_a_scoped_statement_refuses_a_hand_passed_viewer_or_date(fixture_db, viewers):
+    teacher, head = viewers["teacher"], viewers["head"]
+    with pytest.raises(dbmod.ScopeError, match="'teaching_groups_visible'.*viewer_id"):
+        fixture_db.query("teaching_groups_visible", viewer_id=head.user_id, school_id=1, academic_year=2025,
+                         scope=Scope(teacher, TODAY))
+    with pytest.raises(dbmod.ScopeError, match="'scope_pupil_visible'.*today"):
+        fixture_db.scalar("scope_pupil_visible", today=date(2030, 1, 1), pupil_id=11, school_id=None,
+                          scope=Scope(teacher, TODAY))
+    # even on a statement that takes no scope: the names are reserved for the scope
+    with pytest.raises(dbmod.ScopeError, match="'term_list'"):
+        fixture_db.query("term_list", today=TODAY)
+
+
+def test_a_scoped_statement_refuses_to_run_without_a_scope(fixture_db, viewers):
+    for call in (fixture_db.query, fixture_db.query_rows, fixture_db.scalar):
+        with pytest.raises(dbmod.ScopeError, match="'classroom_group_member_ids' is scoped.*scope="):
+            call("classroom_group_member_ids", group_id=201, as_at=TODAY)
+    with pytest.raises(dbmod.ScopeError, match="not Viewer"):  # a bare Viewer is not a Scope
+        fixture_db.query("classroom_group_member_ids", scope=viewers["teacher"], group_id=201, as_at=TODAY)
+    with pytest.raises(dbmod.ScopeError, match="'visible_school_list' is scoped"):
+        fixture_db.write(lambda w: w.run("visible_school_list"))
+
+
+def test_the_scope_gives_the_statement_its_viewer_and_date(fixture_db, viewers):
+    """Same statement, same arguments: the rows follow the scope's viewer (teacher: 7A = pupils 1-10,
+    teacher2: 8A = 11-20) and its date (before the groups' start on 1 September 2025, nobody is taught)."""
+    def members(viewer, today, group_id):
+        return [r[0] for r in fixture_db.query_rows("classroom_group_member_ids", scope=Scope(viewer, today),
+                                                    group_id=group_id, as_at=TODAY)]
+
+    assert members(viewers["teacher"], TODAY, 201) == list(range(1, 11))
+    assert members(viewers["teacher2"], TODAY, 201) == []
+    assert members(viewers["teacher"], date(2025, 8, 1), 201) == []
+    assert fixture_db.query("term_list").shape[0] > 0  # a statement with no scope parameter needs no scope
+
+
+def test_a_scope_is_a_frozen_hashable_viewer_and_date(viewers):
+    from datetime import datetime
+
+    a, b = Scope(viewers["teacher"], TODAY), Scope(viewers["teacher"], TODAY)
+    assert a == b and hash(a) == hash(b) and a != Scope(viewers["teacher2"], TODAY)
+    with pytest.raises(AttributeError):
+        a.today = date(2030, 1, 1)
+    with pytest.raises(TypeError):
+        Scope(viewers["teacher"].user_id, TODAY)
+    with pytest.raises(TypeError):
+        Scope(viewers["teacher"], datetime(2026, 1, 20, 9, 0))
+
+
 # --------------------------------------------------------------------------- named queries and the scope macros
 
 SCOPE_MACROS = ("visible_pupils", "visible_groups", "visible_schools")

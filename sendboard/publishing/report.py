@@ -153,11 +153,11 @@ def figure_sections(db: Database, scope: Scope, school_id: int, academic_year: i
     the pack agree, figure for figure) with the pack's disclosure threshold."""
     t = disclosure.get_threshold(db)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        need = pool.submit(gov.need_mix_section, db, scope.viewer, school_id, as_at, t, phase)  # as build_pack passes it
+        need = pool.submit(gov.need_mix_section, db, scope, school_id, as_at, t, phase)  # as build_pack passes it
         built = {
-            "register": pool.submit(gov.register_section, db, scope.viewer, school_id, phase or "all", as_at, t),
-            "impact": pool.submit(gov.impact_section, db, scope.viewer, school_id, academic_year, as_at, t),
-            "reviews": pool.submit(gov.compliance_section, db, scope.viewer, school_id, as_at, t),
+            "register": pool.submit(gov.register_section, db, scope, school_id, phase or "all", as_at, t),
+            "impact": pool.submit(gov.impact_section, db, scope, school_id, academic_year, as_at, t),
+            "reviews": pool.submit(gov.compliance_section, db, scope, school_id, as_at, t),
             "training": pool.submit(lambda: gov.training_section(db, scope, school_id, as_at, t, need.result())),
         }
         out = {k: f.result() for k, f in built.items()}
