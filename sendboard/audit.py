@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
-
 from .access import Viewer
-from .db import Database, Writer, sql_for
+from .db import Database, Writer
 
 GENESIS_HASH = "0" * 64
 _INT32 = 2**31 - 1
@@ -109,20 +106,20 @@ def entry_hash(audit_id: int, logged_at, row: dict, pupils_seen: list[int], prev
     return hashlib.sha256(canonical(audit_id, logged_at, row, pupils_seen, prev_hash).encode("utf-8")).hexdigest()
 
 
-def append_entry(cur: duckdb.DuckDBPyConnection, row: dict, pupils_seen: list[int], *, audit_id: int | None = None,
+def append_entry(w: Writer, row: dict, pupils_seen: list[int], *, audit_id: int | None = None,
                  logged_at=None) -> int:
-    """Append one entry inside the transaction open on ``cur``: link it to the chain's last hash, write the
+    """Append one entry inside the writer's open transaction: link it to the chain's last hash, write the
     pupils it showed, and advance the chain (the update that makes concurrent appends conflict).
     ``audit_id``/``logged_at`` are given only by a restore carrying later entries over with their ids."""
-    prev_hash, = cur.execute(sql_for("audit_chain_head")).fetchone()
+    prev_hash, = w.run("audit_chain_head")[0]
     if audit_id is None:
-        audit_id, logged_at = cur.execute(sql_for("audit_next_id")).fetchone()
+        audit_id, logged_at = w.run("audit_next_id")[0]
     digest = entry_hash(audit_id, logged_at, row, pupils_seen, prev_hash)
-    cur.execute(sql_for("insert_audit"), {**row, "audit_id": audit_id, "logged_at": logged_at})
-    cur.execute(sql_for("audit_link_insert"), {"audit_id": audit_id, "prev_hash": prev_hash, "entry_hash": digest})
+    w.run("insert_audit", **row, audit_id=audit_id, logged_at=logged_at)
+    w.run("audit_link_insert", audit_id=audit_id, prev_hash=prev_hash, entry_hash=digest)
     if pupils_seen:
-        cur.execute(sql_for("audit_pupil_seen_insert"), {"audit_id": audit_id, "pupil_ids": pupils_seen})
-    cur.execute(sql_for("audit_chain_advance"), {"audit_id": audit_id, "entry_hash": digest})
+        w.run("audit_pupil_seen_insert", audit_id=audit_id, pupil_ids=pupils_seen)
+    w.run("audit_chain_advance", audit_id=audit_id, entry_hash=digest)
     return int(audit_id)
 
 
@@ -132,33 +129,17 @@ def record(db: Database, actor: Viewer | str | None, action: str, *, pupils: Ite
     a conflict with another connection is retried."""
     row = _row(actor, action, **fields)
     seen = _pupils_seen(row, fields.get("detail"), pupils)
-    cur = db.cursor()
-    if db.in_write():  # called inside this thread's open write: the entry commits (or not) with it
-        return append_entry(cur, row, seen)
-    for attempt in range(_APPEND_RETRIES):
-        with db.write_lock():
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                audit_id = append_entry(cur, row, seen)
-                cur.execute("COMMIT")
-                return audit_id
-            except BaseException as exc:
-                try:
-                    cur.execute("ROLLBACK")
-                except duckdb.Error:
-                    pass
-                conflict = isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
-                if not conflict or attempt == _APPEND_RETRIES - 1:
-                    raise
-        time.sleep(0.01 * (attempt + 1))
-    raise RuntimeError("unreachable")
+    writer = db.open_writer()
+    if writer is not None:  # called inside this thread's open write: the entry commits (or not) with it
+        return append_entry(writer, row, seen)
+    return db.write_unversioned(lambda w: append_entry(w, row, seen), retries=_APPEND_RETRIES - 1)
 
 
 def record_change(writer: Writer, actor: Viewer | str | None, action: str, *, pupils: Iterable | None = None,
                   **fields) -> int:
     """Append one audit entry inside the caller's write transaction."""
     row = _row(actor, action, **fields)
-    return append_entry(writer.cur, row, _pupils_seen(row, fields.get("detail"), pupils))
+    return append_entry(writer, row, _pupils_seen(row, fields.get("detail"), pupils))
 
 
 # --------------------------------------------------------------------------- verification
@@ -189,20 +170,15 @@ class ChainReport:
 
 def verify(db: Database) -> ChainReport:
     """Recompute every link of the chain, in id order, and report the first that does not hold."""
-    cur = db.cursor()
-    chained_after, last_id, last_hash, total, unchained = cur.execute(sql_for("audit_chain_state")).fetchone()
+    chained_after, last_id, last_hash, total, unchained = db.query_rows("audit_chain_state")[0]
     total, unchained = int(total), int(unchained)
     seen: dict[int, list[int]] = {}
-    for audit_id, pupil in cur.execute(sql_for("audit_pupils_seen_all"), {"after": chained_after}).fetchall():
+    for audit_id, pupil in db.query_rows("audit_pupils_seen_all", after=chained_after):
         seen.setdefault(int(audit_id), []).append(int(pupil))
-    result = cur.execute(sql_for("audit_chained_entries"), {"after": chained_after})
     expected_prev = GENESIS_HASH
     checked = 0
     prev_id = None
-    while True:
-        batch = result.fetchmany(5000)
-        if not batch:
-            break
+    for batch in db.stream_rows("audit_chained_entries", batch=5000, after=chained_after):
         for record_ in batch:
             audit_id, logged_at = record_[0], record_[1]
             row = dict(zip(_FIELDS, record_[2:2 + len(_FIELDS)]))
@@ -220,10 +196,10 @@ def verify(db: Database) -> ChainReport:
     if (prev_id or chained_after) != last_id or expected_prev != last_hash:
         return ChainReport(total, checked, unchained, int(last_id),
                            "the last entries were removed (the chain's end no longer matches)")
-    stray = cur.execute(sql_for("audit_stray_pupils_seen")).fetchone()[0]
+    stray = db.scalar("audit_stray_pupils_seen")
     if stray is not None:
         return ChainReport(total, checked, unchained, int(stray), "a pupil-seen row belongs to no entry")
-    stray = cur.execute(sql_for("audit_stray_links")).fetchone()[0]
+    stray = db.scalar("audit_stray_links")
     if stray is not None:
         return ChainReport(total, checked, unchained, int(stray), "a link belongs to an entry that was removed")
     return ChainReport(total, checked, unchained, None, None)

@@ -387,19 +387,15 @@ def _carry_later_audit(live_path: Path, restored: Database) -> tuple[int, bool]:
         seen.setdefault(int(audit_id), []).append(int(pupil))
     if not later:
         return 0, chain_ok
-    cur = restored.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    def carry(w):
         for entry in later:
             audit_id, logged_at, *fields = entry
             row = dict(zip(audit._FIELDS, fields))
-            audit.append_entry(cur, row, seen.get(int(audit_id), []), audit_id=int(audit_id), logged_at=logged_at)
+            audit.append_entry(w, row, seen.get(int(audit_id), []), audit_id=int(audit_id), logged_at=logged_at)
         # the restored sequence must move past the carried ids, so new entries never reuse one
-        cur.execute(sql_for("backup_audit_seq_past"), {"n": int(later[-1][0]) - last_in_backup})
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
+        w.run("backup_audit_seq_past", n=int(later[-1][0]) - last_in_backup)
+
+    restored.write_unversioned(carry, retries=0)  # the restored file is not open to anyone else yet
     return len(later), chain_ok
 
 

@@ -65,7 +65,7 @@ _SUBJECTS: dict = {}
 
 def load_frames(db: Database, as_at: date | None = None) -> dict[str, pd.DataFrame]:
     """Every table the pandas side reads, whole (as an analyst with an export would have them)."""
-    frames = {t: db.cursor().execute(compose("SELECT * FROM {t}", t=ident(t))).df() for t in TABLES}
+    frames = {t: db.composed_frame(compose("SELECT * FROM {t}", t=ident(t))) for t in TABLES}
     for frame in frames.values():
         for col in frame.columns:
             if col.endswith(("_date", "_on")) or col == "date_of_birth":

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from .sqltext import compose, ident, idents
+from .sqltext import SQL, compose, ident, idents
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
@@ -256,6 +256,32 @@ class Database:
         except duckdb.Error:  # a statement with no result set
             return []
 
+    def composed_rows(self, sql: SQL, **params: Any) -> list[tuple]:
+        """Rows of a read that names a table only known at run time (every table holding a pupil, a whole
+        table for an export): ``sql`` must come from ``sqltext.compose``, values are parameters."""
+        return self.cursor().execute(_composed(sql), params).fetchall()
+
+    def composed_frame(self, sql: SQL, **params: Any) -> pd.DataFrame:
+        return self.cursor().execute(_composed(sql), params).df()
+
+    def stream_rows(self, name: str, *, batch: int = 5000, **params: Any) -> Iterator[list[tuple]]:
+        """A named read's rows in batches, for a check that walks a whole table (the audit chain) without
+        holding it in memory."""
+        sql = sql_for(name)
+        result = self.cursor().execute(sql, _bind(sql, _scope_params(name, sql, None, params)))
+        while rows := result.fetchmany(batch):
+            yield rows
+
+    def rehearse(self, work):
+        """Run ``work(writer)`` in a transaction that is always rolled back (an import's preview: the same
+        writes, counted, then undone). Returns what ``work`` returns."""
+        cur = self.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            return work(Writer(cur))
+        finally:
+            cur.execute("ROLLBACK")
+
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the database file (after building or restoring a whole file)."""
         self.cursor().execute("CHECKPOINT")
@@ -290,6 +316,7 @@ class Database:
             raise
         writer = Writer(cur)
         self._local.writing = True
+        self._local.writer = writer
         try:
             yield writer
             cur.execute(
@@ -306,6 +333,7 @@ class Database:
             raise
         finally:
             self._local.writing = False
+            self._local.writer = None
             self._write_lock.release()
 
     def write_lock(self) -> threading.RLock:
@@ -315,6 +343,32 @@ class Database:
     def in_write(self) -> bool:
         """Whether this thread is inside a write transaction (an audit entry then joins it)."""
         return bool(getattr(self._local, "writing", False))
+
+    def open_writer(self) -> Writer | None:
+        """This thread's open write transaction's writer, if any (an audit entry recorded inside it joins it)."""
+        return getattr(self._local, "writer", None) if self.in_write() else None
+
+    def write_unversioned(self, work, *, retries: int = CONFLICT_RETRIES):
+        """``work(writer)`` in its own short transaction under the write lock, retried on a conflict, without
+        bumping the data version: an audit entry recorded on its own, which no page's figures depend on."""
+        cur = self.cursor()
+        for attempt in range(retries + 1):
+            with self._write_lock:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    result = work(Writer(cur))
+                    cur.execute("COMMIT")
+                    return result
+                except BaseException as exc:
+                    try:
+                        cur.execute("ROLLBACK")
+                    except duckdb.Error:
+                        pass
+                    if not (isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()) \
+                            or attempt == retries:
+                        raise
+            time.sleep(0.01 * (attempt + 1))
+        raise RuntimeError("unreachable")
 
     def write(self, work, *, retries: int = CONFLICT_RETRIES):
         """Run ``work(writer)`` in a transaction, retrying a write-write conflict; returns its result."""
@@ -373,6 +427,29 @@ class Writer:
         except duckdb.Error:
             return []
 
+    def statement(self, sql: SQL, **params: Any) -> list[tuple]:
+        """A statement naming a table or column only known at run time (an import's generic upsert and undo,
+        erasure), made by ``sqltext.compose``; the audit guard applies as to every statement."""
+        result = self.cur.execute(_composed(sql), params)
+        try:
+            return result.fetchall()
+        except duckdb.Error:
+            return []
+
+    def statement_frame(self, sql: SQL, **params: Any) -> pd.DataFrame:
+        return self.cur.execute(_composed(sql), params).df()
+
+    @contextmanager
+    def registered(self, name: str, frame: pd.DataFrame) -> Iterator[None]:
+        """``frame`` readable as the view ``name`` by this transaction's statements, for the block only."""
+        if not re.fullmatch(r"_[a-z_]+", name):  # a private name that no table has
+            raise ValueError(f"bad name for a registered frame {name!r}")
+        self.cur.register(name, frame)
+        try:
+            yield
+        finally:
+            self.cur.unregister(name)
+
     def insert_frame(self, table: str, frame: pd.DataFrame) -> int:
         """Insert a DataFrame's columns (by name) into a table. Table names come from code, never input."""
         if not re.fullmatch(r"[a-z_]+", table):
@@ -392,6 +469,14 @@ class Writer:
     def query(self, name: str, *, scope=None, **params: Any) -> pd.DataFrame:
         sql = sql_for(name)
         return self.cur.execute(sql, _bind(sql, _scope_params(name, sql, scope, params))).df()
+
+
+def _composed(sql) -> str:
+    """Only SQL made by sqltext.compose runs outside the named statements: never text built by hand."""
+    if not isinstance(sql, SQL):
+        raise TypeError("SQL outside sendboard/sql must be made with sqltext.compose (a template in the code with "
+                        f"checked pieces), not given as {type(sql).__name__}")
+    return str(sql)
 
 
 @lru_cache(maxsize=1)

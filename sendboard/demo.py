@@ -399,7 +399,7 @@ class _Demo:
             self.db.write(work)
         used = self.ids.next - FIRST_ID
         if used:
-            self.db.cursor().execute("SELECT max(nextval('id_seq')) FROM range($n)", {"n": int(used)}).fetchone()
+            self.db.query_rows("lowlevel_demo_advance_ids", n=int(used))
         latest = self.census_summary()
         return {"pupils": int(len(self.P["pupil_id"])), "schools": self.n_schools, "on_roll": latest[0],
                 "sen_support": latest[1], "ehc": latest[2]}
@@ -598,12 +598,9 @@ class _Demo:
 
     # ------------------------------------------------------------------ SEN register (status per term)
     def targets(self, a: int, school: int = 0) -> tuple[float, float]:
-        cur = self.db.cursor()
-
         def latest(m):
-            row = cur.execute("SELECT value FROM ref_national WHERE measure = $m AND phase = $p "
-                              "ORDER BY academic_year DESC LIMIT 1", {"m": m, "p": self.phase}).fetchone()
-            return float(row[0]) if row else None
+            value = self.db.scalar("lowlevel_demo_latest_national", m=m, p=self.phase)
+            return None if value is None else float(value)
 
         if not hasattr(self, "_anchor"):
             k = latest("sen_support_pct") or (12.4 if self.phase == "secondary" else 13.5)
@@ -688,10 +685,7 @@ class _Demo:
     # ------------------------------------------------------------------ needs
     def make_needs(self):
         rng = self.rng
-        cur = self.db.cursor()
-        mix = cur.execute("SELECT split_part(measure, ':', 2), value FROM ref_national WHERE measure LIKE 'need_pct:%:E' "
-                          "AND academic_year = (SELECT max(academic_year) FROM ref_national WHERE measure = 'need_pct:ASD:E' AND phase = 'all') "
-                          "ORDER BY 1").fetchall()
+        mix = self.db.query_rows("lowlevel_demo_ehc_need_mix")
         e_codes = [m[0] for m in mix] or ["ASD", "SLCN", "SEMH", "MLD"]
         # The national mix counts every plan, special schools included; in a mainstream school severe and
         # profound learning difficulties are rare (most such pupils attend special schools).

@@ -36,21 +36,17 @@ SKIP_PUPIL_TABLES = {"audit_log", "audit_pupils_seen", "import_changes"}
 
 
 def _tables(db: Database) -> list[str]:
-    return [r[0] for r in db.cursor().execute(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary ORDER BY table_name").fetchall()]
+    return [r[0] for r in db.query_rows("lowlevel_tables")]
 
 
 def pupil_tables(db: Database) -> list[str]:
     """Every table with a pupil_id column (found from the schema, so a new area's table is included)."""
-    return [r[0] for r in db.cursor().execute(
-        "SELECT DISTINCT table_name FROM duckdb_columns() WHERE schema_name = 'main' AND column_name = 'pupil_id' "
-        "ORDER BY table_name").fetchall() if r[0] not in SKIP_PUPIL_TABLES]
+    return [r[0] for r in db.query_rows("lowlevel_pupil_id_tables") if r[0] not in SKIP_PUPIL_TABLES]
 
 
 def checksums(db: Database) -> dict[str, tuple]:
     """(row count, sum of row hashes) for every table: equal checksums mean equal contents."""
-    cur = db.cursor()
-    return {t: tuple(cur.execute(compose("SELECT count(*), sum(hash(x)) FROM {t} x", t=ident(t))).fetchone())
+    return {t: tuple(db.composed_rows(compose("SELECT count(*), sum(hash(x)) FROM {t} x", t=ident(t)))[0])
             for t in _tables(db)}
 
 
@@ -58,7 +54,7 @@ def table_frame(db: Database, table: str) -> pd.DataFrame:
     if table not in _tables(db) or table in NEVER_EXPORT:
         raise ValueError(f"no table {table!r} may be exported; choose one of: "
                          + ", ".join(t for t in _tables(db) if t not in NEVER_EXPORT))
-    return db.cursor().execute(compose("SELECT * FROM {t}", t=ident(table))).df()
+    return db.composed_frame(compose("SELECT * FROM {t}", t=ident(table)))
 
 
 def _child_rows(verb: str, table: str, col: str, parent: str, key: str):
@@ -71,19 +67,16 @@ def _child_rows(verb: str, table: str, col: str, parent: str, key: str):
 
 def pupil_frames(db: Database, pupil_id: int) -> dict[str, pd.DataFrame]:
     """Everything held about one pupil, a frame per table (including what the audit log says about them)."""
-    cur = db.cursor()
     out = {}
     for table in pupil_tables(db):
-        out[table] = cur.execute(compose("SELECT * FROM {t} WHERE pupil_id = $p", t=ident(table)), {"p": pupil_id}).df()
+        out[table] = db.composed_frame(compose("SELECT * FROM {t} WHERE pupil_id = $p", t=ident(table)), p=pupil_id)
     # every audited view, download or change that showed the pupil, including lists of many pupils
     out["audit_log"] = db.query("integrity_audit_entries_for_pupil", pupil_id=pupil_id)
     for table, col, parent, key in CHILD_TABLES:
         if table in _tables(db):
-            out[table] = cur.execute(_child_rows("SELECT *", table, col, parent, key), {"p": pupil_id}).df()
+            out[table] = db.composed_frame(_child_rows("SELECT *", table, col, parent, key), p=pupil_id)
     if "pfa_outcomes" in _tables(db):
-        out["pfa_outcomes"] = cur.execute(
-            "SELECT * FROM pfa_outcomes WHERE ehc_review_id IN (SELECT r.ehc_review_id FROM ehc_reviews r "
-            "JOIN ehc_plans e ON e.ehcp_id = r.ehcp_id WHERE e.pupil_id = $p)", {"p": pupil_id}).df()
+        out["pfa_outcomes"] = db.query("lowlevel_pfa_outcomes_of_pupil", p=pupil_id)
     return dict(sorted(out.items()))
 
 
@@ -123,17 +116,13 @@ def erase_pupil(db: Database, actor, pupil_id: int) -> dict[str, int]:
     tables = pupil_tables(db)
 
     def work(w):
-        cur = w.cur
         counts = {}
         for table, col, parent, key in CHILD_TABLES:
-            n = cur.execute(_child_rows("DELETE", table, col, parent, key), {"p": pupil_id}).fetchone()[0]
-            counts[table] = int(n)
-        n = cur.execute("DELETE FROM pfa_outcomes WHERE ehc_review_id NOT IN (SELECT ehc_review_id FROM ehc_reviews)").fetchone()[0]
-        counts["pfa_outcomes"] = int(n)
+            counts[table] = int(w.statement(_child_rows("DELETE", table, col, parent, key), p=pupil_id)[0][0])
+        counts["pfa_outcomes"] = len(w.run("lowlevel_erase_orphan_pfa_outcomes"))
         for table in tables:
-            counts[table] = int(cur.execute(compose("DELETE FROM {t} WHERE pupil_id = $p", t=ident(table)),
-                                            {"p": pupil_id}).fetchone()[0])
-        counts["import_changes"] = int(cur.execute("DELETE FROM import_changes WHERE pupil_id = $p", {"p": pupil_id}).fetchone()[0])
+            counts[table] = int(w.statement(compose("DELETE FROM {t} WHERE pupil_id = $p", t=ident(table)), p=pupil_id)[0][0])
+        counts["import_changes"] = len(w.run("lowlevel_erase_import_changes", p=pupil_id))
         counts = {k: v for k, v in counts.items() if v}
         audit.record_change(w, actor, "pupil_erased", object_type="pupil", object_id=pupil_id, pupil_id=pupil_id,
                             detail={"rows_deleted": counts})

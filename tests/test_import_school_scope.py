@@ -7,6 +7,7 @@ import pandas as pd
 from sendboard.importers import SourceFile, commit, load
 from sendboard.importers.commit import apply_all
 from sendboard.importers.validate import Staged
+from sendboard.sqltext import compose
 from sendboard.transfer import checksums
 from sendboard.upn import upn_check_letter
 from tests.test_import_library import DATA
@@ -101,14 +102,13 @@ def test_commit_itself_never_matches_another_schools_pupil(fixture_db):
     """Even rows that skipped validation are matched within the import's school only."""
     frame = pd.DataFrame({"upn": [OTHER], "term_id": [20251], "subject": ["Hack"], "score": [1.0], "scale": ["x"],
                           "expected_standard": [None], "_file": ["x"], "_where": ["row 2"], "_school": [1]})
-    cur = fixture_db.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        results = apply_all(cur, None, [Staged("assessments", frame, ["score"])], school_id=1)
-        assert results[0].added == 0
-        assert cur.execute("SELECT count(*) FROM assessments WHERE subject = 'Hack'").fetchone()[0] == 0
-    finally:
-        cur.execute("ROLLBACK")
+    def attempt(w):
+        results = apply_all(w, None, [Staged("assessments", frame, ["score"])], school_id=1)
+        held = w.statement(compose("SELECT count(*) FROM assessments WHERE subject = 'Hack'"))[0][0]
+        return results, held
+
+    results, held = fixture_db.rehearse(attempt)
+    assert results[0].added == 0 and held == 0
 
 
 def test_cli_all_schools(fixture_path, tmp_path, capsys):

@@ -227,12 +227,7 @@ def preview(db, batch: Batch) -> Outcome:
     """What committing would do: the same writes, in a transaction that is rolled back."""
     if not batch.ok:
         raise ImportFailed(batch.problems)
-    cur = db.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        results = apply_all(cur, None, batch.staged, school_id=batch.school_id)
-    finally:
-        cur.execute("ROLLBACK")
+    results = db.rehearse(lambda w: apply_all(w, None, batch.staged, school_id=batch.school_id))
     return Outcome(None, results)
 
 
@@ -245,7 +240,7 @@ def commit(db, batch: Batch, actor, *, progress=None) -> Outcome:
         extend_calendar(w)  # a school set up with `sendboard init` gets each new academic year as it comes
         import_id = int(w.run("import_insert", username=getattr(actor, "username", actor), school_id=batch.school_id,
                               file_count=len(batch.files), added=0, changed=0, unchanged=0)[0][0])
-        results = apply_all(w.cur, import_id, batch.staged, progress, school_id=batch.school_id)
+        results = apply_all(w, import_id, batch.staged, progress, school_id=batch.school_id)
         out = Outcome(import_id, results)
         w.run("security_import_set_counts", added=out.added, changed=out.changed, unchanged=out.unchanged,
               import_id=import_id)
@@ -275,7 +270,7 @@ def undo_last(db, actor, school_id: int | None = None) -> dict[str, int]:
     import_id = int(last[0])
 
     def work(w):
-        done = undo(w.cur, import_id)
+        done = undo(w, import_id)
         w.run("import_mark_undone", import_id=import_id, username=getattr(actor, "username", actor))
         w.run("import_forget_changes", import_id=import_id)
         audit.record_change(w, actor, "import_undone", object_type="import", object_id=import_id, detail=done)

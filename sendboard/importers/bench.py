@@ -19,13 +19,14 @@ def _fresh_db(folder: Path, name: str):
         if p.exists():
             p.unlink()
     db = open_database(path)
-    cur = db.cursor()
-    cur.execute("INSERT INTO schools VALUES (1, '100001', 'Bench School', 'secondary', 'Leeds', NULL)")
-    for year in (2024, 2025):
-        for n, term, start, end in ((1, "autumn", f"{year}-09-01", f"{year}-12-31"), (2, "spring", f"{year + 1}-01-01", f"{year + 1}-04-14"),
-                                    (3, "summer", f"{year + 1}-04-15", f"{year + 1}-08-31")):
-            cur.execute("INSERT INTO terms VALUES ($id, $y, $t, $n, $l, $s::DATE, $e::DATE, $s::DATE)",
-                        {"id": year * 10 + n, "y": year, "t": term, "n": n, "l": f"{term.title()} {start[:4]}", "s": start, "e": end})
+    def school_and_terms(w):
+        w.run("lowlevel_bench_school")
+        for year in (2024, 2025):
+            for n, term, start, end in ((1, "autumn", f"{year}-09-01", f"{year}-12-31"), (2, "spring", f"{year + 1}-01-01", f"{year + 1}-04-14"),
+                                        (3, "summer", f"{year + 1}-04-15", f"{year + 1}-08-31")):
+                w.run("lowlevel_bench_term", id=year * 10 + n, y=year, t=term, n=n, l=f"{term.title()} {start[:4]}", s=start, e=end)
+
+    db.write(school_and_terms)
     return db
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..db import Writer
 from ..sqltext import SQL, column_type, compose, ident, idents, join, qualified
 from .validate import Staged
 
@@ -107,10 +108,8 @@ ORDER = ("pupils", "enrolments", "staff_by_email", "staff_by_name", "teaching_gr
          "allocation_sessions")
 
 
-def _types(cur, table: str) -> dict[str, str]:
-    rows = cur.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $t AND schema_name = 'main' "
-                       "ORDER BY column_index", {"t": table}).fetchall()
-    return dict(rows)
+def _types(w: Writer, table: str) -> dict[str, str]:
+    return dict(w.run("lowlevel_column_types", t=table))
 
 
 def _match(keys, left="t", right="c") -> SQL:
@@ -128,7 +127,7 @@ class TargetResult:
     samples: pd.DataFrame      # a few rows of each state
 
 
-def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *, samples: int = 5,
+def apply_target(w: Writer, import_id: int | None, name: str, frames: list[Staged], *, samples: int = 5,
                  school_id: int | None = None) -> TargetResult:
     """Write one target's staged rows. With import_id None, nothing is logged (a preview)."""
     target = TARGETS[name]
@@ -137,35 +136,27 @@ def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *,
         frame = frame.assign(_school=school_id)
     frame["_school"] = frame["_school"].astype("Int64")
     update_cols = sorted(set().union(*[s.update_cols for s in frames]))
-    types = _types(cur, target.table)
-    cur.register("_stage", frame)
+    types = _types(w, target.table)
     table = ident(target.table)
-    try:
-        cols = list(target.insert_cols)
-        cast = join(compose("CAST({x} AS {type}) AS {c}", x=qualified("x", c), type=column_type(types[c]), c=ident(c))
-                    for c in cols)
-        cur.execute(compose("CREATE OR REPLACE TEMP TABLE _src AS SELECT DISTINCT ON ({keys}) {cast} FROM ({select}) x",
+    cols = list(target.insert_cols)
+    cast = join(compose("CAST({x} AS {type}) AS {c}", x=qualified("x", c), type=column_type(types[c]), c=ident(c))
+                for c in cols)
+    with w.registered("_stage", frame):
+        w.statement(compose("CREATE OR REPLACE TEMP TABLE _src AS SELECT DISTINCT ON ({keys}) {cast} FROM ({select}) x",
                             keys=idents(target.keys), cast=cast, select=target.select))
-    finally:
-        cur.unregister("_stage")
     values = [c for c in update_cols if c in types and c not in target.keys]
     differs = (join((compose("{c} IS DISTINCT FROM {t}", c=qualified("c", v), t=qualified("t", v)) for v in values), " OR ")
                if values else compose("false"))
-    cur.execute(compose(
+    w.statement(compose(
         "CREATE OR REPLACE TEMP TABLE _cls AS SELECT c.*, CASE WHEN t._here IS NULL THEN 'add' "
         "WHEN {differs} THEN 'change' ELSE 'same' END AS _state "
         "FROM _src c LEFT JOIN (SELECT *, true AS _here FROM {table}) t ON {match}",
         differs=differs, table=table, match=_match(target.keys)))
-    counts = dict(cur.execute("SELECT _state, count(*) FROM _cls GROUP BY 1").fetchall())
+    counts = dict(w.run("lowlevel_import_state_counts"))
     # the preview's examples name pupils by UPN (what the file and the MIS use), not by sendboard's own number
     by_upn = "pupil_id" in cols
-    examples = (
-        "SELECT p.upn AS upn, x.* FROM (SELECT *, row_number() OVER (PARTITION BY _state) AS _n FROM _cls) x "
-        "LEFT JOIN pupils p ON p.pupil_id = x.pupil_id WHERE x._n <= $n AND x._state <> 'same' ORDER BY x._state, x._n"
-        if by_upn else
-        "SELECT x.* FROM (SELECT *, row_number() OVER (PARTITION BY _state) AS _n FROM _cls) x "
-        "WHERE x._n <= $n AND x._state <> 'same' ORDER BY x._state, x._n")
-    sample = cur.execute(examples, {"n": int(samples)}).df().drop(columns="_n")
+    examples = "lowlevel_import_examples_by_upn" if by_upn else "lowlevel_import_examples"
+    sample = w.query(examples, n=int(samples)).drop(columns="_n")
     if by_upn:
         sample = sample.drop(columns="pupil_id")
     has_pupil = "pupil_id" in types
@@ -174,13 +165,13 @@ def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *,
                        pairs=join(compose("{k} := {v}", k=ident(k), v=qualified("t", k)) for k in target.keys))
     if counts.get("change"):
         if import_id is not None:
-            cur.execute(compose(
+            w.statement(compose(
                 "INSERT INTO import_changes SELECT $id, $table, 'update', {pupil}, {key_json}, to_json(t) "
                 "FROM {table} t JOIN _cls c ON {match} WHERE c._state = 'change'",
                 pupil=pupil, key_json=key_json, table=table, match=_match(target.keys)),
-                {"id": import_id, "table": target.table})
+                id=import_id, table=target.table)
         sets = join(compose("{v} = {c}", v=ident(v), c=qualified("c", v)) for v in values)
-        cur.execute(compose("UPDATE {table} t SET {sets} FROM _cls c WHERE {match} AND c._state = 'change'",
+        w.statement(compose("UPDATE {table} t SET {sets} FROM _cls c WHERE {match} AND c._state = 'change'",
                             table=table, sets=sets, match=_match(target.keys)))
     dropped = 0
     if name in REPLACE_WITHIN:
@@ -190,67 +181,61 @@ def apply_target(cur, import_id: int | None, name: str, frames: list[Staged], *,
         stale = compose("FROM {table} t WHERE {t_parent} IN (SELECT {parent} FROM _src) "
                         "AND NOT EXISTS (SELECT 1 FROM _src c WHERE {match})",
                         table=table, t_parent=qualified("t", parent), parent=ident(parent), match=_match(target.keys))
-        dropped = int(cur.execute(compose("SELECT count(*) {stale}", stale=stale)).fetchone()[0])
+        dropped = int(w.statement(compose("SELECT count(*) {stale}", stale=stale))[0][0])
         if dropped and import_id is not None:
-            cur.execute(compose("INSERT INTO import_changes SELECT $id, $table, 'update', NULL, {key_json}, to_json(t) {stale}",
+            w.statement(compose("INSERT INTO import_changes SELECT $id, $table, 'update', NULL, {key_json}, to_json(t) {stale}",
                                 key_json=key_json, stale=stale),
-                        {"id": import_id, "table": target.table})
+                        id=import_id, table=target.table)
         if dropped:
-            cur.execute(compose("DELETE {stale}", stale=stale))
+            w.statement(compose("DELETE {stale}", stale=stale))
     if counts.get("add"):
         col_list = idents(cols)
-        cur.execute(compose("INSERT INTO {table} ({cols}) SELECT {cols} FROM _cls WHERE _state = 'add'",
+        w.statement(compose("INSERT INTO {table} ({cols}) SELECT {cols} FROM _cls WHERE _state = 'add'",
                             table=table, cols=col_list))
         if import_id is not None:
-            cur.execute(compose(
+            w.statement(compose(
                 "INSERT INTO import_changes SELECT $id, $table, 'insert', {pupil}, {key_json}, NULL "
                 "FROM _cls c JOIN {table} t ON {match} WHERE c._state = 'add'",
                 pupil=pupil, key_json=key_json, table=table, match=_match(target.keys)),
-                {"id": import_id, "table": target.table})
-    cur.execute("DROP TABLE IF EXISTS _src")
-    cur.execute("DROP TABLE IF EXISTS _cls")
+                id=import_id, table=target.table)
+    w.run("lowlevel_drop_import_source")
+    w.run("lowlevel_drop_import_classified")
     return TargetResult(name, target.label, int(counts.get("add", 0)), int(counts.get("change", 0)) + dropped,
                         int(counts.get("same", 0)), sample)
 
 
-def apply_all(cur, import_id: int | None, staged: list[Staged], progress=None, school_id: int | None = None) -> list[TargetResult]:
+def apply_all(w: Writer, import_id: int | None, staged: list[Staged], progress=None, school_id: int | None = None) -> list[TargetResult]:
     results = []
     names = [n for n in ORDER if any(s.target == n and len(s.frame) for s in staged)]
     for i, name in enumerate(names):
         frames = [s for s in staged if s.target == name and len(s.frame)]
-        results.append(apply_target(cur, import_id, name, frames, school_id=school_id))
+        results.append(apply_target(w, import_id, name, frames, school_id=school_id))
         if progress:
             progress((i + 1) / len(names), f"Written {TARGETS[name].label}")
     return results
 
 
-def undo(cur, import_id: int) -> dict[str, int]:
+def undo(w: Writer, import_id: int) -> dict[str, int]:
     """Put back every row the import touched, in reverse order: delete what it added or changed (by key),
     then insert the old rows."""
     done: dict[str, int] = {}
-    tables = [r[0] for r in cur.execute(
-        "SELECT table_name FROM import_changes WHERE import_id = $id GROUP BY 1", {"id": import_id}).fetchall()]
+    tables = [r[0] for r in w.run("lowlevel_import_changed_tables", id=import_id)]
     order = [TARGETS[n].table for n in ORDER]
     tables.sort(key=lambda t: -order.index(t) if t in order else 0)
     for table in tables:
         if table not in order:
             raise ValueError(f"unknown table {table!r} in the import log")
-        types = _types(cur, table)
-        keysets = cur.execute("SELECT DISTINCT json_keys(row_key) FROM import_changes WHERE import_id = $id AND table_name = $t",
-                              {"id": import_id, "t": table}).fetchall()
+        types = _types(w, table)
+        keysets = w.run("lowlevel_import_key_sets", id=import_id, t=table)
         for (keys,) in keysets:
             kstruct = json.dumps({k: types[k] for k in keys})
-            cur.execute(
-                "CREATE OR REPLACE TEMP TABLE _undo_keys AS SELECT unnest(json_transform(row_key, $s)) FROM import_changes "
-                "WHERE import_id = $id AND table_name = $t AND json_keys(row_key) = $keys",
-                {"s": kstruct, "id": import_id, "t": table, "keys": keys})
-            cur.execute(compose("DELETE FROM {table} t USING _undo_keys c WHERE {match}", table=ident(table),
+            w.run("lowlevel_undo_keys_create", s=kstruct, id=import_id, t=table, keys=keys)
+            w.statement(compose("DELETE FROM {table} t USING _undo_keys c WHERE {match}", table=ident(table),
                                 match=_match(keys)))
         struct = json.dumps(types)
-        cur.execute(compose("INSERT INTO {table} BY NAME SELECT unnest(json_transform(old_row, $s)) FROM import_changes "
+        w.statement(compose("INSERT INTO {table} BY NAME SELECT unnest(json_transform(old_row, $s)) FROM import_changes "
                             "WHERE import_id = $id AND table_name = $t AND op = 'update'", table=ident(table)),
-                    {"s": struct, "id": import_id, "t": table})
-        done[table] = int(cur.execute("SELECT count(*) FROM import_changes WHERE import_id = $id AND table_name = $t",
-                                      {"id": import_id, "t": table}).fetchone()[0])
-    cur.execute("DROP TABLE IF EXISTS _undo_keys")
+                    s=struct, id=import_id, t=table)
+        done[table] = int(w.run("lowlevel_import_change_count", id=import_id, t=table)[0][0])
+    w.run("lowlevel_drop_undo_keys")
     return done
