@@ -54,7 +54,7 @@ def subject(db: Database, as_at: date | None = None) -> dict:
     trust_uid = db.scalar("security_first_trust_user_id")
     wide = viewer_for(db, trust_uid) if trust_uid is not None else viewer
     out = {"viewer": viewer, "wide_viewer": wide, "school_ids": [int(x) for x in wide.school_ids],
-           "school_id": school_id, "phase": phase, "as_at": as_at, "today": as_at,
+           "school_id": school_id, "phase": phase, "as_at": as_at, "today": as_at, "scope": Scope(viewer, as_at),
            "academic_year": year}
     _SUBJECTS[key] = out
     return out
@@ -71,7 +71,7 @@ def load_frames(db: Database, as_at: date | None = None) -> dict[str, pd.DataFra
             if col.endswith(("_date", "_on")) or col == "date_of_birth":
                 frame[col] = pd.to_datetime(frame[col])
     s = subject(db, as_at)
-    frames["_subject"] = {k: v for k, v in s.items() if k not in ("viewer", "wide_viewer")}
+    frames["_subject"] = {k: v for k, v in s.items() if k not in ("viewer", "wide_viewer", "scope")}
     return frames
 
 
@@ -100,7 +100,7 @@ def register_by_need_sendboard(db: Database) -> pd.DataFrame:
     from .leaders import national, register
 
     s = subject(db)
-    counts = register.need_counts(db, Scope(s["viewer"], s["today"]), s["school_id"], s["as_at"])
+    counts = register.need_counts(db, s["scope"], s["school_id"], s["as_at"])
     codes, nat = register.need_codes(db), national.national_frame(db, s["phase"])
     parts = [register.need_mix(counts, codes, nat, s["academic_year"], group, "area")
              for group in ("EHC plan", "SEN support")]
@@ -153,7 +153,7 @@ def identification_sendboard(db: Database) -> pd.DataFrame:
     from .leaders import identification
 
     s = subject(db)
-    out = identification.rates(db, Scope(s["viewer"], s["today"]), s["school_id"], s["as_at"])
+    out = identification.rates(db, s["scope"], s["school_id"], s["as_at"])
     return _norm(out, ["dimension", "value"], ["pupils", "on_register", "relative_likelihood"])
 
 
@@ -191,7 +191,7 @@ def outcome_gaps_sendboard(db: Database) -> pd.DataFrame:
     from .leaders import outcomes
 
     s = subject(db)
-    out = outcomes.gaps(outcomes.scores(db, Scope(s["viewer"], s["today"]), s["school_id"]))
+    out = outcomes.gaps(outcomes.scores(db, s["scope"], s["school_id"]))
     return _norm(out, ["term_id", "subject", "measure"], ["send", "no_sen", "gap"])
 
 
@@ -243,7 +243,7 @@ def provision_costs_sendboard(db: Database) -> pd.DataFrame:
     from .provision.allocations import year_summary
 
     s = subject(db)  # the provision map's breakdown by intervention, as the page asks for it
-    out = year_summary(db, Scope(s["viewer"], s["today"]), s["school_id"], s["academic_year"], s["as_at"], "intervention")
+    out = year_summary(db, s["scope"], s["school_id"], s["academic_year"], s["as_at"], "intervention")
     return _norm(out, ["intervention"], ["pupils", "year_cost"])
 
 
@@ -291,7 +291,7 @@ def impact_sendboard(db: Database) -> pd.DataFrame:
     from .provision.impact import intervention_figures
 
     s = subject(db)  # the impact page's per-intervention figures (before its comparison and verdicts)
-    out = intervention_figures(db, Scope(s["viewer"], s["today"]), s["school_id"], s["academic_year"], s["as_at"])
+    out = intervention_figures(db, s["scope"], s["school_id"], s["academic_year"], s["as_at"])
     return _norm(out, ["intervention_id"], ["places", "with_both_scores", "mean_gain", "sd_gain"])
 
 
