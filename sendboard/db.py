@@ -100,6 +100,13 @@ class ScopeError(PermissionError):
     """A named statement called without its scope, or with the viewer or date passed by hand."""
 
 
+class BoundScope:
+    """What the data layer binds to a scoped statement: ``.viewer`` (its ``user_id``) and ``.today``. The one
+    kind is :class:`sendboard.scope.Scope`; this base lives here so the data layer needs no import of it."""
+
+    __slots__ = ()
+
+
 def _scope_params(name: str, sql: str, scope, params: dict[str, Any]) -> dict[str, Any]:
     """The caller's parameters plus the scope's viewer and date, for a statement that names them. A caller
     may not pass ``viewer_id`` or ``today`` itself (that is how a query would be widened to someone else's
@@ -111,9 +118,7 @@ def _scope_params(name: str, sql: str, scope, params: dict[str, Any]) -> dict[st
     wanted = [p for p in SCOPE_PARAMETERS if re.search(r"\$" + p + r"\b", sql)]
     if not wanted:
         return params
-    from .scope import Scope  # here, not at the top: scope.py is built on this module
-
-    if not isinstance(scope, Scope):
+    if not isinstance(scope, BoundScope):
         raise ScopeError(f"query {name!r} is scoped to a viewer and a date: call it with scope= (the page's "
                          f"ctx.scope), not {'without one' if scope is None else type(scope).__name__}")
     return {**params, "viewer_id": scope.viewer.user_id, "today": scope.today}

@@ -19,11 +19,11 @@ from datetime import date, datetime
 
 from . import audit
 from .access import Viewer
-from .db import Database
+from .db import BoundScope, Database
 
 
 @dataclass(frozen=True)
-class Scope:
+class Scope(BoundScope):
     """The viewer a query answers to and the date of the run ("today" of the scope macros). Frozen and
     hashable: it is part of every cached call's key, so two people never share a cached answer."""
 
