@@ -113,8 +113,8 @@ def _scope_params(name: str, sql: str, scope, params: dict[str, Any]) -> dict[st
     rows or another day), and a scoped statement run without a scope is refused rather than left open."""
     handed = [p for p in SCOPE_PARAMETERS if p in params]
     if handed:
-        raise ScopeError(f"query {name!r}: {' and '.join(handed)} come from the scope; pass scope=, not "
-                         f"{', '.join(p + '=' for p in handed)}")
+        raise ScopeError(f"query {name!r}: {' and '.join(handed)} {'come' if len(handed) > 1 else 'comes'} from the "
+                         f"scope; pass scope=, not {', '.join(p + '=' for p in handed)}")
     wanted = [p for p in SCOPE_PARAMETERS if re.search(r"\$" + p + r"\b", sql)]
     if not wanted:
         return params
