@@ -346,7 +346,7 @@ def restore(backup_file: Path, target: Path, actor, *, without_manifest: bool = 
             restored.migrate()
             if target.exists():
                 carried, chain_ok = _carry_later_audit(target, restored)
-            restored.cursor().execute("CHECKPOINT")
+            restored.checkpoint()
         finally:
             restored.con.close()
     except BaseException:
@@ -376,10 +376,9 @@ def _carry_later_audit(live_path: Path, restored: Database) -> tuple[int, bool]:
     live = Database(live_path, read_only=True)
     try:
         chain_ok = audit.verify(live).ok if _has_chain(live) else None
-        last_in_backup = int(restored.cursor().execute(sql_for("backup_audit_max_id")).fetchone()[0] or 0)
-        later = live.cursor().execute(sql_for("backup_audit_entries_after"), {"after": last_in_backup}).fetchall()
-        seen_rows = (live.cursor().execute(sql_for("audit_pupils_seen_all"), {"after": last_in_backup}).fetchall()
-                     if _has_chain(live) else [])
+        last_in_backup = int(restored.scalar("backup_audit_max_id") or 0)
+        later = live.query_rows("backup_audit_entries_after", after=last_in_backup)
+        seen_rows = live.query_rows("audit_pupils_seen_all", after=last_in_backup) if _has_chain(live) else []
     finally:
         live.con.close()
     seen: dict[int, list[int]] = {}
@@ -400,7 +399,7 @@ def _carry_later_audit(live_path: Path, restored: Database) -> tuple[int, bool]:
 
 
 def _has_chain(db: Database) -> bool:
-    return bool(db.cursor().execute(sql_for("backup_has_chain")).fetchone()[0])
+    return bool(db.scalar("backup_has_chain"))
 
 
 def remove_aside_copies(db_path: Path) -> list[Path]:
