@@ -115,7 +115,7 @@ def _scope_params(name: str, sql: str, scope, params: dict[str, Any]) -> dict[st
     if handed:
         raise ScopeError(f"query {name!r}: {' and '.join(handed)} {'come' if len(handed) > 1 else 'comes'} from the "
                          f"scope; pass scope=, not {', '.join(p + '=' for p in handed)}")
-    wanted = [p for p in SCOPE_PARAMETERS if re.search(r"\$" + p + r"\b", sql)]
+    wanted = [p for p in SCOPE_PARAMETERS if p in _parameters_of(sql)]
     if not wanted:
         return params
     if not isinstance(scope, BoundScope):
@@ -124,9 +124,16 @@ def _scope_params(name: str, sql: str, scope, params: dict[str, Any]) -> dict[st
     return {**params, "viewer_id": scope.viewer.user_id, "today": scope.today}
 
 
+@lru_cache(maxsize=2048)
+def _parameters_of(sql: str) -> frozenset[str]:
+    """The $parameters a statement's code names (a comment mentioning one, such as the note above the next
+    statement in its file, is not code)."""
+    return frozenset(_PARAM.findall(_SQL_COMMENT.sub(" ", sql)))
+
+
 def _bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     """Only the parameters the statement names (DuckDB rejects extras), and all of them present."""
-    wanted = set(_PARAM.findall(sql))
+    wanted = set(_parameters_of(sql))
     missing = wanted - params.keys()
     if missing:
         raise KeyError(f"missing query parameters: {', '.join(sorted(missing))}")
