@@ -484,10 +484,12 @@ class Writer:
 
 
 def _composed(sql) -> str:
-    """Only SQL made by sqltext.compose runs outside the named statements: never text built by hand."""
+    """Only SQL made by sqltext.compose runs outside the named statements: never text built by hand, and
+    never a statement that could change the audit log (reads as well as writes are checked)."""
     if not isinstance(sql, SQL):
         raise TypeError("SQL outside sendboard/sql must be made with sqltext.compose (a template in the code with "
                         f"checked pieces), not given as {type(sql).__name__}")
+    _refuse_audit_tampering(str(sql))
     return str(sql)
 
 

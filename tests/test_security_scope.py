@@ -73,6 +73,8 @@ def test_sql_outside_the_named_statements_must_be_composed(fixture_db):
         fixture_db.write(lambda w: w.statement("DELETE FROM pupils"))
     with pytest.raises(PermissionError, match="append-only"):
         fixture_db.write(lambda w: w.statement(compose("DELETE FROM {t}", t=ident("audit_log"))))
+    with pytest.raises(PermissionError, match="append-only"):  # the read methods run only reads of it
+        fixture_db.composed_rows(compose("DELETE FROM {t} RETURNING 1", t=ident("audit_log")))
     assert fixture_db.composed_rows(compose("SELECT count(*) FROM {t}", t=ident("pupils"))) == [(21,)]
 
 
