@@ -333,9 +333,9 @@ def _school_frame(db: Database, scope: Scope) -> pd.DataFrame:
 def sidebar_filters(viewer: Viewer) -> None:
     """School and term selectors, drawn once by the app frame so they carry across every page."""
     db = database()
-    today = clock.today()
-    schools = cached(_school_frame, Scope(viewer, today))
+    schools = cached(_school_frame, Scope(viewer, clock.today()))
     terms = _terms(db)
+    today = clock.today()
     with st.sidebar:
         st.markdown(f"**{md_escape(viewer.display_name)}**  \n{ROLE_LABELS[viewer.role]}")
         if len(schools) > 1:
