@@ -234,7 +234,7 @@ def reset_password(db: Database, viewer: Viewer, username: str, password: str, c
         raise AdminError("The two passwords differ.")
     try:
         auth.reset_password(db, viewer, username, password or "")
-    except auth.AccountError as exc:
+    except (auth.AccountError, role_requests.RequestError) as exc:
         raise AdminError(str(exc)) from None
 
 

@@ -124,7 +124,7 @@ def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Dec
     if not rows:
         raise RequestError("That request does not exist.")
     (_, username, user_id, role, display_name, email, password_hash, staff_id, school_ids, requested_by,
-     _, _, _, decision) = rows[0]
+     _, _, _, decision, request_kind) = rows[0]
     if decision is not None:
         raise RequestError(f"That request was already {decision}.")
     if not {int(s) for s in school_ids} & set(head.school_ids):
@@ -132,6 +132,8 @@ def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Dec
         raise AccessDenied("that request is for a school you are not the head of")
     if requested_by.lower() == head.username.lower():
         raise RequestError("A request is confirmed by a head other than the person who made it.")
+    if request_kind == "password" and username.lower() == head.username.lower():
+        raise RequestError("A new password for your own account is confirmed by another head, not by you.")
     if confirm and user_id is not None and not db.query_rows("user_by_id", user_id=int(user_id)):
         raise RequestError(f"The account {username!r} no longer exists: refuse the request.")
     if confirm and user_id is None and db.query_rows("user_by_username", username=username):
@@ -150,6 +152,11 @@ def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Dec
             audit.record_change(w, head, "user_added", object_type="user", object_id=username,
                                 new_value={"role": role, "schools": [int(s) for s in school_ids], "email": email,
                                            "staff_id": staff_id, "request": int(request_id)})
+        elif confirm and request_kind == "password":
+            w.run("set_user_password", user_id=int(user_id), password_hash=password_hash)
+            signin.revoke_account_sessions(w, int(user_id), "password changed")
+            audit.record_change(w, head, "password_reset", object_type="user", object_id=username,
+                                detail={"requested_by": requested_by, "request": int(request_id)})
         elif confirm:
             old_role = w.query("user_by_id", user_id=int(user_id)).iloc[0]["role"]
             w.run("set_user_role", user_id=int(user_id), role=role)
@@ -158,10 +165,49 @@ def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Dec
                                 old_value=old_role, new_value=role)
         audit.record_change(w, head, "role_request_confirmed" if confirm else "role_request_refused",
                             object_type="role_request", object_id=int(request_id),
-                            new_value={"username": username, "role": role})
+                            new_value={"username": username, "role": role,
+                                       **({"password": True} if request_kind == "password" else {})})
 
     db.write(work)
     return Decision(username, role, confirm)
+
+
+# --------------------------------------------------------------------------- password resets of heads and SENCOs
+
+
+def hold_password_reset(db: Database, actor: Viewer | str, *, user_id: int, username: str, role: str,
+                        password_hash: str) -> None:
+    """Called by sendboard.auth.reset_password before it sets a password. Someone signed in (an
+    administrator) who resets a head's or SENCO's password would be able to sign in as them, so the reset is
+    recorded as a request for another head of the account's schools (raising AwaitingConfirmation), or
+    refused when there is no such head (RequestError saying to use the command line). The command line (the
+    server's owner) and a person's reset of their own account go ahead; so does any other role's account."""
+    if not isinstance(actor, Viewer) or role not in CONFIRMED_ROLES or actor.user_id == int(user_id):
+        return
+    school_ids = [int(s) for s in (db.query_rows("security_user_staff", username=username)[0][4] or [])]
+    heads = heads_who_confirm(db, school_ids, username)
+    if not heads:
+        audit.record(db, actor, "password_reset_refused", object_type="user", object_id=username,
+                     detail={"reason": "no other head to confirm it"})
+        raise RequestError(f"{username} is a {ROLE_LABELS[role].lower()} and no other head of their school can "
+                           "confirm a new password, so it cannot be set here. The server's owner sets it on the "
+                           f"command line: sendboard user reset-password {username}")
+    if db.query_rows("security_pending_password_request_for", user_id=int(user_id)):
+        raise RequestError(f"A new password for {username} is already waiting for a head's confirmation: a head "
+                           "confirms or refuses it on the Users page first.")
+
+    def work(w):
+        request_id = int(w.run("security_password_request_insert", username=username, user_id=int(user_id), role=role,
+                               password_hash=password_hash, school_ids=school_ids,
+                               requested_by=_actor_name(actor))[0][0])
+        audit.record_change(w, actor, "password_reset_requested", object_type="role_request", object_id=request_id,
+                            new_value={"username": username, "role": role})
+        return request_id
+
+    request_id = db.write(work)
+    raise AwaitingConfirmation(f"{username} is a {ROLE_LABELS[role].lower()}: the new password waits for a head's "
+                               f"confirmation ({', '.join(heads)}). Until a head confirms it on the Users page, the "
+                               "old password still works.", request_id)
 
 
 # --------------------------------------------------------------------------- staff links
