@@ -160,7 +160,7 @@ if viewer.role == "head":
                 what = "A new account" if r.new_account else f"Now {_role_label(r.current_role).lower()}"
                 if r.request_kind == "password":
                     st.markdown(f"**A new password** for **{admin.md_escape(r.username)}** "
-                                f"({_role_label(r.current_role or r.role).lower()}) at {admin.md_escape(r.schools or '')}")
+                                f"({_role_label(r.current_role or r.role)}) at {admin.md_escape(r.schools or '')}")
                     what = "Their sessions end when you confirm; the old password works until then"
                 else:
                     st.markdown(f"**{admin.md_escape(r.username)}** ({admin.md_escape(r.display_name or r.username)}) "

@@ -189,9 +189,9 @@ def hold_password_reset(db: Database, actor: Viewer | str, *, user_id: int, user
     if not heads:
         audit.record(db, actor, "password_reset_refused", object_type="user", object_id=username,
                      detail={"reason": "no other head to confirm it"})
-        raise RequestError(f"{username} is a {ROLE_LABELS[role].lower()} and no other head of their school can "
-                           "confirm a new password, so it cannot be set here. The server's owner sets it on the "
-                           f"command line: sendboard user reset-password {username}")
+        raise RequestError(f"{username} ({ROLE_LABELS[role]}) has no other head at their school to confirm a new "
+                           "password, so it cannot be set here. The server's owner sets it on the command line: "
+                           f"sendboard user reset-password {username}")
     if db.query_rows("security_pending_password_request_for", user_id=int(user_id)):
         raise RequestError(f"A new password for {username} is already waiting for a head's confirmation: a head "
                            "confirms or refuses it on the Users page first.")
@@ -205,7 +205,7 @@ def hold_password_reset(db: Database, actor: Viewer | str, *, user_id: int, user
         return request_id
 
     request_id = db.write(work)
-    raise AwaitingConfirmation(f"{username} is a {ROLE_LABELS[role].lower()}: the new password waits for a head's "
+    raise AwaitingConfirmation(f"The new password for {username} ({ROLE_LABELS[role]}) waits for a head's "
                                f"confirmation ({', '.join(heads)}). Until a head confirms it on the Users page, the "
                                "old password still works.", request_id)
 

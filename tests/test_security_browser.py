@@ -60,3 +60,40 @@ def test_a_head_confirms_a_senco_in_the_browser_and_the_audit_log_shows_it(fixtu
     assert auth.sign_in(db, "rpatel", NEW_PASSWORD).role == "senco"
     actions = [r[0] for r in db.query_rows("admin_audit_actions")]
     assert {"role_requested", "role_request_confirmed", "user_added"} <= set(actions)
+
+
+def test_a_senco_password_reset_waits_for_the_head_in_the_browser(fixture_path, artifacts):
+    from sendboard import auth
+    from sendboard.app_db import open_database
+    from sendboard.db import close_all
+
+    with running_app(fixture_path, "2026-01-20") as url, browser() as b:
+        admin = b.new_page(viewport={"width": 1366, "height": 900})
+        sign_in(admin, url, "admin", PASSWORD)
+        admin.goto(f"{url}/users")
+        admin.get_by_role("tab", name="Change an account").click()
+        account = admin.locator('[data-testid="stSelectbox"]').filter(has_text="Account").first
+        account.locator("input").click()
+        admin.keyboard.type("senco")
+        admin.get_by_role("option", name="senco · Senco · SENCO").first.wait_for()
+        admin.keyboard.press("Enter")
+        wait_idle(admin)
+        admin.get_by_role("textbox", name="New password", exact=True).fill(NEW_PASSWORD)
+        admin.get_by_role("textbox", name="New password again").fill(NEW_PASSWORD)
+        admin.get_by_role("button", name="Reset password").click()
+        admin.get_by_text("The new password for senco (SENCO) waits for a head's confirmation").wait_for(timeout=45000)
+        wait_idle(admin)
+        admin.screenshot(path=str(artifacts / "security_reset_requested.png"))
+
+        head = b.new_page(viewport={"width": 1366, "height": 900})
+        sign_in(head, url, "head", PASSWORD)
+        head.goto(f"{url}/users")
+        head.get_by_text("A new password", exact=True).wait_for(timeout=45000)
+        wait_idle(head)
+        head.screenshot(path=str(artifacts / "security_reset_waiting.png"))
+        head.get_by_role("button", name="Confirm").click()
+        head.get_by_text("Confirmed: senco").wait_for(timeout=45000)
+    close_all()
+    db = open_database(fixture_path)
+    assert auth.sign_in(db, "senco", NEW_PASSWORD).role == "senco"
+    assert {"password_reset_requested", "password_reset"} <= {r[0] for r in db.query_rows("admin_audit_actions")}

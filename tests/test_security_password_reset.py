@@ -121,7 +121,7 @@ def test_the_users_page_holds_a_reset_and_the_head_confirms_it(fixture_path):
     next(b for b in at.button if b.label == "Reset password").click()
     at.run()
     assert not at.exception
-    assert "the new password waits for a head's confirmation (head)" in at.info[0].value.replace("\\", "")
+    assert "The new password for senco (SENCO) waits for a head's confirmation (head)" in at.info[0].value.replace("\\", "")
     waiting = at.dataframe[1].value
     assert list(zip(waiting["Username"], waiting["Asked for"])) == [("senco", "a new password")]
 
@@ -134,7 +134,7 @@ def test_the_users_page_holds_a_reset_and_the_head_confirms_it(fixture_path):
 
     head = signed_in("head", page="pages/users.py")
     text = all_text(head)
-    assert "A new password** for **senco** (senco) at Oak Lane Academy" in text.replace("\\", "")
+    assert "A new password** for **senco** (SENCO) at Oak Lane Academy" in text.replace("\\", "")
     next(b for b in head.button if b.label == "Confirm").click()
     head.run()
     assert not head.exception and "Confirmed: senco" in head.success[0].value.replace("\\", "")
