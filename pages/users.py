@@ -136,8 +136,8 @@ def _requests_table(frame):
                                   "requested_at": "Asked on", "schools": "Schools"})
     shown["Role asked for"] = shown["role"].map(_role_label)
     shown["Now"] = [("new account" if new else _role_label(cur)) for new, cur in zip(frame["new_account"], frame["current_role"])]
-    shown["Asked for"] = [("a new password" if kind == "password" else f"the {_role_label(role)} role")
-                          for kind, role in zip(frame["request_kind"], frame["role"])]
+    shown["Asked for"] = [(f"a {role_requests.HELD_CHANGES[kind]}" if kind in role_requests.HELD_CHANGES
+                           else f"the {_role_label(role)} role") for kind, role in zip(frame["request_kind"], frame["role"])]
     return shown[["Username", "Name", "Now", "Asked for", "Schools", "Asked by", "Asked on"]]
 
 
@@ -147,21 +147,22 @@ _show_message()
 if viewer.role == "head":
     # A head comes here only to confirm or refuse the head and SENCO roles: these see every pupil and every cost.
     waiting = role_requests.pending(db, viewer)
-    st.subheader("Head and SENCO roles and passwords waiting for your confirmation")
+    st.subheader("Head and SENCO accounts: changes waiting for your confirmation")
     st.caption("An administrator asked for these. Head and SENCO accounts see every pupil and every cost of the school, "
-               "so nothing changes until a head confirms: not a new role, and not a new password (whoever sets it "
-               "could sign in as that person). Refuse anything you did not expect, and check a password reset with "
-               "the person it is for.")
+               "so nothing changes until a head confirms: not a new role, and not a new password or single sign-on "
+               "e-mail (whoever sets either could sign in as that person). Refuse anything you did not expect, and "
+               "check a new password or e-mail with the person it is for.")
     if waiting.empty:
         ui.empty_state("Nothing is waiting for your confirmation.")
     else:
         for r in waiting.itertuples(index=False):
             with st.container(border=True):
                 what = "A new account" if r.new_account else f"Now {_role_label(r.current_role).lower()}"
-                if r.request_kind == "password":
-                    st.markdown(f"**A new password** for **{admin.md_escape(r.username)}** "
-                                f"({_role_label(r.current_role or r.role)}) at {admin.md_escape(r.schools or '')}")
-                    what = "Their sessions end when you confirm; the old password works until then"
+                if r.request_kind in role_requests.HELD_CHANGES:
+                    st.markdown(f"**A {role_requests.HELD_CHANGES[r.request_kind]}** for **{admin.md_escape(r.username)}** "
+                                f"({_role_label(r.current_role or r.role)}) at {admin.md_escape(r.schools or '')}"
+                                + (f": {admin.md_escape(r.email or '(none)')}" if r.request_kind == "email" else ""))
+                    what = "Nothing changes until you confirm; then their open sessions end"
                 else:
                     st.markdown(f"**{admin.md_escape(r.username)}** ({admin.md_escape(r.display_name or r.username)}) "
                                 f"as **{_role_label(r.role)}** at {admin.md_escape(r.schools or '')}")
@@ -192,7 +193,7 @@ with list_tab:
     waiting = role_requests.pending(db, viewer)
     if not waiting.empty:
         st.markdown(f"**Waiting for a head's confirmation ({len(waiting)})**: head and SENCO roles, and new passwords "
-                    "for those accounts, take effect only when a head of the school confirms them on this page.")
+                    "and e-mails for those accounts, take effect only when a head of the school confirms them on this page.")
         ui.table(ctx, _requests_table(waiting), "role_requests",
                  column_config={"Asked on": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
 

@@ -96,4 +96,4 @@ def test_a_senco_password_reset_waits_for_the_head_in_the_browser(fixture_path, 
     close_all()
     db = open_database(fixture_path)
     assert auth.sign_in(db, "senco", NEW_PASSWORD).role == "senco"
-    assert {"password_reset_requested", "password_reset"} <= {r[0] for r in db.query_rows("admin_audit_actions")}
+    assert {"password_change_requested", "password_reset"} <= {r[0] for r in db.query_rows("admin_audit_actions")}

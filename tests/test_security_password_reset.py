@@ -48,8 +48,8 @@ def test_a_senco_password_reset_waits_for_the_head_and_ends_the_sessions_when_co
     # nothing changed yet: the old password works, the new one does not, the session is still open
     assert _signs_in(fixture_db, "senco", OLD_PASSWORD) and not _signs_in(fixture_db, "senco", NEW_PASSWORD)
     assert signin.open_session_count(fixture_db, senco_id) >= 1
-    [(_, _, request_id)] = _audit(fixture_db, "password_reset_requested")
-    assert _audit(fixture_db, "password_reset_requested")[0][:2] == ("admin", "role_request")
+    [(_, _, request_id)] = _audit(fixture_db, "password_change_requested")
+    assert _audit(fixture_db, "password_change_requested")[0][:2] == ("admin", "role_request")
     assert not _audit(fixture_db, "password_reset")
     # a second reset while the first waits is refused
     with pytest.raises(admin.AdminError, match="already waiting"):
@@ -83,7 +83,7 @@ def test_the_only_heads_password_is_refused_with_the_command_to_use(fixture_db, 
     with pytest.raises(admin.AdminError, match="sendboard user reset-password head"):
         admin.reset_password(fixture_db, viewers["admin"], "head", NEW_PASSWORD, NEW_PASSWORD)
     assert _signs_in(fixture_db, "head", OLD_PASSWORD) and not _signs_in(fixture_db, "head", NEW_PASSWORD)
-    assert _audit(fixture_db, "password_reset_refused") == [("admin", "user", "head")]
+    assert _audit(fixture_db, "password_change_refused") == [("admin", "user", "head")]
     assert role_requests.pending(fixture_db, viewers["admin"]).empty
 
 
@@ -140,3 +140,31 @@ def test_the_users_page_holds_a_reset_and_the_head_confirms_it(fixture_path):
     assert not head.exception and "Confirmed: senco" in head.success[0].value.replace("\\", "")
     db = open_database()
     assert _signs_in(db, "senco", NEW_PASSWORD) and _signs_in(db, "head", OLD_PASSWORD)
+
+
+# --------------------------------------------------------------------------- the e-mail single sign-on links by
+
+
+def test_an_administrator_cannot_put_their_own_email_on_the_senco_account_alone(fixture_db, viewers):
+    with pytest.raises(role_requests.AwaitingConfirmation, match=r"new e-mail for single sign-on for senco \(SENCO\)"):
+        admin.set_email(fixture_db, viewers["admin"], "senco", "it.admin@oak.sch.uk")
+    assert fixture_db.query_rows("user_by_username", username="senco")[0][3] == "senco@oak.sch.uk"  # unchanged
+    assert _audit(fixture_db, "email_change_requested")[0][:2] == ("admin", "role_request")
+    [request_id] = role_requests.pending(fixture_db, viewers["head"])["request_id"].tolist()
+    role_requests.decide(fixture_db, viewers["head"], int(request_id), confirm=True)
+    assert fixture_db.query_rows("user_by_username", username="senco")[0][3] == "it.admin@oak.sch.uk"
+    changed = fixture_db.cursor().execute("SELECT username, old_value, new_value FROM audit_log "
+                                          "WHERE action = 'user_email_changed'").fetchall()
+    assert changed == [("head", "senco@oak.sch.uk", "it.admin@oak.sch.uk")]
+    # a teacher's e-mail is the administrator's to change at once
+    admin.set_email(fixture_db, viewers["admin"], "teacher", "tess.new@oak.sch.uk")
+    assert fixture_db.query_rows("user_by_username", username="teacher")[0][3] == "tess.new@oak.sch.uk"
+
+
+def test_the_only_heads_email_is_refused_and_the_command_line_sets_it(fixture_db, viewers, fixture_path, monkeypatch):
+    with pytest.raises(admin.AdminError, match="sendboard user set-email head ADDRESS"):
+        admin.set_email(fixture_db, viewers["admin"], "head", "it.admin@oak.sch.uk")
+    assert _audit(fixture_db, "email_change_refused") == [("admin", "user", "head")]
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert cli.main(["user", "set-email", "head", "hana.head@oak.sch.uk"]) == 0
+    assert open_database().query_rows("user_by_username", username="head")[0][3] == "hana.head@oak.sch.uk"

@@ -91,14 +91,15 @@ WHERE r.decision IS NULL
   AND ($all OR list_has_any(r.school_ids, $school_ids))
 ORDER BY r.requested_at, r.request_id;
 
--- name: security_password_request_insert
--- An administrator's reset of a head's or SENCO's password, held for another head (migration 030).
-INSERT INTO role_requests (username, user_id, role, password_hash, school_ids, requested_by, requested_at, request_kind)
-VALUES ($username, $user_id, $role, $password_hash, $school_ids, $requested_by, current_timestamp, 'password')
+-- name: security_held_change_insert
+-- An administrator's change of a head's or SENCO's password or e-mail, held for another head (migration 030).
+INSERT INTO role_requests (username, user_id, role, password_hash, email, school_ids, requested_by, requested_at,
+                           request_kind)
+VALUES ($username, $user_id, $role, $password_hash, $email, $school_ids, $requested_by, current_timestamp, $kind)
 RETURNING request_id;
 
--- name: security_pending_password_request_for
-SELECT request_id FROM role_requests WHERE user_id = $user_id AND decision IS NULL AND request_kind = 'password';
+-- name: security_pending_held_change_for
+SELECT request_id FROM role_requests WHERE user_id = $user_id AND decision IS NULL AND request_kind = $kind;
 
 -- name: security_request_decide
 -- The hash of a new account's password is kept only until the head decides.
