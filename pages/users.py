@@ -248,7 +248,8 @@ with change_tab:
             st.form_submit_button("Save role", on_click=_set_role, args=(chosen,))
         with col_email.form("change_email", border=True):
             st.text_input("E-mail (for single sign-on)", value=row["E-mail"] or "", key=f"edit_email_{chosen}",
-                          max_chars=254, help="Leave blank to unlink the account from single sign-on.")
+                          max_chars=254, help="Leave blank to unlink the account from single sign-on. A head's or SENCO's "
+                                                "new e-mail waits for another head's confirmation.")
             st.form_submit_button("Save e-mail", on_click=_set_email, args=(chosen,))
 
         staff = admin.staff_choices(db, viewer, chosen)
