@@ -184,20 +184,23 @@ def hold_account_change(db: Database, actor: Viewer | str, kind: str, *, user_id
     """Called by sendboard.auth.reset_password and sendboard.admin.set_email before they change anything.
     Someone signed in (an administrator) who sets a head's or SENCO's password, or the e-mail single sign-on
     links by, could then sign in as them; so the change is recorded as a request for another head of the
-    account's schools (raising AwaitingConfirmation), or refused when there is no such head (RequestError
+    account's schools (raising AwaitingConfirmation), or, for the school's only head, refused (RequestError
     naming the command line). The command line (the server's owner), a person's change to their own
-    account, and every other role's account go ahead."""
+    account, a SENCO of a school with no head (whose role needs no confirmation either) and every other
+    role's account go ahead."""
     if not isinstance(actor, Viewer) or role not in CONFIRMED_ROLES or actor.user_id == int(user_id):
         return
     what = HELD_CHANGES[kind]
     school_ids = [int(s) for s in (db.query_rows("security_user_staff", username=username)[0][4] or [])]
     heads = heads_who_confirm(db, school_ids, username)
-    if not heads:
+    if not heads and role != "head":
+        return  # a SENCO of a school with no head: as for the role itself, there is nobody to confirm it
+    if not heads:  # the school's only head: their account is the one nobody else may take over
         audit.record(db, actor, f"{kind}_change_refused", object_type="user", object_id=username,
                      detail={"reason": "no other head to confirm it"})
         command = (f"sendboard user reset-password {username}" if kind == "password"
                    else f"sendboard user set-email {username} ADDRESS")
-        raise RequestError(f"{username} ({ROLE_LABELS[role]}) has no other head at their school to confirm a {what}, "
+        raise RequestError(f"{username} is their school's only head: no other head can confirm a {what}, "
                            f"so it cannot be set here. The server's owner sets it on the command line: {command}")
     if db.query_rows("security_pending_held_change_for", user_id=int(user_id), kind=kind):
         raise RequestError(f"A {what} for {username} is already waiting for a head's confirmation: a head "

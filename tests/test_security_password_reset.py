@@ -168,3 +168,11 @@ def test_the_only_heads_email_is_refused_and_the_command_line_sets_it(fixture_db
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert cli.main(["user", "set-email", "head", "hana.head@oak.sch.uk"]) == 0
     assert open_database().query_rows("user_by_username", username="head")[0][3] == "hana.head@oak.sch.uk"
+
+
+def test_a_senco_of_a_school_with_no_head_is_reset_at_once_as_the_role_needs_no_head_there(fixture_db, viewers):
+    admin.add_account(fixture_db, viewers["admin"], username="elmsenco", display_name="Elm Senco", role="senco",
+                      password=OLD_PASSWORD, school_ids=[2])  # Elm Road has no head: no request either
+    admin.reset_password(fixture_db, viewers["admin"], "elmsenco", NEW_PASSWORD, NEW_PASSWORD)
+    assert _signs_in(fixture_db, "elmsenco", NEW_PASSWORD)
+    assert role_requests.pending(fixture_db, viewers["admin"]).empty
