@@ -118,3 +118,13 @@ def test_only_the_import_roles_commit_an_import(fixture_db, viewers):
     with pytest.raises(AccessDenied):
         undo_last(fixture_db, viewers["teacher"], SCHOOL)
     assert undo_last(fixture_db, viewers["admin"], SCHOOL)
+
+
+def test_no_pupil_level_record_is_read_by_a_governor_or_an_administrator():
+    for kind in record_kinds.RECORD_KINDS:
+        if kind.level == "pupil":
+            assert kind.reads("governor") in ("none", "counts only"), kind.key
+            assert kind.reads("admin") == "none", kind.key
+    # and the check would notice a kind that let them
+    leaky = record_kinds.RecordKind("leaky", "Leaky", "pupil", "access:COST_ROLES")
+    assert leaky.reads("admin") == "all"
