@@ -185,3 +185,11 @@ def test_a_senco_of_a_school_with_no_head_is_reset_at_once_as_the_role_needs_no_
     admin.reset_password(fixture_db, viewers["admin"], "elmsenco", NEW_PASSWORD, NEW_PASSWORD)
     assert _signs_in(fixture_db, "elmsenco", NEW_PASSWORD)
     assert role_requests.pending(fixture_db, viewers["admin"]).empty
+
+
+def test_a_waiting_change_is_listed_with_the_persons_name(fixture_db, viewers):
+    with pytest.raises(role_requests.AwaitingConfirmation):
+        admin.set_email(fixture_db, viewers["admin"], "senco", "it.admin@oak.sch.uk")
+    waiting = role_requests.pending(fixture_db, viewers["admin"])
+    assert list(zip(waiting["display_name"], waiting["request_kind"], waiting["email"])) == [
+        ("Senco", "email", "it.admin@oak.sch.uk")]

@@ -82,7 +82,7 @@ FROM role_requests WHERE request_id = $request_id;
 
 -- name: security_requests_pending
 -- Requests not yet decided, for the schools given (a head's own), or for every school when $all.
-SELECT r.request_id, r.username, r.display_name, r.role, r.user_id IS NULL AS new_account,
+SELECT r.request_id, r.username, coalesce(r.display_name, u.display_name) AS display_name, r.role, r.user_id IS NULL AS new_account,
        coalesce(u.role, '') AS current_role, r.email,
        (SELECT string_agg(s.name, ', ' ORDER BY s.name) FROM schools s WHERE list_contains(r.school_ids, s.school_id)) AS schools,
        r.requested_by, r.requested_at, coalesce(r.request_kind, 'role') AS request_kind
