@@ -16,15 +16,15 @@ charts = st.expander("Charts: the register, need mix and outcome gaps of every s
                      key="trust_charts", on_change="rerun")
 if charts.open:  # drawn only when asked for: three charts of every school cost every rerun otherwise
     with charts:
-        register = ui.cached(trust.register_by_school, ctx.viewer, ctx.as_at)
+        register = ui.cached(trust.register_by_school, ctx.scope, ctx.as_at)
         if not register.empty and int(register["on_roll"].sum()):
             ui.chart(ctx, ui.figure(trust.register_chart, register), trust.register_table(register), "trust_register")
             st.caption("National marks: DfE 'Special educational needs in England' for each school's phase, the latest "
                        "year held up to this one, named in the table (the total with SEN is often newer than its split).")
-            mix = ui.cached(trust.need_mix_by_school, ctx.viewer, ctx.as_at)
+            mix = ui.cached(trust.need_mix_by_school, ctx.scope, ctx.as_at)
             if not mix.empty:
                 ui.chart(ctx, ui.figure(trust.need_mix_chart, mix), trust.need_mix_table(mix), "trust_need_mix")
-            gaps = ui.cached(trust.outcome_gaps_by_school, ctx.viewer, ctx.as_at)
+            gaps = ui.cached(trust.outcome_gaps_by_school, ctx.scope, ctx.as_at)
             if not gaps[["score_gap", "attendance_gap"]].isna().all().all():
                 ui.chart(ctx, ui.figure(trust.gap_chart, gaps), trust.gap_table(gaps), "trust_outcome_gaps")
 
@@ -32,7 +32,7 @@ value = st.expander("Value for money of interventions run in several schools", i
                     key="trust_value_for_money", on_change="rerun")
 if value.open:  # each school's impact figures: worked out only when asked for
     with value:
-        shared = ui.cached(shared_interventions, ctx.viewer, ctx.as_at)
+        shared = ui.cached(shared_interventions, ctx.scope, ctx.as_at)
         if shared.empty:
             ui.empty_state("No intervention has run in two or more schools this academic year.")
         else:
@@ -52,7 +52,7 @@ def _record(kind: str) -> None:
 
 def _file(kind: str):
     def build() -> bytes:
-        pack = ui.cached(build_trust_pack, ctx.viewer, ctx.as_at, ctx.today)
+        pack = ui.cached(build_trust_pack, ctx.scope, ctx.as_at)
         content = pdf_bytes(pack) if kind == "pdf" else excel_bytes(pack)
         _record(kind)
         return content

@@ -54,7 +54,7 @@ def subject(db: Database, as_at: date | None = None) -> dict:
     trust_uid = db.scalar("security_first_trust_user_id")
     wide = viewer_for(db, trust_uid) if trust_uid is not None else viewer
     out = {"viewer": viewer, "wide_viewer": wide, "school_ids": [int(x) for x in wide.school_ids],
-           "school_id": school_id, "phase": phase, "as_at": as_at, "today": as_at, "scope": Scope(viewer, as_at),
+           "school_id": school_id, "phase": phase, "as_at": as_at, "today": as_at, "scope": Scope(viewer, as_at), "wide_scope": Scope(wide, as_at),
            "academic_year": year}
     _SUBJECTS[key] = out
     return out
@@ -71,7 +71,7 @@ def load_frames(db: Database, as_at: date | None = None) -> dict[str, pd.DataFra
             if col.endswith(("_date", "_on")) or col == "date_of_birth":
                 frame[col] = pd.to_datetime(frame[col])
     s = subject(db, as_at)
-    frames["_subject"] = {k: v for k, v in s.items() if k not in ("viewer", "wide_viewer", "scope")}
+    frames["_subject"] = {k: v for k, v in s.items() if k not in ("viewer", "wide_viewer", "scope", "wide_scope")}
     return frames
 
 
@@ -329,7 +329,7 @@ def register_by_school_sendboard(db: Database) -> pd.DataFrame:
     from .trust import register_by_school
 
     s = subject(db)
-    out = register_by_school(db, s["wide_viewer"], s["as_at"])
+    out = register_by_school(db, s["wide_scope"], s["as_at"])
     return _norm(out, ["school_id"], ["on_roll", "sen_support", "ehc_plans"])
 
 
@@ -348,7 +348,7 @@ def need_mix_by_school_sendboard(db: Database) -> pd.DataFrame:
     from .trust import need_mix_by_school
 
     s = subject(db)
-    return _norm(need_mix_by_school(db, s["wide_viewer"], s["as_at"]), ["school", "area"], ["pupils"])
+    return _norm(need_mix_by_school(db, s["wide_scope"], s["as_at"]), ["school", "area"], ["pupils"])
 
 
 def need_mix_by_school_pandas(f: dict) -> pd.DataFrame:

@@ -7,21 +7,21 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import charts
-from .access import Viewer
 from .db import Database
 from .domain import academic_year_of
 from .leaders import national
+from .scope import Scope
 
 
-def _scoped(db: Database, name: str, viewer: Viewer, as_at: date) -> pd.DataFrame:
-    viewer.require_role({"trust", "head", "senco"})
-    return db.query(name, viewer_id=viewer.user_id, as_at=as_at)
+def _scoped(db: Database, name: str, scope: Scope, as_at: date) -> pd.DataFrame:
+    scope.viewer.require_role({"trust", "head", "senco"})
+    return db.query(name, scope=scope, as_at=as_at)
 
 
-def register_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+def register_by_school(db: Database, scope: Scope, as_at: date) -> pd.DataFrame:
     """On roll, SEN support and EHC plans per school, with shares of roll and the national share for
     each school's phase beside them (chosen by the overview's rule, once per phase)."""
-    frame = _scoped(db, "trust_register", viewer, as_at)
+    frame = _scoped(db, "trust_register", scope, as_at)
     year = academic_year_of(as_at)
     for phase in frame["phase"].unique():
         figures = national.national_frame(db, phase)
@@ -38,16 +38,16 @@ def register_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFram
     return frame
 
 
-def need_mix_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
-    return _scoped(db, "trust_need_mix", viewer, as_at)
+def need_mix_by_school(db: Database, scope: Scope, as_at: date) -> pd.DataFrame:
+    return _scoped(db, "trust_need_mix", scope, as_at)
 
 
-def outcome_gaps_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
-    return _scoped(db, "trust_outcome_gaps", viewer, as_at)
+def outcome_gaps_by_school(db: Database, scope: Scope, as_at: date) -> pd.DataFrame:
+    return _scoped(db, "trust_outcome_gaps", scope, as_at)
 
 
-def review_compliance_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
-    return _scoped(db, "trust_review_compliance", viewer, as_at)
+def review_compliance_by_school(db: Database, scope: Scope, as_at: date) -> pd.DataFrame:
+    return _scoped(db, "trust_review_compliance", scope, as_at)
 
 
 # --------------------------------------------------------------------------- charts

@@ -18,11 +18,11 @@ from openpyxl.styles import Font, PatternFill
 
 from . import disclosure, trust
 from . import trust_compare as tc
-from .access import Viewer
 from .db import Database
 from .exports import text_cells_as_text
 from .governors.figures import Pack, Section, Table, year_label
 from .reference import AREAS
+from .scope import Scope
 
 TRUST_KEY = "__trust__"
 TRUST_ROW = "The trust"
@@ -85,10 +85,10 @@ def register_section(frame: pd.DataFrame, t: int) -> Section:
     return s
 
 
-def need_mix_section(db: Database, viewer: Viewer, frame: pd.DataFrame, as_at: date, t: int) -> Section:
+def need_mix_section(db: Database, scope: Scope, frame: pd.DataFrame, as_at: date, t: int) -> Section:
     s = Section("need_mix", "Areas of need in each school", "What are the main needs of pupils with SEND in each school?",
                 "The kinds of special educational needs provided for")
-    mix = trust.need_mix_by_school(db, viewer, as_at)
+    mix = trust.need_mix_by_school(db, scope, as_at)
     wide = mix.pivot_table(index="school", columns="area", values="pupils", aggfunc="sum", fill_value=0)
     table = frame[["school_id", "school"]].copy()
     columns = {}
@@ -187,16 +187,16 @@ def staff_section(frame: pd.DataFrame, t: int) -> Section:
     return s
 
 
-def build_trust_pack(db: Database, viewer: Viewer, as_at: date, today: date) -> TrustPack:
+def build_trust_pack(db: Database, scope: Scope, as_at: date) -> TrustPack:
     """Every section of the trust board pack, each table protected per school and for the trust."""
-    viewer.require_role(tc.TRUST_ROLES)
+    scope.viewer.require_role(tc.TRUST_ROLES)
     t = disclosure.get_threshold(db)
-    frame = tc.side_by_side(db, viewer, as_at, today, ("Outcomes", "EHC plans and specialists", "Money",
+    frame = tc.side_by_side(db, scope, as_at, ("Outcomes", "EHC plans and specialists", "Money",
                                                        "Staff and self-evaluation"))
     year = tc.academic_year_of(as_at)
-    sections = [register_section(frame, t), need_mix_section(db, viewer, frame, as_at, t), outcomes_section(frame, t),
+    sections = [register_section(frame, t), need_mix_section(db, scope, frame, as_at, t), outcomes_section(frame, t),
                 ehc_section(frame, t), money_section(frame, t, year), staff_section(frame, t)]
-    return TrustPack(trust_name=viewer.trust or "Trust", as_at=as_at, academic_year=year, threshold=t,
+    return TrustPack(trust_name=scope.viewer.trust or "Trust", as_at=as_at, academic_year=year, threshold=t,
                      sections=sections, generated_at=datetime.now().replace(microsecond=0),
                      schools=frame["school"].tolist())
 
@@ -309,6 +309,6 @@ def excel_bytes(pack: TrustPack) -> bytes:
     return buffer.getvalue()
 
 
-def pack_files(db: Database, viewer: Viewer, as_at: date, today: date) -> dict:
-    pack = build_trust_pack(db, viewer, as_at, today)
+def pack_files(db: Database, scope: Scope, as_at: date) -> dict:
+    pack = build_trust_pack(db, scope, as_at)
     return {"pdf": pdf_bytes(pack), "xlsx": excel_bytes(pack)}

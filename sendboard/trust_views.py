@@ -43,7 +43,7 @@ def _pct(value) -> str:
 def trust_home(ctx) -> None:
     """The trust lead's home: the trust's totals against national, and the schools most in need of attention."""
     follow_drill_down()
-    data = ui.cached(tc.trust_home, ctx.viewer, ctx.as_at)
+    data = ui.cached(tc.trust_home, ctx.scope, ctx.as_at)
     totals = data["totals"]
     if totals is None or not totals["on_roll"]:
         ui.empty_state("No pupils are on roll in the trust's schools at this date. Choose another term, or import data.")
@@ -94,7 +94,7 @@ def side_by_side(ctx) -> None:
     follow_drill_down()
     theme = st.segmented_control("Figures", list(tc.THEMES), default="Register and needs", key="trust_theme",
                                  help="One group of figures at a time. Click a column heading to sort.") or "Register and needs"
-    frame = ui.cached(tc.side_by_side, ctx.viewer, ctx.as_at, ctx.today, theme)
+    frame = ui.cached(tc.side_by_side, ctx.scope, ctx.as_at, theme)
     if frame.empty or int(frame["on_roll"].sum()) == 0:
         ui.empty_state("No pupils are on roll in the trust's schools at this date. Choose another term, or import data.")
         return

@@ -404,7 +404,7 @@ def test_the_trust_page_counts_last_years_overdue_reviews_too(fixture_db, viewer
 
     add_ehc_rows(fixture_db)
     fixture_db.cursor().execute("INSERT INTO ehc_plans (pupil_id, local_authority, issued_on) VALUES (11, 'Leeds', DATE '2024-06-01')")
-    frame = trust.review_compliance_by_school(fixture_db, viewers["trust"], AS_AT).set_index("school")
+    frame = trust.review_compliance_by_school(fixture_db, Scope(viewers["trust"], clock.today()), AS_AT).set_index("school")
     assert frame.loc["Oak Lane Academy", "ehc_reviews_last_year"] == 3
     assert frame.loc["Oak Lane Academy", "ehc_on_time_pct"] == pytest.approx(200 / 3)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from sendboard import permissions, record_kinds
+from sendboard import clock, permissions, record_kinds
 from sendboard.access import PAGES_BY_KEY, ROLES, AccessDenied
 from sendboard.classroom import passport, reviews
 from sendboard.importers import SourceFile, commit, load, undo_last
 from sendboard.importers.kinds import KINDS
 from sendboard.records import concerns, specialists
+from sendboard.scope import Scope
 from sendboard.statutory import expertise
 from sendboard.statutory import records as ehc_records
 from tests.fixture_school import SCHOOL, TODAY
@@ -51,59 +52,59 @@ def test_a_governor_reads_no_pupil_record(fixture_db, viewers):
     governor = viewers["governor"]
     assert cell("passports", "governor") == "none"
     with pytest.raises(AccessDenied):
-        passport.passport(fixture_db, governor, OWN_PUPIL, TODAY, TODAY)
+        passport.passport(fixture_db, Scope(governor, TODAY), OWN_PUPIL, TODAY)
     assert cell("concerns", "governor") == "none"
-    assert concerns.for_pupil(fixture_db, governor, OWN_PUPIL, TODAY).empty
+    assert concerns.for_pupil(fixture_db, Scope(governor, TODAY), OWN_PUPIL).empty
     with pytest.raises(AccessDenied):
-        concerns.raise_concern(fixture_db, governor, SCHOOL, OWN_PUPIL, noticed="x", area=None, evidence="",
-                               raised_on=TODAY, today=TODAY)
+        concerns.raise_concern(fixture_db, Scope(governor, TODAY), SCHOOL, OWN_PUPIL, noticed="x", area=None, evidence="",
+                               raised_on=TODAY)
     assert cell("specialists", "governor") == "counts only; export"
     with pytest.raises(AccessDenied):
-        specialists.involvements(fixture_db, governor, SCHOOL, TODAY, TODAY)
-    assert specialists.for_pupil(fixture_db, governor, OWN_PUPIL, TODAY).empty
-    specialists.waiting_by_service(fixture_db, governor, SCHOOL, TODAY)  # counts: allowed
+        specialists.involvements(fixture_db, Scope(governor, TODAY), SCHOOL, TODAY)
+    assert specialists.for_pupil(fixture_db, Scope(governor, TODAY), OWN_PUPIL).empty
+    specialists.waiting_by_service(fixture_db, Scope(governor, clock.today()), SCHOOL, TODAY)  # counts: allowed
     assert cell("ehc_plans", "governor") == "counts only; export"
     with pytest.raises(AccessDenied):
-        ehc_records.plans_of_pupil(fixture_db, governor, OWN_PUPIL, TODAY)
+        ehc_records.plans_of_pupil(fixture_db, Scope(governor, TODAY), OWN_PUPIL)
 
 
 def test_a_teacher_reads_and_edits_only_their_own_classes(fixture_db, viewers):
     teacher = viewers["teacher"]
     assert cell("passports", "teacher") == "own classes; edit (own classes); export"
-    assert passport.passport(fixture_db, teacher, OWN_PUPIL, TODAY, TODAY) is not None
-    assert passport.passport(fixture_db, teacher, OTHER_CLASS_PUPIL, TODAY, TODAY) is None
+    assert passport.passport(fixture_db, Scope(teacher, TODAY), OWN_PUPIL, TODAY) is not None
+    assert passport.passport(fixture_db, Scope(teacher, TODAY), OTHER_CLASS_PUPIL, TODAY) is None
     field = passport.editable_fields(fixture_db, teacher)[0]
-    passport.save_passport(fixture_db, teacher, OWN_PUPIL, {field: "Likes maps"}, TODAY)
+    passport.save_passport(fixture_db, Scope(teacher, TODAY), OWN_PUPIL, {field: "Likes maps"})
     with pytest.raises(AccessDenied):
-        passport.save_passport(fixture_db, teacher, OTHER_CLASS_PUPIL, {field: "Likes maps"}, TODAY)
+        passport.save_passport(fixture_db, Scope(teacher, TODAY), OTHER_CLASS_PUPIL, {field: "Likes maps"})
     assert cell("concerns", "teacher") == "own classes; raise (own classes); export"
-    concerns.raise_concern(fixture_db, teacher, SCHOOL, OWN_PUPIL, noticed="Avoids reading aloud", area=None,
-                           evidence="", raised_on=TODAY, today=TODAY)
+    concerns.raise_concern(fixture_db, Scope(teacher, TODAY), SCHOOL, OWN_PUPIL, noticed="Avoids reading aloud", area=None,
+                           evidence="", raised_on=TODAY)
     with pytest.raises(AccessDenied):
-        concerns.raise_concern(fixture_db, teacher, SCHOOL, OTHER_CLASS_PUPIL, noticed="Avoids reading aloud",
-                               area=None, evidence="", raised_on=TODAY, today=TODAY)
-    assert len(concerns.for_pupil(fixture_db, teacher, OWN_PUPIL, TODAY)) == 1
+        concerns.raise_concern(fixture_db, Scope(teacher, TODAY), SCHOOL, OTHER_CLASS_PUPIL, noticed="Avoids reading aloud",
+                               area=None, evidence="", raised_on=TODAY)
+    assert len(concerns.for_pupil(fixture_db, Scope(teacher, TODAY), OWN_PUPIL)) == 1
     assert cell("support_plans", "teacher") == "own classes; export"
     with pytest.raises(AccessDenied):
-        reviews.open_plan(fixture_db, teacher, OWN_PUPIL, start_date=TODAY, review_due=TODAY, assess_note=None,
-                          target_texts=["Read a page aloud"], today=TODAY)
+        reviews.open_plan(fixture_db, Scope(teacher, TODAY), OWN_PUPIL, start_date=TODAY, review_due=TODAY, assess_note=None,
+                          target_texts=["Read a page aloud"])
     assert cell("training", "teacher") == "none"
     with pytest.raises(AccessDenied):
-        expertise.training_records(fixture_db, teacher, SCHOOL, TODAY)
+        expertise.training_records(fixture_db, Scope(teacher, clock.today()), SCHOOL, TODAY)
 
 
 def test_the_head_and_the_administrator_cells(fixture_db, viewers):
     head, admin = viewers["head"], viewers["admin"]
     assert cell("support_plans", "head") == "all; export"  # plans are the SENCO's
     with pytest.raises(AccessDenied):
-        reviews.open_plan(fixture_db, head, OWN_PUPIL, start_date=TODAY, review_due=TODAY, assess_note=None,
-                          target_texts=["Read a page aloud"], today=TODAY)
+        reviews.open_plan(fixture_db, Scope(head, TODAY), OWN_PUPIL, start_date=TODAY, review_due=TODAY, assess_note=None,
+                          target_texts=["Read a page aloud"])
     assert passport.editable_fields(fixture_db, head) == []  # reads every passport, edits none
     assert cell("passports", "admin") == "none"
     with pytest.raises(AccessDenied):
-        passport.passport(fixture_db, admin, OWN_PUPIL, TODAY, TODAY)
+        passport.passport(fixture_db, Scope(admin, TODAY), OWN_PUPIL, TODAY)
     assert cell("training", "admin") == "all; record; import; export"
-    expertise.training_records(fixture_db, admin, SCHOOL, TODAY)
+    expertise.training_records(fixture_db, Scope(admin, clock.today()), SCHOOL, TODAY)
 
 
 def test_only_the_import_roles_commit_an_import(fixture_db, viewers):

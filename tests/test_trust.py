@@ -3,15 +3,16 @@ from datetime import date
 
 import pytest
 
-from sendboard import trust
+from sendboard import clock, trust
 from sendboard.access import AccessDenied
+from sendboard.scope import Scope
 from tests.apptest_helpers import all_text, signed_in
 
 AS_AT = date(2026, 1, 15)
 
 
 def test_register_by_school_matches_the_fixture(fixture_db, viewers):
-    frame = trust.register_by_school(fixture_db, viewers["trust"], AS_AT).set_index("school")
+    frame = trust.register_by_school(fixture_db, Scope(viewers["trust"], clock.today()), AS_AT).set_index("school")
     assert frame.loc["Oak Lane Academy", ["on_roll", "sen_support", "ehc_plans"]].tolist() == [20, 4, 2]
     assert frame.loc["Elm Road School", ["on_roll", "sen_support", "ehc_plans"]].tolist() == [1, 1, 0]
     assert frame.loc["Oak Lane Academy", "sen_support_pct"] == pytest.approx(20.0)
@@ -19,13 +20,13 @@ def test_register_by_school_matches_the_fixture(fixture_db, viewers):
 
 
 def test_a_head_sees_only_their_own_school_and_a_governor_nothing(fixture_db, viewers):
-    assert trust.register_by_school(fixture_db, viewers["head"], AS_AT)["school"].tolist() == ["Oak Lane Academy"]
+    assert trust.register_by_school(fixture_db, Scope(viewers["head"], clock.today()), AS_AT)["school"].tolist() == ["Oak Lane Academy"]
     with pytest.raises(AccessDenied):
-        trust.register_by_school(fixture_db, viewers["governor"], AS_AT)
+        trust.register_by_school(fixture_db, Scope(viewers["governor"], clock.today()), AS_AT)
 
 
 def test_need_mix_shares_of_send_pupils(fixture_db, viewers):
-    mix = trust.need_mix_by_school(fixture_db, viewers["trust"], AS_AT)
+    mix = trust.need_mix_by_school(fixture_db, Scope(viewers["trust"], clock.today()), AS_AT)
     oak = mix[mix["school"] == "Oak Lane Academy"].set_index("area")
     # Oak Lane's six pupils with SEND: SPLD x2 (cognition), SEMH, SLCN + ASD x2 (communication).
     assert oak.loc["Communication and interaction", "pupils"] == 3
@@ -38,7 +39,7 @@ def test_outcome_gaps_by_school(fixture_db, viewers):
         score = 90 if pid in (1, 2, 3, 4, 11, 12) else 104
         cur.execute("INSERT INTO assessments VALUES ($p, 20252, 'Maths', $s, 'standardised', 100)", {"p": pid, "s": score})
         cur.execute("INSERT INTO attendance VALUES ($p, 20251, 100, $a)", {"p": pid, "a": 88 if score == 90 else 96})
-    gaps = trust.outcome_gaps_by_school(fixture_db, viewers["trust"], date(2026, 2, 1)).set_index("school")
+    gaps = trust.outcome_gaps_by_school(fixture_db, Scope(viewers["trust"], clock.today()), date(2026, 2, 1)).set_index("school")
     assert gaps.loc["Oak Lane Academy", "score_gap"] == pytest.approx(-14)
     assert gaps.loc["Oak Lane Academy", "attendance_gap"] == pytest.approx(-8)
 
@@ -56,7 +57,7 @@ def test_the_national_figure_is_the_schools_own_phase(fixture_db, viewers):
     cur.execute("DELETE FROM ref_national WHERE measure IN ('sen_support_pct', 'ehc_plan_pct')")
     cur.execute("INSERT INTO ref_national VALUES (2022, 'secondary', 'sen_support_pct', 12.4, 'test'),"
                 " (2024, 'all', 'sen_support_pct', 14.2, 'test'), (2022, 'secondary', 'ehc_plan_pct', 2.4, 'test')")
-    frame = trust.register_by_school(fixture_db, viewers["trust"], AS_AT).set_index("school")
+    frame = trust.register_by_school(fixture_db, Scope(viewers["trust"], clock.today()), AS_AT).set_index("school")
     # The secondary figure, though older, not the newer all-schools one (which counts special schools).
     assert frame.loc["Oak Lane Academy", "national_sen_support_pct"] == pytest.approx(12.4)
     assert frame.loc["Oak Lane Academy", "national_ehc_pct"] == pytest.approx(2.4)
@@ -76,7 +77,7 @@ def test_national_marks_follow_the_overview_rule(fixture_db, viewers, phase):
                 " (2027, 'primary', 'ehc_plan_pct', 2.0, 't'), (2028, 'primary', 'ehc_plan_pct', 2.5, 't'),"
                 " (2020, 'all', 'ehc_plan_pct', 3.0, 't'), (2025, 'all', 'ehc_plan_pct', 3.5, 't')")
     for as_at in (date(2019, 10, 1), date(2022, 3, 1), date(2024, 9, 2), date(2026, 1, 15), date(2030, 1, 1)):
-        frame = trust.register_by_school(fixture_db, viewers["trust"], as_at)
+        frame = trust.register_by_school(fixture_db, Scope(viewers["trust"], clock.today()), as_at)
         year = as_at.year if as_at.month >= 9 else as_at.year - 1
         nat = national.national_frame(fixture_db, phase)
         for measure, column in (("sen_support_pct", "national_sen_support_pct"), ("ehc_plan_pct", "national_ehc_pct")):

@@ -2,15 +2,17 @@
 attention, ranked by the rule in docs/methods.md and checked by hand (tests/trust_helpers.py)."""
 import pytest
 
+from sendboard import clock
 from sendboard import trust_compare as tc
 from sendboard.access import AccessDenied
 from sendboard.leaders import national
+from sendboard.scope import Scope
 from tests.apptest_helpers import all_text, signed_in
 from tests.trust_helpers import AS_AT, add_ehc_rows
 
 
 def test_totals_are_the_schools_summed_with_each_phase_against_its_own_national(fixture_db, viewers):
-    home = tc.trust_home(fixture_db, viewers["trust"], AS_AT)
+    home = tc.trust_home(fixture_db, Scope(viewers["trust"], clock.today()), AS_AT)
     totals = home["totals"]
     # Oak Lane 20 on roll (4 SEN support, 2 EHC plans), Elm Road 1 (1 SEN support).
     assert (totals["schools"], totals["on_roll"], totals["sen_support"], totals["ehc_plans"]) == (2, 21, 5, 2)
@@ -25,7 +27,7 @@ def test_totals_are_the_schools_summed_with_each_phase_against_its_own_national(
 
 def test_the_schools_needing_attention_follow_the_written_rule(fixture_db, viewers):
     add_ehc_rows(fixture_db)
-    attention = tc.trust_home(fixture_db, viewers["trust"], AS_AT)["attention"]
+    attention = tc.trust_home(fixture_db, Scope(viewers["trust"], clock.today()), AS_AT)["attention"]
     assert [(a.school, a.points) for a in attention] == [("Oak Lane Academy", 2), ("Elm Road School", 2)]
     assert attention[0].reason == ("1 EHC annual review overdue now; 1 EHC plan short of its hours; "
                                    "50% of last year's annual reviews held on time")
@@ -33,7 +35,7 @@ def test_the_schools_needing_attention_follow_the_written_rule(fixture_db, viewe
 
 
 def test_a_school_with_nothing_late_is_not_listed(fixture_db, viewers):
-    assert tc.trust_home(fixture_db, viewers["trust"], AS_AT)["attention"] == []
+    assert tc.trust_home(fixture_db, Scope(viewers["trust"], clock.today()), AS_AT)["attention"] == []
 
 
 def test_more_late_work_ranks_first_whatever_the_tie_break():
@@ -53,7 +55,7 @@ def test_more_late_work_ranks_first_whatever_the_tie_break():
 
 def test_only_the_trust_lead_has_the_trust_home(fixture_db, viewers):
     with pytest.raises(AccessDenied):
-        tc.trust_home(fixture_db, viewers["head"], AS_AT)
+        tc.trust_home(fixture_db, Scope(viewers["head"], clock.today()), AS_AT)
 
 
 def test_the_home_page_shows_the_trust_and_its_schools_needing_attention(fixture_path, fixture_db):

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from sendboard import trust_pack
 from sendboard.access import AccessDenied
+from sendboard.scope import Scope
 from tests.apptest_helpers import signed_in
 from tests.trust_helpers import AS_AT, add_ehc_rows
 
@@ -24,7 +25,7 @@ def _identifiers(db) -> list[str]:
 @pytest.fixture
 def pack(fixture_db, viewers):
     add_ehc_rows(fixture_db)
-    return trust_pack.build_trust_pack(fixture_db, viewers["trust"], AS_AT, AS_AT)
+    return trust_pack.build_trust_pack(fixture_db, Scope(viewers["trust"], AS_AT), AS_AT)
 
 
 def test_every_section_is_in_the_pdf_and_the_workbook(pack):
@@ -80,7 +81,7 @@ def test_national_figures_are_named_by_year(pack):
 
 def test_only_the_trust_lead_builds_it(fixture_db, viewers):
     with pytest.raises(AccessDenied):
-        trust_pack.build_trust_pack(fixture_db, viewers["governor"], AS_AT, AS_AT)
+        trust_pack.build_trust_pack(fixture_db, Scope(viewers["governor"], AS_AT), AS_AT)
 
 
 def test_the_page_offers_both_files(fixture_path):

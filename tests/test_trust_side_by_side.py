@@ -4,12 +4,13 @@ from datetime import date
 
 import pytest
 
-from sendboard import disclosure
+from sendboard import clock, disclosure
 from sendboard import trust_compare as tc
 from sendboard.app_db import open_database
 from sendboard.auth import viewer_for
 from sendboard.provision.impact import impact_summary
 from sendboard.records.specialists import waiting_by_service
+from sendboard.scope import Scope
 from tests.apptest_helpers import all_text, signed_in
 from tests.trust_helpers import AS_AT, add_ehc_rows
 
@@ -38,10 +39,10 @@ def _open(path):
 
 def test_grouped_ehc_figures_equal_the_ehc_pages_own_functions_on_the_fixture(fixture_db, viewers):
     add_ehc_rows(fixture_db)
-    grouped = tc.ehc_by_school(fixture_db, viewers["trust"], AS_AT).set_index("school_id")
+    grouped = tc.ehc_by_school(fixture_db, Scope(viewers["trust"], clock.today()), AS_AT).set_index("school_id")
     for sid in (1, 2):
         assert grouped.loc[sid].to_dict() == pytest.approx(
-            _own(tc.ehc_figures(fixture_db, viewers["trust"], sid, AS_AT)), nan_ok=True)
+            _own(tc.ehc_figures(fixture_db, Scope(viewers["trust"], clock.today()), sid, AS_AT)), nan_ok=True)
     # by hand (tests/trust_helpers.py): Oak Lane 50% of 2 due last year, 1 overdue, 1 short
     assert grouped.loc[1, ["ehc_reviews_due_last_year", "ehc_on_time_pct", "ehc_overdue_now", "ehc_hours_short"]].tolist() \
         == [2, 50.0, 1, 1]
@@ -50,52 +51,52 @@ def test_grouped_ehc_figures_equal_the_ehc_pages_own_functions_on_the_fixture(fi
 def test_grouped_queries_equal_the_per_school_functions_on_a_demo_trust(demo_trust):
     db, viewer = _open(demo_trust)
     for as_at in (DEMO_AS_OF, date(2026, 3, 1)):
-        grouped = tc.ehc_by_school(db, viewer, as_at).set_index("school_id")
-        waiting = db.query("trust_waiting", viewer_id=viewer.user_id, as_at=as_at).set_index("school_id")
+        grouped = tc.ehc_by_school(db, Scope(viewer, clock.today()), as_at).set_index("school_id")
+        waiting = db.query("trust_waiting", scope=Scope(viewer, clock.today()), as_at=as_at).set_index("school_id")
         assert len(grouped) == 3
         for sid in grouped.index:
-            per = tc.ehc_figures(db, viewer, int(sid), as_at)
+            per = tc.ehc_figures(db, Scope(viewer, clock.today()), int(sid), as_at)
             assert grouped.loc[sid].to_dict() == pytest.approx(_own(per), nan_ok=True)
-            own = waiting_by_service(db, viewer, int(sid), as_at)
+            own = waiting_by_service(db, Scope(viewer, clock.today()), int(sid), as_at)
             assert waiting["still_waiting"].get(sid, 0) == int(own["still_waiting"].sum())
             assert waiting["longest_median_wait"].get(sid) == pytest.approx(own["median_wait_days"].max())
         assert grouped["ehc_open_plans"].sum() > 0  # the comparison compared something
-        suspended = tc.suspensions_by_school(db, viewer, as_at).set_index("school_id")
+        suspended = tc.suspensions_by_school(db, Scope(viewer, clock.today()), as_at).set_index("school_id")
         for sid in suspended.index:
-            assert suspended.loc[sid].to_dict() == pytest.approx(_own(tc._suspensions(db, viewer, as_at, int(sid))),
+            assert suspended.loc[sid].to_dict() == pytest.approx(_own(tc._suspensions(db, Scope(viewer, clock.today()), as_at, int(sid))),
                                                                  nan_ok=True)
         assert suspended["suspended_send_pct"].notna().any()
-        staff = tc.staff_by_school(db, viewer, as_at).set_index("school_id")
+        staff = tc.staff_by_school(db, Scope(viewer, clock.today()), as_at).set_index("school_id")
         for sid in staff.index:
-            assert staff.loc[sid].to_dict() == pytest.approx(_own(tc._staff(db, viewer, as_at, int(sid))), nan_ok=True)
+            assert staff.loc[sid].to_dict() == pytest.approx(_own(tc._staff(db, Scope(viewer, clock.today()), as_at, int(sid))), nan_ok=True)
         assert staff["staff_trained_pct"].notna().all() and staff["self_evaluation_mean"].notna().any()
-        money = tc.money_by_school(db, viewer, as_at).set_index("school_id")
+        money = tc.money_by_school(db, Scope(viewer, clock.today()), as_at).set_index("school_id")
         threshold = disclosure.get_threshold(db)
         for sid in money.index:
-            assert money.loc[sid].to_dict() == pytest.approx(_own(tc._money(db, viewer, as_at, threshold, int(sid))),
+            assert money.loc[sid].to_dict() == pytest.approx(_own(tc._money(db, Scope(viewer, clock.today()), as_at, threshold, int(sid))),
                                                              nan_ok=True)
         assert money["spend"].notna().all() and money["funding"].notna().any()
-        found = tc.identification_by_school(db, viewer, as_at).set_index("school_id")
+        found = tc.identification_by_school(db, Scope(viewer, clock.today()), as_at).set_index("school_id")
         for sid in found.index:
-            assert found.loc[sid, "identification"] == tc._identification(db, viewer, as_at, as_at, int(sid))["identification"]
+            assert found.loc[sid, "identification"] == tc._identification(db, Scope(viewer, as_at), as_at, int(sid))["identification"]
         assert (found["identification"] != "No group stands out").any()
 
 
 def test_shared_interventions_carry_each_schools_own_impact_figures(demo_trust):
     db, viewer = _open(demo_trust)
-    shared = tc.shared_interventions(db, viewer, DEMO_AS_OF)
+    shared = tc.shared_interventions(db, Scope(viewer, clock.today()), DEMO_AS_OF)
     assert not shared.empty
     assert (shared.groupby("Intervention")["School"].nunique() >= 2).all()
     row = shared.dropna(subset=["Effect size (Hedges' g)"]).iloc[0]
-    names = dict(db.query_rows("trust_school_names", viewer_id=viewer.user_id))
+    names = dict(db.query_rows("trust_school_names", scope=Scope(viewer, clock.today())))
     sid = next(k for k, v in names.items() if v == row["School"])
-    own = impact_summary(db, viewer, sid, 2026, DEMO_AS_OF).set_index("intervention")
+    own = impact_summary(db, Scope(viewer, clock.today()), sid, 2026, DEMO_AS_OF).set_index("intervention")
     assert row["Effect size (Hedges' g)"] == pytest.approx(round(float(own.loc[row["Intervention"], "effect_size"]), 2))
     assert row["95% interval, low"] == pytest.approx(round(float(own.loc[row["Intervention"], "es_ci_low"]), 2))
 
 
 def test_median_and_national_rows_worked_by_hand(fixture_db, viewers):
-    frame = tc.side_by_side(fixture_db, viewers["trust"], AS_AT, AS_AT, "Register and needs")
+    frame = tc.side_by_side(fixture_db, Scope(viewers["trust"], AS_AT), AS_AT, "Register and needs")
     table = tc.display_table(frame, "Register and needs").set_index("School")
     # Oak Lane 20 on roll, 20% SEN support, 10% EHC; Elm Road 1 on roll, 100% SEN support, 0% EHC.
     median = table.loc[tc.MEDIAN_ROW]
@@ -110,7 +111,7 @@ def test_median_and_national_rows_worked_by_hand(fixture_db, viewers):
 
 @pytest.mark.parametrize("theme", list(tc.THEMES))
 def test_every_theme_has_labels_in_words(fixture_db, viewers, theme):
-    frame = tc.side_by_side(fixture_db, viewers["trust"], AS_AT, AS_AT, theme)
+    frame = tc.side_by_side(fixture_db, Scope(viewers["trust"], AS_AT), AS_AT, theme)
     table = tc.display_table(frame, theme)
     assert len(table) >= 3  # two schools and the median
     assert not [c for c in table.columns if "_" in c], table.columns
@@ -132,7 +133,7 @@ def test_a_head_cannot_have_the_side_by_side(fixture_db, viewers):
     from sendboard.access import AccessDenied
 
     with pytest.raises(AccessDenied):
-        tc.side_by_side(fixture_db, viewers["head"], AS_AT, AS_AT)
+        tc.side_by_side(fixture_db, Scope(viewers["head"], AS_AT), AS_AT)
 
 
 def test_charts_and_value_for_money_are_drawn_only_when_opened(fixture_path, fixture_db):

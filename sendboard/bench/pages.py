@@ -9,6 +9,7 @@ import statistics
 import time
 from pathlib import Path
 
+from ..scope import Scope
 from .scales import BENCH_AS_OF, LA_PAGES
 
 # --------------------------------------------------------------------------- page timings
@@ -117,10 +118,10 @@ def time_trust_views(db_path: Path, repeat: int) -> list[dict]:
         return []
     viewer = viewer_for(db, trust_uid)
     dates = [r[0] for r in db.query_rows("security_term_dates_from", on=BENCH_AS_OF)]
-    jobs = {"trust home": lambda d: trust_compare.trust_home(db, viewer, d)}
+    jobs = {"trust home": lambda d: trust_compare.trust_home(db, Scope(viewer, d), d)}
     for theme in trust_compare.THEMES:
-        jobs[f"side by side: {theme}"] = lambda d, theme=theme: trust_compare.side_by_side(db, viewer, d, d, theme)
-    jobs["trust board pack (PDF and Excel)"] = lambda d: trust_pack.pack_files(db, viewer, d, d)
+        jobs[f"side by side: {theme}"] = lambda d, theme=theme: trust_compare.side_by_side(db, Scope(viewer, d), d, theme)
+    jobs["trust board pack (PDF and Excel)"] = lambda d: trust_pack.pack_files(db, Scope(viewer, d), d)
     results = []
     for name, job in jobs.items():
         times = []
