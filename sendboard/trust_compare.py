@@ -207,7 +207,7 @@ def money_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
         areas = mine[mine["area_code"] != "ALL"][["area_code", "pupils", "spend"]].reset_index(drop=True)
         total = mine.loc[mine["area_code"] == "ALL", "all_pupils"]
         fetched = {"raw": areas, "fund": funding[funding["school_id"] == sid][["line", "amount", "pupils"]].reset_index(drop=True),
-                   "total_pupils": int(total.iloc[0]) if len(total) else 0}
+                   "total_pupils": int(total.iloc[0]) if len(total) else 0, "bounds": (start, end)}
         facts = spend_section(db, viewer, sid, year, as_at, threshold, fetched).facts
         out.append({"school_id": sid, "spend": facts.get("spend"), "funding": facts.get("funding")})
     return pd.DataFrame(out, columns=["school_id", "spend", "funding"])

@@ -9,9 +9,12 @@ from . import trust_compare as tc
 from . import ui
 from .text import md_escape
 
-# The pages a trust lead opens for one school: the head's whole-school pages the trust role may open.
+# The pages a trust lead opens for one school: the head's whole-school pages the trust role may open (read only).
 SCHOOL_PAGES = (("Overview", "pages/overview.py"), ("Identification", "pages/identification.py"),
-                ("Outcomes", "pages/outcomes.py"), ("Graduated approach", "pages/graduated_approach.py"))
+                ("Outcomes", "pages/outcomes.py"), ("Graduated approach", "pages/graduated_approach.py"),
+                ("EHC plans", "pages/ehc_plans.py"), ("Impact and value", "pages/impact.py"),
+                ("Staff expertise", "pages/expertise.py"), ("Outside specialists", "pages/specialists.py"),
+                ("Self-evaluation", "pages/self_evaluation.py"))
 _GO = "_trust_open_page"
 
 

@@ -525,10 +525,19 @@ def impact_for_year(db: Database, viewer: Viewer, school_id: int, academic_year:
                     today: date) -> dict[str, pd.DataFrame]:
     """What the impact page shows: {'impact': one row per intervention (totals in SQL, see
     :func:`intervention_figures`), 'pupils': gains per allocation}."""
+    from ..trust_sharing import names_withheld
     from .allocations import year_allocations
 
-    viewer.require_role({"head", "senco"})
-    figures = intervention_figures(db, viewer, school_id, academic_year, as_at)
-    table = with_verdicts(figures, comparison(db, viewer, school_id, academic_year, as_at))
+    viewer.require_role({"head", "senco", "trust"})
+    if viewer.role == "trust":
+        # The trust lead drilling into one school: the same figures from the school's rows without names
+        # (costs stay with the cost roles), and each pupil's gains only where the trust's data-sharing
+        # setting allows pupils' names to be shown to the trust.
+        table = impact_summary(db, viewer, school_id, academic_year, as_at)
+        if names_withheld(db, viewer):
+            return {"impact": table, "pupils": pupil_gains(pd.DataFrame(), as_at)}
+    else:
+        figures = intervention_figures(db, viewer, school_id, academic_year, as_at)
+        table = with_verdicts(figures, comparison(db, viewer, school_id, academic_year, as_at))
     frame = year_allocations(db, viewer, school_id, academic_year, as_at, today)
     return {"impact": table, "pupils": pupil_gains(frame, as_at)}
