@@ -338,6 +338,44 @@ def display_table(frame: pd.DataFrame, theme: str) -> pd.DataFrame:
     return body.rename(columns=LABELS)
 
 
+NO_FIGURE = "–"
+NO_NATIONAL_FIGURE = "no national figure"
+
+
+def missing_words(table: pd.DataFrame) -> pd.DataFrame:
+    """What each empty cell of a side-by-side display table says, in words, where the table leaves a cell
+    empty (NaN elsewhere): 'no national figure' on a national row (national figures exist for the register
+    only), a dash where a school or the trust median has no figure (the median of a column of words, a school
+    with nothing to measure)."""
+    national = table[LABELS["school"]].astype(str).str.startswith(NATIONAL_ROW)
+    words = pd.DataFrame(NO_FIGURE, index=table.index, columns=table.columns, dtype=object)
+    words.loc[national, :] = NO_NATIONAL_FIGURE
+    return words.where(table.isna())
+
+
+def with_missing_words(table: pd.DataFrame) -> pd.DataFrame:
+    """The display table with :func:`missing_words` in its empty cells: the downloads, where an empty cell
+    would read as zero or as a fault."""
+    return table.astype(object).where(table.notna(), missing_words(table))
+
+
+def number_text(value) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def styled_table(table: pd.DataFrame):
+    """The display table for the page: numbers as numbers (a column still sorts by value), each shown whole
+    or to one decimal, and :func:`missing_words` in the empty cells instead of 'None'."""
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    text = [c for c in table.columns if c not in numeric]
+    national = table.index[table[LABELS["school"]].astype(str).str.startswith(NATIONAL_ROW)]
+    style = table.style.format(number_text, subset=numeric, na_rep=NO_FIGURE).format(na_rep=NO_FIGURE, subset=text)
+    if len(national):
+        style = (style.format(number_text, subset=(national, numeric), na_rep=NO_NATIONAL_FIGURE)
+                 .format(na_rep=NO_NATIONAL_FIGURE, subset=(national, text)))
+    return style
+
+
 def shared_interventions(db: Database, viewer: Viewer, as_at: date, school_ids: list[int] | None = None) -> pd.DataFrame:
     """Interventions run in two or more of the trust's schools this academic year: each school's effect
     size with its 95% interval and the impact page's verdict, from the impact page's own function."""

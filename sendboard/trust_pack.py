@@ -26,6 +26,21 @@ from .reference import AREAS
 
 TRUST_KEY = "__trust__"
 TRUST_ROW = "The trust"
+NO_FIGURE_NOTE = (f"{tc.NO_FIGURE} = no figure to show: nothing to measure in that school, or, on the trust's own row, "
+                  "a figure that is not added up across schools (each school is set against its own phase's national "
+                  "figure).")
+
+
+@dataclass
+class TrustTable(Table):
+    """A pack table whose empty cells say so with a dash, in the PDF and the workbook alike (an empty cell
+    reads as a fault, and 'None' or 'nan' as one more so)."""
+
+    @property
+    def display(self) -> pd.DataFrame:
+        shown = Table.display.fget(self)
+        empty = shown.isna() | shown.astype(str).isin(["", "None", "nan", "NaN", "<NA>"])
+        return shown.astype(object).mask(empty, tc.NO_FIGURE)
 
 
 @dataclass
@@ -43,7 +58,7 @@ class TrustPack:
 
     @property
     def legend(self) -> str:
-        return disclosure.legend(self.threshold)
+        return f"{disclosure.legend(self.threshold)} {NO_FIGURE_NOTE}"
 
 
 def _with_trust_row(frame: pd.DataFrame, sums: list[str]) -> pd.DataFrame:
@@ -67,7 +82,7 @@ def register_section(frame: pd.DataFrame, t: int) -> Section:
                            row_total="send", row_parts=["sen_support", "ehc_plans"], total_row=TRUST_KEY,
                            total_row_col="key", additive=["on_roll", "sen_support", "ehc_plans", "send"],
                            shares={"sen_support_pct": ("sen_support", "on_roll"), "ehc_pct": ("ehc_plans", "on_roll")})
-    s.tables.append(Table("register", "Pupils on the SEND register, by school", p, {
+    s.tables.append(TrustTable("register", "Pupils on the SEND register, by school", p, {
         "school": "School", "phase": "Phase", "on_roll": "Pupils on roll", "sen_support": "SEN support",
         "sen_support_pct": "SEN support %", "national_sen_support_pct": "National SEN support %",
         "ehc_plans": "EHC plans", "ehc_pct": "EHC plan %", "national_ehc_pct": "National EHC plan %",
@@ -99,7 +114,7 @@ def need_mix_section(db: Database, viewer: Viewer, frame: pd.DataFrame, as_at: d
     table = _with_trust_row(table, [*AREAS, "send"])
     p = disclosure.protect(table, [*AREAS, "send"], threshold=t, row_total="send", row_parts=list(AREAS),
                            total_row=TRUST_KEY, total_row_col="key")
-    s.tables.append(Table("need_mix", "Pupils with SEND by the broad area of their primary need (counts)", p,
+    s.tables.append(TrustTable("need_mix", "Pupils with SEND by the broad area of their primary need (counts)", p,
                           {"school": "School", **columns, "send": "All with SEND and a primary need"}))
     s.headline.append("Each pupil with SEND is counted once, under the broad area of their primary need.")
     return s
@@ -117,7 +132,7 @@ def outcomes_section(frame: pd.DataFrame, t: int) -> Section:
                                                        "attendance_gap": ["send", "no_sen"],
                                                        "suspended_send_pct": "send", "suspended_other_pct": "no_sen"},
                            threshold=t)
-    s.tables.append(Table("outcomes", "Gaps and suspensions, by school", p, {
+    s.tables.append(TrustTable("outcomes", "Gaps and suspensions, by school", p, {
         "school": "School", "send": "Pupils with SEND", "no_sen": "Pupils with no SEN",
         "score_gap": "Attainment gap (score points)", "attendance_gap": "Attendance gap (percentage points)",
         "suspended_send_pct": "% suspended (SEND)", "suspended_other_pct": "% suspended (no SEN)"}))
@@ -143,7 +158,7 @@ def ehc_section(frame: pd.DataFrame, t: int) -> Section:
                            threshold=t, total_row=TRUST_KEY, total_row_col="key",
                            additive=["ehc_open_plans", "ehc_reviews_due_last_year", "ehc_overdue_now", "ehc_hours_short",
                                      "still_waiting"], decimals={"longest_median_wait": 0})
-    s.tables.append(Table("ehc", "EHC plans and waits, by school", p, {
+    s.tables.append(TrustTable("ehc", "EHC plans and waits, by school", p, {
         "school": "School", "ehc_open_plans": "EHC plans open", "ehc_reviews_due_last_year": "Reviews due last year",
         "ehc_on_time_pct": "% held on time", "ehc_overdue_now": "Reviews overdue now",
         "ehc_hours_short": "Plans short of their hours", "still_waiting": "Pupils waiting for a specialist",
@@ -163,7 +178,7 @@ def money_section(frame: pd.DataFrame, t: int, academic_year: int) -> Section:
                                              "spend": [], "funding": [], "spend_of_funding_pct": []},
                            threshold=t, money=["spend", "funding", "spend_per_send_pupil", "funding_per_send_pupil"],
                            decimals={"spend_of_funding_pct": 0})
-    s.tables.append(Table("money", f"Planned spend and SEND funding in {year_label(academic_year)}, by school", p, {
+    s.tables.append(TrustTable("money", f"Planned spend and SEND funding in {year_label(academic_year)}, by school", p, {
         "school": "School", "send": "Pupils with SEND", "spend": "Planned spend", "funding": "SEND funding",
         "spend_per_send_pupil": "Spend per pupil with SEND", "funding_per_send_pupil": "Funding per pupil with SEND",
         "spend_of_funding_pct": "Spend as % of funding"}))
@@ -180,7 +195,7 @@ def staff_section(frame: pd.DataFrame, t: int) -> Section:
     p = disclosure.protect(table, [], {"staff_trained_pct": [], "training_top_share_pct": [], "self_evaluation_mean": []},
                            threshold=t, decimals={"staff_trained_pct": 0, "training_top_share_pct": 0,
                                                   "self_evaluation_mean": 1})
-    s.tables.append(Table("staff", "Training and key-factor self-evaluation, by school (staff, not pupils)", p, {
+    s.tables.append(TrustTable("staff", "Training and key-factor self-evaluation, by school (staff, not pupils)", p, {
         "school": "School", "staff_trained_pct": "% of staff with current SEND training",
         "training_top_share_pct": "% of training held by the most-trained tenth",
         "self_evaluation_mean": "Mean key-factor rating (1 to 4)"}))
@@ -202,6 +217,11 @@ def build_trust_pack(db: Database, viewer: Viewer, as_at: date, today: date) -> 
 
 
 # --------------------------------------------------------------------------- files
+
+
+def _needs_key(section: Section) -> bool:
+    """A section's tables hide a figure or show a dash: the key goes under them."""
+    return any(t.protected.any_suppressed or t.display.eq(tc.NO_FIGURE).any().any() for t in section.tables)
 
 
 def _wrapped(pdf, text: str, width: float) -> list[str]:
@@ -333,7 +353,7 @@ def pdf_bytes(pack: TrustPack) -> bytes:
         pdf.ln(2)
         for table in section.tables:
             draw_table(pdf, table)
-        if any(t.protected.any_suppressed for t in section.tables):
+        if _needs_key(section):
             pdf.para(pack.legend, size=7.5, colour=gp.MUTED, h=3.6)
     return bytes(pdf.output())
 
@@ -372,7 +392,7 @@ def excel_bytes(pack: TrustPack) -> bytes:
                 c.font, c.fill = bold, head_fill
             for values in frame.itertuples(index=False):
                 sh.append([None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in values])
-        if any(t.protected.any_suppressed for t in section.tables):
+        if _needs_key(section):
             sh.append([])
             sh.append([f"Key: {pack.legend}"])
         sh.column_dimensions["A"].width = 40

@@ -75,7 +75,11 @@ def trust_home(ctx) -> None:
                "'Special educational needs in England'), the latest year held for each: the total with SEN is often "
                "newer than its split into SEN support and EHC plans.")
     with st.expander("The figures by phase, as a table", icon=":material/table:"):
-        ui.table(ctx, shown, "trust_totals_by_phase")
+        # a phase with no national figure held says so in words, not 'None'
+        numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
+        st.dataframe(shown.style.format(tc.number_text, subset=numeric, na_rep=tc.NO_NATIONAL_FIGURE), hide_index=True,
+                     width="stretch")
+        ui.download_buttons(ctx, shown.astype(object).where(shown.notna(), tc.NO_NATIONAL_FIGURE), "trust_totals_by_phase")
 
     st.subheader("Schools most in need of attention")
     attention = data["attention"]
@@ -103,10 +107,11 @@ def side_by_side(ctx) -> None:
         return
     table = ui.memo(tc.display_table, frame, theme)
     schools = len(frame)
-    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+    # a Styler (empty cells in words, numbers still sorting as numbers): built each run, as it does not pickle
+    event = st.dataframe(tc.styled_table(table), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          key=f"trust-table-{theme}", height=35 * (len(table) + 1) + 3,  # every school, no inner scroll
                          column_config={"School": st.column_config.TextColumn(pinned=True)})
-    ui.download_buttons(ctx, table, f"trust_side_by_side_{theme.lower().replace(' ', '_')}")
+    ui.download_buttons(ctx, ui.memo(tc.with_missing_words, table), f"trust_side_by_side_{theme.lower().replace(' ', '_')}")
     st.caption(f"{schools} schools, then the trust's median and (for the register) national figures for each phase "
                "with their year. " + THEME_NOTES.get(theme, ""))
     picked = [r for r in (event.selection.rows if event else []) if r < schools]

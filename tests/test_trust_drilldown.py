@@ -85,9 +85,9 @@ def test_the_later_pages_withhold_names_and_offer_the_trust_lead_no_form(fixture
     for page in ("pages/ehc_plans.py", "pages/expertise.py", "pages/self_evaluation.py", "pages/specialists.py"):
         at = signed_in("trust", page=page, term_id=20252, school_id=1)
         assert not at.exception, page
-        assert not at.button and not [b for b in at.get("form_submit_button")], page  # read only: no save button
+        assert not at.button and not list(at.get("form_submit_button")), page  # read only: no save button
     head = signed_in("head", page="pages/expertise.py", term_id=20252)
-    assert [b for b in head.get("form_submit_button")]  # the planted check: the head's page has its forms
+    assert list(head.get("form_submit_button"))  # the planted check: the head's page has its forms
     seen = fixture_db.cursor().execute(
         "SELECT count(*) FROM audit_log a JOIN audit_pupils_seen s USING (audit_id) WHERE a.role = 'trust'").fetchone()[0]
     assert seen == 0
@@ -96,7 +96,7 @@ def test_the_later_pages_withhold_names_and_offer_the_trust_lead_no_form(fixture
 def test_the_later_pages_name_pupils_where_shared_and_audit_them(fixture_path, fixture_db, viewers):
     _add_a_concern_and_an_overdue_plan(fixture_db)
     trust_sharing.set_names_shared(fixture_db, viewers["admin"], True)
-    for page, name, pupil in (("pages/ehc_plans.py", "Fixture04", 4), ("pages/specialists.py", "Fixture02", 2),
+    for page, name, _pupil in (("pages/ehc_plans.py", "Fixture04", 4), ("pages/specialists.py", "Fixture02", 2),
                               ("pages/impact.py", "Fixture03", 3)):
         at = signed_in("trust", page=page, term_id=20252, school_id=1)
         assert not at.exception, page

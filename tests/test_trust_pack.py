@@ -88,3 +88,16 @@ def test_the_page_offers_both_files(fixture_path):
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert "Download PDF board pack" in labels and "Download Excel board pack" in labels
+
+
+def test_empty_cells_show_a_dash_with_its_key_never_none(pack):
+    """The trust's row has no single national figure (each school is set against its own phase's): the cell
+    shows a dash, in the PDF and the workbook, and the key under the table says what the dash means."""
+    register = pack.section("register").tables[0].display.set_index("School")
+    assert register.loc[trust_pack.TRUST_ROW, "National SEN support %"] == "–"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(trust_pack.pdf_bytes(pack))).pages).split())
+    book = load_workbook(io.BytesIO(trust_pack.excel_bytes(pack)))
+    cells = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "– = no figure to show" in text and any("– = no figure to show" in c for c in cells)
+    for shown in (text.split(), cells):
+        assert not {"None", "nan", "NaN", "<NA>"} & set(shown)

@@ -2,6 +2,7 @@
 equal to it here), the trust's median row and national figures, labels in words."""
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from sendboard import disclosure
@@ -152,3 +153,26 @@ def test_charts_and_value_for_money_are_drawn_only_when_opened(fixture_path, fix
     text = all_text(at)
     assert "Attendance gap (percentage points)" in text and "attendance_gap" not in text
     assert "No intervention has run in two or more schools this academic year." in text
+
+
+def test_empty_median_and_national_cells_say_so_in_words(fixture_db, viewers):
+    """The national row has figures for the register only, and the median of a column of words is none: those
+    cells read 'no national figure' and a dash on the page and in the downloads, never 'None'."""
+    frame = tc.side_by_side(fixture_db, viewers["trust"], AS_AT, AS_AT, "Register and needs")
+    table = tc.display_table(frame, "Register and needs")
+    national = next(i for i, s in enumerate(table["School"]) if s.startswith(tc.NATIONAL_ROW))
+    need = "Cognition and learning (% of pupils with SEND)"
+    assert pd.isna(table.loc[national, need])  # the cell the fix is about: empty in the figures
+    words = tc.with_missing_words(table)
+    assert words.loc[national, need] == tc.NO_NATIONAL_FIGURE
+    assert words.loc[national, "SEN support (% of roll)"] == table.loc[national, "SEN support (% of roll)"]
+    shown = tc.styled_table(table).to_html()
+    assert tc.NO_NATIONAL_FIGURE in shown and "None" not in shown and "nan" not in shown
+    ident = tc.display_table(tc.side_by_side(fixture_db, viewers["trust"], AS_AT, AS_AT, "Identification"),
+                             "Identification")
+    median = ident.index[ident["School"] == tc.MEDIAN_ROW][0]
+    assert tc.with_missing_words(ident).iloc[median, 2] == tc.NO_FIGURE
+    assert "None" not in tc.styled_table(ident).to_html()
+    # numbers keep their values underneath (a column still sorts by value), shown whole or to one decimal
+    assert tc.styled_table(table).data["Pupils on roll"].dtype.kind == "f"
+    assert tc.number_text(20.0) == "20" and tc.number_text(10.5) == "10.5"
