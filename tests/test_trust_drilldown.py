@@ -155,3 +155,33 @@ def test_choosing_a_school_on_the_trust_page_opens_its_pages(fixture_path):
     at.button(key="open-pages/identification.py").click().run()
     assert at.session_state["school_id"] == 1
     assert not at.exception
+
+
+def _sidebar_only():
+    import streamlit as st
+
+    from sendboard import ui
+
+    ui.sidebar_filters(st.session_state["viewer"], st.session_state["page_key"])
+
+
+def test_the_sidebar_offers_a_school_only_on_a_school_page_and_keeps_the_one_chosen(fixture_path, viewers):
+    """The trust pages are about every school: no school picker there (it would change nothing). On a school's
+    page the picker names the school shown, and the school chosen survives a visit to a trust page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_sidebar_only, default_timeout=30)
+    at.session_state["viewer"], at.session_state["page_key"] = viewers["trust"], "trust"
+    at.run()
+    assert not at.exception
+    assert not [s for s in at.sidebar.selectbox if s.label == "School"]
+    assert "Every school in Fixture Trust (2)" in " ".join(c.value for c in at.sidebar.caption)
+    at.session_state["page_key"] = "overview"
+    at.run()
+    picker = next(s for s in at.sidebar.selectbox if s.label == "School")
+    assert "Home and Trust schools pages show every school" in picker.help
+    picker.set_value(1).run()  # Oak Lane
+    for page in ("trust", "home", "expertise"):
+        at.session_state["page_key"] = page
+        at.run()
+    assert next(s for s in at.sidebar.selectbox if s.label == "School").value == 1  # still Oak Lane
