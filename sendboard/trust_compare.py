@@ -363,17 +363,19 @@ def number_text(value) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def styled_table(table: pd.DataFrame):
-    """The display table for the page: numbers as numbers (a column still sorts by value), each shown whole
-    or to one decimal, and :func:`missing_words` in the empty cells instead of 'None'."""
-    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
-    text = [c for c in table.columns if c not in numeric]
-    national = table.index[table[LABELS["school"]].astype(str).str.startswith(NATIONAL_ROW)]
-    style = table.style.format(number_text, subset=numeric, na_rep=NO_FIGURE).format(na_rep=NO_FIGURE, subset=text)
-    if len(national):
-        style = (style.format(number_text, subset=(national, numeric), na_rep=NO_NATIONAL_FIGURE)
-                 .format(na_rep=NO_NATIONAL_FIGURE, subset=(national, text)))
-    return style
+def reference_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The trust median and national rows of a display table as text for the page: figures whole or to one
+    decimal, empty cells in words (:func:`missing_words`). Shown apart from the schools' rows, which stay
+    numbers (sorting a school column by value must not move these rows among the schools, and Streamlit's
+    table shows an empty number as 'None' whatever its formatting)."""
+    names = table[LABELS["school"]].astype(str)
+    rows = table[(names == MEDIAN_ROW) | names.str.startswith(NATIONAL_ROW)]
+    words = missing_words(rows)
+    out = rows.astype(object).copy()
+    for column in rows.columns:
+        if pd.api.types.is_numeric_dtype(rows[column]):
+            out[column] = [None if pd.isna(v) else number_text(v) for v in rows[column]]
+    return out.where(rows.notna(), words).reset_index(drop=True)
 
 
 def shared_interventions(db: Database, viewer: Viewer, as_at: date, school_ids: list[int] | None = None) -> pd.DataFrame:

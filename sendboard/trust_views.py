@@ -107,13 +107,18 @@ def side_by_side(ctx) -> None:
         return
     table = ui.memo(tc.display_table, frame, theme)
     schools = len(frame)
-    # a Styler (empty cells in words, numbers still sorting as numbers): built each run, as it does not pickle
-    event = st.dataframe(tc.styled_table(table), hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key=f"trust-table-{theme}", height=35 * (len(table) + 1) + 3,  # every school, no inner scroll
+    # the schools' rows as numbers (a column sorts by value); the median and national rows apart, in words
+    school_rows = table.iloc[:schools]
+    text_columns = [c for c in school_rows.columns if not pd.api.types.is_numeric_dtype(school_rows[c])]
+    school_rows = school_rows.fillna(dict.fromkeys(text_columns, tc.NO_FIGURE))
+    event = st.dataframe(school_rows, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         key=f"trust-table-{theme}", height=35 * (schools + 1) + 3,  # every school, no inner scroll
                          column_config={"School": st.column_config.TextColumn(pinned=True)})
+    st.dataframe(ui.memo(tc.reference_rows, table), hide_index=True, width="stretch",
+                 column_config={"School": st.column_config.TextColumn("Set against", pinned=True)})
     ui.download_buttons(ctx, ui.memo(tc.with_missing_words, table), f"trust_side_by_side_{theme.lower().replace(' ', '_')}")
-    st.caption(f"{schools} schools, then the trust's median and (for the register) national figures for each phase "
-               "with their year. " + THEME_NOTES.get(theme, ""))
+    st.caption(f"{schools} schools (click a column heading to sort), then the trust's median and (for the register) "
+               "national figures for each phase with their year. " + THEME_NOTES.get(theme, ""))
     picked = [r for r in (event.selection.rows if event else []) if r < schools]
     st.markdown("**Open a school's own pages**")
     names = frame["school"].tolist()

@@ -418,7 +418,9 @@ def page_context(page_key: str) -> PageContext:
 def page_header(ctx: PageContext, *, caption: str | None = None) -> None:
     page = PAGES_BY_KEY[ctx.page_key]
     st.title(page.title)
-    where = " · ".join(md_escape(x) for x in (ctx.school_name, ctx.term_label and f"as at {ctx.as_at:%d %B %Y}") if x)
+    # the trust lead's whole-trust pages are about every school, not the one last opened
+    place = ctx.viewer.trust if ctx.viewer.role == "trust" and ctx.page_key in WHOLE_TRUST_PAGES else ctx.school_name
+    where = " · ".join(md_escape(x) for x in (place, ctx.term_label and f"as at {ctx.as_at:%d %B %Y}") if x)
     st.caption(f"{page.question}  \n{where}" + (f"  \n{caption}" if caption else ""))
 
 
