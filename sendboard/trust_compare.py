@@ -375,7 +375,17 @@ def reference_rows(table: pd.DataFrame) -> pd.DataFrame:
     for column in rows.columns:
         if pd.api.types.is_numeric_dtype(rows[column]):
             out[column] = [None if pd.isna(v) else number_text(v) for v in rows[column]]
-    return out.where(rows.notna(), words).reset_index(drop=True)
+    out = out.where(rows.notna(), words).reset_index(drop=True)
+    # the national figures' years in a column of their own at the end, so the row's name stays short enough
+    # to read whole beside the schools' names on a tablet
+    names, years = [], []
+    for name in out[LABELS["school"]].astype(str):
+        label, _, year = name[:-1].rpartition(" (") if name.startswith(NATIONAL_ROW) and name.endswith(")") else (name, "", "")
+        names.append(label)
+        years.append(year or "the trust's own schools")
+    out[LABELS["school"]] = names
+    out["Figures from"] = years
+    return out
 
 
 def shared_interventions(db: Database, viewer: Viewer, as_at: date, school_ids: list[int] | None = None) -> pd.DataFrame:

@@ -111,11 +111,17 @@ def side_by_side(ctx) -> None:
     school_rows = table.iloc[:schools]
     text_columns = [c for c in school_rows.columns if not pd.api.types.is_numeric_dtype(school_rows[c])]
     school_rows = school_rows.fillna(dict.fromkeys(text_columns, tc.NO_FIGURE))
+    # the first two columns the same width in both tables, so the figures below line up with the schools'
     event = st.dataframe(school_rows, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          key=f"trust-table-{theme}", height=35 * (schools + 1) + 3,  # every school, no inner scroll
-                         column_config={"School": st.column_config.TextColumn(pinned=True)})
+                         column_config={"School": st.column_config.TextColumn(pinned=True, width=250),
+                                        "Phase": st.column_config.TextColumn(width=90),
+                                        # thousands marked, as in the rows below (tc.number_text)
+                                        **{c: st.column_config.NumberColumn(format="localized")
+                                           for c in school_rows.columns if c not in text_columns}})
     st.dataframe(ui.memo(tc.reference_rows, table), hide_index=True, width="stretch",
-                 column_config={"School": st.column_config.TextColumn("Set against", pinned=True)})
+                 column_config={"School": st.column_config.TextColumn("Set against", pinned=True, width=286),
+                                "Phase": st.column_config.TextColumn(width=90)})
     ui.download_buttons(ctx, ui.memo(tc.with_missing_words, table), f"trust_side_by_side_{theme.lower().replace(' ', '_')}")
     st.caption(f"{schools} schools (click a column heading to sort), then the trust's median and (for the register) "
                "national figures for each phase with their year. " + THEME_NOTES.get(theme, ""))

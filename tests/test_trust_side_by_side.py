@@ -167,7 +167,8 @@ def test_empty_median_and_national_cells_say_so_in_words(fixture_db, viewers):
     assert words.loc[national, need] == tc.NO_NATIONAL_FIGURE
     assert words.loc[national, "SEN support (% of roll)"] == table.loc[national, "SEN support (% of roll)"]
     shown = tc.reference_rows(table)  # the page's rows under the schools: the median, then national
-    assert shown["School"].tolist()[0] == tc.MEDIAN_ROW and len(shown) == 2
+    assert shown["School"].tolist() == [tc.MEDIAN_ROW, "National, state-funded secondary schools"]
+    assert "/" in shown.loc[1, "Figures from"]  # the year named
     assert shown.loc[0, "Pupils on roll"] == "10.5" and shown.loc[1, need] == tc.NO_NATIONAL_FIGURE
     assert not shown.isna().any().any()
     ident = tc.display_table(tc.side_by_side(fixture_db, viewers["trust"], AS_AT, AS_AT, "Identification"),
