@@ -21,14 +21,15 @@ nothing_yet = plans.empty and requests.empty
 if nothing_yet:
     ui.empty_state("No EHC plans or needs-assessment requests are recorded for this school at this date. "
                    "Record them in the forms below, or import them on the Data import page.")
-steps = ui.cached(records.review_steps, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
-cohort = ui.cached(records.pfa_pupils, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
 # One view entry for the page: the deadline list, and the review steps and Preparing for Adulthood lists in its
 # tabs; every pupil on them is recorded as seen (audit_pupils_seen), so "who saw this pupil" finds the view.
-# The trust lead sees them only where the trust's data-sharing setting allows; otherwise counts, and no view.
+# The trust lead sees them only where the trust's data-sharing setting allows; otherwise counts, and no view
+# (and the two pupil lists only shown in the tabs are not worked out).
 names_withheld = trust_sharing.names_withheld(ctx.db, ctx.viewer)
 may_record = ctx.viewer.role in records.EDITOR_ROLES  # the trust lead reads; the school records
 if not names_withheld:
+    steps = ui.cached(records.review_steps, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    cohort = ui.cached(records.pfa_pupils, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
     ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": audit.pupil_ids(plans, requests, transfers, items, steps, cohort),
                            "review_steps_pupils": int(steps["pupil_id"].nunique()),
                            "preparing_for_adulthood_pupils": int(len(cohort))})
