@@ -19,8 +19,9 @@ data = ui.cached(ehc.statutory_deadlines, ctx.viewer, ctx.school_id, ctx.school_
 plans, requests, transfers, items = data["plans"], data["requests"], data["transfers"], data["deadlines"]
 nothing_yet = plans.empty and requests.empty
 if nothing_yet:
-    ui.empty_state("No EHC plans or needs-assessment requests are recorded for this school at this date. "
-                   "Record them in the forms below, or import them on the Data import page.")
+    ui.empty_state("No EHC plans or needs-assessment requests are recorded for this school at this date."
+                   + (" Record them in the forms below, or import them on the Data import page."
+                      if ctx.viewer.role in records.EDITOR_ROLES else ""))
 # One view entry for the page: the deadline list, and the review steps and Preparing for Adulthood lists in its
 # tabs; every pupil on them is recorded as seen (audit_pupils_seen), so "who saw this pupil" finds the view.
 # The trust lead sees them only where the trust's data-sharing setting allows; otherwise counts, and no view

@@ -363,6 +363,16 @@ def number_text(value) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def numbers_in_words(frame: pd.DataFrame, missing: str) -> pd.DataFrame:
+    """A small table for reading, not sorting: each figure whole or to one decimal, each empty cell ``missing``
+    (Streamlit's table would show an empty number as 'None')."""
+    out = frame.astype(object).copy()
+    for column in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            out[column] = [missing if pd.isna(v) else number_text(v) for v in frame[column]]
+    return out.where(frame.notna(), missing)
+
+
 def reference_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The trust median and national rows of a display table as text for the page: figures whole or to one
     decimal, empty cells in words (:func:`missing_words`). Shown apart from the schools' rows, which stay

@@ -76,10 +76,7 @@ def trust_home(ctx) -> None:
                "newer than its split into SEN support and EHC plans.")
     with st.expander("The figures by phase, as a table", icon=":material/table:"):
         # a phase with no national figure held says so in words, not 'None'
-        numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
-        st.dataframe(shown.style.format(tc.number_text, subset=numeric, na_rep=tc.NO_NATIONAL_FIGURE), hide_index=True,
-                     width="stretch")
-        ui.download_buttons(ctx, shown.astype(object).where(shown.notna(), tc.NO_NATIONAL_FIGURE), "trust_totals_by_phase")
+        ui.table(ctx, ui.memo(tc.numbers_in_words, shown, tc.NO_NATIONAL_FIGURE), "trust_totals_by_phase")
 
     st.subheader("Schools most in need of attention")
     attention = data["attention"]

@@ -177,3 +177,12 @@ def test_empty_median_and_national_cells_say_so_in_words(fixture_db, viewers):
     assert tc.with_missing_words(ident).iloc[median, 2] == tc.NO_FIGURE
     assert tc.reference_rows(ident).iloc[0, 2] == tc.NO_FIGURE
     assert tc.number_text(20.0) == "20" and tc.number_text(10.5) == "10.5"
+
+
+def test_a_small_reading_table_puts_words_in_its_empty_cells():
+    frame = pd.DataFrame({"Phase": ["Primary", "Secondary"], "Pupils on roll": [1052, 400],
+                          "National EHC plans %": [2.5, float("nan")]})
+    shown = tc.numbers_in_words(frame, tc.NO_NATIONAL_FIGURE)
+    assert shown.to_dict("records") == [
+        {"Phase": "Primary", "Pupils on roll": "1,052", "National EHC plans %": "2.5"},
+        {"Phase": "Secondary", "Pupils on roll": "400", "National EHC plans %": tc.NO_NATIONAL_FIGURE}]
