@@ -105,8 +105,8 @@ def test_the_later_pages_name_pupils_where_shared_and_audit_them(fixture_path, f
         assert trust_sharing.WITHHELD_SENTENCE not in text, page
     seen = {r[0] for r in fixture_db.cursor().execute(
         "SELECT DISTINCT s.pupil_id FROM audit_log a JOIN audit_pupils_seen s USING (audit_id) "
-        "WHERE a.role = 'trust' AND a.object_type IN ('ehc_plans', 'specialists')").fetchall()}
-    assert {4, 2} <= seen
+        "WHERE a.role = 'trust' AND a.object_type IN ('ehc_plans', 'specialists', 'impact')").fetchall()}
+    assert {4, 2, 3} <= seen  # the impact page's list of each pupil's scores too
 
 
 def test_drill_down_buttons_open_each_of_the_nine_pages(fixture_path):

@@ -431,8 +431,9 @@ def with_verdicts(figures: pd.DataFrame, comparison: pd.DataFrame | None = None)
 
 
 def pupil_gains(frame: pd.DataFrame, as_at: date | None = None) -> pd.DataFrame:
-    """Per allocation: pupil, intervention, dates, entry, exit and gain (NaN gain shown as not yet)."""
-    cols = ["intervention", "first_name", "last_name", "year_group", "group_label", "start_date", "end_date",
+    """Per allocation: pupil, intervention, dates, entry, exit and gain (NaN gain shown as not yet). The pupil_id
+    stays (not shown) so the page records which pupils the list showed."""
+    cols = ["pupil_id", "intervention", "first_name", "last_name", "year_group", "group_label", "start_date", "end_date",
             "sessions_attended", "entry_score", "exit_score", "gain"]
     if frame.empty:
         return pd.DataFrame(columns=cols)
