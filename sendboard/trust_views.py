@@ -15,6 +15,10 @@ SCHOOL_PAGES = (("Overview", "pages/overview.py"), ("Identification", "pages/ide
                 ("EHC plans", "pages/ehc_plans.py"), ("Impact and value", "pages/impact.py"),
                 ("Staff expertise", "pages/expertise.py"), ("Outside specialists", "pages/specialists.py"),
                 ("Self-evaluation", "pages/self_evaluation.py"))
+# On the trust home, beside a school needing attention: the pages its reasons point to (EHC reviews and hours,
+# attendance), not all nine, so three schools' cards stay readable; the Trust schools page offers every page.
+ATTENTION_PAGES = (("EHC plans", "pages/ehc_plans.py"), ("Outcomes", "pages/outcomes.py"),
+                   ("Overview", "pages/overview.py"))
 _GO = "_trust_open_page"
 
 
@@ -31,10 +35,10 @@ def follow_drill_down() -> None:
         st.switch_page(path)
 
 
-def school_buttons(school_id: int, school: str, *, key: str) -> None:
+def school_buttons(school_id: int, school: str, *, key: str, pages=SCHOOL_PAGES) -> None:
     """A button per school page, each opening that page scoped to this school."""
     row = st.container(horizontal=True)
-    for label, path in SCHOOL_PAGES:
+    for label, path in pages:
         row.button(label, key=f"{key}-{path}", on_click=_choose_school, args=(school_id, path),
                    icon=":material/arrow_forward:", help=f"Open {school}'s {label.lower()} page")
 
@@ -86,7 +90,7 @@ def trust_home(ctx) -> None:
     for i, item in enumerate(attention, 1):
         with st.container(border=True):
             st.markdown(f"**{i}. {md_escape(item.school)}**  \n:material/warning: {md_escape(item.reason)}.")
-            school_buttons(item.school_id, item.school, key=f"attention-{item.school_id}")
+            school_buttons(item.school_id, item.school, key=f"attention-{item.school_id}", pages=ATTENTION_PAGES)
     st.caption("Ranked by statutory work late now: each EHC annual review overdue and each EHC plan short of its "
                "hours counts one; ties go to the school with fewer of last year's reviews held on time, then the "
                "wider attendance gap. The Trust schools page sets every school side by side.")
