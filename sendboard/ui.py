@@ -343,8 +343,8 @@ def sidebar_filters(viewer: Viewer, page_key: str | None = None) -> None:
         if len(schools) > 1 and viewer.role == "trust" and page_key in WHOLE_TRUST_PAGES:
             if "school_id" in st.session_state:  # kept (not a widget's value this run) for the next school page
                 st.session_state["school_id"] = st.session_state["school_id"]
-            st.caption(f"Every school in {md_escape(viewer.trust or 'the trust')} ({len(schools)}). Open one "
-                       "school's own pages from the Trust schools page.")
+            st.caption(f"Every school in {md_escape(viewer.trust or 'the trust')} ({len(schools)}). A school's "
+                       "own pages open from the Trust schools page, or from a school named on Home.")
         elif len(schools) > 1:
             ids = schools["school_id"].astype(int).tolist()
             names = dict(zip(ids, schools["name"]))
