@@ -376,8 +376,8 @@ def numbers_in_words(frame: pd.DataFrame, missing: str) -> pd.DataFrame:
 def reference_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The trust median and national rows of a display table as text for the page: figures whole or to one
     decimal, empty cells in words (:func:`missing_words`). Shown apart from the schools' rows, which stay
-    numbers (sorting a school column by value must not move these rows among the schools, and Streamlit's
-    table shows an empty number as 'None' whatever its formatting)."""
+    numbers: sorting a school column by value must not move these rows among the schools, and a national
+    row's empty cell says more than the schools' table's dash."""
     names = table[LABELS["school"]].astype(str)
     rows = table[(names == MEDIAN_ROW) | names.str.startswith(NATIONAL_ROW)]
     words = missing_words(rows)

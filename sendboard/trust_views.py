@@ -111,9 +111,9 @@ def side_by_side(ctx) -> None:
     # the schools' rows as numbers (a column sorts by value); the median and national rows apart, in words
     school_rows = table.iloc[:schools]
     text_columns = [c for c in school_rows.columns if not pd.api.types.is_numeric_dtype(school_rows[c])]
-    school_rows = school_rows.fillna(dict.fromkeys(text_columns, tc.NO_FIGURE))
     # the first two columns the same width in both tables, so the figures below line up with the schools'
     event = st.dataframe(school_rows, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         placeholder=tc.NO_FIGURE,  # a school with nothing to measure: a dash, not 'None'
                          key=f"trust-table-{theme}", height=35 * (schools + 1) + 3,  # every school, no inner scroll
                          column_config={"School": st.column_config.TextColumn(pinned=True, width=250),
                                         "Phase": st.column_config.TextColumn(width=90),
