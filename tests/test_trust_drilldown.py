@@ -5,6 +5,7 @@ import pytest
 from sendboard import trust_sharing
 from sendboard.access import AccessDenied
 from tests.apptest_helpers import all_text, signed_in
+from tests.trust_helpers import AS_AT
 
 SCHOOL_PAGES = ["pages/overview.py", "pages/identification.py", "pages/outcomes.py", "pages/graduated_approach.py",
                 "pages/ehc_plans.py", "pages/impact.py", "pages/expertise.py", "pages/specialists.py",
@@ -185,3 +186,21 @@ def test_the_sidebar_offers_a_school_only_on_a_school_page_and_keeps_the_one_cho
         at.session_state["page_key"] = page
         at.run()
     assert next(s for s in at.sidebar.selectbox if s.label == "School").value == 1  # still Oak Lane
+
+
+def test_the_trust_leads_impact_figures_are_the_heads_without_costs(fixture_path, fixture_db, viewers):
+    """Impact and value for one school: the trust lead gets the head's own figures and verdicts (the same SQL),
+    with the cost columns empty (costs are for the school's head, SENCO and administrator)."""
+    from sendboard.provision import impact
+
+    _add_a_concern_and_an_overdue_plan(fixture_db)
+    cur = fixture_db.cursor()
+    cur.execute("UPDATE allocations SET end_date = DATE '2025-12-12', exit_score = 112 WHERE intervention_id = 900")
+    cur.execute("UPDATE interventions SET measure_scale = 'standardised' WHERE intervention_id = 900")
+    head = impact.impact_for_year(fixture_db, viewers["head"], 1, 2025, AS_AT, AS_AT)["impact"]
+    trust = impact.impact_for_year(fixture_db, viewers["trust"], 1, 2025, AS_AT, AS_AT)["impact"]
+    assert head["intervention"].tolist() == trust["intervention"].tolist() == ["Reading boost"]
+    for column in ("places", "with_both_scores", "mean_gain", "verdict"):
+        assert head[column].tolist() == trust[column].tolist(), column
+    assert head["mean_gain"].iloc[0] == 12  # 112 - 100: the hand-worked gain, so the check is about something
+    assert head["cost_per_pupil"].notna().all() and trust["cost_per_pupil"].isna().all()

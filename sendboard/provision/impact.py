@@ -336,8 +336,9 @@ def intervention_figures(db: Database, viewer: Viewer, school_id: int, academic_
     """One row per intervention of the year (columns IMPACT_COLUMNS, no comparison or verdict yet), the
     totals worked out in SQL (provision_impact) as known at ``as_at`` and the interval and effect here.
 
-    The same figures as :func:`intervention_impact` over :func:`year_allocations` (head and SENCO)."""
-    viewer.require_role({"head", "senco"})
+    The same figures as :func:`intervention_impact` over :func:`year_allocations` (head and SENCO; the trust
+    lead reads them too, costs left empty as for any role that may not see costs)."""
+    viewer.require_role({"head", "senco", "trust"})
     day = _as_at(db, academic_year, as_at)
     raw = db.query("provision_impact", viewer_id=viewer.user_id, school_id=int(school_id),
                    academic_year=int(academic_year), as_at=day)
@@ -530,15 +531,9 @@ def impact_for_year(db: Database, viewer: Viewer, school_id: int, academic_year:
     from .allocations import year_allocations
 
     viewer.require_role({"head", "senco", "trust"})
-    if viewer.role == "trust":
-        # The trust lead drilling into one school: the same figures from the school's rows without names
-        # (costs stay with the cost roles), and each pupil's gains only where the trust's data-sharing
-        # setting allows pupils' names to be shown to the trust.
-        table = impact_summary(db, viewer, school_id, academic_year, as_at)
-        if names_withheld(db, viewer):
-            return {"impact": table, "pupils": pupil_gains(pd.DataFrame(), as_at)}
-    else:
-        figures = intervention_figures(db, viewer, school_id, academic_year, as_at)
-        table = with_verdicts(figures, comparison(db, viewer, school_id, academic_year, as_at))
+    figures = intervention_figures(db, viewer, school_id, academic_year, as_at)
+    table = with_verdicts(figures, comparison(db, viewer, school_id, academic_year, as_at))
+    if names_withheld(db, viewer):  # the trust lead: each pupil's gains only where the sharing setting allows
+        return {"impact": table, "pupils": pupil_gains(pd.DataFrame(), as_at)}
     frame = year_allocations(db, viewer, school_id, academic_year, as_at, today)
     return {"impact": table, "pupils": pupil_gains(frame, as_at)}
