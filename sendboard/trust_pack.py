@@ -73,7 +73,10 @@ def register_section(frame: pd.DataFrame, t: int) -> Section:
                 "The kinds of special educational needs provided for")
     table = _with_trust_row(frame, ["on_roll", "sen_support", "ehc_plans"])
     table["phase"] = table["phase"].fillna("all")
-    table["national_years"] = table["national_years"].fillna("by each school's phase")
+    # the years alone in each row ("2025/26; split 2022/23"), the heading saying what they are: the column
+    # stays narrow, so school names fit on a line and the table and its key fit on one page
+    table["national_years"] = (table["national_years"].str.replace("all with SEN ", "", regex=False)
+                               .str.replace("split ", "", regex=False).fillna("by phase"))
     table["send"] = table["sen_support"] + table["ehc_plans"]
     for col, num in (("sen_support_pct", "sen_support"), ("ehc_pct", "ehc_plans")):
         table[col] = 100.0 * table[num] / table["on_roll"].where(table["on_roll"] > 0)
@@ -86,7 +89,7 @@ def register_section(frame: pd.DataFrame, t: int) -> Section:
         "school": "School", "phase": "Phase", "on_roll": "Pupils on roll", "sen_support": "SEN support",
         "sen_support_pct": "SEN support %", "national_sen_support_pct": "National SEN support %",
         "ehc_plans": "EHC plans", "ehc_pct": "EHC plan %", "national_ehc_pct": "National EHC plan %",
-        "national_years": "National figures from"}))
+        "national_years": "National year: all with SEN; split"}))
     totals = tc.trust_totals(frame)
     s.headline.append(f"{totals['on_roll']:,} pupils on roll in {totals['schools']} schools: "
                       f"{totals['sen_support_pct']:.1f}% on SEN support and {totals['ehc_pct']:.1f}% with an EHC plan.")
