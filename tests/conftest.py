@@ -135,3 +135,45 @@ def keep_modules_together(items) -> None:
                   if any(d.scope in ("module", "class") and d.baseid.startswith(module) for d in fixturedefs)]
         if shared:
             item.add_marker(pytest.mark.xdist_group(module))
+
+
+# --- CPU accounting (opt-in): SENDBOARD_TEST_CPU_LOG=folder writes one JSON line per test phase, per worker ---
+# On a shared machine wall time says more about the neighbours than about the suite; CPU seconds do not. Each
+# line holds the phase's own CPU (this worker) and its reaped children's (app servers, Playwright and Chromium,
+# `sendboard` subprocesses: counted when they exit, so a module's app server is counted at its teardown).
+# `python -m tests.cpu_report folder` totals them per file.
+_CPU_LOG = os.environ.get("SENDBOARD_TEST_CPU_LOG")
+
+
+def _cpu_now() -> tuple[float, float]:
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+if _CPU_LOG:
+    import json
+    import time
+
+    def _logged_phase(item, phase):
+        start_wall, (start_self, start_kids) = time.monotonic(), _cpu_now()
+        yield
+        end_self, end_kids = _cpu_now()
+        Path(_CPU_LOG).mkdir(parents=True, exist_ok=True)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        with open(Path(_CPU_LOG) / f"{worker}.jsonl", "a") as out:
+            out.write(json.dumps({"test": item.nodeid, "phase": phase, "wall": time.monotonic() - start_wall,
+                                  "cpu_self": end_self - start_self, "cpu_children": end_kids - start_kids}) + "\n")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(item):
+        yield from _logged_phase(item, "setup")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(item):
+        yield from _logged_phase(item, "call")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_teardown(item):
+        yield from _logged_phase(item, "teardown")
