@@ -6,12 +6,32 @@ from pathlib import Path
 
 import pytest
 
+# Set before sendboard is imported, and inherited by every app server and `sendboard` command the tests start:
+# argon2 at the library's cost (64 MiB, ~0.25 CPU s a hash) is tested once, in tests/test_access.py.
+os.environ["SENDBOARD_TEST_ONLY_CHEAP_HASHES"] = "1"
+
 from sendboard import app_db, domain
 from sendboard import db as dbmod
 from tests.fixture_school import TODAY, build_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _scan_installed_components_once() -> None:
+    """Every new AppTest scans the metadata of every installed distribution for Streamlit components (about
+    300 packages in the test environment, over half the CPU of a typical AppTest run). What is installed does
+    not change during a run, so the scan is done once per process and its answer reused."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    if not hasattr(manifest_scanner.scan_component_manifests, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.lru_cache(maxsize=None)(
+            manifest_scanner.scan_component_manifests)
+
+
+_scan_installed_components_once()
 
 
 @pytest.fixture(autouse=True)
