@@ -35,8 +35,11 @@ _scan_installed_components_once()
 
 
 @pytest.fixture(autouse=True)
-def _fresh_connections():
-    """Every test starts and ends with no database held open by this process."""
+def _fresh_connections(tmp_path):
+    """Every test starts and ends with no database held open by this process. It asks for tmp_path so that
+    its teardown (closing the databases) runs before tmp_path's: a passing test's folder, with its database
+    copies, is deleted at once (tmp_path_retention_policy = "failed" in pyproject.toml), not left to fill the
+    disk and the page cache with a copy per test."""
     yield
     dbmod.close_all()
 
@@ -135,11 +138,43 @@ def pytest_collection_modifyitems(config, items):
     from tests.browser import CHROMIUM, chromium_available
 
     keep_modules_together(items)
+    slowest_first(items)
 
     if any(item.get_closest_marker("browser") for item in items) and not chromium_available():
         raise pytest.UsageError(
             f"the browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium); "
             "to run only the other tests, add: -m 'not browser'")
+
+
+# Files with the longest tests, longest first (measured with SENDBOARD_TEST_CPU_LOG and --durations; see
+# docs/performance.md, "The test suite"). They are handed out first, then the other browser test files, then
+# the rest, so that the run does not end with one worker on a long test while the other has nothing to do.
+LONGEST_FIRST = ("test_speed.py", "test_sso_browser.py", "test_signin_browser.py", "test_setup_from_nothing.py",
+                 "test_integrity_browser.py", "test_records_browser.py", "test_setup_browser.py",
+                 "test_publishing_browser.py", "test_import_library_browser.py", "test_security_browser.py",
+                 "test_ehc_browser.py", "test_demo.py", "test_demo_trust.py", "test_setup_commands.py",
+                 "test_house_packaging.py", "test_integrity_backup.py", "test_integrity_versions.py",
+                 "test_hostile_input.py", "test_governors_pack.py")
+
+
+def slowest_first(items) -> None:
+    """The LONGEST_FIRST files in that order, then the other browser test files, then the rest; each file's
+    tests kept in their order and together (so a module's own set-up still runs once when everything runs in
+    one process). xdist hands out the groups kept together (largest first), then the single tests in this
+    order: the long ones start while both workers are busy, and the run ends with many short tests shared
+    between the two."""
+    browser_modules = {item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("browser")}
+
+    def weight(module: str) -> int:
+        name = module.rsplit("/", 1)[-1]
+        if name in LONGEST_FIRST:
+            return LONGEST_FIRST.index(name)
+        return len(LONGEST_FIRST) + (0 if module in browser_modules else 1)
+
+    first_seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first_seen.setdefault(item.nodeid.split("::", 1)[0], index)
+    items.sort(key=lambda item: (weight(module := item.nodeid.split("::", 1)[0]), first_seen[module]))
 
 
 def keep_modules_together(items) -> None:
