@@ -33,6 +33,28 @@ def _scan_installed_components_once() -> None:
 
 _scan_installed_components_once()
 
+# An AppTest run that takes longer than its timeout fails. A page that runs in a second on a quiet machine has
+# been seen to take over 30 s on two cores shared with other work, so every AppTest waits at least this long
+# (a ceiling, not a pause: a run that finishes sooner returns at once).
+APPTEST_TIMEOUT_FLOOR = 240.0
+
+
+def _generous_apptest_timeouts() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    if getattr(AppTest.__init__, "_with_floor", False):
+        return
+    original = AppTest.__init__
+
+    def init(self, *args, default_timeout: float, **kwargs):
+        original(self, *args, default_timeout=max(default_timeout, APPTEST_TIMEOUT_FLOOR), **kwargs)
+
+    init._with_floor = True
+    AppTest.__init__ = init
+
+
+_generous_apptest_timeouts()
+
 
 @pytest.fixture(autouse=True)
 def _fresh_connections(tmp_path):
