@@ -12,6 +12,18 @@ def load(folder: Path) -> list[dict]:
     return [json.loads(line) for log in sorted(folder.glob("*.jsonl")) for line in log.read_text().splitlines()]
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _kind(file: str) -> str:
+    """Browser test files (an app server and Chromium) or tests run in the pytest process (AppTest and the rest)."""
+    try:
+        text = (ROOT / file).read_text(encoding="utf-8")
+    except OSError:
+        return "unknown (file gone)"
+    return "browser (app server + Chromium)" if "mark.browser" in text else "in the pytest process"
+
+
 def report(rows: list[dict], top: int = 20) -> str:
     by_file: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     by_test: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0])
@@ -39,6 +51,14 @@ def report(rows: list[dict], top: int = 20) -> str:
         lines.append(f"| the other {len(rest)} files | {sum(len(tests[f]) for f, _ in rest)} "
                      f"| {sum(t[0] for _, t in rest):,.1f} | {sum(t[2] for _, t in rest):,.1f} "
                      f"| {sum(t[3] for _, t in rest):,.1f} | {sum(t[0] for _, t in rest) / all_cpu:.1%} |")
+    kinds: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0])
+    for file, (cpu, _own, _kids, _wall) in by_file.items():
+        kind = _kind(file)
+        kinds[kind][0] += cpu
+        kinds[kind][1] += len(tests[file])
+    lines += ["", "| kind of test file | tests | CPU s | share |", "|---|---:|---:|---:|"]
+    for kind, (cpu, count) in sorted(kinds.items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"| {kind} | {count:.0f} | {cpu:,.1f} | {cpu / all_cpu:.1%} |")
     lines += ["", "slowest tests by CPU:"]
     for test, (cpu, wall) in sorted(by_test.items(), key=lambda kv: -kv[1][0])[:top]:
         lines.append(f"{cpu:8.1f} CPU s {wall:8.1f} wall s  {test}")
