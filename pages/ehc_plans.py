@@ -15,7 +15,7 @@ if ctx.school_id is None:
     ui.empty_state("No school is linked to your account.")
     st.stop()
 
-data = ui.cached(ehc.statutory_deadlines, ctx.viewer, ctx.school_id, ctx.school_phase, ctx.as_at, ctx.today)
+data = ui.cached(ehc.statutory_deadlines, ctx.scope, ctx.school_id, ctx.school_phase, ctx.as_at)
 plans, requests, transfers, items = data["plans"], data["requests"], data["transfers"], data["deadlines"]
 nothing_yet = plans.empty and requests.empty
 if nothing_yet:
@@ -29,8 +29,8 @@ if nothing_yet:
 names_withheld = trust_sharing.names_withheld(ctx.db, ctx.viewer)
 may_record = ctx.viewer.role in records.EDITOR_ROLES  # the trust lead reads; the school records
 if not names_withheld:
-    steps = ui.cached(records.review_steps, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
-    cohort = ui.cached(records.pfa_pupils, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    steps = ui.cached(records.review_steps, ctx.scope, ctx.school_id, ctx.as_at)
+    cohort = ui.cached(records.pfa_pupils, ctx.scope, ctx.school_id, ctx.as_at)
     ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": audit.pupil_ids(plans, requests, transfers, items, steps, cohort),
                            "review_steps_pupils": int(steps["pupil_id"].nunique()),
                            "preparing_for_adulthood_pupils": int(len(cohort))})
@@ -44,7 +44,7 @@ cols.metric(":material/warning: Overdue now", f"{len(overdue):,}",
             help="Annual reviews past their due date, and needs-assessment steps past the LA's timescale.")
 cols.metric(":material/hourglass_top: Due within 8 weeks", f"{len(soon):,}")
 cols.metric("Needs assessments in progress", f"{int((requests['status'] != 'Closed').sum()) if not requests.empty else 0:,}")
-now = ui.cached(ehc.compliance_now, ctx.viewer, ctx.school_id, ctx.as_at)
+now = ui.cached(ehc.compliance_now, ctx.scope, ctx.school_id, ctx.as_at)
 cols = ui.metric_row()
 cols.metric(":material/event_busy: Annual reviews overdue, not held", f"{now['overdue_now']:,}",
             help="Open plans whose next annual review date has passed with no review recorded.")
@@ -153,7 +153,7 @@ with tab_transfer:
             ui.table(ctx, frame, "ehc_phase_transfers", column_config={"Due": DATE, "Hold by": DATE})
 
 with tab_compliance:
-    compliance = ui.cached(ehc.review_compliance_by_year, ctx.viewer, ctx.school_id, ctx.as_at)
+    compliance = ui.cached(ehc.review_compliance_by_year, ctx.scope, ctx.school_id, ctx.as_at)
     if compliance.empty:
         ui.empty_state("No annual review has fallen due yet.")
     else:
@@ -190,7 +190,7 @@ with tab_pfa:
 if not may_record:  # the trust lead reads the school's deadlines: the forms below are the school's
     st.stop()
 with tab_record[0]:
-    choices = ui.cached(records.pupil_choices, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    choices = ui.cached(records.pupil_choices, ctx.scope, ctx.school_id, ctx.as_at)
     names = {int(r.pupil_id): f"{r.last_name}, {r.first_name} (Year {r.year_group}, {r.sen_group})"
              for r in choices.itertuples()}
     what = st.segmented_control("Record", ["EHC plan", "Needs-assessment request", "Request: LA decision or plan",
@@ -231,9 +231,9 @@ with tab_record[0]:
             if st.form_submit_button("Save EHC plan", type="primary"):
                 def save():
                     require_pupil(pupil)
-                    records.record_plan(ctx.db, ctx.viewer, pupil, school_id=ctx.school_id, local_authority=la,
+                    records.record_plan(ctx.db, ctx.scope, pupil, school_id=ctx.school_id, local_authority=la,
                                         issued_on=issued, hours_per_week=hours,
-                                        outcomes=[(None, line) for line in outcomes.splitlines()], today=ctx.today)
+                                        outcomes=[(None, line) for line in outcomes.splitlines()])
                 if slots.save(save):
                     saved(f"EHC plan saved for {names[pupil]}.")
 
@@ -259,9 +259,9 @@ with tab_record[0]:
             if st.form_submit_button("Save request", type="primary"):
                 def save():
                     require_pupil(pupil)
-                    records.record_request(ctx.db, ctx.viewer, pupil, school_id=ctx.school_id, local_authority=la,
+                    records.record_request(ctx.db, ctx.scope, pupil, school_id=ctx.school_id, local_authority=la,
                                            requested_on=requested, requested_by=who, decision_on=decided,
-                                           decision=decision, final_plan_on=final, today=ctx.today)
+                                           decision=decision, final_plan_on=final)
                 if slots.save(save):
                     saved(f"Request saved for {names[pupil]}.")
 
@@ -283,8 +283,8 @@ with tab_record[0]:
                 slots("final_plan_on")
                 if st.form_submit_button("Save", type="primary"):
                     def save():
-                        records.update_request(ctx.db, ctx.viewer, request_id, school_id=ctx.school_id,
-                                               decision_on=decided, decision=decision, final_plan_on=final, today=ctx.today)
+                        records.update_request(ctx.db, ctx.scope, request_id, school_id=ctx.school_id,
+                                               decision_on=decided, decision=decision, final_plan_on=final)
                     if slots.save(save):
                         saved("Request updated.")
 
@@ -311,14 +311,14 @@ with tab_record[0]:
                 slots("note")
                 if st.form_submit_button("Save annual review", type="primary"):
                     def save():
-                        records.record_annual_review(ctx.db, ctx.viewer, ehcp_id, school_id=ctx.school_id, held_on=held,
+                        records.record_annual_review(ctx.db, ctx.scope, ehcp_id, school_id=ctx.school_id, held_on=held,
                                                      report_sent_on=sent, la_decision_on=decided, la_decision=decision,
-                                                     note=note, today=ctx.today)
+                                                     note=note)
                     if slots.save(save):
                         saved("Annual review saved: the next review date and the overdue count are updated.")
 
     else:
-        steps = ui.cached(records.review_steps, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+        steps = ui.cached(records.review_steps, ctx.scope, ctx.school_id, ctx.as_at)
         waiting = steps[steps["report_sent_on"].isna() | steps["la_decision_on"].isna()] if not steps.empty else steps
         if waiting.empty:
             ui.empty_state("Every review held has its report and the LA's decision recorded.")
@@ -341,8 +341,8 @@ with tab_record[0]:
                             for k in ("report_sent_on", "la_decision_on", "la_decision")}  # what is already recorded
                     def save():
                         records.update_annual_review(
-                            ctx.db, ctx.viewer, review_id, school_id=ctx.school_id,
+                            ctx.db, ctx.scope, review_id, school_id=ctx.school_id,
                             report_sent_on=sent or held["report_sent_on"], la_decision_on=decided or held["la_decision_on"],
-                            la_decision=decision or held["la_decision"], today=ctx.today)
+                            la_decision=decision or held["la_decision"])
                     if slots.save(save):
                         saved("Annual review updated.")

@@ -17,9 +17,9 @@ if ctx.school_id is None:
     st.stop()
 
 factors = ui.cached(se.key_factors)
-history = ui.cached(se.ratings_history, ctx.viewer, ctx.school_id)
+history = ui.cached(se.ratings_history, ctx.scope, ctx.school_id)
 latest = se.trend(history, factors).set_index("factor_code")
-evidence = ui.cached(se.factor_evidence, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+evidence = ui.cached(se.factor_evidence, ctx.scope, ctx.school_id, ctx.as_at)
 
 st.markdown("**Scale**: " + " · ".join(f"**{n}** {label}" for n, label in se.RATING_LABELS.items()))
 
@@ -83,8 +83,8 @@ if may_rate:
                 st.error("Choose a rating from 1 to 4.")
             else:
                 try:
-                    se.record_rating(ctx.db, ctx.viewer, ctx.school_id, factor_code=code, rating=rating, rated_on=rated_on,
-                                     evidence=evidence_text, next_actions=actions_text, today=ctx.today)
+                    se.record_rating(ctx.db, ctx.scope, ctx.school_id, factor_code=code, rating=rating, rated_on=rated_on,
+                                     evidence=evidence_text, next_actions=actions_text)
                 except StatutoryError as exc:
                     st.error(str(exc))
                 else:

@@ -21,6 +21,7 @@ from .domain import academic_year_of
 from .leaders import identification, national, outcomes
 from .provision.impact import impact_summary
 from .reference import AREAS
+from .scope import Scope
 from .statutory import ehc, expertise, self_evaluation
 
 TRUST_ROLES = frozenset({"trust"})
@@ -96,13 +97,13 @@ def _suspension_shares(frame: pd.DataFrame, academic_year: int) -> tuple[float |
     return share(send), share(other)
 
 
-def ehc_figures(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
+def ehc_figures(db: Database, scope: Scope, school_id: int, as_at: date) -> dict:
     """One school's EHC review figures from the EHC plans page's own functions (the reference for
     :func:`ehc_by_school`, which a test holds equal to this)."""
     year = academic_year_of(as_at)
-    compliance = ehc.review_compliance_by_year(db, viewer, school_id, as_at)
+    compliance = ehc.review_compliance_by_year(db, scope, school_id, as_at)
     last_year = compliance[compliance["academic_year"] == year - 1]
-    now = ehc.compliance_now(db, viewer, school_id, as_at)
+    now = ehc.compliance_now(db, scope, school_id, as_at)
     return {"school_id": school_id,
             "ehc_on_time_pct": None if last_year.empty or pd.isna(last_year["pct_on_time"].iloc[0])
             else float(last_year["pct_on_time"].iloc[0]),
@@ -110,13 +111,13 @@ def ehc_figures(db: Database, viewer: Viewer, school_id: int, as_at: date) -> di
             "ehc_overdue_now": now["overdue_now"], "ehc_hours_short": now["hours_short"], "ehc_open_plans": now["plans"]}
 
 
-def ehc_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+def ehc_by_school(db: Database, scope: Scope, as_at: date) -> pd.DataFrame:
     """:func:`ehc_figures` for every school at once, from the grouped queries trust_ehc_compliance and
     trust_ehc_hours_short (the per-school queries of the EHC plans page, grouped by school)."""
     year = academic_year_of(as_at)
-    ids = [int(s) for s, _ in db.query_rows("trust_school_names", viewer_id=viewer.user_id)]
-    due = db.query("trust_ehc_compliance", viewer_id=viewer.user_id, as_at=as_at)
-    hours = db.query("trust_ehc_hours_short", viewer_id=viewer.user_id, as_at=as_at).set_index("school_id")
+    ids = [int(s) for s, _ in db.query_rows("trust_school_names", scope=scope)]
+    due = db.query("trust_ehc_compliance", scope=scope, as_at=as_at)
+    hours = db.query("trust_ehc_hours_short", scope=scope, as_at=as_at).set_index("school_id")
     rows = []
     for sid in ids:
         mine = due[due["school_id"] == sid]
@@ -131,22 +132,22 @@ def ehc_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
                                        "ehc_hours_short", "ehc_open_plans"])
 
 
-def _identification(db, viewer, as_at, today, sid) -> dict:
-    return {"identification": _identification_words(identification.rates(db, viewer, sid, as_at, today))}
+def _identification(db, scope, as_at, sid) -> dict:
+    return {"identification": _identification_words(identification.rates(db, scope, sid, as_at))}
 
 
-def _suspensions(db, viewer, as_at, sid) -> dict:
-    send, other = _suspension_shares(outcomes.attendance(db, viewer, sid, as_at), academic_year_of(as_at))
+def _suspensions(db, scope, as_at, sid) -> dict:
+    send, other = _suspension_shares(outcomes.attendance(db, Scope(scope.viewer, as_at), sid), academic_year_of(as_at))
     return {"suspended_send_pct": send, "suspended_other_pct": other}
 
 
-def identification_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+def identification_by_school(db: Database, scope: Scope, as_at: date) -> pd.DataFrame:
     """:func:`_identification` for every school at once: the Identification page's counts read for every
     school together (trust_identification_counts), then its own rates_from_counts and findings per school.
     A test holds it equal to :func:`_identification`."""
-    counts = db.query("trust_identification_counts", viewer_id=viewer.user_id, as_at=as_at)
+    counts = db.query("trust_identification_counts", scope=scope, as_at=as_at)
     out = []
-    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", viewer_id=viewer.user_id)]:
+    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", scope=scope)]:
         mine = counts[counts["school_id"] == sid]
         rows = [(None if pd.isna(d) else d, None if pd.isna(v) else v, int(n), int(r))
                 for d, v, n, r in zip(mine["dimension"], mine["value"], mine["pupils"], mine["on_register"])]
@@ -160,29 +161,29 @@ def _share_suspended(counts: pd.DataFrame, group: str) -> float | None:
     return 100.0 * float(counts.at[group, "pupils_suspended"]) / float(counts.at[group, "pupils"])
 
 
-def suspensions_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+def suspensions_by_school(db: Database, scope: Scope, as_at: date) -> pd.DataFrame:
     """:func:`_suspensions` for every school at once (trust_suspensions, held equal to it by a test)."""
-    raw = db.query("trust_suspensions", viewer_id=viewer.user_id, as_at=as_at)
+    raw = db.query("trust_suspensions", scope=scope, as_at=as_at)
     rows = []
-    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", viewer_id=viewer.user_id)]:
+    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", scope=scope)]:
         mine = raw[raw["school_id"] == sid].set_index("grp")
         rows.append({"school_id": sid, "suspended_send_pct": _share_suspended(mine, "SEND"),
                      "suspended_other_pct": _share_suspended(mine, "No SEN")})
     return pd.DataFrame(rows, columns=["school_id", "suspended_send_pct", "suspended_other_pct"])
 
 
-def _money(db, viewer, as_at, threshold, sid) -> dict:
+def _money(db, scope, as_at, threshold, sid) -> dict:
     from .governors.figures import (
         spend_section,  # the governors' pack's spend and funding, per school
     )
 
-    facts = spend_section(db, viewer, sid, academic_year_of(as_at), as_at, threshold).facts
+    facts = spend_section(db, scope, sid, academic_year_of(as_at), as_at, threshold).facts
     return {"spend": facts.get("spend"), "funding": facts.get("funding")}
 
 
-def _staff(db, viewer, as_at, sid) -> dict:
-    concentration = expertise.training_concentration(db, viewer, sid, as_at)
-    ratings = self_evaluation.latest_self_evaluation(db, viewer, sid)
+def _staff(db, scope, as_at, sid) -> dict:
+    concentration = expertise.training_concentration(db, scope, sid, as_at)
+    ratings = self_evaluation.latest_self_evaluation(db, scope, sid)
     rated = ratings["latest_rating"].dropna() if "latest_rating" in ratings.columns else pd.Series(dtype=float)
     return {"staff_trained_pct": None if not concentration["staff"] else
             100.0 * concentration["staff_with_any"] / concentration["staff"],
@@ -190,7 +191,7 @@ def _staff(db, viewer, as_at, sid) -> dict:
             "self_evaluation_mean": None if rated.empty else float(rated.astype(float).mean())}
 
 
-def money_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+def money_by_school(db: Database, scope: Scope, as_at: date) -> pd.DataFrame:
     """:func:`_money` for every school at once: the governors' pack's spend and funding queries read for every
     school together (trust_spend_by_area, trust_funding), then the pack's own spend_section per school, so
     the sums and the disclosure rules are the pack's. A test holds it equal to :func:`_money`."""
@@ -198,29 +199,29 @@ def money_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
 
     year = academic_year_of(as_at)
     start, end = _year_bounds(db, year)
-    spend = db.query("trust_spend_by_area", viewer_id=viewer.user_id, as_at=as_at, year_start=start, year_end=end)
-    funding = db.query("trust_funding", viewer_id=viewer.user_id, academic_year=year)
+    spend = db.query("trust_spend_by_area", scope=scope, as_at=as_at, year_start=start, year_end=end)
+    funding = db.query("trust_funding", scope=scope, academic_year=year)
     threshold = disclosure.get_threshold(db)
     out = []
-    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", viewer_id=viewer.user_id)]:
+    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", scope=scope)]:
         mine = spend[spend["school_id"] == sid]
         areas = mine[mine["area_code"] != "ALL"][["area_code", "pupils", "spend"]].reset_index(drop=True)
         total = mine.loc[mine["area_code"] == "ALL", "all_pupils"]
         fetched = {"raw": areas, "fund": funding[funding["school_id"] == sid][["line", "amount", "pupils"]].reset_index(drop=True),
                    "total_pupils": int(total.iloc[0]) if len(total) else 0, "bounds": (start, end)}
-        facts = spend_section(db, viewer, sid, year, as_at, threshold, fetched).facts
+        facts = spend_section(db, scope, sid, year, as_at, threshold, fetched).facts
         out.append({"school_id": sid, "spend": facts.get("spend"), "funding": facts.get("funding")})
     return pd.DataFrame(out, columns=["school_id", "spend", "funding"])
 
 
-def staff_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+def staff_by_school(db: Database, scope: Scope, as_at: date) -> pd.DataFrame:
     """:func:`_staff` for every school at once: the staff, training records and ratings of every school read
     by one query each (trust_staff_training, trust_ratings), then the Staff expertise page's own formulas
     (expertise.training_state and concentration) per school, and the Self-evaluation page's latest rating of
     each factor (self_evaluation.trend's rule, for all schools in one sort). A test holds it equal to
     :func:`_staff`."""
-    rows = db.query("trust_staff_training", viewer_id=viewer.user_id, as_at=as_at)
-    ratings = db.query("trust_ratings", viewer_id=viewer.user_id)
+    rows = db.query("trust_staff_training", scope=scope, as_at=as_at)
+    ratings = db.query("trust_ratings", scope=scope)
     ratings["rated_on"] = [pd.Timestamp(d).date() for d in ratings["rated_on"]]
     factors = self_evaluation.key_factors(db)
     held = rows.dropna(subset=["training_id"])
@@ -235,7 +236,7 @@ def staff_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
     last = ordered.groupby(["school_id", "factor_code"]).tail(1)
     latest_by_school = {int(k): part["rating"].astype(float) for k, part in last.groupby("school_id")}
     out = []
-    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", viewer_id=viewer.user_id)]:
+    for sid in [int(s) for s, _ in db.query_rows("trust_school_names", scope=scope)]:
         staff = rows.loc[rows["school_id"] == sid, "staff_id"].drop_duplicates()
         result = expertise.concentration([int(counts.get((sid, st), 0)) for st in staff])
         with_any = sum(1 for st in staff if counts.get((sid, st), 0) > 0)
@@ -247,12 +248,12 @@ def staff_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["school_id", "staff_trained_pct", "training_top_share_pct", "self_evaluation_mean"])
 
 
-def register_frame(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
+def register_frame(db: Database, scope: Scope, as_at: date) -> pd.DataFrame:
     """One row per school: the register with national figures, and the need mix as shares of pupils with SEND."""
-    register = trust.register_by_school(db, viewer, as_at)
+    register = trust.register_by_school(db, scope, as_at)
     frame = register[["school_id", "school", "phase", "on_roll", "sen_support", "ehc_plans", "sen_support_pct",
                       "ehc_pct", "national_sen_support_pct", "national_ehc_pct", "national_years"]].copy()
-    mix = trust.need_mix_by_school(db, viewer, as_at)
+    mix = trust.need_mix_by_school(db, scope, as_at)
     codes = {name: code for code, name in AREAS.items()}
     need_columns = [f"need_{c}" for c in AREAS] + ["need_none"]
     for column in need_columns:
@@ -264,29 +265,29 @@ def register_frame(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
     return frame
 
 
-def side_by_side(db: Database, viewer: Viewer, as_at: date, today: date, theme: str | tuple | None = None) -> pd.DataFrame:
+def side_by_side(db: Database, scope: Scope, as_at: date, theme: str | tuple | None = None) -> pd.DataFrame:
     """One row per school of the trust (internal column names; LABELS names them in words): the register,
     and the figures of one theme, or of a tuple of themes (every theme when ``theme`` is None)."""
-    _require(viewer)
-    frame = register_frame(db, viewer, as_at)
+    _require(scope.viewer)
+    frame = register_frame(db, scope, as_at)
     if frame.empty:
         return frame
     themes = set(THEMES) if theme is None else ({theme} if isinstance(theme, str) else set(theme))
     parts = []
     if "Identification" in themes:
-        parts.append(identification_by_school(db, viewer, as_at))
+        parts.append(identification_by_school(db, scope, as_at))
     if "Outcomes" in themes:
-        gaps = trust.outcome_gaps_by_school(db, viewer, as_at).set_index("school")
+        gaps = trust.outcome_gaps_by_school(db, scope, as_at).set_index("school")
         frame["score_gap"] = frame["school"].map(gaps["score_gap"]).astype(float)
         frame["attendance_gap"] = frame["school"].map(gaps["attendance_gap"]).astype(float)
-        parts.append(suspensions_by_school(db, viewer, as_at))
+        parts.append(suspensions_by_school(db, scope, as_at))
     if "EHC plans and specialists" in themes:
-        parts.append(ehc_by_school(db, viewer, as_at))
-        parts.append(db.query("trust_waiting", viewer_id=viewer.user_id, as_at=as_at))
+        parts.append(ehc_by_school(db, scope, as_at))
+        parts.append(db.query("trust_waiting", scope=scope, as_at=as_at))
     if "Money" in themes:
-        parts.append(money_by_school(db, viewer, as_at))
+        parts.append(money_by_school(db, scope, as_at))
     if "Staff and self-evaluation" in themes:
-        parts.append(staff_by_school(db, viewer, as_at))
+        parts.append(staff_by_school(db, scope, as_at))
     for part in parts:
         frame = frame.merge(part, on="school_id", how="left")
     if "still_waiting" in frame.columns:
@@ -398,17 +399,17 @@ def reference_rows(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def shared_interventions(db: Database, viewer: Viewer, as_at: date, school_ids: list[int] | None = None) -> pd.DataFrame:
+def shared_interventions(db: Database, scope: Scope, as_at: date, school_ids: list[int] | None = None) -> pd.DataFrame:
     """Interventions run in two or more of the trust's schools this academic year: each school's effect
     size with its 95% interval and the impact page's verdict, from the impact page's own function."""
-    _require(viewer)
+    _require(scope.viewer)
     year = academic_year_of(as_at)
     if school_ids is None:
-        school_ids = [int(s) for s in trust.register_by_school(db, viewer, as_at)["school_id"]]
-    names = dict(db.query_rows("trust_school_names", viewer_id=viewer.user_id))
+        school_ids = [int(s) for s in trust.register_by_school(db, scope, as_at)["school_id"]]
+    names = dict(db.query_rows("trust_school_names", scope=scope))
     parts = []
     with ThreadPoolExecutor(max_workers=3) as pool:
-        for sid, summary in zip(school_ids, pool.map(lambda s: impact_summary(db, viewer, s, year, as_at), school_ids)):
+        for sid, summary in zip(school_ids, pool.map(lambda s: impact_summary(db, scope, s, year, as_at), school_ids)):
             if summary.empty:
                 continue
             part = summary[["intervention", "with_both_scores", "effect_size", "es_ci_low", "es_ci_high", "verdict"]].copy()
@@ -498,14 +499,14 @@ def trust_totals(frame: pd.DataFrame) -> dict:
             "ehc_pct": 100.0 * plans / on_roll if on_roll else 0.0, "phases": phases}
 
 
-def trust_home(db: Database, viewer: Viewer, as_at: date) -> dict:
+def trust_home(db: Database, scope: Scope, as_at: date) -> dict:
     """Everything the trust home draws, in one cached call: the register and attendance gap of every school
     from the trust's grouped queries, and each school's EHC figures from the EHC plans page's functions."""
-    _require(viewer)
-    frame = trust.register_by_school(db, viewer, as_at)
+    _require(scope.viewer)
+    frame = trust.register_by_school(db, scope, as_at)
     if frame.empty:
         return {"totals": None, "attention": [], "frame": frame}
-    gaps = trust.outcome_gaps_by_school(db, viewer, as_at).set_index("school")
+    gaps = trust.outcome_gaps_by_school(db, scope, as_at).set_index("school")
     frame["attendance_gap"] = frame["school"].map(gaps["attendance_gap"]).astype(float)
-    frame = frame.merge(ehc_by_school(db, viewer, as_at), on="school_id", how="left")
+    frame = frame.merge(ehc_by_school(db, scope, as_at), on="school_id", how="left")
     return {"totals": trust_totals(frame), "attention": schools_needing_attention(frame), "frame": frame}

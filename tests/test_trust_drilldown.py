@@ -4,6 +4,7 @@ import pytest
 
 from sendboard import trust_sharing
 from sendboard.access import AccessDenied
+from sendboard.scope import Scope
 from tests.apptest_helpers import all_text, signed_in
 from tests.trust_helpers import AS_AT
 
@@ -197,8 +198,8 @@ def test_the_trust_leads_impact_figures_are_the_heads_without_costs(fixture_path
     cur = fixture_db.cursor()
     cur.execute("UPDATE allocations SET end_date = DATE '2025-12-12', exit_score = 112 WHERE intervention_id = 900")
     cur.execute("UPDATE interventions SET measure_scale = 'standardised' WHERE intervention_id = 900")
-    head = impact.impact_for_year(fixture_db, viewers["head"], 1, 2025, AS_AT, AS_AT)["impact"]
-    trust = impact.impact_for_year(fixture_db, viewers["trust"], 1, 2025, AS_AT, AS_AT)["impact"]
+    head = impact.impact_for_year(fixture_db, Scope(viewers["head"], AS_AT), 1, 2025, AS_AT)["impact"]
+    trust = impact.impact_for_year(fixture_db, Scope(viewers["trust"], AS_AT), 1, 2025, AS_AT)["impact"]
     assert head["intervention"].tolist() == trust["intervention"].tolist() == ["Reading boost"]
     for column in ("places", "with_both_scores", "mean_gain", "verdict"):
         assert head[column].tolist() == trust[column].tolist(), column

@@ -160,7 +160,7 @@ def test_charts_and_value_for_money_are_drawn_only_when_opened(fixture_path, fix
 def test_empty_median_and_national_cells_say_so_in_words(fixture_db, viewers):
     """The national row has figures for the register only, and the median of a column of words is none: those
     cells read 'no national figure' and a dash on the page and in the downloads, never 'None'."""
-    frame = tc.side_by_side(fixture_db, viewers["trust"], AS_AT, AS_AT, "Register and needs")
+    frame = tc.side_by_side(fixture_db, Scope(viewers["trust"], AS_AT), AS_AT, "Register and needs")
     table = tc.display_table(frame, "Register and needs")
     national = next(i for i, s in enumerate(table["School"]) if s.startswith(tc.NATIONAL_ROW))
     need = "Cognition and learning (% of pupils with SEND)"
@@ -173,7 +173,7 @@ def test_empty_median_and_national_cells_say_so_in_words(fixture_db, viewers):
     assert "/" in shown.loc[1, "Figures from"]  # the year named
     assert shown.loc[0, "Pupils on roll"] == "10.5" and shown.loc[1, need] == tc.NO_NATIONAL_FIGURE
     assert not shown.isna().any().any()
-    ident = tc.display_table(tc.side_by_side(fixture_db, viewers["trust"], AS_AT, AS_AT, "Identification"),
+    ident = tc.display_table(tc.side_by_side(fixture_db, Scope(viewers["trust"], AS_AT), AS_AT, "Identification"),
                              "Identification")
     median = ident.index[ident["School"] == tc.MEDIAN_ROW][0]
     assert tc.with_missing_words(ident).iloc[median, 2] == tc.NO_FIGURE

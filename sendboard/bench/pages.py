@@ -9,6 +9,8 @@ import statistics
 import time
 from pathlib import Path
 
+from .. import clock
+from ..scope import Scope
 from .scales import BENCH_AS_OF, LA_PAGES
 
 # --------------------------------------------------------------------------- page timings
@@ -119,12 +121,12 @@ def time_trust_views(db_path: Path, repeat: int) -> list[dict]:
         return []
     viewer = viewer_for(db, trust_uid)
     dates = [r[0] for r in db.query_rows("security_term_dates_from", on=BENCH_AS_OF)]
-    jobs = {"trust home": lambda d: trust_compare.trust_home(db, viewer, d)}
+    jobs = {"trust home": lambda d: trust_compare.trust_home(db, Scope(viewer, clock.today()), d)}
     for theme in trust_compare.THEMES:
-        jobs[f"side by side: {theme}"] = lambda d, theme=theme: trust_compare.side_by_side(db, viewer, d, d, theme)
-    jobs["trust board pack (PDF and Excel)"] = lambda d: trust_pack.pack_files(db, viewer, d, d)
+        jobs[f"side by side: {theme}"] = lambda d, theme=theme: trust_compare.side_by_side(db, Scope(viewer, d), d, theme)
+    jobs["trust board pack (PDF and Excel)"] = lambda d: trust_pack.pack_files(db, Scope(viewer, d), d)
     built = {}  # the pack's figures, then its two files from them: where its time goes
-    jobs["  the pack's figures"] = lambda d: built.__setitem__("pack", trust_pack.build_trust_pack(db, viewer, d, d))
+    jobs["  the pack's figures"] = lambda d: built.__setitem__("pack", trust_pack.build_trust_pack(db, Scope(viewer, d), d))
     jobs["  the pack's PDF"] = lambda d: trust_pack.pdf_bytes(built["pack"])
     jobs["  the pack's workbook"] = lambda d: trust_pack.excel_bytes(built["pack"])
     results = []

@@ -14,12 +14,12 @@ from datetime import date, datetime
 import pandas as pd
 
 from .. import disclosure
-from ..access import Viewer
 from ..db import Database
 from ..domain import AREA_CODES, academic_year_bounds, academic_year_of, year_label
 from ..leaders import national
 from ..provision.impact import impact_summary
 from ..reference import AREAS
+from ..scope import Scope
 from ..statutory.ehc import compliance_now as ehc_compliance_now
 from ..statutory.ehc import pack_facts as ehc_pack_facts
 from ..statutory.ehc import pack_lines as ehc_pack_lines
@@ -85,10 +85,10 @@ def _year_bounds(db: Database, academic_year: int) -> tuple[date, date]:
 # --------------------------------------------------------------------------- sections
 
 
-def register_section(db: Database, viewer: Viewer, school_id: int, phase: str, as_at: date, t: int) -> Section:
+def register_section(db: Database, scope: Scope, school_id: int, phase: str, as_at: date, t: int) -> Section:
     s = Section("register", "The SEND register", "How many pupils have SEND, and how does that compare nationally?",
                 "The kinds of special educational needs provided for")
-    trend = db.query("governors_register_trend", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at,
+    trend = db.query("governors_register_trend", scope=scope, school_id=school_id, as_at=as_at,
                      terms=TREND_TERMS)
     trend = trend[trend["on_roll"] > 0].tail(TREND_TERMS).reset_index(drop=True)
     if trend.empty:
@@ -199,10 +199,10 @@ def national_by_area(basis: national.NeedBasis) -> dict[str, float | None]:
     return out
 
 
-def need_mix_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int, phase: str | None = None) -> Section:
+def need_mix_section(db: Database, scope: Scope, school_id: int, as_at: date, t: int, phase: str | None = None) -> Section:
     s = Section("need_mix", "Areas of need", "What are the main needs of our pupils with SEND, against national?",
                 "The kinds of special educational needs provided for")
-    raw = db.query("governors_need_mix", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    raw = db.query("governors_need_mix", scope=scope, school_id=school_id, as_at=as_at)
     if raw.empty:
         s.empty = "No pupils on the SEND register at this date."
         return s
@@ -308,11 +308,11 @@ def _send_against_rest(frame: pd.DataFrame, value: str, name: str, t: int) -> tu
     return w, p
 
 
-def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int) -> Section:
+def gaps_section(db: Database, scope: Scope, school_id: int, as_at: date, t: int) -> Section:
     s = Section("gaps", "Attendance, attainment and suspensions",
                 "How do pupils with SEND do compared with their peers?",
                 "How the school evaluates the effectiveness of its provision")
-    params = dict(viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    params = dict(scope=scope, school_id=school_id, as_at=as_at)
     att = db.query("governors_attendance_by_term", terms=TREND_TERMS, **params)
     facts = {}
     if not att.empty:
@@ -368,7 +368,7 @@ def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: i
     return s
 
 
-def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date, t: int,
+def spend_section(db: Database, scope: Scope, school_id: int, academic_year: int, as_at: date, t: int,
                   fetched: dict | None = None) -> Section:
     """``fetched``: this school's rows of the three queries below, read already for several schools at once
     (the trust's grouped queries): {"raw": ..., "fund": ..., "total_pupils": ...}, and optionally "bounds": the
@@ -376,7 +376,7 @@ def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: i
     s = Section("spend", "Provision and funding", "What do we spend on SEND provision, against our SEND funding?",
                 "How the school's resources are matched to pupils' needs")
     start, end = (fetched or {}).get("bounds") or _year_bounds(db, academic_year)
-    params = dict(viewer_id=viewer.user_id, school_id=school_id)
+    params = dict(scope=scope, school_id=school_id)
     if fetched is None:
         raw = db.query("governors_spend_by_area", year_start=start, year_end=end, as_at=as_at, **params)
         fund = db.query("governors_funding", academic_year=academic_year, **params)
@@ -431,11 +431,11 @@ def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: i
     return s
 
 
-def impact_section(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date, t: int) -> Section:
+def impact_section(db: Database, scope: Scope, school_id: int, academic_year: int, as_at: date, t: int) -> Section:
     s = Section("impact", "Impact of interventions", "Did our interventions make a measured difference?",
                 "How the school evaluates the effectiveness of its provision")
     start, _ = _year_bounds(db, academic_year)
-    raw = db.query("governors_impact", viewer_id=viewer.user_id, school_id=school_id, year_start=start, as_at=as_at)
+    raw = db.query("governors_impact", scope=scope, school_id=school_id, year_start=start, as_at=as_at)
     raw = raw[raw["pupils_finished"] > 0].reset_index(drop=True)
     if raw.empty:
         s.empty = "No intervention has finished this academic year yet."
@@ -443,7 +443,7 @@ def impact_section(db: Database, viewer: Viewer, school_id: int, academic_year: 
     raw["improved_pct"] = 100 * raw["pupils_improved"] / raw["pupils_measured"].where(raw["pupils_measured"] > 0)
     # the judgement and effect size are the impact page's (sendboard/provision/impact.py, docs/methods.md):
     # effect on the measure's population spread with its 95% interval; never judged on fewer than t pupils
-    measured = impact_summary(db, viewer, school_id, academic_year, as_at)
+    measured = impact_summary(db, scope, school_id, academic_year, as_at)
     by_id = measured.set_index("intervention_id") if not measured.empty else pd.DataFrame(columns=["verdict", "effect_size"])
     raw["effect_size"] = raw["intervention_id"].map(by_id["effect_size"]).astype(float)
     raw["judgement"] = [NOT_ENOUGH if m is None or pd.isna(m) or int(m) < t else
@@ -471,13 +471,13 @@ def impact_section(db: Database, viewer: Viewer, school_id: int, academic_year: 
     return s
 
 
-def compliance_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int) -> Section:
+def compliance_section(db: Database, scope: Scope, school_id: int, as_at: date, t: int) -> Section:
     s = Section("reviews", "EHC plan annual reviews", "Are EHC plan annual reviews held on time?",
                 "Arrangements for consulting parents and pupils, and for reviewing progress")
     # Every review that fell due counts: held on time, held late, or overdue and not held (the same figures
     # as the EHC plans page; docs/methods.md, "EHC plans: annual review compliance").
-    raw = ehc_review_compliance_by_year(db, viewer, school_id, as_at)
-    now = ehc_compliance_now(db, viewer, school_id, as_at)  # reviews overdue now, plans short of hours
+    raw = ehc_review_compliance_by_year(db, scope, school_id, as_at)
+    now = ehc_compliance_now(db, scope, school_id, as_at)  # reviews overdue now, plans short of hours
     if raw.empty:
         if now["plans"]:
             s.headline.extend(ehc_pack_lines(now, t, as_at))
@@ -507,10 +507,10 @@ def compliance_section(db: Database, viewer: Viewer, school_id: int, as_at: date
     return s
 
 
-def training_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int, need_mix: Section) -> Section:
+def training_section(db: Database, scope: Scope, school_id: int, as_at: date, t: int, need_mix: Section) -> Section:
     s = Section("training", "Staff training", "Does staff SEND training match our pupils' needs?",
                 "The expertise and training of staff")
-    raw = db.query("governors_training_coverage", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    raw = db.query("governors_training_coverage", scope=scope, school_id=school_id, as_at=as_at)
     staff = int(raw["staff"].iloc[0]) if not raw.empty else 0
     if not staff:
         s.empty = "No staff recorded."
@@ -537,10 +537,10 @@ def training_section(db: Database, viewer: Viewer, school_id: int, as_at: date, 
     return s
 
 
-def self_evaluation_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: int) -> Section:
+def self_evaluation_section(db: Database, scope: Scope, school_id: int, as_at: date, t: int) -> Section:
     s = Section("self_evaluation", "Self-evaluation", "How does the school rate itself on the eight key factors?",
                 "The school's approach to teaching pupils with SEND, and how it is evaluated")
-    raw = db.query("governors_self_evaluation", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    raw = db.query("governors_self_evaluation", scope=scope, school_id=school_id, as_at=as_at)
     if raw.empty:
         s.empty = "The school has not recorded a key-factor self-evaluation yet."
         return s
@@ -561,11 +561,11 @@ def self_evaluation_section(db: Database, viewer: Viewer, school_id: int, as_at:
 # --------------------------------------------------------------------------- the pack
 
 
-def build_pack(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date,
+def build_pack(db: Database, scope: Scope, school_id: int, academic_year: int, as_at: date,
                school_name: str = "", school_phase: str | None = None) -> Pack:
     """Every section of the governors' pack, protected. The one function the page, PDF and Excel use."""
-    viewer.require_role(PACK_ROLES)
-    if school_id not in viewer.school_ids:
+    scope.viewer.require_role(PACK_ROLES)
+    if school_id not in scope.viewer.school_ids:
         from ..access import AccessDenied
 
         raise AccessDenied("this school is not one of yours")
@@ -576,17 +576,17 @@ def build_pack(db: Database, viewer: Viewer, school_id: int, academic_year: int,
     # on a few threads (each with its own cursor) overlaps one section's queries with another's pandas
     # work: about a quarter off the pack on two cores.
     with ThreadPoolExecutor(max_workers=3) as pool:
-        need = pool.submit(need_mix_section, db, viewer, school_id, as_at, t, school_phase)
+        need = pool.submit(need_mix_section, db, scope, school_id, as_at, t, school_phase)
         built = [
-            pool.submit(register_section, db, viewer, school_id, school_phase or "all", as_at, t),
+            pool.submit(register_section, db, scope, school_id, school_phase or "all", as_at, t),
             need,
-            pool.submit(gaps_section, db, viewer, school_id, as_at, t),
-            pool.submit(spend_section, db, viewer, school_id, academic_year, as_at, t),
-            pool.submit(impact_section, db, viewer, school_id, academic_year, as_at, t),
-            pool.submit(compliance_section, db, viewer, school_id, as_at, t),
-            pool.submit(lambda: training_section(db, viewer, school_id, as_at, t, need.result())),
-            pool.submit(self_evaluation_section, db, viewer, school_id, as_at, t),
-            pool.submit(policies_section, db, viewer, school_id, as_at, t),  # the publishing area's policy calendar
+            pool.submit(gaps_section, db, scope, school_id, as_at, t),
+            pool.submit(spend_section, db, scope, school_id, academic_year, as_at, t),
+            pool.submit(impact_section, db, scope, school_id, academic_year, as_at, t),
+            pool.submit(compliance_section, db, scope, school_id, as_at, t),
+            pool.submit(lambda: training_section(db, scope, school_id, as_at, t, need.result())),
+            pool.submit(self_evaluation_section, db, scope, school_id, as_at, t),
+            pool.submit(policies_section, db, scope, school_id, as_at, t),  # the publishing area's policy calendar
         ]
         sections = [future.result() for future in built]
     pack = Pack(school_name=school_name, school_id=school_id, academic_year=academic_year, as_at=as_at, threshold=t,

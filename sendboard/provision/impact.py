@@ -45,6 +45,7 @@ import pandas as pd
 
 from ..access import Viewer
 from ..db import Database
+from ..scope import Scope
 from ..settings import get_int
 from . import costs as costs_mod
 from .allocations import aggregate_allocations, year_bounds
@@ -213,10 +214,10 @@ def months_text(months) -> str:
     return f"{m:+d} {word}' progress" if m < 0 else f"+{m} {word}' progress"
 
 
-def cohort_spreads(db: Database, viewer: Viewer, school_id: int, as_at: date) -> pd.DataFrame:
+def cohort_spreads(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """The school's spread of entry scores per measure (every allocation measured on it that had started
     by ``as_at``, every year): columns measure_key, cohort_sd, cohort_n. Aggregates only."""
-    return db.query("provision_measure_spread", viewer_id=viewer.user_id, school_id=int(school_id), as_at=as_at)
+    return db.query("provision_measure_spread", scope=scope, school_id=int(school_id), as_at=as_at)
 
 
 def _population_sd(out: pd.DataFrame, spreads: pd.DataFrame | None) -> tuple[list, list]:
@@ -331,18 +332,18 @@ def intervention_impact(frame: pd.DataFrame, comparison: pd.DataFrame | None = N
     return with_verdicts(_figures(_totals_from_frame(frame, as_at), spreads), comparison)
 
 
-def intervention_figures(db: Database, viewer: Viewer, school_id: int, academic_year: int,
+def intervention_figures(db: Database, scope: Scope, school_id: int, academic_year: int,
                          as_at: date | None = None) -> pd.DataFrame:
     """One row per intervention of the year (columns IMPACT_COLUMNS, no comparison or verdict yet), the
     totals worked out in SQL (provision_impact) as known at ``as_at`` and the interval and effect here.
 
     The same figures as :func:`intervention_impact` over :func:`year_allocations` (head and SENCO; the trust
     lead reads them too, costs left empty as for any role that may not see costs)."""
-    viewer.require_role({"head", "senco", "trust"})
+    scope.viewer.require_role({"head", "senco", "trust"})
     day = _as_at(db, academic_year, as_at)
-    raw = db.query("provision_impact", viewer_id=viewer.user_id, school_id=int(school_id),
+    raw = db.query("provision_impact", scope=scope, school_id=int(school_id),
                    academic_year=int(academic_year), as_at=day)
-    return _figures(raw, cohort_spreads(db, viewer, school_id, day))
+    return _figures(raw, cohort_spreads(db, scope, school_id, day))
 
 
 def _figures(raw: pd.DataFrame, spreads: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -446,9 +447,9 @@ def pupil_gains(frame: pd.DataFrame, as_at: date | None = None) -> pd.DataFrame:
     return f[cols].sort_values(["intervention", "last_name", "first_name"]).reset_index(drop=True)
 
 
-def comparison(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date) -> pd.DataFrame:
+def comparison(db: Database, scope: Scope, school_id: int, academic_year: int, as_at: date) -> pd.DataFrame:
     ys, ye = year_bounds(db, academic_year)
-    return db.query("provision_comparison", viewer_id=viewer.user_id, school_id=int(school_id),
+    return db.query("provision_comparison", scope=scope, school_id=int(school_id),
                     from_date=ys, to_date=ye, as_at=as_at)
 
 
@@ -476,7 +477,7 @@ def _suppress_for_governor(db: Database, viewer: Viewer, frame: pd.DataFrame, co
     return out
 
 
-def spend_by_area(db: Database, viewer: Viewer, school_id: int, academic_year: int,
+def spend_by_area(db: Database, scope: Scope, school_id: int, academic_year: int,
                   as_at: date | None = None) -> pd.DataFrame:
     """Spend on provision in an academic year by broad area of need (no pupil-level rows).
 
@@ -484,14 +485,14 @@ def spend_by_area(db: Database, viewer: Viewer, school_id: int, academic_year: i
     year_cost_to_date, year_cost (projected for the year). An intervention for several areas is split
     equally between them. For governors, pupil counts under the disclosure threshold are withheld.
     """
-    viewer.require_role(AGGREGATE_ROLES)
+    scope.viewer.require_role(AGGREGATE_ROLES)
     day = _as_at(db, academic_year, as_at)
-    frame = aggregate_allocations(db, viewer, school_id, academic_year, day)
+    frame = aggregate_allocations(db, scope, school_id, academic_year, day)
     out = costs_mod.summarise(frame, "area", with_costs=True)
-    return _suppress_for_governor(db, viewer, out, ["pupils", "pupils_now"])
+    return _suppress_for_governor(db, scope.viewer, out, ["pupils", "pupils_now"])
 
 
-def impact_summary(db: Database, viewer: Viewer, school_id: int, academic_year: int,
+def impact_summary(db: Database, scope: Scope, school_id: int, academic_year: int,
                    as_at: date | None = None) -> pd.DataFrame:
     """Measured impact per intervention in an academic year (no pupil-level rows).
 
@@ -500,40 +501,39 @@ def impact_summary(db: Database, viewer: Viewer, school_id: int, academic_year: 
     effect_size, cost_per_pupil, difference_in_gains, verdict, reason, ...). For governors, figures
     resting on fewer pupils than the disclosure threshold are withheld.
     """
-    viewer.require_role(AGGREGATE_ROLES)
+    scope.viewer.require_role(AGGREGATE_ROLES)
     day = _as_at(db, academic_year, as_at)
-    frame = aggregate_allocations(db, viewer, school_id, academic_year, day)
-    out = intervention_impact(frame, comparison(db, viewer, school_id, academic_year, day),
-                              cohort_spreads(db, viewer, school_id, day), day)
-    if viewer.role == "governor" and not out.empty:
+    frame = aggregate_allocations(db, scope, school_id, academic_year, day)
+    out = intervention_impact(frame, comparison(db, scope, school_id, academic_year, day),
+                              cohort_spreads(db, scope, school_id, day), day)
+    if scope.viewer.role == "governor" and not out.empty:
         threshold = get_int(db, "disclosure_threshold")
         few = out["with_both_scores"] < threshold
         for col in ("mean_gain", "sd_gain", "ci_low", "ci_high", "sd_entry", "effect_size", "es_ci_low", "es_ci_high",
                     "pre_post_effect", "months_progress", "cost_per_pupil_per_gain"):
             out[col] = out[col].mask(few)
-        out = _suppress_for_governor(db, viewer, out, ["places", "with_both_scores", "missing_exit", "comparison_pupils"])
+        out = _suppress_for_governor(db, scope.viewer, out, ["places", "with_both_scores", "missing_exit", "comparison_pupils"])
     return out
 
 
-def year_impact(db: Database, viewer: Viewer, frame: pd.DataFrame, school_id: int, academic_year: int,
+def year_impact(db: Database, scope: Scope, frame: pd.DataFrame, school_id: int, academic_year: int,
                 as_at: date) -> pd.DataFrame:
     """The impact table for the impact page, from the viewer's costed allocations frame."""
-    viewer.require_role({"head", "senco"})
-    return intervention_impact(frame, comparison(db, viewer, school_id, academic_year, as_at),
-                               cohort_spreads(db, viewer, school_id, as_at), as_at)
+    scope.viewer.require_role({"head", "senco"})
+    return intervention_impact(frame, comparison(db, scope, school_id, academic_year, as_at),
+                               cohort_spreads(db, scope, school_id, as_at), as_at)
 
 
-def impact_for_year(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date,
-                    today: date) -> dict[str, pd.DataFrame]:
+def impact_for_year(db: Database, scope: Scope, school_id: int, academic_year: int, as_at: date) -> dict[str, pd.DataFrame]:
     """What the impact page shows: {'impact': one row per intervention (totals in SQL, see
     :func:`intervention_figures`), 'pupils': gains per allocation}."""
     from ..trust_sharing import names_withheld
     from .allocations import year_allocations
 
-    viewer.require_role({"head", "senco", "trust"})
-    figures = intervention_figures(db, viewer, school_id, academic_year, as_at)
-    table = with_verdicts(figures, comparison(db, viewer, school_id, academic_year, as_at))
-    if names_withheld(db, viewer):  # the trust lead: each pupil's gains only where the sharing setting allows
+    scope.viewer.require_role({"head", "senco", "trust"})
+    figures = intervention_figures(db, scope, school_id, academic_year, as_at)
+    table = with_verdicts(figures, comparison(db, scope, school_id, academic_year, as_at))
+    if names_withheld(db, scope.viewer):  # the trust lead: each pupil's gains only where the sharing setting allows
         return {"impact": table, "pupils": pupil_gains(pd.DataFrame(), as_at)}
-    frame = year_allocations(db, viewer, school_id, academic_year, as_at, today)
+    frame = year_allocations(db, scope, school_id, academic_year, as_at)
     return {"impact": table, "pupils": pupil_gains(frame, as_at)}

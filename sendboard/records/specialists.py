@@ -17,8 +17,9 @@ from datetime import date
 import pandas as pd
 
 from .. import audit, disclosure
-from ..access import AccessDenied, Viewer
+from ..access import AccessDenied
 from ..db import Database
+from ..scope import Scope
 from . import RecordsError, as_date, clean_text
 
 SERVICES = {
@@ -87,44 +88,44 @@ def _check_dates(referred_on, seen_on, next_contact, closed_on, today: date) -> 
         raise RecordsError("The date closed must be between the referral and today.", "closed_on")
 
 
-def add_referral(db: Database, viewer: Viewer, school_id: int, pupil_id: int, *, service: str, referred_on: date,
+def add_referral(db: Database, scope: Scope, school_id: int, pupil_id: int, *, service: str, referred_on: date,
                  seen_on: date | None = None, advice: str = "", next_contact: date | None = None,
-                 closed_on: date | None = None, today: date) -> int:
-    viewer.require_role(EDIT_ROLES)
+                 closed_on: date | None = None) -> int:
+    scope.viewer.require_role(EDIT_ROLES)
     if service not in SERVICES:
         raise RecordsError("Choose the service the pupil was referred to.", "service")
-    _check_dates(referred_on, seen_on, next_contact, closed_on, today)
+    _check_dates(referred_on, seen_on, next_contact, closed_on, scope.today)
     advice = clean_text(advice, field="advice", label="Advice received", limit=MAX_ADVICE)
     new = {"pupil_id": int(pupil_id), "service": service, "referred_on": referred_on, "seen_on": seen_on,
            "advice": advice, "next_contact": next_contact, "closed_on": closed_on}
 
     def work(w):
-        rows = w.run("records_involvement_insert", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
-                     recorded_by=viewer.username, **new)
+        rows = w.run("records_involvement_insert", scope=scope, school_id=int(school_id),
+                     recorded_by=scope.viewer.username, **new)
         if not rows:
             return None
         involvement_id = int(rows[0][0])
-        audit.record_change(w, viewer, "specialist_changed", object_type="specialist_involvement",
+        audit.record_change(w, scope.viewer, "specialist_changed", object_type="specialist_involvement",
                             object_id=involvement_id, pupil_id=int(pupil_id), new_value=new)
         return involvement_id
 
     involvement_id = db.write(work)
     if involvement_id is None:
-        audit.record(db, viewer, "access_refused", object_type="specialist_involvement", pupil_id=int(pupil_id))
+        audit.record(db, scope.viewer, "access_refused", object_type="specialist_involvement", pupil_id=int(pupil_id))
         raise AccessDenied("that pupil is not one you can see")
     return involvement_id
 
 
-def update_involvement(db: Database, viewer: Viewer, school_id: int, involvement_id: int, *, seen_on: date | None,
-                       advice: str, next_contact: date | None, closed_on: date | None, today: date) -> bool:
+def update_involvement(db: Database, scope: Scope, school_id: int, involvement_id: int, *, seen_on: date | None,
+                       advice: str, next_contact: date | None, closed_on: date | None) -> bool:
     """Record that the pupil was seen, the advice, the next contact or the end. Returns whether anything changed."""
-    viewer.require_role(EDIT_ROLES)
-    rows = db.query("records_involvement_row", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
+    scope.viewer.require_role(EDIT_ROLES)
+    rows = db.query("records_involvement_row", scope=scope, school_id=int(school_id),
                     involvement_id=int(involvement_id))
     if rows.empty:
         raise AccessDenied("that involvement is not one you can see")
     row = rows.iloc[0]
-    _check_dates(as_date(row["referred_on"]), seen_on, next_contact, closed_on, today)
+    _check_dates(as_date(row["referred_on"]), seen_on, next_contact, closed_on, scope.today)
     advice = clean_text(advice, field="advice", label="Advice received", limit=MAX_ADVICE)
     old = {"seen_on": as_date(row["seen_on"]), "advice": None if pd.isna(row["advice"]) else row["advice"],
            "next_contact": as_date(row["next_contact"]), "closed_on": as_date(row["closed_on"])}
@@ -135,23 +136,23 @@ def update_involvement(db: Database, viewer: Viewer, school_id: int, involvement
 
     def work(w):
         w.run("records_involvement_update", involvement_id=int(involvement_id), **new)
-        audit.record_change(w, viewer, "specialist_changed", object_type="specialist_involvement",
+        audit.record_change(w, scope.viewer, "specialist_changed", object_type="specialist_involvement",
                             object_id=int(involvement_id), pupil_id=pupil_id, old_value=old, new_value=new)
 
     db.write(work)
     return True
 
 
-def for_pupil(db: Database, viewer: Viewer, pupil_id: int, today: date) -> pd.DataFrame:
-    frame = db.query("records_involvements_for_pupil", viewer_id=viewer.user_id, today=today, pupil_id=int(pupil_id))
+def for_pupil(db: Database, scope: Scope, pupil_id: int) -> pd.DataFrame:
+    frame = db.query("records_involvements_for_pupil", scope=scope, pupil_id=int(pupil_id))
     frame["service_name"] = frame["service"].map(SERVICES).fillna(frame["service"])
     return frame
 
 
-def involvements(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+def involvements(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Every involvement at the school referred by the date, with the pupil (SENCO, head; the trust lead)."""
-    viewer.require_role(SCHOOL_LIST_ROLES)
-    frame = db.query("records_involvements_school", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
+    scope.viewer.require_role(SCHOOL_LIST_ROLES)
+    frame = db.query("records_involvements_school", scope=scope, school_id=int(school_id),
                      as_at=as_at)
     frame["service_name"] = frame["service"].map(SERVICES).fillna(frame["service"])
     seen = frame["seen_on"].notna() & (pd.to_datetime(frame["seen_on"]) <= pd.Timestamp(as_at))
@@ -161,10 +162,10 @@ def involvements(db: Database, viewer: Viewer, school_id: int, as_at: date, toda
     return frame
 
 
-def waiting_by_service(db: Database, viewer: Viewer, school_id: int, as_at: date) -> pd.DataFrame:
+def waiting_by_service(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Per service: referrals, seen, still waiting, closed unseen, median wait (days), longest open wait."""
-    viewer.require_role(SUMMARY_ROLES)
-    frame = db.query("records_waiting_by_service", viewer_id=viewer.user_id, school_id=int(school_id), as_at=as_at)
+    scope.viewer.require_role(SUMMARY_ROLES)
+    frame = db.query("records_waiting_by_service", scope=scope, school_id=int(school_id), as_at=as_at)
     frame.insert(1, "service_name", frame["service"].map(SERVICES).fillna(frame["service"]))
     return frame.sort_values("service_name", ignore_index=True)
 
@@ -184,11 +185,11 @@ def waiting_for_display(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def governors_waiting(db: Database, viewer: Viewer, school_id: int, as_at: date) -> disclosure.Protected:
+def governors_waiting(db: Database, scope: Scope, school_id: int, as_at: date) -> disclosure.Protected:
     """The waiting table as governors see it: small counts hidden, and a median built from a hidden
     count hidden with it (disclosure rules 1 to 4). Referrals = seen + still waiting + closed unseen in
     each row, and the "All services" row totals each column, so secondary suppression covers both."""
-    frame = waiting_by_service(db, viewer, school_id, as_at)
+    frame = waiting_by_service(db, scope, school_id, as_at)
     cols = ["referrals", "seen", "still_waiting", "closed_unseen"]
     table = frame[["service_name", *cols, "median_wait_days"]].copy()
     if not table.empty:
@@ -202,6 +203,6 @@ def governors_waiting(db: Database, viewer: Viewer, school_id: int, as_at: date)
                               decimals={"median_wait_days": 0})
 
 
-def pupil_choices(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
-    viewer.require_role(EDIT_ROLES)
-    return db.query("records_pupil_choices", viewer_id=viewer.user_id, school_id=int(school_id), as_at=as_at, today=today)
+def pupil_choices(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
+    scope.viewer.require_role(EDIT_ROLES)
+    return db.query("records_pupil_choices", scope=scope, school_id=int(school_id), as_at=as_at)

@@ -11,9 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, clock
-from ..access import Viewer
 from ..db import Database
 from ..domain import academic_year_of
+from ..scope import Scope
 from . import academic_year_label, as_date, deadlines, pupil_name
 
 AGGREGATE_ROLES = frozenset({"head", "senco", "governor", "trust"})
@@ -58,11 +58,11 @@ def _hold_note(due: date) -> str:
 # --------------------------------------------------------------------------- annual reviews
 
 
-def plan_reviews(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
+def plan_reviews(db: Database, scope: Scope, school_id: int, as_at: date) -> pd.DataFrame:
     """Every EHC plan open at ``as_at``: local authority, issue date, last annual review (else the issue
     date), the next review due, the "hold by" working day and a status with its icon."""
-    viewer.require_pupils()
-    frame = db.query("statutory_ehc_plans", viewer_id=viewer.user_id, today=today, school_id=school_id, as_at=as_at)
+    scope.viewer.require_pupils()
+    frame = db.query("statutory_ehc_plans", scope=scope, school_id=school_id, as_at=as_at)
     rows = []
     for r in frame.to_dict("records"):
         issued, last = _d(r["issued_on"]), _d(r["last_review_on"])
@@ -90,12 +90,12 @@ def plan_reviews(db: Database, viewer: Viewer, school_id: int, as_at: date, toda
 # --------------------------------------------------------------------------- needs-assessment requests
 
 
-def request_deadlines(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date,
+def request_deadlines(db: Database, scope: Scope, school_id: int, as_at: date,
                       *, keep_days: int = 365) -> pd.DataFrame:
     """Needs-assessment requests still open at ``as_at`` or made in the last ``keep_days`` days, with the
     LA's 6-week decision date and 20-week final-plan date, and a flag when one passed without the step."""
-    viewer.require_pupils()
-    frame = db.query("statutory_ehc_requests", viewer_id=viewer.user_id, today=today, school_id=school_id, as_at=as_at)
+    scope.viewer.require_pupils()
+    frame = db.query("statutory_ehc_requests", scope=scope, school_id=school_id, as_at=as_at)
     rows = []
     for r in frame.to_dict("records"):
         requested = _d(r["requested_on"])
@@ -239,11 +239,10 @@ def deadline_counts(items: pd.DataFrame) -> pd.DataFrame:
                          "Deadlines": counted["size"].astype(int).to_numpy()})
 
 
-def statutory_deadlines(db: Database, viewer: Viewer, school_id: int, school_phase: str | None, as_at: date,
-                        today: date) -> dict[str, pd.DataFrame]:
+def statutory_deadlines(db: Database, scope: Scope, school_id: int, school_phase: str | None, as_at: date) -> dict[str, pd.DataFrame]:
     """Everything the EHC plans page shows, computed once (cache this)."""
-    plans = plan_reviews(db, viewer, school_id, as_at, today)
-    requests = request_deadlines(db, viewer, school_id, as_at, today)
+    plans = plan_reviews(db, scope, school_id, as_at)
+    requests = request_deadlines(db, scope, school_id, as_at)
     transfers = transfer_deadlines(plans, school_phase, as_at)
     return {"plans": plans, "requests": requests, "transfers": transfers,
             "deadlines": deadline_list(plans, requests, transfers, as_at)}
@@ -267,15 +266,15 @@ def coming_term_end(terms: pd.DataFrame, as_at: date) -> date:
 # --------------------------------------------------------------------------- compliance (aggregate)
 
 
-def review_compliance_by_year(db: Database, viewer: Viewer, school_id: int, as_at: date | None = None) -> pd.DataFrame:
+def review_compliance_by_year(db: Database, scope: Scope, school_id: int, as_at: date | None = None) -> pd.DataFrame:
     """Annual reviews that fell due, by the academic year they were due in, as known at ``as_at`` (default
     today): held on time, held late, and overdue and not held (open plans whose next review date has
     passed). ``pct_on_time`` = held on time / all three (``reviews_due``), so a review not held counts
     against the rate instead of vanishing from it. Counts only, no pupil rows (governors' pack and trust
     may call this). The method is in docs/methods.md."""
-    viewer.require_role(AGGREGATE_ROLES)
+    scope.viewer.require_role(AGGREGATE_ROLES)
     as_at = as_at or clock.today()
-    frame = db.query("ehc_compliance", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
+    frame = db.query("ehc_compliance", scope=scope, school_id=school_id, as_at=as_at)
     frame["academic_year_label"] = [academic_year_label(y) for y in frame["academic_year"]]
     frame["reviews_held"] = frame["held_on_time"] + frame["held_late"]
     frame["reviews_due"] = frame["reviews_held"] + frame["overdue"]
@@ -284,13 +283,13 @@ def review_compliance_by_year(db: Database, viewer: Viewer, school_id: int, as_a
                   "overdue", "pct_on_time"]]
 
 
-def compliance_now(db: Database, viewer: Viewer, school_id: int, as_at: date) -> dict:
+def compliance_now(db: Database, scope: Scope, school_id: int, as_at: date) -> dict:
     """Two counts every page about EHC plans shows (no pupil rows): annual reviews overdue and not held at
     ``as_at``, and EHC plans open at ``as_at`` whose pupil gets fewer hours a week in current
     interventions than the plan sets out (of those plans that record their hours)."""
-    viewer.require_role(AGGREGATE_ROLES)
-    due = db.query("ehc_compliance", viewer_id=viewer.user_id, school_id=school_id, as_at=as_at)
-    plans, with_hours, short = db.query_rows("ehc_hours_short", viewer_id=viewer.user_id, school_id=school_id,
+    scope.viewer.require_role(AGGREGATE_ROLES)
+    due = db.query("ehc_compliance", scope=scope, school_id=school_id, as_at=as_at)
+    plans, with_hours, short = db.query_rows("ehc_hours_short", scope=scope, school_id=school_id,
                                              as_at=as_at)[0]
     return {"overdue_now": int(due["overdue"].sum()) if not due.empty else 0, "plans": int(plans or 0),
             "plans_with_hours": int(with_hours or 0), "hours_short": int(short or 0)}
