@@ -34,17 +34,55 @@ def page_modules(pages_dir: Path = APP_DIR / "pages") -> list[str]:
     return sorted(names)
 
 
+def _sample_frame():
+    """A few rows with the column types the named queries return (pandas 3: text as the arrow-backed str)."""
+    import pandas as pd
+
+    return pd.DataFrame({"label": ["a", "b", None], "pupils": [1, 2, 3], "pct": [0.5, 1.5, None],
+                         "census_date": pd.to_datetime(["2026-01-15", "2026-05-21", "2026-10-01"])})
+
+
 def _first_charts() -> None:
     """Build and serialise one chart of each kind the pages draw: plotly imports a kind's validators the
-    first time one is built, and its JSON encoder the first time one is sent."""
+    first time one is built, and its JSON encoder the first time one is sent. The pages build their charts
+    from pandas columns, which plotly reads through narwhals: its first pandas column cost the first chart
+    page about 0.7 CPU-s, so the warm-up builds from a frame too."""
     import plotly.graph_objects as go
     import plotly.io
 
     from . import charts
 
+    frame = _sample_frame()
     figure = go.Figure(data=[go.Bar(x=[1], y=["a"], orientation="h"), go.Scatter(x=[1], y=[1], mode="lines+markers"),
-                             go.Heatmap(z=[[1]]), go.Box(y=[1])], layout=charts.layout("warm-up"))
+                             go.Heatmap(z=[[1]]), go.Box(y=[1]),
+                             go.Bar(x=frame["pupils"], y=frame["label"], text=frame["pct"],
+                                    customdata=frame[["pupils", "pct"]]),
+                             go.Scatter(x=frame["census_date"], y=frame["pct"])],
+                       layout=charts.layout("warm-up"))
     plotly.io.to_json(figure, validate=False)
+
+
+def _first_elements() -> None:
+    """What Streamlit does once per process the first time a page draws, cache-hashes or sends a table:
+
+    - the first element any session draws makes Streamlit check whether it runs in a REPL, by walking the
+      calling stack and finding the module of every frame (``inspect.stack()``): from a session's deep stack
+      that took a tenth to a third of a CPU-second; from this thread's shallow one, almost nothing, and it is
+      never done again;
+    - a frame hashed for a cache key, pickled into the data cache and converted to Arrow for a table each
+      load code (pandas' hashing, pyarrow's IPC writer) the first time."""
+    import hashlib
+    import pickle
+
+    from streamlit import dataframe_util, delta_generator
+    from streamlit.runtime.caching import hashing
+
+    delta_generator._maybe_print_use_warning()  # runs its check once per process; later calls return at once
+    frame = _sample_frame()
+    hashing.update_hash(frame, hasher=hashlib.new("md5", usedforsecurity=False),
+                        cache_type=hashing.CacheType.DATA)
+    pickle.loads(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
+    dataframe_util.convert_arrow_table_to_arrow_bytes(dataframe_util.convert_pandas_df_to_arrow_table(frame))
 
 
 def warm() -> None:
@@ -56,6 +94,7 @@ def warm() -> None:
         except ImportError:  # `from sendboard.x import function`: the function is not a module
             pass
     _first_charts()
+    _first_elements()
     path = database_path()
     if path.exists():  # never create a database here: the app says what to do about a missing one
         open_database(path)
