@@ -87,3 +87,20 @@ def test_browser_bench_with_a_warm_profile(fixture_path, tmp_path):
     assert {"class_profile", "passport"} <= {p["page"] for p in school["pages"]}
     assert all(p["first"]["ms"] > 0 and p["first"]["exceptions"] == 0 for p in school["pages"])
     assert "filling the browser profile" in done.stderr  # the unmeasured visit came first
+
+
+def test_locks_bench_appends_one_entry_per_session(fixture_db, viewers):
+    """`python -m sendboard.bench.locks`: each session of the burst appends its entry; the chain still holds."""
+    from sendboard import audit
+    from sendboard.bench import locks
+
+    before = len(audit_rows(fixture_db))
+    with_entries = locks.burst(fixture_db, viewers["teacher"], sessions=4, work=0.01, with_audit=True)
+    without = locks.burst(fixture_db, viewers["teacher"], sessions=4, work=0.01, with_audit=False)
+    assert len(audit_rows(fixture_db)) == before + 4  # four entries, none from the burst without them
+    assert with_entries["entry_median_s"] > 0 and "entry_median_s" not in without
+    assert audit.verify(fixture_db).broken_at is None
+
+
+def audit_rows(db):
+    return db.cursor().execute("SELECT audit_id FROM audit_log WHERE CAST(detail AS VARCHAR) LIKE '%locks%'").fetchall()
