@@ -77,7 +77,9 @@ def _first_elements() -> None:
     from streamlit import dataframe_util, delta_generator
     from streamlit.runtime.caching import hashing
 
-    delta_generator._maybe_print_use_warning()  # runs its check once per process; later calls return at once
+    check = getattr(delta_generator, "_maybe_print_use_warning", None)  # Streamlit's own, once per process
+    if check is not None:
+        check()
     frame = _sample_frame()
     hashing.update_hash(frame, hasher=hashlib.new("md5", usedforsecurity=False),
                         cache_type=hashing.CacheType.DATA)
@@ -118,10 +120,15 @@ def warm(*, compile_pages: bool = False) -> None:
         except ImportError:  # `from sendboard.x import function`: the function is not a module
             pass
     _first_charts()
-    _first_elements()
     path = database_path()
     if path.exists():  # never create a database here: the app says what to do about a missing one
         open_database(path)
+    # These two reach into Streamlit's own workings (a changed Streamlit may not have them): a failure
+    # there costs the first person a little time, never the database opened above.
+    try:
+        _first_elements()
+    except Exception:
+        _LOG.warning("sendboard warm-up: Streamlit's first-element work not done", exc_info=True)
     if compile_pages:
         _compile_pages()
 
