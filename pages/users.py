@@ -136,7 +136,9 @@ def _requests_table(frame):
                                   "requested_at": "Asked on", "schools": "Schools"})
     shown["Role asked for"] = shown["role"].map(_role_label)
     shown["Now"] = [("new account" if new else _role_label(cur)) for new, cur in zip(frame["new_account"], frame["current_role"])]
-    return shown[["Username", "Name", "Now", "Role asked for", "Schools", "Asked by", "Asked on"]]
+    shown["Asked for"] = [(f"a {role_requests.HELD_CHANGES[kind]}" if kind in role_requests.HELD_CHANGES
+                           else f"the {_role_label(role)} role") for kind, role in zip(frame["request_kind"], frame["role"])]
+    return shown[["Username", "Name", "Now", "Asked for", "Schools", "Asked by", "Asked on"]]
 
 
 # ---------------------------------------------------------------- the page
@@ -145,17 +147,25 @@ _show_message()
 if viewer.role == "head":
     # A head comes here only to confirm or refuse the head and SENCO roles: these see every pupil and every cost.
     waiting = role_requests.pending(db, viewer)
-    st.subheader("Head and SENCO roles waiting for your confirmation")
+    st.subheader("Head and SENCO accounts: changes waiting for your confirmation")
     st.caption("An administrator asked for these. Head and SENCO accounts see every pupil and every cost of the school, "
-               "so nothing changes until a head confirms. Refuse anything you did not expect.")
+               "so nothing changes until a head confirms: not a new role, and not a new password or single sign-on "
+               "e-mail (whoever sets either could sign in as that person). Refuse anything you did not expect, and "
+               "check a new password or e-mail with the person it is for.")
     if waiting.empty:
         ui.empty_state("Nothing is waiting for your confirmation.")
     else:
         for r in waiting.itertuples(index=False):
             with st.container(border=True):
                 what = "A new account" if r.new_account else f"Now {_role_label(r.current_role).lower()}"
-                st.markdown(f"**{admin.md_escape(r.username)}** ({admin.md_escape(r.display_name or r.username)}) "
-                            f"as **{_role_label(r.role)}** at {admin.md_escape(r.schools or '')}")
+                if r.request_kind in role_requests.HELD_CHANGES:
+                    st.markdown(f"**A {role_requests.HELD_CHANGES[r.request_kind]}** for **{admin.md_escape(r.username)}** "
+                                f"({_role_label(r.current_role or r.role)}) at {admin.md_escape(r.schools or '')}"
+                                + (f": {admin.md_escape(r.email or '(none)')}" if r.request_kind == "email" else ""))
+                    what = "Nothing changes until you confirm; then their open sessions end"
+                else:
+                    st.markdown(f"**{admin.md_escape(r.username)}** ({admin.md_escape(r.display_name or r.username)}) "
+                                f"as **{_role_label(r.role)}** at {admin.md_escape(r.schools or '')}")
                 st.caption(f"{what}. Asked by {admin.md_escape(r.requested_by)} on {r.requested_at:%d %B %Y at %H:%M}.")
                 left, right, _ = st.columns([1, 1, 4])
                 left.button("Confirm", key=f"confirm_{r.request_id}", type="primary", icon=":material/check:",
@@ -182,8 +192,8 @@ with list_tab:
                             "Created": st.column_config.DatetimeColumn(format="D MMM YYYY")})
     waiting = role_requests.pending(db, viewer)
     if not waiting.empty:
-        st.markdown(f"**Waiting for a head's confirmation ({len(waiting)})**: head and SENCO roles take effect only "
-                    "when a head of the school confirms them on this page.")
+        st.markdown(f"**Waiting for a head's confirmation ({len(waiting)})**: head and SENCO roles, and new passwords "
+                    "and e-mails for those accounts, take effect only when a head of the school confirms them on this page.")
         ui.table(ctx, _requests_table(waiting), "role_requests",
                  column_config={"Asked on": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
 
@@ -238,7 +248,8 @@ with change_tab:
             st.form_submit_button("Save role", on_click=_set_role, args=(chosen,))
         with col_email.form("change_email", border=True):
             st.text_input("E-mail (for single sign-on)", value=row["E-mail"] or "", key=f"edit_email_{chosen}",
-                          max_chars=254, help="Leave blank to unlink the account from single sign-on.")
+                          max_chars=254, help="Leave blank to unlink the account from single sign-on. A head's or SENCO's "
+                                                "new e-mail waits for another head's confirmation.")
             st.form_submit_button("Save e-mail", on_click=_set_email, args=(chosen,))
 
         staff = admin.staff_choices(db, viewer, chosen)
@@ -258,7 +269,8 @@ with change_tab:
         col_pw, col_state = st.columns(2)
         with col_pw.form("reset_password", border=True):
             st.text_input("New password", type="password", key=f"edit_password_{chosen}", autocomplete="new-password",
-                          help="At least 12 characters, not a common password, and not containing the username or the school's name. Resetting also re-enables a disabled account and clears a lock-out.")
+                          help="At least 12 characters, not a common password, and not containing the username or the school's name. Resetting also re-enables a disabled account and clears a lock-out. "
+                               "A head's or SENCO's new password waits for another head's confirmation.")
             st.text_input("New password again", type="password", key=f"edit_confirm_{chosen}",
                           autocomplete="new-password")
             st.form_submit_button("Reset password", on_click=_reset, args=(chosen,))

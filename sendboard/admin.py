@@ -234,7 +234,7 @@ def reset_password(db: Database, viewer: Viewer, username: str, password: str, c
         raise AdminError("The two passwords differ.")
     try:
         auth.reset_password(db, viewer, username, password or "")
-    except auth.AccountError as exc:
+    except (auth.AccountError, role_requests.RequestError) as exc:
         raise AdminError(str(exc)) from None
 
 
@@ -248,9 +248,12 @@ def set_disabled(db: Database, viewer: Viewer, username: str, disabled: bool) ->
         raise AdminError(str(exc)) from None
 
 
-def set_email(db: Database, viewer: Viewer, username: str, email: str | None) -> None:
-    """Set (or clear) the e-mail that links an account to single sign-on; audited with old and new."""
-    require_admin(viewer)
+def set_email(db: Database, viewer: Viewer | str, username: str, email: str | None) -> None:
+    """Set (or clear) the e-mail that links an account to single sign-on; audited with old and new. An
+    administrator's change to a head's or SENCO's e-mail waits for another head (sendboard.role_requests);
+    a name (the command line, the server's owner) sets it at once."""
+    if isinstance(viewer, Viewer) or viewer is None:
+        require_admin(viewer)
     rows = db.query_rows("user_by_username", username=username)
     if not rows:
         raise AdminError(f"No account is called {username!r}.")
@@ -258,6 +261,11 @@ def set_email(db: Database, viewer: Viewer, username: str, email: str | None) ->
     new = _clean_email(db, email, username=rows[0][1])
     if (old or None) == new:
         return
+    try:
+        role_requests.hold_account_change(db, viewer, "email", user_id=rows[0][0], username=rows[0][1],
+                                          role=rows[0][4], email=new)
+    except role_requests.RequestError as exc:
+        raise AdminError(str(exc)) from None
 
     def work(w):
         w.run("admin_set_user_email", username=rows[0][1], email=new)

@@ -133,9 +133,11 @@ def set_role(db: Database, actor: Viewer | str, username: str, role: str) -> Non
 
 
 def reset_password(db: Database, actor: Viewer | str, username: str, password: str) -> None:
-    user_id, _ = _user_id(db, username)
+    user_id, role = _user_id(db, username)
     check_password_strength(password, db, username)
     new_hash = hash_password(password)
+    # a head's or SENCO's new password set by someone signed in waits for another head (or is refused)
+    role_requests.hold_password_reset(db, actor, user_id=user_id, username=username, role=role, password_hash=new_hash)
 
     def work(w):
         w.run("set_user_password", user_id=user_id, password_hash=new_hash)

@@ -124,7 +124,7 @@ def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Dec
     if not rows:
         raise RequestError("That request does not exist.")
     (_, username, user_id, role, display_name, email, password_hash, staff_id, school_ids, requested_by,
-     _, _, _, decision) = rows[0]
+     _, _, _, decision, request_kind) = rows[0]
     if decision is not None:
         raise RequestError(f"That request was already {decision}.")
     if not {int(s) for s in school_ids} & set(head.school_ids):
@@ -132,6 +132,11 @@ def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Dec
         raise AccessDenied("that request is for a school you are not the head of")
     if requested_by.lower() == head.username.lower():
         raise RequestError("A request is confirmed by a head other than the person who made it.")
+    if request_kind in HELD_CHANGES and username.lower() == head.username.lower():
+        raise RequestError(f"A {HELD_CHANGES[request_kind]} for your own account is confirmed by another head, not by you.")
+    if confirm and request_kind == "email" and email and any(
+            r[1].lower() != username.lower() for r in db.query_rows("user_by_email", email=email)):
+        raise RequestError(f"The e-mail {email!r} was given to another account since the request was made: refuse it.")
     if confirm and user_id is not None and not db.query_rows("user_by_id", user_id=int(user_id)):
         raise RequestError(f"The account {username!r} no longer exists: refuse the request.")
     if confirm and user_id is None and db.query_rows("user_by_username", username=username):
@@ -150,6 +155,9 @@ def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Dec
             audit.record_change(w, head, "user_added", object_type="user", object_id=username,
                                 new_value={"role": role, "schools": [int(s) for s in school_ids], "email": email,
                                            "staff_id": staff_id, "request": int(request_id)})
+        elif confirm and request_kind in HELD_CHANGES:
+            _apply_held_change(w, head, request_id, request_kind, user_id=int(user_id), username=username,
+                               password_hash=password_hash, email=email, requested_by=requested_by)
         elif confirm:
             old_role = w.query("user_by_id", user_id=int(user_id)).iloc[0]["role"]
             w.run("set_user_role", user_id=int(user_id), role=role)
@@ -158,10 +166,81 @@ def decide(db: Database, head: Viewer, request_id: int, *, confirm: bool) -> Dec
                                 old_value=old_role, new_value=role)
         audit.record_change(w, head, "role_request_confirmed" if confirm else "role_request_refused",
                             object_type="role_request", object_id=int(request_id),
-                            new_value={"username": username, "role": role})
+                            new_value={"username": username, "role": role,
+                                       **({"change": request_kind} if request_kind in HELD_CHANGES else {})})
 
     db.write(work)
     return Decision(username, role, confirm)
+
+
+# --------------------------------------------------------------------------- password and e-mail of heads and SENCOs
+
+# What a held change is called in messages, by request_kind.
+HELD_CHANGES = {"password": "new password", "email": "new e-mail for single sign-on"}
+
+
+def hold_account_change(db: Database, actor: Viewer | str, kind: str, *, user_id: int, username: str, role: str,
+                        password_hash: str | None = None, email: str | None = None) -> None:
+    """Called by sendboard.auth.reset_password and sendboard.admin.set_email before they change anything.
+    Someone signed in (an administrator) who sets a head's or SENCO's password, or the e-mail single sign-on
+    links by, could then sign in as them; so the change is recorded as a request for another head of the
+    account's schools (raising AwaitingConfirmation), or, for the school's only head, refused (RequestError
+    naming the command line). The command line (the server's owner), a person's change to their own
+    account, a SENCO of a school with no head (whose role needs no confirmation either) and every other
+    role's account go ahead."""
+    if not isinstance(actor, Viewer) or role not in CONFIRMED_ROLES or actor.user_id == int(user_id):
+        return
+    what = HELD_CHANGES[kind]
+    school_ids = [int(s) for s in (db.query_rows("security_user_staff", username=username)[0][4] or [])]
+    heads = heads_who_confirm(db, school_ids, username)
+    if not heads and role != "head":
+        return  # a SENCO of a school with no head: as for the role itself, there is nobody to confirm it
+    if not heads:  # the school's only head: their account is the one nobody else may take over
+        audit.record(db, actor, f"{kind}_change_refused", object_type="user", object_id=username,
+                     detail={"reason": "no other head to confirm it"})
+        command = (f"sendboard user reset-password {username}" if kind == "password"
+                   else f"sendboard user set-email {username} ADDRESS")
+        raise RequestError(f"{username} is their school's only head: no other head can confirm a {what}, "
+                           f"so it cannot be set here. The server's owner sets it on the command line: {command}")
+    if db.query_rows("security_pending_held_change_for", user_id=int(user_id), kind=kind):
+        raise RequestError(f"A {what} for {username} is already waiting for a head's confirmation: a head "
+                           "confirms or refuses it on the Users page first.")
+
+    def work(w):
+        request_id = int(w.run("security_held_change_insert", username=username, user_id=int(user_id), role=role,
+                               password_hash=password_hash, email=email, school_ids=school_ids,
+                               requested_by=_actor_name(actor), kind=kind)[0][0])
+        audit.record_change(w, actor, f"{kind}_change_requested", object_type="role_request", object_id=request_id,
+                            new_value={"username": username, "role": role})
+        return request_id
+
+    request_id = db.write(work)
+    raise AwaitingConfirmation(f"The {what} for {username} ({ROLE_LABELS[role]}) waits for a head's confirmation "
+                               f"({', '.join(heads)}). Until a head confirms it on the Users page, nothing changes.",
+                               request_id)
+
+
+def _apply_held_change(w, head: Viewer, request_id: int, kind: str, *, user_id: int, username: str,
+                       password_hash: str | None, email: str | None, requested_by: str) -> None:
+    """A confirmed password or e-mail change, inside the head's write; the account's sessions end."""
+    why = {"request": int(request_id), "requested_by": requested_by}
+    if kind == "password":
+        w.run("set_user_password", user_id=int(user_id), password_hash=password_hash)
+        signin.revoke_account_sessions(w, int(user_id), "password changed")
+        audit.record_change(w, head, "password_reset", object_type="user", object_id=username, detail=why)
+    else:
+        old = w.query("user_by_id", user_id=int(user_id)).iloc[0]["email"]
+        w.run("admin_set_user_email", username=username, email=email)
+        signin.revoke_account_sessions(w, int(user_id), "e-mail changed")
+        audit.record_change(w, head, "user_email_changed", object_type="user", object_id=username,
+                            old_value=old, new_value=email, detail=why)
+
+
+def hold_password_reset(db: Database, actor: Viewer | str, *, user_id: int, username: str, role: str,
+                        password_hash: str) -> None:
+    """hold_account_change for a new password (sendboard.auth.reset_password)."""
+    hold_account_change(db, actor, "password", user_id=user_id, username=username, role=role,
+                        password_hash=password_hash)
 
 
 # --------------------------------------------------------------------------- staff links

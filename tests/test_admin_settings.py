@@ -150,16 +150,20 @@ def test_accounts_are_added_changed_and_audited_through_auth(fixture_db, viewers
                       password="a long enough password", confirm="a long enough password", school_ids=[2],
                       email="new.senco@oak.sch.uk")
     assert auth.sign_in(fixture_db, "newsenco", "a long enough password").role == "senco"
-    admin.set_role(fixture_db, a, "newsenco", "head")
     admin.set_email(fixture_db, a, "newsenco", "head2@oak.sch.uk")
     admin.set_disabled(fixture_db, a, "newsenco", True)
     with pytest.raises(auth.SignInError):
         auth.sign_in(fixture_db, "newsenco", "a long enough password")
     admin.reset_password(fixture_db, a, "newsenco", "another long password", "another long password")
+    admin.set_role(fixture_db, a, "newsenco", "head")
     assert auth.sign_in(fixture_db, "newsenco", "another long password").role == "head"
+    # now the school's only head: the administrator may not set their password (tests/test_security_password_reset.py)
+    with pytest.raises(admin.AdminError, match="only head"):
+        admin.reset_password(fixture_db, a, "newsenco", "a third long password", "a third long password")
     actions = [r[0] for r in fixture_db.cursor().execute(
         "SELECT action FROM audit_log WHERE object_id = 'newsenco' AND username = 'admin' ORDER BY audit_id").fetchall()]
-    assert actions == ["user_added", "user_role_changed", "user_email_changed", "user_disabled", "password_reset"]
+    assert actions == ["user_added", "user_email_changed", "user_disabled", "password_reset", "user_role_changed",
+                       "password_change_refused"]
     assert audit_rows(fixture_db, "user_email_changed") == [("admin", "newsenco", "new.senco@oak.sch.uk", "head2@oak.sch.uk")]
 
 

@@ -130,7 +130,8 @@ def test_class_view_is_audited(fixture_path):
     assert ("teacher", None, G7A, None, None, "class_profile") in rows
 
 
-def test_teacher_asking_for_another_class_pupil_by_url_gets_nothing_and_is_audited(fixture_path):
+def _teacher_opens_passport_by_url(fixture_path, pupil_id: str):
+    """The teacher, with the classroom rows added, opens the passport page with ?pupil_id= in the address."""
     from sendboard.app_db import open_database
     from sendboard.auth import viewer_for
 
@@ -142,8 +143,13 @@ def test_teacher_asking_for_another_class_pupil_by_url_gets_nothing_and_is_audit
     at.session_state["term_id"] = 20252
     at.run()
     at.switch_page("pages/passport.py")
-    at.query_params["pupil_id"] = "11"
+    at.query_params["pupil_id"] = pupil_id
     at.run()
+    return db, at
+
+
+def test_teacher_asking_for_another_class_pupil_by_url_gets_nothing_and_is_audited(fixture_path):
+    db, at = _teacher_opens_passport_by_url(fixture_path, "11")
     assert not at.exception
     assert at.error and "not available" in at.error[0].value
     text = all_text(at)
@@ -153,19 +159,7 @@ def test_teacher_asking_for_another_class_pupil_by_url_gets_nothing_and_is_audit
 
 
 def test_passport_url_for_own_pupil_opens_it(fixture_path):
-    from sendboard.app_db import open_database
-    from sendboard.auth import viewer_for
-
-    db = open_database(fixture_path)
-    add_classroom_rows(db)
-    uid = db.cursor().execute("SELECT user_id FROM users WHERE username = 'teacher'").fetchone()[0]
-    at = app()
-    at.session_state["viewer"] = viewer_for(db, uid)
-    at.session_state["term_id"] = 20252
-    at.run()
-    at.switch_page("pages/passport.py")
-    at.query_params["pupil_id"] = "4"
-    at.run()
+    db, at = _teacher_opens_passport_by_url(fixture_path, "4")
     assert not at.exception and not at.error
     text = all_text(at)
     assert "Pupil04 Fixture04" in text and "Brilliant at drawing" in text

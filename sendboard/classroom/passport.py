@@ -13,6 +13,7 @@ import pandas as pd
 from .. import audit, versions
 from ..access import AccessDenied, Viewer
 from ..db import Database
+from ..record_kinds import PASSPORT_EDIT_ROLES
 from ..scope import may_see_pupil, refuse_pupil
 from ..settings import get_settings
 from . import ClassroomError, profile, reviews
@@ -50,6 +51,8 @@ def refuse(db: Database, viewer: Viewer, pupil_id, page: str = "passport") -> No
 
 def editable_fields(db: Database, viewer: Viewer) -> list[str]:
     """The passport fields this viewer may edit (for a pupil they may see)."""
+    if viewer.role not in PASSPORT_EDIT_ROLES:
+        return []
     if viewer.role == "senco":
         return list(FIELDS)
     if viewer.role == "teacher":

@@ -39,7 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     link.add_argument("username")
     link.add_argument("staff", nargs="?", default=None, metavar="STAFF_ID_OR_EMAIL")
     link.add_argument("--none", action="store_true", help="unlink the account from its staff record")
-    sub.add_parser("pending", help="list head and SENCO roles waiting for a head's confirmation")
+    email = sub.add_parser("set-email", help="set the e-mail single sign-on links the account by (or clear it with --none)")
+    email.add_argument("username")
+    email.add_argument("email", nargs="?", default=None, metavar="ADDRESS")
+    email.add_argument("--none", action="store_true", help="clear the account's e-mail")
+    sub.add_parser("pending", help="list head and SENCO roles and changes waiting for a head's confirmation")
     _db_after_action(sub)
 
 
@@ -91,6 +95,16 @@ def run(args: argparse.Namespace) -> int:
                 raise auth.AccountError("Give a staff id or e-mail to link, or --none to unlink (one of the two).")
             staff_id = role_requests.set_staff_link(db, actor, args.username, None if args.none else args.staff)
             print(f"{args.username} is linked to staff record {staff_id}." if staff_id else f"{args.username} is not linked to a staff record.")
+        elif args.action == "set-email":
+            from ..admin import AdminError, set_email
+
+            if args.none == bool(args.email):
+                raise auth.AccountError("Give an e-mail address, or --none to clear it (one of the two).")
+            try:
+                set_email(db, actor, args.username, None if args.none else args.email)
+            except AdminError as exc:
+                raise auth.AccountError(str(exc)) from None
+            print(f"{args.username}'s e-mail is now {args.email}." if args.email else f"{args.username} has no e-mail now.")
         elif args.action == "pending":
             from ..access import Viewer
 

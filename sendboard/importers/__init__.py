@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import audit
+from ..access import AccessDenied, Viewer
+from ..record_kinds import IMPORT_ROLES
 from ..school_calendar import extend_calendar
 from ..settings import get_settings
 from .commit import TargetResult, apply_all, undo
@@ -238,6 +240,8 @@ def preview(db, batch: Batch) -> Outcome:
 
 def commit(db, batch: Batch, actor, *, progress=None) -> Outcome:
     """Write the whole batch in one transaction (all or nothing), with its history and an audit entry."""
+    if isinstance(actor, Viewer) and actor.role not in IMPORT_ROLES:  # the command line is the file's owner
+        raise AccessDenied("imports are made by the SENCO and the administrator")
     if not batch.ok:
         raise ImportFailed(batch.problems)
 
@@ -269,6 +273,8 @@ def last_import(db, school_id: int | None = None):
 
 def undo_last(db, actor, school_id: int | None = None) -> dict[str, int]:
     """Undo the most recent import (if it has not been undone): the rows it touched go back exactly."""
+    if isinstance(actor, Viewer) and actor.role not in IMPORT_ROLES:
+        raise AccessDenied("imports are made and undone by the SENCO and the administrator")
     last = last_import(db, school_id)
     if last is None:
         raise ValueError("There is no import to undo (the last one has already been undone, or there are none).")

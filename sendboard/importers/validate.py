@@ -16,13 +16,13 @@ import pandas as pd
 
 from .. import clock, domain
 from ..domain import academic_year_bounds, academic_year_of, year_label
+from ..reference import need_area_codes
 from ..upn import _UPN, upn_check_letter
 from .kinds import Kind
 from .problems import Problem
 from .readers import CsvTable
 
 PROVISION_CODES = ("N", "K", "E", "A", "P", "S")
-CENSUS_NEEDS = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA")
 AREA_CODES = domain.AREA_CODES
 WAVES = ("universal", "targeted", "specialist")
 GROUP_KINDS = ("class", "set", "form")
@@ -91,7 +91,8 @@ class Context:
         return cls(
             school_id=None if school_id is None else int(school_id), today=today, academic_year=ay, terms=terms,
             pupil_upns={r[0] for r in pupils},
-            need_codes=set(CENSUS_NEEDS) | {r[0] for r in db.query_rows("import_need_codes")},
+            # the shipped code list, so a database whose reference table is not loaded yet still knows them
+            need_codes=set(need_area_codes()) | {r[0] for r in db.query_rows("import_need_codes")},
             groups={(int(y), n) for y, n in db.query_rows("import_group_names", school_id=one)},
             interventions={r[0] for r in db.query_rows("import_intervention_names", school_id=one)},
             staff_emails={(r[0] or "").lower() for r in db.query_rows("import_staff_emails", school_id=one)},

@@ -65,7 +65,8 @@ WHERE u.role = 'head' AND NOT u.disabled AND list_contains($school_ids, us.schoo
 ORDER BY u.username;
 
 -- name: security_pending_request_for
-SELECT request_id FROM role_requests WHERE lower(username) = lower($username) AND decision IS NULL;
+SELECT request_id FROM role_requests WHERE lower(username) = lower($username) AND decision IS NULL
+  AND coalesce(request_kind, 'role') = 'role';
 
 -- name: security_request_insert
 INSERT INTO role_requests (username, user_id, role, display_name, email, password_hash, staff_id, school_ids,
@@ -76,19 +77,29 @@ RETURNING request_id;
 
 -- name: security_request_row
 SELECT request_id, username, user_id, role, display_name, email, password_hash, staff_id, school_ids,
-       requested_by, requested_at, decided_by, decided_at, decision
+       requested_by, requested_at, decided_by, decided_at, decision, coalesce(request_kind, 'role') AS request_kind
 FROM role_requests WHERE request_id = $request_id;
 
 -- name: security_requests_pending
 -- Requests not yet decided, for the schools given (a head's own), or for every school when $all.
-SELECT r.request_id, r.username, r.display_name, r.role, r.user_id IS NULL AS new_account,
+SELECT r.request_id, r.username, coalesce(r.display_name, u.display_name) AS display_name, r.role, r.user_id IS NULL AS new_account,
        coalesce(u.role, '') AS current_role, r.email,
        (SELECT string_agg(s.name, ', ' ORDER BY s.name) FROM schools s WHERE list_contains(r.school_ids, s.school_id)) AS schools,
-       r.requested_by, r.requested_at
+       r.requested_by, r.requested_at, coalesce(r.request_kind, 'role') AS request_kind
 FROM role_requests r LEFT JOIN users u ON u.user_id = r.user_id
 WHERE r.decision IS NULL
   AND ($all OR list_has_any(r.school_ids, $school_ids))
 ORDER BY r.requested_at, r.request_id;
+
+-- name: security_held_change_insert
+-- An administrator's change of a head's or SENCO's password or e-mail, held for another head (migration 030).
+INSERT INTO role_requests (username, user_id, role, password_hash, email, school_ids, requested_by, requested_at,
+                           request_kind)
+VALUES ($username, $user_id, $role, $password_hash, $email, $school_ids, $requested_by, current_timestamp, $kind)
+RETURNING request_id;
+
+-- name: security_pending_held_change_for
+SELECT request_id FROM role_requests WHERE user_id = $user_id AND decision IS NULL AND request_kind = $kind;
 
 -- name: security_request_decide
 -- The hash of a new account's password is kept only until the head decides.
