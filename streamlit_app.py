@@ -29,7 +29,7 @@ else:  # each run of the app in a browser session
                 st.Page(page.path, title=page.title, icon=page.icon, url_path=page.key, default=page.key == "home")
             )
         navigation = st.navigation(groups, expanded=True)  # every page in view, never "View 5 more"
-        ui.sidebar_filters(viewer)
+        ui.sidebar_filters(viewer, navigation.url_path or "home")
         ui.watch_session()  # clears the screen when the session ends, without waiting for a click
         if run is not None:
             run["page"] = navigation.url_path or "home"

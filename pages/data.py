@@ -105,9 +105,9 @@ with history_tab:
     if past.empty:
         ui.empty_state("No imports yet.")
     else:
-        shown = past[["import_id", "imported_at", "username", "files", "added", "changed", "unchanged", "undone_at",
+        shown = past[["import_id", "imported_at", "username", "school", "files", "added", "changed", "unchanged", "undone_at",
                       "undone_by", "sha256"]].rename(columns={
-            "import_id": "Import", "imported_at": "When", "username": "By", "files": "Files (kind, rows)",
+            "import_id": "Import", "imported_at": "When", "username": "By", "school": "School", "files": "Files (kind, rows)",
             "added": "Rows added", "changed": "Rows changed", "unchanged": "Already up to date", "undone_at": "Undone at",
             "undone_by": "Undone by", "sha256": "File fingerprint (SHA-256, start)"})
         st.dataframe(shown, hide_index=True, width="stretch",

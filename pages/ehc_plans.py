@@ -3,7 +3,7 @@ Adulthood, for the SENCO and senior leaders."""
 import pandas as pd
 import streamlit as st
 
-from sendboard import audit, ui
+from sendboard import audit, trust_sharing, ui
 from sendboard.statutory import deadlines, ehc, records
 from sendboard.statutory.form_ui import FieldSlots
 from sendboard.text import md_escape
@@ -19,13 +19,19 @@ data = ui.cached(ehc.statutory_deadlines, ctx.viewer, ctx.school_id, ctx.school_
 plans, requests, transfers, items = data["plans"], data["requests"], data["transfers"], data["deadlines"]
 nothing_yet = plans.empty and requests.empty
 if nothing_yet:
-    ui.empty_state("No EHC plans or needs-assessment requests are recorded for this school at this date. "
-                   "Record them in the forms below, or import them on the Data import page.")
-steps = ui.cached(records.review_steps, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
-cohort = ui.cached(records.pfa_pupils, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    ui.empty_state("No EHC plans or needs-assessment requests are recorded for this school at this date."
+                   + (" Record them in the forms below, or import them on the Data import page."
+                      if ctx.viewer.role in records.EDITOR_ROLES else ""))
 # One view entry for the page: the deadline list, and the review steps and Preparing for Adulthood lists in its
 # tabs; every pupil on them is recorded as seen (audit_pupils_seen), so "who saw this pupil" finds the view.
-ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": audit.pupil_ids(plans, requests, transfers, items, steps, cohort),
+# The trust lead sees them only where the trust's data-sharing setting allows; otherwise counts, and no view
+# (and the two pupil lists only shown in the tabs are not worked out).
+names_withheld = trust_sharing.names_withheld(ctx.db, ctx.viewer)
+may_record = ctx.viewer.role in records.EDITOR_ROLES  # the trust lead reads; the school records
+if not names_withheld:
+    steps = ui.cached(records.review_steps, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    cohort = ui.cached(records.pfa_pupils, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
+    ui.audit_view(ctx, detail={"list": "ehc_deadlines", "pupils": audit.pupil_ids(plans, requests, transfers, items, steps, cohort),
                            "review_steps_pupils": int(steps["pupil_id"].nunique()),
                            "preparing_for_adulthood_pupils": int(len(cohort))})
 
@@ -66,6 +72,10 @@ horizon = ehc.coming_term_end(terms, ctx.as_at)
 upcoming = items[(items["due_on"] >= ctx.as_at) & (items["due_on"] <= horizon)]
 if upcoming.empty:
     ui.empty_state(f"No EHC deadlines fall between {ctx.as_at:%d %B %Y} and {horizon:%d %B %Y}.")
+elif names_withheld:  # the timeline names each pupil: the trust lead gets the counts of each kind of deadline
+    ui.table(ctx, ehc.deadline_counts(upcoming), "ehc_coming_up_counts")
+    st.caption(f"Deadlines from {ctx.as_at:%d %B %Y} to {horizon:%d %B %Y}, by kind and status. "
+               + trust_sharing.WITHHELD_SENTENCE)
 else:
     shown = upcoming[["pupil", "year_group", "deadline", "due_on", "hold_by", "status_label", "detail"]]
     ui.chart(ctx, ehc.timeline_chart(upcoming, ctx.as_at, horizon), shown, "ehc_timeline")
@@ -77,63 +87,70 @@ st.caption("Most urgent first. Download it to plan meetings, or filter by status
 choice = st.segmented_control("Show", ["All", deadlines.OVERDUE, deadlines.DUE_SOON, deadlines.ON_TRACK],
                               default="All", key="ehc_status_filter")
 listed = items if choice in (None, "All") else items[items["status"] == choice]
+if names_withheld:
+    ui.table(ctx, ehc.deadline_counts(listed), "ehc_deadline_counts")
+    st.caption("Every open deadline, counted by kind and status: pupils' names stay with the school.")
 export = listed.rename(columns={"pupil": "Pupil", "year_group": "Year", "deadline": "Deadline", "due_on": "Due",
                                 "hold_by": "Hold by", "status_label": "Status", "days_left": "Days left",
                                 "detail": "Detail", "local_authority": "LA"})[
     ["Status", "Pupil", "Year", "Deadline", "Due", "Hold by", "Days left", "Detail", "LA"]]
-ui.table(ctx, export, "ehc_deadlines", column_config={"Due": DATE, "Hold by": DATE})
+if not names_withheld:
+    ui.table(ctx, export, "ehc_deadlines", column_config={"Due": DATE, "Hold by": DATE})
 
-tab_plans, tab_requests, tab_transfer, tab_compliance, tab_pfa, tab_record = st.tabs(
+tab_plans, tab_requests, tab_transfer, tab_compliance, tab_pfa, *tab_record = st.tabs(
     ["Annual reviews", "Needs assessments", "Phase transfers", "Compliance by year", "Preparing for adulthood",
-     "Record"])
+     *(["Record"] if may_record else [])])
 
 with tab_plans:
-    st.caption("Every plan open at the date, with its last review (or issue date) and the next review due.")
-    frame = plans.rename(columns={"pupil": "Pupil", "year_group": "Year", "local_authority": "LA", "issued_on": "Issued",
-                                  "last_review_on": "Last review", "reviews_held": "Reviews held",
-                                  "review_interval_months": "Interval (months)", "next_due": "Next review due",
-                                  "hold_by": "Hold by", "status_label": "Status", "days_left": "Days left"})[
-        ["Status", "Pupil", "Year", "LA", "Issued", "Last review", "Reviews held", "Interval (months)",
-         "Next review due", "Hold by", "Days left"]]
-    ui.table(ctx, frame, "ehc_annual_reviews", column_config=dict.fromkeys(("Issued", "Last review", "Next review due", "Hold by"), DATE))
-    st.markdown("**Reviews held: each step on time, late or due**")
-    st.caption("The meeting against the date it was due; the school's report to the LA within 2 weeks of the meeting; "
-               "the LA's decision (maintain, amend or cease) within 4 weeks of the meeting.")
-    if steps.empty:
-        ui.empty_state("No annual review has been recorded yet.")
-    else:
-        ui.table(ctx, steps.rename(columns={"pupil": "Pupil", "local_authority": "LA", "held_on": "Meeting held",
-                                            "meeting": "Meeting", "report": "Report to LA (2 weeks)",
-                                            "decision": "LA decision (4 weeks)"})[
-            ["Pupil", "Meeting held", "Meeting", "Report to LA (2 weeks)", "LA decision (4 weeks)", "LA"]],
-            "ehc_review_steps", column_config={"Meeting held": DATE})
+    if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+        st.caption("Every plan open at the date, with its last review (or issue date) and the next review due.")
+        frame = plans.rename(columns={"pupil": "Pupil", "year_group": "Year", "local_authority": "LA", "issued_on": "Issued",
+                                      "last_review_on": "Last review", "reviews_held": "Reviews held",
+                                      "review_interval_months": "Interval (months)", "next_due": "Next review due",
+                                      "hold_by": "Hold by", "status_label": "Status", "days_left": "Days left"})[
+            ["Status", "Pupil", "Year", "LA", "Issued", "Last review", "Reviews held", "Interval (months)",
+             "Next review due", "Hold by", "Days left"]]
+        ui.table(ctx, frame, "ehc_annual_reviews", column_config=dict.fromkeys(("Issued", "Last review", "Next review due", "Hold by"), DATE))
+        st.markdown("**Reviews held: each step on time, late or due**")
+        st.caption("The meeting against the date it was due; the school's report to the LA within 2 weeks of the meeting; "
+                   "the LA's decision (maintain, amend or cease) within 4 weeks of the meeting.")
+        if steps.empty:
+            ui.empty_state("No annual review has been recorded yet.")
+        else:
+            ui.table(ctx, steps.rename(columns={"pupil": "Pupil", "local_authority": "LA", "held_on": "Meeting held",
+                                                "meeting": "Meeting", "report": "Report to LA (2 weeks)",
+                                                "decision": "LA decision (4 weeks)"})[
+                ["Pupil", "Meeting held", "Meeting", "Report to LA (2 weeks)", "LA decision (4 weeks)", "LA"]],
+                "ehc_review_steps", column_config={"Meeting held": DATE})
 
 with tab_requests:
-    if requests.empty:
-        ui.empty_state("No needs-assessment requests in the last year.")
-    else:
-        st.caption("Requests still open, and those made in the last 12 months. ⚠ marks a step the LA has not "
-                   "completed within its timescale.")
-        frame = requests.rename(columns={"pupil": "Pupil", "year_group": "Year", "local_authority": "LA",
-                                         "requested_on": "Requested", "decision_due": "Decision due (6 weeks)",
-                                         "decision_on": "Decided", "decision": "Decision",
-                                         "final_plan_due": "Final plan due (20 weeks)", "final_plan_on": "Plan issued",
-                                         "stage": "Stage", "status_label": "Status", "flags": "Flags",
-                                         "decision_step": "Decision (6 weeks)", "final_step": "Final plan (20 weeks)",
-                                         "requested_by": "Asked by"})[
-            ["Status", "Pupil", "Year", "LA", "Requested", "Asked by", "Decision (6 weeks)", "Final plan (20 weeks)", "Decision",
-             "Stage", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"]]
-        ui.table(ctx, frame, "ehc_requests", column_config=dict.fromkeys(("Requested", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"), DATE))
+    if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+        if requests.empty:
+            ui.empty_state("No needs-assessment requests in the last year.")
+        else:
+            st.caption("Requests still open, and those made in the last 12 months. ⚠ marks a step the LA has not "
+                       "completed within its timescale.")
+            frame = requests.rename(columns={"pupil": "Pupil", "year_group": "Year", "local_authority": "LA",
+                                             "requested_on": "Requested", "decision_due": "Decision due (6 weeks)",
+                                             "decision_on": "Decided", "decision": "Decision",
+                                             "final_plan_due": "Final plan due (20 weeks)", "final_plan_on": "Plan issued",
+                                             "stage": "Stage", "status_label": "Status", "flags": "Flags",
+                                             "decision_step": "Decision (6 weeks)", "final_step": "Final plan (20 weeks)",
+                                             "requested_by": "Asked by"})[
+                ["Status", "Pupil", "Year", "LA", "Requested", "Asked by", "Decision (6 weeks)", "Final plan (20 weeks)", "Decision",
+                 "Stage", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"]]
+            ui.table(ctx, frame, "ehc_requests", column_config=dict.fromkeys(("Requested", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"), DATE))
 
 with tab_transfer:
-    if transfers.empty:
-        ui.empty_state("No pupil with an EHC plan is in a phase-transfer year at this school this year.")
-    else:
-        frame = transfers.rename(columns={"pupil": "Pupil", "year_group": "Year", "move": "Move", "due_on": "Due",
-                                          "hold_by": "Hold by", "status_label": "Status", "detail": "Detail",
-                                          "local_authority": "LA"})[
-            ["Status", "Pupil", "Year", "Move", "Due", "Hold by", "Detail", "LA"]]
-        ui.table(ctx, frame, "ehc_phase_transfers", column_config={"Due": DATE, "Hold by": DATE})
+    if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+        if transfers.empty:
+            ui.empty_state("No pupil with an EHC plan is in a phase-transfer year at this school this year.")
+        else:
+            frame = transfers.rename(columns={"pupil": "Pupil", "year_group": "Year", "move": "Move", "due_on": "Due",
+                                              "hold_by": "Hold by", "status_label": "Status", "detail": "Detail",
+                                              "local_authority": "LA"})[
+                ["Status", "Pupil", "Year", "Move", "Due", "Hold by", "Detail", "LA"]]
+            ui.table(ctx, frame, "ehc_phase_transfers", column_config={"Due": DATE, "Hold by": DATE})
 
 with tab_compliance:
     compliance = ui.cached(ehc.review_compliance_by_year, ctx.viewer, ctx.school_id, ctx.as_at)
@@ -150,26 +167,29 @@ with tab_compliance:
                    "held early counts in the year it was due. The method is in docs/methods.md.")
 
 with tab_pfa:
-    if cohort.empty:
-        ui.empty_state("No pupil with SEND is in Year 9 or above at this date.")
-    else:
-        complete = int((cohort["missing"] == "None").sum())
-        no_guidance = int(cohort["careers"].str.startswith("⚠").sum())
-        st.markdown(f"From Year 9, plans for every pupil with SEND (not only those with EHC plans) look ahead to "
-                    f"**employment, independent living, health and community participation**. **{complete} of "
-                    f"{len(cohort)}** pupils in Year 9 or above have an outcome in all four areas; **{no_guidance}** aged "
-                    f"13 or over have no independent careers guidance recorded.")
-        shown = cohort.rename(columns={"first_name": "First name", "last_name": "Last name", "year_group": "Year",
-                                       "sen_group": "SEN", **records.PFA_AREAS, "missing": "Areas missing",
-                                       "careers": "Careers guidance", "last_recorded_on": "Last recorded"})[
-            ["Last name", "First name", "Year", "SEN", *records.PFA_AREAS.values(), "Areas missing",
-             "Careers guidance", "Last recorded"]]
-        ui.table(ctx, shown, "pfa_pupils", column_config={"Last recorded": DATE})
-        st.caption("The latest outcome in each area, from the Preparing for Adulthood record or an EHC annual review. "
-                   "Record outcomes and careers guidance on the pupil's passport or in the Record tab.")
+    if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+        if cohort.empty:
+            ui.empty_state("No pupil with SEND is in Year 9 or above at this date.")
+        else:
+            complete = int((cohort["missing"] == "None").sum())
+            no_guidance = int(cohort["careers"].str.startswith("⚠").sum())
+            st.markdown(f"From Year 9, plans for every pupil with SEND (not only those with EHC plans) look ahead to "
+                        f"**employment, independent living, health and community participation**. **{complete} of "
+                        f"{len(cohort)}** pupils in Year 9 or above have an outcome in all four areas; **{no_guidance}** aged "
+                        f"13 or over have no independent careers guidance recorded.")
+            shown = cohort.rename(columns={"first_name": "First name", "last_name": "Last name", "year_group": "Year",
+                                           "sen_group": "SEN", **records.PFA_AREAS, "missing": "Areas missing",
+                                           "careers": "Careers guidance", "last_recorded_on": "Last recorded"})[
+                ["Last name", "First name", "Year", "SEN", *records.PFA_AREAS.values(), "Areas missing",
+                 "Careers guidance", "Last recorded"]]
+            ui.table(ctx, shown, "pfa_pupils", column_config={"Last recorded": DATE})
+            st.caption("The latest outcome in each area, from the Preparing for Adulthood record or an EHC annual review. "
+                       "Record outcomes and careers guidance on the pupil's passport or in the Record tab.")
 
 # --------------------------------------------------------------------------- the forms
-with tab_record:
+if not may_record:  # the trust lead reads the school's deadlines: the forms below are the school's
+    st.stop()
+with tab_record[0]:
     choices = ui.cached(records.pupil_choices, ctx.viewer, ctx.school_id, ctx.as_at, ctx.today)
     names = {int(r.pupil_id): f"{r.last_name}, {r.first_name} (Year {r.year_group}, {r.sen_group})"
              for r in choices.itertuples()}

@@ -84,6 +84,8 @@ else:
         "completed_on": "Completed", "expires_on": "Expires", "state": "State"}), "expertise_training",
         column_config={"Completed": DATE, "Expires": DATE})
 
+if ctx.viewer.role not in expertise.EDIT_ROLES:  # the trust lead reads; the school keeps its own records
+    st.stop()
 st.subheader("Update training records")
 st.caption("Every change is recorded in the audit log with your name.")
 flash = st.session_state.pop("expertise_flash", None)

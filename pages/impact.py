@@ -1,7 +1,7 @@
 """Impact and value: what our money and staff hours bought in measured progress, intervention by intervention."""
 import streamlit as st
 
-from sendboard import audit, ui
+from sendboard import audit, trust_sharing, ui
 from sendboard.provision import allocations as alloc
 from sendboard.provision import charts as pcharts
 from sendboard.provision import display as d
@@ -54,7 +54,11 @@ judged = table[table["verdict"] != "Not enough data yet"]
 plotted = judged.dropna(subset=["cost_per_pupil", "effect_size"])
 value_cols = ["intervention", "verdict", "with_both_scores", "cost_per_pupil", "effect_size", "months_progress",
               "mean_gain", "cost_per_pupil_per_gain"]
-if plotted.empty:
+if not ctx.viewer.sees_costs:  # the trust lead: the school's costs rest on its staff pay rates, which stay with it
+    st.info("Costs are shown to the school's head, SENCO and administrator only: the effect of each intervention is "
+            "below. The Trust schools page compares planned spend per pupil with SEND across the schools.",
+            icon=":material/lock:")
+elif plotted.empty:
     ui.empty_state("No intervention has enough pupils with entry and exit scores to plot yet.")
 else:
     ui.chart(ctx, ui.figure(pcharts.cost_effectiveness, plotted),
@@ -99,12 +103,13 @@ ui.table(ctx, d.show(table, ["intervention", "wave", "areas", "measure", "measur
          column_config=d.money_config())
 
 with st.expander("Each pupil's entry and exit scores", icon=":material/person:"):
-    ui.table(ctx, d.show(pupils, ["intervention", "first_name", "last_name", "year_group", "group_label", "start_date",
-                                  "end_date", "sessions_attended", "entry_score", "exit_score", "gain"]),
-             "impact_pupil_gains")
-    st.caption("Gain = exit − entry, turned round where a lower score is better, so a positive gain is always progress; "
-               "on a reading or maths age, less the months that passed. An exit score counts once the allocation has "
-               "ended by the date shown.")
+    if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+        ui.table(ctx, d.show(pupils, ["intervention", "first_name", "last_name", "year_group", "group_label", "start_date",
+                                      "end_date", "sessions_attended", "entry_score", "exit_score", "gain"]),
+                 "impact_pupil_gains")
+        st.caption("Gain = exit − entry, turned round where a lower score is better, so a positive gain is always progress; "
+                   "on a reading or maths age, less the months that passed. An exit score counts once the allocation has "
+                   "ended by the date shown.")
 
 with st.expander("How these figures are worked out", icon=":material/functions:"):
     st.markdown(

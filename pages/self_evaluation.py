@@ -34,8 +34,10 @@ else:
     table = se.rating_table(history, factors)
     ui.chart(ctx, se.history_chart(table), table.rename(columns={"factor": "Key factor"}), "self_evaluation_history")
 
-tab_factors, tab_rate, tab_all = st.tabs(["Each key factor, with what the data says", "Record a rating",
-                                          "Every rating recorded"])
+may_rate = ctx.viewer.role in se.EDIT_ROLES  # the trust lead reads the school's ratings; the school rates
+tabs = st.tabs(["Each key factor, with what the data says", *(["Record a rating"] if may_rate else []),
+                "Every rating recorded"])
+tab_factors, tab_all = tabs[0], tabs[-1]
 for f in factors.sort_values("position").to_dict("records"):
     row = latest.loc[f["factor_code"]]
     with tab_factors, st.container(border=True):
@@ -63,29 +65,31 @@ for f in factors.sort_values("position").to_dict("records"):
                 if item["note"]:
                     st.caption(plain(item["note"]))
 
-tab_rate.caption("A new rating is added beside the earlier ones; nothing is overwritten. Give the same date to every "
-           "factor you rate in one review, so they show as one round.")
-names = dict(zip(factors["factor_code"], factors["name"]))
-with tab_rate, st.form("rate_factor", clear_on_submit=True, border=True):
-    code = st.selectbox("Key factor", list(names), format_func=names.get)
-    rating = st.radio("Rating", list(se.RATING_LABELS), format_func=se.rating_label, horizontal=True, index=None,
-                      captions=[se.RATING_HELP[n] for n in se.RATING_LABELS])
-    rated_on = st.date_input("Date of this review", value=ctx.today, max_value=ctx.today, format="DD/MM/YYYY")
-    evidence_text = st.text_area("Evidence", max_chars=se.MAX_TEXT,
-                                 placeholder="What you saw, the data you used, who you spoke to.")
-    actions_text = st.text_area("Next actions", max_chars=se.MAX_TEXT, placeholder="What will change, who leads, by when.")
-    if st.form_submit_button("Save rating", type="primary", icon=":material/save:"):
-        if rating is None:
-            st.error("Choose a rating from 1 to 4.")
-        else:
-            try:
-                se.record_rating(ctx.db, ctx.viewer, ctx.school_id, factor_code=code, rating=rating, rated_on=rated_on,
-                                 evidence=evidence_text, next_actions=actions_text, today=ctx.today)
-            except StatutoryError as exc:
-                st.error(str(exc))
+if may_rate:
+    tab_rate = tabs[1]
+    tab_rate.caption("A new rating is added beside the earlier ones; nothing is overwritten. Give the same date to every "
+               "factor you rate in one review, so they show as one round.")
+    names = dict(zip(factors["factor_code"], factors["name"]))
+    with tab_rate, st.form("rate_factor", clear_on_submit=True, border=True):
+        code = st.selectbox("Key factor", list(names), format_func=names.get)
+        rating = st.radio("Rating", list(se.RATING_LABELS), format_func=se.rating_label, horizontal=True, index=None,
+                          captions=[se.RATING_HELP[n] for n in se.RATING_LABELS])
+        rated_on = st.date_input("Date of this review", value=ctx.today, max_value=ctx.today, format="DD/MM/YYYY")
+        evidence_text = st.text_area("Evidence", max_chars=se.MAX_TEXT,
+                                     placeholder="What you saw, the data you used, who you spoke to.")
+        actions_text = st.text_area("Next actions", max_chars=se.MAX_TEXT, placeholder="What will change, who leads, by when.")
+        if st.form_submit_button("Save rating", type="primary", icon=":material/save:"):
+            if rating is None:
+                st.error("Choose a rating from 1 to 4.")
             else:
-                st.session_state["self_evaluation_flash"] = f"Saved: {names[code]} rated {se.rating_label(rating)}."
-                st.rerun()
+                try:
+                    se.record_rating(ctx.db, ctx.viewer, ctx.school_id, factor_code=code, rating=rating, rated_on=rated_on,
+                                     evidence=evidence_text, next_actions=actions_text, today=ctx.today)
+                except StatutoryError as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state["self_evaluation_flash"] = f"Saved: {names[code]} rated {se.rating_label(rating)}."
+                    st.rerun()
 
 with tab_all:
     if history.empty:

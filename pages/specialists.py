@@ -3,7 +3,7 @@ services, who is still waiting and how long the wait is. The SENCO and head see 
 counts and waiting times per service through disclosure control."""
 import streamlit as st
 
-from sendboard import disclosure, ui
+from sendboard import disclosure, trust_sharing, ui
 from sendboard.records import specialists
 from sendboard.records import views as records_views
 
@@ -46,6 +46,8 @@ open_rows = involvements[involvements["state"] == "Waiting"]
 st.subheader("Pupils waiting to be seen")
 if open_rows.empty:
     ui.empty_state("No pupil is waiting for an outside service.")
+elif trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+    pass
 else:
     ui.audit_view(ctx, detail={"list": "open referrals", "as_at": ctx.as_at.isoformat(),
                                "pupils": open_rows["pupil_id"].tolist()})

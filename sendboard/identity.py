@@ -6,6 +6,8 @@ each read these, so neither has to import the other back.
 """
 from __future__ import annotations
 
+import os
+
 from argon2 import PasswordHasher
 
 from . import passwords
@@ -13,7 +15,19 @@ from .access import Viewer
 from .db import Database
 
 DEMO_PASSWORD = passwords.DEMO_PASSWORD
-_HASHER = PasswordHasher()  # argon2id with the library's recommended cost
+# A test-only hook: the test suite sets this (tests/conftest.py) so that its thousands of sign-ins and new
+# accounts do not each spend 64 MiB and a quarter of a CPU second; the stored hash names its own parameters,
+# so either kind verifies. tests/test_access.py checks that without it the hasher has the library's cost.
+TEST_ONLY_CHEAP_HASHES = "SENDBOARD_TEST_ONLY_CHEAP_HASHES"
+
+
+def _make_hasher() -> PasswordHasher:
+    if os.environ.get(TEST_ONLY_CHEAP_HASHES) == "1":
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()  # argon2id with the library's recommended cost
+
+
+_HASHER = _make_hasher()
 # Verified against when a name has no account, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("no account has this password")
 

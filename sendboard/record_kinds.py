@@ -97,7 +97,7 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     _k("concerns", "Concerns about pupils", "pupil", PUPIL_LEVEL,
        changes=[("raise", "records.concerns:RAISE_ROLES"), ("decide", "records.concerns:DECIDE_ROLES")],
        imports=("concerns",)),
-    # a pupil's involvements reach their teachers (the passport); the school-wide list is SEE_ROLES (the page's)
+    # a pupil's involvements reach their teachers (the passport); the school-wide list is SCHOOL_LIST_ROLES (the page's)
     _k("specialists", "Outside specialists' involvement", "pupil", PUPIL_LEVEL,
        "records.specialists:SUMMARY_ROLES", [("record", "records.specialists:EDIT_ROLES")], ("specialists",)),
     _k("ehc_plans", "EHC plans and their outcomes", "pupil", PUPIL_LEVEL, "statutory.ehc:AGGREGATE_ROLES",

@@ -207,7 +207,7 @@ def money_by_school(db: Database, viewer: Viewer, as_at: date) -> pd.DataFrame:
         areas = mine[mine["area_code"] != "ALL"][["area_code", "pupils", "spend"]].reset_index(drop=True)
         total = mine.loc[mine["area_code"] == "ALL", "all_pupils"]
         fetched = {"raw": areas, "fund": funding[funding["school_id"] == sid][["line", "amount", "pupils"]].reset_index(drop=True),
-                   "total_pupils": int(total.iloc[0]) if len(total) else 0}
+                   "total_pupils": int(total.iloc[0]) if len(total) else 0, "bounds": (start, end)}
         facts = spend_section(db, viewer, sid, year, as_at, threshold, fetched).facts
         out.append({"school_id": sid, "spend": facts.get("spend"), "funding": facts.get("funding")})
     return pd.DataFrame(out, columns=["school_id", "spend", "funding"])
@@ -336,6 +336,66 @@ def display_table(frame: pd.DataFrame, theme: str) -> pd.DataFrame:
         if column not in ("school", "phase", "identification"):
             body[column] = pd.to_numeric(body[column], errors="coerce").round(1)
     return body.rename(columns=LABELS)
+
+
+NO_FIGURE = "–"
+NO_NATIONAL_FIGURE = "no national figure"
+
+
+def missing_words(table: pd.DataFrame) -> pd.DataFrame:
+    """What each empty cell of a side-by-side display table says, in words, where the table leaves a cell
+    empty (NaN elsewhere): 'no national figure' on a national row (national figures exist for the register
+    only), a dash where a school or the trust median has no figure (the median of a column of words, a school
+    with nothing to measure)."""
+    national = table[LABELS["school"]].astype(str).str.startswith(NATIONAL_ROW)
+    words = pd.DataFrame(NO_FIGURE, index=table.index, columns=table.columns, dtype=object)
+    words.loc[national, :] = NO_NATIONAL_FIGURE
+    return words.where(table.isna())
+
+
+def with_missing_words(table: pd.DataFrame) -> pd.DataFrame:
+    """The display table with :func:`missing_words` in its empty cells: the downloads, where an empty cell
+    would read as zero or as a fault."""
+    return table.astype(object).where(table.notna(), missing_words(table))
+
+
+def number_text(value) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def numbers_in_words(frame: pd.DataFrame, missing: str) -> pd.DataFrame:
+    """A small table for reading, not sorting: each figure whole or to one decimal, each empty cell ``missing``
+    (Streamlit's table would show an empty number as 'None')."""
+    out = frame.astype(object).copy()
+    for column in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            out[column] = [missing if pd.isna(v) else number_text(v) for v in frame[column]]
+    return out.where(frame.notna(), missing)
+
+
+def reference_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The trust median and national rows of a display table as text for the page: figures whole or to one
+    decimal, empty cells in words (:func:`missing_words`). Shown apart from the schools' rows, which stay
+    numbers: sorting a school column by value must not move these rows among the schools, and a national
+    row's empty cell says more than the schools' table's dash."""
+    names = table[LABELS["school"]].astype(str)
+    rows = table[(names == MEDIAN_ROW) | names.str.startswith(NATIONAL_ROW)]
+    words = missing_words(rows)
+    out = rows.astype(object).copy()
+    for column in rows.columns:
+        if pd.api.types.is_numeric_dtype(rows[column]):
+            out[column] = [None if pd.isna(v) else number_text(v) for v in rows[column]]
+    out = out.where(rows.notna(), words).reset_index(drop=True)
+    # the national figures' years in a column of their own at the end, so the row's name stays short enough
+    # to read whole beside the schools' names on a tablet
+    names, years = [], []
+    for name in out[LABELS["school"]].astype(str):
+        label, _, year = name[:-1].rpartition(" (") if name.startswith(NATIONAL_ROW) and name.endswith(")") else (name, "", "")
+        names.append(label)
+        years.append(year or "the trust's own schools")
+    out[LABELS["school"]] = names
+    out["Figures from"] = years
+    return out
 
 
 def shared_interventions(db: Database, viewer: Viewer, as_at: date, school_ids: list[int] | None = None) -> pd.DataFrame:

@@ -26,6 +26,21 @@ from .reference import AREAS
 
 TRUST_KEY = "__trust__"
 TRUST_ROW = "The trust"
+NO_FIGURE_NOTE = (f"{tc.NO_FIGURE} = no figure to show: nothing to measure in that school, or, on the trust's own row, "
+                  "a figure that is not added up across schools (each school is set against its own phase's national "
+                  "figure).")
+
+
+@dataclass
+class TrustTable(Table):
+    """A pack table whose empty cells say so with a dash, in the PDF and the workbook alike (an empty cell
+    reads as a fault, and 'None' or 'nan' as one more so)."""
+
+    @property
+    def display(self) -> pd.DataFrame:
+        shown = Table.display.fget(self)
+        empty = shown.isna() | shown.astype(str).isin(["", "None", "nan", "NaN", "<NA>"])
+        return shown.astype(object).mask(empty, tc.NO_FIGURE)
 
 
 @dataclass
@@ -43,7 +58,7 @@ class TrustPack:
 
     @property
     def legend(self) -> str:
-        return disclosure.legend(self.threshold)
+        return f"{disclosure.legend(self.threshold)} {NO_FIGURE_NOTE}"
 
 
 def _with_trust_row(frame: pd.DataFrame, sums: list[str]) -> pd.DataFrame:
@@ -58,7 +73,10 @@ def register_section(frame: pd.DataFrame, t: int) -> Section:
                 "The kinds of special educational needs provided for")
     table = _with_trust_row(frame, ["on_roll", "sen_support", "ehc_plans"])
     table["phase"] = table["phase"].fillna("all")
-    table["national_years"] = table["national_years"].fillna("by each school's phase")
+    # the years alone in each row ("2025/26; split 2022/23"), the heading saying what they are: the column
+    # stays narrow, so school names fit on a line and the table and its key fit on one page
+    table["national_years"] = (table["national_years"].str.replace("all with SEN ", "", regex=False)
+                               .str.replace("split ", "", regex=False).fillna("by phase"))
     table["send"] = table["sen_support"] + table["ehc_plans"]
     for col, num in (("sen_support_pct", "sen_support"), ("ehc_pct", "ehc_plans")):
         table[col] = 100.0 * table[num] / table["on_roll"].where(table["on_roll"] > 0)
@@ -67,11 +85,11 @@ def register_section(frame: pd.DataFrame, t: int) -> Section:
                            row_total="send", row_parts=["sen_support", "ehc_plans"], total_row=TRUST_KEY,
                            total_row_col="key", additive=["on_roll", "sen_support", "ehc_plans", "send"],
                            shares={"sen_support_pct": ("sen_support", "on_roll"), "ehc_pct": ("ehc_plans", "on_roll")})
-    s.tables.append(Table("register", "Pupils on the SEND register, by school", p, {
+    s.tables.append(TrustTable("register", "Pupils on the SEND register, by school", p, {
         "school": "School", "phase": "Phase", "on_roll": "Pupils on roll", "sen_support": "SEN support",
         "sen_support_pct": "SEN support %", "national_sen_support_pct": "National SEN support %",
         "ehc_plans": "EHC plans", "ehc_pct": "EHC plan %", "national_ehc_pct": "National EHC plan %",
-        "national_years": "National figures from"}))
+        "national_years": "National year: all with SEN; split"}))
     totals = tc.trust_totals(frame)
     s.headline.append(f"{totals['on_roll']:,} pupils on roll in {totals['schools']} schools: "
                       f"{totals['sen_support_pct']:.1f}% on SEN support and {totals['ehc_pct']:.1f}% with an EHC plan.")
@@ -99,7 +117,7 @@ def need_mix_section(db: Database, viewer: Viewer, frame: pd.DataFrame, as_at: d
     table = _with_trust_row(table, [*AREAS, "send"])
     p = disclosure.protect(table, [*AREAS, "send"], threshold=t, row_total="send", row_parts=list(AREAS),
                            total_row=TRUST_KEY, total_row_col="key")
-    s.tables.append(Table("need_mix", "Pupils with SEND by the broad area of their primary need (counts)", p,
+    s.tables.append(TrustTable("need_mix", "Pupils with SEND by the broad area of their primary need (counts)", p,
                           {"school": "School", **columns, "send": "All with SEND and a primary need"}))
     s.headline.append("Each pupil with SEND is counted once, under the broad area of their primary need.")
     return s
@@ -117,7 +135,7 @@ def outcomes_section(frame: pd.DataFrame, t: int) -> Section:
                                                        "attendance_gap": ["send", "no_sen"],
                                                        "suspended_send_pct": "send", "suspended_other_pct": "no_sen"},
                            threshold=t)
-    s.tables.append(Table("outcomes", "Gaps and suspensions, by school", p, {
+    s.tables.append(TrustTable("outcomes", "Gaps and suspensions, by school", p, {
         "school": "School", "send": "Pupils with SEND", "no_sen": "Pupils with no SEN",
         "score_gap": "Attainment gap (score points)", "attendance_gap": "Attendance gap (percentage points)",
         "suspended_send_pct": "% suspended (SEND)", "suspended_other_pct": "% suspended (no SEN)"}))
@@ -143,7 +161,7 @@ def ehc_section(frame: pd.DataFrame, t: int) -> Section:
                            threshold=t, total_row=TRUST_KEY, total_row_col="key",
                            additive=["ehc_open_plans", "ehc_reviews_due_last_year", "ehc_overdue_now", "ehc_hours_short",
                                      "still_waiting"], decimals={"longest_median_wait": 0})
-    s.tables.append(Table("ehc", "EHC plans and waits, by school", p, {
+    s.tables.append(TrustTable("ehc", "EHC plans and waits, by school", p, {
         "school": "School", "ehc_open_plans": "EHC plans open", "ehc_reviews_due_last_year": "Reviews due last year",
         "ehc_on_time_pct": "% held on time", "ehc_overdue_now": "Reviews overdue now",
         "ehc_hours_short": "Plans short of their hours", "still_waiting": "Pupils waiting for a specialist",
@@ -163,7 +181,7 @@ def money_section(frame: pd.DataFrame, t: int, academic_year: int) -> Section:
                                              "spend": [], "funding": [], "spend_of_funding_pct": []},
                            threshold=t, money=["spend", "funding", "spend_per_send_pupil", "funding_per_send_pupil"],
                            decimals={"spend_of_funding_pct": 0})
-    s.tables.append(Table("money", f"Planned spend and SEND funding in {year_label(academic_year)}, by school", p, {
+    s.tables.append(TrustTable("money", f"Planned spend and SEND funding in {year_label(academic_year)}, by school", p, {
         "school": "School", "send": "Pupils with SEND", "spend": "Planned spend", "funding": "SEND funding",
         "spend_per_send_pupil": "Spend per pupil with SEND", "funding_per_send_pupil": "Funding per pupil with SEND",
         "spend_of_funding_pct": "Spend as % of funding"}))
@@ -180,7 +198,7 @@ def staff_section(frame: pd.DataFrame, t: int) -> Section:
     p = disclosure.protect(table, [], {"staff_trained_pct": [], "training_top_share_pct": [], "self_evaluation_mean": []},
                            threshold=t, decimals={"staff_trained_pct": 0, "training_top_share_pct": 0,
                                                   "self_evaluation_mean": 1})
-    s.tables.append(Table("staff", "Training and key-factor self-evaluation, by school (staff, not pupils)", p, {
+    s.tables.append(TrustTable("staff", "Training and key-factor self-evaluation, by school (staff, not pupils)", p, {
         "school": "School", "staff_trained_pct": "% of staff with current SEND training",
         "training_top_share_pct": "% of training held by the most-trained tenth",
         "self_evaluation_mean": "Mean key-factor rating (1 to 4)"}))
@@ -202,6 +220,84 @@ def build_trust_pack(db: Database, viewer: Viewer, as_at: date, today: date) -> 
 
 
 # --------------------------------------------------------------------------- files
+
+
+def _needs_key(section: Section) -> bool:
+    """A section's tables hide a figure or show a dash: the key goes under them."""
+    return any(t.protected.any_suppressed or t.display.eq(tc.NO_FIGURE).any().any() for t in section.tables)
+
+
+def _wrapped(pdf, text: str, width: float) -> list[str]:
+    """The text broken between words into lines no wider than ``width`` (a single word wider than that keeps
+    its own line: column widths are chosen so that a heading's longest word fits)."""
+    if pdf.get_string_width(text) <= width:
+        return [text]
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}" if line else word
+        if not line or pdf.get_string_width(trial) <= width:
+            line = trial
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines
+
+
+def draw_table(pdf, table: Table) -> None:
+    """One protected table, drawn as the governors' pack draws its tables (the same column widths, type
+    size, shaded bold heading row, rules between rows, figures right-aligned) but placing each line of text
+    itself: fpdf2's table laid out every cell with its full line-breaking engine, about 0.5 ms a cell, and
+    the pack has some 1,800 cells (most of the PDF's time). The heading row is repeated on a new page."""
+    from .governors import pack as gp
+
+    frame = table.display
+    pdf.ensure(18)
+    pdf.font(9.5, True)
+    pdf.multi_cell(0, 5, pdf.clean(table.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    size = 7.5 if len(frame.columns) <= 6 else 6.8
+    widths = gp.column_widths(pdf, frame, width, size)
+    while widths is None:  # a heading word cannot fit whole even at its narrowest: a smaller type, never a broken word
+        size -= 0.4
+        widths = gp.column_widths(pdf, frame, width, size)
+    figures = {table.columns.get(c, c) for c in table.protected.mask.columns}
+    right = [False] + [col in figures for col in list(frame.columns)[1:]]
+    line_h, pad, total = size * 0.55, gp.CELL_PADDING, sum(widths)
+
+    def lay_out(cells: list[str], bold: bool) -> list[list[str]]:
+        pdf.font(size, bold)
+        return [_wrapped(pdf, text, w - 2 * pad) for text, w in zip(cells, widths)]
+
+    def draw(lines: list[list[str]], bold: bool) -> None:
+        height = max(len(cell) for cell in lines) * line_h + 2 * pad
+        if pdf.get_y() + height > pdf.page_break_trigger and not bold:
+            pdf.add_page()
+            draw(heading, True)
+        top, x = pdf.get_y(), pdf.l_margin
+        if bold:
+            pdf.set_fill_color(221, 231, 240)
+            pdf.rect(x, top, total, height, style="F")
+        pdf.font(size, bold)
+        for cell, w, to_right in zip(lines, widths, right):
+            for i, text in enumerate(cell):
+                left = x + w - pad - pdf.get_string_width(text) if to_right else x + pad
+                pdf.text(left, top + pad + i * line_h + line_h * 0.78, text)  # 0.78: the baseline within a line
+            x += w
+        pdf.line(pdf.l_margin, top + height, pdf.l_margin + total, top + height)
+        pdf.set_xy(pdf.l_margin, top + height)
+
+    pdf.set_draw_color(*gp.RULE)
+    pdf.set_line_width(0.2)
+    heading = lay_out([pdf.clean(col) for col in frame.columns], True)
+    if pdf.get_y() + 3 * line_h + 4 * pad > pdf.page_break_trigger:  # a heading never ends a page alone
+        pdf.add_page()
+    draw(heading, True)
+    for values in frame.itertuples(index=False):
+        draw(lay_out([pdf.clean("" if v is None else v) for v in values], False), False)
+    pdf.font(size)
+    pdf.ln(3)
 
 
 def pdf_bytes(pack: TrustPack) -> bytes:
@@ -259,8 +355,8 @@ def pdf_bytes(pack: TrustPack) -> bytes:
             pdf.para(f"•  {line}", size=10)
         pdf.ln(2)
         for table in section.tables:
-            gp.draw_table(pdf, table)
-        if any(t.protected.any_suppressed for t in section.tables):
+            draw_table(pdf, table)
+        if _needs_key(section):
             pdf.para(pack.legend, size=7.5, colour=gp.MUTED, h=3.6)
     return bytes(pdf.output())
 
@@ -299,7 +395,7 @@ def excel_bytes(pack: TrustPack) -> bytes:
                 c.font, c.fill = bold, head_fill
             for values in frame.itertuples(index=False):
                 sh.append([None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in values])
-        if any(t.protected.any_suppressed for t in section.tables):
+        if _needs_key(section):
             sh.append([])
             sh.append([f"Key: {pack.legend}"])
         sh.column_dimensions["A"].width = 40

@@ -9,9 +9,16 @@ from . import trust_compare as tc
 from . import ui
 from .text import md_escape
 
-# The pages a trust lead opens for one school: the head's whole-school pages the trust role may open.
+# The pages a trust lead opens for one school: the head's whole-school pages the trust role may open (read only).
 SCHOOL_PAGES = (("Overview", "pages/overview.py"), ("Identification", "pages/identification.py"),
-                ("Outcomes", "pages/outcomes.py"), ("Graduated approach", "pages/graduated_approach.py"))
+                ("Outcomes", "pages/outcomes.py"), ("Graduated approach", "pages/graduated_approach.py"),
+                ("EHC plans", "pages/ehc_plans.py"), ("Impact and value", "pages/impact.py"),
+                ("Staff expertise", "pages/expertise.py"), ("Outside specialists", "pages/specialists.py"),
+                ("Self-evaluation", "pages/self_evaluation.py"))
+# On the trust home, beside a school needing attention: the pages its reasons point to (EHC reviews and hours,
+# attendance), not all nine, so three schools' cards stay readable; the Trust schools page offers every page.
+ATTENTION_PAGES = (("EHC plans", "pages/ehc_plans.py"), ("Outcomes", "pages/outcomes.py"),
+                   ("Overview", "pages/overview.py"))
 _GO = "_trust_open_page"
 
 
@@ -28,10 +35,10 @@ def follow_drill_down() -> None:
         st.switch_page(path)
 
 
-def school_buttons(school_id: int, school: str, *, key: str) -> None:
+def school_buttons(school_id: int, school: str, *, key: str, pages=SCHOOL_PAGES) -> None:
     """A button per school page, each opening that page scoped to this school."""
     row = st.container(horizontal=True)
-    for label, path in SCHOOL_PAGES:
+    for label, path in pages:
         row.button(label, key=f"{key}-{path}", on_click=_choose_school, args=(school_id, path),
                    icon=":material/arrow_forward:", help=f"Open {school}'s {label.lower()} page")
 
@@ -72,7 +79,8 @@ def trust_home(ctx) -> None:
                "'Special educational needs in England'), the latest year held for each: the total with SEN is often "
                "newer than its split into SEN support and EHC plans.")
     with st.expander("The figures by phase, as a table", icon=":material/table:"):
-        ui.table(ctx, shown, "trust_totals_by_phase")
+        # a phase with no national figure held says so in words, not 'None'
+        ui.table(ctx, ui.memo(tc.numbers_in_words, shown, tc.NO_NATIONAL_FIGURE), "trust_totals_by_phase")
 
     st.subheader("Schools most in need of attention")
     attention = data["attention"]
@@ -82,7 +90,7 @@ def trust_home(ctx) -> None:
     for i, item in enumerate(attention, 1):
         with st.container(border=True):
             st.markdown(f"**{i}. {md_escape(item.school)}**  \n:material/warning: {md_escape(item.reason)}.")
-            school_buttons(item.school_id, item.school, key=f"attention-{item.school_id}")
+            school_buttons(item.school_id, item.school, key=f"attention-{item.school_id}", pages=ATTENTION_PAGES)
     st.caption("Ranked by statutory work late now: each EHC annual review overdue and each EHC plan short of its "
                "hours counts one; ties go to the school with fewer of last year's reviews held on time, then the "
                "wider attendance gap. The Trust schools page sets every school side by side.")
@@ -100,12 +108,24 @@ def side_by_side(ctx) -> None:
         return
     table = ui.memo(tc.display_table, frame, theme)
     schools = len(frame)
-    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key=f"trust-table-{theme}", height=35 * (len(table) + 1) + 3,  # every school, no inner scroll
-                         column_config={"School": st.column_config.TextColumn(pinned=True)})
-    ui.download_buttons(ctx, table, f"trust_side_by_side_{theme.lower().replace(' ', '_')}")
-    st.caption(f"{schools} schools, then the trust's median and (for the register) national figures for each phase "
-               "with their year. " + THEME_NOTES.get(theme, ""))
+    # the schools' rows as numbers (a column sorts by value); the median and national rows apart, in words
+    school_rows = table.iloc[:schools]
+    text_columns = [c for c in school_rows.columns if not pd.api.types.is_numeric_dtype(school_rows[c])]
+    # the first two columns the same width in both tables, so the figures below line up with the schools'
+    event = st.dataframe(school_rows, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         placeholder=tc.NO_FIGURE,  # a school with nothing to measure: a dash, not 'None'
+                         key=f"trust-table-{theme}", height=35 * (schools + 1) + 3,  # every school, no inner scroll
+                         column_config={"School": st.column_config.TextColumn(pinned=True, width=250),
+                                        "Phase": st.column_config.TextColumn(width=90),
+                                        # thousands marked, as in the rows below (tc.number_text)
+                                        **{c: st.column_config.NumberColumn(format="localized")
+                                           for c in school_rows.columns if c not in text_columns}})
+    st.dataframe(ui.memo(tc.reference_rows, table), hide_index=True, width="stretch",
+                 column_config={"School": st.column_config.TextColumn("Set against", pinned=True, width=286),
+                                "Phase": st.column_config.TextColumn(width=90)})
+    ui.download_buttons(ctx, ui.memo(tc.with_missing_words, table), f"trust_side_by_side_{theme.lower().replace(' ', '_')}")
+    st.caption(f"{schools} schools (click a column heading to sort), then the trust's median and (for the register) "
+               "national figures for each phase with their year. " + THEME_NOTES.get(theme, ""))
     picked = [r for r in (event.selection.rows if event else []) if r < schools]
     st.markdown("**Open a school's own pages**")
     names = frame["school"].tolist()

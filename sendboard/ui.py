@@ -357,7 +357,11 @@ def _school_frame(db: Database, viewer: Viewer) -> pd.DataFrame:
     return db.query("visible_school_list", viewer_id=viewer.user_id)
 
 
-def sidebar_filters(viewer: Viewer) -> None:
+# The trust lead's pages about every school at once: a school picker there would suggest it changes them.
+WHOLE_TRUST_PAGES = frozenset({"home", "trust", "glossary"})
+
+
+def sidebar_filters(viewer: Viewer, page_key: str | None = None) -> None:
     """School and term selectors, drawn once by the app frame so they carry across every page."""
     db = database()
     schools = cached(_school_frame, viewer)
@@ -365,10 +369,17 @@ def sidebar_filters(viewer: Viewer) -> None:
     today = clock.today()
     with st.sidebar:
         st.markdown(f"**{md_escape(viewer.display_name)}**  \n{ROLE_LABELS[viewer.role]}")
-        if len(schools) > 1:
+        if len(schools) > 1 and viewer.role == "trust" and page_key in WHOLE_TRUST_PAGES:
+            if "school_id" in st.session_state:  # kept (not a widget's value this run) for the next school page
+                st.session_state["school_id"] = st.session_state["school_id"]
+            st.caption(f"Every school in {md_escape(viewer.trust or 'the trust')} ({len(schools)}). A school's "
+                       "own pages open from the Trust schools page, or from a school named on Home.")
+        elif len(schools) > 1:
             ids = schools["school_id"].astype(int).tolist()
             names = dict(zip(ids, schools["name"]))
-            st.selectbox("School", ids, format_func=names.get, key="school_id")
+            st.selectbox("School", ids, format_func=names.get, key="school_id",
+                         help="The school this page shows. The Home and Trust schools pages show every school."
+                         if viewer.role == "trust" else None)
         elif len(schools) == 1:
             st.session_state["school_id"] = int(schools["school_id"].iloc[0])
             st.caption(md_escape(str(schools["name"].iloc[0])))
@@ -436,7 +447,9 @@ def page_context(page_key: str) -> PageContext:
 def page_header(ctx: PageContext, *, caption: str | None = None) -> None:
     page = PAGES_BY_KEY[ctx.page_key]
     st.title(page.title)
-    where = " · ".join(md_escape(x) for x in (ctx.school_name, ctx.term_label and f"as at {ctx.as_at:%d %B %Y}") if x)
+    # the trust lead's whole-trust pages are about every school, not the one last opened
+    place = ctx.viewer.trust if ctx.viewer.role == "trust" and ctx.page_key in WHOLE_TRUST_PAGES else ctx.school_name
+    where = " · ".join(md_escape(x) for x in (place, ctx.term_label and f"as at {ctx.as_at:%d %B %Y}") if x)
     st.caption(f"{page.question}  \n{where}" + (f"  \n{caption}" if caption else ""))
 
 

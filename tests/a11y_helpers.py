@@ -117,7 +117,6 @@ class Session:
 def role_session(browser, url: str, role: str, viewport: dict = DESKTOP) -> Session:
     context = browser.new_context(viewport=viewport, accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(45000)
     sign_in(page, url, ROLE_ACCOUNTS[role])
     return Session(role, context, page)
 

@@ -61,7 +61,7 @@ def running_app(db_path: Path, today: str = "2026-11-23", log: Path | None = Non
                 raise RuntimeError(f"the app exited with {proc.returncode}")
             return urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200
 
-        wait_until(healthy, "the app answering", timeout=120)
+        wait_until(healthy, "the app answering", timeout=240)
         yield url
     finally:
         proc.terminate()
@@ -74,12 +74,36 @@ def running_app(db_path: Path, today: str = "2026-11-23", log: Path | None = Non
             out.close()
 
 
+# Playwright's own default for a click, a fill or a navigation is 30 s; on two cores shared with other work
+# (the suite is checked with both cores kept busy) an action has been seen to need longer. A ceiling, not a
+# pause: an action that can happen sooner happens at once.
+ACTION_TIMEOUT_MS = 90000
+
+
+def _with_generous_timeouts(b):
+    """Every context and page the tests open on ``b`` gets ACTION_TIMEOUT_MS as its default timeout."""
+    new_context, new_page = b.new_context, b.new_page
+
+    def context(*args, **kwargs):
+        made = new_context(*args, **kwargs)
+        made.set_default_timeout(ACTION_TIMEOUT_MS)
+        return made
+
+    def page(*args, **kwargs):
+        made = new_page(*args, **kwargs)
+        made.set_default_timeout(ACTION_TIMEOUT_MS)
+        return made
+
+    b.new_context, b.new_page = context, page
+    return b
+
+
 @contextlib.contextmanager
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = _with_generous_timeouts(p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
         try:
             yield b
         finally:

@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# Set before sendboard is imported, and inherited by every app server and `sendboard` command the tests start:
+# argon2 at the library's cost (64 MiB, ~0.25 CPU s a hash) is tested once, in tests/test_access.py.
+os.environ["SENDBOARD_TEST_ONLY_CHEAP_HASHES"] = "1"
+
 from sendboard import app_db, domain
 from sendboard import db as dbmod
 from tests.fixture_school import TODAY, build_fixture
@@ -14,9 +18,50 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def _scan_installed_components_once() -> None:
+    """Every new AppTest scans the metadata of every installed distribution for Streamlit components (about
+    300 packages in the test environment, over half the CPU of a typical AppTest run). What is installed does
+    not change during a run, so the scan is done once per process and its answer reused."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    if not hasattr(manifest_scanner.scan_component_manifests, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.lru_cache(maxsize=None)(
+            manifest_scanner.scan_component_manifests)
+
+
+_scan_installed_components_once()
+
+# An AppTest run that takes longer than its timeout fails. A page that runs in a second on a quiet machine has
+# been seen to take over 30 s on two cores shared with other work, so every AppTest waits at least this long
+# (a ceiling, not a pause: a run that finishes sooner returns at once).
+APPTEST_TIMEOUT_FLOOR = 240.0
+
+
+def _generous_apptest_timeouts() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    if getattr(AppTest.__init__, "_with_floor", False):
+        return
+    original = AppTest.__init__
+
+    def init(self, *args, default_timeout: float, **kwargs):
+        original(self, *args, default_timeout=max(default_timeout, APPTEST_TIMEOUT_FLOOR), **kwargs)
+
+    init._with_floor = True
+    AppTest.__init__ = init
+
+
+_generous_apptest_timeouts()
+
+
 @pytest.fixture(autouse=True)
-def _fresh_connections():
-    """Every test starts and ends with no database held open by this process."""
+def _fresh_connections(tmp_path):
+    """Every test starts and ends with no database held open by this process. It asks for tmp_path so that
+    its teardown (closing the databases) runs before tmp_path's: a passing test's folder, with its database
+    copies, is deleted at once (tmp_path_retention_policy = "failed" in pyproject.toml), not left to fill the
+    disk and the page cache with a copy per test."""
     yield
     dbmod.close_all()
 
@@ -115,11 +160,43 @@ def pytest_collection_modifyitems(config, items):
     from tests.browser import CHROMIUM, chromium_available
 
     keep_modules_together(items)
+    slowest_first(items)
 
     if any(item.get_closest_marker("browser") for item in items) and not chromium_available():
         raise pytest.UsageError(
             f"the browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium); "
             "to run only the other tests, add: -m 'not browser'")
+
+
+# Files with the longest tests, longest first (measured with SENDBOARD_TEST_CPU_LOG and --durations; see
+# docs/performance.md, "The test suite"). They are handed out first, then the other browser test files, then
+# the rest, so that the run does not end with one worker on a long test while the other has nothing to do.
+LONGEST_FIRST = ("test_speed.py", "test_sso_browser.py", "test_signin_browser.py", "test_setup_from_nothing.py",
+                 "test_integrity_browser.py", "test_records_browser.py", "test_setup_browser.py",
+                 "test_publishing_browser.py", "test_import_library_browser.py", "test_security_browser.py",
+                 "test_ehc_browser.py", "test_demo.py", "test_demo_trust.py", "test_setup_commands.py",
+                 "test_house_packaging.py", "test_integrity_backup.py", "test_integrity_versions.py",
+                 "test_hostile_input.py", "test_governors_pack.py")
+
+
+def slowest_first(items) -> None:
+    """The LONGEST_FIRST files in that order, then the other browser test files, then the rest; each file's
+    tests kept in their order and together (so a module's own set-up still runs once when everything runs in
+    one process). xdist hands out the groups kept together (largest first), then the single tests in this
+    order: the long ones start while both workers are busy, and the run ends with many short tests shared
+    between the two."""
+    browser_modules = {item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("browser")}
+
+    def weight(module: str) -> int:
+        name = module.rsplit("/", 1)[-1]
+        if name in LONGEST_FIRST:
+            return LONGEST_FIRST.index(name)
+        return len(LONGEST_FIRST) + (0 if module in browser_modules else 1)
+
+    first_seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first_seen.setdefault(item.nodeid.split("::", 1)[0], index)
+    items.sort(key=lambda item: (weight(module := item.nodeid.split("::", 1)[0]), first_seen[module]))
 
 
 def keep_modules_together(items) -> None:
@@ -135,3 +212,45 @@ def keep_modules_together(items) -> None:
                   if any(d.scope in ("module", "class") and d.baseid.startswith(module) for d in fixturedefs)]
         if shared:
             item.add_marker(pytest.mark.xdist_group(module))
+
+
+# --- CPU accounting (opt-in): SENDBOARD_TEST_CPU_LOG=folder writes one JSON line per test phase, per worker ---
+# On a shared machine wall time says more about the neighbours than about the suite; CPU seconds do not. Each
+# line holds the phase's own CPU (this worker) and its reaped children's (app servers, Playwright and Chromium,
+# `sendboard` subprocesses: counted when they exit, so a module's app server is counted at its teardown).
+# `python -m tests.cpu_report folder` totals them per file.
+_CPU_LOG = os.environ.get("SENDBOARD_TEST_CPU_LOG")
+
+
+def _cpu_now() -> tuple[float, float]:
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+if _CPU_LOG:
+    import json
+    import time
+
+    def _logged_phase(item, phase):
+        start_wall, (start_self, start_kids) = time.monotonic(), _cpu_now()
+        yield
+        end_self, end_kids = _cpu_now()
+        Path(_CPU_LOG).mkdir(parents=True, exist_ok=True)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        with open(Path(_CPU_LOG) / f"{worker}.jsonl", "a") as out:
+            out.write(json.dumps({"test": item.nodeid, "phase": phase, "wall": time.monotonic() - start_wall,
+                                  "cpu_self": end_self - start_self, "cpu_children": end_kids - start_kids}) + "\n")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(item):
+        yield from _logged_phase(item, "setup")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(item):
+        yield from _logged_phase(item, "call")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_teardown(item):
+        yield from _logged_phase(item, "teardown")

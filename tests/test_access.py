@@ -66,6 +66,27 @@ def test_passwords_are_argon2id_hashes(fixture_db):
         auth.reset_password(fixture_db, "admin", "newhead", "short")
 
 
+def test_production_hashes_cost_what_the_library_recommends(monkeypatch):
+    """The suite hashes cheaply (tests/conftest.py sets SENDBOARD_TEST_ONLY_CHEAP_HASHES); without that hook a
+    password is hashed with argon2id at the library's recommended cost (64 MiB, 3 passes, 4 lanes)."""
+    from argon2 import PasswordHasher
+
+    from sendboard import identity
+
+    monkeypatch.delenv(identity.TEST_ONLY_CHEAP_HASHES, raising=False)
+    production = identity._make_hasher()
+    recommended = PasswordHasher()
+    assert (production.memory_cost, production.time_cost, production.parallelism) == (65536, 3, 4) == (
+        recommended.memory_cost, recommended.time_cost, recommended.parallelism)
+    stored = production.hash("a long enough password")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert production.verify(stored, "a long enough password")
+    monkeypatch.setenv(identity.TEST_ONLY_CHEAP_HASHES, "1")
+    cheap = identity._make_hasher()
+    assert cheap.memory_cost < production.memory_cost
+    assert cheap.verify(stored, "a long enough password")  # a hash names its own cost: either kind verifies
+
+
 def test_account_changes_are_audited_with_old_and_new(fixture_db):
     auth.set_role(fixture_db, "admin", "teacher2", "governor")
     row = fixture_db.cursor().execute(

@@ -137,12 +137,12 @@ def test_cli_import_dry_run_and_bad_input(fixture_path, tmp_path, capsys):
 def test_cli_refuses_a_database_held_by_another_process(fixture_path, tmp_path):
     good = tmp_path / "p.csv"
     good.write_text(f"UPN,Surname,Forename,DOB,Gender\n{NEW},Doe,Jo,01/02/2014,F\n")
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(30)",
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(600)",
                                str(fixture_path)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         proc = subprocess.run([sys.executable, "-m", "sendboard", "import", str(good), "--db", str(fixture_path)],
-                              capture_output=True, text=True, cwd=ROOT, timeout=60)
+                              capture_output=True, text=True, cwd=ROOT, timeout=300)
         assert proc.returncode == 2 and "open in another sendboard process" in proc.stderr
     finally:
         holder.kill()

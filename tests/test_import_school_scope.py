@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sendboard.importers import SourceFile, commit, load
+from sendboard.importers import SourceFile, commit, history, load
 from sendboard.importers.commit import apply_all
 from sendboard.importers.validate import Staged
 from sendboard.transfer import checksums
@@ -77,6 +77,12 @@ def test_trust_level_import_names_its_school_per_row(fixture_db):
     got = fixture_db.cursor().execute("SELECT pupil_id, score FROM assessments WHERE subject = 'Reading' AND term_id = 20251 "
                                       "AND pupil_id IN (1, 21) ORDER BY 1").fetchall()
     assert got == [(1, 101.0), (21, 102.0)]
+    # the import history names the whole trust for it, and a one-school import its school
+    one = load(fixture_db, [SourceFile("asm.csv", f"UPN,Term,Subject,Score\n{OTHER},Autumn 2025,Maths,100\n".encode())],
+               school_id=2)
+    commit(fixture_db, one, "tester")
+    schools = history(fixture_db)["school"].tolist()
+    assert schools == ["Elm Road School", "Whole trust: Fixture Trust"]
 
 
 def test_trust_level_row_naming_the_wrong_school_or_none_is_refused(fixture_db):

@@ -152,7 +152,7 @@ while True:
 """
 
 
-def wait_for(condition, timeout=30.0):
+def wait_for(condition, timeout=120.0):
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

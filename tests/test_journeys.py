@@ -183,7 +183,7 @@ def test_c_senco_imports_a_csv_previews_commits_and_undoes(session, app, upns, s
     page.get_by_text(re.compile("All rows are valid|problem\\(s\\) found")).first.wait_for(timeout=45000)
     h.settle(page)
     h.screenshot(page, shots / "c2_data_preview.png")
-    page.get_by_text("All rows are valid").wait_for(timeout=5000)
+    page.get_by_text("All rows are valid").wait_for(timeout=90000)
     h.settle(page)
     assert "problem(s) found" not in h.main_text(page)
     h.screenshot(page, shots / "c2_data_preview.png")

@@ -240,8 +240,9 @@ def test_the_table_matches_the_permissions_as_written_down():
         "overview": whole_school, "identification": whole_school, "outcomes": whole_school,
         "graduated_approach": whole_school,
         "class_profile": classroom, "passport": classroom, "strategies": classroom, "provision_map": classroom,
-        "impact": {"senco", "head"}, "ehc_plans": {"senco", "head"}, "self_evaluation": {"senco", "head"},
-        "expertise": {"senco", "head", "admin"}, "specialists": {"senco", "head", "governor"},
+        # the trust lead reads each school's statutory and provision pages as its head would (no forms)
+        "impact": whole_school, "ehc_plans": whole_school, "self_evaluation": whole_school,
+        "expertise": {"senco", "head", "admin", "trust"}, "specialists": {"senco", "head", "governor", "trust"},
         "sen_report": {"senco", "head", "governor"},
         "governors": {"governor", "head"}, "trust": {"trust"},
         "data": {"senco", "admin"}, "users": {"admin", "head"}, "audit": {"admin"},

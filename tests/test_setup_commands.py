@@ -283,7 +283,7 @@ def test_commands_that_write_refuse_politely_while_the_app_holds_the_database(in
     import subprocess
 
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
-                               "print('held', flush=True); time.sleep(30)", str(initialised)], stdout=subprocess.PIPE, text=True)
+                               "print('held', flush=True); time.sleep(600)", str(initialised)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         assert run(monkeypatch, "school", "add", "--db", initialised, "--urn", "146900", "--name", "Hill Top Academy",

@@ -24,8 +24,24 @@ def peak_mib(pid: int) -> float:
     raise RuntimeError("no VmHWM")
 
 
-def test_sixteen_sign_ins_at_once_hash_at_most_two_at_a_time(fixture_path, tmp_path):
+def with_hashes_at_the_real_cost(db_path: Path, monkeypatch) -> None:
+    """The suite hashes cheaply (tests/conftest.py), which would make this test unable to fail: the app started
+    here hashes at the library's cost, and the head's stored hash (whose own parameters a check follows) is
+    made at that cost too."""
+    from sendboard import identity
+    from sendboard.app_db import open_database
+
+    monkeypatch.delenv(identity.TEST_ONLY_CHEAP_HASHES, raising=False)
+    real_cost = identity._make_hasher().hash("not the password any attempt below sends")
+    assert "$m=65536," in real_cost
+    db = open_database(db_path)
+    db.cursor().execute("UPDATE users SET password_hash = $h WHERE username = 'head'", {"h": real_cost})
     dbmod.close_all()
+
+
+def test_sixteen_sign_ins_at_once_hash_at_most_two_at_a_time(fixture_path, tmp_path, monkeypatch):
+    dbmod.close_all()
+    with_hashes_at_the_real_cost(fixture_path, monkeypatch)
     secrets = tmp_path / "secrets.toml"
     secrets.write_text("", encoding="utf-8")
     port = free_port()

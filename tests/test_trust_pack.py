@@ -1,6 +1,7 @@
 """The trust board pack: every section in the PDF and the workbook, no pupil identifier anywhere, small
 counts hidden in each school's row and in the trust's total (the governors' disclosure rules)."""
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -74,8 +75,9 @@ def test_national_figures_are_named_by_year(pack):
     register = pack.section("register")
     assert any("national" in line and "/" in line for line in register.headline)
     table = register.tables[0].display
-    years = table.loc[table["School"] != trust_pack.TRUST_ROW, "National figures from"].tolist()
-    assert years and all("/" in y for y in years)  # each school's row names the years of its phase's figures
+    years = table.loc[table["School"] != trust_pack.TRUST_ROW, "National year: all with SEN; split"].tolist()
+    # each school's row names the years of its phase's figures: the total's, then the split's
+    assert years and all(re.fullmatch(r"\d{4}/\d{2}(; \d{4}/\d{2})?", y) for y in years), years
 
 
 def test_only_the_trust_lead_builds_it(fixture_db, viewers):
@@ -88,3 +90,16 @@ def test_the_page_offers_both_files(fixture_path):
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert "Download PDF board pack" in labels and "Download Excel board pack" in labels
+
+
+def test_empty_cells_show_a_dash_with_its_key_never_none(pack):
+    """The trust's row has no single national figure (each school is set against its own phase's): the cell
+    shows a dash, in the PDF and the workbook, and the key under the table says what the dash means."""
+    register = pack.section("register").tables[0].display.set_index("School")
+    assert register.loc[trust_pack.TRUST_ROW, "National SEN support %"] == "–"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(trust_pack.pdf_bytes(pack))).pages).split())
+    book = load_workbook(io.BytesIO(trust_pack.excel_bytes(pack)))
+    cells = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "– = no figure to show" in text and any("– = no figure to show" in c for c in cells)
+    for shown in (text.split(), cells):
+        assert not {"None", "nan", "NaN", "<NA>"} & set(shown)

@@ -1,7 +1,9 @@
 """Side by side: one row per school, each figure from the school's own function (or a grouped query held
 equal to it here), the trust's median row and national figures, labels in words."""
+import re
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from sendboard import disclosure
@@ -124,7 +126,7 @@ def test_the_page_draws_every_theme(fixture_path, fixture_db):
         assert not at.exception, theme
         text = all_text(at)
         assert "Oak Lane Academy" in text and tc.MEDIAN_ROW in text
-        assert "Fixture" not in text
+        assert not re.search(r"Fixture\d", text)  # no pupil's surname (the trust itself is 'Fixture Trust')
     assert "EHC annual reviews overdue now" in text or "Staff with current SEND training (%)" in text
 
 
@@ -152,3 +154,36 @@ def test_charts_and_value_for_money_are_drawn_only_when_opened(fixture_path, fix
     text = all_text(at)
     assert "Attendance gap (percentage points)" in text and "attendance_gap" not in text
     assert "No intervention has run in two or more schools this academic year." in text
+
+
+def test_empty_median_and_national_cells_say_so_in_words(fixture_db, viewers):
+    """The national row has figures for the register only, and the median of a column of words is none: those
+    cells read 'no national figure' and a dash on the page and in the downloads, never 'None'."""
+    frame = tc.side_by_side(fixture_db, viewers["trust"], AS_AT, AS_AT, "Register and needs")
+    table = tc.display_table(frame, "Register and needs")
+    national = next(i for i, s in enumerate(table["School"]) if s.startswith(tc.NATIONAL_ROW))
+    need = "Cognition and learning (% of pupils with SEND)"
+    assert pd.isna(table.loc[national, need])  # the cell the fix is about: empty in the figures
+    words = tc.with_missing_words(table)
+    assert words.loc[national, need] == tc.NO_NATIONAL_FIGURE
+    assert words.loc[national, "SEN support (% of roll)"] == table.loc[national, "SEN support (% of roll)"]
+    shown = tc.reference_rows(table)  # the page's rows under the schools: the median, then national
+    assert shown["School"].tolist() == [tc.MEDIAN_ROW, "National, state-funded secondary schools"]
+    assert "/" in shown.loc[1, "Figures from"]  # the year named
+    assert shown.loc[0, "Pupils on roll"] == "10.5" and shown.loc[1, need] == tc.NO_NATIONAL_FIGURE
+    assert not shown.isna().any().any()
+    ident = tc.display_table(tc.side_by_side(fixture_db, viewers["trust"], AS_AT, AS_AT, "Identification"),
+                             "Identification")
+    median = ident.index[ident["School"] == tc.MEDIAN_ROW][0]
+    assert tc.with_missing_words(ident).iloc[median, 2] == tc.NO_FIGURE
+    assert tc.reference_rows(ident).iloc[0, 2] == tc.NO_FIGURE
+    assert tc.number_text(20.0) == "20" and tc.number_text(10.5) == "10.5"
+
+
+def test_a_small_reading_table_puts_words_in_its_empty_cells():
+    frame = pd.DataFrame({"Phase": ["Primary", "Secondary"], "Pupils on roll": [1052, 400],
+                          "National EHC plans %": [2.5, float("nan")]})
+    shown = tc.numbers_in_words(frame, tc.NO_NATIONAL_FIGURE)
+    assert shown.to_dict("records") == [
+        {"Phase": "Primary", "Pupils on roll": "1,052", "National EHC plans %": "2.5"},
+        {"Phase": "Secondary", "Pupils on roll": "400", "National EHC plans %": tc.NO_NATIONAL_FIGURE}]

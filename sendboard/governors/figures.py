@@ -371,10 +371,11 @@ def gaps_section(db: Database, viewer: Viewer, school_id: int, as_at: date, t: i
 def spend_section(db: Database, viewer: Viewer, school_id: int, academic_year: int, as_at: date, t: int,
                   fetched: dict | None = None) -> Section:
     """``fetched``: this school's rows of the three queries below, read already for several schools at once
-    (the trust's grouped queries): {"raw": ..., "fund": ..., "total_pupils": ...}."""
+    (the trust's grouped queries): {"raw": ..., "fund": ..., "total_pupils": ...}, and optionally "bounds": the
+    year's (start, end), looked up once for every school."""
     s = Section("spend", "Provision and funding", "What do we spend on SEND provision, against our SEND funding?",
                 "How the school's resources are matched to pupils' needs")
-    start, end = _year_bounds(db, academic_year)
+    start, end = (fetched or {}).get("bounds") or _year_bounds(db, academic_year)
     params = dict(viewer_id=viewer.user_id, school_id=school_id)
     if fetched is None:
         raw = db.query("governors_spend_by_area", year_start=start, year_end=end, as_at=as_at, **params)

@@ -336,8 +336,9 @@ def intervention_figures(db: Database, viewer: Viewer, school_id: int, academic_
     """One row per intervention of the year (columns IMPACT_COLUMNS, no comparison or verdict yet), the
     totals worked out in SQL (provision_impact) as known at ``as_at`` and the interval and effect here.
 
-    The same figures as :func:`intervention_impact` over :func:`year_allocations` (head and SENCO)."""
-    viewer.require_role({"head", "senco"})
+    The same figures as :func:`intervention_impact` over :func:`year_allocations` (head and SENCO; the trust
+    lead reads them too, costs left empty as for any role that may not see costs)."""
+    viewer.require_role({"head", "senco", "trust"})
     day = _as_at(db, academic_year, as_at)
     raw = db.query("provision_impact", viewer_id=viewer.user_id, school_id=int(school_id),
                    academic_year=int(academic_year), as_at=day)
@@ -431,8 +432,9 @@ def with_verdicts(figures: pd.DataFrame, comparison: pd.DataFrame | None = None)
 
 
 def pupil_gains(frame: pd.DataFrame, as_at: date | None = None) -> pd.DataFrame:
-    """Per allocation: pupil, intervention, dates, entry, exit and gain (NaN gain shown as not yet)."""
-    cols = ["intervention", "first_name", "last_name", "year_group", "group_label", "start_date", "end_date",
+    """Per allocation: pupil, intervention, dates, entry, exit and gain (NaN gain shown as not yet). The pupil_id
+    stays (not shown) so the page records which pupils the list showed."""
+    cols = ["pupil_id", "intervention", "first_name", "last_name", "year_group", "group_label", "start_date", "end_date",
             "sessions_attended", "entry_score", "exit_score", "gain"]
     if frame.empty:
         return pd.DataFrame(columns=cols)
@@ -525,10 +527,13 @@ def impact_for_year(db: Database, viewer: Viewer, school_id: int, academic_year:
                     today: date) -> dict[str, pd.DataFrame]:
     """What the impact page shows: {'impact': one row per intervention (totals in SQL, see
     :func:`intervention_figures`), 'pupils': gains per allocation}."""
+    from ..trust_sharing import names_withheld
     from .allocations import year_allocations
 
-    viewer.require_role({"head", "senco"})
+    viewer.require_role({"head", "senco", "trust"})
     figures = intervention_figures(db, viewer, school_id, academic_year, as_at)
     table = with_verdicts(figures, comparison(db, viewer, school_id, academic_year, as_at))
+    if names_withheld(db, viewer):  # the trust lead: each pupil's gains only where the sharing setting allows
+        return {"impact": table, "pupils": pupil_gains(pd.DataFrame(), as_at)}
     frame = year_allocations(db, viewer, school_id, academic_year, as_at, today)
     return {"impact": table, "pupils": pupil_gains(frame, as_at)}

@@ -53,6 +53,9 @@ SERVICE_SPELLINGS = {
 EDIT_ROLES = frozenset({"senco", "head"})
 SEE_ROLES = frozenset({"senco", "head"})
 SUMMARY_ROLES = frozenset({"senco", "head", "governor", "trust"})
+# A school's list of involvements: the trust SEND lead too, read only; the page shows its pupils to the trust lead
+# only where the trust's data-sharing setting allows (sendboard.trust_sharing).
+SCHOOL_LIST_ROLES = SEE_ROLES | {"trust"}
 MAX_ADVICE = 4000
 
 
@@ -146,8 +149,8 @@ def for_pupil(db: Database, viewer: Viewer, pupil_id: int, today: date) -> pd.Da
 
 
 def involvements(db: Database, viewer: Viewer, school_id: int, as_at: date, today: date) -> pd.DataFrame:
-    """Every involvement at the school referred by the date, with the pupil (SENCO and head)."""
-    viewer.require_role(SEE_ROLES)
+    """Every involvement at the school referred by the date, with the pupil (SENCO, head; the trust lead)."""
+    viewer.require_role(SCHOOL_LIST_ROLES)
     frame = db.query("records_involvements_school", viewer_id=viewer.user_id, today=today, school_id=int(school_id),
                      as_at=as_at)
     frame["service_name"] = frame["service"].map(SERVICES).fillna(frame["service"])

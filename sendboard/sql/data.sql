@@ -56,13 +56,20 @@ FROM sen_provision sp JOIN pupils p ON p.pupil_id = sp.pupil_id
 WHERE list_contains($school_ids, p.school_id);
 
 -- name: import_history
+-- school: the import's school; a trust-level import (no one school: each row names its school by URN) is
+-- "Whole trust: <name>" when every school held belongs to one trust, else "Whole trust (schools named in the file)".
+WITH trusts AS (SELECT count(DISTINCT trust) AS n, any_value(trust) AS trust FROM schools WHERE trust IS NOT NULL)
 SELECT i.import_id, i.imported_at, i.username, i.file_count, i.added, i.changed, i.unchanged,
        i.undone_at, i.undone_by,
+       coalesce(s.name, CASE WHEN t.n = 1 THEN 'Whole trust: ' || t.trust
+                             ELSE 'Whole trust (schools named in the file)' END) AS school,
        string_agg(f.file_name || ' (' || f.kind || ', ' || f.rows || ' rows'
                   || coalesce(', ' || f.source, '') || coalesce(', file dated ' || strftime(f.file_date, '%d/%m/%Y'), '')
                   || ')', '; ' ORDER BY f.position) AS files,
        string_agg(left(f.sha256, 12), ' ' ORDER BY f.position) AS sha256
 FROM imports i LEFT JOIN import_files f ON f.import_id = i.import_id
+LEFT JOIN schools s ON s.school_id = i.school_id
+CROSS JOIN trusts t
 WHERE $school_id IS NULL OR i.school_id = $school_id OR i.school_id IS NULL
 GROUP BY ALL
 ORDER BY i.import_id DESC

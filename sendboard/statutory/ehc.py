@@ -226,6 +226,19 @@ def deadline_list(plans: pd.DataFrame, requests: pd.DataFrame, transfers: pd.Dat
     return out.sort_values(["_order", "due_on", "pupil"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
+def deadline_counts(items: pd.DataFrame) -> pd.DataFrame:
+    """Deadlines counted by kind and status, most urgent status first, with no pupil in them (pure): what the
+    EHC plans page shows the trust lead in place of :func:`deadline_list` when pupils' names are not shared."""
+    columns = ["Deadline", "Status", "Deadlines"]
+    if items.empty:
+        return pd.DataFrame(columns=columns)
+    counted = items.groupby(["deadline", "status", "status_label"], as_index=False).size()
+    counted["_order"] = counted["status"].map(deadlines.STATUS_ORDER).fillna(3)
+    counted = counted.sort_values(["_order", "deadline"], kind="stable")
+    return pd.DataFrame({"Deadline": counted["deadline"].to_numpy(), "Status": counted["status_label"].to_numpy(),
+                         "Deadlines": counted["size"].astype(int).to_numpy()})
+
+
 def statutory_deadlines(db: Database, viewer: Viewer, school_id: int, school_phase: str | None, as_at: date,
                         today: date) -> dict[str, pd.DataFrame]:
     """Everything the EHC plans page shows, computed once (cache this)."""

@@ -28,7 +28,8 @@ from ..reference import AREAS
 from . import StatutoryError, as_date
 
 EDIT_ROLES = frozenset({"head", "senco", "admin"})
-READ_ROLES = frozenset({"head", "senco", "admin"})
+# the trust SEND lead reads a school's staff training as its head does (read only: not in EDIT_ROLES)
+READ_ROLES = frozenset({"head", "senco", "admin", "trust"})
 AGGREGATE_ROLES = frozenset({"head", "senco", "admin", "governor", "trust"})
 LEVELS = ("awareness", "enhanced", "specialist")
 EXPIRY_WINDOW_DAYS = 90

@@ -29,7 +29,7 @@ RATING_HELP = {
     4: "Part of how the school works; checked, refined and sustained over time.",
 }
 EDIT_ROLES = frozenset({"head", "senco"})
-READ_ROLES = frozenset({"head", "senco"})
+READ_ROLES = frozenset({"head", "senco", "trust"})  # the trust lead reads, never rates (EDIT_ROLES)
 AGGREGATE_ROLES = frozenset({"head", "senco", "governor", "trust"})
 MAX_TEXT = 4000
 

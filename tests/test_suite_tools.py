@@ -1,0 +1,73 @@
+"""The suite's own machinery (tests/conftest.py, tests/cpu_report.py): the order tests are handed out in, the
+CPU report's totals, and the load-proofing that every AppTest and browser test relies on."""
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+from tests import conftest, cpu_report
+
+
+class FakeItem(SimpleNamespace):
+    def get_closest_marker(self, name):
+        return name if name in self.marks else None
+
+
+def item(nodeid: str, *marks: str) -> FakeItem:
+    return FakeItem(nodeid=nodeid, marks=marks)
+
+
+def test_longest_files_first_then_browser_files_then_the_rest_each_file_kept_together():
+    items = [item("tests/test_a.py::one"), item("tests/test_b_browser.py::x", "browser"), item("tests/test_a.py::two"),
+             item("tests/test_speed.py::quick"), item("tests/test_speed.py::bench", "browser"),
+             item("tests/test_demo.py::d"), item("tests/test_b_browser.py::y", "browser")]
+    conftest.slowest_first(items)
+    assert [i.nodeid for i in items] == [
+        "tests/test_speed.py::quick", "tests/test_speed.py::bench",   # LONGEST_FIRST, in its own order
+        "tests/test_demo.py::d",
+        "tests/test_b_browser.py::x", "tests/test_b_browser.py::y",   # other browser files
+        "tests/test_a.py::one", "tests/test_a.py::two"]               # the rest, in collection order
+
+
+def test_every_longest_first_file_exists():
+    """A renamed or deleted file would silently fall out of the ordering."""
+    missing = [name for name in conftest.LONGEST_FIRST if not (conftest.ROOT / "tests" / name).exists()]
+    assert missing == []
+
+
+def test_cpu_report_totals_per_file_and_kind(tmp_path):
+    rows = [
+        {"test": "tests/test_accessibility.py::a", "phase": "setup", "wall": 2.0, "cpu_self": 0.5, "cpu_children": 1.5},
+        {"test": "tests/test_accessibility.py::a", "phase": "call", "wall": 3.0, "cpu_self": 1.0, "cpu_children": 0.0},
+        {"test": "tests/test_upn.py::b", "phase": "call", "wall": 1.0, "cpu_self": 1.0, "cpu_children": 0.0},
+    ]
+    (tmp_path / "gw0.jsonl").write_text("\n".join(json.dumps(r) for r in rows[:2]) + "\n")
+    (tmp_path / "gw1.jsonl").write_text(json.dumps(rows[2]) + "\n")
+    text = cpu_report.report(cpu_report.load(tmp_path))
+    # accessibility: 0.5 + 1.5 + 1.0 = 3.0 CPU s of 4.0 (75%), 1.5 of it in child processes, 5 s of wall time
+    assert "| test_accessibility.py | 1 | 3.0 | 1.5 | 5.0 | 75.0% |" in text
+    assert "| test_upn.py | 1 | 1.0 | 0.0 | 1.0 | 25.0% |" in text
+    assert "| browser (app server + Chromium) | 1 | 3.0 | 75.0% |" in text
+    assert "| in the pytest process | 1 | 1.0 | 25.0% |" in text
+
+
+def test_apptest_waits_at_least_the_floor():
+    from streamlit.testing.v1 import AppTest
+
+    assert AppTest.from_file(str(conftest.ROOT / "streamlit_app.py"), default_timeout=3).default_timeout == \
+        conftest.APPTEST_TIMEOUT_FLOOR
+
+
+def test_component_scan_is_made_once_per_process():
+    from streamlit.components.v2 import manifest_scanner
+
+    first = manifest_scanner.scan_component_manifests()
+    assert manifest_scanner.scan_component_manifests() is first
+
+
+def test_the_suite_hashes_cheaply():
+    import os
+
+    from sendboard import identity
+
+    assert os.environ[identity.TEST_ONLY_CHEAP_HASHES] == "1" and identity._HASHER.memory_cost < 65536
