@@ -133,7 +133,36 @@ def _end_browser_session(message: str | None, *, sso_quiet: bool = True) -> None
         st.session_state[SESSION_SSO_QUIET] = True
 
 
+_VIEWER_THIS_RUN = "_viewer_this_run"
+
+
+def _this_run():
+    """An object that is this script run's alone: Streamlit gives each run (and each fragment run) a new
+    dict of cursors. Kept with the viewer, so it cannot be mistaken for a later run's."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.cursors
+
+
 def current_viewer(db: Database) -> Viewer | None:
+    """The signed-in viewer, checked once per script run: the frame checks it and the page's own
+    ``page_context`` asks again (a page may rerun without the frame). The second ask in the same run gets
+    the first one's answer instead of repeating the session and account queries (about a tenth of a class
+    profile's server time in a staff meeting); every new run checks afresh."""
+    run = _this_run()
+    held = st.session_state.get(_VIEWER_THIS_RUN)
+    if run is not None and held is not None and held[0] is run:
+        return held[1]
+    viewer = _check_viewer(db)
+    if run is not None and viewer is not None:
+        st.session_state[_VIEWER_THIS_RUN] = (run, viewer)
+    else:
+        st.session_state.pop(_VIEWER_THIS_RUN, None)
+    return viewer
+
+
+def _check_viewer(db: Database) -> Viewer | None:
     """The signed-in viewer, rebuilt from the account on every run, or None. A session that has ended
     (sign-out elsewhere, idle, too old, account disabled or changed) signs this browser out with a
     message. The session is found in this tab's state, else in the HttpOnly cookie the sign-in form

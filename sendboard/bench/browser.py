@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 from .scales import dataset
-from .server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, TODAY, cpu_split, running_app
+from .server import CHROMIUM, CHROMIUM_ARGS, PASSWORD, TODAY, cpu_split, free_port, running_app
 
 TIMEOUT_MS = 120_000
 ROLES = {"school": ("head", "senco", "teacher", "governor", "admin"),
@@ -149,8 +149,19 @@ def _title(key: str) -> str:
     return "^Welcome, " if key == "home" else PAGES_BY_KEY[key].title
 
 
+VIEWPORT = {"width": 1366, "height": 900}
+
+
 def _sign_in(browser, url: str, username: str, password: str = PASSWORD):
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    """Sign ``username`` in through the form in a context of its own; returns (context, page, meter, figures).
+
+    ``browser`` is a Browser (a fresh context per role: nothing cached, as a first visit from a new
+    machine) or a persistent BrowserContext (a profile that has visited before: its HTTP cache and compiled
+    code kept, as a person's own browser the next day); there the role's cookies are cleared instead."""
+    if hasattr(browser, "new_context"):
+        context = browser.new_context(viewport=VIEWPORT)
+    else:
+        context = _Persistent(browser)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     meter = _Meter(page)
@@ -159,6 +170,25 @@ def _sign_in(browser, url: str, username: str, password: str = PASSWORD):
     page.get_by_role("textbox", name="Password").fill(password)
     signed = meter.measure(lambda: page.get_by_role("button", name="Sign in").click(), _title("home"))
     return context, page, meter, signed
+
+
+class _Persistent:
+    """A role's turn in a persistent profile: signed out (cookies cleared) before, its tab closed after."""
+
+    def __init__(self, context):
+        self.context = context
+        self.pages: list = []
+        context.clear_cookies()
+
+    def new_page(self):
+        page = self.context.new_page()
+        self.pages.append(page)
+        return page
+
+    def close(self) -> None:
+        for page in self.pages:
+            page.close()
+        self.context.clear_cookies()
 
 
 def _click_link(page, key: str):
@@ -198,17 +228,24 @@ def _term_labels(db_path: Path, today: str) -> list[str]:
 
 
 def one_run(db_path: Path, roles: tuple[str, ...], term_changes: bool, today: str = TODAY,
-            password: str = PASSWORD) -> dict:
-    """One cold start of the app on ``db_path`` and every role's pages; see the module docstring."""
+            password: str = PASSWORD, *, profile_dir: Path | None = None, port: int | None = None) -> dict:
+    """One cold start of the app on ``db_path`` and every role's pages; see the module docstring.
+
+    ``profile_dir``: a Chromium profile kept between runs (a browser that has been here before); the app
+    then listens on ``port`` every time, since a browser's cache is kept per address, port included."""
     from playwright.sync_api import sync_playwright
 
     out: dict = {"sign_in": {}, "pages": [], "term_change": [], "errors": []}
     termed: set[str] = set()
     terms = _term_labels(db_path, today) if term_changes else []
     started = time.perf_counter()
-    with running_app(db_path, today) as url, sync_playwright() as p:
+    with running_app(db_path, today, port=port) as url, sync_playwright() as p:
         out["server_start_s"] = round(time.perf_counter() - started, 2)
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        if profile_dir is None:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        else:
+            browser = p.chromium.launch_persistent_context(str(profile_dir), executable_path=CHROMIUM,
+                                                           args=CHROMIUM_ARGS, viewport=VIEWPORT)
         try:
             for role in roles:
                 context, page, meter, signed = _sign_in(browser, url, role, password)
@@ -285,20 +322,30 @@ def _median(rows: list[dict]) -> dict:
 
 def summarise(runs: list[dict]) -> dict:
     """Median over the runs of every measurement, keyed as in one run."""
-    sign_in = {role: _median([r["sign_in"][role] for r in runs if role in r["sign_in"]])
-               for role in runs[0]["sign_in"]}
-    def matching(kind: str, row: dict) -> list[dict]:
-        return [x for r in runs for x in r[kind] if (x["page"], x["role"]) == (row["page"], row["role"])]
+    def keys(kind: str) -> list[tuple[str, str]]:
+        """Every (page, role) any run measured, in the order first met: a page that was not drawn in one
+        run still has the median of the runs that drew it (its count says how many)."""
+        seen: dict[tuple[str, str], None] = {}
+        for r in runs:
+            for x in r[kind]:
+                seen.setdefault((x["page"], x["role"]), None)
+        return list(seen)
 
+    def matching(kind: str, key: tuple[str, str]) -> list[dict]:
+        return [x for r in runs for x in r[kind] if (x["page"], x["role"]) == key]
+
+    roles = list(dict.fromkeys(role for r in runs for role in r["sign_in"]))
+    sign_in = {role: _median([r["sign_in"][role] for r in runs if role in r["sign_in"]]) for role in roles}
     pages = []
-    for row in runs[0]["pages"]:
-        same = matching("pages", row)
-        pages.append({"page": row["page"], "role": row["role"], "first": _median([s["first"] for s in same]),
+    for page, role in keys("pages"):
+        same = matching("pages", (page, role))
+        pages.append({"page": page, "role": role, "runs": len(same), "first": _median([s["first"] for s in same]),
                       "revisit": _median([s["revisit"] for s in same])})
-    terms = [{"page": row["page"], "role": row["role"], **_median(matching("term_change", row))}
-             for row in runs[0]["term_change"]]
-    return {"server_start_s": statistics.median(r["server_start_s"] for r in runs), "sign_in": sign_in,
-            "pages": pages, "term_change": terms, "cold_role": next(iter(runs[0]["sign_in"]), None),
+    terms = [{"page": page, "role": role, "runs": len(matching("term_change", (page, role))),
+              **_median(matching("term_change", (page, role)))} for page, role in keys("term_change")]
+    return {"server_start_s": statistics.median(r["server_start_s"] for r in runs), "runs": len(runs),
+            "sign_in": sign_in, "pages": pages, "term_change": terms,
+            "cold_role": next(iter(runs[0]["sign_in"]), None),
             "errors": [e for r in runs for e in r.get("errors", [])]}
 
 
@@ -338,8 +385,9 @@ def run_browser_bench(args, save=None) -> dict:
     """The ``--browser`` part of ``sendboard bench``: returns the report's "browser" entry (and hands it to
     ``save`` after every run, so a bench cut short keeps what it measured)."""
 
+    warm = getattr(args, "browser_cache", "fresh") == "warm"
     result: dict = {"runs": args.runs, "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-                    "scales": {}}
+                    "browser_cache": "warm" if warm else "fresh", "scales": {}}
     floors = [] if args.no_floor else [floor_run(args.today) for _ in range(args.runs)]
     result["floor"] = _floor_summary(floors) if floors else None
     result["floor_runs"] = floors
@@ -351,13 +399,20 @@ def run_browser_bench(args, save=None) -> dict:
         roles = tuple(r for r in (args.roles.split(",") if args.roles else ROLES[scale]) if r)
         entry = {"database": str(path), "roles": roles,
                  "load_average_at_start": [round(x, 2) for x in os.getloadavg()], "runs": []}
+        profile = {}
+        if warm:  # one profile and one address for every run; a first, unmeasured run fills its caches
+            profile = {"profile_dir": Path(tempfile.mkdtemp(prefix=f"sendboard-browser-{scale}-")), "port": free_port()}
+            _say(f"{scale}: filling the browser profile's caches (not measured)")
+            one_run(path, roles[:1], False, args.today, args.password, **profile)
         for run in range(args.runs):
             _say(f"{scale}: run {run + 1} of {args.runs}")
-            entry["runs"].append(one_run(path, roles, not args.no_term_change, args.today, args.password))
+            entry["runs"].append(one_run(path, roles, not args.no_term_change, args.today, args.password, **profile))
             entry["median"] = summarise(entry["runs"])
             result["scales"][scale] = entry
             if save:
                 save(result)
+        if profile:
+            shutil.rmtree(profile["profile_dir"], ignore_errors=True)
         entry["median"] = summarise(entry["runs"])
         entry["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         result["scales"][scale] = entry
@@ -375,7 +430,9 @@ def markdown(entry: dict) -> str:
                   f"{floor['revisit']['ms']:.0f} ms (browser CPU {floor['first']['cpu_browser_s']:.2f} s a visit).", ""]
     for scale, s in entry["scales"].items():
         m = s["median"]
-        lines += [f"**{scale}**, median of {len(s['runs'])} cold start(s); load average at start "
+        cache = ("a browser profile that had visited before (HTTP cache and compiled code kept)"
+                 if entry.get("browser_cache") == "warm" else "a fresh browser profile each run")
+        lines += [f"**{scale}**, median of {len(s['runs'])} cold start(s) of the app, {cache}; load average at start "
                   f"{s['load_average_at_start']}, at end {s.get('load_average_at_end')}; server start "
                   f"{m['server_start_s']} s", "",
                   "| first page after sign-in | ms | app CPU s | browser CPU s |", "|---|---:|---:|---:|"]

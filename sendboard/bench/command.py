@@ -44,7 +44,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--browser", action="store_true",
                         help="time every page as a person feels it: the real app, Chromium, click to page drawn "
                              "(instead of the server-side page timings)")
-    parser.add_argument("--runs", type=int, default=5, help="with --browser: cold starts to take medians over")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="with --browser or --meeting: cold starts of the app to take medians over (default 5)")
+    parser.add_argument("--browser-cache", choices=("fresh", "warm"), default="fresh",
+                        help="with --browser: a fresh browser profile each run (a first visit from a new machine), "
+                             "or one kept between runs after an unmeasured visit (a person's own browser)")
     parser.add_argument("--roles", default="", help="with --browser: only these roles (comma-separated)")
     parser.add_argument("--browser-db", type=Path, help="with --browser: this database instead of the scale's")
     parser.add_argument("--today", default=BENCH_AS_OF.isoformat(),
@@ -151,7 +155,7 @@ def markdown(reports: list[dict]) -> str:
             lines.append(browser_markdown(report["browser"]))
         if report.get("meeting"):
             lines += ["| staff meeting | figure |", "|---|---|"]
-            lines += [f"| {k} | {v} |" for k, v in report["meeting"].items()]
+            lines += [f"| {k} | {v} |" for k, v in report["meeting"].items() if k != "runs"]
             lines.append("")
         for scale, entry in report.get("scales", {}).items():
             target = TARGET_MS[scale]
@@ -262,10 +266,10 @@ def _run_in_browser(args: argparse.Namespace, report: dict) -> int:
         report["browser"] = run_browser_bench(args, lambda partial: _write(args.out, {**report, "browser": partial}))
         _write(args.out, report)
     if args.meeting:
-        from .meeting import run_meeting
+        from .meeting import run_meetings
 
         path = args.browser_db or dataset("school", args.data_dir, args.rebuild)[0]
-        report["meeting"] = run_meeting(path, args.meeting, args.today, args.password)
+        report["meeting"] = run_meetings(path, args.meeting, args.runs, args.today, args.password)
         _write(args.out, report)
     print(f"\nwritten to {args.out}")
     return 0

@@ -45,14 +45,14 @@ def wait_until(check, what: str, timeout: float = 120) -> None:
 
 @contextlib.contextmanager
 def running_app(db_path: Path, today: str = TODAY, log: Path | None = None, env: dict | None = None,
-                script: Path | None = None, root: Path = ROOT):
+                script: Path | None = None, root: Path = ROOT, port: int | None = None):
     """The app on ``db_path`` through scripts/run.sh on a free port; yields its base URL; stops it.
 
     ``script`` replaces streamlit_app.py (the empty page the floor is measured with); ``env`` adds
     variables (``SENDBOARD_RUN_LOG``); ``root`` is another copy of sendboard to start with this copy's
     .venv and run.sh's flags (a before-and-after comparison: its own package is found first, next to
-    its streamlit_app.py)."""
-    port = free_port()
+    its streamlit_app.py); ``port`` a fixed port (a browser profile kept between runs caches per address)."""
+    port = port or free_port()
     full_env = dict(os.environ, SENDBOARD_DB=str(db_path), SENDBOARD_TODAY=today, **(env or {}))
     command = [str(root / "scripts" / "run.sh"), "--server.port", str(port)]
     if script is not None or root != ROOT:  # run.sh's own flags, on another script or another copy
