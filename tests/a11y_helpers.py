@@ -71,13 +71,15 @@ _WATCH_RUNS = """() => {
 _RUNS_SEEN: dict[int, int] = {}
 
 
-def settle(page, timeout: float = 90000) -> None:
+def settle(page, timeout: float = 90000, *, run_expected: bool = True) -> None:
     """Wait until Streamlit has finished the run: the script not running, no 'Running' widget, no skeletons,
     nothing stale. A widget change asks the server for a run and the browser marks it only when the server
-    starts it: if no run has started since the last settle, wait (at most a second) for one to start."""
+    starts it: if no run has started since the last settle, wait (at most a second) for one to start.
+    `run_expected=False` after what the browser does alone (a new window size, a chart's Table tab): no
+    run will come, so that second is not spent waiting for one."""
     runs = page.evaluate(_WATCH_RUNS)
     last = _RUNS_SEEN.get(id(page))
-    if runs >= 0 and last is not None and runs <= last:
+    if run_expected and runs >= 0 and last is not None and runs <= last:
         try:
             page.wait_for_function(f"() => window.__sendboardRuns.count > {last}", timeout=1000)
         except Exception:  # nothing was asked of the server (a tab or an expander opened in the browser)
