@@ -12,8 +12,9 @@ fi
 # Lint first (rules and the reason for each exception in pyproject.toml's [tool.ruff]): seconds, and it stops
 # a run on an unused import or a likely bug before the tests spend minutes.
 .venv/bin/ruff check .
-# Three workers on two cores: a browser test spends about half its time waiting on its app and browser (a
-# two-worker run used 615 CPU seconds in 9.4 minutes, 109% of one core), so a third keeps both busy. Tests
-# are shared out one at a time (loadgroup), except those that use a set-up their module makes once (an app
-# and a browser, a built database): tests/conftest.py keeps those on one worker. SENDBOARD_TEST_WORKERS=0 runs everything in this one process.
-exec .venv/bin/python -m pytest -n "${SENDBOARD_TEST_WORKERS:-3}" --dist loadgroup "$@"
+# Two workers, one a core. Tests are shared out one at a time (loadgroup), except those that use a set-up
+# their module makes once (an app and a browser, a built database): tests/conftest.py keeps those on one
+# worker. SENDBOARD_TEST_WORKERS=0 runs everything in this one process. (Three workers were tried: on two
+# cores the suite then spent 883 CPU seconds instead of 615, browsers and apps waiting on each other, and
+# took 12.1 minutes instead of 9.4.)
+exec .venv/bin/python -m pytest -n "${SENDBOARD_TEST_WORKERS:-2}" --dist loadgroup "$@"
