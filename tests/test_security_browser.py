@@ -17,8 +17,10 @@ def _users_page(b, url, username: str, tab: str | None = None):
     page = b.new_page(viewport={"width": 1366, "height": 900})
     sign_in(page, url, username, PASSWORD)
     page.goto(f"{url}/users")
+    wait_idle(page)
     if tab:
-        page.get_by_role("tab", name=tab).click()
+        page.get_by_role("tab", name=tab).click()  # the tabs rerun the page (on_change="rerun")
+        wait_idle(page)
     return page
 
 
@@ -28,6 +30,11 @@ def _choose(page, label: str, typed: str, option: str) -> None:
     page.keyboard.type(typed)
     page.get_by_role("option", name=option, exact=True).first.wait_for()
     page.keyboard.press("Enter")
+    # the choice is in the box, and the run it asks for (which redraws the fields below it) has finished:
+    # a field filled before that run would be drawn afresh, empty
+    page.wait_for_function("([label, option]) => [...document.querySelectorAll('input')]"
+                           ".some(i => i.getAttribute('aria-label') === label && i.value === option)",
+                           arg=[label, option], timeout=45000)
     wait_idle(page)
 
 
