@@ -25,6 +25,32 @@ INSERT INTO audit_pupils_seen (audit_id, pupil_id) SELECT $audit_id, unnest($pup
 -- name: audit_chain_advance
 UPDATE audit_chain SET last_id = $audit_id, last_hash = $entry_hash WHERE chain_id = 1;
 
+-- Appending several entries in one transaction (sendboard/audit.py, append_entries): the views that
+-- arrive while another is being written are queued and written together, chained in id order in Python.
+-- Each statement covers the whole batch, so a batch costs the same five statements as one entry.
+
+-- name: audit_batch_start
+-- The chain's last hash, and $n new ids with the transaction's time (the same for the whole batch).
+SELECT (SELECT last_hash FROM audit_chain WHERE chain_id = 1) AS last_hash,
+       nextval('audit_seq') AS audit_id, current_timestamp::TIMESTAMP AS logged_at
+FROM range($n);
+
+-- name: audit_batch_insert
+INSERT INTO audit_log (audit_id, logged_at, username, role, action, object_type, object_id, pupil_id, group_id,
+                       detail, old_value, new_value)
+SELECT unnest($audit_ids::BIGINT[]), unnest($logged_ats::TIMESTAMP[]), unnest($usernames::VARCHAR[]),
+       unnest($roles::VARCHAR[]), unnest($actions::VARCHAR[]), unnest($object_types::VARCHAR[]),
+       unnest($object_ids::VARCHAR[]), unnest($pupil_ids::INTEGER[]), unnest($group_ids::INTEGER[]),
+       unnest($details::VARCHAR[]), unnest($old_values::VARCHAR[]), unnest($new_values::VARCHAR[]);
+
+-- name: audit_batch_links_insert
+INSERT INTO audit_links (audit_id, prev_hash, entry_hash)
+SELECT unnest($audit_ids::BIGINT[]), unnest($prev_hashes::VARCHAR[]), unnest($entry_hashes::VARCHAR[]);
+
+-- name: audit_batch_pupils_seen_insert
+INSERT INTO audit_pupils_seen (audit_id, pupil_id)
+SELECT unnest($audit_ids::BIGINT[]), unnest($pupil_ids::INTEGER[]);
+
 -- Verifying the chain (sendboard audit verify).
 
 -- name: audit_chain_state
