@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -54,6 +56,65 @@ def _sso_configured() -> bool:
         return False
 
 
+_ASSET_PATH = re.compile(r"^\./static/[A-Za-z0-9_.\-/]+\.(?:js|css|woff2)$")
+_TAG = re.compile(r"<(?:script|link)\b[^>]*>", re.DOTALL)
+_ATTR = re.compile(r'([a-z\-]+)(?:="([^"]*)")?')
+
+
+def _streamlit_index() -> str:
+    from streamlit import file_util
+
+    return (Path(file_util.get_static_dir()) / "index.html").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def app_assets() -> tuple[tuple[str, str], ...]:
+    """The scripts, style sheet and font the app's own page (Streamlit's index.html) loads first, as
+    (kind, relative path): "module" for its entry script and the modules it preloads, "style", "font".
+    Read from the installed Streamlit at start, so they follow whatever version is installed; a path
+    that does not look like one of its hashed static files, or is not on disk, is left out."""
+    try:
+        index = _streamlit_index()
+        from streamlit import file_util
+
+        root = Path(file_util.get_static_dir())
+    except (OSError, ImportError):
+        return ()
+    found: list[tuple[str, str]] = []
+    for tag in _TAG.findall(index):
+        attrs = {k: (v or "") for k, v in _ATTR.findall(tag[1:-1])}
+        rel, path = attrs.get("rel", ""), attrs.get("src") or attrs.get("href") or ""
+        if tag.startswith("<script") and attrs.get("type") == "module":
+            kind = "module"
+        elif rel == "modulepreload":
+            kind = "module"
+        elif rel == "stylesheet":
+            kind = "style"
+        elif rel == "preload" and attrs.get("as") == "font":
+            kind = "font"
+        else:
+            continue
+        if _ASSET_PATH.match(path) and ".." not in path and (root / path[2:]).is_file() and (kind, path) not in found:
+            found.append((kind, path))
+    return tuple(found)
+
+
+def _preload_links() -> str:
+    """Link tags that make the browser fetch (and, for modules, compile) the app's code while the person
+    types, so the app's page after the redirect finds it in the browser's cache. The same crossorigin mode
+    as index.html's own tags, or the cached copies would not be reused."""
+    tags = []
+    for kind, path in app_assets():
+        href = html.escape(path)
+        if kind == "module":
+            tags.append(f'<link rel="modulepreload" crossorigin href="{href}">')
+        elif kind == "style":
+            tags.append(f'<link rel="preload" as="style" crossorigin href="{href}">')
+        else:
+            tags.append(f'<link rel="preload" as="font" type="font/woff2" crossorigin href="{href}">')
+    return "\n".join(tags)
+
+
 def _page(next_path: str, *, username: str = "", error: str = "", note: str = "", status: int = 200) -> HTMLResponse:
     """The sign-in page. Labels (Username, Password, Sign in) are the same as the in-app form's."""
     e = html.escape
@@ -64,6 +125,7 @@ def _page(next_path: str, *, username: str = "", error: str = "", note: str = ""
     body = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in · sendboard</title>
+{_preload_links()}
 <style>
  body {{ font-family: system-ui, sans-serif; background: #f6f7f9; color: #1f2430; margin: 0; }}
  main {{ max-width: 26rem; margin: 8vh auto; background: #fff; padding: 2rem; border-radius: .75rem;
@@ -103,8 +165,10 @@ def _page(next_path: str, *, username: str = "", error: str = "", note: str = ""
 </main></body></html>"""
     response = HTMLResponse(body, status_code=status)
     response.headers["Cache-Control"] = "no-store"
-    # Nothing but this page's own style and a form posting back here; never inside another site's frame.
-    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
+    # Nothing but this page's own style, a form posting back here, and the app's own code fetched ahead
+    # (preloaded, never run on this page: it has no script element); never inside another site's frame.
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'self' 'unsafe-inline'; "
+                                                   "script-src 'self'; font-src 'self'; "
                                                    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
