@@ -186,10 +186,14 @@ def _queue_for(db: Database) -> _Queue:
 def _write_batch(db: Database, batch: list[_Pending]) -> None:
     """Append a batch in one short transaction; if it fails, each entry on its own, so that one entry's
     failure is its own and not its neighbours'. Every entry of the batch is marked done either way."""
+    def work(w: Writer) -> list[int]:
+        if len(batch) == 1:  # alone: the one-entry statements, cheaper to bind than the batch's lists
+            return [append_entry(w, batch[0].row, batch[0].seen)]
+        return append_entries(w, [(e.row, e.seen) for e in batch])
+
     try:
         try:
-            ids = db.write_unversioned(lambda w: append_entries(w, [(e.row, e.seen) for e in batch]),
-                                       retries=_APPEND_RETRIES - 1)
+            ids = db.write_unversioned(work, retries=_APPEND_RETRIES - 1)
             for entry, audit_id in zip(batch, ids):
                 entry.audit_id = audit_id
         except Exception as exc:
@@ -199,7 +203,7 @@ def _write_batch(db: Database, batch: list[_Pending]) -> None:
             for entry in batch:
                 try:
                     entry.audit_id = db.write_unversioned(
-                        lambda w, e=entry: append_entries(w, [(e.row, e.seen)])[0], retries=_APPEND_RETRIES - 1)
+                        lambda w, e=entry: append_entry(w, e.row, e.seen), retries=_APPEND_RETRIES - 1)
                 except Exception as one:
                     entry.error = one
     finally:

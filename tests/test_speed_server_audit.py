@@ -80,14 +80,20 @@ def test_a_batch_and_single_entries_make_one_chain_with_what_came_before_and_aft
 
 
 def test_an_entry_that_cannot_be_written_fails_alone_and_its_neighbours_are_kept(fixture_db, viewers, monkeypatch):
-    real = audit.append_entries
+    real_batch, real_one = audit.append_entries, audit.append_entry
 
-    def refuses_the_bad_one(w, entries):
+    def batch_refusing_the_bad_one(w, entries):
         if any(row["action"] == "bad" for row, _ in entries):
             raise RuntimeError("this entry cannot be written")
-        return real(w, entries)
+        return real_batch(w, entries)
 
-    monkeypatch.setattr(audit, "append_entries", refuses_the_bad_one)
+    def one_refusing_the_bad_one(w, row, seen, **kwargs):
+        if row["action"] == "bad":
+            raise RuntimeError("this entry cannot be written")
+        return real_one(w, row, seen, **kwargs)
+
+    monkeypatch.setattr(audit, "append_entries", batch_refusing_the_bad_one)
+    monkeypatch.setattr(audit, "append_entry", one_refusing_the_bad_one)
     ids, errors = _record_at_once(fixture_db, viewers["teacher"], 6, action=lambda i: "bad" if i == 3 else "view")
     assert set(errors) == {3} and "cannot be written" in str(errors[3])
     assert sorted(ids) == [0, 1, 2, 4, 5]
