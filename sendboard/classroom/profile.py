@@ -116,8 +116,17 @@ def target_line(row) -> str:
 
 def build_cards(frames: dict[str, pd.DataFrame], as_at: date, *, include_all: bool = False) -> list[dict]:
     """One card per pupil with SEND or an open concern (every pupil if include_all), EHC plans first."""
-    by = {key: {pid: grp for pid, grp in frame.groupby("pupil_id")} if not frame.empty else {}  # noqa: C416 (dict() of a groupby calls its .keys, a str)
-          for key, frame in frames.items() if key != "summary"}
+    # Each frame's rows as plain dicts, grouped by pupil in their query order: one to_dict per frame instead
+    # of a pandas group and a to_dict per pupil (a class's cards are built on every first visit).
+    by: dict[str, dict[int, list[dict]]] = {}
+    for key, frame in frames.items():
+        if key == "summary":
+            continue
+        grouped: dict[int, list[dict]] = {}
+        for rec in frame.to_dict("records"):
+            if not pd.isna(rec["pupil_id"]):
+                grouped.setdefault(int(rec["pupil_id"]), []).append(rec)
+        by[key] = grouped
     cards = []
     for row in frames["summary"].to_dict("records"):
         pid = int(row["pupil_id"])
@@ -129,10 +138,10 @@ def build_cards(frames: dict[str, pd.DataFrame], as_at: date, *, include_all: bo
         need_list = [] if needs is None else [
             {"code": n["need_code"], "name": need_name(n["need_code"], n["description"]),
              "area_code": need_area_code(n["need_code"], n["area_code"]), "rank": int(n["need_rank"])}
-            for n in needs.to_dict("records")
+            for n in needs
         ]
         passport = by["passports"].get(pid)
-        pp = {} if passport is None else passport.iloc[0].to_dict()
+        pp = {} if passport is None else passport[0]
         targets = by["targets"].get(pid)
         interventions = by["interventions"].get(pid)
         strategies = by["strategies"].get(pid)
@@ -161,12 +170,12 @@ def build_cards(frames: dict[str, pd.DataFrame], as_at: date, *, include_all: bo
             "what_does_not_help": _text(pp.get("what_does_not_help")),
             "pupil_voice": _text(pp.get("pupil_voice")),
             "parent_voice": _text(pp.get("parent_voice")),
-            "targets": [] if targets is None else [target_line(t) for t in targets.to_dict("records")],
-            "interventions": [] if interventions is None else [intervention_line(i) for i in interventions.to_dict("records")
+            "targets": [] if targets is None else [target_line(t) for t in targets],
+            "interventions": [] if interventions is None else [intervention_line(i) for i in interventions
                                                                 if i.get("delivery") != "in_class"],
-            "in_class_support": [] if interventions is None else [intervention_line(i) for i in interventions.to_dict("records")
+            "in_class_support": [] if interventions is None else [intervention_line(i) for i in interventions
                                                                    if i.get("delivery") == "in_class"],
-            "strategies": [] if strategies is None else strategies["name"].tolist(),
+            "strategies": [] if strategies is None else [st["name"] for st in strategies],
             "next_review": next_review,
             "ehc_review_due": ehc_due if row["sen_group"] == "EHC plan" else None,
             "on_register_since": since,
