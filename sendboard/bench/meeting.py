@@ -156,7 +156,8 @@ def _p95(values: list[float]) -> float | None:
     return ordered[max(0, min(len(ordered) - 1, round(0.95 * (len(ordered) - 1))))]
 
 
-def run_meeting(db_path: Path, teachers: int = 30, today: str = TODAY, password: str = PASSWORD) -> dict:
+def run_meeting(db_path: Path, teachers: int = 30, today: str = TODAY, password: str = PASSWORD,
+                root: Path | None = None) -> dict:
     """Start the app (scripts/run.sh, SENDBOARD_RUN_LOG on), sign ``teachers`` teachers in, and have them
     open the class profile at once. Page views are audited in ``db_path``, as the app would."""
     folder = Path(tempfile.mkdtemp(prefix="sendboard-meeting-"))
@@ -164,7 +165,8 @@ def run_meeting(db_path: Path, teachers: int = 30, today: str = TODAY, password:
     names = _teachers(teachers)
     out: dict = {"teachers": teachers, "page": PAGE, "via": "websocket sessions (Streamlit's own protocol)",
                  "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
-    with running_app(db_path, today, env={"SENDBOARD_RUN_LOG": str(run_log)}) as url:
+    where = {} if root is None else {"root": root}  # another copy of sendboard (a before-and-after comparison)
+    with running_app(db_path, today, env={"SENDBOARD_RUN_LOG": str(run_log)}, **where) as url:
         cookies = {n: sign_in(url, n, password) for n in names}  # one at a time: signing in is not what is measured
         # warm the app once (imports, first queries): the head opens the page first
         warm = asyncio.run(_meeting(url, ["head"], {"head": sign_in(url, "head", password)}))
@@ -214,14 +216,14 @@ _MEDIANS = ("server_run_median_s", "server_run_p95_s", "server_run_max_s", "serv
 
 
 def run_meetings(db_path: Path, teachers: int = 30, runs: int = 5, today: str = TODAY,
-                 password: str = PASSWORD) -> dict:
+                 password: str = PASSWORD, root: Path | None = None) -> dict:
     """``runs`` meetings, each on a freshly started app: the medians of their figures (each meeting's own
     figures under "runs"). It passes only if every meeting rendered every session without an error and the
     median of the meetings' 95th percentiles is under 3 s."""
     meetings = []
     for number in range(runs):
         _say(f"meeting {number + 1} of {runs}")
-        meetings.append(run_meeting(db_path, teachers, today, password))
+        meetings.append(run_meeting(db_path, teachers, today, password, root))
     out: dict = {"teachers": teachers, "page": PAGE, "via": meetings[0]["via"], "meetings": runs,
                  "load_average_at_start": meetings[0]["load_average_at_start"]}
     for key in _MEDIANS:
@@ -241,3 +243,21 @@ def run_meetings(db_path: Path, teachers: int = 30, runs: int = 5, today: str = 
         for key in _SHOWN:
             print(f"  {key:<26}{out[key]}")
     return out
+
+
+def main() -> None:
+    """``python -m sendboard.bench.meeting --root DIR``: the meeting on another copy of sendboard (an earlier
+    commit unpacked in DIR, started with this copy's bench), for a before-and-after comparison."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--db", type=Path, default=Path(__file__).resolve().parents[2] / "data" / "bench" / "school.duckdb")
+    parser.add_argument("--teachers", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--root", type=Path)
+    args = parser.parse_args()
+    run_meetings(args.db.resolve(), args.teachers, args.runs, root=args.root.resolve() if args.root else None)
+
+
+if __name__ == "__main__":
+    main()

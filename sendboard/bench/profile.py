@@ -14,6 +14,7 @@ import cProfile
 import io
 import os
 import pstats
+import statistics
 import time
 from pathlib import Path
 
@@ -79,6 +80,47 @@ def profile_page(db_path: Path, page_key: str, username: str, warm: str | None, 
            + out.getvalue()
 
 
+def run_cpu(db_path: Path, page_key: str, usernames: list[str], root: Path | None = None) -> list[float]:
+    """The thread CPU seconds of the page's run for each user in turn (a first visit each), without a
+    profiler (whose own cost grows with every Python call). The first two users warm the process."""
+    os.environ["SENDBOARD_DB"] = str(db_path)
+    os.environ["SENDBOARD_TODAY"] = BENCH_AS_OF.isoformat()
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1 import AppTest
+
+    from ..access import PAGES_BY_KEY
+    from ..app_db import open_database
+    from ..auth import viewer_for
+
+    root = root or Path(__file__).resolve().parent.parent.parent
+    db = open_database(db_path)
+    spent: list[float] = []
+    original = script_runner.ScriptRunner._run_script
+
+    def timed(self, *a, **k):
+        started = time.thread_time()
+        try:
+            return original(self, *a, **k)
+        finally:
+            spent.append(time.thread_time() - started)
+
+    script_runner.ScriptRunner._run_script = timed
+    out = []
+    try:
+        for user in usernames:
+            at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=300)
+            at.session_state["viewer"] = viewer_for(db, db.scalar("security_user_id_by_username", username=user))
+            at.run()
+            at.switch_page(PAGES_BY_KEY[page_key].path)
+            at.run()
+            if at.exception:
+                raise RuntimeError(f"{page_key} for {user}: {[e.value for e in at.exception]}")
+            out.append(spent[-1])
+    finally:
+        script_runner.ScriptRunner._run_script = original
+    return out[2:]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("db", type=Path)
@@ -88,7 +130,17 @@ def main() -> None:
     parser.add_argument("--term-change", action="store_true")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--cpu", type=int, metavar="N",
+                        help="instead of profiling: the page's run CPU for N more users named like USER with a "
+                             "number (USER2, USER3, ...), after two warm-up visits; prints the median")
     args = parser.parse_args()
+    if args.cpu:
+        stem = args.user.rstrip("0123456789")
+        users = [args.user, f"{stem}2"] + [f"{stem}{i}" for i in range(3, 3 + args.cpu)]
+        seconds = run_cpu(args.db, args.page, users)
+        print(f"{args.page}: thread CPU per run, median of {len(seconds)}: {statistics.median(seconds) * 1000:.1f} ms "
+              f"(min {min(seconds) * 1000:.1f}, max {max(seconds) * 1000:.1f}); load average {os.getloadavg()[0]:.1f}")
+        return
     print(profile_page(args.db, args.page, args.user, args.warm, args.term_change, args.top, args.sort))
 
 
