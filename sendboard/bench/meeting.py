@@ -223,7 +223,7 @@ def run_meetings(db_path: Path, teachers: int = 30, runs: int = 5, today: str = 
     meetings = []
     for number in range(runs):
         _say(f"meeting {number + 1} of {runs}")
-        meetings.append(run_meeting(db_path, teachers, today, password, root))
+        meetings.append(run_meeting(db_path, teachers, today, password, **({} if root is None else {"root": root})))
     out: dict = {"teachers": teachers, "page": PAGE, "via": meetings[0]["via"], "meetings": runs,
                  "load_average_at_start": meetings[0]["load_average_at_start"]}
     for key in _MEDIANS:
