@@ -84,9 +84,7 @@ def app_assets() -> tuple[tuple[str, str], ...]:
     for tag in _TAG.findall(index):
         attrs = {k: (v or "") for k, v in _ATTR.findall(tag[1:-1])}
         rel, path = attrs.get("rel", ""), attrs.get("src") or attrs.get("href") or ""
-        if tag.startswith("<script") and attrs.get("type") == "module":
-            kind = "module"
-        elif rel == "modulepreload":
+        if (tag.startswith("<script") and attrs.get("type") == "module") or rel == "modulepreload":
             kind = "module"
         elif rel == "stylesheet":
             kind = "style"
