@@ -162,13 +162,15 @@ def this_lesson(db: Database, scope: Scope, group_id: int, lesson_id: int | None
     pupils, already scoped): see :func:`lesson_notes`. Empty when the lesson is not one of the group's."""
     if lesson_id is None or not pupil_ids:
         return {}
-    lessons = group_lessons(db, scope, group_id)
-    chosen = lessons[lessons["lesson_id"] == int(lesson_id)]
-    if chosen.empty:
+    # the group's lessons as rows (the picker's frame with its labels is not needed to find one lesson)
+    lessons = [dict(zip(LESSON_COLUMNS, r))
+               for r in db.query_rows("figures_group_lessons", scope=scope, group_id=int(group_id))]
+    chosen = [lesson for lesson in lessons if int(lesson["lesson_id"]) == int(lesson_id)]
+    if not chosen:
         return {}
     sessions = db.query("figures_pupil_sessions", scope=scope, as_at=as_at,
                         pupil_ids=[int(p) for p in pupil_ids])
-    return lesson_notes(sessions, chosen.iloc[0].to_dict())
+    return lesson_notes(sessions, chosen[0])
 
 
 # --------------------------------------------------------------------------- changing

@@ -200,12 +200,13 @@ def class_profile(db: Database, scope: Scope, group_id: int, as_at: date) -> dic
     needs = frames["needs"].copy()
     if not needs.empty:
         needs["area_code"] = [need_area_code(c, a) for c, a in zip(needs["need_code"], needs["area_code"])]
-    send_ids = set(summary.loc[summary["sen_group"] != "No SEN", "pupil_id"].astype(int))
-    mix_rows = []
-    for code, area in AREA_NAMES.items():
-        pupils = set(needs.loc[needs["area_code"] == code, "pupil_id"].astype(int)) & send_ids if not needs.empty else set()
-        if pupils:
-            mix_rows.append({"area_code": code, "area": area, "pupils": len(pupils)})
+    send_ids = {int(p) for p, group in zip(summary["pupil_id"], summary["sen_group"]) if group != "No SEN"}
+    in_area: dict[str, set[int]] = {}  # one pass over the needs, not a pandas filter per area
+    for pupil, code in zip(needs["pupil_id"], needs["area_code"]):
+        if int(pupil) in send_ids:
+            in_area.setdefault(code, set()).add(int(pupil))
+    mix_rows = [{"area_code": code, "area": area, "pupils": len(in_area[code])}
+                for code, area in AREA_NAMES.items() if in_area.get(code)]
     cards = build_cards(frames, as_at)
     return {
         "group": group,
