@@ -234,20 +234,22 @@ def _term_labels(db_path: Path, today: str) -> list[str]:
 
 def one_run(db_path: Path, roles: tuple[str, ...], term_changes: bool, today: str = TODAY,
             password: str = PASSWORD, *, profile_dir: Path | None = None, port: int | None = None,
-            think_s: float = 0.0) -> dict:
+            think_s: float = 0.0, app_root: Path | None = None) -> dict:
     """One cold start of the app on ``db_path`` and every role's pages; see the module docstring.
 
     ``profile_dir``: a Chromium profile kept between runs (a browser that has been here before); the app
     then listens on ``port`` every time, since a browser's cache is kept per address, port included.
     ``think_s``: seconds a person reads each page before the next click (0: the next click comes as soon as
-    the page is drawn, the harder case)."""
+    the page is drawn, the harder case). ``app_root``: another copy of sendboard to start (a before-and-after
+    comparison on the same machine, with this copy's browser driver)."""
     from playwright.sync_api import sync_playwright
 
     out: dict = {"sign_in": {}, "pages": [], "term_change": [], "errors": []}
     termed: set[str] = set()
     terms = _term_labels(db_path, today) if term_changes else []
     started = time.perf_counter()
-    with running_app(db_path, today, port=port) as url, sync_playwright() as p:
+    where = {"root": Path(app_root).resolve()} if app_root else {}
+    with running_app(db_path, today, port=port, **where) as url, sync_playwright() as p:
         out["server_start_s"] = round(time.perf_counter() - started, 2)
         if profile_dir is None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -397,7 +399,8 @@ def run_browser_bench(args, save=None) -> dict:
     warm = getattr(args, "browser_cache", "fresh") == "warm"
     think_s = float(getattr(args, "think", 0.0) or 0.0)
     result: dict = {"runs": args.runs, "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-                    "browser_cache": "warm" if warm else "fresh", "think_s": think_s, "scales": {}}
+                    "browser_cache": "warm" if warm else "fresh", "think_s": think_s,
+                    "app_root": str(getattr(args, "app_root", None) or ""), "scales": {}}
     floors = [] if args.no_floor else [floor_run(args.today) for _ in range(args.runs)]
     result["floor"] = _floor_summary(floors) if floors else None
     result["floor_runs"] = floors
@@ -417,7 +420,7 @@ def run_browser_bench(args, save=None) -> dict:
         for run in range(args.runs):
             _say(f"{scale}: run {run + 1} of {args.runs}")
             entry["runs"].append(one_run(path, roles, not args.no_term_change, args.today, args.password,
-                                         think_s=think_s, **profile))
+                                         think_s=think_s, app_root=getattr(args, "app_root", None), **profile))
             entry["median"] = summarise(entry["runs"])
             result["scales"][scale] = entry
             if save:
