@@ -1,13 +1,13 @@
 """The browser loads plotly's code while a person reads a page without charts (sendboard/chart_preload.py).
 
-- the preloader names the very chunk Streamlit's own script imports for a plotly chart (an upgraded
-  Streamlit with another chunk fails here, not silently in every browser);
-- in a real browser, signed in on the home page (no chart), the chunk is fetched and run once the page is
-  drawn; the first chart page then draws its charts without fetching it again; the preloader takes no room.
+- the preloader names the very chunks Streamlit's own script imports for a plotly chart and a data grid (an upgraded
+  Streamlit with other chunks fails here, not silently in every browser);
+- in a real browser, signed in on the home page (no chart, no table), the chunks are fetched and run once the page is
+  drawn; the first chart page then draws its charts and tables without fetching them again; the preloader
+  takes no room.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -20,28 +20,28 @@ from tests.fixture_school import PASSWORD
 STATIC_JS = Path(streamlit.__file__).resolve().parent / "static" / "static" / "js"
 
 
-def test_the_preloaded_chunk_is_the_one_streamlit_imports_for_a_plotly_chart():
-    name = chart_preload.plotly_chunk_name()
-    assert name is not None and name.startswith("PlotlyChart.")
-    imported = set()
-    for index in STATIC_JS.glob("index.*.js"):
-        imported |= set(re.findall(r"import\(`\./(PlotlyChart\.[\w-]+\.js)`\)", index.read_text(errors="replace")))
-    assert imported == {name}
+def test_the_preloaded_chunks_are_the_ones_streamlit_imports_for_a_chart_and_a_table():
+    names = chart_preload.chunk_names()
+    assert [n.split(".")[0] for n in names] == ["PlotlyChart", "DataFrame"]
+    source = "".join(index.read_text(errors="replace") for index in STATIC_JS.glob("index.*.js"))
+    for name in names:  # Streamlit's own lazy import of each, by the same relative address
+        assert f"import(`./{name}`)" in source, name
 
 
 @pytest.mark.browser
 def test_home_page_loads_the_chart_code_and_the_first_chart_page_does_not_fetch_it_again(fixture_path, artifacts):
-    chunk = chart_preload.plotly_chunk_name()
+    plotly, grid = chart_preload.chunk_names()
     with running_app(fixture_path, "2026-01-20") as url, browser() as b:
         page = b.new_page(viewport={"width": 1366, "height": 768})
         fetched: list[str] = []
-        page.on("request", lambda r: fetched.append(r.url) if chunk in r.url else None)
+        page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]) if r.url.endswith((plotly, grid)) else None)
         sign_in(page, url, "head", PASSWORD)
         wait_idle(page)
-        assert page.locator('[data-testid="stPlotlyChart"]').count() == 0  # home draws no chart itself
+        main = page.locator('[data-testid="stMain"]')
+        assert main.locator('[data-testid="stPlotlyChart"], [data-testid="stDataFrame"]').count() == 0  # home: none
         page.wait_for_function("() => ['loaded', 'failed'].includes(window.__sendboardChartCode)")
         assert page.evaluate("() => window.__sendboardChartCode") == "loaded"
-        assert len(fetched) == 1, fetched
+        assert sorted(fetched) == sorted([plotly, grid]), fetched
         # the preloader is an empty element: nothing a person sees, no room taken
         boxes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid^="stBidiComponent"]')]
             .map(e => e.closest('[data-testid="stElementContainer"]').getBoundingClientRect().height)""")
@@ -53,4 +53,5 @@ def test_home_page_loads_the_chart_code_and_the_first_chart_page_does_not_fetch_
         wait_idle(page)
         page.wait_for_function("""() => { const c = document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]');
             return c.length > 0 && [...c].some(e => e.querySelector('.main-svg')); }""")
-        assert len(fetched) == 1, f"the chart page fetched plotly's code again: {fetched}"
+        assert page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').count() > 0  # its Table tabs
+        assert sorted(fetched) == sorted([plotly, grid]), f"the chart page fetched the code again: {fetched}"
