@@ -249,6 +249,7 @@ def one_run(db_path: Path, roles: tuple[str, ...], term_changes: bool, today: st
     terms = _term_labels(db_path, today) if term_changes else []
     started = time.perf_counter()
     where = {"root": Path(app_root).resolve()} if app_root else {}
+    db_path = Path(db_path).resolve()  # another copy runs in its own folder: a relative path would miss
     with running_app(db_path, today, port=port, **where) as url, sync_playwright() as p:
         out["server_start_s"] = round(time.perf_counter() - started, 2)
         if profile_dir is None:
