@@ -101,8 +101,8 @@ if viewer.role in RATE_ROLES:
 if sees_costs:
     tab_names.append("Funding")
 # Only the open tab is drawn (each tab a rerun): drawn at once, the eight tabs cost every visit their
-# tables, charts and forms, out of sight. The open tab is kept in the address (?pm_tab=...).
-tabs = dict(zip(tab_names, st.tabs(tab_names, key="pm_tab", on_change="rerun", bind="query-params")))
+# tables, charts and forms, out of sight. The open tab is kept in the session while the page is open.
+tabs = dict(zip(tab_names, st.tabs(tab_names, key="pm_tab", on_change="rerun")))
 
 # --------------------------------------------------------------------------- the map
 if tabs[MAP_TAB].open:

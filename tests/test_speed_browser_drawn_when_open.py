@@ -1,5 +1,6 @@
-"""Tables a person has to open are drawn only once opened (each closed one still cost every browser its
-data grid, mounted out of sight): the governors' pack's and the SEN Information Report's "The figures".
+"""What a person has to open is drawn only once opened (each closed one still cost every browser its
+data grid, mounted out of sight): the governors' pack's and the SEN Information Report's "The figures",
+and the provision map's tabs (only the open one is drawn; a click on another reruns the page).
 
 Opened, they hold every table they held before, and the governor's pack still names no pupil anywhere,
 tables included (the leak check of tests/test_governors_pack.py, run over the opened page).
@@ -11,7 +12,7 @@ from sendboard.app_db import open_database
 from sendboard.governors.figures import build_pack
 from sendboard.publishing.headings import HEADINGS
 from sendboard.scope import Scope
-from tests.apptest_helpers import all_text, signed_in
+from tests.apptest_helpers import all_text, on_tab, signed_in
 from tests.test_governors_pack import AS_AT, YEAR, _school, _viewer, identifiers, leaks
 
 
@@ -63,3 +64,23 @@ def test_sen_report_draws_the_figures_tables_only_when_opened(demo_path):
     opened.run()
     assert not opened.exception
     assert len(opened.dataframe) == grids_closed + expected
+
+
+def test_provision_map_draws_only_its_open_tab_and_keeps_it_across_a_rerun(demo_path):
+    at = signed_in("senco", page="pages/provision_map.py", timeout=90)
+    assert not at.exception
+    labels = [t.label for t in at.tabs]
+    assert labels[:2] == ["Whole-school map", "Chart"]  # the map tab's own chart is drawn, with its Table tab
+    buttons = {b.label for b in at.button}
+    assert "Save intervention" not in buttons and "Save funding line" not in buttons  # closed tabs: not drawn
+    first = len(at.dataframe)
+
+    on_tab(at, "pm_tab", "Catalogue")
+    assert not at.exception
+    assert "Save intervention" in {b.label for b in at.button}
+    assert not any(t.label == "Chart" for t in at.tabs)  # the map's chart went with its tab
+    at.run()  # a rerun (a widget, a save) keeps the open tab
+    assert "Save intervention" in {b.label for b in at.button}
+
+    on_tab(at, "pm_tab", "Whole-school map")
+    assert len(at.dataframe) == first
