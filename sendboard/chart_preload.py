@@ -19,11 +19,11 @@ from pathlib import Path
 
 import streamlit as st
 
-# Runs in the app's own page (a components v2 element is not in a frame). Once per browser page: after
-# Streamlit has finished drawing (its script state on the app's root is "notRunning") and the browser has
-# been idle, import plotly's chunk from the address Streamlit's own script would use (resolved against
-# that script's address, so a base URL path still works). An error (an offline browser, an upgraded
-# Streamlit whose chunk has gone) costs nothing: Streamlit loads the chart code itself as before.
+# Runs in the app's own page (a components v2 element is not in a frame). Once per browser page: at least a
+# second after the preloader is mounted, once Streamlit has finished drawing (its script state on the app's
+# root is "notRunning") and the browser is idle, import each chunk from the address Streamlit's own script
+# would use (resolved against that script's address, so a base URL path still works). An error (an offline
+# browser, an upgraded Streamlit whose chunk has gone) costs nothing: Streamlit loads the code itself.
 _JS = """
 export default function (component) {
   const chunks = component.data;
@@ -42,7 +42,7 @@ export default function (component) {
       .then(() => { window.__sendboardChartCode = 'loaded'; })
       .catch(() => { window.__sendboardChartCode = 'failed'; });
   };
-  setTimeout(() => idle(load), 300);
+  setTimeout(() => idle(load), 1000);  // the page's own last drawing first
 }
 """
 
