@@ -4,7 +4,8 @@
   Streamlit with other chunks fails here, not silently in every browser);
 - in a real browser, signed in on the home page (no chart, no table), the chunks are fetched and run once the page is
   drawn; the first chart page then draws its charts and tables without fetching them again; the preloader
-  takes no room.
+  takes no room;
+- in the same browser, the provision map draws only its open tab, and a click on another tab draws that one.
 """
 from __future__ import annotations
 
@@ -55,3 +56,17 @@ def test_home_page_loads_the_chart_code_and_the_first_chart_page_does_not_fetch_
             return c.length > 0 && [...c].some(e => e.querySelector('.main-svg')); }""")
         assert page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').count() > 0  # its Table tabs
         assert sorted(fetched) == sorted([plotly, grid]), f"the chart page fetched the code again: {fetched}"
+
+        # the provision map draws only its open tab: a click on another draws that one, in the real browser
+        page.locator('[data-testid="stSidebarNav"] a[href$="/provision_map"]').click()
+        page.get_by_role("heading", name="Provision map").first.wait_for()
+        wait_idle(page)
+        main = page.locator('[data-testid="stMain"]')
+        assert main.get_by_text("Add an intervention", exact=True).count() == 0
+        page.get_by_role("tab", name="Catalogue", exact=True).click()
+        main.get_by_text("Add an intervention", exact=True).wait_for()
+        wait_idle(page)
+        assert page.get_by_role("tab", name="Catalogue", exact=True).get_attribute("aria-selected") == "true"
+        page.screenshot(path=str(artifacts / "speed_provision_map_catalogue_1366.png"))
+        page.set_viewport_size({"width": 1024, "height": 768})
+        page.screenshot(path=str(artifacts / "speed_provision_map_catalogue_1024.png"))
