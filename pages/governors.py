@@ -113,8 +113,11 @@ for section in pack.sections:
         ui.chart(ctx, ui.figure(bars_figure, section.chart, pack.threshold), chart_frame(section.chart, pack.threshold),
                  f"governors_{section.key}_chart", key=f"gov-chart-{section.key}")
     if section.tables:
-        with st.expander("The figures", expanded=False):
-            for table in section.tables:
-                st.markdown(f"**{table.title}**")
-                ui.table(ctx, table.display, f"governors_{table.name}", key=f"gov-{table.name}")
+        # Drawn only when opened: a closed expander's tables still cost every browser their grids.
+        figures = st.expander("The figures", key=f"gov-figures-{section.key}", on_change="rerun")
+        if figures.open:
+            with figures:
+                for table in section.tables:
+                    st.markdown(f"**{table.title}**")
+                    ui.table(ctx, table.display, f"governors_{table.name}", key=f"gov-{table.name}")
     commentary_block(section.key)

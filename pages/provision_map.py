@@ -100,174 +100,180 @@ if viewer.role in RATE_ROLES:
     tab_names.append("Staff hourly costs")
 if sees_costs:
     tab_names.append("Funding")
-tabs = dict(zip(tab_names, st.tabs(tab_names)))
+# Only the open tab is drawn (each tab a rerun): drawn at once, the eight tabs cost every visit their
+# tables, charts and forms, out of sight. The open tab is kept in the session while the page is open.
+tabs = dict(zip(tab_names, st.tabs(tab_names, key="pm_tab", on_change="rerun")))
 
 # --------------------------------------------------------------------------- the map
-with tabs[MAP_TAB]:
-    if frame.empty:
-        ui.empty_state(f"No pupils you can see are in an intervention in {year_label}."
-                       + (" Add them under 'Add or change allocations'." if editor else ""))
-    else:
-        choice = st.segmented_control("Break the map down by", ["Year group", "Area of need", "Wave", "Intervention"],
-                                      default="Year group", key="pm_by")
-        by = {"Year group": "year_group", "Area of need": "area", "Wave": "wave", "Intervention": "intervention"}[choice or "Year group"]
-        summary = ui.cached(alloc.year_summary, ctx.scope, ctx.school_id, ctx.academic_year, ctx.as_at, by)
-        money_cols = ("year_cost_to_date", "year_cost")
-        if sees_costs:
-            fig = ui.figure(pcharts.spend_chart, summary.assign(wave=summary["wave"].map(d.wave_text)) if by == "wave" else summary,
-                            by, f"Where is this year's provision money going, by {choice.lower()}?")
+if tabs[MAP_TAB].open:
+    with tabs[MAP_TAB]:
+        if frame.empty:
+            ui.empty_state(f"No pupils you can see are in an intervention in {year_label}."
+                           + (" Add them under 'Add or change allocations'." if editor else ""))
         else:
-            fig = ui.figure(pcharts.hours_chart, summary.assign(wave=summary["wave"].map(d.wave_text)) if by == "wave" else summary,
-                            by, f"How many pupil hours a week go on interventions, by {choice.lower()}?")
-        shown = d.show(summary, [by, "interventions", "pupils", "pupils_now", "pupil_hours_week", "staff_hours_week",
-                                 *money_cols], money=money_cols)
-        ui.chart(ctx, fig, shown, f"provision_map_by_{by}")
-        if by == "area":
-            st.caption("Each pupil's share of a cost counts to that pupil's own primary need when it started (not to the "
-                       "areas an intervention is aimed at), so the areas add up to the whole-school total. 'Staff hours' "
-                       "share each group's hours among the pupils in it.")
-        if sees_costs:
-            st.subheader("Spend against the budget")
-            lines = [("Notional SEN budget (element 2)", money["notional_sen"]), ("Top-up from the local authority (element 3)", money["top_up"]),
-                     ("Other SEND funding", money["other"]), ("Total funding", money["total_funding"]),
-                     ("Spent so far this year", money["spend_to_date"]), ("Projected spend for the year", money["projected_spend"]),
-                     ("Left now", money["left_to_date"]), ("Left after projected spend", money["left_projected"])]
-            budget_frame = pd.DataFrame([(k, None if v is None else round(v)) for k, v in lines], columns=["Line", "£"])
-            ui.table(ctx, budget_frame.dropna(), "provision_budget",
-                     column_config={"£": st.column_config.NumberColumn(format="localized")})
-            st.caption("Costs: each session costs the hourly cost of the staff role delivering it × its length; a group's "
-                       "weekly cost is shared equally by the pupils in the group (same intervention and group label at the "
-                       "same time, or the planned group size). Other costs are shared the same way. Hourly costs are set "
-                       "under 'Staff hourly costs'.")
+            choice = st.segmented_control("Break the map down by", ["Year group", "Area of need", "Wave", "Intervention"],
+                                          default="Year group", key="pm_by")
+            by = {"Year group": "year_group", "Area of need": "area", "Wave": "wave", "Intervention": "intervention"}[choice or "Year group"]
+            summary = ui.cached(alloc.year_summary, ctx.scope, ctx.school_id, ctx.academic_year, ctx.as_at, by)
+            money_cols = ("year_cost_to_date", "year_cost")
+            if sees_costs:
+                fig = ui.figure(pcharts.spend_chart, summary.assign(wave=summary["wave"].map(d.wave_text)) if by == "wave" else summary,
+                                by, f"Where is this year's provision money going, by {choice.lower()}?")
+            else:
+                fig = ui.figure(pcharts.hours_chart, summary.assign(wave=summary["wave"].map(d.wave_text)) if by == "wave" else summary,
+                                by, f"How many pupil hours a week go on interventions, by {choice.lower()}?")
+            shown = d.show(summary, [by, "interventions", "pupils", "pupils_now", "pupil_hours_week", "staff_hours_week",
+                                     *money_cols], money=money_cols)
+            ui.chart(ctx, fig, shown, f"provision_map_by_{by}")
+            if by == "area":
+                st.caption("Each pupil's share of a cost counts to that pupil's own primary need when it started (not to the "
+                           "areas an intervention is aimed at), so the areas add up to the whole-school total. 'Staff hours' "
+                           "share each group's hours among the pupils in it.")
+            if sees_costs:
+                st.subheader("Spend against the budget")
+                lines = [("Notional SEN budget (element 2)", money["notional_sen"]), ("Top-up from the local authority (element 3)", money["top_up"]),
+                         ("Other SEND funding", money["other"]), ("Total funding", money["total_funding"]),
+                         ("Spent so far this year", money["spend_to_date"]), ("Projected spend for the year", money["projected_spend"]),
+                         ("Left now", money["left_to_date"]), ("Left after projected spend", money["left_projected"])]
+                budget_frame = pd.DataFrame([(k, None if v is None else round(v)) for k, v in lines], columns=["Line", "£"])
+                ui.table(ctx, budget_frame.dropna(), "provision_budget",
+                         column_config={"£": st.column_config.NumberColumn(format="localized")})
+                st.caption("Costs: each session costs the hourly cost of the staff role delivering it × its length; a group's "
+                           "weekly cost is shared equally by the pupils in the group (same intervention and group label at the "
+                           "same time, or the planned group size). Other costs are shared the same way. Hourly costs are set "
+                           "under 'Staff hourly costs'.")
 
 # --------------------------------------------------------------------------- pupils
-with tabs[PUPILS_TAB]:
-    if frame.empty:
-        ui.empty_state("No allocations to show for this year.")
-    else:
-        st.subheader("Every allocation this year" if viewer.sees_whole_school else "The interventions your pupils are in this year")
-        listing = frame.assign(areas=frame["areas"])
-        columns = ["first_name", "last_name", "year_group", "sen_group", "intervention", "wave", "group_label",
-                   "delivery", "session_times", "minutes_per_session", "start_date", "end_date",
-                   "planned_end", "sessions_attended", "entry_score", "exit_score"]
-        if sees_costs:
-            columns += ["pupils_in_group", "weekly_cost", "cost_to_date", "projected_cost"]
-        ui.table(ctx, d.show(listing, columns, money=("cost_to_date", "projected_cost"), decimals=2), "provision_allocations",
-                 column_config=d.money_config())
-        st.subheader("Time out of class")
-        limit = st.number_input("Flag pupils out of class for more than (minutes a week)", min_value=0, max_value=1500,
-                                value=120, step=15, key="pm_limit")
-        out = costs.time_out_of_class(frame, limit)
-        flagged = int(out["over_threshold"].sum()) if not out.empty else 0
-        if flagged:
-            st.warning(f"{flagged} pupil{'s are' if flagged != 1 else ' is'} out of class for more than {limit} minutes a week "
-                       "in interventions. Is the time they miss worth what they gain?", icon=":material/warning:")
+if tabs[PUPILS_TAB].open:
+    with tabs[PUPILS_TAB]:
+        if frame.empty:
+            ui.empty_state("No allocations to show for this year.")
         else:
-            st.caption(f"No pupil is out of class for more than {limit} minutes a week.")
-        out = out.assign(over_threshold=out["over_threshold"].map({True: "⚠ Over the limit", False: ""}))
-        ui.table(ctx, d.show(out, ["first_name", "last_name", "year_group", "interventions", "minutes_week", "over_threshold"]),
-                 "provision_time_out_of_class")
-        st.caption("Counts the sessions of allocations running now that take the pupil out of lessons; in-class "
-                   "support (whatever its wave) keeps the pupil in the room and does not count.")
-        if sees_costs:
-            st.subheader("Each pupil's provision this year")
-            per_pupil = ui.memo(costs.pupil_costs, frame)
-            ui.table(ctx, d.show(per_pupil, ["first_name", "last_name", "year_group", "sen_group", "interventions",
-                                             "minutes_week_now", "year_cost_to_date", "year_cost"],
-                                 money=("year_cost_to_date", "year_cost")), "provision_pupil_costs",
+            st.subheader("Every allocation this year" if viewer.sees_whole_school else "The interventions your pupils are in this year")
+            listing = frame.assign(areas=frame["areas"])
+            columns = ["first_name", "last_name", "year_group", "sen_group", "intervention", "wave", "group_label",
+                       "delivery", "session_times", "minutes_per_session", "start_date", "end_date",
+                       "planned_end", "sessions_attended", "entry_score", "exit_score"]
+            if sees_costs:
+                columns += ["pupils_in_group", "weekly_cost", "cost_to_date", "projected_cost"]
+            ui.table(ctx, d.show(listing, columns, money=("cost_to_date", "projected_cost"), decimals=2), "provision_allocations",
                      column_config=d.money_config())
+            st.subheader("Time out of class")
+            limit = st.number_input("Flag pupils out of class for more than (minutes a week)", min_value=0, max_value=1500,
+                                    value=120, step=15, key="pm_limit")
+            out = costs.time_out_of_class(frame, limit)
+            flagged = int(out["over_threshold"].sum()) if not out.empty else 0
+            if flagged:
+                st.warning(f"{flagged} pupil{'s are' if flagged != 1 else ' is'} out of class for more than {limit} minutes a week "
+                           "in interventions. Is the time they miss worth what they gain?", icon=":material/warning:")
+            else:
+                st.caption(f"No pupil is out of class for more than {limit} minutes a week.")
+            out = out.assign(over_threshold=out["over_threshold"].map({True: "⚠ Over the limit", False: ""}))
+            ui.table(ctx, d.show(out, ["first_name", "last_name", "year_group", "interventions", "minutes_week", "over_threshold"]),
+                     "provision_time_out_of_class")
+            st.caption("Counts the sessions of allocations running now that take the pupil out of lessons; in-class "
+                       "support (whatever its wave) keeps the pupil in the room and does not count.")
+            if sees_costs:
+                st.subheader("Each pupil's provision this year")
+                per_pupil = ui.memo(costs.pupil_costs, frame)
+                ui.table(ctx, d.show(per_pupil, ["first_name", "last_name", "year_group", "sen_group", "interventions",
+                                                 "minutes_week_now", "year_cost_to_date", "year_cost"],
+                                     money=("year_cost_to_date", "year_cost")), "provision_pupil_costs",
+                         column_config=d.money_config())
 
 # --------------------------------------------------------------------------- hours against need
-with tabs["Hours against need"]:
-    ehc = ui.cached(alloc.ehc_hours, ctx.scope, ctx.school_id, ctx.as_at)
-    hours = costs.hours_against_need(ehc, frame)
-    if hours.empty:
-        ui.empty_state("No pupil you can see has an EHC plan open on this date.")
-    else:
-        short = hours[hours["gap"] > 0.01]
-        if len(short):
-            st.warning(f"{len(short)} of {len(hours)} pupils with an EHC plan have fewer hours in recorded interventions "
-                       "than their plan sets out. In-class support is not recorded here: check these against the "
-                       "timetable before acting.", icon=":material/warning:")
+if tabs["Hours against need"].open:
+    with tabs["Hours against need"]:
+        ehc = ui.cached(alloc.ehc_hours, ctx.scope, ctx.school_id, ctx.as_at)
+        hours = costs.hours_against_need(ehc, frame)
+        if hours.empty:
+            ui.empty_state("No pupil you can see has an EHC plan open on this date.")
         else:
-            st.success(f"Every one of the {len(hours)} pupils with an EHC plan has at least the hours the plan sets out.",
-                       icon=":material/check_circle:")
-        shown = d.show(hours, ["first_name", "last_name", "year_group", "plan_hours", "scheduled_hours", "gap", "status"])
-        ui.chart(ctx, pcharts.hours_gap_chart(hours), shown, "provision_ehc_hours")
-        st.caption("Scheduled hours: the interventions each pupil is in now, sessions a week × minutes a session. "
-                   "Support not recorded as an intervention (e.g. in-class TA time) is not counted.")
+            short = hours[hours["gap"] > 0.01]
+            if len(short):
+                st.warning(f"{len(short)} of {len(hours)} pupils with an EHC plan have fewer hours in recorded interventions "
+                           "than their plan sets out. In-class support is not recorded here: check these against the "
+                           "timetable before acting.", icon=":material/warning:")
+            else:
+                st.success(f"Every one of the {len(hours)} pupils with an EHC plan has at least the hours the plan sets out.",
+                           icon=":material/check_circle:")
+            shown = d.show(hours, ["first_name", "last_name", "year_group", "plan_hours", "scheduled_hours", "gap", "status"])
+            ui.chart(ctx, pcharts.hours_gap_chart(hours), shown, "provision_ehc_hours")
+            st.caption("Scheduled hours: the interventions each pupil is in now, sessions a week × minutes a session. "
+                       "Support not recorded as an intervention (e.g. in-class TA time) is not counted.")
 
 # --------------------------------------------------------------------------- catalogue
-with tabs["Catalogue"]:
-    catalogue = ui.cached(cat.catalogue, ctx.scope, ctx.school_id)
-    cat_cols = ["name", "areas", "wave", "delivered_by", "group_size", "sessions_per_week", "minutes_per_session",
-                "planned_weeks", "hourly_cost", "other_costs", "measure", "measure_scale", "higher_is_better", "retired"]
-    if catalogue.empty:
-        ui.empty_state("The catalogue is empty." + (" Add the first intervention below." if editor else ""))
-    else:
-        ui.table(ctx, d.show(catalogue, cat_cols, money=("hourly_cost", "other_costs")), "provision_catalogue",
-                 column_config=d.money_config())
-    if editor:
-        roles = ui.cached(cat.staff_roles, ctx.scope, ctx.school_id) or ["teacher", "teaching_assistant"]
-        area_codes = list(AREA_NAMES)
+if tabs["Catalogue"].open:
+    with tabs["Catalogue"]:
+        catalogue = ui.cached(cat.catalogue, ctx.scope, ctx.school_id)
+        cat_cols = ["name", "areas", "wave", "delivered_by", "group_size", "sessions_per_week", "minutes_per_session",
+                    "planned_weeks", "hourly_cost", "other_costs", "measure", "measure_scale", "higher_is_better", "retired"]
+        if catalogue.empty:
+            ui.empty_state("The catalogue is empty." + (" Add the first intervention below." if editor else ""))
+        else:
+            ui.table(ctx, d.show(catalogue, cat_cols, money=("hourly_cost", "other_costs")), "provision_catalogue",
+                     column_config=d.money_config())
+        if editor:
+            roles = ui.cached(cat.staff_roles, ctx.scope, ctx.school_id) or ["teacher", "teaching_assistant"]
+            area_codes = list(AREA_NAMES)
 
-        def intervention_form(key: str, start: dict | None):
-            s = start or {}
-            with st.form(key, border=True):
-                name = st.text_input("Name", value=s.get("name", ""), key=f"{key}-name")
-                left, right = st.columns(2)
-                areas = left.multiselect("Broad areas of need", area_codes, format_func=AREA_NAMES.get,
-                                         default=[a for a in str(s.get("areas", "")).split("|") if a in AREA_NAMES], key=f"{key}-areas")
-                wave = right.selectbox("Wave", WAVES, format_func=WAVE_LABELS.get,
-                                       index=WAVES.index(s["wave"]) if s.get("wave") in WAVES else 1, key=f"{key}-wave")
-                role_list = roles if s.get("delivered_by") in roles or not s else [s["delivered_by"], *roles]
-                delivered_by = left.selectbox("Delivered by (staff role)", role_list, format_func=d.role_text,
-                                              index=role_list.index(s["delivered_by"]) if s.get("delivered_by") in role_list else 0, key=f"{key}-delivered_by")
-                group_size = right.number_input("Pupils in a group", 1, 40, int(s.get("group_size", 4)), key=f"{key}-group_size")
-                sessions = left.number_input("Sessions a week", 0.5, 30.0, float(s.get("sessions_per_week", 3)), step=0.5, key=f"{key}-sessions")
-                minutes = right.number_input("Minutes a session", 5, 480, int(s.get("minutes_per_session", 30)), step=5, key=f"{key}-minutes")
-                weeks = left.number_input("Planned weeks", 1, 52, int(s.get("planned_weeks", 10)), key=f"{key}-weeks")
-                other = right.number_input("Other costs for one group's programme (£)", 0.0, 100000.0,
-                                           float(s.get("other_costs", 0) or 0), step=10.0, key=f"{key}-other")
-                measure = left.text_input("Measure (entry and exit)", value=s.get("measure", ""),
-                                          help="Name an assessment subject (e.g. 'Reading') to compare with similar pupils.", key=f"{key}-measure")
-                scale = right.text_input("Scale", value=s.get("measure_scale", ""), placeholder="e.g. standardised score", key=f"{key}-scale")
-                higher = st.checkbox("A higher score is better", value=bool(s.get("higher_is_better", True)), key=f"{key}-higher")
-                submitted = st.form_submit_button("Save intervention", type="primary")
-            values = dict(name=name, areas=areas, wave=wave, delivered_by=delivered_by, group_size=group_size,
-                          sessions_per_week=sessions, minutes_per_session=minutes, planned_weeks=weeks,
-                          other_costs=other, measure=measure, measure_scale=scale, higher_is_better=higher)
-            return submitted, values
+            def intervention_form(key: str, start: dict | None):
+                s = start or {}
+                with st.form(key, border=True):
+                    name = st.text_input("Name", value=s.get("name", ""), key=f"{key}-name")
+                    left, right = st.columns(2)
+                    areas = left.multiselect("Broad areas of need", area_codes, format_func=AREA_NAMES.get,
+                                             default=[a for a in str(s.get("areas", "")).split("|") if a in AREA_NAMES], key=f"{key}-areas")
+                    wave = right.selectbox("Wave", WAVES, format_func=WAVE_LABELS.get,
+                                           index=WAVES.index(s["wave"]) if s.get("wave") in WAVES else 1, key=f"{key}-wave")
+                    role_list = roles if s.get("delivered_by") in roles or not s else [s["delivered_by"], *roles]
+                    delivered_by = left.selectbox("Delivered by (staff role)", role_list, format_func=d.role_text,
+                                                  index=role_list.index(s["delivered_by"]) if s.get("delivered_by") in role_list else 0, key=f"{key}-delivered_by")
+                    group_size = right.number_input("Pupils in a group", 1, 40, int(s.get("group_size", 4)), key=f"{key}-group_size")
+                    sessions = left.number_input("Sessions a week", 0.5, 30.0, float(s.get("sessions_per_week", 3)), step=0.5, key=f"{key}-sessions")
+                    minutes = right.number_input("Minutes a session", 5, 480, int(s.get("minutes_per_session", 30)), step=5, key=f"{key}-minutes")
+                    weeks = left.number_input("Planned weeks", 1, 52, int(s.get("planned_weeks", 10)), key=f"{key}-weeks")
+                    other = right.number_input("Other costs for one group's programme (£)", 0.0, 100000.0,
+                                               float(s.get("other_costs", 0) or 0), step=10.0, key=f"{key}-other")
+                    measure = left.text_input("Measure (entry and exit)", value=s.get("measure", ""),
+                                              help="Name an assessment subject (e.g. 'Reading') to compare with similar pupils.", key=f"{key}-measure")
+                    scale = right.text_input("Scale", value=s.get("measure_scale", ""), placeholder="e.g. standardised score", key=f"{key}-scale")
+                    higher = st.checkbox("A higher score is better", value=bool(s.get("higher_is_better", True)), key=f"{key}-higher")
+                    submitted = st.form_submit_button("Save intervention", type="primary")
+                values = dict(name=name, areas=areas, wave=wave, delivered_by=delivered_by, group_size=group_size,
+                              sessions_per_week=sessions, minutes_per_session=minutes, planned_weeks=weeks,
+                              other_costs=other, measure=measure, measure_scale=scale, higher_is_better=higher)
+                return submitted, values
 
-        with st.expander("Add an intervention", icon=":material/add:"):
-            ok_submit, values = intervention_form("pm_add_intervention", None)
-            if ok_submit:
-                ok, _ = attempt(cat.add_intervention, ctx.db, viewer, ctx.school_id, values)
-                if ok:
-                    saved(f"Added {values['name']} to the catalogue.")
-        if not catalogue.empty:
-            with st.expander("Edit, retire or reinstate an intervention", icon=":material/edit:"):
-                ids = catalogue["intervention_id"].astype(int).tolist()
-                names = dict(zip(ids, catalogue["name"] + catalogue["retired"].map({True: " (retired)", False: ""})))
-                chosen = st.selectbox("Intervention", ids, format_func=names.get, key="pm_edit_choice")
-                row = catalogue[catalogue["intervention_id"] == chosen].iloc[0].to_dict()
-                opened_at = versions.held(ctx.db, st.session_state, "intervention", chosen)  # the version shown
-                ok_submit, values = intervention_form(f"pm_edit_{chosen}", row)
+            with st.expander("Add an intervention", icon=":material/add:"):
+                ok_submit, values = intervention_form("pm_add_intervention", None)
                 if ok_submit:
-                    ok, _ = attempt(cat.edit_intervention, ctx.db, viewer, chosen, values,
-                                    expected_version=opened_at)
+                    ok, _ = attempt(cat.add_intervention, ctx.db, viewer, ctx.school_id, values)
                     if ok:
-                        versions.forget(st.session_state, "intervention", chosen)
-                        saved(f"Saved changes to {values['name']}.")
-                retired = bool(row["retired"])
-                if st.button("Reinstate it" if retired else "Retire it (keeps its history; takes no new pupils)",
-                             key=f"pm_retire_{chosen}", icon=":material/archive:"):
-                    ok, _ = attempt(cat.set_retired, ctx.db, viewer, chosen, not retired)
-                    if ok:
-                        saved(f"{row['name']} is {'back in use' if retired else 'retired'}.")
+                        saved(f"Added {values['name']} to the catalogue.")
+            if not catalogue.empty:
+                with st.expander("Edit, retire or reinstate an intervention", icon=":material/edit:"):
+                    ids = catalogue["intervention_id"].astype(int).tolist()
+                    names = dict(zip(ids, catalogue["name"] + catalogue["retired"].map({True: " (retired)", False: ""})))
+                    chosen = st.selectbox("Intervention", ids, format_func=names.get, key="pm_edit_choice")
+                    row = catalogue[catalogue["intervention_id"] == chosen].iloc[0].to_dict()
+                    opened_at = versions.held(ctx.db, st.session_state, "intervention", chosen)  # the version shown
+                    ok_submit, values = intervention_form(f"pm_edit_{chosen}", row)
+                    if ok_submit:
+                        ok, _ = attempt(cat.edit_intervention, ctx.db, viewer, chosen, values,
+                                        expected_version=opened_at)
+                        if ok:
+                            versions.forget(st.session_state, "intervention", chosen)
+                            saved(f"Saved changes to {values['name']}.")
+                    retired = bool(row["retired"])
+                    if st.button("Reinstate it" if retired else "Retire it (keeps its history; takes no new pupils)",
+                                 key=f"pm_retire_{chosen}", icon=":material/archive:"):
+                        ok, _ = attempt(cat.set_retired, ctx.db, viewer, chosen, not retired)
+                        if ok:
+                            saved(f"{row['name']} is {'back in use' if retired else 'retired'}.")
 
 # --------------------------------------------------------------------------- allocations
-if "Add or change allocations" in tabs:
+if "Add or change allocations" in tabs and tabs["Add or change allocations"].open:
     with tabs["Add or change allocations"]:
         catalogue = ui.cached(cat.catalogue, ctx.scope, ctx.school_id, include_retired=False)
         pupils = ui.cached(alloc.pupil_choices, ctx.scope, ctx.school_id, ctx.as_at)
@@ -347,7 +353,7 @@ if "Add or change allocations" in tabs:
                        "Every change is recorded with the old and new values.")
 
 # --------------------------------------------------------------------------- hourly costs
-if "Staff hourly costs" in tabs:
+if "Staff hourly costs" in tabs and tabs["Staff hourly costs"].open:
     with tabs["Staff hourly costs"]:
         rates = ui.cached(cat.role_costs, ctx.scope, ctx.school_id)
         if rates.empty:
@@ -369,6 +375,6 @@ if "Staff hourly costs" in tabs:
             if ok:
                 saved(f"Hourly cost of {d.role_text(role)} set to £{rate:,.2f}.")
 
-if "Funding" in tabs:
+if "Funding" in tabs and tabs["Funding"].open:
     with tabs["Funding"]:
         records_views.funding_section(ctx)

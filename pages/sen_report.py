@@ -129,10 +129,14 @@ with report_tab:
         for line in section.lines:
             st.markdown(f"- {md_escape(line)}")
         if section.tables:
-            with st.expander(f"The figures ({len(section.tables)} table{'s' if len(section.tables) > 1 else ''})"):
-                for table in section.tables:
-                    st.markdown(f"**{md_escape(table.title)}**")
-                    ui.table(ctx, table.display, f"sen_report_{table.name}", key=f"sir-{h.key}-{table.name}")
+            # Drawn only when opened: a closed expander's tables still cost every browser their grids.
+            figures = st.expander(f"The figures ({len(section.tables)} table{'s' if len(section.tables) > 1 else ''})",
+                                  key=f"sir-figures-{h.key}", on_change="rerun")
+            if figures.open:
+                with figures:
+                    for table in section.tables:
+                        st.markdown(f"**{md_escape(table.title)}**")
+                        ui.table(ctx, table.display, f"sen_report_{table.name}", key=f"sir-{h.key}-{table.name}")
         rid = record_id(ctx.school_id, ctx.academic_year, h.key)
         if edits:
             held = versions.held(db, st.session_state, "sen_report_text", rid)

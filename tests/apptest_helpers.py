@@ -32,6 +32,25 @@ def signed_in(username: str, db_path=None, *, page: str | None = None, timeout: 
     return at
 
 
+def on_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab ``label`` of the tabs keyed ``key`` (tabs that draw only the open one, as the provision
+    map's), as a click on it does, and run."""
+    at.session_state[key] = label
+    at.run()
+    return at
+
+
+def every_tab(at: AppTest, key: str, labels) -> list[str]:
+    """Each tab of the tabs keyed ``key`` opened in turn: the page's text with that tab open, one per tab
+    (no exception on any)."""
+    texts = []
+    for label in labels:
+        on_tab(at, key, label)
+        assert not at.exception, (label, [e.value for e in at.exception])
+        texts.append(all_text(at))
+    return texts
+
+
 def all_text(at: AppTest) -> str:
     """Every piece of text the script put on the page (markdown, titles, captions, metrics, tables)."""
     parts = []

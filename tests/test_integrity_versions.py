@@ -129,7 +129,7 @@ def test_a_review_recorded_after_anothers_is_refused_with_theirs_shown(school, v
 
 def test_in_the_app_a_stale_allocation_save_is_refused_and_the_form_keeps_the_typing(school, fixture_path):
     alloc_id = int(school.cursor().execute("SELECT allocation_id FROM allocations WHERE pupil_id = 2").fetchone()[0])
-    page = dict(page="pages/provision_map.py", term_id=20252)
+    page = dict(page="pages/provision_map.py", term_id=20252, pm_tab="Add or change allocations")  # its open tab only
     mine, theirs = signed_in("senco", **page), signed_in("senco", **page)
     for at in (mine, theirs):
         at.selectbox(key="pm_alloc_choice").set_value(alloc_id)

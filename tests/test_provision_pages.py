@@ -11,8 +11,15 @@ from streamlit.testing.v1 import AppTest
 from sendboard import clock
 from sendboard.app_db import open_database
 from sendboard.scope import Scope
-from tests.apptest_helpers import all_text, signed_in
+from tests.apptest_helpers import all_text, every_tab, on_tab, signed_in
 from tests.test_provision_costs import seed
+
+# The provision map draws only its open tab: a test that reads the whole page opens each in turn.
+PM_TABS = {"senco": ("Whole-school map", "Pupils", "Hours against need", "Catalogue", "Add or change allocations",
+                     "Staff hourly costs", "Funding"),
+           "head": ("Whole-school map", "Pupils", "Hours against need", "Catalogue", "Add or change allocations",
+                    "Staff hourly costs", "Funding"),
+           "teacher": ("Your pupils", "Map of your pupils", "Hours against need", "Catalogue")}
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +33,7 @@ def seeded_path(fixture_path):
 def test_provision_map_for_the_senco_shows_costs_and_budget(seeded_path):
     at = signed_in("senco", page="pages/provision_map.py", term_id=20252)
     assert not at.exception
-    text = all_text(at)
+    text = "\n".join(every_tab(at, "pm_tab", PM_TABS["senco"]))
     assert "Reading catch-up" in text and "Worry group" in text
     assert "£5,815" in text  # left after projected spend: £7,000 - £1,185
     assert "Projected for the year (£)" in text
@@ -35,13 +42,19 @@ def test_provision_map_for_the_senco_shows_costs_and_budget(seeded_path):
 def test_provision_map_for_a_teacher_has_no_costs_and_only_their_pupils(seeded_path):
     at = signed_in("teacher", page="pages/provision_map.py", term_id=20252)
     assert not at.exception
-    text = all_text(at)
-    assert "Pupil01" in text and "Pupil11" not in text and "Pupil12" not in text
     listing = next(f.value for f in at.dataframe if "Last name" in f.value.columns and "Intervention" in f.value.columns)
     assert "Worry group" not in set(listing["Intervention"])  # pupils 11 and 12 are not theirs
+    texts, frames = [], []
+    for tab in PM_TABS["teacher"]:  # every tab the teacher can open
+        on_tab(at, "pm_tab", tab)
+        assert not at.exception
+        texts.append(all_text(at))
+        frames += [f.value for f in at.dataframe]
+    text = "\n".join(texts)
+    assert "Pupil01" in text and "Pupil11" not in text and "Pupil12" not in text
     assert "£" not in text.replace("Costs are for the head and the SENCO", "")
-    for frame in at.dataframe:
-        assert not any("£" in str(c) or "cost" in str(c).lower() for c in frame.value.columns)
+    for frame in frames:
+        assert not any("£" in str(c) or "cost" in str(c).lower() for c in frame.columns)
 
 
 def test_impact_page_for_the_head(seeded_path):
@@ -89,10 +102,12 @@ def test_an_allocation_change_is_audited_with_old_and_new_values(seeded_path, vi
 def test_pages_render_on_the_demo(demo_path, username, page):
     at = signed_in(username, page=f"pages/{page}.py", timeout=60)
     assert not at.exception, at.exception
+    if page == "provision_map":
+        every_tab(at, "pm_tab", PM_TABS[username])
 
 
 def test_the_senco_sets_an_hourly_cost_and_edits_an_allocation_in_the_app(seeded_path):
-    at = signed_in("senco", page="pages/provision_map.py", term_id=20252)
+    at = signed_in("senco", page="pages/provision_map.py", term_id=20252, pm_tab="Staff hourly costs")
     at.selectbox(key="pm_rate_role").set_value("teaching_assistant")
     at.run()
     at.number_input(key="pm_rate_value_teaching_assistant").set_value(20.0)
@@ -106,6 +121,7 @@ def test_the_senco_sets_an_hourly_cost_and_edits_an_allocation_in_the_app(seeded
     old, new = db.cursor().execute("SELECT old_value, new_value FROM audit_log WHERE action = 'staff_role_cost_changed'").fetchone()
     assert json.loads(old) == {"hourly_cost": 18.0} and json.loads(new) == {"hourly_cost": 20.0}
     # record an exit score for pupil 11 (Worry group) through the form
+    on_tab(at, "pm_tab", "Add or change allocations")
     at.selectbox(key="pm_alloc_choice").set_value(9108)  # pupil 11 in the Worry group (tests/test_provision_costs.py)
     at.run()
     next(n for n in at.number_input if n.label == "Exit score").set_value(61.0)
@@ -147,7 +163,7 @@ def test_catalogue_add_edit_retire_are_validated_and_audited(seeded_path, viewer
 
 
 def test_the_senco_adds_an_intervention_through_the_form(seeded_path):
-    at = signed_in("senco", page="pages/provision_map.py", term_id=20252)
+    at = signed_in("senco", page="pages/provision_map.py", term_id=20252, pm_tab="Catalogue")
     next(t for t in at.text_input if t.label == "Name").input("Spelling club")
     next(m for m in at.multiselect if m.label == "Broad areas of need").select("CL")
     next(t for t in at.text_input if t.label.startswith("Measure")).input("Spelling age")

@@ -103,7 +103,7 @@ def test_the_senco_records_a_referral_and_governors_see_only_protected_counts(fi
 
 
 def test_the_senco_records_funding_on_the_provision_map(fixture_db):
-    at = signed_in("senco", page="pages/provision_map.py")
+    at = signed_in("senco", page="pages/provision_map.py", pm_tab="Funding")  # the map draws only its open tab
     assert not at.exception
     at.selectbox(key="funding_add_year").set_value(2025)
     at.text_input(key="funding_add_amount").input("about twelve grand")

@@ -167,12 +167,13 @@ RECORDS: list[Record] = [
         {"Intervention": "Precision teaching", "Areas": "CL", "Wave": "targeted", "Delivered By": "teaching_assistant",
          "Group Size": "1", "Sessions per Week": "3", "Minutes per Session": "15", "Planned Weeks": "10",
          "Other Costs": "0", "Measure": "Words read correctly", "Measure Scale": "words", "Higher is Better": "Y"},
-    ], [Shows("srao", "provision_map", "Precision teaching")]),
+    ], [Shows("srao", "provision_map", "Precision teaching", (("pm_tab", "Catalogue"),))]),
     Record("allocations", [
         {"UPN": PUPILS[i].upn, "Intervention": "Precision teaching", "Start Date": "14/09/2026", "End Date": "",
          "Group Label": "", "Sessions Attended": "", "Entry Score": str(20 + i), "Exit Score": ""}
         for i in IN_PRECISION_TEACHING
-    ], [Shows("srao", "provision_map", PUPILS[20].last), Shows("srao", "provision_map", "Pupils in 2026/27 3")]),
+    ], [Shows("srao", "provision_map", PUPILS[20].last, (("pm_tab", "Pupils"),)),
+        Shows("srao", "provision_map", "Pupils in 2026/27 3")]),
     Record("ehc_plans", [
         {"UPN": PUPILS[2].upn, "Local Authority": "Leeds", "Date Issued": "15/01/2025", "Hours per Week": "12",
          "Date Ceased": "", "Outcome": EHC_OUTCOME, "Outcome Area": "CI"},
@@ -468,13 +469,13 @@ def add_accounts_on_users_page(db_path: Path) -> None:
 
 
 def add_intervention_and_pupil_on_provision_map(db_path: Path) -> None:
-    at = open_page(db_path, "srao", "provision_map")
+    at = open_page(db_path, "srao", "provision_map", (("pm_tab", "Catalogue"),))  # the map draws its open tab only
     widget(at, "text_input", "Name").input(FORM_INTERVENTION)
     widget(at, "multiselect", "Broad areas of need").set_value(["CI"])
     widget(at, "text_input", "Measure (entry and exit)").input("Social communication checklist")
     widget(at, "text_input", "Scale").input("points")
     submit(at, "Save intervention")
-    at = open_page(db_path, "srao", "provision_map")
+    at = open_page(db_path, "srao", "provision_map", (("pm_tab", "Add or change allocations"),))
     widget(at, "selectbox", "Pupil").set_value(pupil_id_of(db_path, PUPILS[16]))
     submit(at, "Add to the intervention")
 
@@ -514,7 +515,7 @@ def raise_and_decide_a_concern(db_path: Path) -> None:
 
 
 def record_funding_on_provision_map(db_path: Path) -> None:
-    at = open_page(db_path, "srao", "provision_map")
+    at = open_page(db_path, "srao", "provision_map", (("pm_tab", "Funding"),))
     widget(at, "selectbox", "Financial year").set_value(2026)
     widget(at, "text_input", "Amount (£)").input("96,000")
     submit(at, "Save funding line")
@@ -567,7 +568,8 @@ FORM_STEPS: list[FormStep] = [
     FormStep("accounts on the Users page", add_accounts_on_users_page,
              [Shows("admin", "users", "tokafor"), Shows("admin", "users", "governor1")]),
     FormStep("an intervention and a pupil in it on the provision map", add_intervention_and_pupil_on_provision_map,
-             [Shows("srao", "provision_map", FORM_INTERVENTION), Shows("hashworth", "provision_map", PUPILS[16].last)]),
+             [Shows("srao", "provision_map", FORM_INTERVENTION, (("pm_tab", "Catalogue"),)),
+              Shows("hashworth", "provision_map", PUPILS[16].last, (("pm_tab", "Pupils"),))]),
     FormStep("a support plan with a target on the passport", open_plan_on_passport,
              [Shows("tokafor", "class_profile", TARGET),
               Shows("srao", "passport", TARGET, (("passport_pupil_upn", PUPILS[0].upn),))]),
@@ -580,7 +582,7 @@ FORM_STEPS: list[FormStep] = [
              [Shows("tokafor", "passport", "Monitor", (("passport_pupil_upn", PUPILS[7].upn),)),
               Shows("srao", "identification", FORM_CONCERN)]),
     FormStep("funding on the provision map", record_funding_on_provision_map,
-             [Shows("hashworth", "provision_map", "2026-27")]),
+             [Shows("hashworth", "provision_map", "2026-27", (("pm_tab", "Funding"),))]),
     FormStep("an EHC plan and its annual review on EHC plans", record_an_ehc_plan_and_its_annual_review,
              [Shows("srao", "ehc_plans", "EHC plans open 1"),
               Shows("srao", "ehc_plans", "Annual reviews overdue, not held 0"),

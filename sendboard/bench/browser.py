@@ -112,13 +112,18 @@ class _Meter:
     def __init__(self, page):
         self.page = page
         self.received = 0
+        self.think_s = 0.0  # a person's reading time before each click; set after sign-in (see one_run)
         page.on("websocket", lambda ws: ws.on("framereceived", self._count))
 
     def _count(self, payload) -> None:
         self.received += len(payload)
 
     def measure(self, act, title: str, not_caption: str | None = None, prepare=None) -> dict:
-        """Time ``act()`` to the page drawn; ``prepare()`` runs first, untimed (opening a drop-down list)."""
+        """Time ``act()`` to the page drawn; ``prepare()`` runs first, untimed (opening a drop-down list).
+        With a reading time, the page on screen is left alone that long first (untimed, its CPU not counted):
+        a person reads a page before clicking, and the browser works on in that time."""
+        if self.think_s:
+            self.page.wait_for_timeout(self.think_s * 1000)
         if prepare is not None:
             prepare()
         cpu_before, bytes_before = cpu_split(), self.received
@@ -231,18 +236,24 @@ def _term_labels(db_path: Path, today: str) -> list[str]:
 
 
 def one_run(db_path: Path, roles: tuple[str, ...], term_changes: bool, today: str = TODAY,
-            password: str = PASSWORD, *, profile_dir: Path | None = None, port: int | None = None) -> dict:
+            password: str = PASSWORD, *, profile_dir: Path | None = None, port: int | None = None,
+            think_s: float = 0.0, app_root: Path | None = None) -> dict:
     """One cold start of the app on ``db_path`` and every role's pages; see the module docstring.
 
     ``profile_dir``: a Chromium profile kept between runs (a browser that has been here before); the app
-    then listens on ``port`` every time, since a browser's cache is kept per address, port included."""
+    then listens on ``port`` every time, since a browser's cache is kept per address, port included.
+    ``think_s``: seconds a person reads each page before the next click (0: the next click comes as soon as
+    the page is drawn, the harder case). ``app_root``: another copy of sendboard to start (a before-and-after
+    comparison on the same machine, with this copy's browser driver)."""
     from playwright.sync_api import sync_playwright
 
     out: dict = {"sign_in": {}, "pages": [], "term_change": [], "errors": []}
     termed: set[str] = set()
     terms = _term_labels(db_path, today) if term_changes else []
     started = time.perf_counter()
-    with running_app(db_path, today, port=port) as url, sync_playwright() as p:
+    where = {"root": Path(app_root).resolve()} if app_root else {}
+    db_path = Path(db_path).resolve()  # another copy runs in its own folder: a relative path would miss
+    with running_app(db_path, today, port=port, **where) as url, sync_playwright() as p:
         out["server_start_s"] = round(time.perf_counter() - started, 2)
         if profile_dir is None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -253,6 +264,7 @@ def one_run(db_path: Path, roles: tuple[str, ...], term_changes: bool, today: st
             for role in roles:
                 context, page, meter, signed = _sign_in(browser, url, role, password)
                 out["sign_in"][role] = signed
+                meter.think_s = think_s
                 keys = [k for k in page.evaluate(_SIDEBAR_KEYS) if k != "home"]
                 _say(f"{role}: signed in in {signed['ms']:.0f} ms; {len(keys)} pages")
                 rows = {key: {"page": key, "role": role} for key in keys}
@@ -389,8 +401,10 @@ def run_browser_bench(args, save=None) -> dict:
     ``save`` after every run, so a bench cut short keeps what it measured)."""
 
     warm = getattr(args, "browser_cache", "fresh") == "warm"
+    think_s = float(getattr(args, "think", 0.0) or 0.0)
     result: dict = {"runs": args.runs, "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-                    "browser_cache": "warm" if warm else "fresh", "scales": {}}
+                    "browser_cache": "warm" if warm else "fresh", "think_s": think_s,
+                    "app_root": str(getattr(args, "app_root", None) or ""), "scales": {}}
     floors = [] if args.no_floor else [floor_run(args.today) for _ in range(args.runs)]
     result["floor"] = _floor_summary(floors) if floors else None
     result["floor_runs"] = floors
@@ -409,7 +423,8 @@ def run_browser_bench(args, save=None) -> dict:
             one_run(path, roles[:1], False, args.today, args.password, **profile)
         for run in range(args.runs):
             _say(f"{scale}: run {run + 1} of {args.runs}")
-            entry["runs"].append(one_run(path, roles, not args.no_term_change, args.today, args.password, **profile))
+            entry["runs"].append(one_run(path, roles, not args.no_term_change, args.today, args.password,
+                                         think_s=think_s, app_root=getattr(args, "app_root", None), **profile))
             entry["median"] = summarise(entry["runs"])
             result["scales"][scale] = entry
             if save:
@@ -435,6 +450,8 @@ def markdown(entry: dict) -> str:
         m = s["median"]
         cache = ("a browser profile that had visited before (HTTP cache and compiled code kept)"
                  if entry.get("browser_cache") == "warm" else "a fresh browser profile each run")
+        if entry.get("think_s"):
+            cache += f", {entry['think_s']:g} s of reading before each click"
         lines += [f"**{scale}**, median of {len(s['runs'])} cold start(s) of the app, {cache}; load average at start "
                   f"{s['load_average_at_start']}, at end {s.get('load_average_at_end')}; server start "
                   f"{m['server_start_s']} s", "",

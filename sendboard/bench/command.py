@@ -49,6 +49,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--browser-cache", choices=("fresh", "warm"), default="fresh",
                         help="with --browser: a fresh browser profile each run (a first visit from a new machine), "
                              "or one kept between runs after an unmeasured visit (a person's own browser)")
+    parser.add_argument("--think", type=float, default=0.0, metavar="SECONDS",
+                        help="with --browser: seconds a person reads each page before the next click (untimed; "
+                             "default 0: the click comes as soon as the page is drawn)")
+    parser.add_argument("--app-root", type=Path, metavar="DIR",
+                        help="with --browser: start the copy of sendboard in DIR (e.g. `git archive` of an earlier "
+                             "commit) with this copy's browser driver, for a before-and-after comparison")
     parser.add_argument("--roles", default="", help="with --browser: only these roles (comma-separated)")
     parser.add_argument("--browser-db", type=Path, help="with --browser: this database instead of the scale's")
     parser.add_argument("--today", default=BENCH_AS_OF.isoformat(),

@@ -1,0 +1,74 @@
+"""Load the browser's charting (and data grid) code while a person reads a page without charts.
+
+The first page with a chart in a browser session costs its browser about 1.5-2 CPU-seconds more than any
+later chart page: Streamlit loads plotly's code (one 4.7 MB script, PlotlyChart.<hash>.js) only when the
+first chart arrives, and the browser then fetches, compiles and runs it before it can draw. The data grid
+(DataFrame.<hash>.js, 0.5 MB) is loaded the same way by the first table. A person spends seconds reading
+the page they are on (the home page, after signing in) while the browser does nothing; this moves the
+loading into that time. They are the same scripts Streamlit would load (the same addresses, so the
+browser's module map hands Streamlit the modules already run): nothing is drawn and no data is sent, so
+nothing about the page changes.
+
+What it does not do: the work is moved, not removed (the browser still spends it, while idle), and a
+person who opens a chart page straight away, or whose first page has charts, still waits for it.
+"""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+# Runs in the app's own page (a components v2 element is not in a frame). Once per browser page: at least a
+# second after the preloader is mounted, once Streamlit has finished drawing (its script state on the app's
+# root is "notRunning") and the browser is idle, import each chunk from the address Streamlit's own script
+# would use (resolved against that script's address, so a base URL path still works). An error (an offline
+# browser, an upgraded Streamlit whose chunk has gone) costs nothing: Streamlit loads the code itself.
+_JS = """
+export default function (component) {
+  const chunks = component.data;
+  if (!chunks || !chunks.length || window.__sendboardChartCode) return;
+  const own = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  if (!own) return;
+  window.__sendboardChartCode = 'waiting';
+  const idle = (fn) => (window.requestIdleCallback ? window.requestIdleCallback(fn, {timeout: 10000}) : setTimeout(fn, 1000));
+  const load = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (app && app.dataset.testScriptState !== 'notRunning') { setTimeout(() => idle(load), 500); return; }
+    window.__sendboardChartCode = 'loading';
+    // one after the other, each when the browser is idle again: never two long compiles back to back
+    chunks.reduce((done, chunk) => done.then(() => new Promise((ok) => idle(ok)))
+                                        .then(() => import(new URL(chunk, own.src).href)), Promise.resolve())
+      .then(() => { window.__sendboardChartCode = 'loaded'; })
+      .catch(() => { window.__sendboardChartCode = 'failed'; });
+  };
+  setTimeout(() => idle(load), 1000);  // the page's own last drawing first
+}
+"""
+
+_component = st.components.v2.component("sendboard_chart_preload", js=_JS)
+
+
+# Streamlit's chunks for a plotly chart and for st.dataframe, in the order they are loaded.
+CHUNK_STEMS = ("PlotlyChart", "DataFrame")
+
+
+@cache
+def chunk_names() -> tuple[str, ...]:
+    """The file names of the installed Streamlit's chunks named in CHUNK_STEMS. A stem with none or
+    several files is left out (loading the wrong one would cost the browser for nothing)."""
+    folder = Path(st.__file__).resolve().parent / "static" / "static" / "js"
+    names = []
+    for stem in CHUNK_STEMS:
+        found = sorted(p.name for p in folder.glob(f"{stem}.*.js"))
+        if len(found) == 1:
+            names.append(found[0])
+    return tuple(names)
+
+
+def preload_chart_code() -> None:
+    """Mount the preloader (an empty element, no height) in the current container; it acts once per
+    browser page."""
+    chunks = chunk_names()
+    if chunks:
+        _component(data=list(chunks), key="sendboard_chart_preload", height="content")

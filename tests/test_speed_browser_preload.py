@@ -1,0 +1,72 @@
+"""The browser loads plotly's code while a person reads a page without charts (sendboard/chart_preload.py).
+
+- the preloader names the very chunks Streamlit's own script imports for a plotly chart and a data grid (an upgraded
+  Streamlit with other chunks fails here, not silently in every browser);
+- in a real browser, signed in on the home page (no chart, no table), the chunks are fetched and run once the page is
+  drawn; the first chart page then draws its charts and tables without fetching them again; the preloader
+  takes no room;
+- in the same browser, the provision map draws only its open tab, and a click on another tab draws that one.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit
+
+from sendboard import chart_preload
+from tests.browser import browser, running_app, sign_in, wait_idle
+from tests.fixture_school import PASSWORD
+
+STATIC_JS = Path(streamlit.__file__).resolve().parent / "static" / "static" / "js"
+
+
+def test_the_preloaded_chunks_are_the_ones_streamlit_imports_for_a_chart_and_a_table():
+    names = chart_preload.chunk_names()
+    assert [n.split(".")[0] for n in names] == ["PlotlyChart", "DataFrame"]
+    source = "".join(index.read_text(errors="replace") for index in STATIC_JS.glob("index.*.js"))
+    for name in names:  # Streamlit's own lazy import of each, by the same relative address
+        assert f"import(`./{name}`)" in source, name
+
+
+@pytest.mark.browser
+def test_home_page_loads_the_chart_code_and_the_first_chart_page_does_not_fetch_it_again(fixture_path, artifacts):
+    plotly, grid = chart_preload.chunk_names()
+    with running_app(fixture_path, "2026-01-20") as url, browser() as b:
+        page = b.new_page(viewport={"width": 1366, "height": 768})
+        fetched: list[str] = []
+        page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]) if r.url.endswith((plotly, grid)) else None)
+        sign_in(page, url, "head", PASSWORD)
+        wait_idle(page)
+        main = page.locator('[data-testid="stMain"]')
+        assert main.locator('[data-testid="stPlotlyChart"], [data-testid="stDataFrame"]').count() == 0  # home: none
+        page.wait_for_function("() => ['loaded', 'failed'].includes(window.__sendboardChartCode)")
+        assert page.evaluate("() => window.__sendboardChartCode") == "loaded"
+        assert sorted(fetched) == sorted([plotly, grid]), fetched
+        # the preloader is an empty element: nothing a person sees, no room taken
+        boxes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid^="stBidiComponent"]')]
+            .map(e => e.closest('[data-testid="stElementContainer"]').getBoundingClientRect().height)""")
+        assert len(boxes) == 1 and boxes[0] < 1, boxes
+        page.screenshot(path=str(artifacts / "speed_preload_home_1366.png"))
+
+        page.locator('[data-testid="stSidebarNav"] a[href$="/overview"]').click()
+        page.get_by_role("heading", name="Overview").first.wait_for()
+        wait_idle(page)
+        page.wait_for_function("""() => { const c = document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]');
+            return c.length > 0 && [...c].some(e => e.querySelector('.main-svg')); }""")
+        assert page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').count() > 0  # its Table tabs
+        assert sorted(fetched) == sorted([plotly, grid]), f"the chart page fetched the code again: {fetched}"
+
+        # the provision map draws only its open tab: a click on another draws that one, in the real browser
+        page.locator('[data-testid="stSidebarNav"] a[href$="/provision_map"]').click()
+        page.get_by_role("heading", name="Provision map").first.wait_for()
+        wait_idle(page)
+        main = page.locator('[data-testid="stMain"]')
+        assert main.get_by_text("Add an intervention", exact=True).count() == 0
+        page.get_by_role("tab", name="Catalogue", exact=True).click()
+        main.get_by_text("Add an intervention", exact=True).wait_for()
+        wait_idle(page)
+        assert page.get_by_role("tab", name="Catalogue", exact=True).get_attribute("aria-selected") == "true"
+        page.screenshot(path=str(artifacts / "speed_provision_map_catalogue_1366.png"))
+        page.set_viewport_size({"width": 1024, "height": 768})
+        page.screenshot(path=str(artifacts / "speed_provision_map_catalogue_1024.png"))
