@@ -112,7 +112,9 @@ WIRE_WATCH = """(() => {
 # cover both. A condition (the browser's own queues drained), not a pause: on a quiet page it takes two frames.
 _QUIET = """async () => {
     const timer = () => new Promise((r) => setTimeout(r, 0));
-    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    // a frame, or a tenth of a second where no frame comes (a page the browser does not draw): a ceiling, so that
+    // an undrawn page cannot hold the settle (page.evaluate has no timeout of its own)
+    const frame = () => new Promise((r) => { requestAnimationFrame(() => r()); setTimeout(r, 100); });
     const task = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
     await timer(); await frame(); await task(); await frame(); await timer(); await task();
 }"""
