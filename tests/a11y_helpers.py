@@ -132,8 +132,15 @@ def settle(page, timeout: float = 90000, *, run_expected: bool = True) -> None:
     callers written for the earlier settle keep working."""
     del run_expected
     page.evaluate(WIRE_WATCH)
-    page.evaluate(_QUIET)
-    page.wait_for_function(f"() => ({_NOTHING_PENDING})() && ({_IDLE})()", timeout=timeout, polling=50)
+    settled = f"() => ({_NOTHING_PENDING})() && ({_IDLE})()"
+    while True:
+        page.evaluate(_QUIET)
+        page.wait_for_function(settled, timeout=timeout, polling=50)
+        # and still so once the browser has drawn the run's last elements: a table or chart measures itself in
+        # the frame after it appears and draws its contents after that (a data frame's cells, for one)
+        page.evaluate(_QUIET)
+        if page.evaluate(settled):
+            return
 
 
 def sign_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None:
