@@ -89,7 +89,7 @@ def test_descendants_cpu_counts_a_grandchild_that_nothing_of_ours_waits_for():
 
     from tests.conftest import _descendants_cpu
 
-    burn = "import time; t = time.process_time()\nwhile time.process_time() - t < 0.6: pass\ntime.sleep(60)"
+    burn = "import time; t = time.process_time()\nwhile time.process_time() - t < 1.0: pass\ntime.sleep(60)"
     # the child starts the grandchild, and exits (when told) without waiting for it
     child = subprocess.Popen([sys.executable, "-c", "import os, subprocess, sys; p = subprocess.Popen([sys.executable, '-c', "
                               f"{burn!r}]); print(p.pid, flush=True); sys.stdin.readline(); os._exit(0)"],
@@ -100,13 +100,14 @@ def test_descendants_cpu_counts_a_grandchild_that_nothing_of_ours_waits_for():
     try:
         deadline = time.monotonic() + 60
         seen = 0.0
-        while seen < 0.6 and time.monotonic() < deadline:  # the grandchild's burn, as it happens
+        # the grandchild's second of CPU, as it happens (/proc counts in clock ticks, which can fall a little short)
+        while seen < 0.8 and time.monotonic() < deadline:
             seen += _descendants_cpu()
             time.sleep(0.05)
-        assert seen >= 0.6
+        assert seen >= 0.8
     finally:
         os.kill(grandchild, signal.SIGTERM)
         child.communicate("\n")
     reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
     # the child is reaped, but its own CPU is tiny and the grandchild it never waited for is not in it
-    assert (reaped.ru_utime + reaped.ru_stime) - (reaped_before.ru_utime + reaped_before.ru_stime) < 0.6
+    assert (reaped.ru_utime + reaped.ru_stime) - (reaped_before.ru_utime + reaped_before.ru_stime) < 0.5
