@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,14 +134,17 @@ def settle(page, timeout: float = 90000, *, run_expected: bool = True) -> None:
     del run_expected
     page.evaluate(WIRE_WATCH)
     settled = f"() => ({_NOTHING_PENDING})() && ({_IDLE})()"
+    deadline = time.monotonic() + timeout / 1000
     while True:
         page.evaluate(_QUIET)
-        page.wait_for_function(settled, timeout=timeout, polling=50)
+        page.wait_for_function(settled, timeout=max(1.0, deadline - time.monotonic()) * 1000, polling=50)
         # and still so once the browser has drawn the run's last elements: a table or chart measures itself in
         # the frame after it appears and draws its contents after that (a data frame's cells, for one)
         page.evaluate(_QUIET)
         if page.evaluate(settled):
             return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the page did not stay settled for two frames within {timeout / 1000:.0f} s")
 
 
 def sign_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None:
