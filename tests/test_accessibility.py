@@ -156,7 +156,7 @@ def test_keyboard_only_sign_in_and_term_filter(app, chromium, screens):
         h.settle(page)
         h.screenshot(page, screens / "keyboard_term_chosen.png")
         page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stSelectbox] input')]"
-                               ".some((i) => i.value === 'Spring 2026')")
+                               ".some((i) => i.value === 'Spring 2026')", polling=100)
         h.settle(page)
         after = term_box.locator("input").input_value()
         assert (before, after) == ("Autumn 2026", "Spring 2026")

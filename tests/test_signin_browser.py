@@ -101,10 +101,10 @@ def test_sign_in_in_a_real_browser(fixture_path, artifacts):
         admin.keyboard.type("teacher2")
         admin.keyboard.press("Enter")
         admin.wait_for_function("""() => (document.querySelector('input[aria-label="Account"]') || {}).value
-                                       ?.startsWith('teacher2 ')""", timeout=TIMEOUT)
+                                       ?.startsWith('teacher2 ')""", timeout=TIMEOUT, polling=100)
         # the chosen account's own fields are drawn (not the first account's, still on screen)
         admin.wait_for_function("() => [...document.querySelectorAll('input')]"
-                                ".some(i => i.value === 'teacher2@oak.sch.uk')", timeout=TIMEOUT)
+                                ".some(i => i.value === 'teacher2@oak.sch.uk')", timeout=TIMEOUT, polling=100)
         wait_idle(admin, TIMEOUT)
         admin.get_by_role("button", name="Disable account").click()
         try:
