@@ -17,6 +17,7 @@ from sendboard.importers import (
 )
 from sendboard.importers.kinds import KINDS
 from sendboard.importers.templates import template_csv
+from sendboard.record_kinds import SUBJECT_ACCESS_ROLES
 from sendboard.text import md_escape
 from sendboard.transfer import subject_access
 
@@ -26,7 +27,7 @@ ui.page_header(ctx, caption="Nothing is written until you press Import, and then
 limit_mb = max_upload_bytes(ctx.db) / 1024 / 1024
 PROBLEMS_SHOWN = 200
 upload_tab, history_tab, templates_tab, *more = st.tabs(
-    ["Import files", "History and undo", "Templates"] + (["Subject access"] if ctx.viewer.role == "senco" else [])
+    ["Import files", "History and undo", "Templates"] + (["Subject access"] if ctx.viewer.role in SUBJECT_ACCESS_ROLES else [])
     + ["Timetable"])
 
 with upload_tab:
@@ -138,7 +139,7 @@ with templates_tab:
                            key=f"tpl-{key}", icon=":material/download:")
         st.caption(spec.description)
 
-if ctx.viewer.role == "senco":  # the Subject access tab (the Timetable tab is last for everyone)
+if ctx.viewer.role in SUBJECT_ACCESS_ROLES:  # the Subject access tab (the Timetable tab is last for everyone)
     with more[0]:
         st.write("Everything sendboard holds about one pupil, as a workbook with a sheet per table. The export is recorded.")
         upn = st.text_input("Pupil's UPN", key="data_sar_upn").strip()

@@ -100,7 +100,10 @@ def record_kind_lines() -> list[str]:
              "pupils of the groups they teach today; *counts only*: figures, with groups smaller than the "
              "disclosure threshold hidden; *import*: through the Data import page (`record_kinds.IMPORT_ROLES`); "
              "*export*: download what they read, as CSV or Excel (audited). Erasing a pupil's records is for nobody "
-             "in the app (`record_kinds.ERASE_ROLES` is empty): the server's owner runs `sendboard erase`.", ""]
+             "in the app (`record_kinds.ERASE_ROLES` is empty): the server's owner runs `sendboard erase`. A pupil's "
+             "subject access export (everything held about them, in one workbook) is the SENCO's "
+             "(`record_kinds.SUBJECT_ACCESS_ROLES`, for a pupil they may see) or the server owner's "
+             "(`sendboard export`).", ""]
     lines += [header[0].replace("| |", "| Record |", 1) + " Rules in the code |", header[1] + "---|"]
     for kind in RECORD_KINDS:
         wheres = [kind.read] + ([kind.counts] if kind.counts else []) + [where for _, where in kind.changes]

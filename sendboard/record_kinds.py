@@ -20,6 +20,10 @@ from .access import PUPIL_LEVEL_ROLES, WHOLE_SCHOOL_ROLES
 IMPORT_ROLES = frozenset({"senco", "admin"})  # importers.commit; the Data import page (access.PAGES) is theirs
 PASSPORT_EDIT_ROLES = frozenset({"senco", "teacher"})  # classroom.passport: SENCO every field, teachers the setting's
 ERASE_ROLES: frozenset[str] = frozenset()  # nobody in the app: `sendboard erase` on the server (transfer.erase_pupil)
+# transfer.subject_access and the Data page's Subject access tab: everything held about one pupil is answered
+# by the SENCO (the school's lead on SEND records) or, on the server, by `sendboard export`; a teacher who may
+# see the pupil still may not take the whole file.
+SUBJECT_ACCESS_ROLES = frozenset({"senco"})
 
 PUPIL_LEVEL = "access:PUPIL_LEVEL_ROLES"  # what Viewer.require_pupils checks; rows then go through visible_pupils
 LEVELS = ("pupil", "class", "school", "account")  # a teacher reads pupil and class records of their classes only

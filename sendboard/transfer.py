@@ -20,7 +20,8 @@ from . import audit, exports
 from .access import AccessDenied, Viewer
 from .app_db import open_database
 from .db import Database, database_path
-from .scope import Scope, may_see_pupil
+from .record_kinds import SUBJECT_ACCESS_ROLES
+from .scope import Scope, may_see_pupil, refuse_pupil
 from .sqltext import compose, ident
 
 # Tables that hold no pupil and are never exported by --table to protect secrets.
@@ -94,12 +95,16 @@ def find_pupil(db: Database, upn: str):
 
 
 def subject_access(db: Database, actor: Scope | str, upn: str, fmt: str = "xlsx") -> tuple[bytes, int]:
-    """Everything held about one pupil. A person signed in (their Scope) gets it only for a pupil they may
-    see (the same rule as every page); the command line (a name) is the server's owner, who holds the
-    whole file. A Viewer on its own is refused: a person always comes with the scope of their run."""
+    """Everything held about one pupil. A person signed in (their Scope) gets it only if their role makes
+    subject access exports (record_kinds.SUBJECT_ACCESS_ROLES) and only for a pupil they may see (the same
+    rule as every page); the command line (a name) is the server's owner, who holds the whole file. A
+    Viewer on its own is refused: a person always comes with the scope of their run."""
     if isinstance(actor, Viewer):
         raise TypeError("subject_access takes the person's Scope (ctx.scope), not a bare Viewer")
     pupil = find_pupil(db, upn)
+    if isinstance(actor, Scope) and actor.viewer.role not in SUBJECT_ACCESS_ROLES:
+        refuse_pupil(db, actor.viewer, pupil[0] if pupil else None, "subject_access_export")
+        raise AccessDenied("a subject access export is made by the SENCO (or on the server: sendboard export)")
     if pupil is None:
         raise ValueError(f"no pupil with UPN {upn!r} is held")
     if isinstance(actor, Scope) and not may_see_pupil(db, actor, int(pupil[0])):

@@ -318,19 +318,9 @@ def pdf_bytes(pack: TrustPack) -> bytes:
 
     pdf = _TrustDoc()
     pdf.add_page()
-    pdf.set_fill_color(*gp._rgb(gp.PALETTE[0]))
-    pdf.rect(0, 0, pdf.w, 62, style="F")
-    pdf.set_text_color(255, 255, 255)
-    pdf.set_xy(15, 20)
-    pdf.font(24, True)
-    pdf.cell(0, 12, "SEND trust board pack", new_x="LMARGIN", new_y="NEXT")
-    pdf.font(14)
-    pdf.cell(0, 8, pdf.clean(pack.trust_name), new_x="LMARGIN", new_y="NEXT")
-    pdf.font(11)
-    pdf.cell(0, 7, pdf.clean(f"Academic year {year_label(pack.academic_year)} · figures as at {pack.as_at:%d %B %Y} · "
-                             f"{len(pack.schools)} schools"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(*gp.INK)
-    pdf.set_y(74)
+    pdf.cover("SEND trust board pack", pack.trust_name,
+              f"Academic year {year_label(pack.academic_year)} · figures as at {pack.as_at:%d %B %Y} · "
+              f"{len(pack.schools)} schools", band=62, text_top=20)
     pdf.para("The anonymised picture of special educational needs and disabilities (SEND) across the trust's schools, "
              "for the trust board. No pupil is named or can be identified: in each school, and in the trust's total, "
              f"figures about fewer than {pack.threshold} pupils are hidden.", size=11)

@@ -390,22 +390,32 @@ def test_the_scope_before_024_leaked_across_schools(fixture_db, viewers):
 
 
 def test_the_subject_access_export_itself_refuses_a_pupil_the_person_may_not_see(fixture_db, viewers):
-    """The export checks may_see_pupil itself, whoever calls it: a teacher gets a pupil of their classes
-    and is refused one outside them, a governor is refused every pupil; the command line (a name, not
-    a signed-in person) is the file's owner and gets any."""
+    """The export checks itself, whoever calls it: the SENCO gets a pupil of their school; a teacher is
+    refused even a pupil of their own classes (the whole file is the SENCO's to give), a governor every
+    pupil, and each refusal is audited; the command line (a name, not a signed-in person) is the file's
+    owner and gets any."""
     from sendboard.access import AccessDenied
     from sendboard.scope import may_see_pupil
     from sendboard.transfer import subject_access
 
-    teacher, governor = viewers["teacher"], viewers["governor"]
+    senco, teacher, governor = viewers["senco"], viewers["teacher"], viewers["governor"]
     pupils = fixture_db.cursor().execute("SELECT pupil_id, upn FROM pupils ORDER BY pupil_id").fetchall()
     seen = [(pid, upn) for pid, upn in pupils if may_see_pupil(fixture_db, Scope(teacher, TODAY), pid)]
-    unseen = [(pid, upn) for pid, upn in pupils if not may_see_pupil(fixture_db, Scope(teacher, TODAY), pid)]
+    unseen = [(pid, upn) for pid, upn in pupils if not may_see_pupil(fixture_db, Scope(senco, TODAY), pid)]
     assert seen and unseen  # the fixture has both, or this test would prove nothing
-    data, pupil_id = subject_access(fixture_db, Scope(teacher, TODAY), seen[0][1], "xlsx")
+    data, pupil_id = subject_access(fixture_db, Scope(senco, TODAY), seen[0][1], "xlsx")
     assert pupil_id == seen[0][0] and data[:2] == b"PK"
     with pytest.raises(AccessDenied):
-        subject_access(fixture_db, Scope(teacher, TODAY), unseen[0][1], "xlsx")
-    with pytest.raises(AccessDenied):
-        subject_access(fixture_db, Scope(governor, TODAY), seen[0][1], "xlsx")
+        subject_access(fixture_db, Scope(senco, TODAY), unseen[0][1], "xlsx")
+
+    def refusals():
+        return fixture_db.cursor().execute(
+            "SELECT count(*) FROM audit_log WHERE action = 'access_refused' AND object_type = 'subject_access_export'"
+        ).fetchone()[0]
+
+    before = refusals()
+    for who in (teacher, governor):
+        with pytest.raises(AccessDenied, match="SENCO"):
+            subject_access(fixture_db, Scope(who, TODAY), seen[0][1], "xlsx")
+    assert refusals() == before + 2
     assert subject_access(fixture_db, "server owner", unseen[0][1], "xlsx")[1] == unseen[0][0]

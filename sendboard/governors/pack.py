@@ -67,6 +67,19 @@ class _Doc(FPDF):
         self.multi_cell(0, h or size * 0.5, self.clean(text), new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(*INK)
 
+    def cover(self, title: str, name: str, line: str, *, band: float, text_top: float) -> None:
+        """The first page's coloured band with the document's title, whose it is and its date line; the
+        body starts below the band."""
+        self.set_fill_color(*_rgb(PALETTE[0]))
+        self.rect(0, 0, self.w, band, style="F")
+        self.set_text_color(255, 255, 255)
+        self.set_xy(15, text_top)
+        for text, size, bold, height in ((title, 24, True, 12), (name, 14, False, 8), (line, 11, False, 7)):
+            self.font(size, bold)
+            self.cell(0, height, self.clean(text), new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(*INK)
+        self.set_y(band + 14)
+
     def footer_line(self) -> str:
         """What the foot of every page after the cover says; each kind of document names itself."""
         return (f"{self.pack.school_name} · SEND governors' pack · as at {self.pack.as_at:%d %B %Y} · "
@@ -284,19 +297,8 @@ def pdf_bytes(pack: Pack, commentary: dict | None = None) -> bytes:
     pdf.pack_sections = {s.title: s for s in pack.sections}
     # Cover.
     pdf.add_page()
-    pdf.set_fill_color(*_rgb(PALETTE[0]))
-    pdf.rect(0, 0, pdf.w, 70, style="F")
-    pdf.set_text_color(255, 255, 255)
-    pdf.set_xy(15, 22)
-    pdf.font(24, True)
-    pdf.cell(0, 12, "SEND governors' pack", new_x="LMARGIN", new_y="NEXT")
-    pdf.font(14)
-    pdf.cell(0, 8, pdf.clean(pack.school_name), new_x="LMARGIN", new_y="NEXT")
-    pdf.font(11)
-    pdf.cell(0, 7, pdf.clean(f"Academic year {year_label(pack.academic_year)} · figures as at {pack.as_at:%d %B %Y}"),
-             new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(*INK)
-    pdf.set_y(84)
+    pdf.cover("SEND governors' pack", pack.school_name,
+              f"Academic year {year_label(pack.academic_year)} · figures as at {pack.as_at:%d %B %Y}", band=70, text_top=22)
     pdf.para("The anonymised picture of special educational needs and disabilities (SEND) in our school, for the "
              "governing board. No pupil is named or can be identified: figures about fewer than "
              f"{pack.threshold} pupils are hidden.", size=11)
