@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,35 +58,93 @@ _IDLE = """() => (!document.getElementById('root') && document.readyState === 'c
 # (the status widget shows only after a run has lasted a while; the app's script state says "running" at once)
 
 
-# Counts the runs a page has started (installed on a page by its first settle, again after a reload).
-_WATCH_RUNS = """() => {
-    if (!window.__sendboardRuns) {
-        window.__sendboardRuns = {count: 0};
-        new MutationObserver((changes) => {
-            for (const c of changes) if (c.target.dataset?.testScriptState === 'running') window.__sendboardRuns.count++;
-        }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
-        return -1;
-    }
-    return window.__sendboardRuns.count;
+# What the browser has asked of the server, and what the server has answered, read off the page's websocket.
+# Installed on every page at its start (tests/browser.py adds it to every context and page) and, for a page
+# made some other way, by its first settle. Streamlit's frontend does not say when it has asked for a run:
+# `data-test-script-state` becomes "rerunRequested" only for the Rerun menu item and a reconnect; a widget's
+# change is sent from a zero-delay timer after the event (WidgetStateManager.scheduleFlush) and the state
+# reads "notRunning" until the server's answer arrives, and a short run can be drawn without the state ever
+# showing "running". So the page counts, in one sequence:
+#   asked    - a BackMsg with rerun_script (field 11; BackMsg is a oneof, so its first byte is the tag 0x5A)
+#   started  - a ForwardMsg with new_session (field 4): the server started a run (every run sends one)
+#   finished - a ForwardMsg with script_finished (field 6), other than FINISHED_EARLY_FOR_RERUN (2), which is
+#              followed by another run; drawn is set from it once the browser has handled the tasks queued
+#              behind the message (React draws in a MessageChannel task, queued before ours).
+# Streamlit's own message listener is added when its socket is made, before ours (added at the first send),
+# so by the time ours runs Streamlit has already taken the message in. A run asked for is pending until a run
+# has started after it and finished; a run the server starts alone (st.rerun, a fragment's run_every) is
+# pending from its new_session to its finish.
+WIRE_WATCH = """(() => {
+    if (window.__sendboardWire) return;
+    const wire = window.__sendboardWire = {seq: 0, asked: 0, started: 0, drawn: 0};
+    const field = (buffer) => {  // the ForwardMsg's type (its first field past hash and metadata) and value
+        const b = new Uint8Array(buffer); let i = 0;
+        const varint = () => { let v = 0, shift = 0, x; do { x = b[i++]; v += (x & 0x7f) * 2 ** shift; shift += 7; }
+                               while (x & 0x80 && i < b.length); return v; };
+        while (i < b.length) {
+            const tag = varint(), number = Math.floor(tag / 8), wireType = tag % 8;
+            if (number >= 4) return [number, wireType === 0 ? varint() : null];
+            if (wireType === 2) { const length = varint(); i += length; } else if (wireType === 0) varint(); else return [0, null];
+        }
+        return [0, null];
+    };
+    const afterQueuedTasks = (then) => { const c = new MessageChannel();
+        c.port1.onmessage = () => { const d = new MessageChannel(); d.port1.onmessage = then; d.port2.postMessage(0); };
+        c.port2.postMessage(0); };
+    const heard = (event) => {
+        if (!(event.data instanceof ArrayBuffer)) return;
+        const [number, value] = field(event.data);
+        if (number === 4) wire.started = ++wire.seq;
+        else if (number === 6 && value !== 2) { const n = ++wire.seq; afterQueuedTasks(() => { wire.drawn = Math.max(wire.drawn, n); }); }
+    };
+    const listening = new WeakSet();
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+        if (!listening.has(this)) { listening.add(this); this.addEventListener('message', heard); }
+        const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+            : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+        if (bytes && bytes[0] === 0x5A) wire.asked = ++wire.seq;
+        return send.call(this, data);
+    };
+})();"""
+
+# The browser has done what an action set going: a widget's change is sent from a zero-delay timer, and some
+# only after React has drawn (an effect); two animation frames and the timers and tasks queued behind them
+# cover both. A condition (the browser's own queues drained), not a pause: on a quiet page it takes two frames.
+_QUIET = """async () => {
+    const timer = () => new Promise((r) => setTimeout(r, 0));
+    // a frame, or a tenth of a second where no frame comes (a page the browser does not draw): a ceiling, so that
+    // an undrawn page cannot hold the settle (page.evaluate has no timeout of its own)
+    const frame = () => new Promise((r) => { requestAnimationFrame(() => r()); setTimeout(r, 100); });
+    const task = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+    await timer(); await frame(); await task(); await frame(); await timer(); await task();
 }"""
-_RUNS_SEEN: dict[int, int] = {}
+
+_NOTHING_PENDING = """() => { const w = window.__sendboardWire;
+    return !w || (w.asked <= w.started && w.started <= w.drawn); }"""
 
 
 def settle(page, timeout: float = 90000, *, run_expected: bool = True) -> None:
-    """Wait until Streamlit has finished the run: the script not running, no 'Running' widget, no skeletons,
-    nothing stale. A widget change asks the server for a run and the browser marks it only when the server
-    starts it: if no run has started since the last settle, wait (at most a second) for one to start.
-    `run_expected=False` after what the browser does alone (a new window size, a chart's Table tab): no
-    run will come, so that second is not spent waiting for one."""
-    runs = page.evaluate(_WATCH_RUNS)
-    last = _RUNS_SEEN.get(id(page))
-    if run_expected and runs >= 0 and last is not None and runs <= last:
-        try:
-            page.wait_for_function(f"() => window.__sendboardRuns.count > {last}", timeout=1000)
-        except Exception:  # nothing was asked of the server (a tab or an expander opened in the browser)
-            pass
-    page.wait_for_function(_IDLE, timeout=timeout)
-    _RUNS_SEEN[id(page)] = page.evaluate(_WATCH_RUNS)
+    """Wait until Streamlit has finished every run the page asked for (or the server started), and drawn it:
+    no run asked for and not yet started, none started and not yet finished, the script not running, no
+    'Running' widget, no skeletons, nothing stale. After an action that asks nothing of the server (an
+    expander, a tab, a scroll, a new window size) it returns as soon as the browser has handled the action.
+    `run_expected` is no longer needed (the page knows whether a run was asked for); it is accepted so that
+    callers written for the earlier settle keep working."""
+    del run_expected
+    page.evaluate(WIRE_WATCH)
+    settled = f"() => ({_NOTHING_PENDING})() && ({_IDLE})()"
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        page.evaluate(_QUIET)
+        page.wait_for_function(settled, timeout=max(1.0, deadline - time.monotonic()) * 1000, polling=50)
+        # and still so once the browser has drawn the run's last elements: a table or chart measures itself in
+        # the frame after it appears and draws its contents after that (a data frame's cells, for one)
+        page.evaluate(_QUIET)
+        if page.evaluate(settled):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the page did not stay settled for two frames within {timeout / 1000:.0f} s")
 
 
 def sign_in(page, url: str, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -81,17 +81,22 @@ ACTION_TIMEOUT_MS = 90000
 
 
 def _with_generous_timeouts(b):
-    """Every context and page the tests open on ``b`` gets ACTION_TIMEOUT_MS as its default timeout."""
+    """Every context and page the tests open on ``b`` gets ACTION_TIMEOUT_MS as its default timeout, and the
+    watch on its websocket that lets a settle know whether a run was asked for (tests/a11y_helpers.py)."""
+    from tests.a11y_helpers import WIRE_WATCH
+
     new_context, new_page = b.new_context, b.new_page
 
     def context(*args, **kwargs):
         made = new_context(*args, **kwargs)
         made.set_default_timeout(ACTION_TIMEOUT_MS)
+        made.add_init_script(WIRE_WATCH)
         return made
 
     def page(*args, **kwargs):
         made = new_page(*args, **kwargs)
         made.set_default_timeout(ACTION_TIMEOUT_MS)
+        made.add_init_script(WIRE_WATCH)
         return made
 
     b.new_context, b.new_page = context, page

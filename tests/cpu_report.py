@@ -1,5 +1,11 @@
 """Totals the per-test CPU log written when SENDBOARD_TEST_CPU_LOG is set (see tests/conftest.py):
-`python -m tests.cpu_report folder [N]` prints the N files (default 20) and tests that cost the most CPU."""
+`python -m tests.cpu_report folder [N]` prints the N files (default 20) and tests that cost the most CPU.
+
+"CPU s" is the pytest process's own CPU and that of the processes it waited for (RUSAGE_CHILDREN: app servers,
+Playwright's driver). Chromium's renderers are waited for by nothing of ours, so most of their CPU is not in it;
+"descendants, sampled" adds up the CPU every process below the worker used while the test ran, read from /proc
+(a floor: what a process uses after the last look before it exits is missed). "self + sampled" is the better
+figure of what a browser test costs; the two should be close for tests that start no browser."""
 from __future__ import annotations
 
 import collections
@@ -25,7 +31,7 @@ def _kind(file: str) -> str:
 
 
 def report(rows: list[dict], top: int = 20) -> str:
-    by_file: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    by_file: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, 0.0])
     by_test: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0])
     tests: dict[str, set] = collections.defaultdict(set)
     for row in rows:
@@ -36,30 +42,34 @@ def report(rows: list[dict], top: int = 20) -> str:
         totals[1] += row["cpu_self"]
         totals[2] += row["cpu_children"]
         totals[3] += row["wall"]
+        totals[4] += row.get("cpu_descendants_seen", 0.0)
         by_test[row["test"]][0] += cpu
         by_test[row["test"]][1] += row["wall"]
         tests[file].add(row["test"])
     all_cpu = sum(t[0] for t in by_file.values()) or 1.0
     lines = [f"{len(by_test)} tests, {all_cpu:,.0f} CPU s in tests (set-up and teardown included)", "",
-             "| file | tests | CPU s | of which children | wall s | share of CPU |", "|---|---:|---:|---:|---:|---:|"]
+             "| file | tests | CPU s | of which children | self + sampled | wall s | share of CPU |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     ranked = sorted(by_file.items(), key=lambda kv: -kv[1][0])
-    for file, (cpu, _own, kids, wall) in ranked[:top]:
-        lines.append(f"| {file.removeprefix('tests/')} | {len(tests[file])} | {cpu:,.1f} | {kids:,.1f} | {wall:,.1f} "
-                     f"| {cpu / all_cpu:.1%} |")
+    for file, (cpu, own, kids, wall, sampled) in ranked[:top]:
+        lines.append(f"| {file.removeprefix('tests/')} | {len(tests[file])} | {cpu:,.1f} | {kids:,.1f} | {own + sampled:,.1f} "
+                     f"| {wall:,.1f} | {cpu / all_cpu:.1%} |")
     rest = ranked[top:]
     if rest:
         lines.append(f"| the other {len(rest)} files | {sum(len(tests[f]) for f, _ in rest)} "
                      f"| {sum(t[0] for _, t in rest):,.1f} | {sum(t[2] for _, t in rest):,.1f} "
-                     f"| {sum(t[3] for _, t in rest):,.1f} | {sum(t[0] for _, t in rest) / all_cpu:.1%} |")
+                     f"| {sum(t[1] + t[4] for _, t in rest):,.1f} | {sum(t[3] for _, t in rest):,.1f} | {sum(t[0] for _, t in rest) / all_cpu:.1%} |")
     kinds: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0])
-    for file, (cpu, _own, _kids, _wall) in by_file.items():
+    for file, (cpu, _own, _kids, _wall, _sampled) in by_file.items():
         kind = _kind(file)
         kinds[kind][0] += cpu
         kinds[kind][1] += len(tests[file])
     lines += ["", "| kind of test file | tests | CPU s | share |", "|---|---:|---:|---:|"]
     for kind, (cpu, count) in sorted(kinds.items(), key=lambda kv: -kv[1][0]):
         lines.append(f"| {kind} | {count:.0f} | {cpu:,.1f} | {cpu / all_cpu:.1%} |")
-    lines += ["", "slowest tests by CPU:"]
+    own, sampled, wall = (sum(t[i] for t in by_file.values()) for i in (1, 4, 3))
+    lines += ["", f"in all: {all_cpu:,.1f} CPU s (self + reaped), {own + sampled:,.1f} CPU s (self + descendants sampled), "
+                  f"{wall:,.1f} s of wall time in tests", "", "slowest tests by CPU:"]
     for test, (cpu, wall) in sorted(by_test.items(), key=lambda kv: -kv[1][0])[:top]:
         lines.append(f"{cpu:8.1f} CPU s {wall:8.1f} wall s  {test}")
     return "\n".join(lines)

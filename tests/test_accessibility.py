@@ -75,7 +75,7 @@ def test_page_has_no_serious_axe_violations_and_every_chart_has_a_table(app, ses
     violations = h.axe_violations(page)
     h.screenshot(page, screens / f"{key}_{role}_1366.png")
     page.set_viewport_size(h.TABLET)
-    h.settle(page, run_expected=False)
+    h.settle(page)
     h.screenshot(page, screens / f"{key}_{role}_1024.png")
     page.set_viewport_size(h.DESKTOP)
     assert violations == [], f"axe-core on /{key} as {role}:\n{h.describe(violations)}"
@@ -91,7 +91,7 @@ def test_page_has_no_serious_axe_violations_and_every_chart_has_a_table(app, ses
         for tab in page.get_by_role("tab", name="Table", exact=True).all():
             if tab.is_visible():
                 tab.click()
-        h.settle(page, run_expected=False)  # ui.chart's tabs switch in the browser, without a run
+        h.settle(page)  # ui.chart's tabs switch in the browser, without a run: the settle returns at once
         violations = h.axe_violations(page)
         assert violations == [], f"axe-core on /{key} as {role}, tables shown:\n{h.describe(violations)}"
 
@@ -156,7 +156,7 @@ def test_keyboard_only_sign_in_and_term_filter(app, chromium, screens):
         h.settle(page)
         h.screenshot(page, screens / "keyboard_term_chosen.png")
         page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stSelectbox] input')]"
-                               ".some((i) => i.value === 'Spring 2026')")
+                               ".some((i) => i.value === 'Spring 2026')", polling=100)
         h.settle(page)
         after = term_box.locator("input").input_value()
         assert (before, after) == ("Autumn 2026", "Spring 2026")

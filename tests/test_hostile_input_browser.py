@@ -52,7 +52,7 @@ def test_hostile_text_never_runs_in_the_browser(fixture_path, artifacts):
         # throttle's first step), counted from when the page said so.
         hint = re.search(r"Wait (\d+) seconds? before trying again", page.content())
         if hint:
-            page.wait_for_function(f"() => Date.now() >= {int((time.time() + int(hint.group(1))) * 1000)}")
+            page.wait_for_function(f"() => Date.now() >= {int((time.time() + int(hint.group(1))) * 1000)}", polling=100)
         sign_in(page, url, "admin", PASSWORD)
         wait_idle(page)
         page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Users").click()

@@ -34,7 +34,7 @@ def _choose(page, label: str, typed: str, option: str) -> None:
     # a field filled before that run would be drawn afresh, empty
     page.wait_for_function("([label, option]) => [...document.querySelectorAll('input')]"
                            ".some(i => i.getAttribute('aria-label') === label && i.value === option)",
-                           arg=[label, option], timeout=45000)
+                           arg=[label, option], timeout=45000, polling=100)
     wait_idle(page)
 
 

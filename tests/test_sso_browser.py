@@ -97,10 +97,10 @@ def test_single_sign_on_through_a_real_provider(fixture_path, tmp_path, artifact
             admin.keyboard.type("senco")
             admin.keyboard.press("Enter")
             admin.wait_for_function("""() => (document.querySelector('input[aria-label="Account"]') || {}).value
-                                           ?.startsWith('senco ')""", timeout=TIMEOUT)
+                                           ?.startsWith('senco ')""", timeout=TIMEOUT, polling=100)
             # the chosen account's own fields are drawn (not the first account's, still on screen)
             admin.wait_for_function("() => [...document.querySelectorAll('input')]"
-                                    ".some(i => i.value === 'senco@oak.sch.uk')", timeout=TIMEOUT)
+                                    ".some(i => i.value === 'senco@oak.sch.uk')", timeout=TIMEOUT, polling=100)
             wait_idle(admin, TIMEOUT)
             form = admin.locator('[data-testid="stForm"]').filter(has_text="Save role")
             form.get_by_role("combobox").click()

@@ -37,16 +37,20 @@ def test_every_longest_first_file_exists():
 
 def test_cpu_report_totals_per_file_and_kind(tmp_path):
     rows = [
-        {"test": "tests/test_accessibility.py::a", "phase": "setup", "wall": 2.0, "cpu_self": 0.5, "cpu_children": 1.5},
-        {"test": "tests/test_accessibility.py::a", "phase": "call", "wall": 3.0, "cpu_self": 1.0, "cpu_children": 0.0},
-        {"test": "tests/test_upn.py::b", "phase": "call", "wall": 1.0, "cpu_self": 1.0, "cpu_children": 0.0},
+        {"test": "tests/test_accessibility.py::a", "phase": "setup", "wall": 2.0, "cpu_self": 0.5, "cpu_children": 1.5,
+         "cpu_descendants_seen": 2.0},
+        {"test": "tests/test_accessibility.py::a", "phase": "call", "wall": 3.0, "cpu_self": 1.0, "cpu_children": 0.0,
+         "cpu_descendants_seen": 4.25},
+        {"test": "tests/test_upn.py::b", "phase": "call", "wall": 1.0, "cpu_self": 1.0, "cpu_children": 0.0},  # an older log
     ]
     (tmp_path / "gw0.jsonl").write_text("\n".join(json.dumps(r) for r in rows[:2]) + "\n")
     (tmp_path / "gw1.jsonl").write_text(json.dumps(rows[2]) + "\n")
     text = cpu_report.report(cpu_report.load(tmp_path))
     # accessibility: 0.5 + 1.5 + 1.0 = 3.0 CPU s of 4.0 (75%), 1.5 of it in child processes, 5 s of wall time
-    assert "| test_accessibility.py | 1 | 3.0 | 1.5 | 5.0 | 75.0% |" in text
-    assert "| test_upn.py | 1 | 1.0 | 0.0 | 1.0 | 25.0% |" in text
+    # and 0.5 + 1.0 own + 2.0 + 4.25 sampled below it = 7.75
+    assert "| test_accessibility.py | 1 | 3.0 | 1.5 | 7.8 | 5.0 | 75.0% |" in text
+    assert "| test_upn.py | 1 | 1.0 | 0.0 | 1.0 | 1.0 | 25.0% |" in text
+    assert "in all: 4.0 CPU s (self + reaped), 8.8 CPU s (self + descendants sampled), 6.0 s of wall time" in text
     assert "| browser (app server + Chromium) | 1 | 3.0 | 75.0% |" in text
     assert "| in the pytest process | 1 | 1.0 | 25.0% |" in text
 
@@ -71,3 +75,39 @@ def test_the_suite_hashes_cheaply():
     from sendboard import identity
 
     assert os.environ[identity.TEST_ONLY_CHEAP_HASHES] == "1" and identity._HASHER.memory_cost < 65536
+
+
+def test_descendants_cpu_counts_a_grandchild_that_nothing_of_ours_waits_for():
+    """A process started by a child that exits without waiting for it (as Chromium's renderers are) never reaches
+    RUSAGE_CHILDREN; the tree walk counts its CPU while it lives."""
+    import os
+    import resource
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import _descendants_cpu
+
+    burn = "import time; t = time.process_time()\nwhile time.process_time() - t < 1.0: pass\ntime.sleep(60)"
+    # the child starts the grandchild, and exits (when told) without waiting for it
+    child = subprocess.Popen([sys.executable, "-c", "import os, subprocess, sys; p = subprocess.Popen([sys.executable, '-c', "
+                              f"{burn!r}]); print(p.pid, flush=True); sys.stdin.readline(); os._exit(0)"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    grandchild = int(child.stdout.readline())
+    _descendants_cpu()
+    reaped_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        deadline = time.monotonic() + 60
+        seen = 0.0
+        # the grandchild's second of CPU, as it happens (/proc counts in clock ticks, which can fall a little short)
+        while seen < 0.8 and time.monotonic() < deadline:
+            seen += _descendants_cpu()
+            time.sleep(0.05)
+        assert seen >= 0.8
+    finally:
+        os.kill(grandchild, signal.SIGTERM)
+        child.communicate("\n")
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # the child is reaped, but its own CPU is tiny and the grandchild it never waited for is not in it
+    assert (reaped.ru_utime + reaped.ru_stime) - (reaped_before.ru_utime + reaped_before.ru_stime) < 0.5

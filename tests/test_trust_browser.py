@@ -29,7 +29,9 @@ def test_the_trust_lead_opens_a_schools_ehc_plans_read_only_and_without_names(tr
     h.open_page(page, url, "trust")
     page.get_by_text("Open a school's own pages").wait_for()
     h.settle(page)
-    # the tables' cells (drawn on a canvas; their accessible copy is in the page): words, never 'None'
+    # the tables' cells (drawn on a canvas; their accessible copy is in the page, filled in once the grid has
+    # measured itself): words, never 'None'
+    page.locator("td", has_text="no national figure").first.wait_for(state="attached")
     assert page.locator("td", has_text="no national figure").count() >= 1
     assert page.locator("td", has_text=re.compile(r"^\s*None\s*$")).count() == 0
     page.get_by_role("combobox", name="School").click()
