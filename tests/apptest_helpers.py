@@ -32,6 +32,18 @@ def signed_in(username: str, db_path=None, *, page: str | None = None, timeout: 
     return at
 
 
+# Pages whose tabs are drawn only when open (st.tabs with a key and on_change="rerun"): the tabs' key and
+# their labels by role. A test of "every form" or "every text" on such a page opens each tab in turn.
+TABS_DRAWN_WHEN_OPEN = {
+    "provision_map": ("pm_tab", {
+        "senco": ("Whole-school map", "Pupils", "Hours against need", "Catalogue", "Add or change allocations",
+                  "Staff hourly costs", "Funding"),
+        "head": ("Whole-school map", "Pupils", "Hours against need", "Catalogue", "Add or change allocations",
+                 "Staff hourly costs", "Funding"),
+        "teacher": ("Your pupils", "Map of your pupils", "Hours against need", "Catalogue")}),
+}
+
+
 def on_tab(at: AppTest, key: str, label: str) -> AppTest:
     """Open the tab ``label`` of the tabs keyed ``key`` (tabs that draw only the open one, as the provision
     map's), as a click on it does, and run."""

@@ -13,7 +13,7 @@ import pytest
 from sendboard.access import PAGES
 from sendboard.app_db import open_database
 from sendboard.text import ZERO_WIDTH_SPACE, md_escape
-from tests.apptest_helpers import signed_in
+from tests.apptest_helpers import TABS_DRAWN_WHEN_OPEN, on_tab, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "evil.example"
@@ -104,6 +104,11 @@ def test_no_page_renders_data_as_a_link_or_image(poisoned, key, path, role):
     at = signed_in(role, page=path, timeout=60)
     assert not at.exception, [e.value for e in at.exception]
     assert unsafe_in(markdown_bodies(at)) == []
+    tab_key, tab_labels = TABS_DRAWN_WHEN_OPEN.get(key, (None, {}))
+    for tab in tab_labels.get(role, ()):  # a page that draws only its open tab: every tab, each in turn
+        on_tab(at, tab_key, tab)
+        assert not at.exception, (tab, [e.value for e in at.exception])
+        assert unsafe_in(markdown_bodies(at)) == [], tab
 
 
 def test_the_passport_header_shows_the_hostile_name_as_text(poisoned):

@@ -11,15 +11,11 @@ from streamlit.testing.v1 import AppTest
 from sendboard import clock
 from sendboard.app_db import open_database
 from sendboard.scope import Scope
-from tests.apptest_helpers import all_text, every_tab, on_tab, signed_in
+from tests.apptest_helpers import TABS_DRAWN_WHEN_OPEN, all_text, every_tab, on_tab, signed_in
 from tests.test_provision_costs import seed
 
 # The provision map draws only its open tab: a test that reads the whole page opens each in turn.
-PM_TABS = {"senco": ("Whole-school map", "Pupils", "Hours against need", "Catalogue", "Add or change allocations",
-                     "Staff hourly costs", "Funding"),
-           "head": ("Whole-school map", "Pupils", "Hours against need", "Catalogue", "Add or change allocations",
-                    "Staff hourly costs", "Funding"),
-           "teacher": ("Your pupils", "Map of your pupils", "Hours against need", "Catalogue")}
+PM_TABS = TABS_DRAWN_WHEN_OPEN["provision_map"][1]
 
 ROOT = Path(__file__).resolve().parent.parent
 
