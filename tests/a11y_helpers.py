@@ -8,6 +8,7 @@ same session. The URL is the page key (`http://127.0.0.1:<port>/<key>`), as a pe
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -173,6 +174,18 @@ class Session:
     role: str
     context: object
     page: object
+
+
+@contextlib.contextmanager
+def demo_session(template: Path, folder: Path, role: str, viewport: dict):
+    """A copy of the demo school in ``folder``, the app on it, one Chromium and ``role`` signed in at
+    ``viewport``: yields (page, url), for a module's browser tests of one role."""
+    from tests.browser import browser, running_app
+
+    with running_app(copy_demo(template, folder), DEMO_TODAY) as url, browser() as b:
+        session = role_session(b, url, role, viewport=viewport)
+        yield session.page, url
+        session.context.close()
 
 
 def role_session(browser, url: str, role: str, viewport: dict = DESKTOP) -> Session:

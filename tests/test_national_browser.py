@@ -5,18 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests import a11y_helpers as h
-from tests.browser import browser, running_app
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def head_page(demo_template, tmp_path_factory):
-    path = h.copy_demo(demo_template, tmp_path_factory.mktemp("national_browser"))
-    with running_app(path, h.DEMO_TODAY) as url, browser() as b:
-        session = h.role_session(b, url, "head", viewport={"width": 1024, "height": 900})
-        yield session.page, url
-        session.context.close()
+    with h.demo_session(demo_template, tmp_path_factory.mktemp("national_browser"), "head", {"width": 1024, "height": 900}) as opened:
+        yield opened
 
 
 def test_overview_and_pack_name_every_national_year(head_page, artifacts):

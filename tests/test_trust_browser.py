@@ -8,18 +8,14 @@ import re
 import pytest
 
 from tests import a11y_helpers as h
-from tests.browser import browser, running_app
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def trust_page(demo_template, tmp_path_factory):
-    path = h.copy_demo(demo_template, tmp_path_factory.mktemp("trust_browser"))
-    with running_app(path, h.DEMO_TODAY) as url, browser() as b:
-        session = h.role_session(b, url, "trust", viewport={"width": 1024, "height": 1100})
-        yield session.page, url
-        session.context.close()
+    with h.demo_session(demo_template, tmp_path_factory.mktemp("trust_browser"), "trust", {"width": 1024, "height": 1100}) as opened:
+        yield opened
 
 
 def test_the_trust_lead_opens_a_schools_ehc_plans_read_only_and_without_names(trust_page, artifacts):

@@ -37,6 +37,12 @@ def _page_texts(school_id=1):
     return texts
 
 
+def _pupils_seen_by_the_trust_lead(db) -> int:
+    """Pupils recorded as seen in the trust lead's audit entries."""
+    return db.cursor().execute(
+        "SELECT count(*) FROM audit_log a JOIN audit_pupils_seen s USING (audit_id) WHERE a.role = 'trust'").fetchone()[0]
+
+
 def test_sharing_is_off_by_default_and_no_pupil_is_named(fixture_path, fixture_db):
     _add_a_concern_and_an_overdue_plan(fixture_db)
     assert not trust_sharing.names_shared(fixture_db)
@@ -45,8 +51,7 @@ def test_sharing_is_off_by_default_and_no_pupil_is_named(fixture_path, fixture_d
         assert not [n for n in NAMES if n in text], page
     texts = _page_texts()
     assert trust_sharing.WITHHELD_SENTENCE in texts["pages/graduated_approach.py"]
-    views = fixture_db.cursor().execute(
-        "SELECT count(*) FROM audit_log a JOIN audit_pupils_seen s USING (audit_id) WHERE a.role = 'trust'").fetchone()[0]
+    views = _pupils_seen_by_the_trust_lead(fixture_db)
     assert views == 0
 
 
@@ -90,8 +95,7 @@ def test_the_later_pages_withhold_names_and_offer_the_trust_lead_no_form(fixture
         assert not at.button and not list(at.get("form_submit_button")), page  # read only: no save button
     head = signed_in("head", page="pages/expertise.py", term_id=20252)
     assert list(head.get("form_submit_button"))  # the planted check: the head's page has its forms
-    seen = fixture_db.cursor().execute(
-        "SELECT count(*) FROM audit_log a JOIN audit_pupils_seen s USING (audit_id) WHERE a.role = 'trust'").fetchone()[0]
+    seen = _pupils_seen_by_the_trust_lead(fixture_db)
     assert seen == 0
 
 
