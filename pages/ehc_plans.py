@@ -97,99 +97,107 @@ export = listed.rename(columns={"pupil": "Pupil", "year_group": "Year", "deadlin
 if not names_withheld:
     ui.table(ctx, export, "ehc_deadlines", column_config={"Due": DATE, "Hold by": DATE})
 
-tab_plans, tab_requests, tab_transfer, tab_compliance, tab_pfa, *tab_record = st.tabs(
-    ["Annual reviews", "Needs assessments", "Phase transfers", "Compliance by year", "Preparing for adulthood",
-     *(["Record"] if may_record else [])])
+tab_names = ["Annual reviews", "Needs assessments", "Phase transfers", "Compliance by year", "Preparing for adulthood",
+             *(["Record"] if may_record else [])]
+# Only the open tab is drawn (each click on a tab is a rerun), as on the provision map: drawn at once, the
+# six tabs cost every visit their tables, chart and forms, out of sight. The open tab is kept in the session
+# while the page is open. The view entry above still names every pupil the tabs list (one entry a visit).
+tabs = dict(zip(tab_names, st.tabs(tab_names, key="ehc_tab", on_change="rerun")))
 
-with tab_plans:
-    if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
-        st.caption("Every plan open at the date, with its last review (or issue date) and the next review due.")
-        frame = plans.rename(columns={"pupil": "Pupil", "year_group": "Year", "local_authority": "LA", "issued_on": "Issued",
-                                      "last_review_on": "Last review", "reviews_held": "Reviews held",
-                                      "review_interval_months": "Interval (months)", "next_due": "Next review due",
-                                      "hold_by": "Hold by", "status_label": "Status", "days_left": "Days left"})[
-            ["Status", "Pupil", "Year", "LA", "Issued", "Last review", "Reviews held", "Interval (months)",
-             "Next review due", "Hold by", "Days left"]]
-        ui.table(ctx, frame, "ehc_annual_reviews", column_config=dict.fromkeys(("Issued", "Last review", "Next review due", "Hold by"), DATE))
-        st.markdown("**Reviews held: each step on time, late or due**")
-        st.caption("The meeting against the date it was due; the school's report to the LA within 2 weeks of the meeting; "
-                   "the LA's decision (maintain, amend or cease) within 4 weeks of the meeting.")
-        if steps.empty:
-            ui.empty_state("No annual review has been recorded yet.")
+if tabs["Annual reviews"].open:
+    with tabs["Annual reviews"]:
+        if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+            st.caption("Every plan open at the date, with its last review (or issue date) and the next review due.")
+            frame = plans.rename(columns={"pupil": "Pupil", "year_group": "Year", "local_authority": "LA", "issued_on": "Issued",
+                                          "last_review_on": "Last review", "reviews_held": "Reviews held",
+                                          "review_interval_months": "Interval (months)", "next_due": "Next review due",
+                                          "hold_by": "Hold by", "status_label": "Status", "days_left": "Days left"})[
+                ["Status", "Pupil", "Year", "LA", "Issued", "Last review", "Reviews held", "Interval (months)",
+                 "Next review due", "Hold by", "Days left"]]
+            ui.table(ctx, frame, "ehc_annual_reviews", column_config=dict.fromkeys(("Issued", "Last review", "Next review due", "Hold by"), DATE))
+            st.markdown("**Reviews held: each step on time, late or due**")
+            st.caption("The meeting against the date it was due; the school's report to the LA within 2 weeks of the meeting; "
+                       "the LA's decision (maintain, amend or cease) within 4 weeks of the meeting.")
+            if steps.empty:
+                ui.empty_state("No annual review has been recorded yet.")
+            else:
+                ui.table(ctx, steps.rename(columns={"pupil": "Pupil", "local_authority": "LA", "held_on": "Meeting held",
+                                                    "meeting": "Meeting", "report": "Report to LA (2 weeks)",
+                                                    "decision": "LA decision (4 weeks)"})[
+                    ["Pupil", "Meeting held", "Meeting", "Report to LA (2 weeks)", "LA decision (4 weeks)", "LA"]],
+                    "ehc_review_steps", column_config={"Meeting held": DATE})
+
+if tabs["Needs assessments"].open:
+    with tabs["Needs assessments"]:
+        if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+            if requests.empty:
+                ui.empty_state("No needs-assessment requests in the last year.")
+            else:
+                st.caption("Requests still open, and those made in the last 12 months. ⚠ marks a step the LA has not "
+                           "completed within its timescale.")
+                frame = requests.rename(columns={"pupil": "Pupil", "year_group": "Year", "local_authority": "LA",
+                                                 "requested_on": "Requested", "decision_due": "Decision due (6 weeks)",
+                                                 "decision_on": "Decided", "decision": "Decision",
+                                                 "final_plan_due": "Final plan due (20 weeks)", "final_plan_on": "Plan issued",
+                                                 "stage": "Stage", "status_label": "Status", "flags": "Flags",
+                                                 "decision_step": "Decision (6 weeks)", "final_step": "Final plan (20 weeks)",
+                                                 "requested_by": "Asked by"})[
+                    ["Status", "Pupil", "Year", "LA", "Requested", "Asked by", "Decision (6 weeks)", "Final plan (20 weeks)", "Decision",
+                     "Stage", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"]]
+                ui.table(ctx, frame, "ehc_requests", column_config=dict.fromkeys(("Requested", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"), DATE))
+
+if tabs["Phase transfers"].open:
+    with tabs["Phase transfers"]:
+        if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+            if transfers.empty:
+                ui.empty_state("No pupil with an EHC plan is in a phase-transfer year at this school this year.")
+            else:
+                frame = transfers.rename(columns={"pupil": "Pupil", "year_group": "Year", "move": "Move", "due_on": "Due",
+                                                  "hold_by": "Hold by", "status_label": "Status", "detail": "Detail",
+                                                  "local_authority": "LA"})[
+                    ["Status", "Pupil", "Year", "Move", "Due", "Hold by", "Detail", "LA"]]
+                ui.table(ctx, frame, "ehc_phase_transfers", column_config={"Due": DATE, "Hold by": DATE})
+
+if tabs["Compliance by year"].open:
+    with tabs["Compliance by year"]:
+        compliance = ui.cached(ehc.review_compliance_by_year, ctx.scope, ctx.school_id, ctx.as_at)
+        if compliance.empty:
+            ui.empty_state("No annual review has fallen due yet.")
         else:
-            ui.table(ctx, steps.rename(columns={"pupil": "Pupil", "local_authority": "LA", "held_on": "Meeting held",
-                                                "meeting": "Meeting", "report": "Report to LA (2 weeks)",
-                                                "decision": "LA decision (4 weeks)"})[
-                ["Pupil", "Meeting held", "Meeting", "Report to LA (2 weeks)", "LA decision (4 weeks)", "LA"]],
-                "ehc_review_steps", column_config={"Meeting held": DATE})
+            frame = compliance.rename(columns={"academic_year_label": "Academic year due", "reviews_due": "Reviews due",
+                                               "held_on_time": "Held on time", "held_late": "Held late",
+                                               "overdue": "Overdue, not held", "pct_on_time": "% on time"})[
+                ["Academic year due", "Reviews due", "Held on time", "Held late", "Overdue, not held", "% on time"]]
+            ui.chart(ctx, ehc.compliance_chart(compliance), frame, "ehc_review_compliance")
+            st.caption("Every annual review that fell due by this date counts: held on or before its due date (on time), "
+                       "held after it (late), or not held yet (overdue). % on time = held on time ÷ reviews due. A review "
+                       "held early counts in the year it was due. The method is in docs/methods.md.")
 
-with tab_requests:
-    if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
-        if requests.empty:
-            ui.empty_state("No needs-assessment requests in the last year.")
-        else:
-            st.caption("Requests still open, and those made in the last 12 months. ⚠ marks a step the LA has not "
-                       "completed within its timescale.")
-            frame = requests.rename(columns={"pupil": "Pupil", "year_group": "Year", "local_authority": "LA",
-                                             "requested_on": "Requested", "decision_due": "Decision due (6 weeks)",
-                                             "decision_on": "Decided", "decision": "Decision",
-                                             "final_plan_due": "Final plan due (20 weeks)", "final_plan_on": "Plan issued",
-                                             "stage": "Stage", "status_label": "Status", "flags": "Flags",
-                                             "decision_step": "Decision (6 weeks)", "final_step": "Final plan (20 weeks)",
-                                             "requested_by": "Asked by"})[
-                ["Status", "Pupil", "Year", "LA", "Requested", "Asked by", "Decision (6 weeks)", "Final plan (20 weeks)", "Decision",
-                 "Stage", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"]]
-            ui.table(ctx, frame, "ehc_requests", column_config=dict.fromkeys(("Requested", "Decision due (6 weeks)", "Decided", "Final plan due (20 weeks)", "Plan issued"), DATE))
-
-with tab_transfer:
-    if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
-        if transfers.empty:
-            ui.empty_state("No pupil with an EHC plan is in a phase-transfer year at this school this year.")
-        else:
-            frame = transfers.rename(columns={"pupil": "Pupil", "year_group": "Year", "move": "Move", "due_on": "Due",
-                                              "hold_by": "Hold by", "status_label": "Status", "detail": "Detail",
-                                              "local_authority": "LA"})[
-                ["Status", "Pupil", "Year", "Move", "Due", "Hold by", "Detail", "LA"]]
-            ui.table(ctx, frame, "ehc_phase_transfers", column_config={"Due": DATE, "Hold by": DATE})
-
-with tab_compliance:
-    compliance = ui.cached(ehc.review_compliance_by_year, ctx.scope, ctx.school_id, ctx.as_at)
-    if compliance.empty:
-        ui.empty_state("No annual review has fallen due yet.")
-    else:
-        frame = compliance.rename(columns={"academic_year_label": "Academic year due", "reviews_due": "Reviews due",
-                                           "held_on_time": "Held on time", "held_late": "Held late",
-                                           "overdue": "Overdue, not held", "pct_on_time": "% on time"})[
-            ["Academic year due", "Reviews due", "Held on time", "Held late", "Overdue, not held", "% on time"]]
-        ui.chart(ctx, ehc.compliance_chart(compliance), frame, "ehc_review_compliance")
-        st.caption("Every annual review that fell due by this date counts: held on or before its due date (on time), "
-                   "held after it (late), or not held yet (overdue). % on time = held on time ÷ reviews due. A review "
-                   "held early counts in the year it was due. The method is in docs/methods.md.")
-
-with tab_pfa:
-    if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
-        if cohort.empty:
-            ui.empty_state("No pupil with SEND is in Year 9 or above at this date.")
-        else:
-            complete = int((cohort["missing"] == "None").sum())
-            no_guidance = int(cohort["careers"].str.startswith("⚠").sum())
-            st.markdown(f"From Year 9, plans for every pupil with SEND (not only those with EHC plans) look ahead to "
-                        f"**employment, independent living, health and community participation**. **{complete} of "
-                        f"{len(cohort)}** pupils in Year 9 or above have an outcome in all four areas; **{no_guidance}** aged "
-                        f"13 or over have no independent careers guidance recorded.")
-            shown = cohort.rename(columns={"first_name": "First name", "last_name": "Last name", "year_group": "Year",
-                                           "sen_group": "SEN", **records.PFA_AREAS, "missing": "Areas missing",
-                                           "careers": "Careers guidance", "last_recorded_on": "Last recorded"})[
-                ["Last name", "First name", "Year", "SEN", *records.PFA_AREAS.values(), "Areas missing",
-                 "Careers guidance", "Last recorded"]]
-            ui.table(ctx, shown, "pfa_pupils", column_config={"Last recorded": DATE})
-            st.caption("The latest outcome in each area, from the Preparing for Adulthood record or an EHC annual review. "
-                       "Record outcomes and careers guidance on the pupil's passport or in the Record tab.")
+if tabs["Preparing for adulthood"].open:
+    with tabs["Preparing for adulthood"]:
+        if not trust_sharing.withhold_pupil_table(ctx):  # the trust lead: names only where shared
+            if cohort.empty:
+                ui.empty_state("No pupil with SEND is in Year 9 or above at this date.")
+            else:
+                complete = int((cohort["missing"] == "None").sum())
+                no_guidance = int(cohort["careers"].str.startswith("⚠").sum())
+                st.markdown(f"From Year 9, plans for every pupil with SEND (not only those with EHC plans) look ahead to "
+                            f"**employment, independent living, health and community participation**. **{complete} of "
+                            f"{len(cohort)}** pupils in Year 9 or above have an outcome in all four areas; **{no_guidance}** aged "
+                            f"13 or over have no independent careers guidance recorded.")
+                shown = cohort.rename(columns={"first_name": "First name", "last_name": "Last name", "year_group": "Year",
+                                               "sen_group": "SEN", **records.PFA_AREAS, "missing": "Areas missing",
+                                               "careers": "Careers guidance", "last_recorded_on": "Last recorded"})[
+                    ["Last name", "First name", "Year", "SEN", *records.PFA_AREAS.values(), "Areas missing",
+                     "Careers guidance", "Last recorded"]]
+                ui.table(ctx, shown, "pfa_pupils", column_config={"Last recorded": DATE})
+                st.caption("The latest outcome in each area, from the Preparing for Adulthood record or an EHC annual review. "
+                           "Record outcomes and careers guidance on the pupil's passport or in the Record tab.")
 
 # --------------------------------------------------------------------------- the forms
-if not may_record:  # the trust lead reads the school's deadlines: the forms below are the school's
+if not may_record or not tabs["Record"].open:  # the trust lead reads the school's deadlines: the forms are the school's
     st.stop()
-with tab_record[0]:
+with tabs["Record"]:
     choices = ui.cached(records.pupil_choices, ctx.scope, ctx.school_id, ctx.as_at)
     names = {int(r.pupil_id): f"{r.last_name}, {r.first_name} (Year {r.year_group}, {r.sen_group})"
              for r in choices.itertuples()}

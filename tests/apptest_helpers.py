@@ -41,6 +41,13 @@ TABS_DRAWN_WHEN_OPEN = {
         "head": ("Whole-school map", "Pupils", "Hours against need", "Catalogue", "Add or change allocations",
                  "Staff hourly costs", "Funding"),
         "teacher": ("Your pupils", "Map of your pupils", "Hours against need", "Catalogue")}),
+    "ehc_plans": ("ehc_tab", {
+        "senco": ("Annual reviews", "Needs assessments", "Phase transfers", "Compliance by year",
+                  "Preparing for adulthood", "Record"),
+        "head": ("Annual reviews", "Needs assessments", "Phase transfers", "Compliance by year",
+                 "Preparing for adulthood", "Record"),
+        "trust": ("Annual reviews", "Needs assessments", "Phase transfers", "Compliance by year",
+                  "Preparing for adulthood")}),
 }
 
 

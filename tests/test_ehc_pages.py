@@ -6,7 +6,7 @@ from __future__ import annotations
 from sendboard.app_db import open_database
 from sendboard.db import close_all
 from sendboard.scope import Scope
-from tests.apptest_helpers import all_text, signed_in
+from tests.apptest_helpers import all_text, on_tab, signed_in
 from tests.test_statutory_ehc import add_ehc_rows
 
 
@@ -26,6 +26,8 @@ def test_the_page_counts_overdue_reviews_and_plans_short_of_hours(fixture_path):
     assert metrics[":material/schedule: Plans short of hours"] == "1 of 1"
     text = all_text(at)
     assert "1 annual review is overdue and not yet held" in text
+    on_tab(at, "ehc_tab", "Compliance by year")  # only the open tab is drawn
+    assert not at.exception and not at.error
     compliance = [d.value for d in at.dataframe if "Reviews due" in d.value.columns][0].set_index("Academic year due")
     assert compliance.loc["2025/26", ["Reviews due", "Held on time", "Held late", "Overdue, not held"]].tolist() == [2, 0, 1, 1]
 
@@ -33,6 +35,7 @@ def test_the_page_counts_overdue_reviews_and_plans_short_of_hours(fixture_path):
 def test_the_forms_refuse_a_bad_value_beside_its_field_then_save_and_the_count_falls(fixture_path):
     _prepare(fixture_path)
     at = signed_in("senco", fixture_path, page="pages/ehc_plans.py", timeout=60)
+    on_tab(at, "ehc_tab", "Record")  # only the open tab is drawn
     at.segmented_control(key="ehc_record_kind").set_value("EHC plan").run()
     form_inputs = [t for t in at.text_input if t.label.startswith("Hours a week")]
     form_inputs[0].set_value("lots")

@@ -30,7 +30,7 @@ from sendboard import app_db, cli
 from sendboard import db as dbmod
 from sendboard.access import PAGES
 from sendboard.upn import upn_check_letter
-from tests.apptest_helpers import all_text, signed_in
+from tests.apptest_helpers import all_text, on_tab, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "sendboard" / "data" / "templates"
@@ -533,7 +533,7 @@ FORM_EHC_OUTCOME = "By the end of Year 7, will ask an adult for help in every le
 
 def record_an_ehc_plan_and_its_annual_review(db_path: Path) -> None:
     """The SENCO records pupil 2's plan (with one outcome), then the annual review meeting held on it."""
-    at = open_page(db_path, "srao", "ehc_plans")
+    at = on_tab(open_page(db_path, "srao", "ehc_plans"), "ehc_tab", "Record")  # only the open tab is drawn
     at.segmented_control(key="ehc_record_kind").set_value("EHC plan").run()
     widget(at, "selectbox", "Pupil").set_value(pupil_id_of(db_path, PUPILS[2]))
     widget(at, "text_input", "Local authority that maintains the plan").input("Leeds")
@@ -541,7 +541,7 @@ def record_an_ehc_plan_and_its_annual_review(db_path: Path) -> None:
     widget(at, "text_input", "Hours a week of support the plan sets out").input("15")
     widget(at, "text_area", "Outcomes in the plan (section E), one a line").input(FORM_EHC_OUTCOME)
     submit(at, "Save EHC plan")
-    at = open_page(db_path, "srao", "ehc_plans")
+    at = on_tab(open_page(db_path, "srao", "ehc_plans"), "ehc_tab", "Record")  # only the open tab is drawn
     at.segmented_control(key="ehc_record_kind").set_value("Annual review").run()
     assert widget(at, "selectbox", "Plan").value is not None  # the one plan, as offered
     widget(at, "date_input", "Date of the review meeting").set_value(date(2026, 11, 16))
@@ -549,7 +549,7 @@ def record_an_ehc_plan_and_its_annual_review(db_path: Path) -> None:
 
 
 def request_a_needs_assessment(db_path: Path) -> None:
-    at = open_page(db_path, "srao", "ehc_plans")
+    at = on_tab(open_page(db_path, "srao", "ehc_plans"), "ehc_tab", "Record")  # only the open tab is drawn
     at.segmented_control(key="ehc_record_kind").set_value("Needs-assessment request").run()
     widget(at, "selectbox", "Pupil").set_value(pupil_id_of(db_path, PUPILS[5]))
     widget(at, "text_input", "Local authority asked").input("Leeds")
