@@ -58,21 +58,22 @@ st.subheader("Attendance and suspensions")
 if attendance.empty or not attendance["with_attendance"].any():
     ui.empty_state("No attendance records are held for this school up to this term.")
 else:
-    tabs = st.tabs(["Attendance", "Persistent absence", "Suspensions"])
+    # Only the open tab's chart is drawn (a click on a tab is a rerun), as on the provision map: drawn at once,
+    # the two charts out of sight cost the browser their drawing on every visit.
+    charts = {"Attendance": ("attendance_pct", "Do pupils with SEND attend as well as others?", "Attendance %",
+                             "outcomes_attendance"),
+              "Persistent absence": ("persistent_absence_pct", "How many pupils in each group miss 10% or more of sessions?",
+                                     "% persistently absent (below 90%)", "outcomes_persistent_absence"),
+              "Suspensions": ("suspensions_per_100", "Are pupils with SEND suspended more often than others?",
+                              "Suspensions per 100 pupils in the group", "outcomes_suspensions")}
+    tabs = dict(zip(charts, st.tabs(list(charts), key="outcomes_attendance_tab", on_change="rerun")))
     table = d.show(attendance, ["label", "sen_group", "pupils", "with_attendance", "attendance_pct", "persistent_absent",
                                 "persistent_absence_pct", "suspensions", "suspensions_per_100", "pupils_suspended",
                                 "pct_suspended"])
-    with tabs[0]:
-        ui.chart(ctx, ui.figure(lc.group_lines, attendance, "attendance_pct", "Do pupils with SEND attend as well as others?",
-                                     "Attendance %"), table, "outcomes_attendance")
-    with tabs[1]:
-        ui.chart(ctx, ui.figure(lc.group_lines, attendance, "persistent_absence_pct",
-                                     "How many pupils in each group miss 10% or more of sessions?",
-                                     "% persistently absent (below 90%)"), table, "outcomes_persistent_absence")
-    with tabs[2]:
-        ui.chart(ctx, ui.figure(lc.group_lines, attendance, "suspensions_per_100",
-                                     "Are pupils with SEND suspended more often than others?",
-                                     "Suspensions per 100 pupils in the group"), table, "outcomes_suspensions")
+    for label, (column, title, axis, name) in charts.items():
+        if tabs[label].open:
+            with tabs[label]:
+                ui.chart(ctx, ui.figure(lc.group_lines, attendance, column, title, axis), table, name)
     st.caption("Attendance % = sessions attended ÷ possible sessions in the term. Persistent absence = attending "
                "below 90% of possible sessions in the term. Suspensions per 100 pupils = suspensions that term ÷ "
                "pupils on roll in the group × 100.")

@@ -26,27 +26,38 @@ import streamlit as st
 # browser, an upgraded Streamlit whose chunk has gone) costs nothing: Streamlit loads the code itself.
 _JS = """
 export default function (component) {
-  const chunks = component.data;
-  if (!chunks || !chunks.length || window.__sendboardChartCode) return;
+  const {chunks, now, delay} = component.data || {};
+  if (!chunks || !chunks.length) return;
+  const state = window.__sendboardChartCode;
+  if (state === 'loading' || state === 'loaded' || state === 'failed' || (state === 'waiting' && !now)) return;
   const own = document.querySelector('script[type="module"][src*="/static/js/index."]');
   if (!own) return;
-  window.__sendboardChartCode = 'waiting';
   const idle = (fn) => (window.requestIdleCallback ? window.requestIdleCallback(fn, {timeout: 10000}) : setTimeout(fn, 1000));
-  const load = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (app && app.dataset.testScriptState !== 'notRunning') { setTimeout(() => idle(load), 500); return; }
+  const importAll = (between) => {
     window.__sendboardChartCode = 'loading';
-    // one after the other, each when the browser is idle again: never two long compiles back to back
-    chunks.reduce((done, chunk) => done.then(() => new Promise((ok) => idle(ok)))
-                                        .then(() => import(new URL(chunk, own.src).href)), Promise.resolve())
+    chunks.reduce((done, chunk) => done.then(between).then(() => import(new URL(chunk, own.src).href)), Promise.resolve())
       .then(() => { window.__sendboardChartCode = 'loaded'; })
       .catch(() => { window.__sendboardChartCode = 'failed'; });
   };
-  setTimeout(() => idle(load), 1000);  // the page's own last drawing first
+  if (now) { importAll(() => undefined); return; }
+  window.__sendboardChartCode = 'waiting';
+  const load = () => {
+    if (window.__sendboardChartCode !== 'waiting') return;  // a chart page started it meanwhile
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (app && app.dataset.testScriptState !== 'notRunning') { setTimeout(() => idle(load), 500); return; }
+    // one after the other, each when the browser is idle again: never two long compiles back to back
+    importAll(() => new Promise((ok) => idle(ok)));
+  };
+  setTimeout(() => idle(load), delay);  // the page's own last drawing first
 }
 """
 
-_component = st.components.v2.component("sendboard_chart_preload", js=_JS)
+
+
+@cache
+def _component():
+    """Registered on first use, inside a script run (the sign-in page reads chunk_names() before any)."""
+    return st.components.v2.component("sendboard_chart_preload", js=_JS)
 
 
 # Streamlit's chunks for a plotly chart and for st.dataframe, in the order they are loaded.
@@ -66,9 +77,12 @@ def chunk_names() -> tuple[str, ...]:
     return tuple(names)
 
 
-def preload_chart_code() -> None:
+def preload_chart_code(now: bool = False) -> None:
     """Mount the preloader (an empty element, no height) in the current container; it acts once per
     browser page."""
+    import os
     chunks = chunk_names()
     if chunks:
-        _component(data=list(chunks), key="sendboard_chart_preload", height="content")
+        now = now and os.environ.get("SENDBOARD_EXP_NOW") == "1"
+        _component()(data={"chunks": list(chunks), "now": now, "delay": int(os.environ.get("SENDBOARD_EXP_DELAY", "1000"))},
+                   key="sendboard_chart_preload_now" if now else "sendboard_chart_preload", height="content")

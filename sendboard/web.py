@@ -102,6 +102,11 @@ def _preload_links() -> str:
     types, so the app's page after the redirect finds it in the browser's cache. The same crossorigin mode
     as index.html's own tags, or the cached copies would not be reused."""
     tags = []
+    import os
+    if os.environ.get("SENDBOARD_EXP_SIGNIN") == "1":
+        from .chart_preload import chunk_names
+        for name in chunk_names():
+            tags.append(f'<link rel="modulepreload" crossorigin href="./static/js/{html.escape(name)}">')
     for kind, path in app_assets():
         href = html.escape(path)
         if kind == "module":

@@ -144,7 +144,7 @@ _WATCH_SVG = """() => { performance.mark('sendboard-click');
   poll(); }"""
 
 
-def one(db_path: Path, think_s: float, app_root: Path | None, folder: Path) -> dict:
+def one(db_path: Path, think_s: float, app_root: Path | None, folder: Path, trace: bool = True) -> dict:
     from playwright.sync_api import sync_playwright
 
     where = {"root": Path(app_root).resolve()} if app_root else {}
@@ -166,7 +166,8 @@ def one(db_path: Path, think_s: float, app_root: Path | None, folder: Path) -> d
             if think_s:
                 page.wait_for_timeout(think_s * 1000)
             preloaded = page.evaluate("() => window.__sendboardChartCode || null")
-            browser.start_tracing(page, categories=CATEGORIES.split(","))
+            if trace:
+                browser.start_tracing(page=page, categories=CATEGORIES.split(","))
             cpu_before = cpu_split()
             page.evaluate(_WATCH_SVG)
             clicked.append(time.perf_counter())
@@ -174,12 +175,13 @@ def one(db_path: Path, think_s: float, app_root: Path | None, folder: Path) -> d
             page.wait_for_function(_DRAWN, arg=[_title("overview"), None], timeout=TIMEOUT_MS, polling="raf")
             ms = (time.perf_counter() - clicked[0]) * 1000
             cpu_after = cpu_split()
-            trace = json.loads(browser.stop_tracing())
-            (folder / f"overview-first-{int(time.time())}.json").write_text(json.dumps(trace))
+            if trace:
+                trace = json.loads(browser.stop_tracing())
+                (folder / f"overview-first-{int(time.time())}.json").write_text(json.dumps(trace))
             context.close()
         finally:
             browser.close()
-    out = analyse(trace)
+    out = analyse(trace) if trace else {}
     out.update({"ms": round(ms, 1), "sign_in_ms": signed["ms"], "preloader_at_click": preloaded,
                 "cpu_browser_s": round(cpu_after["browser"] - cpu_before["browser"], 3),
                 "cpu_app_s": round(cpu_after["app"] - cpu_before["app"], 3), "chunks_fetched": fetched})
@@ -192,17 +194,20 @@ def main(argv=None) -> None:
     parser.add_argument("--think", type=float, default=0.0, help="seconds on the home page before the click")
     parser.add_argument("--app-root", type=Path, default=None)
     parser.add_argument("--scale", default="school")
+    parser.add_argument("--no-trace", action="store_true", help="time and CPU only (a trace costs the browser too)")
     parser.add_argument("--out", type=Path, default=Path("test-artifacts/first_chart"))
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     db_path = Path("data/bench") / f"{args.scale}.duckdb"  # built by `sendboard bench` (not rebuilt here)
     if not db_path.exists():
         raise SystemExit(f"{db_path} is missing: run `sendboard bench --browser --scales {args.scale}` once first")
-    runs = [one(db_path, args.think, args.app_root, args.out) for _ in range(args.runs)]
+    runs = [one(db_path, args.think, args.app_root, args.out, not args.no_trace) for _ in range(args.runs)]
     for r in runs:
         print(json.dumps(r))
-    keys = ("ms", "cpu_browser_s", "cpu_app_s", "plotly_compile_ms_on_main")
+    keys = ("ms", "cpu_browser_s", "cpu_app_s", "sign_in_ms")
     print("medians:", {k: statistics.median(r[k] for r in runs) for k in keys})
+    if args.no_trace:
+        return
     kinds = {k for r in runs for k in r["main_thread_ms_by_kind"]}
     print("main thread, median ms by kind:",
           {k: statistics.median(r["main_thread_ms_by_kind"].get(k, 0) for r in runs) for k in sorted(kinds)})
