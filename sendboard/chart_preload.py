@@ -9,8 +9,14 @@ loading into that time. They are the same scripts Streamlit would load (the same
 browser's module map hands Streamlit the modules already run): nothing is drawn and no data is sent, so
 nothing about the page changes.
 
-What it does not do: the work is moved, not removed (the browser still spends it, while idle), and a
-person who opens a chart page straight away, or whose first page has charts, still waits for it.
+On a page that draws charts when it opens (CHART_PAGES) the preloader does not wait: it starts loading as soon
+as it arrives, in the sidebar, at the start of the page's run, so the browser fetches and parses plotly's code
+while the server is still working out the page, rather than after the first chart has arrived. The sign-in
+form names the same two scripts (sendboard/web.py), so they are in the browser's cache by then.
+
+What it does not do: the work is moved, not removed (the browser still spends it, while idle or while the
+server works), and a person who opens a chart page straight away still waits for most of it: parsing and
+running plotly's code takes the browser most of a second, and the charts cannot be drawn before.
 """
 from __future__ import annotations
 
@@ -19,9 +25,10 @@ from pathlib import Path
 
 import streamlit as st
 
-# Runs in the app's own page (a components v2 element is not in a frame). Once per browser page: at least a
-# second after the preloader is mounted, once Streamlit has finished drawing (its script state on the app's
-# root is "notRunning") and the browser is idle, import each chunk from the address Streamlit's own script
+# Runs in the app's own page (a components v2 element is not in a frame). Once per browser page: with "now"
+# (a chart page) at once, one chunk after the other; otherwise at least `delay` ms after the preloader is
+# mounted, once Streamlit has finished drawing (its script state on the app's root is "notRunning") and the
+# browser is idle, each chunk when idle again. Each is imported from the address Streamlit's own script
 # would use (resolved against that script's address, so a base URL path still works). An error (an offline
 # browser, an upgraded Streamlit whose chunk has gone) costs nothing: Streamlit loads the code itself.
 _JS = """
@@ -63,6 +70,17 @@ def _component():
 # Streamlit's chunks for a plotly chart and for st.dataframe, in the order they are loaded.
 CHUNK_STEMS = ("PlotlyChart", "DataFrame")
 
+# Pages that draw a chart when they open (a chart inside a closed expander or another tab does not count:
+# the trust schools page and the class profile draw theirs only when asked). On these the code is loaded
+# as soon as the preloader arrives, at the start of the page's run: the browser parses plotly's code while
+# the server is still working out the page, instead of after the first chart has arrived. tests/
+# test_speed_charts_preload.py checks the list against the pages' code.
+CHART_PAGES = frozenset({"overview", "outcomes", "identification", "impact", "expertise", "governors",
+                         "self_evaluation", "graduated_approach", "provision_map", "ehc_plans"})
+# On any other page, how long after the preloader is mounted it starts (then waits for the page to be
+# drawn and the browser idle): the page's own last drawing first.
+READING_DELAY_MS = 1000
+
 
 @cache
 def chunk_names() -> tuple[str, ...]:
@@ -77,12 +95,12 @@ def chunk_names() -> tuple[str, ...]:
     return tuple(names)
 
 
-def preload_chart_code(now: bool = False) -> None:
-    """Mount the preloader (an empty element, no height) in the current container; it acts once per
-    browser page."""
-    import os
+def preload_chart_code(page_key: str | None = None) -> None:
+    """Mount the preloader (an empty element, no height) in the current container. On a page in
+    CHART_PAGES it loads the code at once, while the server works out the page; elsewhere once the page
+    is drawn and the person reads it. It acts once per browser page."""
     chunks = chunk_names()
     if chunks:
-        now = now and os.environ.get("SENDBOARD_EXP_NOW") == "1"
-        _component()(data={"chunks": list(chunks), "now": now, "delay": int(os.environ.get("SENDBOARD_EXP_DELAY", "1000"))},
-                   key="sendboard_chart_preload_now" if now else "sendboard_chart_preload", height="content")
+        now = page_key in CHART_PAGES
+        _component()(data={"chunks": list(chunks), "now": now, "delay": READING_DELAY_MS},
+                     key="sendboard_chart_preload_now" if now else "sendboard_chart_preload", height="content")

@@ -397,7 +397,7 @@ def sidebar_filters(viewer: Viewer, page_key: str | None = None) -> None:
             st.selectbox("Term", ids, format_func=labels.get, key="term_id",
                          help="Figures are as at this term's census date (or today, for the current term).")
         st.button("Sign out", on_click=sign_out, icon=":material/logout:")
-        preload_chart_code(now=page_key == 'overview')  # plotly's code loads while the person reads, not on their first chart page
+        preload_chart_code(page_key)  # plotly's code loads while the person reads, or at once on a chart page
 
 
 def page_context(page_key: str) -> PageContext:

@@ -116,7 +116,21 @@ def analyse(trace: dict, click_ts: float | None = None) -> dict:
     compile_ms = sum(e["dur"] for e in plotly if "ompile" in e["name"]) / 1000
     evaluate = [e for e in complete if e["name"] == "v8.evaluateModule" and start <= e["ts"] <= end]
     first_svg = marks.get("sendboard-first-svg")
+    # plotly's module: the longest module evaluation in the window (its top-level run, with the parsing of
+    # every function it calls the first time), and what it spent parsing
+    longest = max(evaluate, key=lambda e: e["dur"], default=None)
+    parse_ms = None
+    if longest is not None:
+        inside = self_times([c for c in complete if longest["ts"] <= c["ts"] <= longest["ts"] + longest["dur"]],
+                            longest["ts"], longest["ts"] + longest["dur"])
+        parse_ms = round(sum(v for k, v in inside.items() if "Parse" in k) / 1000, 1)
+    requested = [e["ts"] for e in events if e.get("name") == "ResourceSendRequest"
+                 and "PlotlyChart" in str(((e.get("args") or {}).get("data") or {}).get("url", "")) and e["ts"] >= start]
     return {
+        "plotly_requested_after_click_ms": round((min(requested) - start) / 1000, 1) if requested else None,
+        "plotly_evaluated_from_ms": round((longest["ts"] - start) / 1000, 1) if longest else None,
+        "plotly_evaluation_ms": round(longest["dur"] / 1000, 1) if longest else None,
+        "of_which_parsing_ms": parse_ms,
         "window_ms": round(wall / 1000, 1),
         "main_thread_ms_by_kind": {k: round(v / 1000, 1) for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])},
         "top_events_own_ms": {k: round(v / 1000, 1) for k, v in sorted(own.items(), key=lambda kv: -kv[1])[:15]},
@@ -205,7 +219,10 @@ def main(argv=None) -> None:
     for r in runs:
         print(json.dumps(r))
     keys = ("ms", "cpu_browser_s", "cpu_app_s", "sign_in_ms")
-    print("medians:", {k: statistics.median(r[k] for r in runs) for k in keys})
+    if not args.no_trace:
+        keys += ("plotly_requested_after_click_ms", "plotly_evaluated_from_ms", "plotly_evaluation_ms",
+                 "of_which_parsing_ms", "first_svg_after_click_ms")
+    print("medians:", {k: statistics.median(r[k] if r.get(k) is not None else float("nan") for r in runs) for k in keys})
     if args.no_trace:
         return
     kinds = {k for r in runs for k in r["main_thread_ms_by_kind"]}
