@@ -11,8 +11,7 @@ nothing about the page changes.
 
 On a page that draws charts when it opens (CHART_PAGES) the preloader does not wait: it starts loading as soon
 as it arrives, in the sidebar, at the start of the page's run, so the browser fetches and parses plotly's code
-while the server is still working out the page, rather than after the first chart has arrived. The sign-in
-form names the same two scripts (sendboard/web.py), so they are in the browser's cache by then.
+while the server is still working out the page, rather than after the first chart has arrived.
 
 What it does not do: the work is moved, not removed (the browser still spends it, while idle or while the
 server works), and a person who opens a chart page straight away still waits for most of it: parsing and

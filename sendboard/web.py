@@ -110,20 +110,7 @@ def _preload_links() -> str:
             tags.append(f'<link rel="preload" as="style" crossorigin href="{href}">')
         else:
             tags.append(f'<link rel="preload" as="font" type="font/woff2" crossorigin href="{href}">')
-    # The first chart page's code too (plotly's, 4.7 MB, and the data grid's): fetched while the person types,
-    # from the HTTP cache after the redirect. Its parsing is not kept across the page change: the chart page
-    # still parses and runs it (sendboard/chart_preload.py starts that as soon as a chart page opens).
-    for name in chart_chunks():
-        tags.append(f'<link rel="modulepreload" crossorigin href="./static/js/{html.escape(name)}">')
     return "\n".join(tags)
-
-
-def chart_chunks() -> tuple[str, ...]:
-    """The installed Streamlit's chart and data-grid chunks (file names), as sendboard/chart_preload.py
-    loads them; none if Streamlit's layout has changed."""
-    from .chart_preload import chunk_names
-
-    return chunk_names()
 
 
 def _page(next_path: str, *, username: str = "", error: str = "", note: str = "", status: int = 200) -> HTMLResponse:

@@ -48,8 +48,8 @@ TABS_DRAWN_WHEN_OPEN = {
                  "Preparing for adulthood", "Record"),
         "trust": ("Annual reviews", "Needs assessments", "Phase transfers", "Compliance by year",
                   "Preparing for adulthood")}),
-    "outcomes": ("outcomes_attendance_tab", {
-        role: ("Attendance", "Persistent absence", "Suspensions") for role in ("head", "senco", "trust")}),
+    "outcomes": ("outcomes_attendance_tab", dict.fromkeys(("head", "senco", "trust"),
+                                                        ("Attendance", "Persistent absence", "Suspensions"))),
 }
 
 

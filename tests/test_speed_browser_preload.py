@@ -35,10 +35,7 @@ def test_home_page_loads_the_chart_code_and_the_first_chart_page_does_not_fetch_
     with running_app(fixture_path, "2026-01-20") as url, browser() as b:
         page = b.new_page(viewport={"width": 1366, "height": 768})
         fetched: list[str] = []
-        # in the app's own page (the sign-in form fetches them too, into the HTTP cache, while the person
-        # types: tests/test_speed_charts_preload.py), each once
-        page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1])
-                if r.url.endswith((plotly, grid)) and "/signin" not in r.frame.url else None)
+        page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]) if r.url.endswith((plotly, grid)) else None)
         sign_in(page, url, "head", PASSWORD)
         wait_idle(page)
         main = page.locator('[data-testid="stMain"]')

@@ -1,7 +1,5 @@
-"""The first chart page's code, loaded earlier (sendboard/chart_preload.py, sendboard/web.py):
+"""The first chart page's code, loaded earlier (sendboard/chart_preload.py):
 
-- the sign-in form names, for the browser to fetch while the person types, the very chart and data-grid
-  chunks the installed Streamlit has (and the preloader loads);
 - the pages that load the code at once are exactly the pages whose code draws a chart when they open;
 - in a real browser, with the overview as the first page after sign-in and no time spent on the home
   page, plotly's code is already loading when the page's first figures arrive (before any chart), and the page is drawn.
@@ -12,27 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit
 
-from sendboard import chart_preload, web
+from sendboard import chart_preload
 
 ROOT = Path(__file__).resolve().parent.parent
-STATIC_JS = Path(streamlit.__file__).resolve().parent / "static" / "static" / "js"
 # Pages whose code draws a chart only inside a closed expander, drawn when it is opened.
 CHARTS_ONLY_WHEN_ASKED = {"trust": "the schools' charts are in a closed expander",
                           "class_profile": "the need mix chart is in a closed expander"}
-
-
-def test_the_sign_in_form_names_the_installed_chart_and_grid_chunks():
-    names = chart_preload.chunk_names()
-    assert [n.split(".")[0] for n in names] == ["PlotlyChart", "DataFrame"]
-    body = web._page("/").body.decode()
-    linked = re.findall(r'<link rel="modulepreload" crossorigin href="\./static/js/([^"]+)">', body)
-    for name in names:
-        assert name in linked, (name, linked)
-        assert (STATIC_JS / name).is_file()
-    # and every chunk it names exists, so the browser never fetches a missing file while the person types
-    assert all((STATIC_JS / n).is_file() for n in linked if n.split(".")[0] in chart_preload.CHUNK_STEMS)
 
 
 def test_the_pages_that_load_the_chart_code_at_once_are_those_that_draw_a_chart():
@@ -44,11 +28,11 @@ def test_the_pages_that_load_the_chart_code_at_once_are_those_that_draw_a_chart(
 
 @pytest.mark.browser
 def test_the_overview_first_after_sign_in_asks_for_plotly_before_its_figures_arrive(fixture_path, artifacts):
+    from sendboard.app_db import open_database
+    from sendboard.db import close_all
     from tests.browser import browser, running_app, sign_in, wait_idle
     from tests.fixture_school import PASSWORD
     from tests.leaders_helpers import seed
-    from sendboard.app_db import open_database
-    from sendboard.db import close_all
 
     seed(open_database(fixture_path))
     close_all()

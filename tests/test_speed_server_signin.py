@@ -41,9 +41,7 @@ def test_the_form_preloads_every_script_the_app_page_loads_first():
     _, body = _form_page()
     form = _tags(body)
     modules = [a["href"] for t, a in form if t == "link" and a.get("rel") == "modulepreload"]
-    charts = [f"./static/js/{n}" for n in web.chart_chunks()]  # and the first chart page's code, last
-    assert len(charts) == 2
-    assert modules == entry + preloaded_by_app + charts  # the entry script and every module it preloads, in order
+    assert modules == entry + preloaded_by_app  # the entry script and every module it preloads, in order
     for tag, attrs in form:
         if tag == "link" and attrs.get("rel") in ("modulepreload", "preload"):
             assert "crossorigin" in attrs  # the same request mode as the app's page, so its cache is reused
@@ -80,7 +78,6 @@ def test_paths_that_are_not_the_apps_own_static_files_are_left_out(monkeypatch):
     web.app_assets.cache_clear()
     try:
         assert web.app_assets() == (("module", real),)
-        assert re.findall(r'href="([^"]*)"', web._preload_links()) == [real] + [
-            f"./static/js/{n}" for n in web.chart_chunks()]
+        assert re.findall(r'href="([^"]*)"', web._preload_links()) == [real]
     finally:
         web.app_assets.cache_clear()
