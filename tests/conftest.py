@@ -293,16 +293,20 @@ if _CPU_LOG:
     threading.Thread(target=_watch_tree, name="cpu-log-tree", daemon=True).start()
 
     def _logged_phase(item, phase):
+        from tests.browser import BROWSER_COUNTS
+
         start_wall, (start_self, start_kids), start_tree = time.monotonic(), _cpu_now(), _sample_tree()
+        start_counts = dict(BROWSER_COUNTS)
         yield
         end_self, end_kids = _cpu_now()
         tree = _sample_tree() - start_tree
+        counts = {f"browser_{k}": v - start_counts[k] for k, v in BROWSER_COUNTS.items()}
         Path(_CPU_LOG).mkdir(parents=True, exist_ok=True)
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         with open(Path(_CPU_LOG) / f"{worker}.jsonl", "a") as out:
             out.write(json.dumps({"test": item.nodeid, "phase": phase, "wall": time.monotonic() - start_wall,
                                   "cpu_self": end_self - start_self, "cpu_children": end_kids - start_kids,
-                                  "cpu_descendants_seen": tree}) + "\n")
+                                  "cpu_descendants_seen": tree, **counts}) + "\n")
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_setup(item):

@@ -55,6 +55,39 @@ def test_cpu_report_totals_per_file_and_kind(tmp_path):
     assert "| in the pytest process | 1 | 1.0 | 25.0% |" in text
 
 
+def test_cpu_report_counts_the_browser_pages_and_loads_per_file(tmp_path):
+    rows = [
+        {"test": "tests/test_journeys.py::a", "phase": "setup", "wall": 1.0, "cpu_self": 0.1, "cpu_children": 0.0,
+         "browser_pages": 1, "browser_document_loads": 1, "browser_chart_code_loads": 0},
+        {"test": "tests/test_journeys.py::a", "phase": "call", "wall": 1.0, "cpu_self": 0.1, "cpu_children": 0.0,
+         "browser_pages": 2, "browser_document_loads": 3, "browser_chart_code_loads": 2},
+        {"test": "tests/test_upn.py::b", "phase": "call", "wall": 1.0, "cpu_self": 1.0, "cpu_children": 0.0},  # an older log
+    ]
+    (tmp_path / "gw0.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    text = cpu_report.report(cpu_report.load(tmp_path))
+    assert "| test_journeys.py | 3 | 4 | 2 |" in text
+    assert "| **all** | 3 | 4 | 2 |" in text
+    assert "test_upn.py | 0" not in text  # a file that opened no browser is not listed
+
+
+def test_browser_counts_pages_documents_and_chart_code():
+    from types import SimpleNamespace
+
+    from tests import browser
+
+    before = dict(browser.BROWSER_COUNTS)
+    try:
+        browser._count_pages(None)
+        for url, kind in (("http://127.0.0.1:1/overview", "document"), ("http://127.0.0.1:1/static/js/index.D.js", "script"),
+                          ("http://127.0.0.1:1/static/js/PlotlyChart.D9.js", "script"),
+                          ("http://127.0.0.1:1/static/js/DataFrame.x.js", "script")):
+            browser._count_requests(SimpleNamespace(url=url, resource_type=kind))
+        assert {k: v - before[k] for k, v in browser.BROWSER_COUNTS.items()} == \
+            {"pages": 1, "document_loads": 1, "chart_code_loads": 1}
+    finally:
+        browser.BROWSER_COUNTS.update(before)  # this test opened no browser: the CPU log must not count it
+
+
 def test_apptest_waits_at_least_the_floor():
     from streamlit.testing.v1 import AppTest
 
