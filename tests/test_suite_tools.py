@@ -3,6 +3,10 @@ CPU report's totals, and the load-proofing that every AppTest and browser test r
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 from tests import conftest, cpu_report
@@ -86,6 +90,36 @@ def test_browser_counts_pages_documents_and_chart_code():
             {"pages": 1, "document_loads": 1, "chart_code_loads": 1}
     finally:
         browser.BROWSER_COUNTS.update(before)  # this test opened no browser: the CPU log must not count it
+
+
+def _run_two_workers(folder: Path, conftest_hook: str) -> list[str]:
+    """Runs a module with a module-scoped fixture beside another module on two loadgroup workers; returns the
+    workers that made the fixture (one line each time it was made)."""
+    (folder / "conftest.py").write_text(
+        "import pytest\nfrom tests.conftest import keep_modules_together, name_groups_for_xdist\n\n\n"
+        "@pytest.hookimpl(tryfirst=True)\ndef pytest_collection_modifyitems(config, items):\n"
+        f"    {conftest_hook}\n")
+    (folder / "test_shared.py").write_text(
+        "import os\nimport pytest\n\n\n@pytest.fixture(scope='module')\ndef made():\n"
+        "    with open(os.environ['MADE_LOG'], 'a') as log:\n"
+        "        log.write(os.environ.get('PYTEST_XDIST_WORKER', 'main') + '\\n')\n\n\n"
+        + "".join(f"def test_shared_{i}(made):\n    pass\n\n\n" for i in range(8)))
+    (folder / "test_other.py").write_text("".join(f"def test_other_{i}():\n    pass\n\n\n" for i in range(8)))
+    log = folder / "made.log"
+    log.unlink(missing_ok=True)
+    env = dict(os.environ, MADE_LOG=str(log), PYTHONPATH=str(conftest.ROOT))
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider",
+                           "-p", "no:randomly", "--rootdir", str(folder), str(folder)],
+                          cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return log.read_text().split()
+
+
+def test_a_module_with_its_own_set_up_runs_on_one_worker_and_makes_it_once(tmp_path):
+    """The xdist group written into the node id where pytest reads it (tests/conftest.py:
+    name_groups_for_xdist): without it the module's set-up is made on both workers."""
+    made = _run_two_workers(tmp_path, "keep_modules_together(items); name_groups_for_xdist(config, items)")
+    assert len(made) == 1, made
 
 
 def test_apptest_waits_at_least_the_floor():
