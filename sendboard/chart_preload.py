@@ -9,6 +9,12 @@ loading into that time. They are the same scripts Streamlit would load (the same
 browser's module map hands Streamlit the modules already run): nothing is drawn and no data is sent, so
 nothing about the page changes.
 
+Waiting for reading time, it is mounted on the home page only, the page a person lands on and reads after
+signing in, and it gives up if that page is left before the loading has begun. Mounted on every page, it began
+on whichever page was open a second after the home page, and a person clicking on at once (or the browser
+bench, which clicks as soon as a page is drawn) paid for it there: a governor's glossary revisit took 1.4 s and
+1.7 browser CPU-seconds, all of it plotly's code, for a role whose first chart might be pages away.
+
 On a page that draws charts when it opens (CHART_PAGES) the preloader does not wait: it starts loading as soon
 as it arrives, in the sidebar, at the start of the page's run, so the browser fetches and parses plotly's code
 while the server is still working out the page, rather than after the first chart has arrived.
@@ -35,7 +41,7 @@ export default function (component) {
   const {chunks, now, delay} = component.data || {};
   if (!chunks || !chunks.length) return;
   const state = window.__sendboardChartCode;
-  if (state === 'loading' || state === 'loaded' || state === 'failed' || (state === 'waiting' && !now)) return;
+  if (state === 'loading' || state === 'loaded' || (state === 'waiting' && !now)) return;
   const own = document.querySelector('script[type="module"][src*="/static/js/index."]');
   if (!own) return;
   const idle = (fn) => (window.requestIdleCallback ? window.requestIdleCallback(fn, {timeout: 10000}) : setTimeout(fn, 1000));
@@ -45,16 +51,26 @@ export default function (component) {
       .then(() => { window.__sendboardChartCode = 'loaded'; })
       .catch(() => { window.__sendboardChartCode = 'failed'; });
   };
-  if (now) { importAll(() => undefined); return; }
+  if (now) { importAll(() => undefined); return; }  // a chart page: at once, while the server works
   window.__sendboardChartCode = 'waiting';
+  let timer = null, idleHandle = null;  // what is pending while waiting, to cancel
   const load = () => {
+    idleHandle = null;
     if (window.__sendboardChartCode !== 'waiting') return;  // a chart page started it meanwhile
     const app = document.querySelector('[data-testid="stApp"]');
-    if (app && app.dataset.testScriptState !== 'notRunning') { setTimeout(() => idle(load), 500); return; }
+    if (app && app.dataset.testScriptState !== 'notRunning') { timer = setTimeout(() => { idleHandle = idle(load); }, 500); return; }
     // one after the other, each when the browser is idle again: never two long compiles back to back
     importAll(() => new Promise((ok) => idle(ok)));
   };
-  setTimeout(() => idle(load), delay);  // the page's own last drawing first
+  timer = setTimeout(() => { idleHandle = idle(load); }, delay);  // the page's own last drawing first
+  // The home page was left before the loading began: give up, so that the page the person went to is not
+  // slowed by it, and let the next home page start again. Once begun, the loading runs to its end.
+  return () => {
+    if (window.__sendboardChartCode !== 'waiting') return;
+    clearTimeout(timer);
+    if (idleHandle !== null) (window.cancelIdleCallback || clearTimeout)(idleHandle);
+    window.__sendboardChartCode = 'cancelled';
+  };
 }
 """
 
@@ -96,8 +112,9 @@ def chunk_names() -> tuple[str, ...]:
 
 def preload_chart_code(page_key: str | None = None) -> None:
     """Mount the preloader (an empty element, no height) in the current container. On a page in
-    CHART_PAGES it loads the code at once, while the server works out the page; elsewhere once the page
-    is drawn and the person reads it. It acts once per browser page."""
+    CHART_PAGES it loads the code at once, while the server works out the page; elsewhere (the home page)
+    once the page is drawn and the person reads it. It acts once per browser page, and again on a later
+    mount if the page it was mounted on was left before it began."""
     chunks = chunk_names()
     if chunks:
         now = page_key in CHART_PAGES
