@@ -598,40 +598,6 @@ def build_pack(db: Database, scope: Scope, school_id: int, academic_year: int, a
 # --------------------------------------------------------------------------- on-screen charts
 
 
-def bars_figure(bars: Bars, threshold: int):
-    """The plotly version of a pack chart (the PDF draws the same Bars itself). Suppressed values are
-    left out (a gap), and the note under the title says how many."""
-    import plotly.graph_objects as go
-
-    from .. import charts
-
-    bars_data = []
-    for i, (name, values) in enumerate(bars.series.items()):
-        ys = [None if (v is None or math.isnan(v)) else v for v in values]
-        text = [None if y is None else (f"£{y:,.0f}" if bars.unit == "£" else f"{y:.1f}%" if bars.unit == "%" else f"{y:g}")
-                for y in ys]
-        # A banded share is drawn as a pale bar spanning its range (base = low end), labelled with the range.
-        base = [None] * len(ys)
-        opacity = [1.0] * len(ys)
-        for j in range(len(ys)):
-            band = bars.range_at(name, j)
-            if ys[j] is None and band is not None:
-                low, high = band
-                ys[j], base[j], opacity[j] = high - low, low, 0.35
-                text[j] = f"{math.floor(low):.0f}–{math.ceil(high):.0f}%"
-        bars_data.append(go.Bar(name=name, x=bars.categories, y=ys, base=base if any(b is not None for b in base) else None,
-                                marker={"color": charts.PALETTE[i % len(charts.PALETTE)], "opacity": opacity},
-                                text=text, textposition="outside", cliponaxis=False))
-    look = charts.layout(bars.title, height=360, y_title={"%": "%", "£": "£", "": None}.get(bars.unit))
-    look.update(barmode="group", showlegend=len(bars.series) > 1)
-    note = bars.note(threshold)
-    if note:
-        look["margin"]["b"] = 60
-        look["annotations"] = [{"text": note, "xref": "paper", "yref": "paper", "x": 0, "y": -0.22, "showarrow": False,
-                                "xanchor": "left", "font": {"size": 11, "color": "#555555"}}]
-    return go.Figure(data=bars_data, layout=look)
-
-
 def chart_frame(bars: Bars, threshold: int) -> pd.DataFrame:
     """The chart's numbers as a table (its text alternative), with the suppression mark where hidden."""
     out = {"": bars.categories}
