@@ -67,7 +67,7 @@ def test_register_counts_below_five_are_hidden_and_their_rates_banded_not_droppe
     from sendboard.governors.figures import chart_frame
     from sendboard.governors.svg import _pale, bars_svg
     drawn = ET.fromstring(bars_svg(reg.chart, 5))
-    heights = {fill: [float(r.get("height")) for r in drawn.iter("{http://www.w3.org/2000/svg}rect") if r.get("fill") == fill]
+    heights = {fill: [float(r.get("height")) for r in drawn.iter("{http://www.w3.org/2000/svg}rect") if r.get("fill") == fill and r.get("class") == "bar"]
                for fill in (PALETTE[0], _pale(PALETTE[0]))}
     (solid,), pale = heights[PALETTE[0]], heights[_pale(PALETTE[0])]  # 30% drawn; two pale bars spanning 10-20%
     assert len(pale) == 2 and all(abs(h - solid / 3) < 0.02 for h in pale)

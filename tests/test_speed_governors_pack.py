@@ -25,7 +25,7 @@ def _bars() -> Bars:
 
 
 def _heights(root, fill: str) -> list[float]:
-    return [float(r.get("height")) for r in root.iter(f"{SVG}rect") if r.get("fill") == fill]
+    return [float(r.get("height")) for r in root.iter(f"{SVG}rect") if r.get("fill") == fill and r.get("class") == "bar"]
 
 
 def test_the_svg_chart_draws_every_value_to_scale_marks_hidden_ones_and_escapes_names():

@@ -77,7 +77,7 @@ def bars_svg(bars: Bars, threshold: int) -> str:
             width = 18 + len(str(name)) * 13 * CHAR_WIDTH + 18
             if x > 0 and x + width > WIDTH:
                 x, y = 0.0, y + 20
-            parts.append(f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{colours[name]}"/>')
+            parts.append(f'<rect class="key" x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{colours[name]}"/>')
             parts.append(_text(x + 18, y, name, 13))
             x += width
         y += 8
@@ -113,7 +113,7 @@ def bars_svg(bars: Bars, threshold: int) -> str:
             centre = bx + bar_w / 2
             if (v is None or math.isnan(v)) and band is not None:
                 low, high = (plot_h * max(0.0, b) / axis_top for b in band)
-                parts.append(f'<rect x="{bx + 1:.2f}" y="{base - high:.2f}" width="{bar_w - 2:.2f}" '
+                parts.append(f'<rect class="bar" x="{bx + 1:.2f}" y="{base - high:.2f}" width="{bar_w - 2:.2f}" '
                              f'height="{max(high - low, 1.0):.2f}" fill="{_pale(colours[name])}"/>')
                 unit = "%" if bars.unit == "%" else ""
                 parts.append(_text(centre, base - high - 4, f"{math.floor(band[0]):.0f}–{math.ceil(band[1]):.0f}{unit}",
@@ -124,7 +124,7 @@ def bars_svg(bars: Bars, threshold: int) -> str:
                 continue
             h = max(0.0, plot_h * v / axis_top)
             if h > 0:
-                parts.append(f'<rect x="{bx + 1:.2f}" y="{base - h:.2f}" width="{bar_w - 2:.2f}" height="{h:.2f}" '
+                parts.append(f'<rect class="bar" x="{bx + 1:.2f}" y="{base - h:.2f}" width="{bar_w - 2:.2f}" height="{h:.2f}" '
                              f'fill="{colours[name]}"/>')
             parts.append(_text(centre, base - h - 4, _value_label(v, bars.unit), label_size, anchor="middle"))
         ly = base + 16
