@@ -554,17 +554,6 @@ def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | N
         table(ctx, frame, name, key=key)
 
 
-def image_chart(ctx: PageContext, svg: str, alt: str, frame: pd.DataFrame, name: str, *, key: str | None = None) -> None:
-    """As :func:`chart`, for a chart drawn on the server as an SVG image (values printed on it, nothing to
-    hover): the browser shows it without running a charting script. Same Table tab and downloads."""
-    key = key or name
-    chart_tab, table_tab = st.tabs(["Chart", "Table"])
-    with chart_tab:
-        st.image(svg, alt=alt, width="content")
-    with table_tab:
-        table(ctx, frame, name, key=key)
-
-
 def stale_edit(exc, labels: dict[str, str] | None = None) -> None:
     """Show a save refused because someone else saved first: what happened, and their version of each
     field (as plain text). The person's own typing stays in the form; their next save replaces theirs."""

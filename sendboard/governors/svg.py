@@ -17,6 +17,7 @@ import textwrap
 from xml.sax.saxutils import escape
 
 from ..charts import PALETTE
+from ..disclosure import SECONDARY_MARK
 from .pack_parts import Bars
 
 WIDTH = 760
@@ -146,6 +147,21 @@ def bars_svg(bars: Bars, threshold: int) -> str:
             f'height="{height:.0f}" font-family="{FONT}">' + "".join(parts) + "</svg>")
 
 
-def bars_alt(bars: Bars) -> str:
-    """The image's alternative text: what the chart answers, and where its numbers are."""
-    return f"Bar chart: {bars.title}. Its figures are in the Table tab beside it."
+def bars_alt(bars: Bars, figures) -> str:
+    """The image's alternative text: what the chart answers and every figure it shows, as the chart's
+    table (``figures``, :func:`sendboard.governors.figures.chart_frame`) gives them: hidden ones as hidden."""
+    parts = [f"Bar chart: {bars.title}."]
+    for name in figures.columns[1:]:
+        values = [f"{category} {_alt_value(cell, bars.unit)}" for category, cell in zip(figures.iloc[:, 0], figures[name])]
+        parts.append(f"{name}: " + "; ".join(values) + ".")
+    return " ".join(parts)
+
+
+def _alt_value(cell, unit: str) -> str:
+    text = str(cell)
+    if text == SECONDARY_MARK:
+        return "hidden"
+    if "–" in text:
+        low, high = text.split("–")
+        return f"between {low} and {high}{'%' if unit == '%' else ''} (the count is hidden)"
+    return f"{text}%" if unit == "%" else text
