@@ -8,6 +8,7 @@ from sendboard.governors.commentary import get_commentary, save_commentary
 from sendboard.governors.figures import build_pack, chart_frame, year_label
 from sendboard.governors.pack import OVERALL, excel_bytes, pdf_bytes
 from sendboard.governors.svg import bars_alt, bars_svg
+from sendboard.text import md_escape
 
 ctx = ui.page_context("governors")
 ui.page_header(ctx)
@@ -42,9 +43,8 @@ def commentary_block(section_key: str, title: str = "Headteacher's commentary") 
                     st.success("Saved. It will appear in the PDF and workbook.")
                     st.rerun()
     else:
-        with st.container(border=True):
-            st.markdown(f"**{title}**")
-            st.text(text or "No commentary has been added to this section.")
+        with st.container(border=True):  # one element, not a heading and a text: fewer for every browser to draw
+            st.markdown(f"**{title}**  \n" + (md_escape(text) if text else "No commentary has been added to this section."))
 
 
 st.info(f"Anonymised: no pupil is named. **<{pack.threshold}** = fewer than {pack.threshold} pupils, hidden; "
@@ -113,8 +113,8 @@ for section in pack.sections:
     st.caption(f"{section.question}  \nSEN Information Report: {section.sir_heading}")
     if section.empty:
         ui.empty_state(section.empty)
-    for line in section.headline:
-        st.markdown(f"- {line}")
+    if section.headline:
+        st.markdown("\n".join(f"- {line}" for line in section.headline))
     chart_figures = None if section.chart is None else chart_frame(section.chart, pack.threshold)
     if section.chart is not None:
         # An image drawn on the server, every value printed on its bar and given in its alternative text
