@@ -115,19 +115,19 @@ for section in pack.sections:
         ui.empty_state(section.empty)
     if section.headline:
         st.markdown("\n".join(f"- {line}" for line in section.headline))
-    chart_figures = None if section.chart is None else chart_frame(section.chart, pack.threshold)
     if section.chart is not None:
         # An image drawn on the server, every value printed on its bar and given in its alternative text
         # (sendboard/governors/svg.py); its table is the first of "The figures".
-        st.image(bars_svg(section.chart, pack.threshold), alt=bars_alt(section.chart, chart_figures))
-    if section.tables or chart_figures is not None:
+        st.image(bars_svg(section.chart, pack.threshold), alt=bars_alt(section.chart))
+    if section.tables or section.chart is not None:
         # Drawn only when opened: a closed expander's tables still cost every browser their grids.
         figures = st.expander("The figures", key=f"gov-figures-{section.key}", on_change="rerun")
         if figures.open:
             with figures:
-                if chart_figures is not None:
+                if section.chart is not None:
                     st.markdown(f"**The chart's figures: {section.chart.title}**")
-                    ui.table(ctx, chart_figures, f"governors_{section.key}_chart", key=f"gov-chart-{section.key}")
+                    ui.table(ctx, chart_frame(section.chart, pack.threshold), f"governors_{section.key}_chart",
+                             key=f"gov-chart-{section.key}")
                 for table in section.tables:
                     st.markdown(f"**{table.title}**")
                     ui.table(ctx, table.display, f"governors_{table.name}", key=f"gov-{table.name}")

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from sendboard import clock
 from sendboard.app_db import open_database
 from sendboard.charts import PALETTE
-from sendboard.governors.figures import build_pack, chart_frame
+from sendboard.governors.figures import build_pack
 from sendboard.governors.pack_parts import Bars
 from sendboard.governors.svg import _pale, bars_alt, bars_svg
 from sendboard.scope import Scope
@@ -45,7 +45,7 @@ def test_the_svg_chart_draws_every_value_to_scale_marks_hidden_ones_and_escapes_
     assert math.isclose(national[1], 2 * national[2], rel_tol=1e-3)
     assert math.isclose(pale[0], national[2], rel_tol=1e-3)
     # the alternative text gives every figure the chart shows, hidden ones as hidden
-    assert bars_alt(_bars(), chart_frame(_bars(), 5)) == (
+    assert bars_alt(_bars()) == (
         "Bar chart: Is it <b>fair</b>? (%). Ours: A & B 30%; " + HOSTILE + " between 10.0 and 20.0% (the count is "
         "hidden); C hidden. National: A & B 15%; " + HOSTILE + " 20%; C 10%.")
 

@@ -601,9 +601,10 @@ def build_pack(db: Database, scope: Scope, school_id: int, academic_year: int, a
 # --------------------------------------------------------------------------- on-screen charts
 
 
-def chart_frame(bars: Bars, threshold: int) -> pd.DataFrame:
-    """The chart's numbers as a table (its text alternative), with the suppression mark where hidden."""
-    out = {"": bars.categories}
+def chart_cells(bars: Bars) -> dict[str, list[str]]:
+    """The chart's numbers as text, by series (the categories under ""), with the suppression mark where
+    hidden and the range where a share's count is hidden: the chart's table and its image's alternative text."""
+    out = {"": [str(c) for c in bars.categories]}
     for name, values in bars.series.items():
         cells = []
         for j, v in enumerate(values):
@@ -615,4 +616,9 @@ def chart_frame(bars: Bars, threshold: int) -> pd.DataFrame:
             else:
                 cells.append(f"£{v:,.0f}" if bars.unit == "£" else f"{v:,.1f}" if not float(v).is_integer() else f"{v:,.0f}")
         out[name] = cells
-    return pd.DataFrame(out, dtype=object)
+    return out
+
+
+def chart_frame(bars: Bars, threshold: int) -> pd.DataFrame:
+    """The chart's numbers as a table (its text alternative), with the suppression mark where hidden."""
+    return pd.DataFrame(chart_cells(bars), dtype=object)

@@ -147,13 +147,16 @@ def bars_svg(bars: Bars, threshold: int) -> str:
             f'height="{height:.0f}" font-family="{FONT}">' + "".join(parts) + "</svg>")
 
 
-def bars_alt(bars: Bars, figures) -> str:
+def bars_alt(bars: Bars) -> str:
     """The image's alternative text: what the chart answers and every figure it shows, as the chart's
-    table (``figures``, :func:`sendboard.governors.figures.chart_frame`) gives them: hidden ones as hidden."""
+    table gives them (:func:`sendboard.governors.figures.chart_cells`): hidden ones as hidden."""
+    from .figures import chart_cells
+
+    cells = chart_cells(bars)
+    categories = cells.pop("")
     parts = [f"Bar chart: {bars.title}."]
-    for name in figures.columns[1:]:
-        values = [f"{category} {_alt_value(cell, bars.unit)}" for category, cell in zip(figures.iloc[:, 0], figures[name])]
-        parts.append(f"{name}: " + "; ".join(values) + ".")
+    for name, values in cells.items():
+        parts.append(f"{name}: " + "; ".join(f"{c} {_alt_value(v, bars.unit)}" for c, v in zip(categories, values)) + ".")
     return " ".join(parts)
 
 
