@@ -9,6 +9,12 @@ loading into that time. They are the same scripts Streamlit would load (the same
 browser's module map hands Streamlit the modules already run): nothing is drawn and no data is sent, so
 nothing about the page changes.
 
+It is mounted on the home page only, the page a person lands on and reads after signing in, and it gives up
+if that page is left before the loading has begun. Mounted on every page, it began on whichever page was open a
+second after the home page, and a person clicking on at once (or the browser bench, which clicks as soon as a
+page is drawn) paid for it there: a governor's glossary revisit took 1.4 s and 1.7 browser CPU-seconds, all of
+it plotly's code, for a role whose first chart might be pages away.
+
 What it does not do: the work is moved, not removed (the browser still spends it, while idle), and a
 person who opens a chart page straight away, or whose first page has charts, still waits for it.
 """
@@ -27,14 +33,16 @@ import streamlit as st
 _JS = """
 export default function (component) {
   const chunks = component.data;
-  if (!chunks || !chunks.length || window.__sendboardChartCode) return;
+  if (!chunks || !chunks.length || ['waiting', 'loading', 'loaded'].includes(window.__sendboardChartCode)) return;
   const own = document.querySelector('script[type="module"][src*="/static/js/index."]');
   if (!own) return;
   window.__sendboardChartCode = 'waiting';
   const idle = (fn) => (window.requestIdleCallback ? window.requestIdleCallback(fn, {timeout: 10000}) : setTimeout(fn, 1000));
+  let timer = null, idleHandle = null;  // what is pending while waiting, to cancel
   const load = () => {
+    idleHandle = null;
     const app = document.querySelector('[data-testid="stApp"]');
-    if (app && app.dataset.testScriptState !== 'notRunning') { setTimeout(() => idle(load), 500); return; }
+    if (app && app.dataset.testScriptState !== 'notRunning') { timer = setTimeout(() => { idleHandle = idle(load); }, 500); return; }
     window.__sendboardChartCode = 'loading';
     // one after the other, each when the browser is idle again: never two long compiles back to back
     chunks.reduce((done, chunk) => done.then(() => new Promise((ok) => idle(ok)))
@@ -42,7 +50,15 @@ export default function (component) {
       .then(() => { window.__sendboardChartCode = 'loaded'; })
       .catch(() => { window.__sendboardChartCode = 'failed'; });
   };
-  setTimeout(() => idle(load), 1000);  // the page's own last drawing first
+  timer = setTimeout(() => { idleHandle = idle(load); }, 1000);  // the page's own last drawing first
+  // The home page was left before the loading began: give up, so that the page the person went to is not
+  // slowed by it, and let the next home page start again. Once begun, the loading runs to its end.
+  return () => {
+    if (window.__sendboardChartCode !== 'waiting') return;
+    clearTimeout(timer);
+    if (idleHandle !== null) (window.cancelIdleCallback || clearTimeout)(idleHandle);
+    window.__sendboardChartCode = 'cancelled';
+  };
 }
 """
 
@@ -68,7 +84,7 @@ def chunk_names() -> tuple[str, ...]:
 
 def preload_chart_code() -> None:
     """Mount the preloader (an empty element, no height) in the current container; it acts once per
-    browser page."""
+    browser page, and again on a later mount if the page it was mounted on was left before it began."""
     chunks = chunk_names()
     if chunks:
         _component(data=list(chunks), key="sendboard_chart_preload", height="content")

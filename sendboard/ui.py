@@ -397,7 +397,8 @@ def sidebar_filters(viewer: Viewer, page_key: str | None = None) -> None:
             st.selectbox("Term", ids, format_func=labels.get, key="term_id",
                          help="Figures are as at this term's census date (or today, for the current term).")
         st.button("Sign out", on_click=sign_out, icon=":material/logout:")
-        preload_chart_code()  # plotly's code loads while the person reads, not on their first chart page
+        if page_key == "home":  # plotly's code loads while the person reads home, not on their first chart page
+            preload_chart_code()
 
 
 def page_context(page_key: str) -> PageContext:

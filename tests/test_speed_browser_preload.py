@@ -5,6 +5,8 @@
 - in a real browser, signed in on the home page (no chart, no table), the chunks are fetched and run once the page is
   drawn; the first chart page then draws its charts and tables without fetching them again; the preloader
   takes no room;
+- it is on the home page only: a page left at once gives up the loading (the page gone to is not slowed by it) and
+  a later home page starts it again;
 - in the same browser, the provision map draws only its open tab, and a click on another tab draws that one.
 """
 from __future__ import annotations
@@ -37,6 +39,20 @@ def test_home_page_loads_the_chart_code_and_the_first_chart_page_does_not_fetch_
         fetched: list[str] = []
         page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]) if r.url.endswith((plotly, grid)) else None)
         sign_in(page, url, "head", PASSWORD)
+        wait_idle(page)
+        preloader = page.locator('[data-testid="stSidebar"] [data-testid^="stBidiComponent"]')
+        assert preloader.count() == 1
+        # left at once: on another page there is no preloader, and one that had not begun gives up
+        page.locator('[data-testid="stSidebarNav"] a[href$="/glossary"]').click()
+        page.get_by_role("heading", name="Glossary").first.wait_for()
+        wait_idle(page)
+        assert preloader.count() == 0
+        left = page.evaluate("() => window.__sendboardChartCode")
+        assert left in ("cancelled", "loading", "loaded"), left  # not still waiting, with its page gone
+        if left == "cancelled":
+            assert fetched == [], fetched
+        page.locator('[data-testid="stSidebarNav"] a').first.click()  # Home, the default page
+        page.get_by_role("heading", name="Welcome", exact=False).first.wait_for()
         wait_idle(page)
         main = page.locator('[data-testid="stMain"]')
         assert main.locator('[data-testid="stPlotlyChart"], [data-testid="stDataFrame"]').count() == 0  # home: none
