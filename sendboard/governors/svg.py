@@ -20,7 +20,7 @@ from ..charts import PALETTE
 from ..disclosure import SECONDARY_MARK
 from .pack_parts import Bars
 
-WIDTH = 760
+WIDTH = 680  # drawn at this size on a desktop; on a tablet the image shrinks to fit, text and all
 INK = "#31333F"
 MUTED = "#5A6068"
 RULE = "#D0D4D8"
