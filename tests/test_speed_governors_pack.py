@@ -50,7 +50,7 @@ def test_the_svg_chart_draws_every_value_to_scale_marks_hidden_ones_and_escapes_
         "hidden); C hidden. National: A & B 15%; " + HOSTILE + " 20%; C 10%.")
 
 
-def test_a_chart_with_nothing_shown_still_draws(fixture_db):
+def test_a_chart_with_nothing_shown_still_draws():
     svg = bars_svg(Bars("Nothing yet", ["A"], {"Only": [float("nan")]}, unit="£", hidden=1), 5)
     texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
     assert "x" in texts and "Nothing yet" in texts
