@@ -98,3 +98,17 @@ def test_a_governor_has_no_commentary_editing(fixture_path):
     at = signed_in("governor", page="pages/governors.py", timeout=120)
     assert not at.exception
     assert not at.toggle and not at.text_area
+
+
+def test_the_read_only_commentary_is_one_element_with_the_text_escaped(fixture_path):
+    from sendboard.governors.commentary import save_commentary
+    from sendboard.text import md_escape
+
+    db = open_database(fixture_path)
+    head = signed_in("head", page="pages/governors.py", timeout=120).session_state["viewer"]
+    typed = "**Not bold** [a link](http://example.org) <b>tag</b>\nSecond line"
+    save_commentary(db, Scope(head, clock.today()), head.school_ids[0], 2025, "register", typed)
+    at = signed_in("governor", page="pages/governors.py", timeout=120, term_id=20252)
+    assert not at.exception
+    shown = [m.value for m in at.markdown if m.value.startswith("**Headteacher's commentary**")]
+    assert f"**Headteacher's commentary**  \n{md_escape(typed)}" in shown  # markdown characters shown as typed
