@@ -79,6 +79,22 @@ def running_app(db_path: Path, today: str = "2026-11-23", log: Path | None = Non
 # pause: an action that can happen sooner happens at once.
 ACTION_TIMEOUT_MS = 90000
 
+# What the browsers of this process have opened, for the CPU log (tests/conftest.py; counted only when it is on):
+# browser pages, documents loaded in them (the sign-in form, the app, a reload: each a fresh start of the page's
+# scripts) and loads of plotly's code (sendboard/chart_preload.py or a first chart). Each costs the browser CPU.
+BROWSER_COUNTS = {"pages": 0, "document_loads": 0, "chart_code_loads": 0}
+
+
+def _count_requests(request) -> None:
+    if request.resource_type == "document":
+        BROWSER_COUNTS["document_loads"] += 1
+    elif request.url.split("?", 1)[0].rsplit("/", 1)[-1].startswith("PlotlyChart."):
+        BROWSER_COUNTS["chart_code_loads"] += 1
+
+
+def _count_pages(_page) -> None:
+    BROWSER_COUNTS["pages"] += 1
+
 
 def _with_generous_timeouts(b):
     """Every context and page the tests open on ``b`` gets ACTION_TIMEOUT_MS as its default timeout, and the
@@ -87,16 +103,25 @@ def _with_generous_timeouts(b):
 
     new_context, new_page = b.new_context, b.new_page
 
+    counting = bool(os.environ.get("SENDBOARD_TEST_CPU_LOG"))
+
     def context(*args, **kwargs):
         made = new_context(*args, **kwargs)
         made.set_default_timeout(ACTION_TIMEOUT_MS)
         made.add_init_script(WIRE_WATCH)
+        if counting:
+            made.on("page", _count_pages)
+            made.on("request", _count_requests)
         return made
 
     def page(*args, **kwargs):
         made = new_page(*args, **kwargs)
         made.set_default_timeout(ACTION_TIMEOUT_MS)
         made.add_init_script(WIRE_WATCH)
+        if counting:
+            _count_pages(made)
+            made.context.on("page", _count_pages)  # a popup or a second tab in its context
+            made.context.on("request", _count_requests)
         return made
 
     b.new_context, b.new_page = context, page

@@ -160,12 +160,32 @@ def pytest_collection_modifyitems(config, items):
     from tests.browser import CHROMIUM, chromium_available
 
     keep_modules_together(items)
+    name_groups_for_xdist(config, items)
     slowest_first(items)
 
     if any(item.get_closest_marker("browser") for item in items) and not chromium_available():
         raise pytest.UsageError(
             f"the browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium); "
             "to run only the other tests, add: -m 'not browser'")
+
+
+def name_groups_for_xdist(config, items) -> None:
+    """pytest-xdist's loadgroup finds a test's group in its node id ("path::test[params]@group"), which its own
+    collection hook writes into `item._nodeid`. Since pytest 9.2 a node keeps its id in `item._id` (a NodeId), so
+    that write is lost: no test had a group, tests were handed out one by one, and each module's shared set-up
+    (the accessibility module's app, Chromium and six sign-ins) was made on both workers, and made again each
+    time a worker came back to the module. The suffix is written here, where pytest reads the id; with a pytest
+    whose nodes still have `_nodeid`, xdist's own hook does it. Only on a worker of a `--dist loadgroup` run."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                        for mark in item.iter_markers("xdist_group")})
+        if not names or hasattr(item, "_nodeid") or not hasattr(item, "_id"):
+            continue
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 # Files with the longest tests, longest first (measured with SENDBOARD_TEST_CPU_LOG and --durations; see
@@ -293,16 +313,20 @@ if _CPU_LOG:
     threading.Thread(target=_watch_tree, name="cpu-log-tree", daemon=True).start()
 
     def _logged_phase(item, phase):
+        from tests.browser import BROWSER_COUNTS
+
         start_wall, (start_self, start_kids), start_tree = time.monotonic(), _cpu_now(), _sample_tree()
+        start_counts = dict(BROWSER_COUNTS)
         yield
         end_self, end_kids = _cpu_now()
         tree = _sample_tree() - start_tree
+        counts = {f"browser_{k}": v - start_counts[k] for k, v in BROWSER_COUNTS.items()}
         Path(_CPU_LOG).mkdir(parents=True, exist_ok=True)
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         with open(Path(_CPU_LOG) / f"{worker}.jsonl", "a") as out:
             out.write(json.dumps({"test": item.nodeid, "phase": phase, "wall": time.monotonic() - start_wall,
                                   "cpu_self": end_self - start_self, "cpu_children": end_kids - start_kids,
-                                  "cpu_descendants_seen": tree}) + "\n")
+                                  "cpu_descendants_seen": tree, **counts}) + "\n")
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_setup(item):

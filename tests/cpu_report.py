@@ -5,7 +5,8 @@
 Playwright's driver). Chromium's renderers are waited for by nothing of ours, so most of their CPU is not in it;
 "descendants, sampled" adds up the CPU every process below the worker used while the test ran, read from /proc
 (a floor: what a process uses after the last look before it exits is missed). "self + sampled" is the better
-figure of what a browser test costs; the two should be close for tests that start no browser."""
+figure of what a browser test costs; the two should be close for tests that start no browser. The browser
+files' pages opened, documents loaded and loads of plotly's code are counted by tests/browser.py (each costs its browser CPU)."""
 from __future__ import annotations
 
 import collections
@@ -67,6 +68,18 @@ def report(rows: list[dict], top: int = 20) -> str:
     lines += ["", "| kind of test file | tests | CPU s | share |", "|---|---:|---:|---:|"]
     for kind, (cpu, count) in sorted(kinds.items(), key=lambda kv: -kv[1][0]):
         lines.append(f"| {kind} | {count:.0f} | {cpu:,.1f} | {cpu / all_cpu:.1%} |")
+    opened: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        counts = opened[row["test"].split("::", 1)[0]]
+        for i, key in enumerate(("browser_pages", "browser_document_loads", "browser_chart_code_loads")):
+            counts[i] += row.get(key, 0)
+    if any(sum(c) for c in opened.values()):
+        lines += ["", "| browser file | pages opened | documents loaded (form, app, reload) | plotly code loads |",
+                  "|---|---:|---:|---:|"]
+        for file, (pages, loads, charts) in sorted(opened.items(), key=lambda kv: -kv[1][1]):
+            if pages or loads:
+                lines.append(f"| {file.removeprefix('tests/')} | {pages} | {loads} | {charts} |")
+        lines.append("| **all** | " + " | ".join(str(sum(c[i] for c in opened.values())) for i in range(3)) + " |")
     own, sampled, wall = (sum(t[i] for t in by_file.values()) for i in (1, 4, 3))
     lines += ["", f"in all: {all_cpu:,.1f} CPU s (self + reaped), {own + sampled:,.1f} CPU s (self + descendants sampled), "
                   f"{wall:,.1f} s of wall time in tests", "", "slowest tests by CPU:"]

@@ -3,6 +3,10 @@ CPU report's totals, and the load-proofing that every AppTest and browser test r
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 from tests import conftest, cpu_report
@@ -53,6 +57,69 @@ def test_cpu_report_totals_per_file_and_kind(tmp_path):
     assert "in all: 4.0 CPU s (self + reaped), 8.8 CPU s (self + descendants sampled), 6.0 s of wall time" in text
     assert "| browser (app server + Chromium) | 1 | 3.0 | 75.0% |" in text
     assert "| in the pytest process | 1 | 1.0 | 25.0% |" in text
+
+
+def test_cpu_report_counts_the_browser_pages_and_loads_per_file(tmp_path):
+    rows = [
+        {"test": "tests/test_journeys.py::a", "phase": "setup", "wall": 1.0, "cpu_self": 0.1, "cpu_children": 0.0,
+         "browser_pages": 1, "browser_document_loads": 1, "browser_chart_code_loads": 0},
+        {"test": "tests/test_journeys.py::a", "phase": "call", "wall": 1.0, "cpu_self": 0.1, "cpu_children": 0.0,
+         "browser_pages": 2, "browser_document_loads": 3, "browser_chart_code_loads": 2},
+        {"test": "tests/test_upn.py::b", "phase": "call", "wall": 1.0, "cpu_self": 1.0, "cpu_children": 0.0},  # an older log
+    ]
+    (tmp_path / "gw0.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    text = cpu_report.report(cpu_report.load(tmp_path))
+    assert "| test_journeys.py | 3 | 4 | 2 |" in text
+    assert "| **all** | 3 | 4 | 2 |" in text
+    assert "test_upn.py | 0" not in text  # a file that opened no browser is not listed
+
+
+def test_browser_counts_pages_documents_and_chart_code():
+    from types import SimpleNamespace
+
+    from tests import browser
+
+    before = dict(browser.BROWSER_COUNTS)
+    try:
+        browser._count_pages(None)
+        for url, kind in (("http://127.0.0.1:1/overview", "document"), ("http://127.0.0.1:1/static/js/index.D.js", "script"),
+                          ("http://127.0.0.1:1/static/js/PlotlyChart.D9.js", "script"),
+                          ("http://127.0.0.1:1/static/js/DataFrame.x.js", "script")):
+            browser._count_requests(SimpleNamespace(url=url, resource_type=kind))
+        assert {k: v - before[k] for k, v in browser.BROWSER_COUNTS.items()} == \
+            {"pages": 1, "document_loads": 1, "chart_code_loads": 1}
+    finally:
+        browser.BROWSER_COUNTS.update(before)  # this test opened no browser: the CPU log must not count it
+
+
+def _run_two_workers(folder: Path, conftest_hook: str) -> list[str]:
+    """Runs a module with a module-scoped fixture beside another module on two loadgroup workers; returns the
+    workers that made the fixture (one line each time it was made)."""
+    (folder / "conftest.py").write_text(
+        "import pytest\nfrom tests.conftest import keep_modules_together, name_groups_for_xdist\n\n\n"
+        "@pytest.hookimpl(tryfirst=True)\ndef pytest_collection_modifyitems(config, items):\n"
+        f"    {conftest_hook}\n")
+    (folder / "test_shared.py").write_text(
+        "import os\nimport pytest\n\n\n@pytest.fixture(scope='module')\ndef made():\n"
+        "    with open(os.environ['MADE_LOG'], 'a') as log:\n"
+        "        log.write(os.environ.get('PYTEST_XDIST_WORKER', 'main') + '\\n')\n\n\n"
+        + "".join(f"def test_shared_{i}(made):\n    pass\n\n\n" for i in range(8)))
+    (folder / "test_other.py").write_text("".join(f"def test_other_{i}():\n    pass\n\n\n" for i in range(8)))
+    log = folder / "made.log"
+    log.unlink(missing_ok=True)
+    env = dict(os.environ, MADE_LOG=str(log), PYTHONPATH=str(conftest.ROOT))
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider",
+                           "-p", "no:randomly", "--rootdir", str(folder), str(folder)],
+                          cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return log.read_text().split()
+
+
+def test_a_module_with_its_own_set_up_runs_on_one_worker_and_makes_it_once(tmp_path):
+    """The xdist group written into the node id where pytest reads it (tests/conftest.py:
+    name_groups_for_xdist): without it the module's set-up is made on both workers."""
+    made = _run_two_workers(tmp_path, "keep_modules_together(items); name_groups_for_xdist(config, items)")
+    assert len(made) == 1, made
 
 
 def test_apptest_waits_at_least_the_floor():
