@@ -5,8 +5,10 @@ import streamlit as st
 from sendboard import audit, ui
 from sendboard.governors import GovernorsError
 from sendboard.governors.commentary import get_commentary, save_commentary
-from sendboard.governors.figures import bars_figure, build_pack, chart_frame, year_label
+from sendboard.governors.figures import build_pack, chart_frame, year_label
 from sendboard.governors.pack import OVERALL, excel_bytes, pdf_bytes
+from sendboard.governors.svg import bars_alt, bars_svg
+from sendboard.text import md_escape
 
 ctx = ui.page_context("governors")
 ui.page_header(ctx)
@@ -28,7 +30,7 @@ def _record(kind: str) -> None:
 
 def commentary_block(section_key: str, title: str = "Headteacher's commentary") -> None:
     text = commentary.get(section_key, "")
-    if is_head:
+    if editing:  # a form per section only while the head edits: ten forms cost every visit's browser its drawing
         with st.form(f"commentary-{section_key}", border=True):
             new = st.text_area(title, value=text, key=f"commentary-text-{section_key}", max_chars=2000,
                                help="Shown to governors in the pack. Do not name pupils: the pack is anonymised.")
@@ -41,9 +43,8 @@ def commentary_block(section_key: str, title: str = "Headteacher's commentary") 
                     st.success("Saved. It will appear in the PDF and workbook.")
                     st.rerun()
     else:
-        with st.container(border=True):
-            st.markdown(f"**{title}**")
-            st.text(text or "No commentary has been added to this section.")
+        with st.container(border=True):  # one element, not a heading and a text: fewer for every browser to draw
+            st.markdown(f"**{title}**  \n" + (md_escape(text) if text else "No commentary has been added to this section."))
 
 
 st.info(f"Anonymised: no pupil is named. **<{pack.threshold}** = fewer than {pack.threshold} pupils, hidden; "
@@ -59,8 +60,13 @@ downloads.download_button("Download PDF pack", lambda: pdf_bytes(pack, commentar
 downloads.download_button("Download Excel", lambda: excel_bytes(pack, commentary), f"{stem}.xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       icon=":material/table:", on_click=_record, args=("xlsx",), key="pack-xlsx")
+editing = False
 if is_head:
-    st.caption("You are previewing the pack governors see. Add your commentary in each section, then download.")
+    editing = st.toggle("Edit commentary", key="gov-edit-commentary",
+                        help="Shows a box under each section for your commentary, with its own Save button.")
+    st.caption("You are previewing the pack governors see. " + (
+        "Write your commentary in each section and save it, then download." if editing else
+        "Turn on **Edit commentary** to write the commentary for each section, then download."))
 
 # At a glance.
 reg = pack.section("register").facts
@@ -107,16 +113,21 @@ for section in pack.sections:
     st.caption(f"{section.question}  \nSEN Information Report: {section.sir_heading}")
     if section.empty:
         ui.empty_state(section.empty)
-    for line in section.headline:
-        st.markdown(f"- {line}")
+    if section.headline:
+        st.markdown("\n".join(f"- {line}" for line in section.headline))
     if section.chart is not None:
-        ui.chart(ctx, ui.figure(bars_figure, section.chart, pack.threshold), chart_frame(section.chart, pack.threshold),
-                 f"governors_{section.key}_chart", key=f"gov-chart-{section.key}")
-    if section.tables:
+        # An image drawn on the server, every value printed on its bar and given in its alternative text
+        # (sendboard/governors/svg.py); its table is the first of "The figures".
+        st.image(bars_svg(section.chart, pack.threshold), alt=bars_alt(section.chart))
+    if section.tables or section.chart is not None:
         # Drawn only when opened: a closed expander's tables still cost every browser their grids.
         figures = st.expander("The figures", key=f"gov-figures-{section.key}", on_change="rerun")
         if figures.open:
             with figures:
+                if section.chart is not None:
+                    st.markdown(f"**The chart's figures: {section.chart.title}**")
+                    ui.table(ctx, chart_frame(section.chart, pack.threshold), f"governors_{section.key}_chart",
+                             key=f"gov-chart-{section.key}")
                 for table in section.tables:
                     st.markdown(f"**{table.title}**")
                     ui.table(ctx, table.display, f"governors_{table.name}", key=f"gov-{table.name}")

@@ -74,12 +74,7 @@ export default function (component) {
 }
 """
 
-
-
-@cache
-def _component():
-    """Registered on first use, inside a script run (the sign-in page reads chunk_names() before any)."""
-    return st.components.v2.component("sendboard_chart_preload", js=_JS)
+_component = st.components.v2.component("sendboard_chart_preload", js=_JS)
 
 
 # Streamlit's chunks for a plotly chart and for st.dataframe, in the order they are loaded.
@@ -90,7 +85,7 @@ CHUNK_STEMS = ("PlotlyChart", "DataFrame")
 # as soon as the preloader arrives, at the start of the page's run: the browser parses plotly's code while
 # the server is still working out the page, instead of after the first chart has arrived. tests/
 # test_speed_charts_preload.py checks the list against the pages' code.
-CHART_PAGES = frozenset({"overview", "outcomes", "identification", "impact", "expertise", "governors",
+CHART_PAGES = frozenset({"overview", "outcomes", "identification", "impact", "expertise",
                          "self_evaluation", "graduated_approach", "provision_map", "ehc_plans"})
 # On any other page, how long after the preloader is mounted it starts (then waits for the page to be
 # drawn and the browser idle): the page's own last drawing first.
@@ -118,5 +113,5 @@ def preload_chart_code(page_key: str | None = None) -> None:
     chunks = chunk_names()
     if chunks:
         now = page_key in CHART_PAGES
-        _component()(data={"chunks": list(chunks), "now": now, "delay": READING_DELAY_MS},
+        _component(data={"chunks": list(chunks), "now": now, "delay": READING_DELAY_MS},
                      key="sendboard_chart_preload_now" if now else "sendboard_chart_preload", height="content")

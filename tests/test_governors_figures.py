@@ -61,9 +61,17 @@ def test_register_counts_below_five_are_hidden_and_their_rates_banded_not_droppe
     assert reg.chart.hidden == 0  # ...but drawn as pale bars spanning 10-20%, and said so under the chart
     assert reg.chart.ranges["Our school"][1:] == [(10.0, 20.0), (10.0, 20.0)]
     assert "pale bar is a range" in reg.chart.note(5)
-    from sendboard.governors.figures import bars_figure, chart_frame
-    bar = bars_figure(reg.chart, 5).data[0]
-    assert list(bar.base)[1:] == [10.0, 10.0] and list(bar.y)[1:] == [10.0, 10.0] and list(bar.text)[1:] == ["10–20%"] * 2
+    import xml.etree.ElementTree as ET
+
+    from sendboard.charts import PALETTE
+    from sendboard.governors.figures import chart_frame
+    from sendboard.governors.svg import _pale, bars_svg
+    drawn = ET.fromstring(bars_svg(reg.chart, 5))
+    heights = {fill: [float(r.get("height")) for r in drawn.iter("{http://www.w3.org/2000/svg}rect") if r.get("fill") == fill and r.get("class") == "bar"]
+               for fill in (PALETTE[0], _pale(PALETTE[0]))}
+    (solid,), pale = heights[PALETTE[0]], heights[_pale(PALETTE[0])]  # 30% drawn; two pale bars spanning 10-20%
+    assert len(pale) == 2 and all(abs(h - solid / 3) < 0.02 for h in pale)
+    assert [t.text for t in drawn.iter("{http://www.w3.org/2000/svg}text")].count("10–20%") == 2
     assert chart_frame(reg.chart, 5)["Our school"].tolist() == ["30", "10.0–20.0", "10.0–20.0"]
 
 

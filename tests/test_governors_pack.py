@@ -143,6 +143,9 @@ def test_the_head_previews_and_can_edit_commentary(demo):
     db, gov, head, pack = demo
     at = signed_in("head", page="pages/governors.py", timeout=90)
     assert not at.exception
+    assert not at.text_area  # the forms are drawn once the head asks to edit
+    at.toggle(key="gov-edit-commentary").set_value(True).run()
+    assert not at.exception
     assert len(at.text_area) == len(pack.sections) + 1
     area = next(a for a in at.text_area if a.key == "commentary-text-need_mix")
     area.input("Cognition and learning is now our largest area.")

@@ -574,15 +574,18 @@ def build_pack(db: Database, scope: Scope, school_id: int, academic_year: int, a
 
     # The sections are independent reads. DuckDB lets go of the GIL while a query runs, so building them
     # on a few threads (each with its own cursor) overlaps one section's queries with another's pandas
-    # work: about a quarter off the pack on two cores.
+    # work: about a quarter off the pack on two cores. The impact section takes about half the pack's CPU
+    # (the impact page's judgements, with their comparison query), so it starts first: started fifth, it
+    # ran alone at the end while the other threads sat idle.
     with ThreadPoolExecutor(max_workers=3) as pool:
+        impact = pool.submit(impact_section, db, scope, school_id, academic_year, as_at, t)
         need = pool.submit(need_mix_section, db, scope, school_id, as_at, t, school_phase)
         built = [
             pool.submit(register_section, db, scope, school_id, school_phase or "all", as_at, t),
             need,
             pool.submit(gaps_section, db, scope, school_id, as_at, t),
             pool.submit(spend_section, db, scope, school_id, academic_year, as_at, t),
-            pool.submit(impact_section, db, scope, school_id, academic_year, as_at, t),
+            impact,
             pool.submit(compliance_section, db, scope, school_id, as_at, t),
             pool.submit(lambda: training_section(db, scope, school_id, as_at, t, need.result())),
             pool.submit(self_evaluation_section, db, scope, school_id, as_at, t),
@@ -598,43 +601,10 @@ def build_pack(db: Database, scope: Scope, school_id: int, academic_year: int, a
 # --------------------------------------------------------------------------- on-screen charts
 
 
-def bars_figure(bars: Bars, threshold: int):
-    """The plotly version of a pack chart (the PDF draws the same Bars itself). Suppressed values are
-    left out (a gap), and the note under the title says how many."""
-    import plotly.graph_objects as go
-
-    from .. import charts
-
-    bars_data = []
-    for i, (name, values) in enumerate(bars.series.items()):
-        ys = [None if (v is None or math.isnan(v)) else v for v in values]
-        text = [None if y is None else (f"£{y:,.0f}" if bars.unit == "£" else f"{y:.1f}%" if bars.unit == "%" else f"{y:g}")
-                for y in ys]
-        # A banded share is drawn as a pale bar spanning its range (base = low end), labelled with the range.
-        base = [None] * len(ys)
-        opacity = [1.0] * len(ys)
-        for j in range(len(ys)):
-            band = bars.range_at(name, j)
-            if ys[j] is None and band is not None:
-                low, high = band
-                ys[j], base[j], opacity[j] = high - low, low, 0.35
-                text[j] = f"{math.floor(low):.0f}–{math.ceil(high):.0f}%"
-        bars_data.append(go.Bar(name=name, x=bars.categories, y=ys, base=base if any(b is not None for b in base) else None,
-                                marker={"color": charts.PALETTE[i % len(charts.PALETTE)], "opacity": opacity},
-                                text=text, textposition="outside", cliponaxis=False))
-    look = charts.layout(bars.title, height=360, y_title={"%": "%", "£": "£", "": None}.get(bars.unit))
-    look.update(barmode="group", showlegend=len(bars.series) > 1)
-    note = bars.note(threshold)
-    if note:
-        look["margin"]["b"] = 60
-        look["annotations"] = [{"text": note, "xref": "paper", "yref": "paper", "x": 0, "y": -0.22, "showarrow": False,
-                                "xanchor": "left", "font": {"size": 11, "color": "#555555"}}]
-    return go.Figure(data=bars_data, layout=look)
-
-
-def chart_frame(bars: Bars, threshold: int) -> pd.DataFrame:
-    """The chart's numbers as a table (its text alternative), with the suppression mark where hidden."""
-    out = {"": bars.categories}
+def chart_cells(bars: Bars) -> dict[str, list[str]]:
+    """The chart's numbers as text, by series (the categories under ""), with the suppression mark where
+    hidden and the range where a share's count is hidden: the chart's table and its image's alternative text."""
+    out = {"": [str(c) for c in bars.categories]}
     for name, values in bars.series.items():
         cells = []
         for j, v in enumerate(values):
@@ -646,4 +616,9 @@ def chart_frame(bars: Bars, threshold: int) -> pd.DataFrame:
             else:
                 cells.append(f"£{v:,.0f}" if bars.unit == "£" else f"{v:,.1f}" if not float(v).is_integer() else f"{v:,.0f}")
         out[name] = cells
-    return pd.DataFrame(out, dtype=object)
+    return out
+
+
+def chart_frame(bars: Bars, threshold: int) -> pd.DataFrame:
+    """The chart's numbers as a table (its text alternative), with the suppression mark where hidden."""
+    return pd.DataFrame(chart_cells(bars), dtype=object)
