@@ -114,7 +114,8 @@ for section in pack.sections:
     if section.empty:
         ui.empty_state(section.empty)
     if section.headline:
-        st.markdown("\n".join(f"- {line}" for line in section.headline))
+        # escaped: a headline can carry what staff typed (the policies' titles)
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in section.headline))
     if section.chart is not None:
         # An image drawn on the server, every value printed on its bar and given in its alternative text
         # (sendboard/governors/svg.py); its table is the first of "The figures".

@@ -112,3 +112,21 @@ def test_the_read_only_commentary_is_one_element_with_the_text_escaped(fixture_p
     assert not at.exception
     shown = [m.value for m in at.markdown if m.value.startswith("**Headteacher's commentary**")]
     assert f"**Headteacher's commentary**  \n{md_escape(typed)}" in shown  # markdown characters shown as typed
+
+
+def test_a_headline_carrying_a_typed_policy_title_is_escaped(fixture_path):
+    from datetime import date
+
+    from sendboard.publishing.policies import save_policy
+    from sendboard.text import md_escape
+
+    db = open_database(fixture_path)
+    head = signed_in("head", page="pages/governors.py", timeout=120).session_state["viewer"]
+    title = "Behaviour **now** [see](http://evil.example/p)"
+    save_policy(db, Scope(head, clock.today()), head.school_ids[0], policy="other", title=title,
+                last_approved=date(2019, 9, 1), cycle_months=12)  # long overdue: named in the headline
+    at = signed_in("governor", page="pages/governors.py", timeout=120)
+    assert not at.exception
+    lines = [m.value for m in at.markdown if "overdue for approval" in m.value]
+    assert lines and md_escape(title) in lines[0], lines  # shown as typed, not as a link or bold
+    assert "[see](" not in lines[0]
