@@ -87,6 +87,10 @@ CHUNK_STEMS = ("PlotlyChart", "DataFrame")
 # test_speed_charts_preload.py checks the list against the pages' code.
 CHART_PAGES = frozenset({"overview", "outcomes", "identification", "impact", "expertise",
                          "self_evaluation", "graduated_approach", "provision_map", "ehc_plans"})
+# Of those, the pages that open on a chart only for someone who sees the whole school: the provision map opens
+# on its map for them, and on the list of their own pupils for a teacher (whose first chart may be pages away,
+# so loading the code there only slowed the page they went to next: a teacher's glossary revisit 0.86 s).
+WHOLE_SCHOOL_CHART_PAGES = frozenset({"provision_map"})
 # On any other page, how long after the preloader is mounted it starts (then waits for the page to be
 # drawn and the browser idle): the page's own last drawing first.
 READING_DELAY_MS = 1000
@@ -105,13 +109,17 @@ def chunk_names() -> tuple[str, ...]:
     return tuple(names)
 
 
-def preload_chart_code(page_key: str | None = None) -> None:
-    """Mount the preloader (an empty element, no height) in the current container. On a page in
-    CHART_PAGES it loads the code at once, while the server works out the page; elsewhere (the home page)
-    once the page is drawn and the person reads it. It acts once per browser page, and again on a later
-    mount if the page it was mounted on was left before it began."""
+def opens_on_a_chart(page_key: str | None, sees_whole_school: bool) -> bool:
+    """Whether this page draws a chart as it opens, for this person (CHART_PAGES)."""
+    return page_key in CHART_PAGES and (sees_whole_school or page_key not in WHOLE_SCHOOL_CHART_PAGES)
+
+
+def preload_chart_code(now: bool = False) -> None:
+    """Mount the preloader (an empty element, no height) in the current container. With `now` (a page that
+    opens on a chart) it loads the code at once, while the server works out the page; otherwise (the home
+    page) once the page is drawn and the person reads it. It acts once per browser page, and again on a
+    later mount if the page it was mounted on was left before it began."""
     chunks = chunk_names()
     if chunks:
-        now = page_key in CHART_PAGES
         _component(data={"chunks": list(chunks), "now": now, "delay": READING_DELAY_MS},
                      key="sendboard_chart_preload_now" if now else "sendboard_chart_preload", height="content")

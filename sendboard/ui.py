@@ -15,7 +15,7 @@ import streamlit as st
 from . import audit, auth, clock, exports, signin, web
 from .access import PAGES_BY_KEY, ROLE_LABELS, AccessDenied, Viewer, may_open, pages_for
 from .app_db import open_database
-from .chart_preload import CHART_PAGES, preload_chart_code
+from .chart_preload import opens_on_a_chart, preload_chart_code
 from .db import Database, DatabaseError, database_path
 from .scope import Scope
 from .text import md_escape
@@ -397,8 +397,9 @@ def sidebar_filters(viewer: Viewer, page_key: str | None = None) -> None:
             st.selectbox("Term", ids, format_func=labels.get, key="term_id",
                          help="Figures are as at this term's census date (or today, for the current term).")
         st.button("Sign out", on_click=sign_out, icon=":material/logout:")
-        if page_key == "home" or page_key in CHART_PAGES:  # home: while the person reads; a chart page: at once
-            preload_chart_code(page_key)
+        at_once = opens_on_a_chart(page_key, viewer.sees_whole_school)
+        if page_key == "home" or at_once:  # home: while the person reads; a page opening on a chart: at once
+            preload_chart_code(now=at_once)
 
 
 def page_context(page_key: str) -> PageContext:

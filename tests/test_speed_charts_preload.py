@@ -1,6 +1,7 @@
 """The first chart page's code, loaded earlier (sendboard/chart_preload.py):
 
-- the pages that load the code at once are exactly the pages whose code draws a chart when they open;
+- the pages that load the code at once are exactly the pages whose code draws a chart when they open; the provision
+  map only for those who see the whole school (a teacher's opens on a list of their pupils);
 - in a real browser, with the overview as the first page after sign-in and no time spent on the home
   page, plotly's code is already loading when the page's first figures arrive (before any chart), and the page is drawn.
 """
@@ -59,3 +60,14 @@ def test_the_overview_first_after_sign_in_asks_for_plotly_before_its_figures_arr
         assert asked, "plotly's chunk was never asked for on the overview"
         assert at_figures in ("loading", "loaded"), at_figures
         page.screenshot(path=str(artifacts / "speed_charts_overview_first_1366.png"))
+
+
+def test_the_provision_map_opens_on_a_chart_for_the_whole_school_and_on_a_list_for_a_teacher(demo_path):
+    from tests.apptest_helpers import signed_in
+
+    for role, whole_school in (("head", True), ("teacher", False)):
+        at = signed_in(role, page="pages/provision_map.py", timeout=120)
+        assert not at.exception
+        assert bool(at.get("plotly_chart")) == whole_school, role  # what the page draws as it opens
+        assert chart_preload.opens_on_a_chart("provision_map", whole_school) == whole_school
+    assert chart_preload.opens_on_a_chart("overview", False) and not chart_preload.opens_on_a_chart("glossary", True)
