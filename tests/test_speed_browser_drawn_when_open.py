@@ -28,22 +28,26 @@ def test_governors_pack_draws_the_figures_tables_only_when_opened_and_then_all_o
     with_tables = [s for s in pack.sections if s.tables]
     assert with_tables, "the demo pack has sections with tables"
     titles = [t.title for s in with_tables for t in s.tables]
+    charts = [s.chart.title for s in pack.sections if s.chart is not None]  # each chart's table is in The figures too
+    assert charts, "the demo pack has charts"
 
     closed = signed_in("governor", page="pages/governors.py", timeout=90)
     assert not closed.exception
-    grids_closed = len(closed.dataframe)  # the charts' own Table tabs
+    assert len(closed.dataframe) == 0  # the charts are images: no hidden Table tabs, no grid at all
     assert len(closed.expander) >= len(with_tables)
     shown = "\n".join(str(m.value) for m in closed.markdown)
     assert not any(f"**{t}**" in shown for t in titles)
 
     opened = closed
-    for s in with_tables:  # as the browser reports an opened expander
-        opened.session_state[f"gov-figures-{s.key}"] = True
+    for s in pack.sections:  # as the browser reports an opened expander
+        if s.tables or s.chart is not None:
+            opened.session_state[f"gov-figures-{s.key}"] = True
     opened.run()
     assert not opened.exception
-    assert len(opened.dataframe) == grids_closed + len(titles)
+    assert len(opened.dataframe) == len(titles) + len(charts)
     shown = "\n".join(str(m.value) for m in opened.markdown)
     assert all(f"**{t}**" in shown for t in titles)
+    assert all(f"**The chart's figures: {c}**" in shown for c in charts)
     for table in (t for s in with_tables for t in s.tables):  # each table as built, downloads included
         assert any(f.value.shape == table.display.shape for f in opened.dataframe), table.title
     assert {b.label for b in opened.get("download_button")} >= {"Download CSV", "Download Excel"}
