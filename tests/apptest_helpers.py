@@ -1,12 +1,14 @@
 """Helpers for driving the real app with streamlit.testing.v1.AppTest, from streamlit_app.py."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from sendboard.app_db import open_database
 from sendboard.auth import viewer_for
+from sendboard.text import ZERO_WIDTH_SPACE
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
@@ -70,6 +72,11 @@ def every_tab(at: AppTest, key: str, labels) -> list[str]:
         assert not at.exception, (label, [e.value for e in at.exception])
         texts.append(all_text(at))
     return texts
+
+
+def as_read(text: str) -> str:
+    """Markdown source as a person reads it: without md_escape's backslashes and zero-width spaces."""
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~$:=\"'&])", r"\1", text).replace(ZERO_WIDTH_SPACE, "")
 
 
 def all_text(at: AppTest) -> str:
