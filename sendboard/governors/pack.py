@@ -121,8 +121,7 @@ def draw_bars(pdf: _Doc, bars: Bars, threshold: int, *, height: float = 52) -> N
         pdf.cell(pdf.get_string_width(label) + 2, 4.2, label)
         x += pdf.get_string_width(label) + 10
     top = y + 7
-    values = [v for s in bars.series.values() for v in s if v is not None and not math.isnan(v)]
-    values += [band[1] for rs in bars.ranges.values() for band in rs if band is not None]
+    values = bars.plotted()
     vmax = max(values) if values else 1.0
     vmax = vmax * 1.15 if vmax > 0 else 1.0
     left = pdf.l_margin + 4
@@ -150,8 +149,7 @@ def draw_bars(pdf: _Doc, bars: Bars, threshold: int, *, height: float = 52) -> N
                 pdf.rect(bx + 0.3, base - high, bar_w - 0.6, max(high - low, 0.4), style="F")
                 pdf.font(6.5)
                 pdf.set_xy(bx - 3, base - high - 3.6)
-                pdf.cell(bar_w + 6, 3.4, pdf.clean(f"{math.floor(band[0]):.0f}–{math.ceil(band[1]):.0f}"
-                                                   + ("%" if bars.unit == "%" else "")), align="C")
+                pdf.cell(bar_w + 6, 3.4, pdf.clean(bars.range_label(band)), align="C")
                 continue
             if v is None or math.isnan(v):
                 pdf.font(6.5)
@@ -166,7 +164,7 @@ def draw_bars(pdf: _Doc, bars: Bars, threshold: int, *, height: float = 52) -> N
                 pdf.rect(bx + 0.3, base - h, bar_w - 0.6, h, style="F")
             pdf.font(6.5)
             pdf.set_xy(bx - 2, base - h - 3.6)
-            pdf.cell(bar_w + 4, 3.4, pdf.clean(_short(v, bars.unit)), align="C")
+            pdf.cell(bar_w + 4, 3.4, pdf.clean(bars.value_label(v)), align="C")
         pdf.font(7)
         pdf.set_xy(left + ci * slot, base + 1)
         pdf.multi_cell(slot, 3.2, pdf.clean(cat), align="C")
@@ -175,14 +173,6 @@ def draw_bars(pdf: _Doc, bars: Bars, threshold: int, *, height: float = 52) -> N
     if note:
         pdf.para(f"x = not plotted. {note}" if bars.hidden else note, size=7.5, colour=MUTED, h=3.6)
     pdf.ln(2)
-
-
-def _short(v: float, unit: str) -> str:
-    if unit == "£":
-        return f"£{v / 1000:,.1f}k" if abs(v) >= 1000 else f"£{v:,.0f}"
-    if unit == "%":
-        return f"{v:.1f}%"
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
 
 
 CELL_PADDING = 0.8

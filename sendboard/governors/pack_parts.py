@@ -3,6 +3,7 @@ that the sections other areas add (the publishing area's policy calendar) build 
 the figures module that gathers every section."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -37,6 +38,24 @@ class Bars:
     def range_at(self, name: str, i: int):
         values = self.ranges.get(name) or []
         return values[i] if i < len(values) else None
+
+    # What the PDF and the page's image both draw, worked out once here.
+    def plotted(self) -> list[float]:
+        """Every value drawn: the figures shown and the tops of the pale ranges (the axis must reach them)."""
+        values = [v for s in self.series.values() for v in s if v is not None and not math.isnan(v)]
+        return values + [band[1] for rs in self.ranges.values() for band in rs if band is not None]
+
+    def value_label(self, v: float) -> str:
+        """A bar's figure as printed on it: £ in thousands from £1,000, a share to one decimal place."""
+        if self.unit == "£":
+            return f"£{v / 1000:,.1f}k" if abs(v) >= 1000 else f"£{v:,.0f}"
+        if self.unit == "%":
+            return f"{v:.1f}%"
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+
+    def range_label(self, band: tuple[float, float]) -> str:
+        """A pale bar's range, widened to whole numbers: "10–20%"."""
+        return f"{math.floor(band[0]):.0f}–{math.ceil(band[1]):.0f}" + ("%" if self.unit == "%" else "")
 
     def note(self, threshold: int) -> str | None:
         parts = [disclosure.chart_note(self.hidden, threshold)]

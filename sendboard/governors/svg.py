@@ -39,14 +39,6 @@ def _wrap(text: str, width_px: float, size: float) -> list[str]:
     return textwrap.wrap(str(text), chars, break_long_words=False, break_on_hyphens=False) or [""]
 
 
-def _value_label(v: float, unit: str) -> str:
-    if unit == "£":
-        return f"£{v / 1000:,.1f}k" if abs(v) >= 1000 else f"£{v:,.0f}"
-    if unit == "%":
-        return f"{v:.1f}%"
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
-
-
 def _pale(colour: str, amount: float = 0.65) -> str:
     r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
     return "#" + "".join(f"{int(c + (255 - c) * amount):02x}" for c in (r, g, b))
@@ -87,8 +79,7 @@ def bars_svg(bars: Bars, threshold: int) -> str:
     base = top + plot_h
     left = 48.0
     plot_w = WIDTH - left - 4
-    values = [v for s in bars.series.values() for v in s if v is not None and not math.isnan(v)]
-    values += [band[1] for rs in bars.ranges.values() for band in rs if band is not None]
+    values = bars.plotted()
     axis_top, step = _nice_top(max(values) * 1.1 if values else 1.0)
     ticks = int(round(axis_top / step))
     for k in range(ticks + 1):  # gridlines with their values
@@ -96,7 +87,7 @@ def bars_svg(bars: Bars, threshold: int) -> str:
         gy = base - plot_h * value / axis_top
         parts.append(f'<line x1="{left:.1f}" y1="{gy:.1f}" x2="{left + plot_w:.1f}" y2="{gy:.1f}" stroke="{RULE}" '
                      f'stroke-width="1"/>')
-        label = _value_label(value, bars.unit) if bars.unit != "%" else f"{value:g}%"
+        label = bars.value_label(value) if bars.unit != "%" else f"{value:g}%"
         parts.append(_text(left - 6, gy + 4, label, 11, anchor="end", fill=MUTED))
     n_cat = max(len(bars.categories), 1)
     slot = plot_w / n_cat
@@ -116,9 +107,7 @@ def bars_svg(bars: Bars, threshold: int) -> str:
                 low, high = (plot_h * max(0.0, b) / axis_top for b in band)
                 parts.append(f'<rect class="bar" x="{bx + 1:.2f}" y="{base - high:.2f}" width="{bar_w - 2:.2f}" '
                              f'height="{max(high - low, 1.0):.2f}" fill="{_pale(colours[name])}"/>')
-                unit = "%" if bars.unit == "%" else ""
-                parts.append(_text(centre, base - high - 4, f"{math.floor(band[0]):.0f}–{math.ceil(band[1]):.0f}{unit}",
-                                   label_size, anchor="middle"))
+                parts.append(_text(centre, base - high - 4, bars.range_label(band), label_size, anchor="middle"))
                 continue
             if v is None or math.isnan(v):
                 parts.append(_text(centre, base - 4, "x", 12, anchor="middle", fill=MUTED))
@@ -127,7 +116,7 @@ def bars_svg(bars: Bars, threshold: int) -> str:
             if h > 0:
                 parts.append(f'<rect class="bar" x="{bx + 1:.2f}" y="{base - h:.2f}" width="{bar_w - 2:.2f}" height="{h:.2f}" '
                              f'fill="{colours[name]}"/>')
-            parts.append(_text(centre, base - h - 4, _value_label(v, bars.unit), label_size, anchor="middle"))
+            parts.append(_text(centre, base - h - 4, bars.value_label(v), label_size, anchor="middle"))
         ly = base + 16
         for line in _wrap(category, slot - 4, 12):  # every word of the name: none is cut off
             parts.append(_text(left + ci * slot + slot / 2, ly, line, 12, anchor="middle"))
