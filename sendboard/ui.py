@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import audit, auth, clock, exports, signin, web
+from . import audit, auth, clock, exports, signin, svgchart, web
 from .access import PAGES_BY_KEY, ROLE_LABELS, AccessDenied, Viewer, may_open, pages_for
 from .app_db import open_database
 from .chart_preload import opens_on_a_chart, preload_chart_code
@@ -547,13 +547,23 @@ def table(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: str | None =
 
 
 def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | None = None) -> None:
-    """A chart with the same numbers as a table beside it (its text alternative) and downloads."""
+    """A chart drawn on the server (an SVG, every value on it and in its tooltips), the same numbers as a
+    table (its text alternative, with downloads), and the same figure in plotly for whoever wants to zoom.
+
+    Why not plotly first: the browser must fetch, compile and run plotly's 4.7 MB script before it can draw
+    the first plotly chart of a session, most of a second of its main thread on a modest machine, and every
+    plotly chart is then laid out by that script on every visit. An SVG from the server is drawn at once.
+    The Interactive tab is drawn only while it is open, so only a person who opens it pays for plotly."""
     key = key or name
-    chart_tab, table_tab = st.tabs(["Chart", "Table"])
-    with chart_tab:
-        st.plotly_chart(fig, width="stretch", key=f"chart-{key}")
-    with table_tab:
+    tabs = st.tabs(["Chart", "Table", "Interactive"], key=f"tabs-{key}", on_change="rerun")
+    with tabs[0]:
+        st.html(svgchart.cached_svg(fig, chart_id=f"chart-{key}"))
+    with tabs[1]:
         table(ctx, frame, name, key=key)
+    if tabs[2].open:
+        with tabs[2]:
+            st.caption("The same chart, drawn by plotly: hover for values, drag to zoom, double-click to reset.")
+            st.plotly_chart(fig, width="stretch", key=f"chart-{key}")
 
 
 def stale_edit(exc, labels: dict[str, str] | None = None) -> None:
