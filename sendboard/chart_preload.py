@@ -1,27 +1,24 @@
-"""Load the browser's charting (and data grid) code while a person reads a page without charts.
+"""Load the browser's data grid code while a person reads the home page, or while the server works out a
+page that opens on charts and tables.
 
-The first page with a chart in a browser session costs its browser about 1.5-2 CPU-seconds more than any
-later chart page: Streamlit loads plotly's code (one 4.7 MB script, PlotlyChart.<hash>.js) only when the
-first chart arrives, and the browser then fetches, compiles and runs it before it can draw. The data grid
-(DataFrame.<hash>.js, 0.5 MB) is loaded the same way by the first table. A person spends seconds reading
-the page they are on (the home page, after signing in) while the browser does nothing; this moves the
-loading into that time. They are the same scripts Streamlit would load (the same addresses, so the
-browser's module map hands Streamlit the modules already run): nothing is drawn and no data is sent, so
-nothing about the page changes.
+Charts are drawn on the server as SVG (ui.chart), so no page opens on a plotly chart any more: plotly's 4.7 MB
+script (PlotlyChart.<hash>.js) is loaded only when someone opens a chart's Interactive tab. Loading it ahead in
+every session would cost every browser 1-2 CPU-seconds for a chart most people never open, so it is not
+loaded here. What a chart page still needs at once is the data grid (DataFrame.<hash>.js, 0.5 MB), which
+Streamlit loads only when the first table arrives: every chart's Table tab holds one, drawn (hidden) when the
+page opens, and the browser fetches, compiles and runs that script before it can finish the page.
 
-Waiting for reading time, it is mounted on the home page only, the page a person lands on and reads after
-signing in, and it gives up if that page is left before the loading has begun. Mounted on every page, it began
-on whichever page was open a second after the home page, and a person clicking on at once (or the browser
-bench, which clicks as soon as a page is drawn) paid for it there: a governor's glossary revisit took 1.4 s and
-1.7 browser CPU-seconds, all of it plotly's code, for a role whose first chart might be pages away.
+On the home page, the page a person lands on and reads after signing in, it waits for reading time: it
+starts at least a second after it is mounted, once the page is drawn and the browser idle, and gives up if the
+page is left before it began (mounted on every page, it began on whichever page was open a second after
+the home page, and a person clicking on at once paid for it there). On a page that opens on a chart
+(CHART_PAGES) it does not wait: it is in the sidebar, which reaches the browser at the start of the page's
+run, so the grid's code is fetched and run while the server is still working out the page, rather than
+after the first table has arrived.
 
-On a page that draws charts when it opens (CHART_PAGES) the preloader does not wait: it starts loading as soon
-as it arrives, in the sidebar, at the start of the page's run, so the browser fetches and parses plotly's code
-while the server is still working out the page, rather than after the first chart has arrived.
-
-What it does not do: the work is moved, not removed (the browser still spends it, while idle or while the
-server works), and a person who opens a chart page straight away still waits for most of it: parsing and
-running plotly's code takes the browser most of a second, and the charts cannot be drawn before.
+It imports the same script Streamlit would (the same address, so the browser's module map hands Streamlit the
+module already run): nothing is drawn and no data is sent, so nothing about the page changes. The work is
+moved, not removed: the browser still spends it, while idle or while the server works.
 """
 from __future__ import annotations
 
@@ -77,21 +74,17 @@ export default function (component) {
 _component = st.components.v2.component("sendboard_chart_preload", js=_JS)
 
 
-# Streamlit's chunks for a plotly chart and for st.dataframe, in the order they are loaded.
-CHUNK_STEMS = ("PlotlyChart", "DataFrame")
+# Streamlit's chunk for st.dataframe (the grid of every table and of every chart's Table tab). Not plotly's
+# (PlotlyChart): only a chart's Interactive tab draws a plotly chart, and only for whoever opens it.
+CHUNK_STEMS = ("DataFrame",)
 
-# Pages that draw a chart when they open (a chart inside a closed expander or another tab does not count:
-# the trust schools page and the class profile draw theirs only when asked). On these the code is loaded
-# as soon as the preloader arrives, at the start of the page's run: the browser parses plotly's code while
-# the server is still working out the page, instead of after the first chart has arrived. tests/
-# test_speed_charts_preload.py checks the list against the pages' code.
+# Pages that draw a chart when they open, and with it (hidden, in its Table tab) a grid (a chart inside a
+# closed expander does not count: the trust schools page and the class profile draw theirs only when asked).
+# On these the grid's code is loaded as soon as the preloader arrives, at the start of the page's run.
+# tests/test_speed_charts_preload.py checks the list against the pages' code.
 CHART_PAGES = frozenset({"overview", "outcomes", "identification", "impact", "expertise",
                          "self_evaluation", "graduated_approach", "provision_map", "ehc_plans"})
-# Of those, the pages that open on a chart only for someone who sees the whole school: the provision map opens
-# on its map for them, and on the list of their own pupils for a teacher (whose first chart may be pages away,
-# so loading the code there only slowed the page they went to next: a teacher's glossary revisit 0.86 s).
-WHOLE_SCHOOL_CHART_PAGES = frozenset({"provision_map"})
-# On any other page, how long after the preloader is mounted it starts (then waits for the page to be
+# On the home page, how long after the preloader is mounted it starts (then waits for the page to be
 # drawn and the browser idle): the page's own last drawing first.
 READING_DELAY_MS = 1000
 
@@ -109,15 +102,17 @@ def chunk_names() -> tuple[str, ...]:
     return tuple(names)
 
 
-def opens_on_a_chart(page_key: str | None, sees_whole_school: bool) -> bool:
-    """Whether this page draws a chart as it opens, for this person (CHART_PAGES)."""
-    return page_key in CHART_PAGES and (sees_whole_school or page_key not in WHOLE_SCHOOL_CHART_PAGES)
+def opens_on_a_chart(page_key: str | None) -> bool:
+    """Whether this page draws a chart (and so a table) as it opens (CHART_PAGES). The provision map counts
+    for everyone: it opens on its map for those who see the whole school and on a table of their own pupils
+    for a teacher, a grid either way."""
+    return page_key in CHART_PAGES
 
 
 def preload_chart_code(now: bool = False) -> None:
     """Mount the preloader (an empty element, no height) in the current container. With `now` (a page that
-    opens on a chart) it loads the code at once, while the server works out the page; otherwise (the home
-    page) once the page is drawn and the person reads it. It acts once per browser page, and again on a
+    opens on a chart) it loads the grid's code at once, while the server works out the page; otherwise (the
+    home page) once the page is drawn and the person reads it. It acts once per browser page, and again on a
     later mount if the page it was mounted on was left before it began."""
     chunks = chunk_names()
     if chunks:

@@ -397,7 +397,7 @@ def sidebar_filters(viewer: Viewer, page_key: str | None = None) -> None:
             st.selectbox("Term", ids, format_func=labels.get, key="term_id",
                          help="Figures are as at this term's census date (or today, for the current term).")
         st.button("Sign out", on_click=sign_out, icon=":material/logout:")
-        at_once = opens_on_a_chart(page_key, viewer.sees_whole_school)
+        at_once = opens_on_a_chart(page_key)
         if page_key == "home" or at_once:  # home: while the person reads; a page opening on a chart: at once
             preload_chart_code(now=at_once)
 
@@ -562,6 +562,19 @@ def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | N
         table(ctx, frame, name, key=key)
     if tabs[2].open:
         with tabs[2]:
+            st.caption("The same chart, drawn by plotly: hover for values, drag to zoom, double-click to reset.")
+            st.plotly_chart(fig, width="stretch", key=f"chart-{key}")
+
+
+def chart_only(fig, key: str) -> None:
+    """A chart whose numbers are already in a table the page draws beside or under it (the identification
+    page's two 'Compare by' charts share one table): drawn on the server as chart() draws it, with the
+    Interactive tab drawn only while open, and no Table tab of its own to repeat the page's table."""
+    tabs = st.tabs(["Chart", "Interactive"], key=f"tabs-{key}", on_change="rerun")
+    with tabs[0]:
+        st.html(svgchart.cached_svg(fig, chart_id=f"chart-{key}"))
+    if tabs[1].open:
+        with tabs[1]:
             st.caption("The same chart, drawn by plotly: hover for values, drag to zoom, double-click to reset.")
             st.plotly_chart(fig, width="stretch", key=f"chart-{key}")
 

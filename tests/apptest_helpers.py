@@ -1,6 +1,8 @@
 """Helpers for driving the real app with streamlit.testing.v1.AppTest, from streamlit_app.py."""
 from __future__ import annotations
 
+import html
+import json
 import re
 from pathlib import Path
 
@@ -72,6 +74,44 @@ def every_tab(at: AppTest, key: str, labels) -> list[str]:
         assert not at.exception, (label, [e.value for e in at.exception])
         texts.append(all_text(at))
     return texts
+
+
+_SVG_OPENING = re.compile(r"<svg\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
+_WIDGET_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(.+)$")  # how Streamlit names an element given a key
+
+
+def _markup(at: AppTest):
+    """Every piece of markup the page sends to be put in the browser's page as it is: st.html bodies, and the
+    text in a components v2 element's data (an element that writes its data into the page)."""
+    for element in at.get("html"):
+        yield element.proto.body
+    for element in at.get("bidi_component"):
+        pending = [json.loads(element.proto.json)] if getattr(element.proto, "json", "") else []
+        while pending:
+            value = pending.pop()
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, dict | list):
+                pending.extend(value.values() if isinstance(value, dict) else value)
+
+
+def drawn_charts(at: AppTest) -> list[str]:
+    """The ids ("chart-<key>") of the charts drawn on the server on the page (ui.chart's Chart tab), in the
+    order drawn: each root <svg class="sendboard-chart" data-chart="..."> the page sends (hidden tabs
+    included, as a browser holds them)."""
+    found = []
+    for markup in _markup(at):
+        for opening in _SVG_OPENING.finditer(markup):
+            attributes = {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(opening.group(0))}
+            if "sendboard-chart" in attributes.get("class", "").split() and attributes.get("data-chart"):
+                found.append(attributes["data-chart"])
+    return found
+
+
+def interactive_charts(at: AppTest) -> list[str]:
+    """The keys ("chart-<key>") of the plotly charts drawn on the page (a chart's open Interactive tab)."""
+    return [m.group(1) for el in at.get("plotly_chart") if (m := _WIDGET_ID.match(el.proto.id))]
 
 
 def as_read(text: str) -> str:

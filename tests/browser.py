@@ -81,7 +81,7 @@ ACTION_TIMEOUT_MS = 90000
 
 # What the browsers of this process have opened, for the CPU log (tests/conftest.py; counted only when it is on):
 # browser pages, documents loaded in them (the sign-in form, the app, a reload: each a fresh start of the page's
-# scripts) and loads of plotly's code (sendboard/chart_preload.py or a first chart). Each costs the browser CPU.
+# scripts) and loads of plotly's code (a chart's opened Interactive tab). Each costs the browser CPU.
 BROWSER_COUNTS = {"pages": 0, "document_loads": 0, "chart_code_loads": 0}
 
 

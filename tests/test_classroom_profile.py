@@ -6,7 +6,7 @@ import pytest
 
 from sendboard.classroom import passport, pdf, profile
 from sendboard.scope import Scope
-from tests.apptest_helpers import all_text, app, signed_in
+from tests.apptest_helpers import all_text, app, drawn_charts, interactive_charts, signed_in
 from tests.classroom_helpers import (
     TODAY,
     add_classroom_rows,
@@ -116,11 +116,11 @@ def test_need_mix_chart_is_drawn_only_when_opened(fixture_path):
     add_classroom_rows(open_database(fixture_path))
     at = signed_in("teacher", page="pages/class_profile.py", term_id=20252)
     assert [e.label for e in at.expander] == ["Need mix as a chart and table"]
-    assert not at.get("plotly_chart")
+    assert not drawn_charts(at) and not interactive_charts(at)
     at.session_state["class_profile_need_mix"] = True  # as the browser reports an opened expander
     at.run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 1
+    assert len(drawn_charts(at)) == 1 and not interactive_charts(at)  # plotly only in an opened Interactive tab
 
 
 def test_class_view_is_audited(fixture_path):

@@ -1,10 +1,11 @@
-"""The browser loads plotly's code while a person reads a page without charts (sendboard/chart_preload.py).
+"""The browser loads the data grid's code while a person reads the home page (sendboard/chart_preload.py),
+and not plotly's: charts are drawn on the server, plotly only in a chart's opened Interactive tab.
 
-- the preloader names the very chunks Streamlit's own script imports for a plotly chart and a data grid (an upgraded
-  Streamlit with other chunks fails here, not silently in every browser);
-- in a real browser, signed in on the home page (no chart, no table), the chunks are fetched and run once the page is
-  drawn; the first chart page then draws its charts and tables without fetching them again; the preloader
-  takes no room;
+- the preloader names the very chunk Streamlit's own script imports for a data grid (an upgraded Streamlit
+  with another chunk fails here, not silently in every browser), and not plotly's;
+- in a real browser, signed in on the home page (no chart, no table), the grid's chunk is fetched and run once
+  the page is drawn; the overview then draws its charts and tables without fetching it again, and plotly's
+  code is fetched on neither page; the preloader takes no room;
 - it is on the home page only: a page left at once gives up the loading (the page gone to is not slowed by it) and
   a later home page starts it again;
 - in the same browser, the provision map draws only its open tab, and a click on another tab draws that one.
@@ -23,21 +24,25 @@ from tests.fixture_school import PASSWORD
 STATIC_JS = Path(streamlit.__file__).resolve().parent / "static" / "static" / "js"
 
 
-def test_the_preloaded_chunks_are_the_ones_streamlit_imports_for_a_chart_and_a_table():
+def test_the_preloaded_chunk_is_the_one_streamlit_imports_for_a_table_and_plotly_is_not_preloaded():
     names = chart_preload.chunk_names()
-    assert [n.split(".")[0] for n in names] == ["PlotlyChart", "DataFrame"]
+    assert [n.split(".")[0] for n in names] == ["DataFrame"]
     source = "".join(index.read_text(errors="replace") for index in STATIC_JS.glob("index.*.js"))
     for name in names:  # Streamlit's own lazy import of each, by the same relative address
         assert f"import(`./{name}`)" in source, name
+    plotly = [p.name for p in STATIC_JS.glob("PlotlyChart.*.js")]
+    assert len(plotly) == 1 and f"import(`./{plotly[0]}`)" in source  # it exists; it is just not preloaded
 
 
 @pytest.mark.browser
-def test_home_page_loads_the_chart_code_and_the_first_chart_page_does_not_fetch_it_again(fixture_path, artifacts):
-    plotly, grid = chart_preload.chunk_names()
+def test_home_page_loads_the_grid_code_and_the_first_chart_page_does_not_fetch_it_again_nor_plotly(
+        fixture_path, artifacts):
+    (grid,) = chart_preload.chunk_names()
     with running_app(fixture_path, "2026-01-20") as url, browser() as b:
         page = b.new_page(viewport={"width": 1366, "height": 768})
-        fetched: list[str] = []
-        page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]) if r.url.endswith((plotly, grid)) else None)
+        fetched: list[str] = []  # the grid's chunk and plotly's, as asked for
+        page.on("request", lambda r: fetched.append(name) if (name := r.url.split("?", 1)[0].rsplit("/", 1)[-1])
+                .startswith(("DataFrame.", "PlotlyChart.")) else None)
         sign_in(page, url, "head", PASSWORD)
         wait_idle(page)
         preloader = page.locator('[data-testid="stSidebar"] [data-testid^="stBidiComponent"]')
@@ -55,10 +60,10 @@ def test_home_page_loads_the_chart_code_and_the_first_chart_page_does_not_fetch_
         page.get_by_role("heading", name="Welcome", exact=False).first.wait_for()
         wait_idle(page)
         main = page.locator('[data-testid="stMain"]')
-        assert main.locator('[data-testid="stPlotlyChart"], [data-testid="stDataFrame"]').count() == 0  # home: none
+        assert main.locator('svg.sendboard-chart, [data-testid="stPlotlyChart"], [data-testid="stDataFrame"]').count() == 0
         page.wait_for_function("() => ['loaded', 'failed'].includes(window.__sendboardChartCode)")
         assert page.evaluate("() => window.__sendboardChartCode") == "loaded"
-        assert sorted(fetched) == sorted([plotly, grid]), fetched
+        assert fetched == [grid], fetched  # the grid's code, once; not plotly's
         # the preloader is an empty element: nothing a person sees, no room taken
         boxes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid^="stBidiComponent"]')]
             .map(e => e.closest('[data-testid="stElementContainer"]').getBoundingClientRect().height)""")
@@ -68,10 +73,10 @@ def test_home_page_loads_the_chart_code_and_the_first_chart_page_does_not_fetch_
         page.locator('[data-testid="stSidebarNav"] a[href$="/overview"]').click()
         page.get_by_role("heading", name="Overview").first.wait_for()
         wait_idle(page)
-        page.wait_for_function("""() => { const c = document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]');
-            return c.length > 0 && [...c].some(e => e.querySelector('.main-svg')); }""")
+        page.locator('[data-testid="stMain"] svg.sendboard-chart').first.wait_for(state="attached")
         assert page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').count() > 0  # its Table tabs
-        assert sorted(fetched) == sorted([plotly, grid]), f"the chart page fetched the code again: {fetched}"
+        assert page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]').count() == 0
+        assert fetched == [grid], f"the chart page fetched the grid again, or plotly's code: {fetched}"
 
         # the provision map draws only its open tab: a click on another draws that one, in the real browser
         page.locator('[data-testid="stSidebarNav"] a[href$="/provision_map"]').click()

@@ -13,7 +13,7 @@ from sendboard.auth import viewer_for
 from sendboard.provision.impact import impact_summary
 from sendboard.records.specialists import waiting_by_service
 from sendboard.scope import Scope
-from tests.apptest_helpers import all_text, signed_in
+from tests.apptest_helpers import all_text, drawn_charts, interactive_charts, signed_in
 from tests.trust_helpers import AS_AT, add_ehc_rows
 
 DEMO_AS_OF = date(2026, 11, 23)
@@ -145,12 +145,12 @@ def test_charts_and_value_for_money_are_drawn_only_when_opened(fixture_path, fix
         cur.execute("INSERT INTO assessments VALUES ($p, 20252, 'Maths', $s, 'standardised', 100)", {"p": pid, "s": score})
         cur.execute("INSERT INTO attendance VALUES ($p, 20251, 100, $a)", {"p": pid, "a": 88 if score == 90 else 96})
     at = signed_in("trust", page="pages/trust.py", term_id=20252)
-    assert not at.get("plotly_chart")
+    assert not drawn_charts(at) and not interactive_charts(at)
     at.session_state["trust_charts"] = True  # as the browser reports an opened expander
     at.session_state["trust_value_for_money"] = True
     at.run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 3
+    assert len(drawn_charts(at)) == 3 and not interactive_charts(at)  # plotly only in an opened Interactive tab
     assert [t.label for t in at.tabs].count("Table") == 3  # each chart's text alternative
     text = all_text(at)
     assert "Attendance gap (percentage points)" in text and "attendance_gap" not in text
