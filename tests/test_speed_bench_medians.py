@@ -11,9 +11,10 @@ import pytest
 from sendboard.bench import browser, meeting
 
 
-def _visit(ms, app=0.1, browser_cpu=0.5):
+def _visit(ms, app=0.1, browser_cpu=0.5, server_charts=4):
     return {"ms": ms, "cpu_app_s": app, "cpu_browser_s": browser_cpu, "ws_kb": 10, "exception": False,
-            "elements": 20, "charts": 1, "tables": 1, "svg_nodes": 100, "dom_nodes": 900}
+            "elements": 20, "server_charts": server_charts, "server_chart_nodes": 60 * server_charts, "charts": 1,
+            "tables": 1, "svg_nodes": 100, "dom_nodes": 900}
 
 
 def _run(overview_first, glossary=True, sign_in=1000, term=None):
@@ -46,6 +47,17 @@ def test_a_page_missing_from_the_first_run_is_still_reported():
     glossary = next(p for p in summary["pages"] if p["page"] == "glossary")
     assert glossary["runs"] == 2 and glossary["first"]["ms"] == 300
     assert summary["errors"] == ["head glossary first: PageNotDrawn"]
+
+
+def test_charts_drawn_on_the_server_are_counted_apart_from_plotly_charts():
+    runs = [_run(900), _run(1000), _run(1100)]
+    for run, drawn in zip(runs, (4, 2, 3)):  # the overview's server charts in each run: median 3
+        run["pages"][0]["first"].update(server_charts=drawn, server_chart_nodes=60 * drawn, charts=0)
+    overview = next(p for p in browser.summarise(runs)["pages"] if p["page"] == "overview")
+    assert overview["first"]["server_charts"] == 3 and overview["first"]["server_chart_nodes"] == 180
+    assert overview["first"]["charts"] == 0
+    assert browser._charts_cell(overview["first"]) == "3"
+    assert browser._charts_cell({"server_charts": 3, "charts": 1}) == "3+1p"  # one Interactive tab open
 
 
 def test_meetings_report_the_median_p95_and_the_worst_counts(monkeypatch):
@@ -104,3 +116,36 @@ def test_locks_bench_appends_one_entry_per_session(fixture_db, viewers):
 
 def audit_rows(db):
     return db.cursor().execute("SELECT audit_id FROM audit_log WHERE CAST(detail AS VARCHAR) LIKE '%locks%'").fetchall()
+
+
+def _trace(with_plotly: bool) -> list[dict]:
+    """A made-up Chromium trace of the first chart page: the renderer's main thread, the click mark at 0, a
+    grid module evaluated for 40 ms at 100 ms and, with plotly, plotly's chunk asked for at 10 ms, compiled for
+    200 ms at 20 ms and evaluated for 300 ms at 250 ms (times in microseconds)."""
+    main = {"pid": 1, "tid": 2}
+    events = [{**main, "ph": "M", "name": "thread_name", "args": {"name": "CrRendererMain"}},
+              {**main, "ph": "R", "cat": "blink.user_timing", "name": "sendboard-click", "ts": 0},
+              {**main, "ph": "X", "name": "v8.evaluateModule", "ts": 100_000, "dur": 40_000, "args": {}}]
+    if with_plotly:
+        url = {"data": {"url": "http://x/static/js/PlotlyChart.abc.js"}}
+        events += [{**main, "ph": "X", "name": "ResourceSendRequest", "ts": 10_000, "dur": 1, "args": url},
+                   {**main, "ph": "X", "name": "v8.compileModule", "ts": 20_000, "dur": 200_000,
+                    "args": {"fileName": "http://x/static/js/PlotlyChart.abc.js"}},
+                   {**main, "ph": "X", "name": "v8.evaluateModule", "ts": 250_000, "dur": 300_000, "args": {}}]
+    return events
+
+
+def test_first_chart_says_plotly_was_not_loaded_rather_than_naming_another_module_plotly():
+    from sendboard.bench import first_chart
+
+    none = first_chart.analyse(_trace(False))
+    assert none["plotly_loaded"] is False
+    assert none["plotly_evaluation_ms"] is None and none["plotly_requested_after_click_ms"] is None  # not the grid's 40
+    loaded = first_chart.analyse(_trace(True))
+    assert loaded["plotly_loaded"] is True
+    assert loaded["plotly_requested_after_click_ms"] == 10.0 and loaded["plotly_evaluation_ms"] == 300.0
+    assert loaded["plotly_compile_ms_on_main"] == 200.0
+    runs = [{"plotly_fetched": False, "server_charts": 4}] * 3
+    assert first_chart.plotly_line(runs).startswith("plotly's script: not fetched in any of 3 runs (the overview's 4 charts")
+    assert first_chart.plotly_line([{"plotly_fetched": True, "server_charts": 4}, *runs[:2]]).startswith(
+        "plotly's script: fetched in 1 of 3 runs")

@@ -11,8 +11,9 @@ context signs in through the sign-in form and then:
   page drawn again for that term (a term no page has been drawn for yet, so the server's cache misses).
 
 "Drawn" is: Streamlit's script state is "notRunning", no running indicator, skeleton or stale element is
-left on screen, the page's own title is in the main area, every chart on screen has its SVG and every table
-on screen its grid (the figures are on screen, not merely sent; a table below the fold draws its grid only
+left on screen, the page's own title is in the main area, every chart drawn on the server is in the page (an
+SVG, `svg.sendboard-chart`: drawn as it arrives), every plotly chart on screen (an open Interactive tab)
+has its SVG and every table on screen its grid (the figures are on screen, not merely sent; a table below the fold draws its grid only
 when scrolled to, so it is not waited for). For each measurement the CPU time of the app server and
 of the Chromium processes is read from /proc before the click and once the page is drawn, and the bytes
 the server sent over the websocket are counted. The **floor** is the same measurement of a Streamlit app
@@ -68,19 +69,23 @@ _DRAWN = """([title, notCaption]) => {
     const caption = main.querySelector('[data-testid="stCaptionContainer"]');
     if (!caption || caption.innerText === notCaption) return false;
   }
-  for (const c of main.querySelectorAll('[data-testid="stPlotlyChart"]'))
+  for (const c of main.querySelectorAll('[data-testid="stPlotlyChart"]'))  // an open Interactive tab
     if (onScreen(c) && !c.querySelector('.main-svg')) return false;
   for (const t of main.querySelectorAll('[data-testid="stDataFrame"]'))
     if (onScreen(t) && !t.querySelector('canvas')) return false;
   return true;
 }"""
-# What the browser holds once a page is drawn: elements in the main area, charts, tables, SVG nodes.
+# What the browser holds once a page is drawn: elements in the main area, charts drawn on the server (SVG,
+# and the nodes inside them), plotly charts (open Interactive tabs, and their SVG nodes), tables.
 _SHAPE = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
+  const nodesIn = (selector) => [...main.querySelectorAll(selector)].reduce((n, s) => n + s.querySelectorAll('*').length, 0);
   return {elements: main.querySelectorAll('[data-testid="stElementContainer"]').length,
+          server_charts: main.querySelectorAll('svg.sendboard-chart').length,
+          server_chart_nodes: nodesIn('svg.sendboard-chart'),
           charts: main.querySelectorAll('[data-testid="stPlotlyChart"]').length,
           tables: main.querySelectorAll('[data-testid="stDataFrame"], [data-testid="stTable"]').length,
-          svg_nodes: [...main.querySelectorAll('.main-svg')].reduce((n, s) => n + s.querySelectorAll('*').length, 0),
+          svg_nodes: nodesIn('.main-svg'),
           dom_nodes: document.getElementsByTagName('*').length};
 }"""
 _CAPTION = """() => document.querySelector('[data-testid="stMain"] [data-testid="stCaptionContainer"]')?.innerText ?? null"""
@@ -90,6 +95,7 @@ _SIDEBAR_KEYS = """() => [...document.querySelectorAll('[data-testid="stSidebarN
 
 
 _STATE = """() => ({state: document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState,
+  server_charts: document.querySelectorAll('[data-testid="stMain"] svg.sendboard-chart').length,
   charts: [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => [Math.round(c.getBoundingClientRect().top), !!c.querySelector('.main-svg')]),
   tables: [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(c => [Math.round(c.getBoundingClientRect().top), Math.round(c.getBoundingClientRect().height), c.querySelectorAll('canvas').length]),
   status: !!document.querySelector('[data-testid="stStatusWidget"]'),
@@ -325,7 +331,8 @@ def floor_run(today: str = TODAY) -> dict:
 
 # --------------------------------------------------------------------------- medians and the report
 
-_FIGURES = ("ms", "cpu_app_s", "cpu_browser_s", "ws_kb", "elements", "charts", "tables", "svg_nodes", "dom_nodes")
+_FIGURES = ("ms", "cpu_app_s", "cpu_browser_s", "ws_kb", "elements", "server_charts", "server_chart_nodes", "charts",
+            "tables", "svg_nodes", "dom_nodes")
 
 
 def _median(rows: list[dict]) -> dict:
@@ -368,6 +375,12 @@ def _floor_summary(floors: list[dict]) -> dict:
     return {k: _median([f[k] for f in floors]) for k in floors[0]}
 
 
+def _charts_cell(visit: dict) -> str:
+    """The charts a page drew: those drawn on the server, and "+N plotly" for open Interactive tabs."""
+    plotly = visit.get("charts", 0)
+    return f"{visit.get('server_charts', 0):.0f}" + (f"+{plotly:.0f}p" if plotly else "")
+
+
 def print_table(scale: str, summary: dict, floor: dict | None) -> None:
     target = TARGETS.get(scale, {})
 
@@ -382,12 +395,12 @@ def print_table(scale: str, summary: dict, floor: dict | None) -> None:
     for role, r in summary["sign_in"].items():
         cold = " (the run's first sign-in: cold app)" if role == summary["cold_role"] else ""
         print(f"  sign-in to home  {role:<9}{r['ms']:>7.0f}{mark(r['ms'], 'sign_in')}{cold}")
-    print(f"  {'page':<22}{'role':<10}{'first':>7}{'':>15}{'revisit':>9}{'':>15}{'elems':>7}{'ws kB':>8}")
+    print(f"  {'page':<22}{'role':<10}{'first':>7}{'':>15}{'revisit':>9}{'':>15}{'elems':>7}{'charts':>7}{'ws kB':>8}")
     for r in summary["pages"]:
         f, v = r["first"], r["revisit"]
         print(f"  {r['page']:<22}{r['role']:<10}{f['ms']:>7.0f} ({f['cpu_app_s']:.2f}/{f['cpu_browser_s']:.2f})"
               f"{v['ms']:>9.0f} ({v['cpu_app_s']:.2f}/{v['cpu_browser_s']:.2f}){f.get('elements', 0):>7.0f}"
-              f"{f.get('ws_kb', 0):>8.0f}{mark(f['ms'], 'first')}{mark(v['ms'], 'revisit')}"
+              f"{_charts_cell(f):>7}{f.get('ws_kb', 0):>8.0f}{mark(f['ms'], 'first')}{mark(v['ms'], 'revisit')}"
               + (f"  EXCEPTIONS {f['exceptions']}" if f["exceptions"] or v["exceptions"] else ""))
     for error in summary["errors"]:
         print(f"  NOT DRAWN: {error}")
@@ -460,12 +473,12 @@ def markdown(entry: dict) -> str:
             cold = " (first of the run: cold app)" if role == m["cold_role"] else ""
             lines.append(f"| {role}{cold} | {r['ms']:.0f} | {r['cpu_app_s']:.2f} | {r['cpu_browser_s']:.2f} |")
         lines += ["", "| page | role | first visit ms | app / browser CPU s | revisit ms | app / browser CPU s | "
-                      "elements | sent kB |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+                      "elements | charts | sent kB |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
         for r in m["pages"]:
             f, v = r["first"], r["revisit"]
             lines.append(f"| {r['page']} | {r['role']} | {f['ms']:.0f} | {f['cpu_app_s']:.2f} / {f['cpu_browser_s']:.2f} "
                          f"| {v['ms']:.0f} | {v['cpu_app_s']:.2f} / {v['cpu_browser_s']:.2f} | {f.get('elements', 0):.0f} "
-                         f"| {f.get('ws_kb', 0):.0f} |")
+                         f"| {_charts_cell(f)} | {f.get('ws_kb', 0):.0f} |")
         if m["term_change"]:
             lines += ["", "| term change on | role | ms | app / browser CPU s |", "|---|---|---:|---:|"]
             for r in m["term_change"]:

@@ -6,8 +6,11 @@ Overview link while Chromium records a trace (Chrome's own timeline events, thro
 ``browser.start_tracing``). From the trace, for the page's renderer main thread, between the click and
 the page drawn:
 
-- **plotly's script**: fetched (request start to last byte), compiled (``v8.compile``/``v8.compileModule``
-  events naming its address) and evaluated (``v8.evaluateModule`` of its module graph);
+- **plotly's script**, if it is loaded at all: fetched (request start to last byte), compiled
+  (``v8.compile``/``v8.compileModule`` events naming its address) and evaluated (``v8.evaluateModule`` of its
+  module graph). Charts are drawn on the server now (ui.chart) and plotly's script is loaded only when a person
+  opens a chart's Interactive tab, so on the overview it is normally not loaded: the output says so, and
+  counts the charts drawn on the server (``svg.sendboard-chart``) and in plotly;
 - **time by kind**: each main-thread event's own time (its duration less the events inside it), summed by
   the event's name: script running (``FunctionCall``, ``RunMicrotasks``, ``v8.evaluateModule``...),
   compiling, style and layout, painting, garbage collection, and idle (no event);
@@ -35,7 +38,7 @@ CATEGORIES = ("devtools.timeline,v8,v8.execute,disabled-by-default-devtools.time
 KINDS = {
     "compile": ("v8.compile", "v8.compileModule", "V8.CompileCode", "v8.produceCache", "v8.produceModuleCache",
                 "v8.deserializeOnBackground", "v8.parseOnBackground", "CompileScript", "CompileCode"),
-    "evaluate plotly's module": ("v8.evaluateModule",),
+    "evaluate a module": ("v8.evaluateModule",),
     "script": ("FunctionCall", "RunMicrotasks", "EventDispatch", "TimerFire", "FireAnimationFrame", "v8.run",
                "EvaluateScript", "v8.callFunction", "V8.Execute", "FireIdleCallback", "RunTask"),
     "style and layout": ("UpdateLayoutTree", "Layout", "RecalculateStyles", "InvalidateLayout",
@@ -116,17 +119,20 @@ def analyse(trace: dict, click_ts: float | None = None) -> dict:
     compile_ms = sum(e["dur"] for e in plotly if "ompile" in e["name"]) / 1000
     evaluate = [e for e in complete if e["name"] == "v8.evaluateModule" and start <= e["ts"] <= end]
     first_svg = marks.get("sendboard-first-svg")
-    # plotly's module: the longest module evaluation in the window (its top-level run, with the parsing of
-    # every function it calls the first time), and what it spent parsing
-    longest = max(evaluate, key=lambda e: e["dur"], default=None)
+    requested = [e["ts"] for e in events if e.get("name") == "ResourceSendRequest"
+                 and "PlotlyChart" in str(((e.get("args") or {}).get("data") or {}).get("url", "")) and e["ts"] >= start]
+    # plotly's module, if it was loaded in the window: the longest module evaluation there (its top-level run,
+    # with the parsing of every function it calls the first time), and what it spent parsing. Without plotly
+    # the longest evaluation is some other module's, not to be reported as plotly's.
+    plotly_loaded = bool(requested or plotly)
+    longest = max(evaluate, key=lambda e: e["dur"], default=None) if plotly_loaded else None
     parse_ms = None
     if longest is not None:
         inside = self_times([c for c in complete if longest["ts"] <= c["ts"] <= longest["ts"] + longest["dur"]],
                             longest["ts"], longest["ts"] + longest["dur"])
         parse_ms = round(sum(v for k, v in inside.items() if "Parse" in k) / 1000, 1)
-    requested = [e["ts"] for e in events if e.get("name") == "ResourceSendRequest"
-                 and "PlotlyChart" in str(((e.get("args") or {}).get("data") or {}).get("url", "")) and e["ts"] >= start]
     return {
+        "plotly_loaded": plotly_loaded,
         "plotly_requested_after_click_ms": round((min(requested) - start) / 1000, 1) if requested else None,
         "plotly_evaluated_from_ms": round((longest["ts"] - start) / 1000, 1) if longest else None,
         "plotly_evaluation_ms": round(longest["dur"] / 1000, 1) if longest else None,
@@ -151,9 +157,10 @@ def _top_level(complete, start, end):
     return out
 
 
-# Marks the first chart's SVG in the trace (a user-timing mark), so the split before/after it is known.
+# Marks the first chart's SVG in the trace (a user-timing mark), so the split before/after it is known: a
+# chart drawn on the server, or a plotly chart's.
 _WATCH_SVG = """() => { performance.mark('sendboard-click');
-  const seen = () => document.querySelector('[data-testid="stMain"] .main-svg');
+  const seen = () => document.querySelector('[data-testid="stMain"] svg.sendboard-chart, [data-testid="stMain"] .main-svg');
   const poll = () => { if (seen()) performance.mark('sendboard-first-svg'); else requestAnimationFrame(poll); };
   poll(); }"""
 
@@ -189,6 +196,7 @@ def one(db_path: Path, think_s: float, app_root: Path | None, folder: Path, trac
             page.wait_for_function(_DRAWN, arg=[_title("overview"), None], timeout=TIMEOUT_MS, polling="raf")
             ms = (time.perf_counter() - clicked[0]) * 1000
             cpu_after = cpu_split()
+            drawn = page.evaluate(_CHARTS)
             if trace:
                 trace = json.loads(browser.stop_tracing())
                 (folder / f"overview-first-{int(time.time())}.json").write_text(json.dumps(trace))
@@ -198,8 +206,24 @@ def one(db_path: Path, think_s: float, app_root: Path | None, folder: Path, trac
     out = analyse(trace) if trace else {}
     out.update({"ms": round(ms, 1), "sign_in_ms": signed["ms"], "preloader_at_click": preloaded,
                 "cpu_browser_s": round(cpu_after["browser"] - cpu_before["browser"], 3),
-                "cpu_app_s": round(cpu_after["app"] - cpu_before["app"], 3), "chunks_fetched": fetched})
+                "cpu_app_s": round(cpu_after["app"] - cpu_before["app"], 3), "chunks_fetched": fetched,
+                "plotly_fetched": any(name.startswith("PlotlyChart.") for name in fetched), **drawn})
     return out
+
+
+# The overview's charts once drawn: drawn on the server (SVG), and in plotly (an open Interactive tab).
+_CHARTS = """() => ({server_charts: document.querySelectorAll('[data-testid="stMain"] svg.sendboard-chart').length,
+  plotly_charts: document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]').length})"""
+
+
+def plotly_line(runs: list[dict]) -> str:
+    """One line on plotly's script over the runs: how many fetched it, or that none did and why."""
+    fetched = sum(bool(r.get("plotly_fetched")) for r in runs)
+    charts = sorted({r.get("server_charts", 0) for r in runs})
+    if not fetched:
+        return (f"plotly's script: not fetched in any of {len(runs)} runs (the overview's {'/'.join(map(str, charts))} "
+                "charts are drawn on the server; plotly is loaded only when a chart's Interactive tab is opened)")
+    return f"plotly's script: fetched in {fetched} of {len(runs)} runs; charts drawn on the server: {charts}"
 
 
 def main(argv=None) -> None:
@@ -218,11 +242,14 @@ def main(argv=None) -> None:
     runs = [one(db_path, args.think, args.app_root, args.out, not args.no_trace) for _ in range(args.runs)]
     for r in runs:
         print(json.dumps(r))
-    keys = ("ms", "cpu_browser_s", "cpu_app_s", "sign_in_ms")
+    keys = ("ms", "cpu_browser_s", "cpu_app_s", "sign_in_ms", "server_charts", "plotly_charts")
     if not args.no_trace:
-        keys += ("plotly_requested_after_click_ms", "plotly_evaluated_from_ms", "plotly_evaluation_ms",
-                 "of_which_parsing_ms", "first_svg_after_click_ms")
-    print("medians:", {k: statistics.median(r[k] if r.get(k) is not None else float("nan") for r in runs) for k in keys})
+        keys += ("first_svg_after_click_ms", "plotly_requested_after_click_ms", "plotly_evaluated_from_ms",
+                 "plotly_evaluation_ms", "of_which_parsing_ms")
+    # a figure no run has (plotly's, when no run loaded it) is left out, not given as nan
+    print("medians:", {k: statistics.median(r[k] for r in runs if r.get(k) is not None) for k in keys
+                       if any(r.get(k) is not None for r in runs)})
+    print(plotly_line(runs))
     if args.no_trace:
         return
     kinds = {k for r in runs for k in r["main_thread_ms_by_kind"]}
