@@ -255,15 +255,16 @@ def describe(violations: list[dict]) -> str:
 
 
 def chart_and_table_tabs(page) -> tuple[int, int]:
-    """(plotly charts, 'Table' tabs) on the page, hidden tabs included; closed expanders are opened first
-    (Streamlit draws an expander's tabs only once it is open)."""
+    """(charts drawn on the server, 'Table' tabs) on the page, hidden tabs included; closed expanders are
+    opened first (Streamlit draws an expander's tabs only once it is open). A chart opened in plotly (its
+    Interactive tab) is the same chart: not counted again."""
     opened = page.evaluate("""() => { const closed = [...document.querySelectorAll(
             '[data-testid="stMain"] [data-testid="stExpander"] details:not([open]) > summary')];
         closed.forEach(s => s.click());  // in a hidden tab too: a script click needs no visible target
         return closed.length; }""")
     if opened:
         settle(page)
-    return tuple(page.evaluate("""() => [document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
+    return tuple(page.evaluate("""() => [document.querySelectorAll('[data-testid="stMain"] svg.sendboard-chart').length,
         [...document.querySelectorAll('[role="tab"]')].filter(t => t.innerText.trim() === 'Table').length]"""))
 
 

@@ -149,3 +149,5 @@ def test_first_chart_says_plotly_was_not_loaded_rather_than_naming_another_modul
     assert first_chart.plotly_line(runs).startswith("plotly's script: not fetched in any of 3 runs (the overview's 4 charts")
     assert first_chart.plotly_line([{"plotly_fetched": True, "server_charts": 4}, *runs[:2]]).startswith(
         "plotly's script: fetched in 1 of 3 runs")
+    assert "NO chart drawn on the server reached the page in 1 runs" in first_chart.plotly_line(
+        [{"plotly_fetched": False, "server_charts": 0}, *runs[:2]])  # an empty page is not a fast chart page

@@ -220,10 +220,12 @@ def plotly_line(runs: list[dict]) -> str:
     """One line on plotly's script over the runs: how many fetched it, or that none did and why."""
     fetched = sum(bool(r.get("plotly_fetched")) for r in runs)
     charts = sorted({r.get("server_charts", 0) for r in runs})
+    drawn = (f"the overview's {'/'.join(map(str, charts))} charts are drawn on the server" if 0 not in charts
+             else f"and NO chart drawn on the server reached the page in {sum(not r.get('server_charts') for r in runs)} runs")
     if not fetched:
-        return (f"plotly's script: not fetched in any of {len(runs)} runs (the overview's {'/'.join(map(str, charts))} "
-                "charts are drawn on the server; plotly is loaded only when a chart's Interactive tab is opened)")
-    return f"plotly's script: fetched in {fetched} of {len(runs)} runs; charts drawn on the server: {charts}"
+        return (f"plotly's script: not fetched in any of {len(runs)} runs ({drawn}; plotly is loaded only when a "
+                "chart's Interactive tab is opened)")
+    return f"plotly's script: fetched in {fetched} of {len(runs)} runs; {drawn}"
 
 
 def main(argv=None) -> None:
