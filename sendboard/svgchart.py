@@ -31,7 +31,7 @@ import numpy as np
 
 from .charts import PALETTE
 
-WIDTH = 760  # the drawing's own units; it is scaled to the width of its column
+WIDTH = 760  # pixels: the main column's width on a laptop; on a narrower screen the image shrinks to fit
 INK = "#31333F"
 MUTED = "#5A6068"
 GRID = "#E6E9EF"
@@ -370,13 +370,13 @@ def _colour_at(scale: list, t: float) -> str:
 # --------------------------------------------------------------------------- the chart
 
 
-def cached_svg(fig, *, chart_id: str) -> str:
-    """The figure's drawing, made once per figure: ``ui.figure`` hands every run the same Figure object for
-    the same data, and the drawing is kept on it."""
+def cached_svg(fig, *, chart_id: str, width: int = WIDTH) -> str:
+    """The figure's drawing, made once per figure and width: ``ui.figure`` hands every run the same Figure
+    object for the same data, and the drawing is kept on it."""
     drawn = fig.__dict__.setdefault("_sendboard_svg", {})
-    if chart_id not in drawn:
-        drawn[chart_id] = svg(fig.to_plotly_json(), chart_id=chart_id)
-    return drawn[chart_id]
+    if (chart_id, width) not in drawn:
+        drawn[chart_id, width] = svg(fig.to_plotly_json(), chart_id=chart_id, width=width)
+    return drawn[chart_id, width]
 
 
 def alt_text(fig) -> str:
@@ -385,13 +385,15 @@ def alt_text(fig) -> str:
     return f"Chart: {title} Its figures are in the Table tab beside it."
 
 
-def svg(figure: dict, *, chart_id: str = "chart") -> str:
-    """A plotly figure (``fig.to_plotly_json()``) drawn as an SVG document."""
-    return _Drawing(figure, chart_id).draw()
+def svg(figure: dict, *, chart_id: str = "chart", width: int = WIDTH) -> str:
+    """A plotly figure (``fig.to_plotly_json()``) drawn as an SVG document ``width`` pixels wide: a chart in a
+    column is drawn for the column (shrunk to fit instead, its text would be too small to read)."""
+    return _Drawing(figure, chart_id, width).draw()
 
 
 class _Drawing:
-    def __init__(self, figure: dict, chart_id: str):
+    def __init__(self, figure: dict, chart_id: str, width: int):
+        self.width = width
         self.layout = figure.get("layout") or {}
         self.traces = [t for t in figure.get("data") or [] if t.get("visible", True) is not False]
         self.chart_id = chart_id
@@ -404,12 +406,12 @@ class _Drawing:
         title = (layout.get("title") or {}).get("text") or ""
         height = float(layout.get("height") or 380)
         margin = {"l": 10, "r": 10, "t": 70, "b": 10, **(layout.get("margin") or {})}
-        head = _wrap(title, WIDTH - 20, 17, max_lines=3) if title else []
+        head = _wrap(title, self.width - 20, 17, max_lines=3) if title else []
         top = 12 + 17 * 1.25 * len(head) + (6 if head else 0)
         legend_entries = self._legend_entries()
         legend = layout.get("legend") or {}
         legend_below = float(legend.get("y", 1)) < 0
-        legend_rows = self._legend_rows(legend_entries, WIDTH - 20)
+        legend_rows = self._legend_rows(legend_entries, self.width - 20)
         legend_height = 22 * len(legend_rows)
         if not legend_below:
             top += legend_height + (6 if legend_rows else 0)
@@ -419,10 +421,10 @@ class _Drawing:
         # worked out on a provisional placing: the plot's size depends on them)
         y_axis.place(height - 40, top + 8)
         y_ticks_guess = y_axis.ticks(200)
-        y_label_lines = [_wrap(t, WIDTH * 0.34, 12) for _, t in y_ticks_guess]
+        y_label_lines = [_wrap(t, self.width * 0.34, 12) for _, t in y_ticks_guess]
         y_label_width = max([max(_width(line, 12) for line in lines) for lines in y_label_lines] + [0])
         left = 10 + (22 if y_axis.title else 0) + y_label_width + 8
-        right = WIDTH - max(14.0, float(margin.get("r") or 10))
+        right = self.width - max(14.0, float(margin.get("r") or 10))
         x_axis.place(left, right)
         x_labels = x_axis.ticks(right - left)
         band = (right - left) / max(1, len(x_labels))
@@ -462,10 +464,10 @@ class _Drawing:
             out += self._legend(legend_rows, legend_top)
         label = _plain(title).replace("\n", " ") or "Chart"
         defs = f"<defs>{''.join(self.defs.values())}</defs>" if self.defs else ""
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width} {height:.0f}" role="img" '
                 f'class="sendboard-chart" data-chart="{escape(self.chart_id, {chr(34): "&quot;"})}" '
                 f'aria-label="{escape(label, {chr(34): "&quot;"})}" font-family="{FONT}" '
-                f'width="{WIDTH}" height="{height:.0f}">'
+                f'width="{self.width}" height="{height:.0f}">'
                 f'{defs}{"".join(out)}</svg>')
 
     def _axes(self) -> tuple[Axis, Axis]:
@@ -537,7 +539,7 @@ class _Drawing:
                                if horizontal else
                                f'<line x1="{position:.1f}" y1="{top:.1f}" x2="{position:.1f}" y2="{bottom:.1f}" stroke="{colour}"/>')
                 if horizontal:
-                    lines = _wrap(label, WIDTH * 0.34, 12)
+                    lines = _wrap(label, self.width * 0.34, 12)
                     out.append(_text(left - 8, position, lines, 12, anchor="end", fill=MUTED))
                 elif self.slant:
                     short = _plain(label).replace("\n", " ")

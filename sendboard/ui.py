@@ -546,7 +546,8 @@ def table(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: str | None =
     download_buttons(ctx, frame, name, key=key)
 
 
-def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | None = None) -> None:
+def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | None = None,
+          width: int = svgchart.WIDTH) -> None:
     """A chart drawn on the server (an SVG image), the same numbers as a table (its text alternative, with
     downloads), and the same figure in plotly for whoever wants to hover over a point or zoom.
 
@@ -554,11 +555,12 @@ def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | N
     the first plotly chart of a session, most of a second of its main thread on a modest machine, and every
     plotly chart is then laid out by that script on every visit. An SVG from the server is drawn at once.
     It is an image because Streamlit's st.html keeps HTML only (its sanitiser drops SVG).
-    The Interactive tab is drawn only while it is open, so only a person who opens it pays for plotly."""
+    The Interactive tab is drawn only while it is open, so only a person who opens it pays for plotly.
+    ``width``: the drawing's width in pixels, narrower for a chart in a column."""
     key = key or name
     tabs = st.tabs(["Chart", "Table", "Interactive"], key=f"tabs-{key}", on_change="rerun")
     with tabs[0], st.container(key=f"drawn-{key}"):
-        st.image(svgchart.cached_svg(fig, chart_id=f"chart-{key}"), alt=svgchart.alt_text(fig))
+        st.image(svgchart.cached_svg(fig, chart_id=f"chart-{key}", width=width), alt=svgchart.alt_text(fig))
     with tabs[1]:
         table(ctx, frame, name, key=key)
     if tabs[2].open:
