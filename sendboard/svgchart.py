@@ -118,6 +118,8 @@ def _plain(text) -> str:
 
 
 def _lines(text) -> list[str]:
+    if _is_number(text):  # as plotly's script prints a number: 48.0 is "48"
+        text = str(int(text)) if float(text).is_integer() and abs(text) < 1e15 else repr(text)
     return _plain(text).split("\n") if text not in (None, "") else []
 
 
@@ -517,6 +519,10 @@ class _Drawing:
                 for v, p, m in zip(values, plus, minus):
                     if _is_number(v):
                         extent += [v + (p or 0), v - (m or 0)]
+        for shape in self.layout.get("shapes") or []:  # plotly's autorange takes in reference lines
+            for letter, extent in (("x", x_extent), ("y", y_extent)):
+                if shape.get(f"{letter}ref", letter) == letter:
+                    extent += [v for v in (shape.get(f"{letter}0"), shape.get(f"{letter}1")) if _is_number(v)]
         x_axis = Axis("x", self.layout.get("xaxis") or {}, xs, extent=x_extent, include_zero=include_zero["x"], pad=pads["x"])
         y_axis = Axis("y", self.layout.get("yaxis") or {}, ys, extent=y_extent, include_zero=include_zero["y"], pad=pads["y"])
         return x_axis, y_axis
