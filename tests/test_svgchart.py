@@ -181,9 +181,10 @@ def test_typed_arrays_in_plotly_json_are_read():
 
 def test_a_reference_line_is_inside_the_axis_and_whole_numbers_print_without_decimals():
     # the gaps are all below zero; the "no gap" line at 0 must still be on the chart, as plotly's autorange has it
-    fig = go.Figure(go.Scatter(x=["Autumn", "Spring"], y=[-14.0, -10.0], mode="lines+markers+text", text=[48.0, 1234567.0]),
-                    layout=charts.layout("Gap"))
+    fig = go.Figure(go.Scatter(x=["Autumn", "Spring"], y=[-14.0, -10.0], mode="lines+markers"), layout=charts.layout("Gap"))
     fig.add_hline(y=0, line_dash="dash", line_color="#555555", annotation_text="no gap")
     root = draw(fig)
     assert "0" in text_lines(root) and "no gap" in text_lines(root)
+    # a bar's text given as whole numbers (plotly keeps them as floats)
+    root = draw(go.Figure(go.Bar(x=["A", "B"], y=[48, 1234567], text=pd.Series([48, 1234567]).astype(float))))
     assert {"48", "1234567"} <= set(text_lines(root))
