@@ -41,6 +41,7 @@ FONT = "'Source Sans Pro', 'Source Sans 3', sans-serif"
 BAR_GAP = 0.2  # plotly's default gap between the bands of neighbouring categories
 DASHES = {"dot": "2,3", "dash": "6,4", "dashdot": "6,3,2,3", "longdash": "10,4", "solid": None, None: None}
 EPOCH = datetime(1970, 1, 1)
+SLANTED_CHARACTERS = 26  # a slanted category label longer than this is cut (the Table tab has it whole)
 
 
 # --------------------------------------------------------------------------- values
@@ -432,8 +433,10 @@ class _Drawing:
         band = (right - left) / max(1, len(x_labels))
         widest = max([_width(_plain(t).replace("\n", " "), 12) for _, t in x_labels] + [0])
         self.slant = x_axis.kind == "category" and widest > band * 2.6
-        if self.slant:
-            x_label_height = min(widest, 170) * 0.57 + 14
+        if self.slant:  # labels slanted at 35 degrees, cut to SLANTED_CHARACTERS: room below, and to the left for the first
+            longest = min(widest, _width("x" * SLANTED_CHARACTERS, 12))
+            x_label_height = longest * 0.57 + 14
+            left = max(left, longest * 0.82 - band / 2 + 4)
         else:
             lines = max([len(_wrap(t, band - 4, 12)) for _, t in x_labels] + [1]) if x_axis.kind == "category" else 1
             x_label_height = 12 * 1.2 * lines + 6
@@ -549,7 +552,7 @@ class _Drawing:
                     out.append(_text(left - 8, position, lines, 12, anchor="end", fill=MUTED))
                 elif self.slant:
                     short = _plain(label).replace("\n", " ")
-                    short = short if len(short) <= 30 else short[:29] + "…"
+                    short = short if len(short) <= SLANTED_CHARACTERS else short[:SLANTED_CHARACTERS - 1] + "…"
                     out.append(_text(position + 4, bottom + 10, short, 12, anchor="end", fill=MUTED, rotate=-35))
                 else:
                     band = self.x.band() if self.x.kind == "category" else 90
