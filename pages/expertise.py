@@ -50,13 +50,13 @@ with left:
                                      "pct_of_send": "% of SEND pupils", "staff_trained": "Staff with current training",
                                      "pct_of_staff": "% of staff", "specialist_staff": "Of whom specialist level"}).drop(
         columns=["area_code", "staff_in_post"])
-    ui.chart(ctx, expertise.coverage_chart(coverage), frame, "expertise_need_vs_training")
+    ui.chart(ctx, expertise.coverage_chart(coverage), frame, "expertise_need_vs_training", width=520)
     st.caption("Read across each area: a long blue bar beside a short orange one is need without matching training.")
 with right:
     ui.chart(ctx, expertise.concentration_chart(staff),
              staff.sort_values("current_training", ascending=False)[["name", "staff_role", "current_training"]].rename(
                  columns={"name": "Staff", "staff_role": "Role", "current_training": "Current records"}),
-             "expertise_concentration")
+             "expertise_concentration", width=340)
 
 st.subheader("Renewals")
 if watch.empty:

@@ -546,18 +546,21 @@ def table(ctx: PageContext, frame: pd.DataFrame, name: str, *, key: str | None =
     download_buttons(ctx, frame, name, key=key)
 
 
-def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | None = None) -> None:
-    """A chart drawn on the server (an SVG, every value on it and in its tooltips), the same numbers as a
-    table (its text alternative, with downloads), and the same figure in plotly for whoever wants to zoom.
+def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | None = None,
+          width: int = svgchart.WIDTH) -> None:
+    """A chart drawn on the server (an SVG image), the same numbers as a table (its text alternative, with
+    downloads), and the same figure in plotly for whoever wants to hover over a point or zoom.
 
     Why not plotly first: the browser must fetch, compile and run plotly's 4.7 MB script before it can draw
     the first plotly chart of a session, most of a second of its main thread on a modest machine, and every
     plotly chart is then laid out by that script on every visit. An SVG from the server is drawn at once.
-    The Interactive tab is drawn only while it is open, so only a person who opens it pays for plotly."""
+    It is an image because Streamlit's st.html keeps HTML only (its sanitiser drops SVG).
+    The Interactive tab is drawn only while it is open, so only a person who opens it pays for plotly.
+    ``width``: the drawing's width in pixels, narrower for a chart in a column."""
     key = key or name
     tabs = st.tabs(["Chart", "Table", "Interactive"], key=f"tabs-{key}", on_change="rerun")
-    with tabs[0]:
-        st.html(svgchart.cached_svg(fig, chart_id=f"chart-{key}"))
+    with tabs[0], st.container(key=f"drawn-{key}"):
+        st.image(svgchart.cached_svg(fig, chart_id=f"chart-{key}", width=width), alt=svgchart.alt_text(fig))
     with tabs[1]:
         table(ctx, frame, name, key=key)
     if tabs[2].open:
