@@ -569,17 +569,25 @@ def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | N
             st.plotly_chart(fig, width="stretch", key=f"chart-{key}")
 
 
-def chart_only(fig, key: str) -> None:
-    """A chart whose numbers are already in a table the page draws beside or under it (the identification
-    page's two 'Compare by' charts share one table): drawn on the server as chart() draws it, with the
-    Interactive tab drawn only while open, and no Table tab of its own to repeat the page's table."""
+def chart_only(fig, key: str, *, width: int = svgchart.WIDTH) -> None:
+    """A chart whose numbers are already in a table the page draws under it (the identification page's two
+    'Compare by' charts share one table): drawn on the server as chart() draws it, with the Interactive tab
+    drawn only while open, and no Table tab of its own to repeat the page's table."""
     tabs = st.tabs(["Chart", "Interactive"], key=f"tabs-{key}", on_change="rerun")
-    with tabs[0]:
-        st.html(svgchart.cached_svg(fig, chart_id=f"chart-{key}"))
+    with tabs[0], st.container(key=f"drawn-{key}"):
+        st.image(svgchart.cached_svg(fig, chart_id=f"chart-{key}", width=width), alt=chart_only_alt_text(fig))
     if tabs[1].open:
         with tabs[1]:
             st.caption("The same chart, drawn by plotly: hover for values, drag to zoom, double-click to reset.")
             st.plotly_chart(fig, width="stretch", key=f"chart-{key}")
+
+
+_IN_THE_TABLE_TAB = " Its figures are in the Table tab beside it."
+
+
+def chart_only_alt_text(fig) -> str:
+    """chart()'s alternative text, pointing to the table under the chart, as there is no Table tab."""
+    return svgchart.alt_text(fig).removesuffix(_IN_THE_TABLE_TAB) + " Its figures are in the table under it."
 
 
 def stale_edit(exc, labels: dict[str, str] | None = None) -> None:

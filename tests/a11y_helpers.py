@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sendboard import domain
 from sendboard.access import PAGES, PAGES_BY_KEY
+from sendboard.bench.browser import DRAWN_CHART
 
 DEMO_PASSWORD = domain.DEMO_PASSWORD
 DEMO_TODAY = domain.DEMO_TODAY.isoformat()
@@ -264,8 +265,8 @@ def chart_and_table_tabs(page) -> tuple[int, int]:
         return closed.length; }""")
     if opened:
         settle(page)
-    return tuple(page.evaluate("""() => [document.querySelectorAll('[data-testid="stMain"] svg.sendboard-chart').length,
-        [...document.querySelectorAll('[role="tab"]')].filter(t => t.innerText.trim() === 'Table').length]"""))
+    return tuple(page.evaluate("""() => [document.querySelectorAll('[data-testid="stMain"] DRAWN_CHART').length,
+        [...document.querySelectorAll('[role="tab"]')].filter(t => t.innerText.trim() === 'Table').length]""".replace("DRAWN_CHART", DRAWN_CHART)))
 
 
 def main_text(page) -> str:

@@ -1,9 +1,11 @@
 """Helpers for driving the real app with streamlit.testing.v1.AppTest, from streamlit_app.py."""
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
+import urllib.parse
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -82,8 +84,15 @@ _WIDGET_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(.+)$")  # how Streamlit names an el
 
 
 def _markup(at: AppTest):
-    """Every piece of markup the page sends to be put in the browser's page as it is: st.html bodies, and the
-    text in a components v2 element's data (an element that writes its data into the page)."""
+    """Every piece of markup the page sends: SVG images (st.image of an SVG, sent as a data: address, as
+    ui.chart draws a chart), st.html bodies, and the text in a components v2 element's data (an element
+    that writes its data into the page)."""
+    for element in at.get("image"):
+        for image in element.proto.imgs:
+            head, _, data = image.url.partition(",")
+            if head.startswith("data:image/svg+xml"):
+                yield (base64.b64decode(data).decode("utf-8") if head.endswith(";base64")
+                       else urllib.parse.unquote(data))
     for element in at.get("html"):
         yield element.proto.body
     for element in at.get("bidi_component"):
@@ -99,7 +108,8 @@ def _markup(at: AppTest):
 def drawn_charts(at: AppTest) -> list[str]:
     """The ids ("chart-<key>") of the charts drawn on the server on the page (ui.chart's Chart tab), in the
     order drawn: each root <svg class="sendboard-chart" data-chart="..."> the page sends (hidden tabs
-    included, as a browser holds them)."""
+    included, as a browser holds them). The browser sees an image (ui.chart draws st.image in a container
+    keyed "drawn-<key>"): find it there by that key."""
     found = []
     for markup in _markup(at):
         for opening in _SVG_OPENING.finditer(markup):

@@ -2,7 +2,7 @@
 
 - every page, for every role that may open it, has no serious or critical axe-core violation (a few
   findings in Streamlit's own navigation markup are excused narrowly in tests/a11y_helpers.py);
-- every chart (drawn on the server: an inline <svg role="img" aria-label>) has a 'Table' tab beside it (its
+- every chart (drawn on the server: an SVG image with its alternative text) has a 'Table' tab beside it (its
   text alternative), a page that opens on charts shows them, and the page passes axe again with its Table
   tabs and expanders open (once per page);
 - sign-in and the sidebar Term filter work with the keyboard alone;
@@ -18,6 +18,7 @@ import re
 
 import pytest
 
+from sendboard.bench.browser import DRAWN_CHART
 from sendboard.chart_preload import CHART_PAGES
 from tests import a11y_helpers as h
 from tests.apptest_helpers import TABS_DRAWN_WHEN_OPEN
@@ -87,9 +88,9 @@ def test_page_has_no_serious_axe_violations_and_every_chart_has_a_table(app, ses
     if key in CHART_PAGES and (key, role) not in OPENS_WITHOUT_A_CHART:
         assert charts > 0, f"/{key} as {role}: no chart drawn on the server reached the page"
     if key in TABLE_UNDER_CHARTS and charts > tables:
-        follows = page.evaluate("""() => { const c = [...document.querySelectorAll('[data-testid="stMain"] svg.sendboard-chart')].pop();
+        follows = page.evaluate("""() => { const c = [...document.querySelectorAll('[data-testid="stMain"] DRAWN_CHART')].pop();
             return [...document.querySelectorAll('[data-testid="stDataFrame"]')].some(
-                t => c.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING); }""")
+                t => c.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING); }""".replace("DRAWN_CHART", DRAWN_CHART))
         assert follows, f"/{key}: no table follows the charts"
     else:
         assert tables >= charts, f"/{key} as {role}: {charts} charts but only {tables} 'Table' tabs"

@@ -5,12 +5,14 @@
   stay SVG only; going back to its Chart tab takes the plotly chart away again;
 - the identification page's two 'Compare by' charts (ui.chart_only: their numbers are in the table under them)
   behave the same, with tabs Chart and Interactive only;
-- tests/apptest_helpers.drawn_charts finds a chart by its root <svg class="sendboard-chart" data-chart>, and
-  nothing else.
+- tests/apptest_helpers.drawn_charts finds a chart by its root <svg class="sendboard-chart" data-chart> (in an
+  SVG image, as ui.chart sends it), and nothing else; chart_only's alternative text points to the table under it.
 """
 from __future__ import annotations
 
+import base64
 import json
+import urllib.parse
 from types import SimpleNamespace
 
 from sendboard.app_db import open_database
@@ -58,10 +60,11 @@ def test_the_identification_charts_draw_plotly_only_when_asked(demo_path):
     assert drawn_charts(at) == charts
 
 
-def _page_with(*bodies: str, component_data: tuple = ()):
-    """A stand-in for an AppTest holding st.html elements with these bodies, and components v2 elements with
-    this data."""
+def _page_with(*bodies: str, component_data: tuple = (), images: tuple = ()):
+    """A stand-in for an AppTest holding st.html elements with these bodies, components v2 elements with
+    this data, and st.image elements with these addresses."""
     elements = {"html": [SimpleNamespace(proto=SimpleNamespace(body=b)) for b in bodies],
+                "image": [SimpleNamespace(proto=SimpleNamespace(imgs=[SimpleNamespace(url=u)])) for u in images],
                 "bidi_component": [SimpleNamespace(proto=SimpleNamespace(json=json.dumps(d))) for d in component_data]}
     return SimpleNamespace(get=lambda kind: elements.get(kind, []))
 
@@ -82,3 +85,21 @@ def test_drawn_charts_finds_the_server_charts_and_nothing_else():
     inline = _page_with(component_data=({"svg": '<svg class="sendboard-chart" data-chart="chart-c"></svg>'},
                                         {"other": ["<svg class='sendboard-chart'></svg>", 3]}))
     assert drawn_charts(inline) == ["chart-c"]
+    # ui.chart's way: st.image of the SVG, sent as a data: address (base64, or percent-encoded)
+    chart = '<svg xmlns="http://www.w3.org/2000/svg" role="img" class="sendboard-chart" data-chart="chart-img">'
+    images = _page_with(images=("data:image/svg+xml;base64," + base64.b64encode(chart.encode()).decode(),
+                                "data:image/svg+xml," + urllib.parse.quote(chart.replace("chart-img", "chart-pct")),
+                                "data:image/png;base64," + base64.b64encode(chart.encode()).decode(),  # not SVG
+                                "/media/abc.svg"))
+    assert drawn_charts(images) == ["chart-img", "chart-pct"]
+
+
+def test_chart_only_points_its_alternative_text_to_the_table_under_it():
+    from plotly import graph_objects as go
+
+    from sendboard import svgchart, ui
+
+    fig = go.Figure(go.Bar(x=["Boys", "Girls"], y=[24.3, 9.9]), layout={"title": {"text": "Who is on the register?"}})
+    assert "Table tab" in svgchart.alt_text(fig)  # ui.chart's: its Table tab
+    alt = ui.chart_only_alt_text(fig)
+    assert alt == "Chart: Who is on the register? Its figures are in the table under it.", alt

@@ -13,7 +13,7 @@ from sendboard.bench import browser, meeting
 
 def _visit(ms, app=0.1, browser_cpu=0.5, server_charts=4):
     return {"ms": ms, "cpu_app_s": app, "cpu_browser_s": browser_cpu, "ws_kb": 10, "exception": False,
-            "elements": 20, "server_charts": server_charts, "server_chart_nodes": 60 * server_charts, "charts": 1,
+            "elements": 20, "server_charts": server_charts, "server_chart_kb": 20 * server_charts, "charts": 1,
             "tables": 1, "svg_nodes": 100, "dom_nodes": 900}
 
 
@@ -52,9 +52,9 @@ def test_a_page_missing_from_the_first_run_is_still_reported():
 def test_charts_drawn_on_the_server_are_counted_apart_from_plotly_charts():
     runs = [_run(900), _run(1000), _run(1100)]
     for run, drawn in zip(runs, (4, 2, 3)):  # the overview's server charts in each run: median 3
-        run["pages"][0]["first"].update(server_charts=drawn, server_chart_nodes=60 * drawn, charts=0)
+        run["pages"][0]["first"].update(server_charts=drawn, server_chart_kb=20 * drawn, charts=0)
     overview = next(p for p in browser.summarise(runs)["pages"] if p["page"] == "overview")
-    assert overview["first"]["server_charts"] == 3 and overview["first"]["server_chart_nodes"] == 180
+    assert overview["first"]["server_charts"] == 3 and overview["first"]["server_chart_kb"] == 60
     assert overview["first"]["charts"] == 0
     assert browser._charts_cell(overview["first"]) == "3"
     assert browser._charts_cell({"server_charts": 3, "charts": 1}) == "3+1p"  # one Interactive tab open

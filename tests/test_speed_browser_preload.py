@@ -18,6 +18,7 @@ import pytest
 import streamlit
 
 from sendboard import chart_preload
+from sendboard.bench.browser import DRAWN_CHART
 from tests.browser import browser, running_app, sign_in, wait_idle
 from tests.fixture_school import PASSWORD
 
@@ -60,7 +61,7 @@ def test_home_page_loads_the_grid_code_and_the_first_chart_page_does_not_fetch_i
         page.get_by_role("heading", name="Welcome", exact=False).first.wait_for()
         wait_idle(page)
         main = page.locator('[data-testid="stMain"]')
-        assert main.locator('svg.sendboard-chart, [data-testid="stPlotlyChart"], [data-testid="stDataFrame"]').count() == 0
+        assert main.locator(f'{DRAWN_CHART}, [data-testid="stPlotlyChart"], [data-testid="stDataFrame"]').count() == 0
         page.wait_for_function("() => ['loaded', 'failed'].includes(window.__sendboardChartCode)")
         assert page.evaluate("() => window.__sendboardChartCode") == "loaded"
         assert fetched == [grid], fetched  # the grid's code, once; not plotly's
@@ -73,7 +74,7 @@ def test_home_page_loads_the_grid_code_and_the_first_chart_page_does_not_fetch_i
         page.locator('[data-testid="stSidebarNav"] a[href$="/overview"]').click()
         page.get_by_role("heading", name="Overview").first.wait_for()
         wait_idle(page)
-        page.locator('[data-testid="stMain"] svg.sendboard-chart').first.wait_for(state="attached")
+        page.locator(f'[data-testid="stMain"] {DRAWN_CHART}').first.wait_for()
         assert page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').count() > 0  # its Table tabs
         assert page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]').count() == 0
         assert fetched == [grid], f"the chart page fetched the grid again, or plotly's code: {fetched}"

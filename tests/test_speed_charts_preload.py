@@ -42,6 +42,7 @@ def test_no_page_draws_a_plotly_chart_but_through_ui():
 def test_the_overview_first_after_sign_in_asks_for_the_grid_before_its_figures_arrive_and_never_for_plotly(
         fixture_path, artifacts):
     from sendboard.app_db import open_database
+    from sendboard.bench.browser import DRAWN_CHART
     from sendboard.db import close_all
     from tests.browser import browser, running_app, sign_in, wait_idle
     from tests.fixture_school import PASSWORD
@@ -65,13 +66,13 @@ def test_the_overview_first_after_sign_in_asks_for_the_grid_before_its_figures_a
                 [...document.querySelectorAll('[data-testid="stMain"] h1')].some(h => h.innerText.startsWith('Overview')))
                 window.__stateAtFigures = String(window.__sendboardChartCode); }).observe(document.body, {childList: true, subtree: true}); }""")
         page.locator('[data-testid="stSidebarNav"] a[href$="/overview"]').click()
-        page.locator('[data-testid="stMain"] svg.sendboard-chart').first.wait_for(state="attached")
+        page.locator(f'[data-testid="stMain"] {DRAWN_CHART}').first.wait_for()
         wait_idle(page)
         at_figures = page.evaluate("() => window.__stateAtFigures")
         assert page.evaluate("() => window.__sendboardChartCode") == "loaded"
         assert grid in scripts, "the grid's chunk was never asked for on the overview"
         assert at_figures in ("loading", "loaded"), at_figures
-        assert page.locator('[data-testid="stMain"] svg.sendboard-chart').count() >= 3  # the overview's charts
+        assert page.locator(f'[data-testid="stMain"] {DRAWN_CHART}').count() >= 3  # the overview's charts
         assert page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]').count() == 0
         assert not [s for s in scripts if s.startswith("PlotlyChart.")], scripts  # plotly's code: never fetched
         page.screenshot(path=str(artifacts / "speed_charts_overview_first_1366.png"))

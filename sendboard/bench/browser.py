@@ -11,9 +11,9 @@ context signs in through the sign-in form and then:
   page drawn again for that term (a term no page has been drawn for yet, so the server's cache misses).
 
 "Drawn" is: Streamlit's script state is "notRunning", no running indicator, skeleton or stale element is
-left on screen, the page's own title is in the main area, every chart drawn on the server is in the page (an
-SVG, `svg.sendboard-chart`: drawn as it arrives), every plotly chart on screen (an open Interactive tab)
-has its SVG and every table on screen its grid (the figures are on screen, not merely sent; a table below the fold draws its grid only
+left on screen, the page's own title is in the main area, every chart drawn on the server on screen (an SVG
+image in ui.chart's container keyed "drawn-<key>") is decoded, every plotly chart on screen (an open
+Interactive tab) has its SVG and every table on screen its grid (the figures are on screen, not merely sent; a table below the fold draws its grid only
 when scrolled to, so it is not waited for). For each measurement the CPU time of the app server and
 of the Chromium processes is read from /proc before the click and once the page is drawn, and the bytes
 the server sent over the websocket are counted. The **floor** is the same measurement of a Streamlit app
@@ -42,6 +42,9 @@ ROLES = {"school": ("head", "senco", "teacher", "governor", "admin"),
 TARGETS = {"school": {"first": 1000, "revisit": 500, "term": 1000, "sign_in": 1500},
            "trust": {"first": 2000}, "la": {}}
 
+# A chart drawn on the server, as the browser holds it: ui.chart's image in its container keyed "drawn-<key>".
+DRAWN_CHART = '[class*="st-key-drawn-"] img'
+
 # True once the page is drawn: see the module docstring. `title` is the page's own heading (a "^" prefix:
 # the heading starts with it); `notCaption`, when given, is a caption text the page must no longer show
 # (the "as at" line of the term before a term change).
@@ -69,20 +72,22 @@ _DRAWN = """([title, notCaption]) => {
     const caption = main.querySelector('[data-testid="stCaptionContainer"]');
     if (!caption || caption.innerText === notCaption) return false;
   }
+  for (const i of main.querySelectorAll('DRAWN_CHART'))  // a chart drawn on the server: an SVG image
+    if (onScreen(i) && !(i.complete && i.naturalWidth > 0)) return false;
   for (const c of main.querySelectorAll('[data-testid="stPlotlyChart"]'))  // an open Interactive tab
     if (onScreen(c) && !c.querySelector('.main-svg')) return false;
   for (const t of main.querySelectorAll('[data-testid="stDataFrame"]'))
     if (onScreen(t) && !t.querySelector('canvas')) return false;
   return true;
 }"""
-# What the browser holds once a page is drawn: elements in the main area, charts drawn on the server (SVG,
-# and the nodes inside them), plotly charts (open Interactive tabs, and their SVG nodes), tables.
+# What the browser holds once a page is drawn: elements in the main area, charts drawn on the server (SVG
+# images, and their kB as sent), plotly charts (open Interactive tabs, and their SVG nodes), tables.
 _SHAPE = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const nodesIn = (selector) => [...main.querySelectorAll(selector)].reduce((n, s) => n + s.querySelectorAll('*').length, 0);
   return {elements: main.querySelectorAll('[data-testid="stElementContainer"]').length,
-          server_charts: main.querySelectorAll('svg.sendboard-chart').length,
-          server_chart_nodes: nodesIn('svg.sendboard-chart'),
+          server_charts: main.querySelectorAll('DRAWN_CHART').length,
+          server_chart_kb: [...main.querySelectorAll('DRAWN_CHART')].reduce((n, i) => n + i.src.length, 0) / 1024,
           charts: main.querySelectorAll('[data-testid="stPlotlyChart"]').length,
           tables: main.querySelectorAll('[data-testid="stDataFrame"], [data-testid="stTable"]').length,
           svg_nodes: nodesIn('.main-svg'),
@@ -95,13 +100,14 @@ _SIDEBAR_KEYS = """() => [...document.querySelectorAll('[data-testid="stSidebarN
 
 
 _STATE = """() => ({state: document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState,
-  server_charts: document.querySelectorAll('[data-testid="stMain"] svg.sendboard-chart').length,
+  server_charts: document.querySelectorAll('[data-testid="stMain"] DRAWN_CHART').length,
   charts: [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => [Math.round(c.getBoundingClientRect().top), !!c.querySelector('.main-svg')]),
   tables: [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(c => [Math.round(c.getBoundingClientRect().top), Math.round(c.getBoundingClientRect().height), c.querySelectorAll('canvas').length]),
   status: !!document.querySelector('[data-testid="stStatusWidget"]'),
   stale: document.querySelectorAll('[data-stale="true"]').length,
   skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
   headings: [...document.querySelectorAll('[data-testid="stMain"] h1')].map(e => e.innerText), url: location.href})"""
+_DRAWN, _SHAPE, _STATE = (js.replace("DRAWN_CHART", DRAWN_CHART) for js in (_DRAWN, _SHAPE, _STATE))
 
 
 class PageNotDrawn(RuntimeError):
@@ -331,7 +337,7 @@ def floor_run(today: str = TODAY) -> dict:
 
 # --------------------------------------------------------------------------- medians and the report
 
-_FIGURES = ("ms", "cpu_app_s", "cpu_browser_s", "ws_kb", "elements", "server_charts", "server_chart_nodes", "charts",
+_FIGURES = ("ms", "cpu_app_s", "cpu_browser_s", "ws_kb", "elements", "server_charts", "server_chart_kb", "charts",
             "tables", "svg_nodes", "dom_nodes")
 
 

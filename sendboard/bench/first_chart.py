@@ -10,7 +10,7 @@ the page drawn:
   (``v8.compile``/``v8.compileModule`` events naming its address) and evaluated (``v8.evaluateModule`` of its
   module graph). Charts are drawn on the server now (ui.chart) and plotly's script is loaded only when a person
   opens a chart's Interactive tab, so on the overview it is normally not loaded: the output says so, and
-  counts the charts drawn on the server (``svg.sendboard-chart``) and in plotly;
+  counts the charts drawn on the server (SVG images, ``browser.DRAWN_CHART``) and in plotly;
 - **time by kind**: each main-thread event's own time (its duration less the events inside it), summed by
   the event's name: script running (``FunctionCall``, ``RunMicrotasks``, ``v8.evaluateModule``...),
   compiling, style and layout, painting, garbage collection, and idle (no event);
@@ -28,7 +28,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from .browser import _DRAWN, TIMEOUT_MS, _click_link, _sign_in, _title
+from .browser import _DRAWN, DRAWN_CHART, TIMEOUT_MS, _click_link, _sign_in, _title
 from .server import CHROMIUM, CHROMIUM_ARGS, TODAY, cpu_split, running_app
 
 CATEGORIES = ("devtools.timeline,v8,v8.execute,disabled-by-default-devtools.timeline,"
@@ -160,9 +160,10 @@ def _top_level(complete, start, end):
 # Marks the first chart's SVG in the trace (a user-timing mark), so the split before/after it is known: a
 # chart drawn on the server, or a plotly chart's.
 _WATCH_SVG = """() => { performance.mark('sendboard-click');
-  const seen = () => document.querySelector('[data-testid="stMain"] svg.sendboard-chart, [data-testid="stMain"] .main-svg');
+  const seen = () => [...document.querySelectorAll('[data-testid="stMain"] DRAWN_CHART')].some(i => i.complete && i.naturalWidth > 0)
+    || document.querySelector('[data-testid="stMain"] .main-svg');
   const poll = () => { if (seen()) performance.mark('sendboard-first-svg'); else requestAnimationFrame(poll); };
-  poll(); }"""
+  poll(); }""".replace("DRAWN_CHART", DRAWN_CHART)
 
 
 def one(db_path: Path, think_s: float, app_root: Path | None, folder: Path, trace: bool = True) -> dict:
@@ -212,8 +213,9 @@ def one(db_path: Path, think_s: float, app_root: Path | None, folder: Path, trac
 
 
 # The overview's charts once drawn: drawn on the server (SVG), and in plotly (an open Interactive tab).
-_CHARTS = """() => ({server_charts: document.querySelectorAll('[data-testid="stMain"] svg.sendboard-chart').length,
-  plotly_charts: document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]').length})"""
+_CHARTS = """() => ({server_charts: document.querySelectorAll('[data-testid="stMain"] DRAWN_CHART').length,
+  plotly_charts: document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]').length})""".replace(
+    "DRAWN_CHART", DRAWN_CHART)
 
 
 def plotly_line(runs: list[dict]) -> str:
