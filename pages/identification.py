@@ -42,10 +42,10 @@ dimension = st.segmented_control("Compare by", ident.DIMENSIONS, default="Gender
 dimension = dimension or "Gender"
 left, right = st.columns(2)
 with left:
-    ui.chart_only(ui.figure(lc.rate_bars, rates, dimension), key="identification_rate_bars", width=440)
+    ui.chart_only(ui.figure(lc.rate_bars, rates, dimension), key="identification_rate_bars", width=360)
 with right:
     if rates.loc[rates["dimension"] == dimension, "relative_likelihood"].notna().any():
-        ui.chart_only(ui.figure(lc.rate_ci, rates, dimension), key="identification_rate_ci", width=440)
+        ui.chart_only(ui.figure(lc.rate_ci, rates, dimension), key="identification_rate_ci", width=360)
     else:
         ui.empty_state("Too few pupils on the register in these groups to compare likelihoods.")
 ui.table(ctx, d.show(rates[rates["dimension"] == dimension],
