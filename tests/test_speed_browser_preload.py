@@ -5,7 +5,7 @@ and not plotly's: charts are drawn on the server, plotly only in a chart's opene
   with another chunk fails here, not silently in every browser), and not plotly's;
 - in a real browser, signed in on the home page (no chart, no table), the grid's chunk is fetched and run once
   the page is drawn; the overview then draws its charts and tables without fetching it again, and plotly's
-  code is fetched on neither page; the preloader takes no room;
+  code is fetched on neither page, until a chart's Interactive tab is opened; the preloader takes no room;
 - it is on the home page only: a page left at once gives up the loading (the page gone to is not slowed by it) and
   a later home page starts it again;
 - in the same browser, the provision map draws only its open tab, and a click on another tab draws that one.
@@ -78,6 +78,12 @@ def test_home_page_loads_the_grid_code_and_the_first_chart_page_does_not_fetch_i
         assert page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').count() > 0  # its Table tabs
         assert page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]').count() == 0
         assert fetched == [grid], f"the chart page fetched the grid again, or plotly's code: {fetched}"
+        # a person who asks for plotly gets it: one chart's Interactive tab loads plotly's code and draws that chart
+        page.get_by_role("tab", name="Interactive", exact=True).first.click()
+        page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"] .main-svg').first.wait_for()
+        wait_idle(page)
+        assert page.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]').count() == 1
+        assert fetched[0] == grid and [n.split(".")[0] for n in fetched[1:]] == ["PlotlyChart"], fetched
 
         # the provision map draws only its open tab: a click on another draws that one, in the real browser
         page.locator('[data-testid="stSidebarNav"] a[href$="/provision_map"]').click()
