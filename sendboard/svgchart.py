@@ -382,10 +382,10 @@ def cached_svg(fig, *, chart_id: str, width: int = WIDTH) -> str:
     return drawn[chart_id, width]
 
 
-def alt_text(fig) -> str:
-    """The image's alternative text: what the chart answers, and where its figures are."""
+def alt_text(fig, *, figures_in: str) -> str:
+    """The image's alternative text: what the chart answers, and where its figures are (``figures_in``)."""
     title = _plain((fig.layout.title.text if fig.layout.title else None) or "A chart").replace("\n", " ")
-    return f"Chart: {title} Its figures are in the Table tab beside it."
+    return f"Chart: {title} Its figures are in {figures_in}."
 
 
 def svg(figure: dict, *, chart_id: str = "chart", width: int = WIDTH) -> str:

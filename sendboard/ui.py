@@ -559,35 +559,31 @@ def chart(ctx: PageContext, fig, frame: pd.DataFrame, name: str, *, key: str | N
     ``width``: the drawing's width in pixels, narrower for a chart in a column."""
     key = key or name
     tabs = st.tabs(["Chart", "Table", "Interactive"], key=f"tabs-{key}", on_change="rerun")
-    with tabs[0], st.container(key=f"drawn-{key}"):
-        st.image(svgchart.cached_svg(fig, chart_id=f"chart-{key}", width=width), alt=svgchart.alt_text(fig))
+    _drawn_chart(tabs[0], fig, key, width, svgchart.alt_text(fig, figures_in="the Table tab beside it"))
     with tabs[1]:
         table(ctx, frame, name, key=key)
-    if tabs[2].open:
-        with tabs[2]:
-            st.caption("The same chart, drawn by plotly: hover for values, drag to zoom, double-click to reset.")
-            st.plotly_chart(fig, width="stretch", key=f"chart-{key}")
+    _interactive_chart(tabs[2], fig, key)
 
 
 def chart_only(fig, key: str, *, width: int = svgchart.WIDTH) -> None:
     """A chart whose numbers are already in a table the page draws under it (the identification page's two
-    'Compare by' charts share one table): drawn on the server as chart() draws it, with the Interactive tab
-    drawn only while open, and no Table tab of its own to repeat the page's table."""
+    'Compare by' charts share one table): drawn as chart() draws it, without a Table tab of its own."""
     tabs = st.tabs(["Chart", "Interactive"], key=f"tabs-{key}", on_change="rerun")
-    with tabs[0], st.container(key=f"drawn-{key}"):
-        st.image(svgchart.cached_svg(fig, chart_id=f"chart-{key}", width=width), alt=chart_only_alt_text(fig))
-    if tabs[1].open:
-        with tabs[1]:
+    _drawn_chart(tabs[0], fig, key, width, svgchart.alt_text(fig, figures_in="the table under it"))
+    _interactive_chart(tabs[1], fig, key)
+
+
+def _drawn_chart(tab, fig, key: str, width: int, alt: str) -> None:
+    with tab, st.container(key=f"drawn-{key}"):
+        st.image(svgchart.cached_svg(fig, chart_id=f"chart-{key}", width=width), alt=alt)
+
+
+def _interactive_chart(tab, fig, key: str) -> None:
+    """plotly's drawing of the figure, only while its tab is open: only a person who opens it pays for plotly."""
+    if tab.open:
+        with tab:
             st.caption("The same chart, drawn by plotly: hover for values, drag to zoom, double-click to reset.")
             st.plotly_chart(fig, width="stretch", key=f"chart-{key}")
-
-
-_IN_THE_TABLE_TAB = " Its figures are in the Table tab beside it."
-
-
-def chart_only_alt_text(fig) -> str:
-    """chart()'s alternative text, pointing to the table under the chart, as there is no Table tab."""
-    return svgchart.alt_text(fig).removesuffix(_IN_THE_TABLE_TAB) + " Its figures are in the table under it."
 
 
 def stale_edit(exc, labels: dict[str, str] | None = None) -> None:

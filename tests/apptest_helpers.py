@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import re
 import urllib.parse
 from pathlib import Path
@@ -83,26 +82,20 @@ _ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
 _WIDGET_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(.+)$")  # how Streamlit names an element given a key
 
 
-def _markup(at: AppTest):
-    """Every piece of markup the page sends: SVG images (st.image of an SVG, sent as a data: address, as
-    ui.chart draws a chart), st.html bodies, and the text in a components v2 element's data (an element
-    that writes its data into the page)."""
+def _svg_images(at: AppTest):
+    """(markup, alternative text) of each SVG image on the page (st.image of an SVG is sent as a data:
+    address, as ui.chart draws a chart)."""
     for element in at.get("image"):
         for image in element.proto.imgs:
             head, _, data = image.url.partition(",")
             if head.startswith("data:image/svg+xml"):
                 yield (base64.b64decode(data).decode("utf-8") if head.endswith(";base64")
-                       else urllib.parse.unquote(data))
-    for element in at.get("html"):
-        yield element.proto.body
-    for element in at.get("bidi_component"):
-        pending = [json.loads(element.proto.json)] if getattr(element.proto, "json", "") else []
-        while pending:
-            value = pending.pop()
-            if isinstance(value, str):
-                yield value
-            elif isinstance(value, dict | list):
-                pending.extend(value.values() if isinstance(value, dict) else value)
+                       else urllib.parse.unquote(data)), image.alt
+
+
+def chart_alt_texts(at: AppTest) -> list[str]:
+    """The alternative text of each chart image on the page, in the order drawn."""
+    return [alt for markup, alt in _svg_images(at) if 'class="sendboard-chart"' in markup]
 
 
 def drawn_charts(at: AppTest) -> list[str]:
@@ -111,7 +104,7 @@ def drawn_charts(at: AppTest) -> list[str]:
     included, as a browser holds them). The browser sees an image (ui.chart draws st.image in a container
     keyed "drawn-<key>"): find it there by that key."""
     found = []
-    for markup in _markup(at):
+    for markup, _ in _svg_images(at):
         for opening in _SVG_OPENING.finditer(markup):
             attributes = {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(opening.group(0))}
             if "sendboard-chart" in attributes.get("class", "").split() and attributes.get("data-chart"):
