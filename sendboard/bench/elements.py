@@ -1,7 +1,7 @@
 """What a chart's pieces cost the browser: ``python -m sendboard.bench.elements [--runs 5]``.
 
 A small Streamlit app (no database, no sign-in), started as the browser bench starts the real app, draws
-five charts the way sendboard does, one variant at a time, in one browser session (as a person moving
+five plotly charts, one variant at a time, in one browser session (as a person moving
 between pages): a blank page first, then the variant; the browser's CPU is read from the click to the
 page drawn and one second on (what it finishes after drawing counts too). Variants:
 
@@ -15,6 +15,10 @@ page drawn and one second on (what it finishes after drawing counts too). Varian
 Then the first chart page of a fresh browser, with and without ``sendboard.chart_preload`` on the page
 before (the blank page, left for ``--think`` seconds first, as a person reads it): browser CPU from the
 click to the charts drawn, and one second on. Medians over ``--runs``.
+
+It measured what plotly charts cost when sendboard drew its charts in plotly; they are now drawn on the
+server as SVG images (``sendboard.svgchart``) and plotly only in a chart's opened Interactive tab, where these
+costs still apply. The preloader now loads the data grid's code only, so "with" preloads the grid alone.
 """
 from __future__ import annotations
 
