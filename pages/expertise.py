@@ -43,20 +43,18 @@ cols.metric(":material/warning: To renew", f"{len(watch):,}", f"{len(expired)} e
             delta_color="off", delta_arrow="off",
             help="Expired training not since renewed, plus training that expires in the next 90 days.")
 
-left, right = st.columns([3, 2])
-with left:
-    coverage = ui.cached(expertise.training_coverage, ctx.scope, ctx.school_id, ctx.as_at)
-    frame = coverage.rename(columns={"area": "Broad area", "send_pupils": "SEND pupils (primary need)",
-                                     "pct_of_send": "% of SEND pupils", "staff_trained": "Staff with current training",
-                                     "pct_of_staff": "% of staff", "specialist_staff": "Of whom specialist level"}).drop(
-        columns=["area_code", "staff_in_post"])
-    ui.chart(ctx, expertise.coverage_chart(coverage), frame, "expertise_need_vs_training", width=520)
-    st.caption("Read across each area: a long blue bar beside a short orange one is need without matching training.")
-with right:
-    ui.chart(ctx, expertise.concentration_chart(staff),
-             staff.sort_values("current_training", ascending=False)[["name", "staff_role", "current_training"]].rename(
-                 columns={"name": "Staff", "staff_role": "Role", "current_training": "Current records"}),
-             "expertise_concentration", width=340)
+# One under the other: side by side, each would be drawn too small to read on a tablet.
+coverage = ui.cached(expertise.training_coverage, ctx.scope, ctx.school_id, ctx.as_at)
+frame = coverage.rename(columns={"area": "Broad area", "send_pupils": "SEND pupils (primary need)",
+                                 "pct_of_send": "% of SEND pupils", "staff_trained": "Staff with current training",
+                                 "pct_of_staff": "% of staff", "specialist_staff": "Of whom specialist level"}).drop(
+    columns=["area_code", "staff_in_post"])
+ui.chart(ctx, expertise.coverage_chart(coverage), frame, "expertise_need_vs_training")
+st.caption("Read across each area: a long blue bar beside a short orange one is need without matching training.")
+ui.chart(ctx, expertise.concentration_chart(staff),
+         staff.sort_values("current_training", ascending=False)[["name", "staff_role", "current_training"]].rename(
+             columns={"name": "Staff", "staff_role": "Role", "current_training": "Current records"}),
+         "expertise_concentration")
 
 st.subheader("Renewals")
 if watch.empty:

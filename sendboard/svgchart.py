@@ -31,7 +31,8 @@ import numpy as np
 
 from .charts import PALETTE
 
-WIDTH = 760  # pixels: the main column's width on a laptop; on a narrower screen the image shrinks to fit
+WIDTH = 700  # pixels, at most the main column's width on a laptop; on a narrower screen the image shrinks to fit
+SIZE = 13  # the labels' font size in pixels (the title's is 17), as plotly's charts had them
 INK = "#31333F"
 MUTED = "#5A6068"
 GRID = "#E6E9EF"
@@ -138,7 +139,7 @@ def _wrap(text: str, width_px: float, size: float, max_lines: int = 3) -> list[s
     return out
 
 
-def _text(x: float, y: float, lines, size: float = 12, *, anchor: str = "start", fill: str = INK,
+def _text(x: float, y: float, lines, size: float = SIZE, *, anchor: str = "start", fill: str = INK,
           weight: str = "normal", baseline: str = "middle", rotate: float | None = None) -> str:
     """Text of one or more lines whose block is centred (``baseline='middle'``), hangs below
     (``'hanging'``) or sits on (``'alphabetic'``) ``y``."""
@@ -312,11 +313,11 @@ class Axis:
 
 
 def nice_step(raw: float) -> float:
-    """A step between gridlines at or above ``raw``: 1, 2, 2.5 or 5 times a power of ten."""
+    """A step between gridlines at or above ``raw``: 1, 2 or 5 times a power of ten (as plotly steps)."""
     if raw <= 0 or not math.isfinite(raw):
         return 1.0
     power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw - 1e-12)
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw - 1e-12)
 
 
 # --------------------------------------------------------------------------- marks
@@ -424,22 +425,22 @@ class _Drawing:
         # worked out on a provisional placing: the plot's size depends on them)
         y_axis.place(height - 40, top + 8)
         y_ticks_guess = y_axis.ticks(200)
-        y_label_lines = [_wrap(t, self.width * 0.34, 12) for _, t in y_ticks_guess]
-        y_label_width = max([max(_width(line, 12) for line in lines) for lines in y_label_lines] + [0])
+        y_label_lines = [_wrap(t, self.width * 0.34, SIZE) for _, t in y_ticks_guess]
+        y_label_width = max([max(_width(line, SIZE) for line in lines) for lines in y_label_lines] + [0])
         left = 10 + (22 if y_axis.title else 0) + y_label_width + 8
         right = self.width - max(14.0, float(margin.get("r") or 10))
         x_axis.place(left, right)
         x_labels = x_axis.ticks(right - left)
         band = (right - left) / max(1, len(x_labels))
-        widest = max([_width(_plain(t).replace("\n", " "), 12) for _, t in x_labels] + [0])
+        widest = max([_width(_plain(t).replace("\n", " "), SIZE) for _, t in x_labels] + [0])
         self.slant = x_axis.kind == "category" and widest > band * 2.6
         if self.slant:  # labels slanted at 35 degrees, cut to SLANTED_CHARACTERS: room below, and to the left for the first
-            longest = min(widest, _width("x" * SLANTED_CHARACTERS, 12))
+            longest = min(widest, _width("x" * SLANTED_CHARACTERS, SIZE))
             x_label_height = longest * 0.57 + 14
             left = max(left, longest * 0.82 - band / 2 + 4)
         else:
-            lines = max([len(_wrap(t, band - 4, 12)) for _, t in x_labels] + [1]) if x_axis.kind == "category" else 1
-            x_label_height = 12 * 1.2 * lines + 6
+            lines = max([len(_wrap(t, band - 4, SIZE)) for _, t in x_labels] + [1]) if x_axis.kind == "category" else 1
+            x_label_height = SIZE * 1.2 * lines + 6
         self.x_label_height = x_label_height
         bottom_room = x_label_height + (22 if x_axis.title else 0) + (legend_height + 8 if legend_below else 0) + 8
         plot_height = max(120.0, height - top - bottom_room - 8)
@@ -548,15 +549,15 @@ class _Drawing:
                                if horizontal else
                                f'<line x1="{position:.1f}" y1="{top:.1f}" x2="{position:.1f}" y2="{bottom:.1f}" stroke="{colour}"/>')
                 if horizontal:
-                    lines = _wrap(label, self.width * 0.34, 12)
-                    out.append(_text(left - 8, position, lines, 12, anchor="end", fill=MUTED))
+                    lines = _wrap(label, self.width * 0.34, SIZE)
+                    out.append(_text(left - 8, position, lines, SIZE, anchor="end", fill=MUTED))
                 elif self.slant:
                     short = _plain(label).replace("\n", " ")
                     short = short if len(short) <= SLANTED_CHARACTERS else short[:SLANTED_CHARACTERS - 1] + "…"
-                    out.append(_text(position + 4, bottom + 10, short, 12, anchor="end", fill=MUTED, rotate=-35))
+                    out.append(_text(position + 4, bottom + 10, short, SIZE, anchor="end", fill=MUTED, rotate=-35))
                 else:
                     band = self.x.band() if self.x.kind == "category" else 90
-                    out.append(_text(position, bottom + 6, _wrap(label, band - 4, 12), 12, anchor="middle",
+                    out.append(_text(position, bottom + 6, _wrap(label, band - 4, SIZE), SIZE, anchor="middle",
                                      fill=MUTED, baseline="hanging"))
         if self.x.kind == "category" or self.y.kind == "category":
             # the base line of a category axis
@@ -633,7 +634,7 @@ class _Drawing:
     def _bar_text(self, text, horizontal: bool, a: float, b: float, centre: float, thickness: float, value: float,
                   inside: bool) -> str:
         lines = _lines(text)
-        size = 12 if thickness >= 14 or horizontal else 11
+        size = SIZE if thickness >= 14 or horizontal else SIZE - 1
         if inside:
             return _text((a + b) / 2 if horizontal else centre, centre if horizontal else (a + b) / 2, lines, size,
                          anchor="middle", fill="#FFFFFF")
@@ -730,10 +731,10 @@ class _Drawing:
         anchor = {"left": "end", "right": "start"}.get(horizontal, "middle")
         dx = {"left": -gap, "right": gap}.get(horizontal, 0.0)
         if vertical == "top":
-            return _text(x + dx, y - gap, lines, 12, anchor=anchor, baseline="alphabetic")
+            return _text(x + dx, y - gap, lines, SIZE, anchor=anchor, baseline="alphabetic")
         if vertical == "bottom":
-            return _text(x + dx, y + gap, lines, 12, anchor=anchor, baseline="hanging")
-        return _text(x + dx, y, lines, 12, anchor=anchor)
+            return _text(x + dx, y + gap, lines, SIZE, anchor=anchor, baseline="hanging")
+        return _text(x + dx, y, lines, SIZE, anchor=anchor)
 
     # ..................................................................... heatmap
     def _heatmap(self, trace: dict) -> list[str]:
@@ -751,7 +752,7 @@ class _Drawing:
         if isinstance(scale, str):
             scale = [[0, "#f7fbff"], [1, "#08519c"]]
         font = trace.get("textfont") or {}
-        size, ink = float(font.get("size") or 12), font.get("color") or INK
+        size, ink = float(font.get("size") or SIZE), font.get("color") or INK
         xgap, ygap = float(trace.get("xgap") or 0), float(trace.get("ygap") or 0)
         width, height = self.x.band(), self.y.band()
         out = []
@@ -802,7 +803,7 @@ class _Drawing:
             dx = {"start": 3, "end": -3}.get(anchor, 0)
             baseline = {"top": "hanging", "bottom": "alphabetic"}.get(note.get("yanchor"), "middle")
             dy = {"hanging": 3, "alphabetic": -3}.get(baseline, 0)
-            out.append(_text(x + dx, y + dy, _lines(note["text"]), 12, anchor=anchor, fill=MUTED, baseline=baseline))
+            out.append(_text(x + dx, y + dy, _lines(note["text"]), SIZE, anchor=anchor, fill=MUTED, baseline=baseline))
         return out
 
     # ..................................................................... legend
@@ -824,7 +825,7 @@ class _Drawing:
         rows: list[list[tuple[dict, float]]] = []
         used = width + 1
         for entry in entries:
-            size = 28 + _width(entry["name"], 12) + 16
+            size = 28 + _width(entry["name"], SIZE) + 16
             if used + size > width:
                 rows.append([])
                 used = 0.0
@@ -857,5 +858,5 @@ class _Drawing:
                         outline = marker.get("line") or {}
                         swatch += _symbol(symbol, x + 10, y, 10 if symbol != "line-ew-open" else 20, colour,
                                           outline.get("color"), float(outline.get("width") or 0), 1.0)
-                out.append(f"<g>{swatch}{_text(x + 26, y, entry['name'], 12)}</g>")
+                out.append(f"<g>{swatch}{_text(x + 26, y, entry['name'], SIZE)}</g>")
         return out
