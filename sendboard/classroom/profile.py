@@ -130,98 +130,114 @@ def build_cards(frames: dict[str, pd.DataFrame], as_at: date, *, include_all: bo
     cards = []
     for row in frames["summary"].to_dict("records"):
         pid = int(row["pupil_id"])
-        on_register = row["sen_group"] != "No SEN"
-        of_concern = int(row["open_concerns"] or 0) > 0
-        if not (on_register or of_concern or include_all):
-            continue
-        needs = by["needs"].get(pid)
-        need_list = [] if needs is None else [
-            {"code": n["need_code"], "name": need_name(n["need_code"], n["description"]),
-             "area_code": need_area_code(n["need_code"], n["area_code"]), "rank": int(n["need_rank"])}
-            for n in needs
-        ]
         passport = by["passports"].get(pid)
-        pp = {} if passport is None else passport[0]
-        targets = by["targets"].get(pid)
-        interventions = by["interventions"].get(pid)
-        strategies = by["strategies"].get(pid)
-        alerts = []
-        next_review = _d(row["next_review"])
-        if next_review and next_review < as_at:
-            alerts.append(("overdue", f"Plan review overdue (was due {fmt_date(next_review)})"))
-        ehc_due = _d(row["ehc_review_due"])
-        if row["sen_group"] == "EHC plan" and ehc_due and ehc_due < as_at:
-            alerts.append(("overdue", f"EHC annual review overdue (was due {fmt_date(ehc_due)})"))
-        since = _d(row["on_register_since"])
-        if on_register and since and since > as_at - timedelta(days=NEW_TO_REGISTER_DAYS):
-            alerts.append(("new", f"New to the SEND register (since {fmt_date(since)})"))
-        if of_concern:
-            alerts.append(("concern", "Of concern: the SENCO is monitoring" + ("" if on_register else " (not on the register)")))
-        cards.append({
-            "pupil_id": pid,
-            "name": f"{row['first_name']} {row['last_name']}",
-            "year_group": None if pd.isna(row["year_group"]) else int(row["year_group"]),
-            "sen_group": row["sen_group"],
-            "status": row["sen_group"] if on_register else "Not on the SEND register",
-            "needs": need_list,
-            "strengths": _text(pp.get("strengths")),
-            "interests": _text(pp.get("interests")),
-            "what_helps": _text(pp.get("what_helps")),
-            "what_does_not_help": _text(pp.get("what_does_not_help")),
-            "pupil_voice": _text(pp.get("pupil_voice")),
-            "parent_voice": _text(pp.get("parent_voice")),
-            "targets": [] if targets is None else [target_line(t) for t in targets],
-            "interventions": [] if interventions is None else [intervention_line(i) for i in interventions
-                                                                if i.get("delivery") != "in_class"],
-            "in_class_support": [] if interventions is None else [intervention_line(i) for i in interventions
-                                                                   if i.get("delivery") == "in_class"],
-            "strategies": [] if strategies is None else [st["name"] for st in strategies],
-            "next_review": next_review,
-            "ehc_review_due": ehc_due if row["sen_group"] == "EHC plan" else None,
-            "on_register_since": since,
-            "of_concern": of_concern,
-            "concern_reasons": _text(row["concern_reasons"]),
-            "alerts": alerts,
-        })
+        card = _card(row, as_at, include_all=include_all, needs=by["needs"].get(pid) or [],
+                     passport={} if passport is None else passport[0], targets=by["targets"].get(pid) or [],
+                     interventions=by["interventions"].get(pid) or [],
+                     strategy_names=[s["name"] for s in by["strategies"].get(pid) or []])
+        if card is not None:
+            cards.append(card)
     cards.sort(key=lambda c: (GROUP_ORDER.get(c["sen_group"], 3), c["name"]))
     return cards
+
+
+def _card(row: dict, as_at: date, *, include_all: bool, needs: list[dict], passport: dict, targets: list[dict],
+          interventions: list[dict], strategy_names: list[str]) -> dict | None:
+    """One pupil's card from their summary row and lists (None if they have no SEND or open concern and
+    not include_all). Rows may come from a frame (Timestamps, NaN) or straight from DuckDB (dates, None)."""
+    on_register = row["sen_group"] != "No SEN"
+    of_concern = int(row["open_concerns"] or 0) > 0
+    if not (on_register or of_concern or include_all):
+        return None
+    alerts = []
+    next_review = _d(row["next_review"])
+    if next_review and next_review < as_at:
+        alerts.append(("overdue", f"Plan review overdue (was due {fmt_date(next_review)})"))
+    ehc_due = _d(row["ehc_review_due"])
+    if row["sen_group"] == "EHC plan" and ehc_due and ehc_due < as_at:
+        alerts.append(("overdue", f"EHC annual review overdue (was due {fmt_date(ehc_due)})"))
+    since = _d(row["on_register_since"])
+    if on_register and since and since > as_at - timedelta(days=NEW_TO_REGISTER_DAYS):
+        alerts.append(("new", f"New to the SEND register (since {fmt_date(since)})"))
+    if of_concern:
+        alerts.append(("concern", "Of concern: the SENCO is monitoring" + ("" if on_register else " (not on the register)")))
+    return {
+        "pupil_id": int(row["pupil_id"]),
+        "name": f"{row['first_name']} {row['last_name']}",
+        "year_group": None if pd.isna(row["year_group"]) else int(row["year_group"]),
+        "sen_group": row["sen_group"],
+        "status": row["sen_group"] if on_register else "Not on the SEND register",
+        "needs": [{"code": n["need_code"], "name": need_name(n["need_code"], n["description"]),
+                   "area_code": need_area_code(n["need_code"], n["area_code"]), "rank": int(n["need_rank"])}
+                  for n in needs],
+        "strengths": _text(passport.get("strengths")),
+        "interests": _text(passport.get("interests")),
+        "what_helps": _text(passport.get("what_helps")),
+        "what_does_not_help": _text(passport.get("what_does_not_help")),
+        "pupil_voice": _text(passport.get("pupil_voice")),
+        "parent_voice": _text(passport.get("parent_voice")),
+        "targets": [target_line(t) for t in targets],
+        "interventions": [intervention_line(i) for i in interventions if i.get("delivery") != "in_class"],
+        "in_class_support": [intervention_line(i) for i in interventions if i.get("delivery") == "in_class"],
+        "strategies": strategy_names,
+        "next_review": next_review,
+        "ehc_review_due": ehc_due if row["sen_group"] == "EHC plan" else None,
+        "on_register_since": since,
+        "of_concern": of_concern,
+        "concern_reasons": _text(row["concern_reasons"]),
+        "alerts": alerts,
+    }
 
 
 def class_profile(db: Database, scope: Scope, group_id: int, as_at: date) -> dict | None:
     """The class profile of one group, or None if the viewer may not open it."""
     scope.viewer.require_pupils()
-    group = group_row(db, scope, group_id)
-    if group is None:
+    # One statement for the group and all its cards (sql/classroom_cards.sql): thirty teachers open this
+    # page at once in a staff meeting, and each separate statement cost its own expansion of the scope macros.
+    rows = db.query_rows("classroom_class_cards", scope=scope, group_id=group_id, as_at=as_at)
+    if not rows:
         return None
-    ids = [int(r[0]) for r in db.query_rows("classroom_group_member_ids", scope=scope,
-                                            group_id=group_id, as_at=as_at)]
-    frames = pupil_frames(db, scope, ids, as_at)
-    summary = frames["summary"]
-    needs = frames["needs"].copy()
-    if not needs.empty:
-        needs["area_code"] = [need_area_code(c, a) for c, a in zip(needs["need_code"], needs["area_code"])]
-    send_ids = {int(p) for p, group in zip(summary["pupil_id"], summary["sen_group"]) if group != "No SEN"}
+    group = rows[0][0]
+    pupils = [pupil for _, pupil in rows if pupil is not None]
+    need_rows = []
+    send_ids = set()
     in_area: dict[str, set[int]] = {}  # one pass over the needs, not a pandas filter per area
-    for pupil, code in zip(needs["pupil_id"], needs["area_code"]):
-        if int(pupil) in send_ids:
-            in_area.setdefault(code, set()).add(int(pupil))
+    for pupil in pupils:
+        pid = pupil["pupil_id"]
+        on_register = pupil["sen_group"] != "No SEN"
+        if on_register:
+            send_ids.add(pid)
+        for n in pupil["needs"]:
+            area_code = need_area_code(n["need_code"], n["area_code"])
+            need_rows.append((pid, n["need_code"], n["need_rank"], area_code, n["area"], n["description"]))
+            if on_register:
+                in_area.setdefault(area_code, set()).add(pid)
+    need_rows.sort(key=lambda n: (n[0], n[2], n[1]))  # by pupil, as classroom_needs orders them
     mix_rows = [{"area_code": code, "area": area, "pupils": len(in_area[code])}
                 for code, area in AREA_NAMES.items() if in_area.get(code)]
-    cards = build_cards(frames, as_at)
+    cards = []
+    for pupil in pupils:
+        card = _card(pupil, as_at, include_all=False, needs=pupil["needs"], passport=pupil,
+                     targets=pupil["targets"], interventions=pupil["interventions"],
+                     strategy_names=pupil["strategies"])
+        if card is not None:
+            cards.append(card)
+    cards.sort(key=lambda c: (GROUP_ORDER.get(c["sen_group"], 3), c["name"]))
     return {
         "group": group,
         "as_at": as_at,
         "summary": {
-            "pupils": len(summary),
-            "sen_support": int((summary["sen_group"] == "SEN support").sum()),
-            "ehc_plans": int((summary["sen_group"] == "EHC plan").sum()),
-            "of_concern_only": int(((summary["sen_group"] == "No SEN") & (summary["open_concerns"] > 0)).sum()),
+            "pupils": len(pupils),
+            "sen_support": sum(1 for p in pupils if p["sen_group"] == "SEN support"),
+            "ehc_plans": sum(1 for p in pupils if p["sen_group"] == "EHC plan"),
+            "of_concern_only": sum(1 for p in pupils if p["sen_group"] == "No SEN" and p["open_concerns"] > 0),
             "reviews_overdue": sum(1 for c in cards if any("review overdue" in a[1] for a in c["alerts"])),
             "new_to_register": sum(1 for c in cards if any(a[1].startswith("New to the SEND register") for a in c["alerts"])),
         },
         "need_mix": pd.DataFrame(mix_rows, columns=["area_code", "area", "pupils"]),
         "cards": cards,
-        "needs": needs,
+        # every need of the class's pupils, with its broad area (the strategies page ranks from it)
+        "needs": pd.DataFrame(need_rows, columns=["pupil_id", "need_code", "need_rank", "area_code", "area", "description"]),
     }
 
 
