@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from .. import timetable
 from ..db import Database
 from ..scope import Scope
 from . import AREA_NAMES, RATING_LABELS, need_area_code, need_name
@@ -17,6 +18,8 @@ NEW_TO_REGISTER_DAYS = 42  # six weeks
 # Alert kinds, each shown with an icon AND words (never colour alone).
 ALERT_ICONS = {"overdue": ":material/warning:", "new": ":material/fiber_new:", "concern": ":material/visibility:"}
 GROUP_ORDER = {"EHC plan": 0, "SEN support": 1, "No SEN": 2}
+SESSION_COLUMNS = ["pupil_id", "allocation_id", "intervention", "delivery", "day_of_week", "start_time",
+                   "minutes_per_session"]
 
 
 def groups_for(db: Database, scope: Scope, school_id: int, academic_year: int) -> pd.DataFrame:
@@ -223,6 +226,8 @@ def class_profile(db: Database, scope: Scope, group_id: int, as_at: date) -> dic
         if card is not None:
             cards.append(card)
     cards.sort(key=lambda c: (GROUP_ORDER.get(c["sen_group"], 3), c["name"]))
+    carded = {c["pupil_id"] for c in cards}
+    sessions = [{"pupil_id": p["pupil_id"], **s} for p in pupils if p["pupil_id"] in carded for s in p["sessions"]]
     return {
         "group": group,
         "as_at": as_at,
@@ -236,9 +241,23 @@ def class_profile(db: Database, scope: Scope, group_id: int, as_at: date) -> dic
         },
         "need_mix": pd.DataFrame(mix_rows, columns=["area_code", "area", "pupils"]),
         "cards": cards,
+        # the weekly sessions of the carded pupils' current interventions, for lesson_notes
+        "sessions": pd.DataFrame(sessions, columns=SESSION_COLUMNS),
         # every need of the class's pupils, with its broad area (the strategies page ranks from it)
         "needs": pd.DataFrame(need_rows, columns=["pupil_id", "need_code", "need_rank", "area_code", "area", "description"]),
     }
+
+
+def lesson_notes(prof: dict, lessons: pd.DataFrame, lesson_id: int | None) -> dict[int, list[str]]:
+    """The cards' words about one of the group's lessons (``lessons``: timetable.group_lessons), for each
+    carded pupil: see timetable.lesson_notes. Empty when no lesson is chosen or it is not one of the group's.
+    From the sessions the profile already read, so choosing a lesson reads nothing more."""
+    if lesson_id is None or not prof["cards"]:
+        return {}
+    chosen = [lesson for lesson in lessons.to_dict("records") if int(lesson["lesson_id"]) == int(lesson_id)]
+    if not chosen:
+        return {}
+    return timetable.lesson_notes(prof["sessions"], chosen[0])
 
 
 def need_mix_chart(mix: pd.DataFrame):

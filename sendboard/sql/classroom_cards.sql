@@ -5,7 +5,7 @@
 -- every teacher's first visit, and thirty of them at once in a staff meeting. This statement returns the
 -- same rows as classroom_group + classroom_group_member_ids + classroom_pupil_summary + classroom_needs +
 -- classroom_passports + classroom_current_targets + classroom_current_interventions +
--- classroom_pupil_strategies, scoped once: class_members_visible keeps only a group in
+-- classroom_pupil_strategies + figures_pupil_sessions, scoped once: class_members_visible keeps only a group in
 -- visible_groups($viewer_id, $today) and only its pupils in visible_pupils($viewer_id, $today).
 -- The passport (one pupil) still reads the separate statements.
 
@@ -74,8 +74,8 @@ ehc AS (
 ),
 need_list AS (
     SELECT n.pupil_id,
-           list({'need_code': n.need_code, 'need_rank': n.need_rank, 'area_code': n.area_code, 'area': n.area,
-                 'description': n.description} ORDER BY n.need_rank, n.need_code) AS needs
+           list(struct_pack(need_code := n.need_code, need_rank := n.need_rank, area_code := n.area_code, area := n.area,
+                 description := n.description) ORDER BY n.need_rank, n.need_code) AS needs
     FROM needs_at($as_at) n
     WHERE n.pupil_id IN (SELECT pupil_id FROM ids)
     GROUP BY n.pupil_id
@@ -97,7 +97,7 @@ last_target_review AS (
 ),
 target_list AS (
     SELECT t.pupil_id,
-           list({'description': t.description, 'last_rating': lr.rating, 'last_reviewed_on': lr.reviewed_on}
+           list(struct_pack(description := t.description, last_rating := lr.rating, last_reviewed_on := lr.reviewed_on)
                 ORDER BY t.set_on, t.target_id) AS targets
     FROM current_targets t
     LEFT JOIN last_target_review lr ON lr.target_id = t.target_id
@@ -123,11 +123,23 @@ session_times AS (
 ),
 intervention_list AS (
     SELECT a.pupil_id,
-           list({'intervention': a.intervention, 'day_of_week': a.day_of_week, 'start_time': a.start_time,
-                 'minutes_per_session': a.minutes_per_session, 'delivery': a.delivery,
-                 'session_times': st.session_times} ORDER BY a.intervention, a.allocation_id) AS interventions
+           list(struct_pack(intervention := a.intervention, day_of_week := a.day_of_week, start_time := a.start_time,
+                 minutes_per_session := a.minutes_per_session, delivery := a.delivery,
+                 session_times := st.session_times) ORDER BY a.intervention, a.allocation_id) AS interventions
     FROM current_allocations a
     LEFT JOIN session_times st ON st.allocation_id = a.allocation_id
+    GROUP BY a.pupil_id
+),
+session_list AS (
+    -- the weekly sessions of each current allocation, as figures_pupil_sessions gives them: the card says
+    -- which of them overlap the lesson the teacher picks
+    SELECT a.pupil_id,
+           list(struct_pack(allocation_id := a.allocation_id, intervention := a.intervention, delivery := a.delivery,
+                 day_of_week := s.day_of_week, start_time := s.start_time,
+                 minutes_per_session := CAST(a.minutes_per_session AS INTEGER))
+                ORDER BY s.start_time, a.intervention) AS sessions
+    FROM current_allocations a
+    JOIN allocation_sessions s ON s.allocation_id = a.allocation_id
     GROUP BY a.pupil_id
 ),
 strategy_list AS (
@@ -146,7 +158,7 @@ pupil_rows AS (
            pp.strengths, pp.interests, pp.what_helps, pp.what_does_not_help, pp.pupil_voice, pp.parent_voice,
            coalesce(need_list.needs, []) AS needs, coalesce(target_list.targets, []) AS targets,
            coalesce(intervention_list.interventions, []) AS interventions,
-           coalesce(strategy_list.strategies, []) AS strategies
+           coalesce(strategy_list.strategies, []) AS strategies, coalesce(session_list.sessions, []) AS sessions
     FROM ids
     JOIN pupils p ON p.pupil_id = ids.pupil_id
     LEFT JOIN enrolments en ON en.pupil_id = p.pupil_id AND en.academic_year = academic_year_of($as_at)
@@ -160,9 +172,10 @@ pupil_rows AS (
     LEFT JOIN target_list ON target_list.pupil_id = p.pupil_id
     LEFT JOIN intervention_list ON intervention_list.pupil_id = p.pupil_id
     LEFT JOIN strategy_list ON strategy_list.pupil_id = p.pupil_id
+    LEFT JOIN session_list ON session_list.pupil_id = p.pupil_id
 )
-SELECT {'group_id': grp.group_id, 'school_id': grp.school_id, 'academic_year': grp.academic_year, 'name': grp.name,
-        'kind': grp.kind, 'subject': grp.subject, 'year_group': grp.year_group} AS grp,
+SELECT struct_pack(group_id := grp.group_id, school_id := grp.school_id, academic_year := grp.academic_year, name := grp.name,
+        kind := grp.kind, subject := grp.subject, year_group := grp.year_group) AS grp,
        CASE WHEN pupil_rows.pupil_id IS NOT NULL THEN pupil_rows END AS pupil
 FROM grp
 LEFT JOIN pupil_rows ON true
