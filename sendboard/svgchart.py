@@ -175,9 +175,9 @@ def _number(v: float, fmt: str | None = None, step: float | None = None) -> str:
 class Axis:
     """One axis: its kind (category, linear, log, date), its span on the page and the mapping to it."""
 
-    def __init__(self, letter: str, spec: dict, values: list, *, extent: list[float], include_zero: bool,
+    def __init__(self, spec: dict, values: list, *, extent: list[float], include_zero: bool,
                  pad: float):
-        self.letter, self.spec = letter, spec
+        self.spec = spec
         self.title = ((spec.get("title") or {}).get("text") if isinstance(spec.get("title"), dict)
                       else spec.get("title"))
         kind = spec.get("type")
@@ -455,7 +455,7 @@ class _Drawing:
         out: list[str] = []
         if head:
             out.append(_text(10, 12, head, 17, baseline="hanging"))
-        out += self._grid_and_ticks(y_label_lines)
+        out += self._grid_and_ticks()
         for trace in self.traces:
             if trace.get("type") == "heatmap":
                 out += self._heatmap(trace)
@@ -527,24 +527,23 @@ class _Drawing:
             for letter, extent in (("x", x_extent), ("y", y_extent)):
                 if shape.get(f"{letter}ref", letter) == letter:
                     extent += [v for v in (shape.get(f"{letter}0"), shape.get(f"{letter}1")) if _is_number(v)]
-        x_axis = Axis("x", self.layout.get("xaxis") or {}, xs, extent=x_extent, include_zero=include_zero["x"], pad=pads["x"])
-        y_axis = Axis("y", self.layout.get("yaxis") or {}, ys, extent=y_extent, include_zero=include_zero["y"], pad=pads["y"])
+        x_axis = Axis(self.layout.get("xaxis") or {}, xs, extent=x_extent, include_zero=include_zero["x"], pad=pads["x"])
+        y_axis = Axis(self.layout.get("yaxis") or {}, ys, extent=y_extent, include_zero=include_zero["y"], pad=pads["y"])
         return x_axis, y_axis
 
     # ..................................................................... axes and grid
-    def _grid_and_ticks(self, y_label_lines) -> list[str]:
+    def _grid_and_ticks(self) -> list[str]:
         left, top, right, bottom = self.box
         out = []
         heatmap = any(t.get("type") == "heatmap" for t in self.traces)
         for axis, horizontal in ((self.y, True), (self.x, False)):
             length = (bottom - top) if horizontal else (right - left)
-            ticks = axis.ticks(length)
-            for position, label in ticks:
+            origin = axis.position(0) if axis.kind == "linear" else None  # its gridline drawn darker
+            for position, label in axis.ticks(length):
                 if position is None:
                     continue
                 if axis.kind != "category" and not heatmap:
-                    zero = axis.kind == "linear" and abs(axis.position(0) - position) < 0.5 if axis.position(0) is not None else False
-                    colour = AXIS if zero else GRID
+                    colour = AXIS if origin is not None and abs(origin - position) < 0.5 else GRID
                     out.append(f'<line x1="{left:.1f}" y1="{position:.1f}" x2="{right:.1f}" y2="{position:.1f}" stroke="{colour}"/>'
                                if horizontal else
                                f'<line x1="{position:.1f}" y1="{top:.1f}" x2="{position:.1f}" y2="{bottom:.1f}" stroke="{colour}"/>')
@@ -559,23 +558,22 @@ class _Drawing:
                     band = self.x.band() if self.x.kind == "category" else 90
                     out.append(_text(position, bottom + 6, _wrap(label, band - 4, SIZE), SIZE, anchor="middle",
                                      fill=MUTED, baseline="hanging"))
-        if self.x.kind == "category" or self.y.kind == "category":
-            # the base line of a category axis
-            if self.x.kind == "category" and not heatmap:
-                zero = self.y.position(0) if self.y.kind == "linear" else None
-                at = zero if zero is not None and top <= zero <= bottom else bottom
-                out.append(f'<line x1="{left:.1f}" y1="{at:.1f}" x2="{right:.1f}" y2="{at:.1f}" stroke="{AXIS}"/>')
-            if self.y.kind == "category" and self.x.kind != "category" and not heatmap:
-                zero = self.x.position(0) if self.x.kind == "linear" else None
-                at = zero if zero is not None and left <= zero <= right else left
-                out.append(f'<line x1="{at:.1f}" y1="{top:.1f}" x2="{at:.1f}" y2="{bottom:.1f}" stroke="{AXIS}"/>')
+        # a category axis's base line: at the value axis's zero where it is on the plot, else at its edge
+        if self.x.kind == "category" and not heatmap:
+            zero = self.y.position(0) if self.y.kind == "linear" else None
+            at = zero if zero is not None and top <= zero <= bottom else bottom
+            out.append(f'<line x1="{left:.1f}" y1="{at:.1f}" x2="{right:.1f}" y2="{at:.1f}" stroke="{AXIS}"/>')
+        if self.y.kind == "category" and self.x.kind != "category" and not heatmap:
+            zero = self.x.position(0) if self.x.kind == "linear" else None
+            at = zero if zero is not None and left <= zero <= right else left
+            out.append(f'<line x1="{at:.1f}" y1="{top:.1f}" x2="{at:.1f}" y2="{bottom:.1f}" stroke="{AXIS}"/>')
         if self.x.title:
             below = bottom + self.x_label_height + 4
-            out.append(_text((left + right) / 2, below, _lines(self.x.title) or [""], 13, anchor="middle", fill=INK,
+            out.append(_text((left + right) / 2, below, _lines(self.x.title) or [""], SIZE, anchor="middle", fill=INK,
                              baseline="hanging"))
         if self.y.title:
             middle = (top + bottom) / 2
-            out.append(_text(16, middle, " ".join(_lines(self.y.title)), 13, anchor="middle", fill=INK, rotate=-90))
+            out.append(_text(16, middle, " ".join(_lines(self.y.title)), SIZE, anchor="middle", fill=INK, rotate=-90))
         return out
 
     # ..................................................................... bars
@@ -584,7 +582,7 @@ class _Drawing:
         if not bars:
             return []
         mode = self.layout.get("barmode") or "group"
-        gap = float(self.layout.get("bargap", BAR_GAP) if self.layout.get("bargap") is not None else BAR_GAP)
+        gap = BAR_GAP if self.layout.get("bargap") is None else float(self.layout["bargap"])
         slots = len(bars) if mode == "group" else 1
         out: list[str] = []
         bases: dict[tuple[str, bool], float] = {}
@@ -628,10 +626,10 @@ class _Drawing:
                 out.append(f'<rect x="{rect[0]:.1f}" y="{rect[1]:.1f}" width="{rect[2]:.1f}" '
                            f'height="{rect[3]:.1f}" fill="{fill}"/>')
                 if text not in (None, ""):
-                    out.append(self._bar_text(text, horizontal, a, b, centre, thickness, value, mode == "stack"))
+                    out.append(self._bar_text(text, horizontal, a, b, centre, thickness, mode == "stack"))
         return out
 
-    def _bar_text(self, text, horizontal: bool, a: float, b: float, centre: float, thickness: float, value: float,
+    def _bar_text(self, text, horizontal: bool, a: float, b: float, centre: float, thickness: float,
                   inside: bool) -> str:
         lines = _lines(text)
         size = SIZE if thickness >= 14 or horizontal else SIZE - 1
