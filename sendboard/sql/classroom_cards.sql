@@ -11,9 +11,9 @@
 
 -- name: classroom_class_cards
 -- One row per pupil of the group the viewer may see, as a struct (named fields), ordered as the cards'
--- summary; each per-pupil list is ordered as its own statement orders it. A group the viewer may not
--- open gives no row at all; a group they may open gives one row with a NULL pupil (and no pupil rows
--- when it has pupils), so that "not yours" and "nobody in it" differ.
+-- summary; each per-pupil list is ordered as its own statement orders it. Every row carries the group.
+-- A group the viewer may not open gives no row at all; a group they may open with nobody in it at the
+-- date gives one row whose pupil is NULL, so that "not yours" and "nobody in it" differ.
 WITH grp AS (
     SELECT g.group_id, g.school_id, g.academic_year, g.name, g.kind, g.subject, g.year_group
     FROM teaching_groups g
