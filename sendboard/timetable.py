@@ -104,8 +104,12 @@ def school_groups(db: Database, scope: Scope, school_id: int, academic_year: int
 
 def group_lessons(db: Database, scope: Scope, group_id: int) -> pd.DataFrame:
     """One group's lessons, Monday first, with a label such as 'Tue 10:40–11:40'."""
-    frame = pd.DataFrame(db.query_rows("figures_group_lessons", scope=scope, group_id=int(group_id)),
-                         columns=LESSON_COLUMNS)
+    return lessons_frame(db.query_rows("figures_group_lessons", scope=scope, group_id=int(group_id)))
+
+
+def lessons_frame(rows: list) -> pd.DataFrame:
+    """A group's lessons (tuples or dicts in LESSON_COLUMNS) as group_lessons gives them, labelled."""
+    frame = pd.DataFrame(rows, columns=LESSON_COLUMNS)
     frame["label"] = [lesson_label(r) for r in frame.to_dict("records")]
     return frame
 

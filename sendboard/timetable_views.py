@@ -21,9 +21,11 @@ def reference_moment(ctx) -> datetime:
     return datetime(ctx.as_at.year, ctx.as_at.month, ctx.as_at.day, 0, 0)
 
 
-def lesson_picker(ctx, group_id: int):
-    """A select box of the group's lessons, the next one from now first chosen; returns the lesson id or None."""
-    lessons = ui.cached(timetable.group_lessons, ctx.scope, group_id)
+def lesson_picker(ctx, group_id: int, lessons=None):
+    """A select box of the group's lessons, the next one from now first chosen; returns the lesson id or None.
+    ``lessons``: the group's lessons already read (timetable.group_lessons' frame), else they are read here."""
+    if lessons is None:
+        lessons = ui.cached(timetable.group_lessons, ctx.scope, group_id)
     if lessons.empty:
         st.caption(":material/schedule: No lessons of this group are on the timetable yet, so the cards cannot say who "
                    "is out of a lesson." + (" Add them below." if ctx.viewer.role in timetable.EDIT_ROLES else

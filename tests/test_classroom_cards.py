@@ -55,6 +55,7 @@ def test_a_group_not_yours_is_none_and_an_empty_one_is_an_empty_profile(fixture_
     assert before is not None and before["group"]["name"] == "7A"
     assert before["summary"]["pupils"] == 0 and before["cards"] == [] and before["need_mix"].empty
     assert profile.lesson_notes(before, timetable.group_lessons(fixture_db, teacher, G7A), None) == {}
+    assert before["lessons"].empty and list(before["lessons"].columns) == [*timetable.LESSON_COLUMNS, "label"]
 
 
 def test_lesson_notes_from_the_profile_match_this_lesson(fixture_db, viewers):
@@ -64,6 +65,9 @@ def test_lesson_notes_from_the_profile_match_this_lesson(fixture_db, viewers):
     scope = Scope(viewers["teacher"], TODAY)
     prof = profile.class_profile(fixture_db, scope, G7A, TODAY)
     lessons = timetable.group_lessons(fixture_db, scope, G7A)
+    # the profile carries the group's lessons for the picker, as group_lessons reads them
+    assert prof["lessons"]["label"].tolist() == ["Tue 10:40–11:40", "Thu 13:15–14:15"]
+    assert prof["lessons"].equals(lessons)
     tuesday, thursday = (int(x) for x in lessons["lesson_id"])
     # pupil 1 is withdrawn for Reading catch-up (10:40-11:10) and pupil 4 has TA support (10:30-11:30)
     # during Tuesday's 10:40-11:40 lesson; nothing overlaps Thursday's

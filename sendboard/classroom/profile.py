@@ -200,8 +200,8 @@ def class_profile(db: Database, scope: Scope, group_id: int, as_at: date) -> dic
     rows = db.query_rows("classroom_class_cards", scope=scope, group_id=group_id, as_at=as_at)
     if not rows:
         return None
-    group = rows[0][0]
-    pupils = [pupil for _, pupil in rows if pupil is not None]
+    group, lessons = rows[0][0], rows[0][2]
+    pupils = [pupil for _, pupil, _ in rows if pupil is not None]
     need_rows = []
     send_ids = set()
     in_area: dict[str, set[int]] = {}  # one pass over the needs, not a pandas filter per area
@@ -241,6 +241,8 @@ def class_profile(db: Database, scope: Scope, group_id: int, as_at: date) -> dic
         },
         "need_mix": pd.DataFrame(mix_rows, columns=["area_code", "area", "pupils"]),
         "cards": cards,
+        # the group's lessons as timetable.group_lessons gives them, for the lesson picker
+        "lessons": timetable.lessons_frame(lessons),
         # the weekly sessions of the carded pupils' current interventions, for lesson_notes
         "sessions": pd.DataFrame(sessions, columns=SESSION_COLUMNS),
         # every need of the class's pupils, with its broad area (the strategies page ranks from it)

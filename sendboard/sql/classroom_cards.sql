@@ -5,7 +5,7 @@
 -- every teacher's first visit, and thirty of them at once in a staff meeting. This statement returns the
 -- same rows as classroom_group + classroom_group_member_ids + classroom_pupil_summary + classroom_needs +
 -- classroom_passports + classroom_current_targets + classroom_current_interventions +
--- classroom_pupil_strategies + figures_pupil_sessions, scoped once: class_members_visible keeps only a group in
+-- classroom_pupil_strategies + figures_pupil_sessions + figures_group_lessons, scoped once: class_members_visible keeps only a group in
 -- visible_groups($viewer_id, $today) and only its pupils in visible_pupils($viewer_id, $today).
 -- The passport (one pupil) still reads the separate statements.
 
@@ -149,6 +149,15 @@ strategy_list AS (
     WHERE ps.pupil_id IN (SELECT pupil_id FROM ids)
     GROUP BY ps.pupil_id
 ),
+lesson_list AS (
+    -- the group's lessons, Monday first, as figures_group_lessons gives them (for the lesson picker)
+    SELECT list(struct_pack(lesson_id := l.lesson_id, group_id := l.group_id, day_of_week := l.day_of_week,
+                            start_time := l.start_time, end_time := l.end_time)
+                ORDER BY list_position(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'], l.day_of_week),
+                         l.start_time) AS lessons
+    FROM group_lessons l
+    WHERE l.group_id IN (SELECT group_id FROM grp)
+),
 pupil_rows AS (
     SELECT p.pupil_id, p.first_name, p.last_name, en.year_group,
            sen_group(coalesce(st.code, 'N')) AS sen_group,
@@ -176,7 +185,8 @@ pupil_rows AS (
 )
 SELECT struct_pack(group_id := grp.group_id, school_id := grp.school_id, academic_year := grp.academic_year, name := grp.name,
         kind := grp.kind, subject := grp.subject, year_group := grp.year_group) AS grp,
-       CASE WHEN pupil_rows.pupil_id IS NOT NULL THEN pupil_rows END AS pupil
+       CASE WHEN pupil_rows.pupil_id IS NOT NULL THEN pupil_rows END AS pupil,
+       coalesce((SELECT lessons FROM lesson_list), []) AS lessons
 FROM grp
 LEFT JOIN pupil_rows ON true
 ORDER BY pupil_rows.last_name, pupil_rows.first_name, pupil_rows.pupil_id;
