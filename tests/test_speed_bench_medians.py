@@ -151,3 +151,22 @@ def test_first_chart_says_plotly_was_not_loaded_rather_than_naming_another_modul
         "plotly's script: fetched in 1 of 3 runs")
     assert "NO chart drawn on the server reached the page in 1 runs" in first_chart.plotly_line(
         [{"plotly_fetched": False, "server_charts": 0}, *runs[:2]])  # an empty page is not a fast chart page
+
+
+def test_the_meeting_starts_the_copy_in_app_root(tmp_path, monkeypatch):
+    """`sendboard bench --meeting N --app-root DIR` meets on the copy in DIR (a before-and-after comparison),
+    not on this one: the option was once read by --browser only, and both sides of a comparison ran this copy."""
+    import argparse
+
+    from sendboard.bench import command, meeting
+
+    seen = {}
+    monkeypatch.setattr(meeting, "run_meetings", lambda *a, **k: seen.update(k) or {"passes": True})
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    copy = tmp_path / "before"
+    copy.mkdir()
+    args = parser.parse_args(["--meeting", "2", "--runs", "1", "--browser-db", str(tmp_path / "x.duckdb"),
+                              "--app-root", str(copy), "--out", str(tmp_path / "m.json")])
+    assert command.run(args) == 0
+    assert seen["root"] == copy.resolve()

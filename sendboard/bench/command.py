@@ -53,8 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --browser: seconds a person reads each page before the next click (untimed; "
                              "default 0: the click comes as soon as the page is drawn)")
     parser.add_argument("--app-root", type=Path, metavar="DIR",
-                        help="with --browser: start the copy of sendboard in DIR (e.g. `git archive` of an earlier "
-                             "commit) with this copy's browser driver, for a before-and-after comparison")
+                        help="with --browser or --meeting: start the copy of sendboard in DIR (e.g. `git archive` of "
+                             "an earlier commit) with this copy's driver, for a before-and-after comparison")
     parser.add_argument("--roles", default="", help="with --browser: only these roles (comma-separated)")
     parser.add_argument("--browser-db", type=Path, help="with --browser: this database instead of the scale's")
     parser.add_argument("--today", default=BENCH_AS_OF.isoformat(),
@@ -275,7 +275,8 @@ def _run_in_browser(args: argparse.Namespace, report: dict) -> int:
         from .meeting import run_meetings
 
         path = args.browser_db or dataset("school", args.data_dir, args.rebuild)[0]
-        report["meeting"] = run_meetings(path, args.meeting, args.runs, args.today, args.password)
+        report["meeting"] = run_meetings(path, args.meeting, args.runs, args.today, args.password,
+                                         root=args.app_root.resolve() if args.app_root else None)
         _write(args.out, report)
     print(f"\nwritten to {args.out}")
     return 0
