@@ -161,12 +161,15 @@ def test_the_meeting_starts_the_copy_in_app_root(tmp_path, monkeypatch):
     from sendboard.bench import command, meeting
 
     seen = {}
-    monkeypatch.setattr(meeting, "run_meetings", lambda *a, **k: seen.update(k) or {"passes": True})
+    monkeypatch.setattr(meeting, "run_meetings", lambda *a, **k: seen.update(k, db=a[0]) or {"passes": True})
     parser = argparse.ArgumentParser()
     command.add_arguments(parser)
     copy = tmp_path / "before"
     copy.mkdir()
     args = parser.parse_args(["--meeting", "2", "--runs", "1", "--browser-db", str(tmp_path / "x.duckdb"),
                               "--app-root", str(copy), "--out", str(tmp_path / "m.json")])
+    monkeypatch.chdir(tmp_path)
+    args.browser_db = args.browser_db.relative_to(tmp_path)  # a database named relative to this copy's folder
     assert command.run(args) == 0
     assert seen["root"] == copy.resolve()
+    assert seen["db"] == (tmp_path / "x.duckdb").resolve()  # absolute: the copy starts in its own folder

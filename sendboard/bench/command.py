@@ -274,7 +274,8 @@ def _run_in_browser(args: argparse.Namespace, report: dict) -> int:
     if args.meeting:
         from .meeting import run_meetings
 
-        path = args.browser_db or dataset("school", args.data_dir, args.rebuild)[0]
+        # absolute: a copy in --app-root starts in its own folder
+        path = (args.browser_db or dataset("school", args.data_dir, args.rebuild)[0]).resolve()
         report["meeting"] = run_meetings(path, args.meeting, args.runs, args.today, args.password,
                                          root=args.app_root.resolve() if args.app_root else None)
         _write(args.out, report)
