@@ -35,11 +35,6 @@ def groups_for(db: Database, scope: Scope, school_id: int, academic_year: int) -
     return frame
 
 
-def group_row(db: Database, scope: Scope, group_id: int) -> dict | None:
-    rows = db.query("classroom_group", scope=scope, group_id=group_id)
-    return None if rows.empty else rows.iloc[0].to_dict()
-
-
 def pupil_frames(db: Database, scope: Scope, pupil_ids: list[int], as_at: date) -> dict[str, pd.DataFrame]:
     """Everything a card or passport shows for a list of pupils, each frame scoped by the viewer in SQL."""
     params = dict(scope=scope, as_at=as_at, pupil_ids=[int(p) for p in pupil_ids])

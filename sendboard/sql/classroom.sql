@@ -3,12 +3,6 @@
 -- pupil id that reaches a query from a widget or the URL can never widen what the viewer sees.
 -- Per-pupil queries take $pupil_ids (a list): the class profile passes a class, the passport one pupil.
 
--- name: classroom_group
-SELECT g.group_id, g.school_id, g.academic_year, g.name, g.kind, g.subject, g.year_group
-FROM teaching_groups g
-WHERE g.group_id = $group_id
-  AND g.group_id IN (SELECT group_id FROM visible_groups($viewer_id, $today));
-
 -- name: classroom_group_member_ids
 SELECT pupil_id FROM class_members_visible($viewer_id, $today, $group_id, $as_at) ORDER BY pupil_id;
 

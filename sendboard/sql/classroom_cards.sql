@@ -3,9 +3,10 @@
 -- A class profile used to be eight statements (the group, its member ids, then the six per-pupil frames of
 -- classroom.sql), each expanding the scope macros again: about 3 ms of the server's CPU apiece, paid on
 -- every teacher's first visit, and thirty of them at once in a staff meeting. This statement returns the
--- same rows as classroom_group + classroom_group_member_ids + classroom_pupil_summary + classroom_needs +
--- classroom_passports + classroom_current_targets + classroom_current_interventions +
--- classroom_pupil_strategies + figures_pupil_sessions + figures_group_lessons, scoped once: class_members_visible keeps only a group in
+-- group's row (the group if it is in visible_groups) and the same rows as classroom_group_member_ids +
+-- classroom_pupil_summary + classroom_needs + classroom_passports + classroom_current_targets +
+-- classroom_current_interventions + classroom_pupil_strategies + figures_pupil_sessions +
+-- figures_group_lessons, scoped once: class_members_visible keeps only a group in
 -- visible_groups($viewer_id, $today) and only its pupils in visible_pupils($viewer_id, $today).
 -- The passport (one pupil) still reads the separate statements.
 
