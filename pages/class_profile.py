@@ -73,7 +73,7 @@ cards = prof["cards"]
 # "This lesson": the teacher picks one of the group's lessons (the next one from now to begin with); each card
 # then says who is out of it for an intervention and who has support in class during it.
 lesson_id = timetable_views.lesson_picker(ctx, group_id, prof["lessons"])
-this_lesson = profile.lesson_notes(prof, prof["lessons"], lesson_id)
+this_lesson = profile.lesson_notes(prof, lesson_id)
 if lesson_id is not None:
     out = sum(1 for lines in this_lesson.values() if any(t.startswith(timetable.OUT_OF_LESSON) for t in lines))
     helped = sum(1 for lines in this_lesson.values() if any(t.startswith(timetable.IN_CLASS_SUPPORT) for t in lines))

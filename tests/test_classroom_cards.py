@@ -54,7 +54,7 @@ def test_a_group_not_yours_is_none_and_an_empty_one_is_an_empty_profile(fixture_
     before = profile.class_profile(fixture_db, teacher, G7A, date(2000, 1, 1))
     assert before is not None and before["group"]["name"] == "7A"
     assert before["summary"]["pupils"] == 0 and before["cards"] == [] and before["need_mix"].empty
-    assert profile.lesson_notes(before, timetable.group_lessons(fixture_db, teacher, G7A), None) == {}
+    assert profile.lesson_notes(before, None) == {}
     assert before["lessons"].empty and list(before["lessons"].columns) == [*timetable.LESSON_COLUMNS, "label"]
 
 
@@ -71,15 +71,15 @@ def test_lesson_notes_from_the_profile_match_this_lesson(fixture_db, viewers):
     tuesday, thursday = (int(x) for x in lessons["lesson_id"])
     # pupil 1 is withdrawn for Reading catch-up (10:40-11:10) and pupil 4 has TA support (10:30-11:30)
     # during Tuesday's 10:40-11:40 lesson; nothing overlaps Thursday's
-    assert profile.lesson_notes(prof, lessons, tuesday) == {
+    assert profile.lesson_notes(prof, tuesday) == {
         1: ["Out of this lesson: Reading catch-up (withdrawn, Tue 10:40–11:10)"],
         4: ["In-class support this lesson: TA support in class (in class, Tue 10:30–11:30)"]}
-    assert profile.lesson_notes(prof, lessons, thursday) == {}
-    assert profile.lesson_notes(prof, lessons, None) == {}
+    assert profile.lesson_notes(prof, thursday) == {}
+    assert profile.lesson_notes(prof, None) == {}
     cards = tuple(c["pupil_id"] for c in prof["cards"])
     for lesson_id in (tuesday, thursday):
-        assert profile.lesson_notes(prof, lessons, lesson_id) == \
+        assert profile.lesson_notes(prof, lesson_id) == \
             timetable.this_lesson(fixture_db, scope, G7A, lesson_id, cards, TODAY)
     # another group's lesson says nothing on this group's cards
     other = timetable.add_lesson(fixture_db, Scope(viewers["senco"], TODAY), G8A, "Tuesday", "10:40", "11:40")
-    assert profile.lesson_notes(prof, lessons, other) == {}
+    assert profile.lesson_notes(prof, other) == {}

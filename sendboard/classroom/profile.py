@@ -245,13 +245,13 @@ def class_profile(db: Database, scope: Scope, group_id: int, as_at: date) -> dic
     }
 
 
-def lesson_notes(prof: dict, lessons: pd.DataFrame, lesson_id: int | None) -> dict[int, list[str]]:
-    """The cards' words about one of the group's lessons (``lessons``: timetable.group_lessons), for each
-    carded pupil: see timetable.lesson_notes. Empty when no lesson is chosen or it is not one of the group's.
-    From the sessions the profile already read, so choosing a lesson reads nothing more."""
+def lesson_notes(prof: dict, lesson_id: int | None) -> dict[int, list[str]]:
+    """The cards' words about one of the group's lessons (one of ``prof["lessons"]``), for each carded pupil:
+    see timetable.lesson_notes. Empty when no lesson is chosen or it is not one of the group's. From the
+    lessons and sessions the profile already read, so choosing a lesson reads nothing more."""
     if lesson_id is None or not prof["cards"]:
         return {}
-    chosen = [lesson for lesson in lessons.to_dict("records") if int(lesson["lesson_id"]) == int(lesson_id)]
+    chosen = [lesson for lesson in prof["lessons"].to_dict("records") if int(lesson["lesson_id"]) == int(lesson_id)]
     if not chosen:
         return {}
     return timetable.lesson_notes(prof["sessions"], chosen[0])
