@@ -237,6 +237,11 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     global _AXE
     if _AXE is None:
         _AXE = axe_script()
+    # The page as it stands, not a hover left by the last click: the pointer rests where it clicked, and
+    # when the page moves under it (a tab opened) it can land on a button whose tooltip is still fading in
+    # (axe then measures the half-transparent text's contrast; seen on a loaded machine).
+    page.mouse.move(0, 0)
+    page.wait_for_function("() => !document.querySelector('.stTooltipContent')")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_AXE)
     found = []
